@@ -1,0 +1,1 @@
+"""The YAML catalogue, its schema and its loader."""

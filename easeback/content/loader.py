@@ -1,0 +1,173 @@
+"""Load and validate the content files; refuse bad content with a message naming file, entry, field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from easeback.content.schema import (
+    DispositionText,
+    LearnFile,
+    ScreeningFile,
+    Source,
+    SourcesFile,
+    TechniquesFile,
+    Topic,
+)
+from easeback.domain.models import Disposition, Professional, Technique
+from easeback.domain.screening import ScreeningTable
+
+CONTENT_DIR = Path(__file__).parent
+M = TypeVar("M", bound=BaseModel)
+
+
+class ContentError(Exception):
+    """Invalid content: names the file, the entry and the field."""
+
+    def __init__(self, file: Path, entry: str | None, field: str | None, message: str) -> None:
+        self.file, self.entry, self.field, self.message = file, entry, field, message
+        where = str(file)
+        if entry:
+            where += f": entry {entry!r}"
+        if field:
+            where += f": field {field!r}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    techniques: tuple[Technique, ...]
+    screening: ScreeningTable
+    dispositions: dict[Disposition, DispositionText]
+    professionals: dict[str, Professional]
+    topics: tuple[Topic, ...]
+    sources: tuple[Source, ...]
+
+    def technique(self, tid: str) -> Technique:
+        for t in self.techniques:
+            if t.id == tid:
+                return t
+        raise KeyError(tid)
+
+    def topic(self, topic_id: str) -> Topic:
+        for t in self.topics:
+            if t.id == topic_id:
+                return t
+        raise KeyError(topic_id)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ContentError(path, None, None, f"not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise ContentError(path, None, None, f"cannot be read: {exc.strerror}") from exc
+
+
+def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str | None:
+    """The id of the list entry an error points into, or its index."""
+    if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, dict):
+        items = data.get(str(loc[0]))
+        if isinstance(items, list) and loc[1] < len(items):
+            item = items[loc[1]]
+            if isinstance(item, dict) and "id" in item:
+                return str(item["id"])
+            if isinstance(item, dict) and "disposition" in item:
+                return str(item["disposition"])
+        return f"{loc[0]}[{loc[1]}]"
+    return None
+
+
+def _parse(model: type[M], path: Path) -> M:
+    data = _read_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        entry = _entry_name(data, loc)
+        field_path = loc[2:] if entry is not None else loc
+        field = ".".join(str(p) for p in field_path) or None
+        raise ContentError(path, entry, field, err["msg"]) from exc
+
+
+def _check_unique(path: Path, ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ContentError(path, i, "id", f"duplicate {what} id")
+        seen.add(i)
+
+
+def _load_techniques(root: Path, titles: set[str]) -> tuple[Technique, ...]:
+    techniques: list[Technique] = []
+    for path in sorted((root / "techniques").glob("*.yaml")):
+        for t in _parse(TechniquesFile, path).techniques:
+            for title in t.sources:
+                if title not in titles:
+                    raise ContentError(path, t.id, "sources", f"unknown source title {title!r}")
+            techniques.append(t)
+    _check_unique(root / "techniques", [t.id for t in techniques], "technique")
+    return tuple(techniques)
+
+
+def _load_topics(root: Path, titles: set[str]) -> tuple[Topic, ...]:
+    topics: list[Topic] = []
+    for path in sorted((root / "learn").glob("*.yaml")):
+        for topic in _parse(LearnFile, path).topics:
+            for title in topic.sources:
+                if title not in titles:
+                    raise ContentError(path, topic.id, "sources", f"unknown source title {title!r}")
+            topics.append(topic)
+    _check_unique(root / "learn", [t.id for t in topics], "topic")
+    known = {t.id for t in topics}
+    for topic in topics:
+        for rel in topic.related:
+            if rel not in known:
+                raise ContentError(root / "learn", topic.id, "related", f"unknown topic {rel!r}")
+    return tuple(topics)
+
+
+def _load_screening(path: Path) -> tuple[ScreeningFile, ScreeningTable]:
+    parsed = _parse(ScreeningFile, path)
+    try:
+        table = ScreeningTable(questions=parsed.questions, rules=parsed.rules)
+    except ValidationError as exc:
+        raise ContentError(path, None, "rules", exc.errors()[0]["msg"]) from exc
+    return parsed, table
+
+
+def load_catalogue(root: Path | None = None) -> Catalogue:
+    """Read every content file under root (default: the packaged content) and validate it."""
+    root = root or CONTENT_DIR
+    sources = _parse(SourcesFile, root / "sources.yaml").sources
+    titles = {s.title for s in sources}
+    screening_file, table = _load_screening(root / "screening.yaml")
+    topics = _load_topics(root, titles)
+    known_topics = {t.id for t in topics}
+    for rule in table.rules:
+        for topic_id in rule.learn:
+            if topic_id not in known_topics:
+                raise ContentError(
+                    root / "screening.yaml", rule.id, "learn", f"unknown topic {topic_id!r}"
+                )
+    return Catalogue(
+        techniques=_load_techniques(root, titles),
+        screening=table,
+        dispositions={d.disposition: d for d in screening_file.dispositions},
+        professionals={p.id: p for p in screening_file.professionals},
+        topics=topics,
+        sources=sources,
+    )
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    """The packaged content, loaded once per process."""
+    return load_catalogue()

@@ -1,0 +1,215 @@
+"""The vocabulary of easeback: techniques, their dosage and the names the safety spec fixes.
+
+These are frozen pydantic models so that the same types validate the content files and travel
+through the planner, the timeline and the doors unchanged. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Frozen(BaseModel):
+    """Base for every domain value: immutable, and unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Disposition(StrEnum):
+    """Outcome of a screening; declared from least to most severe (see SEVERITY)."""
+
+    CLEAR = "clear"
+    CAUTION = "caution"
+    PROFESSIONAL_FIRST = "professional_first"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+    @property
+    def severity(self) -> int:
+        return list(Disposition).index(self)
+
+    @property
+    def allows_routine(self) -> bool:
+        return self in (Disposition.CLEAR, Disposition.CAUTION)
+
+
+class Category(StrEnum):
+    MOBILISATION = "mobilisation"
+    STRETCH = "stretch"
+    DECOMPRESSION = "decompression"
+    SOFT_TISSUE = "soft-tissue-release"
+    STRENGTH = "stability-strength"
+    EXTENSION = "extension"
+
+
+class Position(StrEnum):
+    SUPINE = "supine"
+    PRONE = "prone"
+    SIDE_LYING = "side-lying"
+    ALL_FOURS = "all-fours"
+    KNEELING = "kneeling"
+    SEATED_CHAIR = "seated-chair"
+    SEATED_FLOOR = "seated-floor"
+    STANDING = "standing"
+    IN_BED = "in-bed"
+    IN_WATER = "in-water"
+
+
+class Load(StrEnum):
+    HANDS = "hands"
+    KNEES = "knees"
+
+
+class Direction(StrEnum):
+    FLEXION = "flexion"
+    EXTENSION = "extension"
+    ROTATION = "rotation"
+    SIDE_BEND = "side-bend"
+    NEUTRAL = "neutral"
+    DECOMPRESSION = "decompression"
+    SOFT_TISSUE = "soft-tissue"
+
+
+class Place(StrEnum):
+    BED = "bed"
+    FLOOR = "floor"
+    CHAIR = "chair"
+    STANDING = "standing"
+    POOL = "pool"
+
+
+class Equipment(StrEnum):
+    CHAIR = "chair"
+    BALL = "ball"
+    FOAM_ROLLER = "foam-roller"
+    TOWEL = "towel"
+    PILLOW = "pillow"
+    MAT = "mat"
+    WALL = "wall"
+    POOL = "pool"
+
+
+class Goal(StrEnum):
+    MORNING_STIFFNESS = "morning-stiffness"
+    DESK_BREAK = "desk-break"
+    GENERAL_RELIEF = "general-relief"
+    STRENGTHEN = "strengthen"
+
+
+class StopReason(StrEnum):
+    SHARP_PAIN = "sharp_pain"
+    RADIATING_PAIN = "radiating_pain"
+    NUMBNESS = "numbness"
+    DIZZINESS = "dizziness"
+    OTHER = "other"
+
+
+class VariantKind(StrEnum):
+    """Variants that safety rules may require instead of excluding a technique."""
+
+    PADDED = "padded"  # knees cushioned (knee_problem)
+    SUPPORTED = "supported"  # a chair or wall to hold (balance_problem)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+TechniqueId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+class SecondsRange(Frozen):
+    min: Annotated[int, Field(ge=1, le=1800)]
+    max: Annotated[int, Field(ge=1, le=1800)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SecondsRange:
+        if self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
+
+
+class CountRange(Frozen):
+    min: Annotated[int, Field(ge=1, le=50)]
+    max: Annotated[int, Field(ge=1, le=50)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CountRange:
+        if self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
+
+
+class Dosage(Frozen):
+    """How much of a technique, as the articles give it.
+
+    One repetition is `move_seconds` of slow movement into the position, then a hold drawn from
+    `hold_seconds` (absent for purely rhythmic movements), then `move_seconds` back out.
+    """
+
+    hold_seconds: SecondsRange | None = None
+    progression_max_hold_seconds: Annotated[int, Field(ge=1, le=180)] | None = None
+    reps: CountRange
+    sets: Annotated[int, Field(ge=1, le=5)] = 1
+    per_side: bool = False
+    move_seconds: Annotated[int, Field(ge=1, le=30)] = 3
+    rest_seconds: Annotated[int, Field(ge=0, le=120)] = 5
+    setup_seconds: Annotated[int, Field(ge=5, le=120)] = 15
+    times_per_day: NonEmpty
+    frequency_note: str | None = None
+
+
+class Step(Frozen):
+    text: NonEmpty
+
+
+class Breathing(Frozen):
+    """Breath cues spoken during a repetition: `into` while moving in, `out` while returning."""
+
+    into: str | None = None
+    out: str | None = None
+    hold: str | None = None
+
+
+class Variant(Frozen):
+    kind: VariantKind
+    text: NonEmpty
+
+
+class Technique(Frozen):
+    id: TechniqueId
+    name: NonEmpty
+    aliases: tuple[str, ...] = ()
+    summary: NonEmpty
+    category: Category
+    intensity: Annotated[int, Field(ge=1, le=3)]  # 1 gentle, 2 moderate, 3 active
+    goals: tuple[Goal, ...] = Field(min_length=1)
+    places: tuple[Place, ...] = Field(min_length=1)
+    positions: tuple[Position, ...] = Field(min_length=1)
+    loads: tuple[Load, ...] = ()
+    directions: tuple[Direction, ...] = Field(min_length=1)
+    hip_flexion_deg: Annotated[int, Field(ge=0, le=150)]
+    crosses_legs: bool
+    equipment: tuple[Equipment, ...] = ()
+    optional_equipment: tuple[Equipment, ...] = ()
+    dosage: Dosage
+    steps: tuple[Step, ...] = Field(min_length=2)
+    breathing: Breathing
+    form_cues: tuple[NonEmpty, ...] = Field(min_length=1)
+    feel: NonEmpty
+    stop_if: tuple[NonEmpty, ...] = Field(min_length=1)
+    cautions: tuple[NonEmpty, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    sources: tuple[NonEmpty, ...] = Field(min_length=1)
+
+    def has_variant(self, kind: VariantKind) -> bool:
+        return any(v.kind is kind for v in self.variants)
+
+    def variant(self, kind: VariantKind) -> Variant | None:
+        return next((v for v in self.variants if v.kind is kind), None)
+
+
+class Professional(Frozen):
+    id: Literal["physical_therapist", "chiropractor", "primary_care_physician"]
+    name: NonEmpty
+    offers: NonEmpty
