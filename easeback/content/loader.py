@@ -1,4 +1,4 @@
-"""Load and validate the content files; refuse bad content with a message naming file, entry, field."""
+"""Load and validate the content files; refuse bad content naming the file, entry and field."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from easeback.content.schema import (
     ScreeningFile,
     Source,
     SourcesFile,
+    StopAdvice,
     TechniquesFile,
     Topic,
 )
-from easeback.domain.models import Disposition, Professional, Technique
+from easeback.domain.models import Disposition, Professional, StopReason, Technique
 from easeback.domain.screening import ScreeningTable
 
 CONTENT_DIR = Path(__file__).parent
@@ -46,6 +47,7 @@ class Catalogue:
     dispositions: dict[Disposition, DispositionText]
     professionals: dict[str, Professional]
     topics: tuple[Topic, ...]
+    stops: dict[StopReason, StopAdvice]
     sources: tuple[Source, ...]
 
     def technique(self, tid: str) -> Technique:
@@ -163,6 +165,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
         dispositions={d.disposition: d for d in screening_file.dispositions},
         professionals={p.id: p for p in screening_file.professionals},
         topics=topics,
+        stops={a.reason: a for a in screening_file.stops},
         sources=sources,
     )
 

@@ -6,7 +6,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from easeback.domain.models import Disposition, Frozen, NonEmpty, Professional, Technique
+from easeback.domain.models import (
+    Disposition,
+    Frozen,
+    NonEmpty,
+    Professional,
+    StopReason,
+    Technique,
+)
 from easeback.domain.screening import Question, Rule
 
 TopicId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -34,11 +41,19 @@ class DispositionText(Frozen):
     routine_note: NonEmpty
 
 
+class StopAdvice(Frozen):
+    reason: StopReason
+    label: NonEmpty
+    advice: NonEmpty
+    rescreen: bool
+
+
 class ScreeningFile(Frozen):
     questions: tuple[Question, ...] = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
     dispositions: tuple[DispositionText, ...] = Field(min_length=5, max_length=5)
     professionals: tuple[Professional, ...] = Field(min_length=3, max_length=3)
+    stops: tuple[StopAdvice, ...] = Field(min_length=5, max_length=5)
 
 
 class Section(Frozen):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from easeback.domain.models import (
     Category,
@@ -72,6 +72,14 @@ class Condition(Frozen):
     present: Literal[True] | None = None
 
     model_config = Frozen.model_config | {"populate_by_name": True}
+
+    @field_validator("is_in", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: object) -> object:
+        # YAML 1.1 reads a bare `yes` as True; insist on quoted answers so nothing is misread.
+        if isinstance(value, list | tuple) and any(isinstance(v, bool) for v in value):
+            raise ValueError('answers in a condition must be quoted strings like "yes"')
+        return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Condition:

@@ -1,0 +1,282 @@
+"""Command-line door: parse arguments, call a service, render. Heavy imports happen inside commands
+so that `easeback --help` stays as fast as Python itself."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from easeback.content.loader import Catalogue
+
+EXIT_USAGE = 2
+EXIT_BLOCKED = 3
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A problem to report in one line with exit code 2."""
+
+
+def _catalogue() -> Catalogue:
+    from easeback.content.loader import default_catalogue
+
+    return default_catalogue()
+
+
+def _dump(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+# ---- commands ----
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from easeback import services
+    from easeback.render import render_screening
+
+    cat = _catalogue()
+    if args.answers:
+        raw = services.read_json_file(Path(args.answers), "answers")
+    else:
+        from easeback.interactive import ask_screening
+
+        raw = ask_screening(cat, _console())
+    result = services.screen_answers(cat, raw)
+    if args.json:
+        _dump(services.screening_public(result))
+    else:
+        render_screening(_console(), cat, result)
+    if not result.complete:
+        return EXIT_USAGE if args.answers else 1
+    return 0
+
+
+def _plan_from_args(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    from easeback import services
+
+    cat = _catalogue()
+    raw = services.read_json_file(Path(args.answers), "answers")
+    result = services.screen_answers(cat, raw)
+    req = services.make_request(args.where, args.minutes, args.equipment, args.goal)
+    return cat, result, services.plan_routine(cat, result, req)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from easeback import services
+    from easeback.render import render_routine, render_screening
+
+    cat, result, routine = _plan_from_args(args)
+    if routine is None:
+        if args.json:
+            out = services.screening_public(result)
+            _dump(
+                {
+                    "planned": False,
+                    "disposition": out["disposition"],
+                    "reasons": out["reasons"],
+                    "missing": out["missing"],
+                }
+            )
+        else:
+            render_screening(_console(), cat, result)
+        return EXIT_BLOCKED
+    data = services.routine_public(routine)
+    if args.out:
+        Path(args.out).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.json:
+        _dump(data)
+    else:
+        render_routine(_console(), routine)
+        if args.out:
+            print(f"Saved plan to {args.out}")
+    return 0
+
+
+def cmd_techniques(args: argparse.Namespace) -> int:
+    from easeback import services
+    from easeback.render import render_technique_table
+
+    cat = _catalogue()
+    items = services.filter_techniques(cat, args.place, args.equipment, args.category)
+    if args.json:
+        _dump([services.technique_public(t, full=True) for t in items])
+    else:
+        render_technique_table(_console(), items)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from easeback.render import render_technique
+
+    cat = _catalogue()
+    try:
+        t = cat.technique(args.id)
+    except KeyError:
+        raise CliError(f"unknown technique id {args.id!r}; see `easeback techniques`") from None
+    render_technique(_console(), t)
+    return 0
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    from easeback.render import render_topic, render_topic_list
+
+    cat = _catalogue()
+    if args.list or not args.topic:
+        render_topic_list(_console(), cat)
+        return 0
+    try:
+        topic = cat.topic(args.topic)
+    except KeyError:
+        raise CliError(f"unknown topic {args.topic!r}; see `easeback learn --list`") from None
+    render_topic(_console(), topic)
+    return 0
+
+
+def cmd_session(args: argparse.Namespace) -> int:
+    from easeback import services
+    from easeback.domain.timeline import build_timeline
+
+    cat = _catalogue()
+    routine = services.routine_from_public(cat, services.read_json_file(Path(args.plan), "plan"))
+    timeline = build_timeline(routine)
+    if args.dry_run:
+        if args.json:
+            for cue in timeline:
+                print(json.dumps(cue.as_dict(), ensure_ascii=False))
+        else:
+            for cue in timeline:
+                print(f"{cue.offset:8.1f}s  {cue.kind.value:<12} {cue.text}")
+        return 0
+    from easeback.terminal_session import run_session
+
+    return run_session(cat, routine, timeline, speed=args.speed, voice=not args.no_voice)
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from easeback.interactive import run_journey
+
+    return run_journey(_catalogue(), _console(), speed=args.speed, voice=not args.no_voice)
+
+
+# ---- parser ----
+
+
+def _add_plan_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--answers", required=True, metavar="FILE.json", help="screening answers by question id"
+    )
+    p.add_argument(
+        "--where", required=True, metavar="PLACE", help="bed, floor, chair, standing, pool or any"
+    )
+    p.add_argument("--minutes", required=True, type=int, help="minutes available (1-120)")
+    p.add_argument(
+        "--equipment",
+        metavar="a,b",
+        help="equipment at hand: chair, ball, foam-roller, towel, pillow, mat, wall, pool",
+    )
+    p.add_argument(
+        "--goal", help="morning-stiffness, desk-break, general-relief (default) or strengthen"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="easeback",
+        description="Safe, gentle relief for a stiff lower back: screening first, then a routine "
+        "that fits where you are, talked through step by step. Not a diagnosis.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "start", help="the whole journey in the terminal: screening, routine, session"
+    )
+    p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.add_argument("--no-voice", action="store_true", help="do not speak cues (espeak-ng)")
+    p.set_defaults(handler=cmd_start)
+
+    p = sub.add_parser("screen", help="answer the safety questions (or read them from a file)")
+    p.add_argument(
+        "--answers", metavar="FILE.json", help="answers by question id instead of asking"
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_screen)
+
+    p = sub.add_parser("plan", help="plan a routine from screening answers")
+    _add_plan_options(p)
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--out", metavar="FILE.json", help="also save the plan as JSON for `session`")
+    p.set_defaults(handler=cmd_plan)
+
+    p = sub.add_parser("techniques", help="list techniques, optionally filtered")
+    p.add_argument("--place", help="bed, floor, chair, standing, pool or any")
+    p.add_argument("--equipment", metavar="a,b", help="only techniques doable with this equipment")
+    p.add_argument(
+        "--category",
+        help="mobilisation, stretch, decompression, soft-tissue-release, "
+        "stability-strength or extension",
+    )
+    p.add_argument("--json", action="store_true", help="print every field as JSON")
+    p.set_defaults(handler=cmd_techniques)
+
+    p = sub.add_parser("show", help="show one technique in full")
+    p.add_argument("id", help="technique id, e.g. cat-cow")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("learn", help="why backs pop, red flags, who to see, and more")
+    p.add_argument("topic", nargs="?", help="topic id, e.g. why-backs-pop")
+    p.add_argument("--list", action="store_true", help="list the topics")
+    p.set_defaults(handler=cmd_learn)
+
+    p = sub.add_parser("session", help="be talked through a planned routine")
+    p.add_argument(
+        "--plan",
+        required=True,
+        metavar="FILE.json",
+        help="a plan saved by `plan --out` or `plan --json`",
+    )
+    p.add_argument("--dry-run", action="store_true", help="print the cue timeline without waiting")
+    p.add_argument("--json", action="store_true", help="with --dry-run: one JSON object per cue")
+    p.add_argument("--no-voice", action="store_true", help="do not speak cues (espeak-ng)")
+    p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_session)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        args = parser.parse_args(["start"])
+        handler = cmd_start
+    try:
+        return handler(args)
+    except CliError as exc:
+        print(f"easeback: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one clear line for the errors we know how to name
+        from easeback.content.loader import ContentError
+        from easeback.services import InputError
+
+        if isinstance(exc, InputError):
+            print(f"easeback: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, ContentError):
+            print(f"easeback: invalid content, refusing to start: {exc}", file=sys.stderr)
+            return 1
+        raise

@@ -1,0 +1,107 @@
+"""Asking questions in the terminal: the screening and the routine choices, one at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.prompt import IntPrompt, Prompt
+
+from easeback import services
+from easeback.content.loader import Catalogue
+from easeback.domain.screening import AnswerValue, QuestionKind
+
+
+def ask_screening(cat: Catalogue, console: Console) -> dict[str, AnswerValue]:
+    console.print(
+        "[bold]Safety questions first.[/] Answer each honestly; [italic]unsure[/] counts as yes, "
+        "to be safe. easeback does not diagnose anything.\n"
+    )
+    answers: dict[str, AnswerValue] = {}
+    questions = cat.screening.questions
+    for n, q in enumerate(questions, start=1):
+        prefix = f"[dim]{n}/{len(questions)}[/] {q.text}"
+        if q.kind is QuestionKind.RED_FLAG:
+            answers[q.id] = Prompt.ask(prefix, choices=["yes", "no", "unsure"], console=console)
+        elif q.kind is QuestionKind.YES_NO:
+            answers[q.id] = Prompt.ask(prefix, choices=["yes", "no"], console=console)
+        else:
+            answers_q = _ask_int(console, prefix, q.min, q.max, q.optional)
+            if answers_q is not None:
+                answers[q.id] = answers_q
+    return answers
+
+
+def _ask_int(
+    console: Console, prompt: str, lo: int | None, hi: int | None, optional: bool
+) -> int | None:
+    while True:
+        raw = Prompt.ask(
+            prompt + (" [dim](Enter to skip)[/]" if optional else ""),
+            console=console,
+            default="" if optional else None,
+        )
+        if optional and not raw:
+            return None
+        try:
+            value = int(raw or "")
+        except ValueError:
+            console.print("[red]Please type a whole number.[/]")
+            continue
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            console.print(f"[red]Please type a number from {lo} to {hi}.[/]")
+            continue
+        return value
+
+
+def ask_routine_choices(console: Console) -> dict[str, Any]:
+    place = Prompt.ask(
+        "Where are you?",
+        choices=["bed", "floor", "chair", "standing", "pool", "any"],
+        default="floor",
+        console=console,
+    )
+    minutes = IntPrompt.ask("How many minutes do you have?", default=10, console=console)
+    equipment = Prompt.ask(
+        "Equipment at hand (comma-separated: chair, ball, foam-roller, towel, pillow, mat, "
+        "wall, pool; Enter for none)",
+        default="",
+        console=console,
+    )
+    goal = Prompt.ask(
+        "Goal",
+        choices=["general-relief", "morning-stiffness", "desk-break", "strengthen"],
+        default="general-relief",
+        console=console,
+    )
+    return {"place": place, "minutes": minutes, "equipment": equipment or None, "goal": goal}
+
+
+def run_journey(cat: Catalogue, console: Console, speed: float = 1.0, voice: bool = True) -> int:
+    from easeback.domain.timeline import build_timeline
+    from easeback.render import render_routine, render_screening
+    from easeback.terminal_session import run_session
+
+    result = services.screen_answers(cat, ask_screening(cat, console))
+    render_screening(console, cat, result)
+    if result.plannable() is None:
+        return 3
+    while True:
+        try:
+            choices = ask_routine_choices(console)
+            routine = services.plan_routine(cat, result, services.make_request(**choices))
+            break
+        except services.InputError as exc:
+            console.print(f"[red]{exc}[/]")
+    assert routine is not None
+    render_routine(console, routine)
+    if not routine.items:
+        return 0
+    if (
+        Prompt.ask(
+            "Start the guided session now?", choices=["yes", "no"], default="yes", console=console
+        )
+        == "no"
+    ):
+        return 0
+    return run_session(cat, routine, build_timeline(routine), speed=speed, voice=voice)

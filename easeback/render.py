@@ -1,0 +1,141 @@
+"""Terminal rendering with rich: screening results, routines, techniques and learn pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from easeback.content.loader import Catalogue
+from easeback.content.schema import Topic
+from easeback.domain.models import Disposition, Technique
+from easeback.domain.planning import Routine
+from easeback.domain.screening import ScreeningResult
+
+STYLE = {
+    Disposition.EMERGENCY: "bold white on red",
+    Disposition.URGENT: "bold red",
+    Disposition.PROFESSIONAL_FIRST: "bold yellow",
+    Disposition.CAUTION: "bold cyan",
+    Disposition.CLEAR: "bold green",
+}
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) -> None:
+    if not result.complete or result.disposition is None:
+        console.print(
+            "[bold]The screening is incomplete.[/] Every safety question needs an answer "
+            "(yes, no or unsure) before easeback can plan anything. Unanswered: "
+            + ", ".join(result.missing)
+        )
+        return
+    d = result.disposition
+    text = cat.dispositions[d]
+    body = [Text(text.do_now), Text(""), Text(text.routine_note, style="italic")]
+    console.print(Panel(Group(*body), title=text.title, style=STYLE[d]))
+    if result.reasons:
+        console.print("[bold]Why:[/]")
+    for r in result.reasons:
+        label = r.disposition.value if r.disposition else "adjusts your routine"
+        console.print(f"  • [bold]{r.question}[/] = {r.answer} ({label}): {r.advice}")
+    seen = [pid for r in result.reasons for pid in r.see]
+    if seen:
+        console.print("\n[bold]Who can help:[/]")
+        for pid in dict.fromkeys(seen):
+            pro = cat.professionals[pid]
+            console.print(f"  • [bold]{pro.name}[/]: {pro.offers}")
+
+
+def render_routine(console: Console, routine: Routine) -> None:
+    table = Table(title=f"Your routine: {_minutes(routine.total_seconds)}", show_lines=True)
+    for col in ("#", "technique", "dose", "time", "why"):
+        table.add_column(col)
+    for n, item in enumerate(routine.items, start=1):
+        d = item.technique.dosage
+        dose = f"{item.reps} reps" + (f" × {item.hold_seconds} s hold" if item.hold_seconds else "")
+        if d.per_side:
+            dose += " each side"
+        name = item.technique.name + (f"\n[dim]{item.variant.text}[/]" if item.variant else "")
+        table.add_row(str(n), name, dose, _minutes(item.seconds), item.reason)
+    console.print(table)
+    for note in routine.notes:
+        console.print(f"[yellow]Note:[/] {note}")
+
+
+def render_technique_table(console: Console, items: Iterable[Technique]) -> None:
+    table = Table(title="Techniques")
+    for col in ("id", "name", "category", "places", "equipment"):
+        table.add_column(col)
+    for t in items:
+        table.add_row(
+            t.id,
+            t.name,
+            t.category.value,
+            ", ".join(p.value for p in t.places),
+            ", ".join(e.value for e in t.equipment) or "-",
+        )
+    console.print(table)
+
+
+def render_technique(console: Console, t: Technique) -> None:
+    d = t.dosage
+    lines = [f"# {t.name}", "", t.summary, ""]
+    if t.aliases:
+        lines += [f"*Also called:* {', '.join(t.aliases)}", ""]
+    lines += [
+        f"**Category:** {t.category.value} · **Where:** {', '.join(p.value for p in t.places)}"
+        f" · **Equipment:** {', '.join(e.value for e in t.equipment) or 'none'}",
+        "",
+        "## Dose",
+    ]
+    if d.hold_seconds:
+        lines.append(f"- Hold {d.hold_seconds.min}–{d.hold_seconds.max} s")
+    lines.append(
+        f"- {d.reps.min}–{d.reps.max} repetitions × {d.sets} set(s)"
+        + (" each side" if d.per_side else "")
+    )
+    lines.append(f"- {d.times_per_day}" + (f" ({d.frequency_note})" if d.frequency_note else ""))
+    lines += ["", "## Steps"] + [f"{i}. {s.text}" for i, s in enumerate(t.steps, start=1)]
+    breath = [b for b in (t.breathing.into, t.breathing.hold, t.breathing.out) if b]
+    if breath:
+        lines += ["", "## Breathing"] + [f"- {b}" for b in breath]
+    lines += ["", "## Form"] + [f"- {c}" for c in t.form_cues]
+    lines += ["", f"**What you should feel:** {t.feel}", "", "## Stop if"]
+    lines += [f"- {s}" for s in t.stop_if]
+    if t.cautions:
+        lines += ["", "## Cautions"] + [f"- {c}" for c in t.cautions]
+    for v in t.variants:
+        lines += ["", f"**{v.kind.value.capitalize()} version:** {v.text}"]
+    lines += ["", "*Sources:* " + "; ".join(t.sources)]
+    console.print(Markdown("\n".join(lines)))
+
+
+def render_topic_list(console: Console, cat: Catalogue) -> None:
+    table = Table(title="Learn: easeback learn TOPIC")
+    table.add_column("topic")
+    table.add_column("about")
+    for t in cat.topics:
+        table.add_row(t.id, f"[bold]{t.title}[/]\n{t.summary}")
+    console.print(table)
+
+
+def render_topic(console: Console, topic: Topic) -> None:
+    lines = [f"# {topic.title}", "", topic.summary]
+    for s in topic.sections:
+        if s.heading:
+            lines += ["", f"## {s.heading}"]
+        lines += [p for para in s.paragraphs for p in ("", para)]
+        if s.bullets:
+            lines += [""] + [f"- {b}" for b in s.bullets]
+    if topic.related:
+        lines += ["", "*See also:* " + ", ".join(f"`easeback learn {r}`" for r in topic.related)]
+    lines += ["", "*Sources:* " + "; ".join(topic.sources)]
+    console.print(Markdown("\n".join(lines)))
