@@ -126,6 +126,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     except KeyError:
         raise CliError(f"unknown technique id {args.id!r}; see `easeback techniques`") from None
     render_technique(_console(), t)
+    if args.svg or args.png:
+        from easeback.pictures import save_picture
+
+        for fmt, path in (("svg", args.svg), ("png", args.png)):
+            if path:
+                save_picture(t, fmt, Path(path))
+                print(f"Wrote {path}")
     return 0
 
 
@@ -232,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="show one technique in full")
     p.add_argument("id", help="technique id, e.g. cat-cow")
+    p.add_argument("--svg", metavar="FILE", help="also write its animated picture as SVG")
+    p.add_argument("--png", metavar="FILE", help="also write its key poses as PNG")
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("learn", help="why backs pop, red flags, who to see, and more")
@@ -251,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-voice", action="store_true", help="do not speak cues (espeak-ng)")
     p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_session)
+
+    from easeback.commands import coach, journal, pictures, web
+
+    for part in (journal, web, pictures, coach):
+        part.register(sub)
     return parser
 
 
@@ -266,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"easeback: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 130

@@ -1,0 +1,1 @@
+"""Subcommand groups; each module registers its commands on the argparse subparsers."""

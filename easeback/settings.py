@@ -1,0 +1,53 @@
+"""Every setting easeback reads, declared once with its help text. Built from explicit arguments or
+the environment by the doors; nothing reads the environment at import time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from dataclasses import field as dc_field
+from pathlib import Path
+
+
+def _setting(default: object, env: str, help: str) -> object:
+    return dc_field(default=default, metadata={"env": env, "help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_DATABASE_URL",
+        "SQLAlchemy URL of the journal database; default a SQLite file in the user data folder.",
+    )
+    data_dir: str | None = _setting(  # type: ignore[assignment]
+        None, "EASEBACK_DATA_DIR", "Folder for easeback's own files (default: platform data dir)."
+    )
+    host: str = _setting(  # type: ignore[assignment]
+        "127.0.0.1", "EASEBACK_HOST", "Address the web app binds to (loopback unless told)."
+    )
+    port: int = _setting(8765, "EASEBACK_PORT", "Port of the web app.")  # type: ignore[assignment]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f.metadata["env"])
+            if raw is not None:
+                values[f.name] = int(raw) if f.type in ("int", int) else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def resolved_data_dir(self) -> Path:
+        if self.data_dir:
+            return Path(self.data_dir)
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("easeback", appauthor=False))
+
+
+def documented() -> list[tuple[str, str, str]]:
+    """(name, environment variable, help) for each setting; the README table is checked against it."""
+    return [(f.name, f.metadata["env"], f.metadata["help"]) for f in fields(Settings)]
