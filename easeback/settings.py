@@ -49,5 +49,5 @@ class Settings:
 
 
 def documented() -> list[tuple[str, str, str]]:
-    """(name, environment variable, help) for each setting; the README table is checked against it."""
+    """(name, env variable, help) for each setting; the README table is checked against it."""
     return [(f.name, f.metadata["env"], f.metadata["help"]) for f in fields(Settings)]
