@@ -1,0 +1,284 @@
+"""The technique catalogue: it loads, holds the ids others rely on, and its safety fields agree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from easeback.content.loader import CONTENT_DIR, _load_techniques
+from easeback.domain.models import (
+    Category,
+    Direction,
+    Equipment,
+    Load,
+    Place,
+    Position,
+    Technique,
+    VariantKind,
+)
+
+# Ids the planner, the picture issue and the camera coach address directly.
+REQUIRED_IDS = {
+    "pelvic-tilt",
+    "knee-to-chest-single",
+    "knee-to-chest-double",
+    "knees-to-chest-rock",
+    "supine-knee-drop",
+    "cat-cow",
+    "decompression-90-90",
+    "ball-glute-release",
+    "ball-piriformis-release",
+    "thoracic-extension-roller",
+    "bridge",
+    "seated-chair-rotation",
+    "seated-floor-twist",
+    "standing-side-bend",
+    "kneeling-back-extension",
+    "sphinx",
+    "cobra",
+    "superman",
+    "bird-dog",
+    "supine-spinal-twist",
+    "seated-forward-flexion",
+    "seated-forward-curl",
+    "foam-roll-glutes-midback",
+    "supine-abdominal-draw-in",
+    "reclined-pigeon",
+    "standing-backbend",
+    "seated-reverse-jackknife",
+    "pool-walking",
+    "in-bed-knee-to-chest",
+    "in-bed-knee-drop",
+}
+
+# Words that describe forceful manipulation; none may appear in an instruction step.
+FORBIDDEN_IN_STEPS = re.compile(
+    r"\b(crack\w*|thrust\w*|bounc\w*|jerk\w*|forc\w*|momentum|pop\w*|yank\w*)\b"
+    r"|as far as you (can|are able)|touch your toes",
+    re.IGNORECASE,
+)
+# In cues and cautions those words may appear only as a prohibition.
+NEGATION = re.compile(r"\b(never|not|no|don't|do not|avoid|without)\b", re.IGNORECASE)
+
+WEIGHT_ON_KNEES = {Position.KNEELING, Position.ALL_FOURS}
+HANDS_CAN_BEAR_WEIGHT = {
+    Position.ALL_FOURS,
+    Position.PRONE,
+    Position.KNEELING,
+    Position.SEATED_FLOOR,
+    Position.SEATED_CHAIR,
+}
+LYING = {Position.SUPINE, Position.PRONE, Position.SIDE_LYING}
+
+
+def _titles() -> set[str]:
+    data = yaml.safe_load((CONTENT_DIR / "sources.yaml").read_text(encoding="utf-8"))
+    return {s["title"] for s in data["sources"]}
+
+
+TECHNIQUES: tuple[Technique, ...] = _load_techniques(CONTENT_DIR, _titles())
+BY_ID = {t.id: t for t in TECHNIQUES}
+
+
+def _ids(ts: tuple[Technique, ...] = TECHNIQUES) -> list[str]:
+    return [t.id for t in ts]
+
+
+def min_seconds(t: Technique) -> int:
+    """Length at the lowest dosage, counted as the planner counts it."""
+    d = t.dosage
+    n = d.reps.min * d.sets * (2 if d.per_side else 1)
+    hold = d.hold_seconds.min if d.hold_seconds else 0
+    return d.setup_seconds + n * (2 * d.move_seconds + hold) + (n - 1) * d.rest_seconds
+
+
+def test_catalogue_is_large_enough() -> None:
+    assert len(TECHNIQUES) >= 26
+
+
+def test_required_ids_exist() -> None:
+    assert REQUIRED_IDS - set(BY_ID) == set()
+
+
+def test_every_file_has_a_techniques_list() -> None:
+    for path in sorted((CONTENT_DIR / "techniques").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert isinstance(data, dict) and set(data) == {"techniques"}, path.name
+        assert isinstance(data["techniques"], list) and data["techniques"], path.name
+
+
+def test_no_stray_files_in_the_techniques_folder() -> None:
+    folder: Path = CONTENT_DIR / "techniques"
+    assert {p.suffix for p in folder.iterdir() if p.is_file()} <= {".yaml"}
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_steps_never_instruct_force(t: Technique) -> None:
+    for step in t.steps:
+        assert not FORBIDDEN_IN_STEPS.search(step.text), (t.id, step.text)
+    for text in (t.summary, t.feel, *(v for v in t.breathing.model_dump().values() if v)):
+        assert not FORBIDDEN_IN_STEPS.search(text), (t.id, text)
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_forceful_words_appear_only_as_prohibitions(t: Technique) -> None:
+    for text in (*t.form_cues, *t.cautions, *(v.text for v in t.variants)):
+        for sentence in re.split(r"(?<=[.;])\s+", text):
+            if FORBIDDEN_IN_STEPS.search(sentence) and not re.search(r"\bpop\b", sentence):
+                assert NEGATION.search(sentence), (t.id, sentence)
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_step_count_and_safety_text(t: Technique) -> None:
+    assert 3 <= len(t.steps) <= 7, t.id
+    assert any("sharp" in s.lower() for s in t.stop_if), t.id
+    assert any("leg" in s.lower() for s in t.stop_if), t.id
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_kneeling_and_all_fours_load_the_knees_and_have_padding(t: Technique) -> None:
+    if WEIGHT_ON_KNEES & set(t.positions):
+        assert Load.KNEES in t.loads, t.id
+        assert t.has_variant(VariantKind.PADDED), t.id
+    if Load.KNEES in t.loads:
+        assert WEIGHT_ON_KNEES & set(t.positions), t.id
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_hand_loading_matches_position(t: Technique) -> None:
+    if Position.ALL_FOURS in t.positions:
+        assert Load.HANDS in t.loads, t.id
+    if Load.HANDS in t.loads:
+        assert HANDS_CAN_BEAR_WEIGHT & set(t.positions), t.id
+
+
+def test_hand_loads_are_as_expected() -> None:
+    loaded = {t.id for t in TECHNIQUES if Load.HANDS in t.loads}
+    assert {"cat-cow", "bird-dog", "cobra"} <= loaded
+    assert {"superman", "sphinx", "pelvic-tilt", "bridge"}.isdisjoint(loaded)
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_places_agree_with_positions(t: Technique) -> None:
+    places, positions = set(t.places), set(t.positions)
+    assert (Place.BED in places) == (Position.IN_BED in positions), t.id
+    assert (Place.POOL in places) == (Position.IN_WATER in positions), t.id
+    if Position.IN_BED in positions:
+        assert LYING & positions, t.id
+    if Position.SEATED_CHAIR in positions:
+        assert Equipment.CHAIR in t.equipment and Place.CHAIR in places, t.id
+    if Position.STANDING in positions:
+        assert places & {Place.STANDING, Place.POOL}, t.id
+        assert t.has_variant(VariantKind.SUPPORTED), t.id
+    if Place.POOL in places:
+        assert Equipment.POOL in t.equipment, t.id
+    assert not set(t.equipment) & set(t.optional_equipment), t.id
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_variants_fit_the_position(t: Technique) -> None:
+    if t.has_variant(VariantKind.PADDED):
+        assert Load.KNEES in t.loads, t.id
+    if t.has_variant(VariantKind.SUPPORTED):
+        assert Position.STANDING in t.positions, t.id
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_hip_flexion_is_plausible(t: Technique) -> None:
+    positions = set(t.positions)
+    if Position.PRONE in positions or positions <= {Position.STANDING, Position.KNEELING}:
+        assert t.hip_flexion_deg == 0, t.id
+    if positions & {Position.SEATED_CHAIR, Position.SEATED_FLOOR, Position.ALL_FOURS}:
+        assert t.hip_flexion_deg >= 90, t.id
+    if t.crosses_legs:
+        assert t.hip_flexion_deg >= 45, t.id
+
+
+def test_legs_cross_exactly_in_figure_four_and_cross_legged_techniques() -> None:
+    crossing = {t.id for t in TECHNIQUES if t.crosses_legs}
+    assert crossing == {"ball-piriformis-release", "reclined-pigeon", "seated-floor-twist"}
+
+
+def test_deep_flexion_techniques_exceed_ninety_degrees() -> None:
+    for tid in ("knee-to-chest-single", "knee-to-chest-double", "in-bed-knee-to-chest"):
+        assert BY_ID[tid].hip_flexion_deg > 90, tid
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_minimum_dosage_fits_a_short_routine(t: Technique) -> None:
+    seconds = min_seconds(t)
+    assert seconds >= 30, (t.id, seconds)
+    if t.id != "decompression-90-90":
+        assert seconds <= 240, (t.id, seconds)
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_progression_only_extends_a_hold(t: Technique) -> None:
+    d = t.dosage
+    if d.progression_max_hold_seconds is not None:
+        assert d.hold_seconds is not None, t.id
+        assert d.progression_max_hold_seconds >= d.hold_seconds.max, t.id
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_category_and_intensity_agree(t: Technique) -> None:
+    if t.intensity == 3:
+        assert t.category is Category.STRENGTH, t.id
+    if t.category is Category.STRENGTH:
+        assert "strengthen" in {g.value for g in t.goals}, t.id
+    if t.category is Category.SOFT_TISSUE:
+        assert Direction.SOFT_TISSUE in t.directions, t.id
+    if t.category is Category.DECOMPRESSION:
+        assert Direction.DECOMPRESSION in t.directions, t.id
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_desk_break_techniques_need_no_floor(t: Technique) -> None:
+    if "desk-break" in {g.value for g in t.goals}:
+        assert set(t.places) & {Place.CHAIR, Place.STANDING}, t.id
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_rollers_never_go_under_the_lower_back(t: Technique) -> None:
+    if {Equipment.FOAM_ROLLER, Equipment.TOWEL} & set(t.equipment):
+        warnings = " ".join((*t.form_cues, *t.cautions)).lower()
+        assert "lower back" in warnings and re.search(r"\b(never|off)\b", warnings), t.id
+
+
+def test_figures_carried_over_from_the_articles() -> None:
+    d = BY_ID["decompression-90-90"].dosage
+    assert d.hold_seconds is not None and d.hold_seconds.max == 1200
+    assert BY_ID["decompression-90-90"].equipment == (Equipment.CHAIR,)
+    for tid in ("knee-to-chest-single", "in-bed-knee-to-chest", "supine-spinal-twist"):
+        hold = BY_ID[tid].dosage.hold_seconds
+        assert hold is not None and (hold.min, hold.max) == (15, 30), tid
+    for tid in ("supine-knee-drop", "in-bed-knee-drop"):
+        hold = BY_ID[tid].dosage.hold_seconds
+        assert hold is not None and (hold.min, hold.max) == (5, 10), tid
+    ball = BY_ID["ball-glute-release"].dosage.hold_seconds
+    assert ball is not None and ball.max == 60
+    assert BY_ID["seated-reverse-jackknife"].dosage.reps.max == 10
+    assert BY_ID["superman"].intensity == 3
+    pool = BY_ID["pool-walking"]
+    assert set(pool.positions) == {Position.IN_WATER, Position.STANDING}
+    assert any("83" in s.text and "88" in s.text for s in pool.steps)
+
+
+def test_in_bed_techniques_are_lying_on_the_back() -> None:
+    for tid in ("in-bed-knee-to-chest", "in-bed-knee-drop"):
+        t = BY_ID[tid]
+        assert t.places == (Place.BED,)
+        assert set(t.positions) == {Position.SUPINE, Position.IN_BED}
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_lying_on_the_back_is_declared_supine(t: Technique) -> None:
+    text = " ".join(s.text for s in t.steps).lower()
+    lies_face_up = re.search(r"\b(lie|lying) (on your back|face up)\b", text)
+    if lies_face_up:
+        assert Position.SUPINE in t.positions, t.id
+    if re.search(r"\b(lie|lying) (on your front|face down)\b", text):
+        assert Position.PRONE in t.positions, t.id
