@@ -151,12 +151,23 @@ class Dosage(Frozen):
     progression_max_hold_seconds: Annotated[int, Field(ge=1, le=180)] | None = None
     reps: CountRange
     sets: Annotated[int, Field(ge=1, le=5)] = 1
+    max_sets: Annotated[int, Field(ge=1, le=5)] | None = None  # the planner may add sets up to this
     per_side: bool = False
     move_seconds: Annotated[int, Field(ge=1, le=30)] = 3
     rest_seconds: Annotated[int, Field(ge=0, le=120)] = 5
     setup_seconds: Annotated[int, Field(ge=5, le=120)] = 15
     times_per_day: NonEmpty
     frequency_note: str | None = None
+
+    @model_validator(mode="after")
+    def _sets_ordered(self) -> Dosage:
+        if self.max_sets is not None and self.max_sets < self.sets:
+            raise ValueError(f"max_sets ({self.max_sets}) is below sets ({self.sets})")
+        return self
+
+    @property
+    def sets_max(self) -> int:
+        return self.max_sets or self.sets
 
 
 class Step(Frozen):

@@ -166,26 +166,30 @@ class _Dose(Frozen):
     hold_max: int | None
     reps: int
     reps_max: int
+    sets: int
+    sets_max: int
 
     @property
     def seconds(self) -> int:
-        d = self.cand.technique.dosage
-        return item_seconds(d, self.hold, self.reps, d.sets)
+        return item_seconds(self.cand.technique.dosage, self.hold, self.reps, self.sets)
 
     def progress(self) -> float:
         parts = [(self.reps - 1) / max(1, self.reps_max - 1)]
         if self.hold is not None and self.hold_max:
             parts.append(self.hold / self.hold_max)
-        return sum(parts) / len(parts)
+        return self.sets - 1 + sum(parts) / len(parts)
 
     def grown(self) -> list[_Dose]:
+        """Longer holds and more reps first; another set only once both are at their top."""
         options: list[_Dose] = []
         if self.hold is not None and self.hold_max is not None and self.hold < self.hold_max:
-            options.append(
-                self.model_copy(update={"hold": min(self.hold_max, self.hold + HOLD_STEP)})
-            )
+            longer = min(self.hold_max, self.hold + HOLD_STEP)
+            options.append(self.model_copy(update={"hold": longer}))
         if self.reps < self.reps_max:
             options.append(self.model_copy(update={"reps": self.reps + 1}))
+        if not options and self.sets < self.sets_max:
+            reps = self.cand.technique.dosage.reps.min
+            options.append(self.model_copy(update={"sets": self.sets + 1, "reps": reps}))
         return options
 
 
@@ -200,7 +204,15 @@ def _start_dose(c: _Candidate, req: PlanRequest, gentle: bool) -> _Dose:
         hold_max = max(hold, hold_max)
         if gentle:
             hold_max = hold
-    return _Dose(cand=c, hold=hold, hold_max=hold_max, reps=d.reps.min, reps_max=d.reps.max)
+    return _Dose(
+        cand=c,
+        hold=hold,
+        hold_max=hold_max,
+        reps=d.reps.min,
+        reps_max=d.reps.max,
+        sets=d.sets,
+        sets_max=d.sets_max,
+    )
 
 
 def _fill(doses: list[_Dose], budget: int) -> list[_Dose]:
@@ -279,7 +291,7 @@ def build_plan(
                 technique=t,
                 hold_seconds=d.hold,
                 reps=d.reps,
-                sets=t.dosage.sets,
+                sets=d.sets,
                 variant=d.cand.variant,
                 reason=_reason(d.cand, req.goal, new, req.helps.get(t.id)),
             )

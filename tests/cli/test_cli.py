@@ -1,0 +1,244 @@
+"""The scripting contract of issue 2, exercised through the installed command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.domain.answers import clear_answers
+
+EXE = [sys.executable, "-m", "easeback"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, EASEBACK_DATA_DIR=str(cwd or Path.cwd()))
+    return subprocess.run(
+        [*EXE, *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=env
+    )
+
+
+@pytest.fixture
+def answers(tmp_path):
+    def write(**overrides):
+        path = tmp_path / "answers.json"
+        path.write_text(json.dumps(clear_answers(**overrides)))
+        return str(path)
+
+    return write
+
+
+def test_screen_json(answers):
+    out = run("screen", "--answers", answers(pain_days=10), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["complete"] is True
+    assert data["disposition"] == "caution"
+    assert data["reasons"][0]["question"] == "pain_days"
+    assert set(data["reasons"][0]) >= {"question", "answer", "disposition", "advice"}
+
+
+def test_plan_json_contract(answers):
+    out = run("plan", "--answers", answers(), "--where", "floor", "--minutes", "10", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["planned"] is True and data["disposition"] == "clear"
+    assert 540 <= data["total_seconds"] <= 660
+    keys = {
+        "id",
+        "name",
+        "category",
+        "places",
+        "positions",
+        "loads",
+        "directions",
+        "hip_flexion_deg",
+        "crosses_legs",
+        "equipment",
+        "hold_seconds",
+        "reps",
+        "sets",
+        "per_side",
+        "seconds",
+    }
+    assert 5 <= len(data["techniques"]) <= 6
+    for t in data["techniques"]:
+        assert keys <= set(t)
+        assert "floor" in t["places"]
+        assert t["equipment"] == []
+    assert sum(t["seconds"] for t in data["techniques"]) + 5 == data["total_seconds"]
+
+
+def test_plan_chair_implies_a_chair(answers):
+    out = run("plan", "--answers", answers(), "--where", "chair", "--minutes", "5", "--json")
+    data = json.loads(out.stdout)
+    assert data["techniques"]
+    assert all(t["equipment"] in ([], ["chair"]) for t in data["techniques"])
+    assert any(t["equipment"] == ["chair"] for t in data["techniques"])
+
+
+def test_plan_blocked_exits_3(answers):
+    out = run(
+        "plan",
+        "--answers",
+        answers(bladder_bowel_control="unsure"),
+        "--where",
+        "floor",
+        "--minutes",
+        "10",
+        "--json",
+    )
+    assert out.returncode == 3
+    data = json.loads(out.stdout)
+    assert data["planned"] is False and data["disposition"] == "emergency"
+    assert data["reasons"][0]["question"] == "bladder_bowel_control"
+
+
+def test_plan_incomplete_exits_3_without_disposition(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"pain_now": 3}))
+    out = run("plan", "--answers", str(path), "--where", "floor", "--minutes", "10", "--json")
+    assert out.returncode == 3
+    assert json.loads(out.stdout)["disposition"] is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "not found"),
+        ("{not json", "not valid JSON"),
+        (
+            json.dumps(clear_answers(favourite_colour="blue")),
+            "unknown question id 'favourite_colour'",
+        ),
+        (json.dumps(clear_answers(pain_now=11)), "'pain_now' must be at most 10"),
+        (json.dumps([1, 2]), "JSON object"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, content, message):
+    path = tmp_path / "answers.json"
+    if content is not None:
+        path.write_text(content)
+    for args in (
+        ["screen", "--answers", str(path), "--json"],
+        ["plan", "--answers", str(path), "--where", "floor", "--minutes", "5"],
+    ):
+        out = run(*args)
+        assert out.returncode == 2, out
+        assert "Traceback" not in out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1
+        assert message in out.stderr
+
+
+def test_bad_place_and_equipment_are_named(answers):
+    out = run("plan", "--answers", answers(), "--where", "roof", "--minutes", "5")
+    assert out.returncode == 2 and "unknown place 'roof'" in out.stderr
+    out = run(
+        "plan",
+        "--answers",
+        answers(),
+        "--where",
+        "floor",
+        "--minutes",
+        "5",
+        "--equipment",
+        "ball,trampoline",
+    )
+    assert out.returncode == 2 and "unknown equipment 'trampoline'" in out.stderr
+
+
+def test_techniques_json_and_filters():
+    out = run("techniques", "--json")
+    data = json.loads(out.stdout)
+    assert len(data) >= 24
+    assert all(t["steps"] and t["sources"] for t in data)
+    chair = json.loads(run("techniques", "--place", "chair", "--json").stdout)
+    assert chair and all("chair" in t["places"] for t in chair)
+    none = json.loads(run("techniques", "--equipment", "", "--json").stdout)
+    assert none and all(t["equipment"] == [] for t in none)
+    cat = json.loads(run("techniques", "--category", "stretch", "--json").stdout)
+    assert cat and all(t["category"] == "stretch" for t in cat)
+
+
+def test_show_and_learn():
+    out = run("show", "cat-cow")
+    assert out.returncode == 0 and "Cat" in out.stdout and "Stop if" in out.stdout
+    assert run("show", "no-such").returncode == 2
+    out = run("learn", "why-backs-pop")
+    assert out.returncode == 0 and "cavitation" in out.stdout.lower()
+    assert "red-flags" in run("learn", "--list").stdout
+
+
+def test_session_dry_run_json(answers, tmp_path):
+    plan = tmp_path / "plan.json"
+    out = run(
+        "plan",
+        "--answers",
+        answers(),
+        "--where",
+        "floor",
+        "--minutes",
+        "10",
+        "--out",
+        str(plan),
+        "--json",
+    )
+    total = json.loads(out.stdout)["total_seconds"]
+    out = run("session", "--plan", str(plan), "--dry-run", "--json")
+    assert out.returncode == 0, out.stderr
+    cues = [json.loads(line) for line in out.stdout.splitlines()]
+    assert cues[0]["kind"] == "ready" and cues[-1]["kind"] == "complete"
+    assert cues[-1]["offset"] == total
+    offsets = [c["offset"] for c in cues]
+    assert offsets == sorted(offsets)
+    assert {"hold", "move", "release", "intro"} <= {c["kind"] for c in cues}
+
+
+def test_session_rejects_a_tampered_plan(tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"planned": True, "disposition": "emergency", "techniques": []}))
+    out = run("session", "--plan", str(plan), "--dry-run")
+    assert out.returncode == 2 and "allows no routine" in out.stderr
+    plan.write_text(
+        json.dumps(
+            {
+                "planned": True,
+                "disposition": "clear",
+                "techniques": [{"id": "spine-crack", "reps": 1, "sets": 1}],
+            }
+        )
+    )
+    out = run("session", "--plan", str(plan), "--dry-run")
+    assert out.returncode == 2 and "unknown technique id 'spine-crack'" in out.stderr
+
+
+def test_session_runs_to_completion_at_speed(answers, tmp_path):
+    plan = tmp_path / "plan.json"
+    run("plan", "--answers", answers(), "--where", "chair", "--minutes", "2", "--out", str(plan))
+    out = subprocess.run(
+        [*EXE, "session", "--plan", str(plan), "--speed", "400", "--no-voice"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Routine complete" in out.stdout
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys, contextlib, io\n"
+        "from easeback import cli\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['--help'])\n"
+        "heavy = [m for m in ('pydantic', 'rich', 'yaml', 'sqlalchemy', 'fastapi', 'numpy')"
+        " if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from easeback.domain.models import StopReason
+from easeback.domain.planning import PlanRequest, build_plan
+from easeback.domain.screening import screen
+from easeback.domain.timeline import CueKind, Outcome, SessionClock, build_timeline
+from tests.domain.answers import clear_answers
+
+
+@pytest.fixture(scope="module")
+def routine(catalogue):
+    s = screen(catalogue.screening, clear_answers()).plannable()
+    assert s is not None
+    return build_plan(s, PlanRequest(place="any", minutes=12), catalogue.techniques)
+
+
+def test_timeline_is_contiguous_and_ends_at_the_plan_total(routine):
+    cues = build_timeline(routine)
+    assert cues[0].kind is CueKind.READY and cues[0].offset == 0
+    assert cues[-1].kind is CueKind.COMPLETE
+    assert cues[-1].offset == pytest.approx(routine.total_seconds)
+    for a, b in itertools.pairwise(cues):
+        assert a.end == pytest.approx(b.offset), (a, b)
+
+
+def test_each_technique_has_its_reps_holds_and_sides(routine):
+    cues = build_timeline(routine)
+    for index, item in enumerate(routine.items):
+        mine = [c for c in cues if c.index == index]
+        sides = 2 if item.technique.dosage.per_side else 1
+        moves = [c for c in mine if c.kind is CueKind.MOVE]
+        assert len(moves) == item.reps * item.sets * sides
+        holds = [c for c in mine if c.kind is CueKind.HOLD]
+        if item.hold_seconds:
+            assert len(holds) == len(moves)
+            assert all(c.duration == item.hold_seconds for c in holds)
+        else:
+            assert holds == []
+        switches = [c for c in mine if c.kind is CueKind.SWITCH_SIDE]
+        assert len(switches) == (1 if sides == 2 else 0)
+        assert next(c.kind for c in mine) is CueKind.INTRO
+        steps = [c for c in mine if c.kind is CueKind.STEP]
+        assert len(steps) == len(item.technique.steps)
+        if item.technique.breathing.into:
+            assert moves[0].breath == item.technique.breathing.into
+
+
+def test_clock_uses_absolute_deadlines(routine):
+    cues = build_timeline(routine)
+    clock = SessionClock(timeline=cues, started=1000.0)
+    target = cues[10]
+    assert clock.deadline(target) == 1000.0 + target.offset
+    # a tick that arrives late does not delay what follows
+    assert clock.current(1000.0 + target.offset + 0.01) == target
+    assert clock.current(1000.0 + cues[11].offset) == cues[11]
+
+
+def test_pause_shifts_deadlines_by_the_paused_time(routine):
+    cues = build_timeline(routine)
+    clock = SessionClock(timeline=cues, started=0.0).pause(20.0)
+    assert clock.elapsed(500.0) == 20.0
+    clock = clock.resume(80.0)
+    assert clock.elapsed(100.0) == pytest.approx(40.0)
+    assert clock.deadline(cues[5]) == pytest.approx(60.0 + cues[5].offset)
+
+
+def test_skip_jumps_to_the_next_technique_and_is_recorded(routine):
+    cues = build_timeline(routine)
+    first_move = next(c for c in cues if c.kind is CueKind.MOVE)
+    clock = SessionClock(timeline=cues, started=0.0)
+    clock = clock.skip(first_move.offset + 1)
+    now = first_move.offset + 1
+    assert clock.current(now).index == 1
+    assert clock.current(now).kind is CueKind.INTRO
+    assert clock.results(now, len(routine.items))[0] is Outcome.SKIPPED
+
+
+def test_stop_ends_at_once_with_reason(routine):
+    cues = build_timeline(routine)
+    second = next(c for c in cues if c.index == 1)
+    clock = SessionClock(timeline=cues, started=0.0)
+    clock = clock.stop(second.offset + 2, StopReason.SHARP_PAIN)
+    assert clock.finished(second.offset + 3)
+    assert clock.elapsed(10_000) == pytest.approx(second.offset + 2)
+    results = clock.results(10_000, len(routine.items))
+    assert results[0] is Outcome.DONE
+    assert results[1] is Outcome.STOPPED
+    assert all(r is None for r in results[2:])
+
+
+def test_a_finished_session_marks_everything_done(routine):
+    cues = build_timeline(routine)
+    clock = SessionClock(timeline=cues, started=0.0)
+    end = routine.total_seconds + 1
+    assert clock.finished(end)
+    assert clock.results(end, len(routine.items)) == [Outcome.DONE] * len(routine.items)
