@@ -1,0 +1,11 @@
+"""Persistence for the journal: SQLAlchemy tables, engine, migrations and repository functions."""
+
+from easeback.storage.engine import (
+    HEAD_REVISION,
+    StorageError,
+    default_url,
+    make_engine,
+    open_engine,
+)
+
+__all__ = ["HEAD_REVISION", "StorageError", "default_url", "make_engine", "open_engine"]

@@ -1,0 +1,129 @@
+"""Engines for the journal database: SQLite (WAL, the default) or PostgreSQL, migrated on open.
+
+A file that is not an easeback database, or is damaged, is reported and never written to.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+HEAD_REVISION = "0001"  # tests check that this is Alembic's head
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+OUR_TABLES = frozenset(
+    {"screenings", "check_ins", "sessions", "technique_results", "stops", "restores"}
+)
+
+
+class StorageError(Exception):
+    """The database cannot be used as it is; the message says why and what was left untouched."""
+
+
+def default_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'journal.sqlite3'}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")  # a committed event survives even a power cut
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """A bare engine for the URL: SQLite gets WAL and foreign keys; psycopg 3 for PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        memory = parsed.database in (None, "", ":memory:")
+        # One shared connection keeps an in-memory database alive across sessions.
+        engine = create_engine(parsed, poolclass=StaticPool) if memory else create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not SQLite before SQLite gets a chance to touch it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise StorageError(
+            f"database file {path} is not an SQLite database (corrupt or another kind of file); "
+            "it was left untouched"
+        )
+    # Read-only integrity check: a damaged file is reported, not "repaired" by our writes.
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("PRAGMA quick_check").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"database file {path} cannot be read ({exc}); it was left untouched"
+        ) from None
+    if row is None or row[0] != "ok":
+        raise StorageError(
+            f"database file {path} is damaged ({row[0] if row else 'no result'}); "
+            "it was left untouched"
+        )
+
+
+def _migrate(engine: Engine) -> None:
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        current = None
+        if "alembic_version" in names:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        elif names & OUR_TABLES or names - {"sqlite_sequence"}:
+            raise StorageError(
+                f"{engine.url.render_as_string(hide_password=True)} holds tables that are not "
+                "an easeback journal; it was left untouched"
+            )
+    if current == HEAD_REVISION:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on a ready database: created on first use, migrated to the head revision.
+
+    Raises StorageError for a database that is corrupt, foreign or unreachable.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _check_sqlite_file(path)
+    engine = make_engine(url)
+    try:
+        _migrate(engine)
+    except StorageError:
+        engine.dispose()
+        raise
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        where = engine.url.render_as_string(hide_password=True)
+        raise StorageError(f"cannot use the database {where}: {first}") from None
+    return engine

@@ -1,0 +1,358 @@
+"""Repository functions: every write is its own committed transaction, so an event is on disk the
+moment the function returns; reads return the domain's history records.
+
+Times go in as aware datetimes and are stored as naive UTC; reads convert them to local time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from easeback.domain.models import Disposition, StopReason
+from easeback.domain.progression import (
+    CheckIn,
+    History,
+    ScreeningRecord,
+    SessionRecord,
+    StopEvent,
+    TechniqueResult,
+)
+from easeback.storage.tables import (
+    DEFAULT_PERSON,
+    Base,
+    CheckInRow,
+    RestoreRow,
+    ScreeningRow,
+    SessionRow,
+    StopRow,
+    TechniqueResultRow,
+)
+
+
+def to_utc(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise ValueError("times given to storage must carry a time zone")
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
+def _local(at: datetime, tz: tzinfo | None) -> datetime:
+    return at.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+
+
+def _add(engine: Engine, row: Base) -> int:
+    with Session(engine) as s, s.begin():
+        s.add(row)
+        s.flush()
+        rid: int = row.id  # type: ignore[attr-defined]
+    return rid
+
+
+def add_screening(
+    engine: Engine,
+    at: datetime,
+    complete: bool,
+    disposition: str | None,
+    answers: Mapping[str, object],
+    reasons: Sequence[Mapping[str, object]],
+    person: str = DEFAULT_PERSON,
+) -> int:
+    return _add(
+        engine,
+        ScreeningRow(
+            person=person,
+            at=to_utc(at),
+            complete=complete,
+            disposition=disposition,
+            answers=json.dumps(dict(answers), sort_keys=True),
+            reasons=json.dumps(list(reasons)),
+        ),
+    )
+
+
+def add_check_in(
+    engine: Engine, check_in: CheckIn, at: datetime, person: str = DEFAULT_PERSON
+) -> int:
+    peg = check_in.peg or (None, None, None)
+    return _add(
+        engine,
+        CheckInRow(
+            person=person,
+            at=to_utc(at),
+            pain=check_in.pain,
+            stiffness=check_in.stiffness,
+            peg_pain=peg[0],
+            peg_enjoyment=peg[1],
+            peg_activity=peg[2],
+            activities=json.dumps([list(a) for a in check_in.activities]),
+        ),
+    )
+
+
+def start_session(
+    engine: Engine,
+    at: datetime,
+    routine: Mapping[str, Any],
+    pain_before: int | None,
+    source: str = "timer",
+    person: str = DEFAULT_PERSON,
+) -> int:
+    return _add(
+        engine,
+        SessionRow(
+            person=person,
+            started_at=to_utc(at),
+            ended_at=None,
+            source=source,
+            status="in_progress",
+            routine=json.dumps(dict(routine)),
+            pain_before=pain_before,
+            pain_after=None,
+            soreness=None,
+        ),
+    )
+
+
+def add_technique_result(
+    engine: Engine, session_id: int, position: int, technique_id: str, outcome: str, at: datetime
+) -> int:
+    return _add(
+        engine,
+        TechniqueResultRow(
+            session_id=session_id,
+            position=position,
+            technique_id=technique_id,
+            outcome=outcome,
+            at=to_utc(at),
+        ),
+    )
+
+
+def add_stop(
+    engine: Engine,
+    session_id: int,
+    at: datetime,
+    reason: str,
+    technique_id: str | None,
+    person: str = DEFAULT_PERSON,
+) -> int:
+    return _add(
+        engine,
+        StopRow(
+            person=person,
+            session_id=session_id,
+            at=to_utc(at),
+            reason=reason,
+            technique_id=technique_id,
+        ),
+    )
+
+
+def finish_session(
+    engine: Engine,
+    session_id: int,
+    at: datetime,
+    status: str,
+    pain_after: int | None = None,
+    soreness: str | None = None,
+) -> None:
+    with Session(engine) as s, s.begin():
+        row = s.get_one(SessionRow, session_id)
+        row.ended_at = to_utc(at)
+        row.status = status
+        row.pain_after = pain_after
+        row.soreness = soreness
+
+
+def log_session(
+    engine: Engine,
+    at: datetime,
+    routine: Mapping[str, Any],
+    pain_before: int,
+    pain_after: int,
+    results: Sequence[tuple[str, str]],
+    stop: tuple[str, str | None] | None = None,
+    soreness: str | None = None,
+    person: str = DEFAULT_PERSON,
+) -> int:
+    """A session done away from the timer, written as one transaction: all of it or nothing."""
+    utc = to_utc(at)
+    with Session(engine) as s, s.begin():
+        row = SessionRow(
+            person=person,
+            started_at=utc,
+            ended_at=utc,
+            source="logged",
+            status="stopped" if stop else "completed",
+            routine=json.dumps(dict(routine)),
+            pain_before=pain_before,
+            pain_after=pain_after,
+            soreness=soreness,
+        )
+        s.add(row)
+        s.flush()
+        for pos, (tid, outcome) in enumerate(results):
+            s.add(
+                TechniqueResultRow(
+                    session_id=row.id, position=pos, technique_id=tid, outcome=outcome, at=utc
+                )
+            )
+        if stop:
+            s.add(
+                StopRow(
+                    person=person, session_id=row.id, at=utc, reason=stop[0], technique_id=stop[1]
+                )
+            )
+        sid: int = row.id
+    return sid
+
+
+def add_restore(
+    engine: Engine, technique_id: str, at: datetime, person: str = DEFAULT_PERSON
+) -> int:
+    return _add(engine, RestoreRow(person=person, at=to_utc(at), technique_id=technique_id))
+
+
+def _pain_days(answers: str) -> int | None:
+    value = json.loads(answers).get("pain_days")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def load_history(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None = None) -> History:
+    """The person's whole journal as domain records in local time (tz, or the system's)."""
+    with Session(engine) as s:
+        screenings = tuple(
+            ScreeningRecord(
+                at=_local(r.at, tz),
+                disposition=Disposition(r.disposition) if r.disposition else None,
+                pain_days=_pain_days(r.answers),
+            )
+            for r in s.scalars(
+                select(ScreeningRow)
+                .where(ScreeningRow.person == person, ScreeningRow.complete)
+                .order_by(ScreeningRow.at, ScreeningRow.id)
+            )
+        )
+        check_ins = tuple(
+            CheckIn(
+                at=_local(r.at, tz),
+                pain=r.pain,
+                stiffness=r.stiffness,
+                peg=(r.peg_pain, r.peg_enjoyment, r.peg_activity)
+                if r.peg_pain is not None
+                and r.peg_enjoyment is not None
+                and r.peg_activity is not None
+                else None,
+                activities=tuple((str(n), int(v)) for n, v in json.loads(r.activities)),
+            )
+            for r in s.scalars(
+                select(CheckInRow)
+                .where(CheckInRow.person == person)
+                .order_by(CheckInRow.at, CheckInRow.id)
+            )
+        )
+        results: dict[int, list[TechniqueResult]] = {}
+        for sid, tid, outcome in s.execute(
+            select(
+                TechniqueResultRow.session_id,
+                TechniqueResultRow.technique_id,
+                TechniqueResultRow.outcome,
+            )
+            .join(SessionRow, SessionRow.id == TechniqueResultRow.session_id)
+            .where(SessionRow.person == person)
+            .order_by(TechniqueResultRow.session_id, TechniqueResultRow.position)
+        ):
+            results.setdefault(sid, []).append(TechniqueResult(tid, outcome))
+        stops: dict[int, list[StopEvent]] = {}
+        for st in s.scalars(
+            select(StopRow).where(StopRow.person == person).order_by(StopRow.at, StopRow.id)
+        ):
+            stops.setdefault(st.session_id, []).append(
+                StopEvent(_local(st.at, tz), StopReason(st.reason), st.technique_id)
+            )
+        sessions = tuple(
+            SessionRecord(
+                at=_local(r.started_at, tz),
+                status=r.status,
+                pain_before=r.pain_before,
+                pain_after=r.pain_after,
+                soreness=r.soreness,
+                results=tuple(results.get(r.id, ())),
+                stops=tuple(stops.get(r.id, ())),
+            )
+            for r in s.scalars(
+                select(SessionRow)
+                .where(SessionRow.person == person)
+                .order_by(SessionRow.started_at, SessionRow.id)
+            )
+        )
+        restores = tuple(
+            (r.technique_id, _local(r.at, tz))
+            for r in s.scalars(
+                select(RestoreRow)
+                .where(RestoreRow.person == person)
+                .order_by(RestoreRow.at, RestoreRow.id)
+            )
+        )
+    return History(screenings, check_ins, sessions, restores)
+
+
+EXPORT_TABLES: dict[str, type[Base]] = {
+    "screenings": ScreeningRow,
+    "check_ins": CheckInRow,
+    "sessions": SessionRow,
+    "technique_results": TechniqueResultRow,
+    "stops": StopRow,
+    "restores": RestoreRow,
+}
+
+
+def rows(engine: Engine, kind: str, person: str = DEFAULT_PERSON) -> list[dict[str, Any]]:
+    """Every row of one kind for the person, as column -> value (times in UTC), in id order."""
+    table = EXPORT_TABLES[kind]
+    cols = [c.name for c in table.__table__.columns]
+    stmt = select(table.__table__)
+    if "person" in cols:
+        stmt = stmt.where(table.__table__.c.person == person)
+    else:
+        stmt = stmt.join(SessionRow.__table__).where(SessionRow.person == person)
+    with engine.connect() as conn:
+        return [
+            dict(zip(cols, r, strict=True))
+            for r in conn.execute(stmt.order_by(table.__table__.c.id))
+        ]
+
+
+def latest_screening(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, Any] | None:
+    """The newest complete screening with its answers and reasons decoded, or None."""
+    with Session(engine) as s:
+        r = s.scalars(
+            select(ScreeningRow)
+            .where(ScreeningRow.person == person, ScreeningRow.complete)
+            .order_by(ScreeningRow.at.desc(), ScreeningRow.id.desc())
+            .limit(1)
+        ).first()
+        if r is None:
+            return None
+        return {
+            "at": r.at.replace(tzinfo=UTC),
+            "disposition": r.disposition,
+            "answers": json.loads(r.answers),
+            "reasons": json.loads(r.reasons),
+        }
+
+
+def latest_routine(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, Any] | None:
+    with Session(engine) as s:
+        raw = s.scalars(
+            select(SessionRow.routine)
+            .where(SessionRow.person == person)
+            .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+            .limit(1)
+        ).first()
+    return None if raw is None else dict(json.loads(raw))

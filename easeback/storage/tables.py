@@ -1,0 +1,105 @@
+"""The journal's tables. Times are stored as naive UTC; every row belongs to one person."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+DEFAULT_PERSON = "me"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ScreeningRow(Base):
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    complete: Mapped[bool]
+    disposition: Mapped[str | None] = mapped_column(String(32))
+    answers: Mapped[str] = mapped_column(Text)  # JSON object keyed by question id
+    reasons: Mapped[str] = mapped_column(Text)  # JSON list, as screening_public gives it
+
+    __table_args__ = (Index("ix_screenings_person_at", "person", "at"),)
+
+
+class CheckInRow(Base):
+    __tablename__ = "check_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    pain: Mapped[int]
+    stiffness: Mapped[int]
+    peg_pain: Mapped[int | None]
+    peg_enjoyment: Mapped[int | None]
+    peg_activity: Mapped[int | None]
+    activities: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[name, 0-10], ...]
+
+    __table_args__ = (Index("ix_check_ins_person_at", "person", "at"),)
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(16))  # timer | logged
+    status: Mapped[str] = mapped_column(String(16))  # in_progress | completed | stopped
+    routine: Mapped[str] = mapped_column(Text)  # JSON, as routine_public gives it
+    pain_before: Mapped[int | None]
+    pain_after: Mapped[int | None]
+    soreness: Mapped[str | None] = mapped_column(String(8))  # low | medium | high
+
+    __table_args__ = (Index("ix_sessions_person_started", "person", "started_at"),)
+
+
+class TechniqueResultRow(Base):
+    """What happened to one routine item: done, skipped, stopped or not reached."""
+
+    __tablename__ = "technique_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    technique_id: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_technique_results_session", "session_id", "position"),)
+
+
+class StopRow(Base):
+    __tablename__ = "stops"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    technique_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (
+        Index("ix_stops_person_at", "person", "at"),
+        Index("ix_stops_session", "session_id"),
+    )
+
+
+class RestoreRow(Base):
+    """The person put a technique left out for sharp pain back into their plans."""
+
+    __tablename__ = "restores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    technique_id: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_restores_person_at", "person", "at"),)
