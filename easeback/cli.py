@@ -4,19 +4,17 @@ so that `easeback --help` stays as fast as Python itself."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing, pathlib and json cost milliseconds; --help needs none of them
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
     from easeback.content.loader import Catalogue
 
-EXIT_USAGE = 2
+    EXIT_USAGE = 2
 EXIT_BLOCKED = 3
-
-Handler = Callable[[argparse.Namespace], int]
 
 
 class CliError(Exception):
@@ -30,6 +28,8 @@ def _catalogue() -> Catalogue:
 
 
 def _dump(data: Any) -> None:
+    import json
+
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -48,7 +48,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     cat = _catalogue()
     if args.answers:
-        raw = services.read_json_file(Path(args.answers), "answers")
+        raw = services.read_json_file(args.answers, "answers")
     else:
         from easeback.interactive import ask_screening
 
@@ -67,7 +67,7 @@ def _plan_from_args(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     from easeback import services
 
     cat = _catalogue()
-    raw = services.read_json_file(Path(args.answers), "answers")
+    raw = services.read_json_file(args.answers, "answers")
     result = services.screen_answers(cat, raw)
     req = services.make_request(args.where, args.minutes, args.equipment, args.goal)
     return cat, result, services.plan_routine(cat, result, req)
@@ -94,7 +94,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return EXIT_BLOCKED
     data = services.routine_public(routine)
     if args.out:
-        Path(args.out).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        services.write_json_file(args.out, data)
     if args.json:
         _dump(data)
     else:
@@ -127,6 +127,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise CliError(f"unknown technique id {args.id!r}; see `easeback techniques`") from None
     render_technique(_console(), t)
     if args.svg or args.png:
+        from pathlib import Path
+
         from easeback.pictures import save_picture
 
         for fmt, path in (("svg", args.svg), ("png", args.png)):
@@ -156,9 +158,11 @@ def cmd_session(args: argparse.Namespace) -> int:
     from easeback.domain.timeline import build_timeline
 
     cat = _catalogue()
-    routine = services.routine_from_public(cat, services.read_json_file(Path(args.plan), "plan"))
+    routine = services.routine_from_public(cat, services.read_json_file(args.plan, "plan"))
     timeline = build_timeline(routine)
     if args.dry_run:
+        import json
+
         if args.json:
             for cue in timeline:
                 print(json.dumps(cue.as_dict(), ensure_ascii=False))
@@ -271,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
+    handler = getattr(args, "handler", None)
     if handler is None:
         args = parser.parse_args(["start"])
         handler = cmd_start

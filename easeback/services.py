@@ -17,7 +17,8 @@ class InputError(ValueError):
     """Bad input from a person or a file; the message names what was wrong."""
 
 
-def read_json_file(path: Path, what: str) -> Any:
+def read_json_file(path: str | Path, what: str) -> Any:
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -30,6 +31,13 @@ def read_json_file(path: Path, what: str) -> Any:
         raise InputError(
             f"{what} file {path} is not valid JSON: {exc.msg} at line {exc.lineno}"
         ) from None
+
+
+def write_json_file(path: str | Path, data: Any) -> None:
+    try:
+        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def screen_answers(cat: Catalogue, raw: object) -> ScreeningResult:

@@ -1,0 +1,39 @@
+"""The README stays true: every setting documented, the two set-up commands at its top."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from easeback.cli import build_parser
+from easeback.settings import Settings, documented
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_setting_is_documented_in_the_readme():
+    for name, env, help_text in documented():
+        row = f"| `{name}` | `{env}` | {help_text} |"
+        assert row in README, f"README settings table lacks: {row}"
+
+
+def test_settings_read_the_environment():
+    s = Settings.from_env({"EASEBACK_PORT": "9000", "EASEBACK_HOST": "127.0.0.2"})
+    assert s.port == 9000 and s.host == "127.0.0.2"
+    assert Settings.from_env({}, port=1234).port == 1234
+
+
+def test_readme_opens_with_the_two_commands():
+    blocks = re.findall(r"```bash\n(.*?)```", README, re.S)
+    assert "scripts/install" in blocks[0] and ".venv/bin/easeback" in blocks[0]
+    assert "scripts/test" in blocks[1]
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text()
+    assert "scripts/test" in ci
+
+
+def test_every_command_in_the_tour_exists():
+    commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    tour = re.findall(r"^easeback (\w[\w-]*)", README, re.M)
+    assert tour
+    for name in tour:
+        assert name in commands, name
