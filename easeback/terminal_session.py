@@ -17,13 +17,12 @@ from collections.abc import Callable, Iterator
 from rich.console import Console, Group
 from rich.live import Live
 from rich.panel import Panel
-from rich.progress_bar import ProgressBar
 from rich.text import Text
 
 from easeback.content.loader import Catalogue
 from easeback.domain.models import StopReason
 from easeback.domain.planning import Routine
-from easeback.domain.timeline import Cue, SessionClock
+from easeback.domain.timeline import Cue, CueKind, SessionClock
 
 EventSink = Callable[[str, dict[str, object]], None]
 
@@ -98,11 +97,20 @@ def _keys() -> Iterator[Callable[[float], str | None]]:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
+def _phase_end(timeline: tuple[Cue, ...], cue: Cue) -> float:
+    """Setup counts down to the first movement as a whole; other cues to their own end."""
+    if cue.kind in (CueKind.INTRO, CueKind.STEP):
+        same = [c for c in timeline if c.index == cue.index and c.kind is CueKind.MOVE]
+        if same:
+            return same[0].offset
+    return cue.end
+
+
 def _view(routine: Routine, clock: SessionClock, now: float) -> Panel:
     cue = clock.current(now)
     nxt = clock.next_cue(now)
     at = clock.elapsed(now)
-    remaining = int(max(0.0, cue.end - at) + 0.999) if cue.duration else 0
+    remaining = int(max(0.0, _phase_end(clock.timeline, cue) - at) + 0.999)
     name = routine.items[cue.index].technique.name if cue.index is not None else "easeback"
     parts: list[object] = [
         Text(name, style="bold cyan"),
@@ -111,7 +119,8 @@ def _view(routine: Routine, clock: SessionClock, now: float) -> Panel:
     if cue.breath:
         parts.append(Text(cue.breath, style="italic"))
     parts.append(Text(big_number(remaining), style="bold green"))
-    parts.append(ProgressBar(total=clock.length, completed=at, width=60))
+    done = int(40 * at / clock.length) if clock.length else 40
+    parts.append(Text("━" * done + "─" * (40 - done) + f"  {int(100 * at / clock.length)}%"))
     if nxt is not None:
         parts.append(Text(f"Next: {nxt.text}", style="dim"))
     state = "PAUSED  " if clock.paused_at is not None else ""
