@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from easeback.content.loader import Catalogue
 
-    EXIT_USAGE = 2
+EXIT_USAGE = 2
 EXIT_BLOCKED = 3
 
 
@@ -170,9 +170,10 @@ def cmd_session(args: argparse.Namespace) -> int:
             for cue in timeline:
                 print(f"{cue.offset:8.1f}s  {cue.kind.value:<12} {cue.text}")
         return 0
-    from easeback.terminal_session import run_session
+    from easeback.commands.journal import guided_session
 
-    return run_session(cat, routine, timeline, speed=args.speed, voice=not args.no_voice)
+    # records itself in the journal; asks the safety questions again if they have lapsed
+    return guided_session(cat, routine, speed=args.speed, voice=not args.no_voice)
 
 
 def cmd_start(args: argparse.Namespace) -> int:
