@@ -242,3 +242,47 @@ def test_help_imports_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def _journey_input(red_flag: str | None = None) -> str:
+    from easeback.content.loader import default_catalogue
+
+    lines = []
+    for q in default_catalogue().screening.questions:
+        if q.kind.value == "red_flag":
+            lines.append("unsure" if q.id == red_flag else "no")
+        elif q.kind.value == "yes_no":
+            lines.append("no")
+        elif q.optional:
+            lines.append("")
+        else:
+            lines.append("2")
+    return "\n".join([*lines, "chair", "5", "", "desk-break", "no"]) + "\n"
+
+
+def test_interactive_journey_plans_a_routine(tmp_path):
+    out = subprocess.run(
+        [*EXE, "start", "--no-voice"],
+        input=_journey_input(),
+        text=True,
+        capture_output=True,
+        timeout=120,
+        env=dict(os.environ, EASEBACK_DATA_DIR=str(tmp_path)),
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Gentle self-care is fine" in out.stdout
+    assert "Your routine" in out.stdout
+
+
+def test_interactive_journey_stops_at_a_red_flag(tmp_path):
+    out = subprocess.run(
+        [*EXE, "start", "--no-voice"],
+        input=_journey_input("saddle_numbness"),
+        text=True,
+        capture_output=True,
+        timeout=120,
+        env=dict(os.environ, EASEBACK_DATA_DIR=str(tmp_path)),
+    )
+    assert out.returncode == 3
+    assert "Get emergency help now" in out.stdout
+    assert "Your routine" not in out.stdout
