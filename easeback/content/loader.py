@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -86,7 +87,8 @@ def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str | None:
     return None
 
 
-def _parse(model: type[M], path: Path) -> M:
+def parse_file(model: type[M], path: Path) -> M:
+    """Read a YAML file into model; a ContentError names the file, the entry and the field."""
     data = _read_yaml(path)
     try:
         return model.model_validate(data)
@@ -107,37 +109,50 @@ def _check_unique(path: Path, ids: list[str], what: str) -> None:
         seen.add(i)
 
 
-def _load_techniques(root: Path, titles: set[str]) -> tuple[Technique, ...]:
-    techniques: list[Technique] = []
-    for path in sorted((root / "techniques").glob("*.yaml")):
-        for t in _parse(TechniquesFile, path).techniques:
-            for title in t.sources:
+class _Cited(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def sources(self) -> tuple[str, ...]: ...
+
+
+C = TypeVar("C", bound=_Cited)
+
+
+def _load_cited(
+    folder: Path, read: Callable[[Path], tuple[C, ...]], what: str, titles: set[str]
+) -> tuple[C, ...]:
+    """Every entry of every YAML file in folder, each citing only known source titles."""
+    entries: list[C] = []
+    for path in sorted(folder.glob("*.yaml")):
+        for entry in read(path):
+            for title in entry.sources:
                 if title not in titles:
-                    raise ContentError(path, t.id, "sources", f"unknown source title {title!r}")
-            techniques.append(t)
-    _check_unique(root / "techniques", [t.id for t in techniques], "technique")
-    return tuple(techniques)
+                    raise ContentError(path, entry.id, "sources", f"unknown source title {title!r}")
+            entries.append(entry)
+    _check_unique(folder, [e.id for e in entries], what)
+    return tuple(entries)
+
+
+def _load_techniques(root: Path, titles: set[str]) -> tuple[Technique, ...]:
+    return _load_cited(
+        root / "techniques", lambda p: parse_file(TechniquesFile, p).techniques, "technique", titles
+    )
 
 
 def _load_topics(root: Path, titles: set[str]) -> tuple[Topic, ...]:
-    topics: list[Topic] = []
-    for path in sorted((root / "learn").glob("*.yaml")):
-        for topic in _parse(LearnFile, path).topics:
-            for title in topic.sources:
-                if title not in titles:
-                    raise ContentError(path, topic.id, "sources", f"unknown source title {title!r}")
-            topics.append(topic)
-    _check_unique(root / "learn", [t.id for t in topics], "topic")
+    topics = _load_cited(root / "learn", lambda p: parse_file(LearnFile, p).topics, "topic", titles)
     known = {t.id for t in topics}
     for topic in topics:
         for rel in topic.related:
             if rel not in known:
                 raise ContentError(root / "learn", topic.id, "related", f"unknown topic {rel!r}")
-    return tuple(topics)
+    return topics
 
 
 def _load_screening(path: Path) -> tuple[ScreeningFile, ScreeningTable]:
-    parsed = _parse(ScreeningFile, path)
+    parsed = parse_file(ScreeningFile, path)
     try:
         table = ScreeningTable(questions=parsed.questions, rules=parsed.rules)
     except ValidationError as exc:
@@ -148,7 +163,7 @@ def _load_screening(path: Path) -> tuple[ScreeningFile, ScreeningTable]:
 def load_catalogue(root: Path | None = None) -> Catalogue:
     """Read every content file under root (default: the packaged content) and validate it."""
     root = root or CONTENT_DIR
-    sources = _parse(SourcesFile, root / "sources.yaml").sources
+    sources = parse_file(SourcesFile, root / "sources.yaml").sources
     titles = {s.title for s in sources}
     screening_file, table = _load_screening(root / "screening.yaml")
     topics = _load_topics(root, titles)
