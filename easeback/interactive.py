@@ -78,18 +78,19 @@ def ask_routine_choices(console: Console) -> dict[str, Any]:
 
 
 def run_journey(cat: Catalogue, console: Console, speed: float = 1.0, voice: bool = True) -> int:
-    from easeback.domain.timeline import build_timeline
+    from easeback.commands.journal import guided_session, journey_inputs
     from easeback.render import render_routine, render_screening
-    from easeback.terminal_session import run_session
 
     result = services.screen_answers(cat, ask_screening(cat, console))
     render_screening(console, cat, result)
+    inputs = journey_inputs(result)  # saves the screening; history-based planner inputs
     if result.plannable() is None:
         return 3
     while True:
         try:
             choices = ask_routine_choices(console)
-            routine = services.plan_routine(cat, result, services.make_request(**choices))
+            req = services.make_request(**choices, **inputs)
+            routine = services.plan_routine(cat, result, req)
             break
         except services.InputError as exc:
             console.print(f"[red]{exc}[/]")
@@ -104,4 +105,4 @@ def run_journey(cat: Catalogue, console: Console, speed: float = 1.0, voice: boo
         == "no"
     ):
         return 0
-    return run_session(cat, routine, build_timeline(routine), speed=speed, voice=voice)
+    return guided_session(cat, routine, speed=speed, voice=voice, console=console, screened=True)

@@ -3,9 +3,419 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+SPARK = "▁▂▃▄▅▆▇█"
+EXPORT_FORMATS = ("csv", "pdf", "fhir", "ics")
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    from easeback import journal
+    from easeback.settings import Settings
+
+    return journal.open_journal(Settings.from_env(database_url=args.database))
+
+
+def _now() -> Any:
+    from easeback.journal import utc_now
+
+    return utc_now()
+
+
+def _dump(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _activity(value: str) -> tuple[str, int]:
+    name, sep, rating = value.rpartition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"activity must be NAME=0-10, got {value!r}")
+    try:
+        return name.strip(), int(rating)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"activity rating must be a number: {value!r}") from None
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from easeback import journal
+    from easeback.services import InputError
+
+    peg_items = (args.peg_pain, args.peg_enjoyment, args.peg_activity)
+    if any(v is not None for v in peg_items) and not all(v is not None for v in peg_items):
+        raise InputError("PEG needs all three items: --peg-pain, --peg-enjoyment, --peg-activity")
+    peg = peg_items if args.peg_pain is not None else None
+    at = journal.parse_at(args.at, _now())
+    check_in = journal.make_check_in(args.pain, args.stiffness, at, peg, args.activity or ())
+    journal.log_check_in(_engine(args), check_in)
+    print(f"Checked in: pain {args.pain}/10, stiffness {args.stiffness}/10 at {at:%Y-%m-%d %H:%M}.")
+    return 0
+
+
+def cmd_log_session(args: argparse.Namespace) -> int:
+    from easeback import journal, services
+    from easeback.content.loader import default_catalogue
+
+    cat = default_catalogue()
+    routine = services.routine_from_public(cat, services.read_json_file(Path(args.plan), "plan"))
+    at = journal.parse_at(args.at, _now())
+    journal.check_pains(args.pain_before, args.pain_after)
+    engine = _engine(args)
+    sid = journal.log_session(
+        engine, routine, args.pain_before, args.pain_after, at, args.stopped, args.soreness
+    )
+    print(f"Logged session {sid}: pain {args.pain_before} -> {args.pain_after}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from easeback import journal
+
+    engine = _engine(args)
+    journal.restore(engine, journal.history(engine), args.technique_id, _now())
+    print(f"{args.technique_id} is back in your plans. Stop at once if the sharp pain returns.")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from easeback import journal
+
+    h = journal.history(_engine(args))
+    rows: list[tuple[Any, str, str]] = []
+    for c in h.check_ins:
+        extra = f", PEG {c.peg_score:.1f}" if c.peg_score is not None else ""
+        acts = "; ".join(f"{n} {v}/10" for n, v in c.activities)
+        text = f"pain {c.pain}, stiffness {c.stiffness}{extra}" + (f"; {acts}" if acts else "")
+        rows.append((c.at, "check-in", text))
+    for s in h.sessions:
+        done = sum(1 for r in s.results if r.outcome == "done")
+        pain = f"pain {s.pain_before if s.pain_before is not None else '?'} -> " + (
+            f"{s.pain_after}" if s.pain_after is not None else "?"
+        )
+        stops = "; ".join(f"stopped at {e.technique_id} ({e.reason.value})" for e in s.stops)
+        soreness = f", soreness {s.soreness}" if s.soreness else ""
+        text = f"{s.status}, {done}/{len(s.results)} done, {pain}{soreness}"
+        rows.append((s.at, "session", text + (f"; {stops}" if stops else "")))
+    for sc in h.screenings:
+        rows.append((sc.at, "screening", sc.disposition.value if sc.disposition else "incomplete"))
+    rows.sort(key=lambda r: r[0])
+    if args.limit:
+        rows = rows[-args.limit :]
+    console = Console()
+    if not rows:
+        console.print(
+            "Your journal is empty. Start with `easeback checkin --pain N --stiffness N`."
+        )
+        return 0
+    table = Table("When", "What", "Details")
+    for at, kind, text in rows:
+        table.add_row(f"{at:%Y-%m-%d %H:%M}", kind, text)
+    console.print(table)
+    return 0
+
+
+def spark(values: list[int]) -> str:
+    return "".join(SPARK[min(len(SPARK) - 1, v * len(SPARK) // 11)] for v in values)
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from easeback import journal
+    from easeback.content.loader import default_catalogue
+
+    cat = default_catalogue()
+    h = journal.history(_engine(args))
+    report = journal.progress(h, cat.techniques, journal.local(_now()))
+    if args.plot:
+        from easeback.export.plot import save_plot
+
+        save_plot(h, Path(args.plot))
+    if args.json:
+        _dump(journal.progress_public(report))
+        return 0
+    _render_progress(h, report, cat)
+    if args.plot:
+        print(f"Wrote {args.plot}")
+    return 0
+
+
+def _render_progress(h: Any, report: Any, cat: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from easeback.domain.progression import frequency, sessions_with
+
+    console = Console()
+    readings = h.pain_readings()
+    if not readings:
+        console.print(
+            "No pain ratings yet. Check in with `easeback checkin --pain N --stiffness N`."
+        )
+    else:
+        daily: dict[Any, int] = {}
+        for at, pain in readings:
+            daily[at.date()] = pain  # the day's last rating
+        days = list(daily)[-60:]
+        console.print(f"[bold]Pain, last {len(days)} days with ratings[/] (0 ▁ to 10 █)")
+        console.print(f"  {spark([daily[d] for d in days])}  {days[0]} → {days[-1]}")
+        change = report.change
+        verdict = (
+            "a clinically meaningful improvement (2 points or 30%)"
+            if report.meaningful_improvement
+            else "not yet a clinically meaningful improvement (2 points or 30%)"
+        )
+        console.print(
+            f"Started at {report.baseline_pain}/10, now {report.latest_pain}/10 "
+            f"(change {change:+d}): {verdict}."
+        )
+    for a in report.advice:
+        console.print(f"[bold yellow]{a.code.value.replace('_', ' ')}:[/] {a.text}")
+    if report.techniques:
+        table = Table("Technique", "Sessions", "Mean change in pain", "95% interval", "How often")
+        counts = sessions_with(h)
+        for e in report.techniques:
+            try:
+                how = frequency(cat.technique(e.technique_id), counts.get(e.technique_id, 0))
+            except KeyError:
+                how = ""
+            mean = f"{e.mean_change:+.1f}" if e.mean_change is not None else "needs 3 sessions"
+            ci = f"{e.interval[0]:+.1f} to {e.interval[1]:+.1f}" if e.interval else ""
+            table.add_row(e.technique_id, str(e.sessions), mean, ci, how)
+        console.print("[bold]What helps you[/] (negative means pain eased)")
+        console.print(table)
+    if report.left_out:
+        console.print(
+            "Left out after sharp pain: "
+            + ", ".join(sorted(report.left_out))
+            + " (put one back with `easeback restore ID`)."
+        )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from easeback import journal
+    from easeback.content.loader import default_catalogue
+    from easeback.export import export
+
+    engine = _engine(args)
+    out = Path(args.out)
+    export(args.format, engine, default_catalogue(), out, journal.utc_now(), times=args.times)
+    print(out)
+    return 0
+
+
+def _database(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="journal database URL (default: $EASEBACK_DATABASE_URL or a SQLite file in the "
+        "data folder)",
+    )
+
+
+def _at(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--at", metavar="ISO-TIME", help="when it happened (past only; default now)")
 
 
 def register(sub: Any) -> None:  # argparse._SubParsersAction
     """Add this part's subcommands."""
-    _ = argparse
+    p = sub.add_parser("checkin", help="rate your pain and stiffness now (0-10)")
+    p.add_argument("--pain", type=int, required=True, help="pain now, 0 (none) to 10 (worst)")
+    p.add_argument("--stiffness", type=int, required=True, help="stiffness now, 0 to 10")
+    p.add_argument("--peg-pain", type=int, help="PEG: average pain in the past week, 0-10")
+    p.add_argument("--peg-enjoyment", type=int, help="PEG: how pain interfered with enjoyment")
+    p.add_argument("--peg-activity", type=int, help="PEG: how pain interfered with activity")
+    p.add_argument(
+        "--activity",
+        type=_activity,
+        action="append",
+        metavar="NAME=N",
+        help="a personal activity and how hard it is, 0-10 (up to three)",
+    )
+    _at(p)
+    _database(p)
+    p.set_defaults(handler=cmd_checkin)
+
+    p = sub.add_parser("history", help="your check-ins, sessions and screenings")
+    p.add_argument("--limit", type=int, default=0, help="only the last N entries")
+    _database(p)
+    p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser("progress", help="pain over time, what helps you, and advice")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--plot", metavar="FILE.png|svg", help="also save a chart of pain and stiffness")
+    _database(p)
+    p.set_defaults(handler=cmd_progress)
+
+    p = sub.add_parser("export", help="export the journal: csv, pdf, fhir or ics")
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="file format")
+    p.add_argument("--out", required=True, metavar="PATH", help="file (or folder for csv)")
+    p.add_argument(
+        "--times",
+        default="08:00,18:00",
+        metavar="HH:MM,...",
+        help="ics: reminder times each day (default 08:00,18:00)",
+    )
+    _database(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("log-session", help="record a routine done away from the timer")
+    p.add_argument("--plan", required=True, metavar="FILE.json", help="the plan you followed")
+    p.add_argument("--pain-before", type=int, required=True, help="pain before, 0-10")
+    p.add_argument("--pain-after", type=int, required=True, help="pain after, 0-10")
+    p.add_argument("--stopped", metavar="ID:REASON", help="stopped at this technique, and why")
+    p.add_argument("--soreness", choices=("low", "medium", "high"), help="soreness afterwards")
+    _at(p)
+    _database(p)
+    p.set_defaults(handler=cmd_log_session)
+
+    p = sub.add_parser("restore", help="put a technique left out after sharp pain back")
+    p.add_argument("technique_id", metavar="TECHNIQUE_ID", help="e.g. cat-cow")
+    _database(p)
+    p.set_defaults(handler=cmd_restore)
+
+
+# ---- the guided session, recorded (called by `session` and `start`) ----
+
+
+def _ask_screening_again(cat: Any, console: Any, previous: dict[str, Any] | None) -> Any:
+    """Ask the red-flag questions again (everything if nothing was recorded) and screen."""
+    from rich.prompt import Prompt
+
+    from easeback import journal, services
+    from easeback.interactive import ask_screening
+
+    if previous is None:
+        return services.screen_answers(cat, ask_screening(cat, console))
+    answers = dict(previous)
+    ids = journal.rescreen_questions(cat.screening)
+    console.print("[bold]The safety questions again, before this session.[/]")
+    for n, qid in enumerate(ids, start=1):
+        q = cat.screening.question(qid)
+        answers[qid] = Prompt.ask(
+            f"[dim]{n}/{len(ids)}[/] {q.text}", choices=["yes", "no", "unsure"], console=console
+        )
+    return services.screen_answers(cat, answers)
+
+
+def guided_session(
+    cat: Any,
+    routine: Any,
+    speed: float = 1.0,
+    voice: bool = True,
+    console: Any = None,
+    screened: bool = False,
+) -> int:
+    """Run a routine in the terminal and record it in the journal as it happens.
+
+    Before it: a lapsed screening is asked again, a rest day is pointed out, and techniques left
+    out after sharp pain are taken out. In a terminal, pain is asked before and after.
+    """
+    import sys
+
+    from rich.console import Console
+
+    from easeback import journal
+    from easeback.domain import progression
+    from easeback.domain.timeline import build_timeline
+    from easeback.interactive import _ask_int
+    from easeback.services import InputError
+    from easeback.settings import Settings
+    from easeback.terminal_session import run_session
+
+    console = console or Console()
+    interactive = sys.stdin.isatty()
+    try:
+        engine = journal.open_journal(Settings.from_env())
+    except InputError as exc:
+        if "journal extra" not in str(exc):
+            raise
+        print(f"easeback: note: not recording this session: {exc}", file=sys.stderr)
+        return run_session(cat, routine, build_timeline(routine), speed=speed, voice=voice)
+    h = journal.history(engine)
+    now = journal.local(journal.utc_now())
+    reason = None if screened else progression.rescreen_reason(h, now)
+    if reason is not None:
+        if not interactive:
+            if h.screenings:
+                raise InputError(
+                    f"{reason} Run `easeback session` in a terminal to answer the safety "
+                    "questions again first."
+                )
+            print(f"easeback: note: {reason}", file=sys.stderr)
+        else:
+            console.print(f"[bold yellow]{reason}[/]")
+            from easeback.render import render_screening
+            from easeback.storage import repository
+
+            last = repository.latest_screening(engine)
+            result = _ask_screening_again(cat, console, last["answers"] if last else None)
+            journal.save_screening(engine, result, journal.utc_now())
+            plannable = result.plannable()
+            if plannable is None or plannable.disposition.severity > routine.disposition.severity:
+                render_screening(console, cat, result)
+                console.print("Your answers have changed: plan a new routine before a session.")
+                return 3
+    due = progression.rest_day(h, now.date())
+    if due == now.date():
+        console.print(
+            "[bold yellow]Today is a rest day[/]: your pain rose 2 or more points last time, "
+            "or you were quite sore. Gentle walking is fine."
+        )
+        if interactive:
+            from rich.prompt import Prompt
+
+            if Prompt.ask("Do the routine anyway?", choices=["yes", "no"], default="no") == "no":
+                return 0
+    skip = progression.left_out(h)
+    kept = tuple(i for i in routine.items if i.technique.id not in skip)
+    if len(kept) < len(routine.items):
+        gone = sorted({i.technique.id for i in routine.items} & skip)
+        console.print(
+            f"Left out after sharp pain: {', '.join(gone)} (`easeback restore ID` puts one back)."
+        )
+        routine = routine.model_copy(update={"items": kept})
+    before = _ask_int(console, "Your pain right now, 0-10?", 0, 10, False) if interactive else None
+    recorder = journal.SessionRecorder(engine, routine, before)
+    recorder.start()
+    code = run_session(
+        cat, routine, build_timeline(routine), speed=speed, voice=voice, on_event=recorder
+    )
+    after, soreness = None, None
+    if interactive:
+        from rich.prompt import Prompt
+
+        after = _ask_int(console, "Your pain now, 0-10?", 0, 10, False)
+        soreness = Prompt.ask(
+            "How sore are you?", choices=["low", "medium", "high"], default="low", console=console
+        )
+    recorder.finish(after, soreness)
+    if before is not None and after is not None and (after - before >= 2 or soreness == "high"):
+        console.print("[bold yellow]Tomorrow is a rest day.[/] Keep gently active with walking.")
+    return code
+
+
+def journey_inputs(result: Any) -> dict[str, Any]:
+    """For `start`: save the screening just answered and return the planner's inputs from the
+    journal (nothing when the journal extra is not installed)."""
+    import sys
+
+    from easeback import journal
+    from easeback.content.loader import default_catalogue
+    from easeback.services import InputError
+    from easeback.settings import Settings
+
+    try:
+        engine = journal.open_journal(Settings.from_env())
+    except InputError as exc:
+        if "journal extra" not in str(exc):
+            raise
+        print(f"easeback: note: not recording: {exc}", file=sys.stderr)
+        return {}
+    journal.save_screening(engine, result, journal.utc_now())
+    return journal.planner_inputs(journal.history(engine), default_catalogue().techniques)

@@ -69,6 +69,7 @@ def _check_sqlite_file(path: Path) -> None:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             row = con.execute("PRAGMA quick_check").fetchone()
+            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
@@ -78,6 +79,11 @@ def _check_sqlite_file(path: Path) -> None:
     if row is None or row[0] != "ok":
         raise StorageError(
             f"database file {path} is damaged ({row[0] if row else 'no result'}); "
+            "it was left untouched"
+        )
+    if names and "alembic_version" not in names:
+        raise StorageError(
+            f"database file {path} holds tables that are not an easeback journal; "
             "it was left untouched"
         )
 

@@ -1,0 +1,327 @@
+"""The journal's use cases: check-ins, sessions as they happen or logged afterwards, screenings,
+restoring a left-out technique, the progress report and the planner's inputs from history.
+
+Doors call these; storage problems and bad input come back as `InputError` with one clear line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from easeback.domain import progression, trends
+from easeback.domain.models import Disposition, StopReason, Technique
+from easeback.domain.planning import Routine
+from easeback.domain.progression import Advice, CheckIn, History
+from easeback.domain.screening import QuestionKind, ScreeningResult, ScreeningTable
+from easeback.services import InputError, routine_public, screening_public
+from easeback.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def database_url(settings: Settings) -> str:
+    from easeback.storage import default_url
+
+    return settings.database_url or default_url(settings.resolved_data_dir())
+
+
+def open_journal(settings: Settings) -> Engine:
+    """The journal database, created on first use; InputError if it is corrupt or unreachable."""
+    try:
+        from easeback.storage import StorageError, open_engine
+    except ImportError as exc:
+        raise InputError(
+            f"the journal needs the journal extra ({exc.name} is missing): "
+            "pip install 'easeback[journal]'"
+        ) from None
+    try:
+        return open_engine(database_url(settings))
+    except StorageError as exc:
+        raise InputError(str(exc)) from None
+
+
+def parse_at(value: str | None, now: datetime) -> datetime:
+    """An ISO time for back-dating (local time when no zone is given); never in the future."""
+    if value is None:
+        return now
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"--at {value!r} is not an ISO date or time, e.g. 2024-05-01T08:30"
+        ) from None
+    at = at.astimezone() if at.tzinfo is None else at
+    if at > now:
+        raise InputError(f"--at {value!r} is in the future; only past times can be entered")
+    return at
+
+
+def _score(name: str, value: int) -> int:
+    try:
+        return progression.check_score(name, value)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def make_check_in(
+    pain: int,
+    stiffness: int,
+    at: datetime,
+    peg: tuple[int, int, int] | None = None,
+    activities: Sequence[tuple[str, int]] = (),
+) -> CheckIn:
+    """A validated check-in (at is aware; the record keeps it as given)."""
+    try:
+        return CheckIn(at, pain, stiffness, peg, tuple(activities))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def log_check_in(engine: Engine, check_in: CheckIn) -> int:
+    from easeback.storage import repository
+
+    return repository.add_check_in(engine, check_in, check_in.at)
+
+
+def check_pains(before: int, after: int) -> None:
+    _score("pain before", before)
+    _score("pain after", after)
+
+
+def save_screening(engine: Engine, result: ScreeningResult, at: datetime) -> int:
+    from easeback.storage import repository
+
+    public = screening_public(result)
+    return repository.add_screening(
+        engine,
+        at=at,
+        complete=result.complete,
+        disposition=public["disposition"],
+        answers=dict(result.answers),
+        reasons=public["reasons"],
+    )
+
+
+def parse_soreness(value: str | None) -> str | None:
+    if value is not None and value not in progression.SORENESS:
+        raise InputError(f"soreness must be low, medium or high, got {value!r}")
+    return value
+
+
+class SessionRecorder:
+    """An `on_event` sink for a guided session: each event is committed as it happens, so a
+    killed process keeps everything the person was already shown as done."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        routine: Routine,
+        pain_before: int | None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.engine, self.routine, self.clock = engine, routine, clock
+        self.pain_before = None if pain_before is None else _score("pain before", pain_before)
+        self.session_id: int | None = None
+        self.position = 0
+        self.stopped_technique: str | None = None
+        self.status = "in_progress"
+
+    def start(self) -> int:
+        from easeback.storage import repository
+
+        if self.session_id is None:
+            self.session_id = repository.start_session(
+                self.engine, self.clock(), routine_public(self.routine), self.pain_before
+            )
+        return self.session_id
+
+    def __call__(self, kind: str, data: Mapping[str, object]) -> None:
+        from easeback.storage import repository
+
+        sid = self.start()
+        now = self.clock()
+        if kind == "technique":
+            outcome = str(data.get("outcome") or "not_reached")
+            tid = str(data["id"])
+            repository.add_technique_result(self.engine, sid, self.position, tid, outcome, now)
+            self.position += 1
+            if outcome == "stopped":
+                self.stopped_technique = tid
+        elif kind == "stopped":
+            self.status = "stopped"
+            reason = StopReason(str(data["reason"]))
+            repository.add_stop(self.engine, sid, now, reason.value, self.stopped_technique)
+            repository.finish_session(self.engine, sid, now, "stopped")
+        elif kind == "completed":
+            self.status = "completed"
+            repository.finish_session(self.engine, sid, now, "completed")
+
+    def finish(self, pain_after: int | None, soreness: str | None = None) -> None:
+        from easeback.storage import repository
+
+        sid = self.start()
+        after = None if pain_after is None else _score("pain after", pain_after)
+        status = "completed" if self.status == "in_progress" else self.status
+        repository.finish_session(
+            self.engine, sid, self.clock(), status, after, parse_soreness(soreness)
+        )
+
+
+def parse_stop(value: str, routine: Routine) -> tuple[str, str]:
+    """`TECHNIQUE_ID:REASON` from log-session, checked against the routine and the reasons."""
+    tid, sep, reason = value.partition(":")
+    if not sep:
+        raise InputError(f"--stopped must be TECHNIQUE_ID:REASON, got {value!r}")
+    ids = [i.technique.id for i in routine.items]
+    if tid not in ids:
+        raise InputError(f"--stopped technique {tid!r} is not in the plan ({', '.join(ids)})")
+    try:
+        StopReason(reason)
+    except ValueError:
+        allowed = ", ".join(r.value for r in StopReason)
+        raise InputError(f"unknown stop reason {reason!r}; use one of {allowed}") from None
+    return tid, reason
+
+
+def log_session(
+    engine: Engine,
+    routine: Routine,
+    pain_before: int,
+    pain_after: int,
+    at: datetime,
+    stopped: str | None = None,
+    soreness: str | None = None,
+) -> int:
+    """Record a routine done away from the timer: every technique done up to a stop, if any."""
+    from easeback.storage import repository
+
+    before, after = _score("pain before", pain_before), _score("pain after", pain_after)
+    stop = parse_stop(stopped, routine) if stopped else None
+    results: list[tuple[str, str]] = []
+    reached = True
+    for item in routine.items:
+        tid = item.technique.id
+        if not reached:
+            results.append((tid, "not_reached"))
+        elif stop and tid == stop[0]:
+            results.append((tid, "stopped"))
+            reached = False
+        else:
+            results.append((tid, "done"))
+    return repository.log_session(
+        engine,
+        at,
+        routine_public(routine),
+        before,
+        after,
+        results,
+        (stop[1], stop[0]) if stop else None,
+        parse_soreness(soreness),
+    )
+
+
+def restore(engine: Engine, history: History, technique_id: str, at: datetime) -> int:
+    from easeback.storage import repository
+
+    if technique_id not in progression.left_out(history):
+        left = ", ".join(sorted(progression.left_out(history))) or "none"
+        raise InputError(
+            f"technique {technique_id!r} is not left out of your plans (left out: {left})"
+        )
+    return repository.add_restore(engine, technique_id, at)
+
+
+def history(engine: Engine) -> History:
+    from easeback.storage import repository
+
+    return repository.load_history(engine)
+
+
+def local(at: datetime) -> datetime:
+    """The domain's time: naive local."""
+    return at.astimezone().replace(tzinfo=None)
+
+
+def planner_inputs(h: History, techniques: Iterable[Technique]) -> dict[str, Any]:
+    """`left_out`, `helps` and `hold_targets` for PlanRequest, from this person's history."""
+    return {
+        "left_out": progression.left_out(h),
+        "helps": trends.helps(trends.technique_effects(h)),
+        "hold_targets": progression.hold_targets(h, techniques),
+    }
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    baseline_pain: int | None
+    latest_pain: int | None
+    meaningful_improvement: bool
+    advice: tuple[Advice, ...]
+    techniques: list[trends.TechniqueEffect]
+    left_out: frozenset[str]
+    hold_targets: dict[str, int]
+    sessions: int
+    check_ins: int
+
+    @property
+    def change(self) -> int | None:
+        if self.baseline_pain is None or self.latest_pain is None:
+            return None
+        return self.latest_pain - self.baseline_pain
+
+
+def progress(h: History, techniques: Iterable[Technique], now: datetime) -> ProgressReport:
+    """The report behind `easeback progress`; now is naive local time like the history."""
+    base, last = progression.baseline_pain(h), progression.latest_pain(h)
+    return ProgressReport(
+        baseline_pain=base,
+        latest_pain=last,
+        meaningful_improvement=trends.meaningful_improvement(base, last),
+        advice=progression.advice(h, now),
+        techniques=trends.technique_effects(h),
+        left_out=progression.left_out(h),
+        hold_targets=progression.hold_targets(h, techniques),
+        sessions=len(h.sessions),
+        check_ins=len(h.check_ins),
+    )
+
+
+def progress_public(r: ProgressReport) -> dict[str, Any]:
+    return {
+        "baseline_pain": r.baseline_pain,
+        "latest_pain": r.latest_pain,
+        "change": r.change,
+        "meaningful_improvement": r.meaningful_improvement,
+        "advice": [{"code": a.code.value, "text": a.text} for a in r.advice],
+        "techniques": [
+            {
+                "id": e.technique_id,
+                "sessions": e.sessions,
+                "mean_change": e.mean_change,
+                "interval": list(e.interval) if e.interval else None,
+            }
+            for e in r.techniques
+        ],
+    }
+
+
+def rescreen_questions(table: ScreeningTable) -> list[str]:
+    """The questions asked again when a screening has lapsed: those that can make it urgent or
+    an emergency, plus the other red flags (every red flag is a reason to stop self-care)."""
+    severe = {
+        r.question
+        for r in table.rules
+        if r.disposition in (Disposition.EMERGENCY, Disposition.URGENT)
+    }
+    return [q.id for q in table.questions if q.id in severe or q.kind is QuestionKind.RED_FLAG]

@@ -1,0 +1,60 @@
+"""The default SQLite file: created on first use in WAL mode; a bad file is never overwritten."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import text
+
+from easeback.storage import StorageError, default_url, open_engine
+
+
+def test_created_on_first_use_in_wal_mode(tmp_path):
+    url = default_url(tmp_path / "new" / "folder")
+    e = open_engine(url)
+    with e.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    e.dispose()
+    assert (tmp_path / "new" / "folder" / "journal.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is not a database at all\n" * 20, b"SQLite format 3\x00" + b"\xff" * 5000],
+    ids=["text", "damaged-sqlite"],
+)
+def test_corrupt_file_is_reported_and_left_untouched(tmp_path, content):
+    path = tmp_path / "journal.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(StorageError, match="left untouched"):
+        open_engine(f"sqlite:///{path}")
+    assert path.read_bytes() == content
+    assert not (tmp_path / "journal.sqlite3-wal").exists()
+
+
+def test_truncated_database_is_reported_and_left_untouched(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    e = open_engine(f"sqlite:///{path}")
+    with e.begin() as conn:
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    e.dispose()
+    data = path.read_bytes()
+    cut = data[: len(data) // 2]
+    path.write_bytes(cut)
+    with pytest.raises(StorageError):
+        open_engine(f"sqlite:///{path}")
+    assert path.read_bytes() == cut
+
+
+def test_another_programs_database_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="not an easeback journal"):
+        open_engine(f"sqlite:///{path}")
+    assert path.read_bytes() == before
