@@ -278,8 +278,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        args = parser.parse_args(["start"])
-        handler = cmd_start
+        from easeback.commands.web import cmd_serve, web_available
+
+        serve = web_available()
+        args = parser.parse_args(["serve" if serve else "start"])
+        handler = cmd_serve if serve else cmd_start
     try:
         return handler(args)
     except CliError as exc:

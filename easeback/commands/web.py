@@ -2,10 +2,70 @@
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+import sys
+
+TYPE_CHECKING = False  # keep `easeback --help` free of the typing import
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
+EXIT_USAGE = 2
 
 
 def register(sub: Any) -> None:  # argparse._SubParsersAction
     """Add this part's subcommands."""
-    _ = argparse
+    p = sub.add_parser(
+        "serve", help="start the web app on this computer (the default with no command)"
+    )
+    p.add_argument("--host", help="address to bind (default 127.0.0.1, this computer only)")
+    p.add_argument("--port", type=int, help="port to listen on (default 8765)")
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding an address other devices can reach (no login protects it)",
+    )
+    p.set_defaults(handler=cmd_serve)
+
+
+def web_available() -> bool:
+    """Whether the web extra (fastapi, uvicorn) is installed, without importing it."""
+    from importlib.util import find_spec
+
+    return all(find_spec(m) is not None for m in ("fastapi", "uvicorn", "jinja2"))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from easeback.settings import Settings
+
+    settings = Settings.from_env(host=args.host, port=args.port)
+    from easeback.web.hosts import is_loopback
+
+    if not is_loopback(settings.host):
+        if not args.allow_remote:
+            print(
+                f"easeback: error: refusing to bind {settings.host}, which other devices can "
+                "reach; easeback has no login. Use --allow-remote if you really mean it.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        print(
+            f"easeback: warning: binding {settings.host}; anyone who can reach this address "
+            "can use easeback and see what you enter.",
+            file=sys.stderr,
+        )
+    if not web_available():
+        print(
+            "easeback: error: the web app needs the web extra: pip install 'easeback[web]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    import uvicorn
+
+    from easeback.web import create_app
+
+    app = create_app(settings)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    print(f"easeback is running at http://{host}:{settings.port}/  (press Ctrl+C to stop)")
+    sys.stdout.flush()
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    return 0

@@ -1,0 +1,238 @@
+"""The JSON API: the same services as the pages, documented at /docs (OpenAPI at /openapi.json).
+
+Every endpoint is a pure computation over the request: no cookies, no state, so a cross-site
+page gains nothing from calling it and the middleware refuses cross-site writes anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from easeback import services
+from easeback.domain.models import Category, Equipment, Goal, Place
+from easeback.domain.timeline import build_timeline
+from easeback.web.state import web_state
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+AnswerMap = dict[Annotated[str, Field(max_length=64)], int | str | None]
+ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "Bad input, explained in detail"}}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScreeningIn(Strict):
+    answers: AnswerMap = Field(
+        description="Answers keyed by question id: yes / no / unsure, or whole numbers."
+    )
+
+
+class Reason(BaseModel):
+    question: str
+    answer: int | str
+    disposition: str | None
+    advice: str
+    rule: str
+    see: list[str]
+
+
+class ScreeningOut(BaseModel):
+    complete: bool
+    disposition: str | None
+    missing: list[str]
+    reasons: list[Reason]
+
+
+class QuestionOut(BaseModel):
+    id: str
+    kind: str
+    text: str
+    min: int | None
+    max: int | None
+    optional: bool
+
+
+class PlanIn(Strict):
+    answers: AnswerMap
+    place: Place | Literal["any"] = "any"
+    minutes: int = Field(10, ge=1, le=120)
+    equipment: list[Equipment] = Field(default_factory=list, max_length=16)
+    goal: Goal = Goal.GENERAL_RELIEF
+
+
+class PlannedOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    name: str
+    hold_seconds: int | None
+    reps: int
+    sets: int
+    seconds: int
+    variant: str | None
+    reason: str
+
+
+class PlanOut(BaseModel):
+    planned: bool
+    disposition: str | None
+    place: str | None = None
+    minutes: int | None = None
+    goal: str | None = None
+    total_seconds: int | None = None
+    notes: list[str] = []
+    techniques: list[PlannedOut] = []
+    reasons: list[Reason] = []
+    missing: list[str] = []
+
+
+class CueOut(BaseModel):
+    offset: float
+    duration: float
+    kind: str
+    text: str
+    technique_id: str | None
+    index: int | None
+    side: str | None
+    rep: int | None
+    reps: int | None
+    breath: str | None
+
+
+class TechniqueOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    name: str
+    category: str
+    places: list[str]
+    equipment: list[str]
+
+
+class TopicOut(BaseModel):
+    id: str
+    title: str
+    summary: str
+
+
+class StopReasonOut(BaseModel):
+    reason: str
+    label: str
+    advice: str
+    rescreen: bool
+
+
+def _screen(request: Request, answers: dict[str, Any]) -> Any:
+    try:
+        return services.screen_answers(web_state(request).catalogue, answers)
+    except services.InputError as exc:
+        raise HTTPException(400, str(exc)) from None
+
+
+@router.get("/questions", response_model=list[QuestionOut], summary="The screening questions")
+def questions(request: Request) -> list[dict[str, Any]]:
+    return [
+        q.model_dump(include={"id", "kind", "text", "min", "max", "optional"})
+        for q in web_state(request).catalogue.screening.questions
+    ]
+
+
+@router.post("/screening", response_model=ScreeningOut, responses=ERRORS, summary="Screen answers")
+def screening(request: Request, body: ScreeningIn) -> dict[str, Any]:
+    """The disposition and every reason that fired; incomplete when a red flag is unanswered."""
+    return services.screening_public(_screen(request, body.answers))
+
+
+@router.post("/plan", response_model=PlanOut, responses=ERRORS, summary="Plan a routine")
+def plan(request: Request, body: PlanIn) -> dict[str, Any]:
+    """A routine when the screening allows one, else `planned: false` with the reasons."""
+    result = _screen(request, body.answers)
+    cat = web_state(request).catalogue
+    try:
+        req = services.make_request(
+            body.place if isinstance(body.place, str) else body.place.value,
+            body.minutes,
+            ",".join(e.value for e in body.equipment) or None,
+            body.goal.value,
+        )
+    except services.InputError as exc:
+        raise HTTPException(400, str(exc)) from None
+    routine = services.plan_routine(cat, result, req)
+    if routine is None:
+        out = services.screening_public(result)
+        return {"planned": False} | {k: out[k] for k in ("disposition", "reasons", "missing")}
+    return services.routine_public(routine)
+
+
+@router.post("/timeline", response_model=list[CueOut], responses=ERRORS, summary="Session timeline")
+def timeline(request: Request, body: dict[str, Any]) -> list[dict[str, object]]:
+    """Every cue of the guided session for a plan returned by /api/plan, with offsets."""
+    try:
+        routine = services.routine_from_public(web_state(request).catalogue, body)
+    except services.InputError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return [c.as_dict() for c in build_timeline(routine)]
+
+
+@router.get("/techniques", response_model=list[TechniqueOut], summary="Technique library")
+def techniques(
+    request: Request,
+    place: Annotated[Place | Literal["any"] | None, Query()] = None,
+    category: Annotated[Category | None, Query()] = None,
+    equipment: Annotated[list[Equipment] | None, Query(max_length=16)] = None,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> list[dict[str, Any]]:
+    """Techniques doable at a place with the given equipment, matching every word of q."""
+    items = services.filter_techniques(
+        web_state(request).catalogue,
+        place if isinstance(place, str) or place is None else place.value,
+        None if equipment is None else ",".join(e.value for e in equipment),
+        category.value if category else None,
+    )
+    words = q.lower().split()
+    items = [
+        t
+        for t in items
+        if all(w in " ".join([t.id, t.name, t.summary, *t.aliases]).lower() for w in words)
+    ]
+    return [services.technique_public(t, full=True) for t in items]
+
+
+@router.get(
+    "/techniques/{tid}",
+    response_model=TechniqueOut,
+    responses={404: {"description": "Unknown technique"}},
+    summary="One technique",
+)
+def technique(request: Request, tid: str) -> dict[str, Any]:
+    try:
+        return services.technique_public(web_state(request).catalogue.technique(tid), full=True)
+    except KeyError:
+        raise HTTPException(404, f"unknown technique id {tid!r}") from None
+
+
+@router.get("/topics", response_model=list[TopicOut], summary="Learn topics")
+def topics(request: Request) -> list[dict[str, Any]]:
+    return [
+        t.model_dump(include={"id", "title", "summary"})
+        for t in web_state(request).catalogue.topics
+    ]
+
+
+@router.get(
+    "/topics/{topic_id}", responses={404: {"description": "Unknown topic"}}, summary="One topic"
+)
+def topic(request: Request, topic_id: str) -> dict[str, Any]:
+    try:
+        return web_state(request).catalogue.topic(topic_id).model_dump(mode="json")
+    except KeyError:
+        raise HTTPException(404, f"unknown topic {topic_id!r}") from None
+
+
+@router.get("/stop-reasons", response_model=list[StopReasonOut], summary="Stop reasons")
+def stop_reasons(request: Request) -> list[dict[str, Any]]:
+    """What the player's stop button offers, with the advice shown for each."""
+    return [s.model_dump(mode="json") for s in web_state(request).catalogue.stops.values()]

@@ -1,0 +1,134 @@
+"""Builds the web app from explicit settings: pages, JSON API, local docs, static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+
+from easeback.content.loader import Catalogue, default_catalogue
+from easeback.services import InputError
+from easeback.settings import Settings
+from easeback.web import api, pages, views
+from easeback.web.hosts import LOOPBACK_NAMES, is_loopback
+from easeback.web.security import PICTURE_CSP, SecurityMiddleware
+from easeback.web.state import WebState, web_state
+from easeback.web.store import SessionStore
+
+HERE = Path(__file__).parent
+
+
+def allowed_hosts(settings: Settings) -> frozenset[str]:
+    """Host headers accepted: loopback names only, unless the app was bound to another address
+    on purpose. Refusing other names defeats DNS rebinding from pages on the web."""
+    if not is_loopback(settings.host):
+        return frozenset({"*"})
+    return LOOPBACK_NAMES | {settings.host.lower()}
+
+
+def create_app(
+    settings: Settings,
+    *,
+    catalogue: Catalogue | None = None,
+    allow_speed: bool = False,
+    journal: Any = None,
+) -> FastAPI:
+    """The whole web app. `allow_speed` lets tests run the player at accelerated time."""
+    app = FastAPI(
+        title="easeback",
+        summary="Safe, gentle relief for a stiff lower back. Not a diagnosis.",
+        version="0.1.0",
+        docs_url=None,  # the stock docs page loads its assets from a CDN; /docs is ours
+        redoc_url=None,
+    )
+    templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.web = WebState(
+        settings=settings,
+        catalogue=catalogue or default_catalogue(),
+        store=SessionStore(),
+        templates=templates,
+        allow_speed=allow_speed,
+        journal=journal,
+    )
+    app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _add_docs(app)
+    _add_pictures(app)
+    _add_errors(app)
+    return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> Response:
+        return pages.render(request, "docs.html", title="API", spec=app.openapi())
+
+
+def _add_pictures(app: FastAPI) -> None:
+    @app.get("/pictures/{tid}.svg", include_in_schema=False)
+    def picture(request: Request, tid: str) -> Response:
+        try:
+            t = web_state(request).catalogue.technique(tid)
+        except KeyError:
+            raise HTTPException(404, "There is no technique with that name.") from None
+        svg = views.picture_svg(t)
+        if svg is None:
+            raise HTTPException(404, "No picture for this technique yet.")
+        return Response(
+            svg, media_type="image/svg+xml", headers={"content-security-policy": PICTURE_CSP}
+        )
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path.endswith(".json")
+
+
+def _add_errors(app: FastAPI) -> None:
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        titles = {404: "Not found", 403: "Not allowed", 405: "Not allowed"}
+        return pages.render(
+            request,
+            "error.html",
+            status=exc.status_code,
+            title=titles.get(exc.status_code, "Something is wrong"),
+            message=exc.detail,
+        )
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        if _wants_json(request):
+            return JSONResponse({"detail": _plain(exc.errors())}, status_code=422)
+        return pages.render(
+            request,
+            "error.html",
+            status=400,
+            title="Something is wrong",
+            message="That address or form has a value easeback cannot read.",
+        )
+
+    async def input_error(request: Request, exc: Exception) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=400)
+        return pages.render(
+            request, "error.html", status=400, title="Something is wrong", message=str(exc)
+        )
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(InputError, input_error)
+
+
+def _plain(errors: Any) -> list[dict[str, Any]]:
+    """Validation errors without the raw input echoed back (it can be large or binary)."""
+    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in errors]

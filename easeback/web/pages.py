@@ -1,0 +1,405 @@
+"""The HTML pages of the journey: welcome, screening wizard, result, routine, player, stop,
+technique library and learn pages. Routes parse, call the services, and render a template."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.datastructures import FormData
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from easeback import services
+from easeback.domain.models import (
+    Category,
+    Disposition,
+    Equipment,
+    Goal,
+    Place,
+    StopReason,
+)
+from easeback.domain.screening import AnswerValue, Question, QuestionKind, ScreeningResult
+from easeback.domain.timeline import build_timeline
+from easeback.web import views
+from easeback.web.security import same_token
+from easeback.web.state import WebState, remember, session_of, web_state
+from easeback.web.store import WebSession
+
+router = APIRouter(include_in_schema=False)
+
+CHOICES = {
+    QuestionKind.RED_FLAG: [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
+    QuestionKind.YES_NO: [("yes", "Yes"), ("no", "No")],
+}
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    st, sess = web_state(request), session_of(request)
+    context |= {"csrf": sess.csrf, "has_journal": st.journal is not None, "v": views}
+    resp = st.templates.TemplateResponse(request, name, context, status_code=status)
+    remember(resp, sess)
+    return resp
+
+
+def redirect(request: Request, url: str) -> Response:
+    return remember(RedirectResponse(url, status_code=303), session_of(request))
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, refused unless it carries this session's CSRF token."""
+    form = await request.form()
+    sess = session_of(request)
+    token = form.get("csrf_token")
+    if not same_token(token if isinstance(token, str) else None, sess.csrf):
+        raise HTTPException(403, "This form has expired. Go back, reload the page and try again.")
+    return form
+
+
+def screening(st: WebState, sess: WebSession) -> ScreeningResult:
+    return services.screen_answers(st.catalogue, sess.answers)
+
+
+def emergency_reached(result: ScreeningResult) -> bool:
+    """An emergency answer needs help now, even before the other questions are answered."""
+    return any(r.disposition is Disposition.EMERGENCY for r in result.reasons)
+
+
+# ---- welcome and screening wizard ----
+
+
+@router.get("/", response_class=HTMLResponse)
+def welcome(request: Request) -> Response:
+    sess = session_of(request)
+    return render(request, "welcome.html", started=bool(sess.answers), rescreen=sess.rescreen)
+
+
+@router.post("/screening/start")
+async def screening_start(request: Request) -> Response:
+    await checked_form(request)
+    sess = session_of(request)
+    sess.answers.clear()
+    sess.routine = None
+    return redirect(request, "/screening/1")
+
+
+def _question(st: WebState, n: int) -> Question:
+    questions = st.catalogue.screening.questions
+    if not 1 <= n <= len(questions):
+        raise HTTPException(404, "There is no such question.")
+    return questions[n - 1]
+
+
+def _question_page(
+    request: Request, n: int, error: str | None = None, status: int = 200
+) -> Response:
+    st, sess = web_state(request), session_of(request)
+    q = _question(st, n)
+    total = len(st.catalogue.screening.questions)
+    current = sess.answers.get(q.id)
+    return render(
+        request,
+        "question.html",
+        status=status,
+        q=q,
+        n=n,
+        total=total,
+        choices=CHOICES.get(q.kind, []),
+        current="" if current is None else str(current),
+        red_flag=q.kind is QuestionKind.RED_FLAG,
+        error=error,
+        title=f"Question {n} of {total}",
+    )
+
+
+@router.get("/screening/{n}", response_class=HTMLResponse)
+def question_page(request: Request, n: int) -> Response:
+    return _question_page(request, n)
+
+
+def _parse_answer(q: Question, raw: str) -> AnswerValue | None:
+    raw = raw.strip()
+    if q.kind is QuestionKind.INTEGER:
+        if not raw:
+            if q.optional:
+                return None
+            raise ValueError("Please type a whole number.")
+        try:
+            return q.validate_answer(int(raw))
+        except ValueError:
+            raise ValueError(f"Please type a whole number from {q.min} to {q.max}.") from None
+    if not raw:
+        raise ValueError("Please choose an answer.")
+    return q.validate_answer(raw)
+
+
+@router.post("/screening/{n}")
+async def answer_question(request: Request, n: int) -> Response:
+    form = await checked_form(request)
+    st, sess = web_state(request), session_of(request)
+    q = _question(st, n)
+    raw = form.get("answer")
+    try:
+        value = _parse_answer(q, raw if isinstance(raw, str) else "")
+    except ValueError as exc:
+        return _question_page(request, n, error=str(exc), status=400)
+    if value is None:
+        sess.answers.pop(q.id, None)
+    else:
+        sess.answers[q.id] = value
+    if q.kind is QuestionKind.RED_FLAG and emergency_reached(screening(st, sess)):
+        return redirect(request, "/result")
+    if n >= len(st.catalogue.screening.questions):
+        return redirect(request, "/result")
+    return redirect(request, f"/screening/{n + 1}")
+
+
+@router.get("/result", response_class=HTMLResponse)
+def result_page(request: Request) -> Response:
+    st, sess = web_state(request), session_of(request)
+    result = screening(st, sess)
+    if emergency_reached(result):
+        text = st.catalogue.dispositions[Disposition.EMERGENCY]
+        reasons = [r for r in result.reasons if r.disposition is Disposition.EMERGENCY]
+        return render(request, "emergency.html", text=text, reasons=_reasons(st, reasons))
+    if not result.complete or result.disposition is None:
+        ids = [q.id for q in st.catalogue.screening.questions]
+        first = ids.index(result.missing[0]) + 1 if result.missing else 1
+        return render(request, "incomplete.html", first=first, title="Screening not finished")
+    sess.rescreen = False
+    d = result.disposition
+    see = dict.fromkeys(pid for r in result.reasons for pid in r.see)
+    return render(
+        request,
+        "result.html",
+        title=st.catalogue.dispositions[d].title,
+        d=d,
+        text=st.catalogue.dispositions[d],
+        reasons=_reasons(st, list(result.reasons)),
+        professionals=[st.catalogue.professionals[p] for p in see],
+        may_plan=d.allows_routine,
+    )
+
+
+def _reasons(st: WebState, reasons: list[Any]) -> list[dict[str, Any]]:
+    table = st.catalogue.screening
+    return [
+        {
+            "question": table.question(r.question).text,
+            "answer": views.answer_text(r.answer),
+            "disposition": r.disposition,
+            "advice": r.advice,
+        }
+        for r in reasons
+    ]
+
+
+# ---- routine ----
+
+
+def _plannable(st: WebState, sess: WebSession) -> bool:
+    return not sess.rescreen and screening(st, sess).plannable() is not None
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request) -> Response:
+    st, sess = web_state(request), session_of(request)
+    if not _plannable(st, sess):
+        return redirect(request, "/result" if sess.answers else "/")
+    return _plan_form(request)
+
+
+def _plan_form(request: Request, error: str | None = None, status: int = 200) -> Response:
+    return render(
+        request,
+        "plan.html",
+        status=status,
+        title="Build your routine",
+        places=[p.value for p in Place] + ["any"],
+        equipment=[e.value for e in Equipment],
+        goals=[g.value for g in Goal],
+        error=error,
+    )
+
+
+@router.post("/plan")
+async def plan_submit(request: Request) -> Response:
+    form = await checked_form(request)
+    st, sess = web_state(request), session_of(request)
+    result = screening(st, sess)
+    if sess.rescreen or result.plannable() is None:
+        return redirect(request, "/result")
+    try:
+        minutes = int(str(form.get("minutes", "10")))
+    except ValueError:
+        return _plan_form(request, "Minutes must be a whole number from 1 to 120.", 400)
+    equipment = ",".join(str(e) for e in form.getlist("equipment"))
+    try:
+        req = services.make_request(
+            str(form.get("place", "any")),
+            minutes,
+            equipment or None,
+            str(form.get("goal", "")) or None,
+            left_out=frozenset(sess.left_out),
+        )
+    except services.InputError as exc:
+        return _plan_form(request, str(exc), 400)
+    routine = services.plan_routine(st.catalogue, result, req)
+    if routine is None:
+        return redirect(request, "/result")
+    sess.routine = services.routine_public(routine)
+    return redirect(request, "/routine")
+
+
+@router.get("/routine", response_class=HTMLResponse)
+def routine_page(request: Request) -> Response:
+    st, sess = web_state(request), session_of(request)
+    if sess.routine is None or not _plannable(st, sess):
+        return redirect(request, "/plan")
+    items = []
+    for item in sess.routine["techniques"]:
+        t = st.catalogue.technique(item["id"])
+        variant = next((v.text for v in t.variants if v.kind.value == item["variant"]), None)
+        items.append({"t": t, "item": item, "variant": variant, "svg": views.picture_svg(t)})
+    return render(request, "routine.html", title="Your routine", routine=sess.routine, items=items)
+
+
+# ---- player and stop ----
+
+
+@router.get("/player", response_class=HTMLResponse)
+def player_page(request: Request, speed: float = 1.0) -> Response:
+    st, sess = web_state(request), session_of(request)
+    if sess.routine is None or not _plannable(st, sess) or not sess.routine["techniques"]:
+        return redirect(request, "/plan")
+    if not st.allow_speed or not 0.1 <= speed <= 1000:
+        speed = 1.0
+    names = [t["name"] for t in sess.routine["techniques"]]
+    return render(
+        request,
+        "player.html",
+        title="Guided session",
+        speed=speed,
+        names=names,
+        stops=list(st.catalogue.stops.values()),
+        total=views.minutes_text(int(sess.routine["total_seconds"])),
+    )
+
+
+@router.get("/player/timeline.json")
+def player_timeline(request: Request) -> Response:
+    st, sess = web_state(request), session_of(request)
+    if sess.routine is None or not _plannable(st, sess):
+        return JSONResponse({"detail": "No routine is planned."}, status_code=404)
+    routine = services.routine_from_public(st.catalogue, sess.routine)
+    cues = [c.as_dict() for c in build_timeline(routine)]
+    names = [i.technique.name for i in routine.items]
+    return JSONResponse({"cues": cues, "techniques": names, "total": routine.total_seconds})
+
+
+@router.get("/stop", response_class=HTMLResponse)
+def stop_choose(request: Request, index: int | None = None) -> Response:
+    st = web_state(request)
+    return render(
+        request, "stop.html", title="Stop", stops=list(st.catalogue.stops.values()), index=index
+    )
+
+
+@router.post("/stop")
+async def stop_submit(request: Request) -> Response:
+    form = await checked_form(request)
+    st, sess = web_state(request), session_of(request)
+    try:
+        reason = StopReason(str(form.get("reason", "")))
+    except ValueError:
+        reason = StopReason.OTHER
+    technique = _current_technique(sess, str(form.get("index", "")))
+    if reason is StopReason.SHARP_PAIN and technique is not None:
+        sess.left_out.add(technique)
+    if st.catalogue.stops[reason].rescreen:
+        sess.rescreen = True
+        sess.answers.clear()
+        sess.routine = None
+    return redirect(request, f"/stopped/{reason.value}")
+
+
+def _current_technique(sess: WebSession, raw_index: str) -> str | None:
+    if sess.routine is None or not raw_index.isdigit():
+        return None
+    items = sess.routine["techniques"]
+    k = int(raw_index)
+    return str(items[k]["id"]) if k < len(items) else None
+
+
+@router.get("/stopped/{reason}", response_class=HTMLResponse)
+def stopped_page(request: Request, reason: str) -> Response:
+    st = web_state(request)
+    try:
+        advice = st.catalogue.stops[StopReason(reason)]
+    except ValueError:
+        raise HTTPException(404, "Unknown stop reason.") from None
+    return render(request, "stopped.html", title="You stopped", advice=advice)
+
+
+# ---- library and learn ----
+
+
+@router.get("/techniques", response_class=HTMLResponse)
+def library(
+    request: Request,
+    q: str = "",
+    place: str = "",
+    category: str = "",
+    have: Annotated[list[str] | None, Query(max_length=16)] = None,
+) -> Response:
+    st = web_state(request)
+    try:
+        equipment = ",".join(have) if have else None
+        items = services.filter_techniques(st.catalogue, place or None, equipment, category or None)
+    except services.InputError as exc:
+        raise HTTPException(400, str(exc)) from None
+    words = q.lower().split()
+    if words:
+        items = [t for t in items if all(w in _haystack(t) for w in words)]
+    return render(
+        request,
+        "library.html",
+        title="Technique library",
+        items=items,
+        q=q,
+        place=place,
+        category=category,
+        have=set(have or []),
+        places=[p.value for p in Place],
+        categories=[c.value for c in Category],
+        equipment=[e.value for e in Equipment],
+    )
+
+
+def _haystack(t: Any) -> str:
+    return " ".join([t.id, t.name, t.summary, *t.aliases, t.category.value]).lower()
+
+
+@router.get("/techniques/{tid}", response_class=HTMLResponse)
+def technique_page(request: Request, tid: str) -> Response:
+    st = web_state(request)
+    try:
+        t = st.catalogue.technique(tid)
+    except KeyError:
+        raise HTTPException(404, "There is no technique with that name.") from None
+    return render(request, "technique.html", title=t.name, t=t, svg=views.picture_svg(t))
+
+
+@router.get("/learn", response_class=HTMLResponse)
+def learn_index(request: Request) -> Response:
+    return render(request, "learn.html", title="Learn", topics=web_state(request).catalogue.topics)
+
+
+@router.get("/learn/{topic_id}", response_class=HTMLResponse)
+def learn_topic(request: Request, topic_id: str) -> Response:
+    st = web_state(request)
+    try:
+        topic = st.catalogue.topic(topic_id)
+    except KeyError:
+        raise HTTPException(404, "There is no such topic.") from None
+    related = [st.catalogue.topic(r) for r in topic.related]
+    return render(request, "topic.html", title=topic.title, topic=topic, related=related)

@@ -1,0 +1,45 @@
+"""What every route needs, built once by create_app and kept on app.state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from easeback.content.loader import Catalogue
+from easeback.settings import Settings
+from easeback.web.store import COOKIE, SessionStore, WebSession
+
+
+@dataclass(frozen=True)
+class WebState:
+    settings: Settings
+    catalogue: Catalogue
+    store: SessionStore
+    templates: Jinja2Templates
+    allow_speed: bool  # tests may run the player at accelerated time
+    journal: Any = None  # the journal door, when the journal part is installed
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def session_of(request: Request) -> WebSession:
+    """The visitor's session, made on first use; the cookie is (re)set by `remember`."""
+    st = web_state(request)
+    sess = st.store.get(request.cookies.get(COOKIE))
+    if sess is None:
+        sess = st.store.create()
+    return sess
+
+
+def remember(response: Response, sess: WebSession) -> Response:
+    response.set_cookie(
+        COOKIE, sess.id, httponly=True, samesite="strict", path="/", max_age=7 * 24 * 3600
+    )
+    return response

@@ -1,0 +1,185 @@
+"""The journey pages through the app in-process: screening wizard, result, routine, player, stop,
+library and learn."""
+
+from __future__ import annotations
+
+import re
+
+from easeback.content.loader import default_catalogue
+
+from .answers import clear_answers
+from .conftest import Visitor
+
+
+def test_welcome_says_what_easeback_is_not(client):
+    html = client.get("/").text
+    assert "Not a diagnosis" in html
+    assert 'name="viewport"' in html
+
+
+def test_wizard_shows_one_question_with_progress_back_and_not_sure(visitor):
+    resp = visitor.post("/screening/start")
+    assert resp.url.path == "/screening/1"
+    total = len(default_catalogue().screening.questions)
+    assert f"Question 1 of {total}" in resp.text
+    assert resp.text.count('name="answer"') == 3
+    assert 'value="unsure"' in resp.text and "Not sure" in resp.text
+    resp = visitor.post("/screening/1", {"answer": "no"})
+    assert resp.url.path == "/screening/2"
+    assert 'href="/screening/1">Back' in resp.text
+    back = visitor.client.get("/screening/1")
+    assert re.search(r'value="no" checked', back.text), "the previous answer is kept"
+
+
+def test_clear_path_to_a_routine_and_its_timeline(visitor):
+    resp = visitor.screen(clear_answers())
+    assert resp.url.path == "/result"
+    assert "Gentle self-care is fine" in resp.text
+    assert 'href="/plan"' in resp.text
+    resp = visitor.post(
+        "/plan", {"place": "floor", "minutes": 5, "goal": "general-relief", "equipment": "mat"}
+    )
+    assert resp.url.path == "/routine"
+    assert "picture" in resp.text and 'href="/player"' in resp.text
+    player = visitor.client.get("/player")
+    assert "Stop: it hurts" in player.text
+    for s in default_catalogue().stops.values():
+        assert s.label in player.text
+    data = visitor.client.get("/player/timeline.json").json()
+    assert data["cues"][0]["kind"] == "ready" and data["cues"][-1]["kind"] == "complete"
+    assert data["total"] == data["cues"][-1]["offset"]
+
+
+def test_emergency_answer_goes_straight_to_an_unmistakable_help_page(visitor):
+    visitor.post("/screening/start")
+    resp = visitor.post("/screening/1", {"answer": "yes"})
+    assert resp.url.path == "/result"
+    html = resp.text
+    assert "Get emergency help now" in html and 'role="alert"' in html
+    assert "emergency number" in html
+    # nothing else to do: no routine, no navigation, no forms
+    assert "/plan" not in html and "<nav" not in html and "<form" not in html
+    assert 'class="emergency"' in html
+
+
+def test_unsure_counts_as_yes(visitor):
+    resp = visitor.screen(clear_answers(cancer_history="unsure"))
+    assert "See a doctor today" in resp.text
+    assert "You answered: not sure" in resp.text
+    assert 'href="/plan"' not in resp.text
+    assert visitor.client.get("/plan").url.path == "/result"
+
+
+def test_professional_first_lists_reasons_and_who_to_see(visitor):
+    resp = visitor.screen(clear_answers(disc_herniation="yes", pain_below_knee="yes"))
+    assert "See a professional before self-mobilising" in resp.text
+    assert resp.text.count("You answered: yes") == 2
+    assert "Physical therapist" in resp.text
+
+
+def test_caution_reasons_have_advice(visitor):
+    resp = visitor.screen(clear_answers(pain_now=8, knee_problem="yes"))
+    assert "with care" in resp.text
+    assert resp.text.count("You answered") >= 2
+    assert 'href="/plan"' in resp.text
+
+
+def test_integer_answers_are_checked(visitor):
+    visitor.post("/screening/start")
+    ids = [q.id for q in default_catalogue().screening.questions]
+    n = ids.index("pain_now") + 1
+    resp = visitor.post(f"/screening/{n}", {"answer": "11"})
+    assert resp.status_code == 400 and 'role="alert"' in resp.text
+    resp = visitor.post(f"/screening/{n}", {"answer": "abc"})
+    assert resp.status_code == 400
+
+
+def test_incomplete_screening_has_no_result(visitor):
+    visitor.post("/screening/start")
+    visitor.post("/screening/1", {"answer": "no"})
+    resp = visitor.client.get("/result")
+    assert "not finished" in resp.text and 'href="/screening/2"' in resp.text
+    assert visitor.client.get("/player").url.path in ("/plan", "/result", "/")
+
+
+def test_plan_refuses_bad_minutes(visitor):
+    visitor.screen(clear_answers())
+    resp = visitor.post("/plan", {"place": "floor", "minutes": 500})
+    assert resp.status_code == 400 and "between 1 and 120" in resp.text
+
+
+def _plan(visitor: Visitor, minutes: int = 10) -> dict:
+    visitor.post("/plan", {"place": "floor", "minutes": minutes, "equipment": "mat"})
+    return visitor.client.get("/player/timeline.json").json()
+
+
+def test_stop_for_sharp_pain_leaves_the_technique_out(visitor):
+    visitor.screen(clear_answers())
+    first = _plan(visitor)["cues"][1]["technique_id"]
+    resp = visitor.post("/stop", {"reason": "sharp_pain", "index": 0})
+    assert resp.url.path == "/stopped/sharp_pain"
+    assert "Sharp pain is a signal" in resp.text
+    again = _plan(visitor)
+    assert first not in {c["technique_id"] for c in again["cues"]}
+
+
+def test_stop_for_numbness_reopens_the_screening(visitor):
+    visitor.screen(clear_answers())
+    _plan(visitor)
+    resp = visitor.post("/stop", {"reason": "numbness", "index": 0})
+    assert "answer the safety questions again" in resp.text.lower()
+    assert visitor.client.get("/player").status_code == 200  # redirected away
+    assert visitor.client.get("/player").url.path != "/player"
+    assert visitor.client.get("/player/timeline.json").status_code == 404
+    home = visitor.client.get("/")
+    assert "nerve sign" in home.text
+    visitor.screen(clear_answers())
+    assert _plan(visitor)["cues"]
+
+
+def test_stop_page_works_without_javascript(visitor):
+    resp = visitor.client.get("/stop")
+    assert resp.text.count('name="reason"') == 5
+
+
+def test_library_filters_and_search(client):
+    all_items = client.get("/techniques").text
+    n_all = len(re.findall(r'<a href="/techniques/', all_items))
+    assert n_all == len(default_catalogue().techniques)
+    pool = client.get("/techniques", params={"place": "pool"}).text
+    assert 0 < len(re.findall(r'<a href="/techniques/', pool)) < n_all
+    found = client.get("/techniques", params={"q": "cat cow"}).text
+    assert "/techniques/cat-cow" in found
+    none = client.get("/techniques", params={"have": "towel"}).text
+    assert len(re.findall(r'<a href="/techniques/', none)) < n_all
+    assert client.get("/techniques", params={"place": "moon"}).status_code == 400
+
+
+def test_technique_page_has_a_labelled_picture_slot(client):
+    html = client.get("/techniques/cat-cow").text
+    assert "Cat-Cow" in html or "Cat" in html
+    assert 'aria-label="Picture of' in html or 'alt="How to do' in html
+    assert client.get("/techniques/no-such").status_code == 404
+
+
+def test_learn_pages(client):
+    cat = default_catalogue()
+    index = client.get("/learn").text
+    for t in cat.topics:
+        assert f'href="/learn/{t.id}"' in index
+    page = client.get(f"/learn/{cat.topics[0].id}")
+    assert page.status_code == 200 and cat.topics[0].title in page.text
+    assert client.get("/learn/nope").status_code == 404
+
+
+def test_speed_is_ignored_unless_the_app_allows_it():
+    from fastapi.testclient import TestClient
+
+    from easeback.settings import Settings
+    from easeback.web import create_app
+
+    with TestClient(create_app(Settings()), base_url="http://127.0.0.1") as c:
+        v = Visitor(c)
+        v.screen(clear_answers())
+        v.post("/plan", {"place": "floor", "minutes": 5})
+        assert 'data-speed="1.0"' in c.get("/player", params={"speed": 50}).text

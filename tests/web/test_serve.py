@@ -1,0 +1,85 @@
+"""`easeback serve`: loopback by default, prints its address, refuses remote binds unless told."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from easeback.cli import main
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "easeback", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    return proc, line
+
+
+def _get(url: str) -> int:
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                return int(resp.status)
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"server at {url} did not answer")
+
+
+def test_refuses_a_non_loopback_host_without_the_flag(capsys):
+    assert main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 2
+    assert "--allow-remote" in capsys.readouterr().err
+
+
+def test_serves_on_loopback_and_prints_the_address():
+    port = _free_port()
+    proc, line = _serve("serve", "--port", str(port))
+    try:
+        assert f"http://127.0.0.1:{port}/" in line
+        assert _get(f"http://127.0.0.1:{port}/") == 200
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+def test_allow_remote_warns():
+    port = _free_port()
+    proc, line = _serve("serve", "--host", "0.0.0.0", "--port", str(port), "--allow-remote")
+    try:
+        assert f"http://0.0.0.0:{port}/" in line
+        assert _get(f"http://127.0.0.1:{port}/") == 200
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert "warning" in err
+
+
+def test_no_command_starts_the_web_app():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "easeback"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "EASEBACK_PORT": str(port)},
+    )
+    try:
+        assert proc.stdout is not None
+        assert f"http://127.0.0.1:{port}/" in proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
