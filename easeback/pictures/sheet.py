@@ -1,0 +1,38 @@
+"""A contact sheet: every technique's start and end pose on one page, for review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+from easeback.domain.models import Technique
+from easeback.pictures.svg import HEIGHT, INK, WIDTH, _nest, technique_svg
+
+PANEL = 0.55  # each key pose is drawn at this fraction of its full size
+LABEL = 22.0
+
+
+def contact_sheet_svg(techniques: Sequence[Technique], columns: int = 3) -> str:
+    pw, ph = WIDTH * PANEL, HEIGHT * PANEL
+    tile_w, tile_h = 2 * pw + 20, ph + LABEL + 10
+    rows = (len(techniques) + columns - 1) // columns
+    parts: list[str] = []
+    for i, t in enumerate(techniques):
+        x, y = (i % columns) * tile_w + 10, (i // columns) * tile_h + 10
+        parts.append(
+            f'<text x="{x + 2:.0f}" y="{y + 15:.0f}" font-family="sans-serif" font-size="14" '
+            f'fill="{INK}">{escape(t.id)}</text>'
+        )
+        for j, pose in enumerate(("start", "end")):
+            px = x + j * (pw + 6)
+            parts.append(
+                f'<rect x="{px:.0f}" y="{y + LABEL:.0f}" width="{pw:.0f}" height="{ph:.0f}" '
+                'fill="none" stroke="#ccc"/>'
+            )
+            parts.append(_nest(technique_svg(t, pose), px, y + LABEL, f"t{i}{pose[0]}", PANEL))
+    w, h = columns * tile_w + 20, rows * tile_h + 20
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" height="{h:.0f}">'
+        f'<rect width="100%" height="100%" fill="white"/>{"".join(parts)}</svg>'
+    )

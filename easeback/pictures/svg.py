@@ -1,0 +1,581 @@
+"""Draw a technique's figure as SVG: static key poses and a looping SMIL animation.
+
+The body is drawn from its solid parts (easeback.domain.body) projected onto the view: each part
+is a rounded shape whose width follows how the part is turned, grouped into torso, arms and legs
+so that each group reads as one silhouette. The animation samples the movement between keyframes
+(joint angles, eased) and paces it with the technique's dosage, holds included.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+from xml.sax.saxutils import escape
+
+from easeback.domain.body import Body, Pose, Segment, Vec, dot, interpolate, pose_body
+from easeback.domain.models import Technique
+from easeback.pictures.figures import Figure, PropKind, PropSpec, View, figure_for, tempo
+
+PoseName = Literal["start", "end", "animated"]
+Point = tuple[float, float]
+
+WIDTH, HEIGHT = 400.0, 300.0
+MARGIN = 14.0
+MAX_SCALE = 150.0  # pixels per metre; smaller only when a picture would not fit
+MOVE_FRAMES = 8
+
+INK = "#1d3b4f"
+NEAR = "#3f7ea6"
+FAR = "#9cc0d6"
+HEAD = "#f1c7a6"
+HIGHLIGHT = "#ff6a3d"
+PROP_FILL = "#d9cdb8"
+PROP_INK = "#8a7a60"
+FLOOR = "#efe9df"
+MAT = "#8fc9a9"
+WATER = "#6fb7e0"
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "leg_l": ("thigh_l", "shin_l", "foot_l"),
+    "leg_r": ("thigh_r", "shin_r", "foot_r"),
+    "arm_l": ("upper_arm_l", "forearm_l", "hand_l"),
+    "arm_r": ("upper_arm_r", "forearm_r", "hand_r"),
+    "torso": ("neck", "torso"),
+}
+TRUNK = ("pelvis", "lumbar", "thorax")
+LIMB_CAP = 1.0  # limbs get round caps as deep as they are wide
+TRUNK_CAP = 0.035  # metres: trunk parts end in shallow domes
+
+
+@dataclass(frozen=True)
+class Camera:
+    right: Vec
+    up: Vec
+    toward: Vec  # towards the viewer: larger is nearer
+
+
+CAMERAS: dict[View, Camera] = {
+    View.SIDE: Camera((1, 0, 0), (0, 1, 0), (0, 0, 1)),
+    View.FRONT: Camera((0, 0, -1), (0, 1, 0), (1, 0, 0)),
+    View.TOP: Camera((1, 0, 0), (0, 0, -1), (0, 1, 0)),
+}
+
+
+@dataclass
+class Frame:
+    """World-to-picture mapping shared by every pose of one drawing."""
+
+    camera: Camera
+    scale: float = MAX_SCALE
+    ox: float = WIDTH / 2
+    oy: float = HEIGHT - 40
+
+    def xy(self, v: Vec) -> Point:
+        return (
+            self.ox + dot(v, self.camera.right) * self.scale,
+            self.oy - dot(v, self.camera.up) * self.scale,
+        )
+
+
+# ---- shapes of body parts ----
+
+
+def _outline(seg: Segment, frame: Frame, blob: bool = False) -> list[Point]:
+    """Key points of a part's silhouette, in a fixed order so frames can be interpolated."""
+    cam = frame.camera
+    a2, b2 = frame.xy(seg.a), frame.xy(seg.b)
+    dx, dy = b2[0] - a2[0], b2[1] - a2[1]
+    length = math.hypot(dx, dy)
+    if length < 1e-6:
+        ux, uy = 1.0, 0.0
+    else:
+        ux, uy = dx / length, dy / length
+    nx, ny = -uy, ux
+    # the 3D direction that shows as the picture's perpendicular (picture y runs downwards)
+    across: Vec = tuple(nx * r - ny * u for r, u in zip(cam.right, cam.up, strict=True))  # type: ignore[assignment]
+    if seg.a == seg.b:
+        e = seg.hw * frame.scale
+    else:
+        e = max(seg.extent(across), 0.6 * min(seg.hw, seg.hd)) * frame.scale
+    is_limb = seg.hw == seg.hd or blob
+    if blob:
+        e *= 0.8
+    c = e * LIMB_CAP if is_limb else min(TRUNK_CAP * frame.scale, e, length / 2 + 0.1)
+    if is_limb:
+        pa, pb = a2, b2
+    else:
+        pa = (a2[0] + ux * c, a2[1] + uy * c)
+        pb = (b2[0] - ux * c, b2[1] - uy * c)
+    k = 0.5523
+    pts: list[Point] = []
+
+    def p(base: Point, along: float, side: float) -> Point:
+        return (base[0] + ux * along + nx * side, base[1] + uy * along + ny * side)
+
+    # start at a's left side, go along to b, round the cap at b, back, round the cap at a
+    pts += [p(pa, 0, e), p(pb, 0, e)]
+    pts += [p(pb, k * c, e), p(pb, c, k * e), p(pb, c, 0)]
+    pts += [p(pb, c, -k * e), p(pb, k * c, -e), p(pb, 0, -e)]
+    pts += [p(pa, 0, -e)]
+    pts += [p(pa, -k * c, -e), p(pa, -c, -k * e), p(pa, -c, 0)]
+    pts += [p(pa, -c, k * e), p(pa, -k * c, e), p(pa, 0, e)]
+    return pts
+
+
+def _path(pts: Sequence[Point]) -> str:
+    f = [f"{x:.1f},{y:.1f}" for x, y in pts]
+    return (
+        f"M{f[0]}L{f[1]}C{f[2]} {f[3]} {f[4]}C{f[5]} {f[6]} {f[7]}"
+        f"L{f[8]}C{f[9]} {f[10]} {f[11]}C{f[12]} {f[13]} {f[14]}Z"
+    )
+
+
+def _torso(body: Body, frame: Frame) -> list[Point]:
+    """A closed ring of points around the whole trunk, from the buttocks to the shoulders."""
+    cam = frame.camera
+    seg = body.segments
+    pelvis, lumbar, thorax = seg["pelvis"], seg["lumbar"], seg["thorax"]
+    mid_chest = tuple((a + b) / 2 for a, b in zip(thorax.a, thorax.b, strict=True))
+    spine: list[tuple[Vec, Segment, float]] = [
+        (pelvis.a, pelvis, 0.8),
+        (pelvis.b, pelvis, 1.0),
+        (lumbar.b, lumbar, 1.0),
+        (mid_chest, thorax, 1.02),  # type: ignore[list-item]
+        (thorax.b, thorax, 0.92),
+    ]
+    pts2 = [frame.xy(v) for v, _, _ in spine]
+    left: list[Point] = []
+    right: list[Point] = []
+    dirs: list[Point] = []
+    for i, (_, part, k) in enumerate(spine):
+        j0, j1 = max(i - 1, 0), min(i + 1, len(spine) - 1)
+        dx, dy = pts2[j1][0] - pts2[j0][0], pts2[j1][1] - pts2[j0][1]
+        n = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / n, dy / n
+        nx, ny = -uy, ux
+        across: Vec = tuple(nx * r - ny * u for r, u in zip(cam.right, cam.up, strict=True))  # type: ignore[assignment]
+        e = max(part.extent(across), 0.6 * min(part.hw, part.hd)) * k * frame.scale
+        x, y = pts2[i]
+        left.append((x + nx * e, y + ny * e))
+        right.append((x - nx * e, y - ny * e))
+        dirs.append((ux * e, uy * e))
+    (bx, by), (bdx, bdy) = pts2[0], dirs[0]
+    (tx, ty), (tdx, tdy) = pts2[-1], dirs[-1]
+    bottom = (bx - 0.55 * bdx, by - 0.55 * bdy)
+    top = (tx + 0.3 * tdx, ty + 0.3 * tdy)
+    return [bottom, *left, top, *reversed(right)]
+
+
+def _smooth(ring: Sequence[Point]) -> str:
+    """A closed Catmull-Rom curve through the points, as cubic Béziers."""
+    n = len(ring)
+    out = [f"M{ring[0][0]:.1f},{ring[0][1]:.1f}"]
+    for i in range(n):
+        p0, p1, p2, p3 = ring[i - 1], ring[i], ring[(i + 1) % n], ring[(i + 2) % n]
+        c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
+        c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
+        out.append(f"C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} {p2[0]:.1f},{p2[1]:.1f}")
+    return "".join(out) + "Z"
+
+
+def _nose(body: Body, frame: Frame) -> tuple[Point, float]:
+    head = body.segments["head"]
+    tip = body.landmarks["nose"]
+    centre = tuple(h + 0.78 * (t - h) for h, t in zip(head.a, tip, strict=True))
+    return frame.xy(centre), 0.3 * head.hw * frame.scale  # type: ignore[arg-type]
+
+
+# ---- drawing order and colours ----
+
+
+def _depth(body: Body, names: Sequence[str], cam: Camera) -> float:
+    segs = [body.segments[n] for n in names if n != "torso"] + [body.segments["lumbar"]]
+    mids = [dot(s.a, cam.toward) + dot(s.b, cam.toward) for s in segs]
+    return sum(mids) / (2 * len(mids))
+
+
+def _order(body: Body, cam: Camera) -> list[tuple[str, str]]:
+    """(group, colour) from far to near; limbs well behind the torso are drawn paler."""
+    torso = _depth(body, GROUPS["torso"], cam)
+    ranked = sorted(GROUPS, key=lambda g: _depth(body, GROUPS[g], cam) + (0.01 if g == "torso" else 0))
+    out = []
+    for g in ranked:
+        behind = g != "torso" and _depth(body, GROUPS[g], cam) < torso - 0.04
+        out.append((g, FAR if behind else NEAR))
+    return out
+
+
+# ---- timing ----
+
+
+@dataclass(frozen=True)
+class Sample:
+    time: float
+    pose: Pose
+    side: str  # "right", "left" or "" for techniques not done per side
+    depth: float  # 0 at the start pose, 1 at the end pose: how strongly the stretch is felt
+
+
+def _ease(t: float) -> float:
+    return t * t * (3 - 2 * t)
+
+
+def samples(fig: Figure, technique: Technique) -> list[Sample]:
+    """The loop as poses at times (seconds), ending where it starts."""
+    tp = tempo(technique)
+    keys = fig.keyframes()
+    sides = [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]
+    out: list[Sample] = []
+    now = 0.0
+    for side, suffix in sides:
+        start, end = keys["start" + suffix], keys["end" + suffix]
+        if out and out[-1].pose != start:
+            out.append(Sample(now, out[-1].pose, side, 0.0))
+            now += 0.8
+        out.append(Sample(now, start, side, 0.0))
+        now += tp.pause
+        for i in range(MOVE_FRAMES):
+            t = _ease(i / MOVE_FRAMES)
+            out.append(Sample(now, interpolate(start, end, t), side, t))
+            now += tp.move / MOVE_FRAMES
+        out.append(Sample(now, end, side, 1.0))
+        now += tp.hold
+        for i in range(MOVE_FRAMES):
+            t = _ease(i / MOVE_FRAMES)
+            out.append(Sample(now, interpolate(end, start, t), side, 1.0 - t))
+            now += tp.move / MOVE_FRAMES
+    first = out[0]
+    if out[-1].pose != first.pose:
+        out.append(Sample(now, out[-1].pose, out[-1].side, 0.0))
+        now += 0.8
+    out.append(Sample(now, first.pose, first.side, 0.0))
+    return out
+
+
+# ---- props ----
+
+
+@dataclass
+class Scene:
+    """Everything one drawing needs, in picture coordinates."""
+
+    frame: Frame
+    back: list[str] = field(default_factory=list)
+    front: list[str] = field(default_factory=list)
+
+
+def _rect(frame: Frame, x0: float, y0: float, x1: float, y1: float, style: str, r: float = 3) -> str:
+    (ax, ay), (bx, by) = frame.xy((x0, y1, 0)), frame.xy((x1, y0, 0))
+    return (f'<rect x="{ax:.1f}" y="{ay:.1f}" width="{bx - ax:.1f}" height="{by - ay:.1f}" '
+            f'rx="{r}" {style}/>')  # fmt: skip
+
+
+def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
+    w, h = prop.size
+    x0, x1, base = prop.x - w / 2, prop.x + w / 2, prop.base
+    solid = f'fill="{PROP_FILL}" stroke="{PROP_INK}" stroke-width="1.5"'
+    k = prop.kind
+    if k is PropKind.MAT:
+        return [_rect(frame, x0, -0.012, x1, 0.0, f'fill="{MAT}"', 2)], []
+    if k is PropKind.BED:
+        return [
+            _rect(frame, x0 - 0.04, 0.0, x0, base + h + 0.35, solid, 2),
+            _rect(frame, x0, base + h - 0.2, x1, base + h - 0.12, solid, 2),
+            _rect(frame, x0, base + h - 0.13, x1, base + h, 'fill="#e8eef5" stroke="#9aa9b8"', 6),
+            _rect(frame, x1 - 0.05, 0.0, x1, base + h - 0.12, solid, 1),
+            _rect(frame, x0, 0.0, x0 + 0.05, base + h - 0.12, solid, 1),
+        ], []
+    if k in (PropKind.CHAIR, PropKind.OTTOMAN):
+        top = base + h
+        parts = [
+            _rect(frame, x0 + 0.02, 0.0, x0 + 0.05, top, solid, 1),
+            _rect(frame, x1 - 0.05, 0.0, x1 - 0.02, top, solid, 1),
+        ]
+        if k is PropKind.OTTOMAN:
+            parts = [_rect(frame, x0, 0.0, x1, top, solid, 6)]
+        else:
+            parts.append(_rect(frame, x0, top - 0.04, x1, top, solid, 2))
+        if k is PropKind.CHAIR and prop.back:
+            parts.append(_rect(frame, x0 - 0.01, top - 0.04, x0 + 0.04, top + 0.45, solid, 2))
+        return parts, []
+    if k is PropKind.WALL:
+        return [_rect(frame, prop.x - 0.04, 0.0, prop.x + 0.04, h, 'fill="#d7d2ca"', 0)], []
+    if k in (PropKind.BALL, PropKind.ROLLER, PropKind.TOWEL):
+        cx, cy = frame.xy((prop.x, base + h / 2, 0))
+        colour = {"ball": "#e4e05c", "roller": "#5aa0c8", "towel": "#e9a7b8"}[k.value]
+        return [
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{h / 2 * frame.scale:.1f}" '
+            f'fill="{colour}" stroke="{INK}" stroke-width="1.2"/>'
+        ], []
+    if k is PropKind.PILLOW:
+        return [_rect(frame, x0, base, x1, base + h, 'fill="#f4f1ea" stroke="#a59f92"', 12)], []
+    # water: drawn over the figure, translucent
+    (_, wy) = frame.xy((0, base + h, 0))
+    return [], [
+        f'<rect x="0" y="{wy:.1f}" width="{WIDTH:g}" height="{HEIGHT - wy:.1f}" '
+        f'fill="{WATER}" fill-opacity="0.35"/>',
+        f'<path d="M0,{wy:.1f}' + "".join(
+            f"q10,-4 20,0t20,0" for _ in range(int(WIDTH // 40) + 1)
+        ) + f'" fill="none" stroke="{WATER}" stroke-width="2"/>',
+    ]
+
+
+def _props(fig: Figure, frame: Frame) -> tuple[list[str], list[str]]:
+    back: list[str] = []
+    front: list[str] = []
+    _, floor_y = frame.xy((0, 0, 0))
+    if fig.view is not View.TOP:
+        back.append(
+            f'<rect x="0" y="{floor_y:.1f}" width="{WIDTH:g}" height="{HEIGHT - floor_y:.1f}" '
+            f'fill="{FLOOR}"/><path d="M0,{floor_y:.1f}H{WIDTH:g}" stroke="#b9ab95" '
+            'stroke-width="1.5"/>'
+        )
+    for prop in fig.props:
+        if fig.view is View.SIDE:
+            b, f = _side_prop(frame, prop)
+        elif fig.view is View.FRONT:
+            b, f = _front_prop(frame, prop)
+        else:
+            b, f = _top_prop(frame, prop)
+        back += b
+        front += f
+    return back, front
+
+
+def _front_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
+    solid = f'fill="{PROP_FILL}" stroke="{PROP_INK}" stroke-width="1.5"'
+    w, h = prop.size
+    top = prop.base + h
+
+    def rect_z(z0: float, z1: float, y0: float, y1: float, style: str, r: float = 2) -> str:
+        (ax, ay), (bx, by) = frame.xy((0, y1, z1)), frame.xy((0, y0, z0))
+        return (f'<rect x="{min(ax, bx):.1f}" y="{ay:.1f}" width="{abs(bx - ax):.1f}" '
+                f'height="{by - ay:.1f}" rx="{r}" {style}/>')  # fmt: skip
+
+    if prop.kind is PropKind.MAT:
+        return [rect_z(-0.35, 0.35, -0.012, 0.0, f'fill="{MAT}"')], []
+    if prop.kind in (PropKind.CHAIR, PropKind.OTTOMAN):
+        out = [rect_z(-0.23, -0.2, 0, top, solid, 1), rect_z(0.2, 0.23, 0, top, solid, 1),
+               rect_z(-0.24, 0.24, top - 0.04, top, solid)]  # fmt: skip
+        return out, []
+    if prop.kind is PropKind.WATER:
+        return _side_prop(frame, prop)
+    return [], []
+
+
+def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
+    w, _ = prop.size
+
+    def rect_xz(x0: float, x1: float, z0: float, z1: float, style: str, r: float = 4) -> str:
+        (ax, ay), (bx, by) = frame.xy((x0, 0, -z1)), frame.xy((x1, 0, -z0))
+        ax, bx = min(ax, bx), max(ax, bx)
+        ay, by = min(ay, by), max(ay, by)
+        return (f'<rect x="{ax:.1f}" y="{ay:.1f}" width="{bx - ax:.1f}" height="{by - ay:.1f}" '
+                f'rx="{r}" {style}/>')  # fmt: skip
+
+    if prop.kind is PropKind.MAT:
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.45, 0.45, f'fill="{MAT}"')], []
+    if prop.kind is PropKind.BED:
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.75, 0.75,
+                        'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
+    if prop.kind is PropKind.PILLOW:
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.3, 0.3,
+                        'fill="#f4f1ea" stroke="#a59f92"', 10)], []  # fmt: skip
+    return [], []
+
+
+# ---- fitting the picture ----
+
+
+def _points(body: Body, frame: Frame) -> Iterator[Point]:
+    for name, seg in body.segments.items():
+        if name == "head":
+            (x, y), r = frame.xy(seg.a), seg.hw * frame.scale
+            yield from ((x - r, y - r), (x + r, y + r))
+        else:
+            yield from _outline(seg, frame)
+
+
+def _prop_extent(fig: Figure) -> list[Vec]:
+    pts: list[Vec] = [(0.0, -0.02, 0.0)] if fig.view is not View.TOP else []
+    for prop in fig.props:
+        w, h = prop.size
+        if prop.kind in (PropKind.WATER, PropKind.MAT, PropKind.WALL):
+            continue
+        top = prop.base + h + (0.45 if prop.kind is PropKind.CHAIR and prop.back else 0.0)
+        if fig.view is View.SIDE:
+            pts += [(prop.x - w / 2 - 0.02, 0.0, 0.0), (prop.x + w / 2, top, 0.0)]
+        elif fig.view is View.FRONT and prop.kind in (PropKind.CHAIR, PropKind.OTTOMAN):
+            pts += [(0.0, 0.0, -0.25), (0.0, top, 0.25)]
+    return pts
+
+
+def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
+    """A frame that keeps every pose and prop inside the picture, at most MAX_SCALE."""
+    cam = CAMERAS[fig.view]
+    unit = Frame(cam, 1.0, 0.0, 0.0)
+    xs: list[float] = []
+    ys: list[float] = []
+    for pose in poses:
+        for x, y in _points(pose_body(pose), unit):
+            xs.append(x)
+            ys.append(y)
+    for v in _prop_extent(fig):
+        x, y = unit.xy(v)
+        xs.append(x)
+        ys.append(y)
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    scale = min(MAX_SCALE, (WIDTH - 2 * MARGIN) / w, (HEIGHT - 2 * MARGIN) / h)
+    ox = WIDTH / 2 - scale * (min(xs) + max(xs)) / 2
+    oy = HEIGHT / 2 - scale * (min(ys) + max(ys)) / 2
+    return Frame(cam, scale, ox, oy)
+
+
+# ---- the SVG ----
+
+
+def _style() -> str:
+    return (
+        f"<style>.o{{fill:{INK};stroke:{INK};stroke-width:3.2;stroke-linejoin:round}}"
+        ".n{fill:" + NEAR + "}.f{fill:" + FAR + "}"
+        f".h{{fill:{HIGHLIGHT};stroke:none}}"
+        f".hd{{fill:{HEAD};stroke:{INK};stroke-width:1.6}}</style>"
+    )
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """The figure's shapes over one or more samples (one sample: a still picture)."""
+
+    fig: Figure
+    frame: Frame
+    samples: tuple[Sample, ...]
+    duration: float
+
+    def body(self, i: int) -> Body:
+        return pose_body(self.samples[i].pose)
+
+    def _anim(self, attr: str, values: list[str]) -> str:
+        if len(self.samples) == 1 or len(set(values)) == 1:
+            return ""
+        times = ";".join(f"{s.time / self.duration:.4f}" for s in self.samples)
+        return (f'<animate attributeName="{attr}" dur="{self.duration:.2f}s" '
+                f'repeatCount="indefinite" keyTimes="{times}" values="{";".join(values)}"/>')  # fmt: skip
+
+    def render(self, title: str) -> str:
+        bodies = [self.body(i) for i in range(len(self.samples))]
+        key_body = bodies[len(bodies) // 2]
+        cam = self.frame.camera
+        defs: list[str] = []
+        parts_d: dict[str, list[str]] = {}
+        for name in (*(n for g in GROUPS.values() for n in g if n != "torso"), *TRUNK):
+            parts_d[name] = [_path(_outline(b.segments[name], self.frame)) for b in bodies]
+        for name in TRUNK:
+            parts_d[f"{name}-glow"] = [
+                _path(_outline(b.segments[name], self.frame, blob=True)) for b in bodies
+            ]
+        parts_d["torso"] = [_smooth(_torso(b, self.frame)) for b in bodies]
+        for name, values in parts_d.items():
+            defs.append(f'<path id="{name}" d="{values[0]}">{self._anim("d", values)}</path>')
+        scene = Scene(self.frame)
+        scene.back, scene.front = _props(self.fig, self.frame)
+        body_svg: list[str] = []
+        for group, colour in _order(key_body, cam):
+            names = GROUPS[group]
+            cls = "n" if colour == NEAR else "f"
+            body_svg.append("<g>" + "".join(f'<use href="#{n}" class="o"/>' for n in names)
+                            + "".join(f'<use href="#{n}" class="{cls}"/>' for n in names) + "</g>")
+            body_svg.append(self._highlights(TRUNK if group == "torso" else names))
+            if group == "torso":
+                body_svg.append(self._head(bodies))
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'viewBox="0 0 {WIDTH:g} {HEIGHT:g}" width="{WIDTH:g}" height="{HEIGHT:g}" '
+            f'role="img"><title>{escape(title)}</title>{_style()}<defs>{"".join(defs)}</defs>'
+            + "".join(scene.back) + "".join(body_svg) + "".join(scene.front) + "</svg>"
+        )
+
+    def _head(self, bodies: list[Body]) -> str:
+        centres = [self.frame.xy(b.segments["head"].a) for b in bodies]
+        noses = [_nose(b, self.frame) for b in bodies]
+        r = bodies[0].segments["head"].hw * self.frame.scale
+        cx = [f"{c[0]:.1f}" for c in centres]
+        cy = [f"{c[1]:.1f}" for c in centres]
+        nx = [f"{n[0][0]:.1f}" for n in noses]
+        ny = [f"{n[0][1]:.1f}" for n in noses]
+        return (
+            f'<circle class="hd" cx="{nx[0]}" cy="{ny[0]}" r="{noses[0][1]:.1f}">'
+            f'{self._anim("cx", nx)}{self._anim("cy", ny)}</circle>'
+            f'<circle class="hd" cx="{cx[0]}" cy="{cy[0]}" r="{r:.1f}">'
+            f'{self._anim("cx", cx)}{self._anim("cy", cy)}</circle>'
+        )
+
+    def _highlights(self, group: Sequence[str]) -> str:
+        fig = self.fig
+        out: list[str] = []
+        wanted = set(fig.highlight) | set(fig.highlight_for("end_left"))
+        for name in (n for n in group if n in wanted):
+            ops: list[str] = []
+            for s in self.samples:
+                on = name in fig.highlight_for("end_left" if s.side == "left" else "end")
+                ops.append(f"{0.6 * s.depth:.2f}" if on else "0")
+            if all(float(o) == 0 for o in ops):
+                continue
+            if name == "head":
+                continue
+            ref = f"{name}-glow" if name in TRUNK else name
+            out.append(f'<use href="#{ref}" class="h" opacity="{ops[0]}">'
+                       f'{self._anim("opacity", ops)}</use>')  # fmt: skip
+        return "".join(out)
+
+
+def drawing(fig: Figure, technique: Technique, pose: PoseName) -> Drawing:
+    loop = samples(fig, technique)
+    frame = fit(fig, [s.pose for s in loop])
+    if pose == "animated":
+        return Drawing(fig, frame, tuple(loop), loop[-1].time)
+    keys = fig.keyframes()
+    name = pose if not fig.sided else f"{pose}_right"
+    side = "right" if fig.sided else ""
+    return Drawing(fig, frame, (Sample(0.0, keys[name], side, 1.0 if pose == "end" else 0.0),), 1.0)
+
+
+def technique_svg(technique: Technique, pose: PoseName = "animated") -> str:
+    """The technique's picture: a key pose ("start", "end") or the looping animation."""
+    fig = figure_for(technique.id)
+    label = {"start": "start position", "end": "end position", "animated": "animation"}[pose]
+    return drawing(fig, technique, pose).render(f"{technique.name}: {label}")
+
+
+def key_poses_svg(technique: Technique) -> str:
+    """Start and end pose side by side with an arrow between them, for print."""
+    start = technique_svg(technique, "start")
+    end = technique_svg(technique, "end")
+    arrow = (
+        f'<path d="M{WIDTH - 6:g},{HEIGHT / 2:g}h12l-5,-6m5,6l-5,6" fill="none" stroke="{INK}" '
+        'stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/>'
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'viewBox="0 0 {2 * WIDTH:g} {HEIGHT:g}" width="{2 * WIDTH:g}" height="{HEIGHT:g}">'
+        f'{_nest(start, 0, 0, "s")}{_nest(end, WIDTH, 0, "e")}{arrow}</svg>'
+    )
+
+
+ALL_IDS = (*(n for g in GROUPS.values() for n in g), *(f"{n}-glow" for n in TRUNK), *TRUNK)
+
+
+def _nest(svg: str, x: float, y: float, prefix: str, scale: float = 1.0) -> str:
+    """Place a drawing inside another, renaming its ids so several can share a document."""
+    inner = svg[svg.index(">") + 1 : svg.rindex("</svg>")]
+    for name in ALL_IDS:
+        inner = inner.replace(f'id="{name}"', f'id="{prefix}-{name}"')
+        inner = inner.replace(f'href="#{name}"', f'href="#{prefix}-{name}"')
+    clip = f"c{prefix}"
+    return (
+        f'<clipPath id="{clip}"><rect width="{WIDTH:g}" height="{HEIGHT:g}"/></clipPath>'
+        f'<g transform="translate({x:g},{y:g}) scale({scale:g})"><g clip-path="url(#{clip})">'
+        f"{inner}</g></g>"
+    )
