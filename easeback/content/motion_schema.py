@@ -1,0 +1,73 @@
+"""The camera coach's signals (content/motion/*.yaml): shape, defaults from dosage, and loading.
+
+Refuses bad entries the way the catalogue loader does, naming the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from easeback.content.loader import CONTENT_DIR, Catalogue, ContentError, _read_yaml
+from easeback.domain.models import Frozen, Technique
+from easeback.domain.motion import Signal
+
+MOTION_DIR = CONTENT_DIR / "motion"
+TEMPO_FRACTION = 0.5  # faster than half the instructed move time earns "slow down"
+
+
+class SignalsFile(Frozen):
+    signals: tuple[dict[str, Any], ...] = Field(min_length=1)
+
+
+def _with_dosage(raw: dict[str, Any], technique: Technique) -> dict[str, Any]:
+    data = dict(raw)
+    data.setdefault("min_move_seconds", technique.dosage.move_seconds * TEMPO_FRACTION)
+    data.setdefault("holds", technique.dosage.hold_seconds is not None)
+    return data
+
+
+def _parse_entry(path: Path, raw: Any, index: int, cat: Catalogue) -> Signal:
+    if not isinstance(raw, dict):
+        raise ContentError(path, f"signals[{index}]", None, "each signal must be a mapping")
+    tid = raw.get("technique")
+    entry = str(tid) if tid else f"signals[{index}]"
+    try:
+        technique = cat.technique(str(tid))
+    except KeyError:
+        raise ContentError(path, entry, "technique", f"unknown technique id {tid!r}") from None
+    try:
+        return Signal.model_validate(_with_dosage(raw, technique))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise ContentError(path, entry, field, err["msg"].removeprefix("Value error, ")) from exc
+
+
+def load_signals(cat: Catalogue, root: Path | None = None) -> dict[str, Signal]:
+    """Every signal under root (default: the packaged content/motion), by technique id."""
+    root = root or MOTION_DIR
+    signals: dict[str, Signal] = {}
+    for path in sorted(root.glob("*.yaml")):
+        data = _read_yaml(path)
+        try:
+            parsed = SignalsFile.model_validate(data)
+        except ValidationError as exc:
+            loc = ".".join(str(p) for p in exc.errors()[0]["loc"]) or None
+            raise ContentError(path, None, loc, exc.errors()[0]["msg"]) from exc
+        for i, raw in enumerate(parsed.signals):
+            sig = _parse_entry(path, raw, i, cat)
+            if sig.technique in signals:
+                raise ContentError(path, sig.technique, "technique", "duplicate signal")
+            signals[sig.technique] = sig
+    return signals
+
+
+@cache
+def default_signals() -> dict[str, Signal]:
+    from easeback.content.loader import default_catalogue
+
+    return load_signals(default_catalogue())
