@@ -1,0 +1,172 @@
+"""An HL7 FHIR R4 Bundle of the journal: pain Observations (LOINC 72514-3), PEG panels
+(91148-7, score 91147-9) and a QuestionnaireResponse per screening. Validated with fhir.resources
+(its R4B models, the 4.x line) before a byte is written."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from easeback.export import ExportError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from easeback.content.loader import Catalogue
+
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+PAIN = "72514-3"
+PEG_PANEL = "91148-7"
+PEG_SCORE = "91147-9"
+NS = uuid.UUID("6d1f6f0a-2b7e-4c55-9a43-3f1a3e0c7b21")  # fixed, so exports are reproducible
+
+
+def _urn(*parts: object) -> str:
+    return f"urn:uuid:{uuid.uuid5(NS, '/'.join(map(str, parts)))}"
+
+
+def _when(at: datetime) -> str:
+    return at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def _score(value: float) -> dict[str, Any]:
+    return {"value": value, "unit": "{score}", "system": UCUM, "code": "{score}"}
+
+
+def _loinc(code: str, display: str) -> dict[str, Any]:
+    return {"coding": [{"system": LOINC, "code": code, "display": display}], "text": display}
+
+
+def _survey() -> list[dict[str, Any]]:
+    system = "http://terminology.hl7.org/CodeSystem/observation-category"
+    return [{"coding": [{"system": system, "code": "survey", "display": "Survey"}]}]
+
+
+def _pain(patient: str, key: str, at: datetime, value: int, note: str) -> dict[str, Any]:
+    return {
+        "fullUrl": _urn("pain", key),
+        "resource": {
+            "resourceType": "Observation",
+            "status": "final",
+            "category": _survey(),
+            "code": _loinc(PAIN, "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
+            "subject": {"reference": patient},
+            "effectiveDateTime": _when(at),
+            "valueQuantity": _score(value),
+            "note": [{"text": note}],
+        },
+    }
+
+
+def _peg(patient: str, row: dict[str, Any]) -> dict[str, Any]:
+    items = [
+        ("Average pain in the past week", row["peg_pain"]),
+        ("Pain interference with enjoyment of life", row["peg_enjoyment"]),
+        ("Pain interference with general activity", row["peg_activity"]),
+    ]
+    score = round(sum(v for _, v in items) / 3, 2)
+    return {
+        "fullUrl": _urn("peg", row["id"]),
+        "resource": {
+            "resourceType": "Observation",
+            "status": "final",
+            "category": _survey(),
+            "code": _loinc(PEG_PANEL, "PEG pain, enjoyment of life and general activity panel"),
+            "subject": {"reference": patient},
+            "effectiveDateTime": _when(row["at"]),
+            "component": [{"code": {"text": text}, "valueQuantity": _score(v)} for text, v in items]
+            + [
+                {
+                    "code": _loinc(PEG_SCORE, "PEG 3-item pain scale score"),
+                    "valueQuantity": _score(score),
+                }
+            ],
+        },
+    }
+
+
+def _answer(value: object) -> dict[str, Any]:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return {"valueString": str(value)}
+    return {"valueInteger": value}
+
+
+def _screening(patient: str, cat: Catalogue, row: dict[str, Any]) -> dict[str, Any]:
+    answers = json.loads(row["answers"])
+    items = []
+    for q in cat.screening.questions:
+        if q.id in answers:
+            items.append({"linkId": q.id, "text": q.text, "answer": [_answer(answers[q.id])]})
+    reasons = json.loads(row["reasons"])
+    outcome = row["disposition"] or "incomplete"
+    items.append(
+        {
+            "linkId": "result",
+            "text": "easeback screening result (not a diagnosis)",
+            "answer": [{"valueString": outcome}]
+            + [{"valueString": f"{r['question']}: {r['advice']}"} for r in reasons],
+        }
+    )
+    return {
+        "fullUrl": _urn("screening", row["id"]),
+        "resource": {
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed" if row["complete"] else "in-progress",
+            "subject": {"reference": patient},
+            "authored": _when(row["at"]),
+            "item": items,
+        },
+    }
+
+
+def build_bundle(engine: Engine, cat: Catalogue, now: datetime) -> dict[str, Any]:
+    from easeback.storage.repository import rows
+
+    patient = _urn("patient")
+    entries: list[dict[str, Any]] = [
+        {"fullUrl": patient, "resource": {"resourceType": "Patient", "active": True}}
+    ]
+    for row in rows(engine, "screenings"):
+        entries.append(_screening(patient, cat, row))
+    for row in rows(engine, "check_ins"):
+        entries.append(_pain(patient, f"c{row['id']}", row["at"], row["pain"], "Daily check-in"))
+        if row["peg_pain"] is not None:
+            entries.append(_peg(patient, row))
+    for row in rows(engine, "sessions"):
+        for when, key, note in (("pain_before", "b", "before"), ("pain_after", "a", "after")):
+            if row[when] is not None:
+                at = row["started_at"] if key == "b" else row["ended_at"] or row["started_at"]
+                entries.append(
+                    _pain(patient, f"s{row['id']}{key}", at, row[when], f"{note} a session")
+                )
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": now.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "entry": entries,
+    }
+
+
+def validate(bundle: dict[str, Any]) -> str:
+    """The bundle as JSON text, after fhir.resources has validated every resource in it."""
+    try:
+        from fhir.resources.R4B.bundle import Bundle
+    except ImportError:
+        raise ExportError(
+            "fhir export needs fhir.resources: pip install 'easeback[journal]'"
+        ) from None
+    try:
+        model = Bundle.model_validate(bundle)
+    except ValueError as exc:
+        raise ExportError(f"the FHIR bundle did not validate: {exc}") from None
+    return str(model.model_dump_json(indent=2, exclude_none=True))
+
+
+def write_fhir(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
+    text = validate(build_bundle(engine, cat, now))
+    out.write_text(text, encoding="utf-8")
+    return out

@@ -1,0 +1,76 @@
+"""An iCalendar file of daily reminders for the current routine at the times the person chose."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from easeback.export import ExportError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from easeback.content.loader import Catalogue
+
+
+def parse_times(value: str) -> list[time]:
+    out = []
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        try:
+            out.append(time.fromisoformat(part))
+        except ValueError:
+            raise ExportError(f"--times: {part!r} is not a time like 08:00") from None
+    if not out:
+        raise ExportError("--times needs at least one time like 08:00")
+    return sorted(set(out))
+
+
+def describe(routine: dict[str, Any] | None) -> tuple[str, int]:
+    """The routine's dosage lines and its length in minutes (a default when none is known)."""
+    if not routine or not routine.get("techniques"):
+        return "Your easeback routine: run `easeback start` to plan one.", 10
+    lines = []
+    for t in routine["techniques"]:
+        hold = f", hold {t['hold_seconds']} s" if t.get("hold_seconds") else ""
+        side = " each side" if t.get("per_side") else ""
+        lines.append(f"- {t['name']}: {t['reps']} reps{side}{hold}")
+    lines.append("Stop at once for sharp, shooting, spreading pain, numbness or dizziness.")
+    return "\n".join(lines), max(1, round(int(routine.get("total_seconds", 600)) / 60))
+
+
+def build_calendar(routine: dict[str, Any] | None, times: list[time], start: date) -> bytes:
+    try:
+        from icalendar import Alarm, Calendar, Event
+    except ImportError:
+        raise ExportError("ics export needs icalendar: pip install 'easeback[journal]'") from None
+    text, minutes = describe(routine)
+    cal = Calendar()
+    cal.add("prodid", "-//easeback//journal reminders//EN")
+    cal.add("version", "2.0")
+    for t in times:
+        ev = Event()
+        begin = datetime.combine(start, t)  # floating local time: the same clock time every day
+        ev.add("uid", str(uuid.uuid5(uuid.NAMESPACE_OID, f"easeback-{t.isoformat()}")))
+        ev.add("summary", "easeback: gentle back routine")
+        ev.add("description", text)
+        ev.add("dtstart", begin)
+        ev.add("dtend", begin + timedelta(minutes=minutes))
+        ev.add("dtstamp", datetime.combine(start, time()))
+        ev.add("rrule", {"freq": "daily"})
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", "Time for your easeback routine")
+        alarm.add("trigger", timedelta(0))
+        ev.add_component(alarm)
+        cal.add_component(ev)
+    return bytes(cal.to_ical())
+
+
+def write_ics(engine: Engine, cat: Catalogue, out: Path, now: datetime, times: str) -> Path:
+    from easeback.storage.repository import latest_routine
+
+    routine = latest_routine(engine)
+    out.write_bytes(build_calendar(routine, parse_times(times), now.astimezone().date()))
+    return out

@@ -1,0 +1,155 @@
+"""A PDF summary for a clinician: latest screening and its reasons, the pain chart, sessions,
+stops, what helped, and the current routine with dosage. Drawn with reportlab alone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from easeback.export import ExportError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from easeback.content.loader import Catalogue
+
+DISCLAIMER = (
+    "Self-reported with easeback, a self-care app. Pain is rated 0 (none) to 10 (worst). "
+    "easeback screens for red flags but does not diagnose."
+)
+
+
+def _chart(readings: list[tuple[datetime, int]]) -> Any:
+    from reportlab.graphics.charts.lineplots import LinePlot  # type: ignore[import-untyped]
+    from reportlab.graphics.shapes import Drawing, String  # type: ignore[import-untyped]
+
+    d = Drawing(460, 170)
+    if not readings:
+        d.add(String(10, 80, "No pain ratings yet."))
+        return d
+    t0 = readings[0][0]
+    points = [((at - t0).total_seconds() / 86400, pain) for at, pain in readings]
+    lp = LinePlot()
+    lp.x, lp.y, lp.width, lp.height = 40, 25, 400, 125
+    lp.data = [points]
+    lp.yValueAxis.valueMin, lp.yValueAxis.valueMax, lp.yValueAxis.valueStep = 0, 10, 2
+    lp.xValueAxis.valueMin = 0
+    lp.xValueAxis.valueMax = max(1.0, points[-1][0])
+    d.add(lp)
+    d.add(String(40, 5, f"days since {t0:%Y-%m-%d}", fontSize=8))
+    return d
+
+
+def _table(rows: list[list[str]], widths: list[float] | None = None) -> Any:
+    from reportlab.lib import colors  # type: ignore[import-untyped]
+    from reportlab.platypus import Table, TableStyle  # type: ignore[import-untyped]
+
+    t = Table(rows, colWidths=widths, repeatRows=1)
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return t
+
+
+def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
+    try:
+        from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
+        from reportlab.lib.styles import getSampleStyleSheet  # type: ignore[import-untyped]
+        from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    except ImportError:
+        raise ExportError("pdf export needs reportlab: pip install 'easeback[journal]'") from None
+    from xml.sax.saxutils import escape
+
+    from easeback import journal
+    from easeback.storage import repository
+
+    styles = getSampleStyleSheet()
+    h = repository.load_history(engine)
+    report = journal.progress(h, cat.techniques, journal.local(now))
+    story: list[Any] = [
+        Paragraph("easeback summary for a clinician", styles["Title"]),
+        Paragraph(f"Prepared {journal.local(now):%Y-%m-%d %H:%M}. {DISCLAIMER}", styles["Normal"]),
+        Spacer(1, 8),
+        Paragraph("Latest screening", styles["Heading2"]),
+    ]
+    scr = repository.latest_screening(engine)
+    if scr is None:
+        story.append(Paragraph("No screening recorded.", styles["Normal"]))
+    else:
+        story.append(
+            Paragraph(
+                f"{journal.local(scr['at']):%Y-%m-%d}: result <b>{scr['disposition']}</b>.",
+                styles["Normal"],
+            )
+        )
+        for r in scr["reasons"]:
+            story.append(
+                Paragraph(
+                    f"• {escape(str(r['question']))} = {escape(str(r['answer']))}: "
+                    f"{escape(str(r['advice']))}",
+                    styles["Normal"],
+                )
+            )
+    story += [Paragraph("Pain over time", styles["Heading2"]), _chart(h.pain_readings())]
+    change = "" if report.change is None else f" (change {report.change:+d})"
+    meaningful = "meaningful" if report.meaningful_improvement else "not a meaningful"
+    story.append(
+        Paragraph(
+            f"First rating {report.baseline_pain}, latest {report.latest_pain}{change}: "
+            f"{meaningful} improvement by the 2-point / 30% rule.",
+            styles["Normal"],
+        )
+    )
+    for a in report.advice:
+        story.append(Paragraph(f"<b>{a.code.value}</b>: {escape(a.text)}", styles["Normal"]))
+    story.append(Paragraph("Sessions (latest 30)", styles["Heading2"]))
+    rows = [["Date", "Status", "Pain before → after", "Soreness", "Done / planned"]]
+    for s in h.sessions[-30:]:
+        done = sum(1 for r in s.results if r.outcome == "done")
+        pain = f"{s.pain_before if s.pain_before is not None else '?'} → " + (
+            f"{s.pain_after}" if s.pain_after is not None else "?"
+        )
+        rows.append(
+            [f"{s.at:%Y-%m-%d %H:%M}", s.status, pain, s.soreness or "", f"{done}/{len(s.results)}"]
+        )
+    story.append(_table(rows) if len(rows) > 1 else Paragraph("None.", styles["Normal"]))
+    story.append(Paragraph("Stops", styles["Heading2"]))
+    stop_rows = [["Date", "Technique", "Reason"]] + [
+        [f"{e.at:%Y-%m-%d %H:%M}", e.technique_id or "", e.reason.value] for e in h.stops()
+    ]
+    story.append(_table(stop_rows) if len(stop_rows) > 1 else Paragraph("None.", styles["Normal"]))
+    story.append(Paragraph("What helped (mean change in pain, 95% interval)", styles["Heading2"]))
+    eff = [["Technique", "Sessions", "Mean change", "Interval"]] + [
+        [
+            e.technique_id,
+            str(e.sessions),
+            f"{e.mean_change:+.1f}" if e.mean_change is not None else "needs 3 sessions",
+            f"{e.interval[0]:+.1f} to {e.interval[1]:+.1f}" if e.interval else "",
+        ]
+        for e in report.techniques
+    ]
+    story.append(_table(eff) if len(eff) > 1 else Paragraph("Not enough data.", styles["Normal"]))
+    story.append(Paragraph("Current routine", styles["Heading2"]))
+    routine = repository.latest_routine(engine)
+    if not routine or not routine.get("techniques"):
+        story.append(Paragraph("No routine recorded.", styles["Normal"]))
+    else:
+        dose = [["Technique", "Reps", "Sets", "Hold (s)", "Per side"]] + [
+            [t["name"], str(t["reps"]), str(t["sets"]), str(t.get("hold_seconds") or "-"),
+             "yes" if t.get("per_side") else "no"]
+            for t in routine["techniques"]
+        ]  # fmt: skip
+        story.append(_table(dose))
+    try:
+        SimpleDocTemplate(str(out), pagesize=A4, title="easeback summary").build(story)
+    except OSError as exc:
+        raise ExportError(f"cannot write {out}: {exc.strerror}") from None
+    return out

@@ -1,0 +1,153 @@
+"""Every export format from a small real journal: csv, FHIR R4 bundle, PDF, iCalendar, plots."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from easeback import journal
+from easeback.domain.planning import PlanRequest, build_plan
+from easeback.domain.screening import screen
+from easeback.export import export
+from easeback.services import InputError
+from easeback.storage import open_engine
+from tests.domain.answers import clear_answers
+
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(tmp_path, catalogue):
+    e = open_engine(f"sqlite:///{tmp_path / 'j.sqlite3'}")
+    result = screen(catalogue.screening, clear_answers(pain_days=10))
+    journal.save_screening(e, result, NOW - timedelta(days=10))
+    routine = build_plan(
+        result.plannable(), PlanRequest(place="floor", minutes=10), catalogue.techniques
+    )
+    for n in range(4):
+        at = NOW - timedelta(days=9 - n)
+        journal.log_check_in(e, journal.make_check_in(6 - n, 5, at, (6, 5, 4) if n == 0 else None))
+        journal.log_session(e, routine, 6 - n, 4 - n, at + timedelta(hours=1))
+    first = routine.items[0].technique.id
+    journal.log_session(e, routine, 3, 5, NOW - timedelta(days=2), f"{first}:sharp_pain", "high")
+    yield e
+    e.dispose()
+
+
+def test_csv_writes_one_file_per_kind_with_every_row(engine, catalogue, tmp_path):
+    out = export("csv", engine, catalogue, tmp_path / "csv", NOW)
+    files = sorted(p.name for p in out.iterdir())
+    kinds = ("screenings", "check_ins", "sessions", "technique_results", "stops", "restores")
+    assert files == sorted(f"{k}.csv" for k in kinds)
+    with (out / "check_ins.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["pain"]) for r in rows] == [6, 5, 4, 3]
+    assert rows[0]["at"].endswith("Z")
+    with (out / "stops.csv").open() as fh:
+        assert [r["reason"] for r in csv.DictReader(fh)] == ["sharp_pain"]
+
+
+def test_fhir_bundle_validates_and_carries_the_codes(engine, catalogue, tmp_path):
+    from fhir.resources.R4B.bundle import Bundle
+
+    path = export("fhir", engine, catalogue, tmp_path / "bundle.json", NOW)
+    data = json.loads(path.read_text())
+    Bundle.model_validate(data)  # what we wrote reads back as a valid bundle
+    kinds = [e["resource"]["resourceType"] for e in data["entry"]]
+    assert kinds.count("QuestionnaireResponse") == 1 and kinds.count("Patient") == 1
+    codes = [
+        c["code"]
+        for e in data["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        for c in e["resource"]["code"]["coding"]
+    ]
+    assert codes.count("72514-3") == 4 + 2 * 5  # check-ins, and before/after each session
+    assert codes.count("91148-7") == 1
+    peg = next(e["resource"] for e in data["entry"] if "component" in e["resource"])
+    score = next(c for c in peg["component"] if c["code"].get("coding"))
+    assert score["code"]["coding"][0]["code"] == "91147-9" and score["valueQuantity"]["value"] == 5
+    qr = next(
+        e["resource"]
+        for e in data["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    )
+    assert {"linkId": "pain_days"}.items() <= next(
+        i for i in qr["item"] if i["linkId"] == "pain_days"
+    ).items()
+
+
+def test_an_invalid_bundle_is_refused_before_writing(tmp_path):
+    from easeback.export import ExportError
+    from easeback.export.fhir import validate
+
+    with pytest.raises(ExportError, match="did not validate"):
+        validate(
+            {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [{"resource": {"resourceType": "Observation", "valueQuantity": "seven"}}],
+            }
+        )
+
+
+def test_pdf_is_a_pdf_with_the_sections(engine, catalogue, tmp_path):
+    path = export("pdf", engine, catalogue, tmp_path / "summary.pdf", NOW)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert len(data) > 3000
+
+
+def test_ics_has_a_daily_reminder_per_chosen_time(engine, catalogue, tmp_path):
+    from icalendar import Calendar
+
+    path = export("ics", engine, catalogue, tmp_path / "r.ics", NOW, times="07:30,21:00")
+    cal = Calendar.from_ical(path.read_bytes())
+    events = [c for c in cal.walk("VEVENT")]
+    assert [e.decoded("dtstart").strftime("%H:%M") for e in events] == ["07:30", "21:00"]
+    assert all(e["rrule"]["FREQ"] == ["DAILY"] for e in events)
+    assert all(len(e.walk("VALARM")) == 1 for e in events)
+    assert "reps" in str(events[0]["description"])
+    with pytest.raises(InputError, match="not a time"):
+        export("ics", engine, catalogue, tmp_path / "r2.ics", NOW, times="7 o'clock")
+
+
+def test_export_refuses_a_missing_folder(engine, catalogue, tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        export("pdf", engine, catalogue, tmp_path / "nope" / "x.pdf", NOW)
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_plot_writes_png_or_svg(engine, tmp_path, suffix):
+    from easeback.export.plot import save_plot
+
+    out = save_plot(journal.history(engine), tmp_path / f"chart.{suffix}")
+    head = out.read_bytes()[:200]
+    assert head.startswith(b"\x89PNG") if suffix == "png" else b"<svg" in out.read_bytes()[:2000]
+
+
+def test_export_command_prints_the_path(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, EASEBACK_DATA_DIR=str(tmp_path))
+    cmd = [sys.executable, "-m", "easeback"]
+    subprocess.run(
+        [*cmd, "checkin", "--pain", "4", "--stiffness", "3"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    for fmt, name in (("fhir", "b.json"), ("csv", "folder"), ("ics", "r.ics"), ("pdf", "s.pdf")):
+        out = tmp_path / name
+        r = subprocess.run(
+            [*cmd, "export", "--format", fmt, "--out", str(out)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == str(out) and out.exists()
