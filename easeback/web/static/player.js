@@ -111,6 +111,7 @@
   function togglePause() {
     var now = performance.now();
     if (state === "running") {
+      tick();
       pausedAt = now;
       setState("paused");
       $("pause").textContent = "Resume";
@@ -151,7 +152,7 @@
     $("pause").hidden = true;
     $("skip").hidden = true;
     $("stop-open").hidden = true;
-    $("cue").textContent = "Stopped.";
+    root.hidden = true;
     $("stop-panel").hidden = false;
     $("stop-title").focus();
   }

@@ -1,0 +1,300 @@
+"""The journey in a real Chromium (Debian's), with every request to another host blocked and
+recorded: screening, routine, an accelerated session, the emergency and stop paths, keyboard-only
+use, background-tab timing, and axe-core's accessibility rules on every main page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from easeback.content.loader import default_catalogue
+from easeback.domain.screening import QuestionKind
+from easeback.settings import Settings
+from easeback.web import create_app
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, Network, live_server, run_axe, shoot
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+)
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """Shadows pytest-base-url's fixture (its method-style fixture warns under pytest 9)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": PHONE, "locale": "en-GB"}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with live_server(create_app(Settings(), allow_speed=True)) as base:
+        yield base
+
+
+@pytest.fixture
+def net(server: str, context: Any) -> Iterator[Network]:
+    network = Network(server)
+    network.attach(context)
+    yield network
+    assert network.foreign == [], f"requests to other hosts: {network.foreign}"
+    assert network.csp_errors == [], f"CSP violations: {network.csp_errors}"
+
+
+@pytest.fixture
+def site(page: Any, server: str, net: Network) -> Any:
+    net.watch(page)
+    page.set_default_timeout(10_000)
+    page.base = server
+    return page
+
+
+def wait_state(page: Any, state: str, timeout: float = 10_000) -> None:
+    expect(page.locator("#player")).to_have_attribute("data-state", state, timeout=timeout)
+
+
+def wait_cue(page: Any, at_least: int) -> None:
+    """Wait until the player shows cue number `at_least` (0-9) or a later one."""
+    later = re.compile(rf"^([{at_least}-9]|\d\d+)$")
+    expect(page.locator("#player")).to_have_attribute("data-cue", later)
+
+
+def go(page: Any, path: str) -> None:
+    page.goto(page.base + path)
+
+
+def answer_all(page: Any, overrides: dict[str, str] | None = None) -> None:
+    """Click through the wizard: every answer no, numbers 2, unless overridden."""
+    overrides = overrides or {}
+    for q in default_catalogue().screening.questions:
+        form = page.locator("form.question")
+        assert form.get_attribute("data-question") == q.id
+        value = overrides.get(q.id)
+        if q.kind is QuestionKind.INTEGER:
+            if value is None and q.optional:
+                value = ""
+            page.get_by_role("spinbutton").fill("2" if value is None else value)
+        else:
+            label = {"yes": "Yes", "no": "No", "unsure": "Not sure"}[value or "no"]
+            page.get_by_role("radio", name=label, exact=True).check()
+        page.get_by_role("button", name="Next").click()
+        page.wait_for_load_state()
+        if "/result" in page.url:
+            return
+
+
+def plan(page: Any, minutes: str = "2") -> None:
+    page.get_by_role("link", name="Build a routine").click()
+    page.get_by_label("Where are you?").select_option("floor")
+    page.get_by_label("Minutes you have (1 to 120)").fill(minutes)
+    page.get_by_label("mat", exact=True).check()
+    page.get_by_role("button", name="Plan my routine").click()
+    page.wait_for_url(re.compile(r"/routine$"))
+
+
+def test_full_journey(site: Any) -> None:
+    page = site
+    go(page, "/")
+    shoot(page, "01-welcome")
+    assert page.get_by_text("Not a diagnosis").is_visible()
+    page.get_by_role("button", name="Start the safety check").click()
+    assert "Question 1 of" in page.inner_text("main")
+    shoot(page, "02-question")
+    answer_all(page, {"pain_now": "4", "knee_problem": "yes"})
+    page.wait_for_url(re.compile(r"/result$"))
+    shoot(page, "03-result-caution")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Gentle self-care")
+    plan(page)
+    shoot(page, "04-routine")
+    n_items = page.locator("ol.routine > li").count()
+    assert n_items >= 1
+    assert page.locator("figure.picture").count() == n_items
+    go(page, "/player?speed=40")
+    player = page.locator("#player")
+    wait_state(page, "ready")
+    shoot(page, "05-player-ready")
+    page.get_by_role("button", name="Start").click()
+    wait_cue(page, 3)
+    assert page.locator("#technique-label").inner_text().startswith("Technique 1 of")
+    shoot(page, "06-player-running")
+    page.get_by_role("button", name="Pause").click()
+    assert player.get_attribute("data-state") == "paused"
+    cue = player.get_attribute("data-cue")
+    page.wait_for_timeout(300)
+    assert player.get_attribute("data-cue") == cue, "paused player moved on"
+    page.get_by_role("button", name="Resume").click()
+    page.get_by_role("button", name="Skip technique").click()
+    wait_state(page, "done", timeout=30_000)
+    assert page.locator("#done").is_visible()
+    shoot(page, "07-player-done")
+
+
+def test_emergency_offers_nothing_but_help(site: Any) -> None:
+    page = site
+    go(page, "/")
+    page.get_by_role("button", name="Start the safety check").click()
+    page.get_by_role("radio", name="Not sure").check()
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url(re.compile(r"/result$"))
+    shoot(page, "08-emergency")
+    assert page.get_by_role("alert").inner_text().startswith("Get emergency help now")
+    assert page.locator("a, button, input, select, form, nav").count() == 0
+    color = page.eval_on_selector(".alarm", "e => getComputedStyle(e).backgroundColor")
+    assert color == "rgb(176, 0, 32)"
+
+
+def test_stop_button_pauses_and_gives_advice(site: Any) -> None:
+    page = site
+    go(page, "/")
+    page.get_by_role("button", name="Start the safety check").click()
+    answer_all(page)
+    plan(page)
+    go(page, "/player?speed=20")
+    wait_state(page, "ready")
+    page.get_by_role("button", name="Start").click()
+    wait_cue(page, 2)
+    page.get_by_role("button", name="Stop: it hurts").click()
+    assert page.locator("#player").get_attribute("data-state") == "stopped"
+    assert page.evaluate("document.activeElement.id") == "stop-title"
+    shoot(page, "09-stop-reasons")
+    labels = [s.label for s in default_catalogue().stops.values()]
+    for label in labels:
+        assert page.get_by_role("button", name=label).is_visible()
+    page.get_by_role("button", name=labels[0]).click()
+    page.wait_for_url(re.compile(r"/stopped/sharp_pain$"))
+    shoot(page, "10-stopped")
+    assert "Sharp pain is a signal" in page.inner_text("main")
+
+
+def test_player_does_not_drift_when_timers_are_held_back(site: Any) -> None:
+    """A background tab's timers are throttled; here the main thread is blocked instead. The
+    player must land on the cue for the real elapsed time, not count the ticks it missed."""
+    page = site
+    go(page, "/")
+    page.get_by_role("button", name="Start the safety check").click()
+    answer_all(page)
+    plan(page, "5")
+    data = page.evaluate("fetch('/player/timeline.json').then(r => r.json())")
+    go(page, "/player")
+    wait_state(page, "ready")
+    page.get_by_role("button", name="Start").click()
+    page.evaluate("() => { const t = performance.now(); while (performance.now() - t < 7000) {} }")
+    page.wait_for_timeout(400)
+    cue = int(page.locator("#player").get_attribute("data-cue"))
+    expected = max(i for i, c in enumerate(data["cues"]) if c["offset"] <= 7.0)
+    assert cue in (expected, expected + 1)
+
+
+def _tab_to(page: Any, text: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(document.activeElement.innerText || '').trim()") == text:
+            return
+    raise AssertionError(f"could not reach {text!r} with the Tab key")
+
+
+def test_keyboard_only(site: Any) -> None:
+    page = site
+    go(page, "/")
+    _tab_to(page, "Start the safety check")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/screening/1$"))
+    for n, q in enumerate(default_catalogue().screening.questions, start=1):
+        page.wait_for_url(re.compile(rf"/screening/{n}$"))
+        expect(page.locator("[name=answer]").first).to_be_focused()
+        if q.kind is QuestionKind.INTEGER:
+            page.keyboard.type("" if q.optional else "2")
+        else:
+            page.keyboard.press("ArrowDown")  # from the focused first choice (Yes) to No
+            focused = page.evaluate("document.activeElement.value")
+            assert focused == "no", q.id
+        page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/result$"))
+    _tab_to(page, "Build a routine")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/plan$"))
+    _tab_to(page, "Plan my routine")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/routine$"))
+    _tab_to(page, "Start the guided session")
+    page.keyboard.press("Enter")
+    wait_state(page, "ready")
+    _tab_to(page, "Start")
+    page.keyboard.press("Enter")
+    assert page.locator("#player").get_attribute("data-state") == "running"
+    _tab_to(page, "Stop: it hurts")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the first reason
+    page.wait_for_url(re.compile(r"/stopped/"))
+
+
+def test_library_search_and_learn(site: Any) -> None:
+    page = site
+    go(page, "/techniques")
+    page.get_by_label("Search").fill("cat")
+    page.get_by_role("button", name="Show").click()
+    assert page.get_by_role("link", name=re.compile("Cat", re.I)).first.is_visible()
+    shoot(page, "11-library")
+    page.get_by_role("link", name=re.compile("Cat", re.I)).first.click()
+    shoot(page, "12-technique")
+    go(page, "/learn")
+    page.get_by_role("link").filter(has_text="pop").first.click()
+    shoot(page, "13-learn-topic")
+    assert page.get_by_role("heading", level=1).is_visible()
+
+
+AXE_PAGES = ["/", "/screening/1", "/techniques", "/techniques/cat-cow", "/learn", "/docs", "/stop"]
+
+
+def test_accessibility_with_axe(site: Any) -> None:
+    page = site
+    problems: dict[str, Any] = {}
+
+    def check(name: str) -> None:
+        found = run_axe(page)
+        if found:
+            problems[name] = found
+
+    for path in AXE_PAGES:
+        go(page, path)
+        check(path)
+    go(page, "/learn/why-backs-pop")
+    check("topic")
+    go(page, "/")
+    page.get_by_role("button", name="Start the safety check").click()
+    answer_all(page)
+    check("result")
+    page.get_by_role("link", name="Build a routine").click()
+    check("plan")
+    page.get_by_role("button", name="Plan my routine").click()
+    check("routine")
+    go(page, "/player")
+    wait_state(page, "ready")
+    check("player")
+    page.get_by_role("button", name="Stop: it hurts").click()
+    check("player-stopped")
+    page.get_by_role("button", name="Something else").click()
+    check("stopped")
+    go(page, "/")
+    page.get_by_role("button", name=re.compile("Start the safety check")).click()
+    page.get_by_role("radio", name="Yes", exact=True).check()
+    page.get_by_role("button", name="Next").click()
+    check("emergency")
+    assert problems == {}
