@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from easeback.domain.models import Disposition, StopReason, Technique
 from easeback.domain.planning import HOLD_STEP
@@ -104,7 +105,7 @@ class ScreeningRecord:
     pain_days: int | None = None  # how long the pain had lasted when screened
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class History:
     """One person's journal, each part in time order."""
 
@@ -112,6 +113,10 @@ class History:
     check_ins: tuple[CheckIn, ...] = ()
     sessions: tuple[SessionRecord, ...] = ()
     restores: tuple[tuple[str, datetime], ...] = ()  # (technique id, when put back)
+
+    @cached_property
+    def readings(self) -> tuple[tuple[datetime, int], ...]:
+        return tuple(self.pain_readings())
 
     def pain_readings(self) -> list[tuple[datetime, int]]:
         """Every pain rating with its time: check-ins, and before and after each session."""
@@ -151,12 +156,12 @@ def rest_day(history: History, today: date) -> date | None:
 
 
 def baseline_pain(history: History) -> int | None:
-    readings = history.pain_readings()
+    readings = history.readings
     return readings[0][1] if readings else None
 
 
 def latest_pain(history: History) -> int | None:
-    readings = history.pain_readings()
+    readings = history.readings
     return readings[-1][1] if readings else None
 
 

@@ -224,79 +224,92 @@ def _pain_days(answers: str) -> int | None:
 
 
 def load_history(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None = None) -> History:
-    """The person's whole journal as domain records in local time (tz, or the system's)."""
-    with Session(engine) as s:
+    """The person's whole journal as domain records in local time (tz, or the system's).
+
+    Plain column queries, not ORM entities: ten years of a journal load several times faster.
+    """
+    sc, ci, se, tr, st, rs = (
+        ScreeningRow,
+        CheckInRow,
+        SessionRow,
+        TechniqueResultRow,
+        StopRow,
+        RestoreRow,
+    )
+    with engine.connect() as conn:
         screenings = tuple(
             ScreeningRecord(
-                at=_local(r.at, tz),
-                disposition=Disposition(r.disposition) if r.disposition else None,
-                pain_days=_pain_days(r.answers),
+                at=_local(at, tz),
+                disposition=Disposition(disp) if disp else None,
+                pain_days=_pain_days(answers),
             )
-            for r in s.scalars(
-                select(ScreeningRow)
-                .where(ScreeningRow.person == person, ScreeningRow.complete)
-                .order_by(ScreeningRow.at, ScreeningRow.id)
+            for at, disp, answers in conn.execute(
+                select(sc.at, sc.disposition, sc.answers)
+                .where(sc.person == person, sc.complete)
+                .order_by(sc.at, sc.id)
             )
         )
         check_ins = tuple(
             CheckIn(
-                at=_local(r.at, tz),
-                pain=r.pain,
-                stiffness=r.stiffness,
-                peg=(r.peg_pain, r.peg_enjoyment, r.peg_activity)
-                if r.peg_pain is not None
-                and r.peg_enjoyment is not None
-                and r.peg_activity is not None
-                else None,
-                activities=tuple((str(n), int(v)) for n, v in json.loads(r.activities)),
+                at=_local(at, tz),
+                pain=pain,
+                stiffness=stiff,
+                peg=(p1, p2, p3) if p1 is not None and p2 is not None and p3 is not None else None,
+                activities=tuple((str(n), int(v)) for n, v in json.loads(acts))
+                if acts != "[]"
+                else (),
             )
-            for r in s.scalars(
-                select(CheckInRow)
-                .where(CheckInRow.person == person)
-                .order_by(CheckInRow.at, CheckInRow.id)
+            for at, pain, stiff, p1, p2, p3, acts in conn.execute(
+                select(
+                    ci.at,
+                    ci.pain,
+                    ci.stiffness,
+                    ci.peg_pain,
+                    ci.peg_enjoyment,
+                    ci.peg_activity,
+                    ci.activities,
+                )
+                .where(ci.person == person)
+                .order_by(ci.at, ci.id)
             )
         )
         results: dict[int, list[TechniqueResult]] = {}
-        for sid, tid, outcome in s.execute(
-            select(
-                TechniqueResultRow.session_id,
-                TechniqueResultRow.technique_id,
-                TechniqueResultRow.outcome,
-            )
-            .join(SessionRow, SessionRow.id == TechniqueResultRow.session_id)
-            .where(SessionRow.person == person)
-            .order_by(TechniqueResultRow.session_id, TechniqueResultRow.position)
+        for sid, tid, outcome in conn.execute(
+            select(tr.session_id, tr.technique_id, tr.outcome)
+            .join(se, se.id == tr.session_id)
+            .where(se.person == person)
+            .order_by(tr.session_id, tr.position)
         ):
             results.setdefault(sid, []).append(TechniqueResult(tid, outcome))
         stops: dict[int, list[StopEvent]] = {}
-        for st in s.scalars(
-            select(StopRow).where(StopRow.person == person).order_by(StopRow.at, StopRow.id)
+        for sid, at, reason, stopped_at in conn.execute(
+            select(st.session_id, st.at, st.reason, st.technique_id)
+            .where(st.person == person)
+            .order_by(st.at, st.id)
         ):
-            stops.setdefault(st.session_id, []).append(
-                StopEvent(_local(st.at, tz), StopReason(st.reason), st.technique_id)
+            stops.setdefault(sid, []).append(
+                StopEvent(_local(at, tz), StopReason(reason), stopped_at)
             )
         sessions = tuple(
             SessionRecord(
-                at=_local(r.started_at, tz),
-                status=r.status,
-                pain_before=r.pain_before,
-                pain_after=r.pain_after,
-                soreness=r.soreness,
-                results=tuple(results.get(r.id, ())),
-                stops=tuple(stops.get(r.id, ())),
+                at=_local(at, tz),
+                status=status,
+                pain_before=before,
+                pain_after=after,
+                soreness=soreness,
+                results=tuple(results.get(sid, ())),
+                stops=tuple(stops.get(sid, ())),
             )
-            for r in s.scalars(
-                select(SessionRow)
-                .where(SessionRow.person == person)
-                .order_by(SessionRow.started_at, SessionRow.id)
+            for sid, at, status, before, after, soreness in conn.execute(
+                select(se.id, se.started_at, se.status, se.pain_before, se.pain_after, se.soreness)
+                .where(se.person == person)
+                .order_by(se.started_at, se.id)
             )
         )
         restores = tuple(
-            (r.technique_id, _local(r.at, tz))
-            for r in s.scalars(
-                select(RestoreRow)
-                .where(RestoreRow.person == person)
-                .order_by(RestoreRow.at, RestoreRow.id)
+            (tid, _local(at, tz))
+            for tid, at in conn.execute(
+                select(rs.technique_id, rs.at).where(rs.person == person).order_by(rs.at, rs.id)
             )
         )
     return History(screenings, check_ins, sessions, restores)
