@@ -84,7 +84,7 @@ def test_counts_reps_and_holds_exactly_with_noise_spikes_and_dropped_frames(tid)
     assert summary.reps == 5
     assert kinds(summary) == set()
     if sig.holds:
-        assert summary.hold_seconds == pytest.approx(hold_of(sig, script), abs=0.15 * 5)
+        assert summary.hold_seconds == pytest.approx(hold_of(sig, script), abs=0.25 * 5)
         per_rep = [e.value for e in summary.events if e.kind is EventKind.HOLD]
         assert len(per_rep) == 5
         # a 5 s hold plus the part of each slow move that is already close to the end pose
@@ -212,20 +212,20 @@ def test_bouncing_at_the_end_is_named_once_per_rep(tid):
 def test_past_a_comfortable_range_only_beyond_the_margin(tid):
     sig = SIGNALS[tid]
     assert sig.past_margin is not None
-    travel = abs(sig.span) + sig.past_margin + 8
+    travel = abs(sig.span) + sig.past_margin + 6
 
     def script(over: float) -> list[syn.Step]:
         # move time scaled with the distance, so the speed stays the instructed one
         move = 4.0 * travel / abs(sig.span)
         return syn.reps_script(sig, 3, move=move, hold=4.0, overshoot=over)
 
-    past = run(sig, script(sig.past_margin + 8), seed=12)
+    past = run(sig, script(sig.past_margin + 6), seed=12)
     assert past.reps == 3
     assert kinds(past) == {EventKind.PAST_RANGE}
     assert sum(e.kind is EventKind.PAST_RANGE for e in past.events) == 3
     if sig.holds:  # beyond the band is not holding: only the passes through the band count
         assert past.hold_seconds == pytest.approx(
-            hold_of(sig, script(sig.past_margin + 8)), abs=0.5
+            hold_of(sig, script(sig.past_margin + 6)), abs=0.5
         )
 
     near = run(sig, script(sig.past_margin - 7), seed=12)

@@ -1,0 +1,176 @@
+"""The camera coach use case: a technique (or `auto`) and a stream → live events and a summary.
+
+Only derived numbers leave this module: counts, hold seconds, warnings and angles per second.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from easeback.domain.motion import (
+    ANGLES,
+    AUTO_CANDIDATES,
+    AutoCoach,
+    Coach,
+    Event,
+    PoseFrame,
+    Signal,
+    Summary,
+    measure_all,
+)
+
+AUTO = "auto"
+
+
+class UnknownSignal(KeyError):
+    """The technique has no camera signal."""
+
+
+def signal_for(technique_id: str) -> Signal:
+    from easeback.content.motion_schema import default_signals
+
+    signals = default_signals()
+    if technique_id not in signals:
+        known = ", ".join(sorted(signals))
+        raise UnknownSignal(
+            f"the camera coach has no signal for {technique_id!r}; "
+            f"use one of {known}, or `auto` for any movement"
+        )
+    return signals[technique_id]
+
+
+@dataclass
+class PerSecond:
+    """Mean of each angle over each whole second of the stream."""
+
+    keep: bool = True
+    sums: dict[str, dict[int, tuple[float, int]]] = field(default_factory=dict)
+
+    def add(self, t: float, values: dict[str, float]) -> None:
+        if not self.keep:
+            return
+        sec = int(t)
+        for name, v in values.items():
+            s, n = self.sums.setdefault(name, {}).get(sec, (0.0, 0))
+            self.sums[name][sec] = (s + v, n + 1)
+
+    def series(self, name: str, seconds: int) -> list[float | None]:
+        per = self.sums.get(name, {})
+        return [round(per[s][0] / per[s][1], 1) if s in per else None for s in range(seconds)]
+
+
+@dataclass
+class Session:
+    """Feeds pose frames to the technique's coach (or the generic one) and keeps the numbers."""
+
+    technique_id: str
+    aspect: float = 1.0
+    keep_angles: bool = True
+    frames: int = 0
+    frames_with_pose: int = 0
+    last_t: float = 0.0
+    angles: PerSecond = field(default_factory=PerSecond)
+    coach: Coach | AutoCoach = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.angles.keep = self.keep_angles
+        if self.technique_id == AUTO:
+            self.coach = AutoCoach(aspect=self.aspect)
+        else:
+            self.coach = Coach(signal_for(self.technique_id), aspect=self.aspect)
+
+    @property
+    def signal_name(self) -> str | None:
+        if isinstance(self.coach, AutoCoach):
+            return self.coach.best
+        return self.coach.signal.angle
+
+    def update(self, frame: PoseFrame) -> list[Event]:
+        self.frames += 1
+        self.last_t = frame.t
+        events = self.coach.update(frame)
+        if frame.landmarks is not None:
+            self.frames_with_pose += 1
+            if isinstance(self.coach, AutoCoach):
+                self.angles.add(frame.t, measure_all(frame.landmarks, AUTO_CANDIDATES, self.aspect))
+            elif self.coach.value is not None:
+                self.angles.add(frame.t, {self.coach.signal.angle: self.coach.value})
+        return events
+
+    def summary(self) -> Summary:
+        if isinstance(self.coach, AutoCoach):
+            return Summary(self.coach.reps, 0.0, list(self.coach.events))
+        return self.coach.summary()
+
+    def public(self, fps: float) -> dict[str, Any]:
+        """The JSON shape of `easeback coach ID --video FILE --json`."""
+        summary = self.summary()
+        seconds = int(self.last_t) + 1 if self.frames else 0
+        name = self.signal_name
+        return {
+            "technique": self.technique_id,
+            "signal": name,
+            "reps": summary.reps,
+            "hold_seconds": round(summary.hold_seconds, 1),
+            "warnings": [{"t": round(e.t, 2), "kind": e.kind.value} for e in summary.warnings],
+            "fps": round(fps, 2),
+            "frames": self.frames,
+            "frames_with_pose": self.frames_with_pose,
+            "angles": {name: self.angles.series(name, seconds)} if name else {},
+        }
+
+
+def run(
+    session: Session,
+    frames: Iterable[PoseFrame],
+    on_event: Callable[[Event], None] | None = None,
+) -> Session:
+    for frame in frames:
+        for event in session.update(frame):
+            if on_event is not None:
+                on_event(event)
+    return session
+
+
+def analyse_video(technique_id: str, video: str) -> dict[str, Any]:
+    """Run the coach over a recorded video and return its summary as plain data."""
+    from easeback.pose.landmarks import Detector, open_stream, pose_frames
+
+    if technique_id != AUTO:
+        signal_for(technique_id)  # fail before opening anything
+    stream = open_stream(video=video)
+    try:
+        with Detector() as detector:
+            session = Session(technique_id, aspect=stream.aspect)
+            began = time.perf_counter()
+            run(session, pose_frames(stream, detector))
+            elapsed = time.perf_counter() - began
+    finally:
+        stream.close()
+    out = session.public(stream.fps)
+    out["processing_fps"] = round(session.frames / elapsed, 1) if elapsed > 0 else None
+    return out
+
+
+def coach_live(technique_id: str, camera: int, on_event: Callable[[Event], None]) -> Summary:
+    """Coach from a webcam until the stream ends or the person presses Ctrl-C."""
+    from easeback.pose.landmarks import Detector, open_stream, pose_frames
+
+    if technique_id != AUTO:
+        signal_for(technique_id)
+    stream = open_stream(camera=camera)
+    session = Session(technique_id, aspect=stream.aspect, keep_angles=False)
+    try:
+        with Detector() as detector:
+            run(session, pose_frames(stream, detector), on_event)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stream.close()
+    return session.summary()
+
+
+__all__ = ["ANGLES", "AUTO", "Session", "analyse_video", "coach_live", "signal_for"]
