@@ -95,15 +95,19 @@ def _add_errors(app: FastAPI) -> None:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
         titles = {404: "Not found", 403: "Not allowed", 405: "Not allowed"}
-        return pages.render(
+        resp = pages.render(
             request,
             "error.html",
             status=exc.status_code,
             title=titles.get(exc.status_code, "Something is wrong"),
             message=exc.detail,
         )
+        resp.headers.update(exc.headers or {})
+        return resp
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -131,4 +135,7 @@ def _add_errors(app: FastAPI) -> None:
 
 def _plain(errors: Any) -> list[dict[str, Any]]:
     """Validation errors without the raw input echoed back (it can be large or binary)."""
-    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in errors]
+    return [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
+        for e in errors
+    ]
