@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+
+
+def cmd_handout(args: argparse.Namespace) -> int:
+    from easeback import services
+    from easeback.content.loader import default_catalogue
+    from easeback.pictures import handout
+
+    cat = default_catalogue()
+    if args.plan:
+        routine = services.routine_from_public(
+            cat, services.read_json_file(Path(args.plan), "plan")
+        )
+        items = handout.items_from_routine(routine)
+        title, notes = "Your easeback routine", list(routine.notes)
+    else:
+        items = handout.items_from_techniques(cat.techniques)
+        title = "easeback techniques"
+        notes = ["No plan given: this lists every technique. Answer the safety questions "
+                 "(`easeback plan`) to get a routine that fits you."]  # fmt: skip
+    out = Path(args.out)
+    handout.write_handout(items, out, title, notes)
+    print(f"Wrote {out}")
+    return 0
 
 
 def register(sub: Any) -> None:  # argparse._SubParsersAction
     """Add this part's subcommands."""
-    _ = argparse
+    p = sub.add_parser("handout", help="a printable PDF of a routine: pictures, steps, stop signs")
+    p.add_argument("--plan", metavar="FILE.json", help="a plan saved by `plan --out` or `--json`")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.set_defaults(handler=cmd_handout)

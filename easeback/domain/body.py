@@ -269,8 +269,8 @@ class Segment:
 
     def lowest(self) -> float:
         """Height of the part's lowest surface point."""
-        if self.a == self.b:
-            return self.a[1] - self.hw
+        if self.hw == self.hd:  # limbs and the head are capsules: round all over
+            return min(self.a[1], self.b[1]) - self.hw
         return min(self.a[1], self.b[1]) - self.extent((0.0, 1.0, 0.0))
 
     def x_span(self) -> tuple[float, float]:

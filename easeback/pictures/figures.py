@@ -11,7 +11,7 @@ declared `hip_flexion_deg`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -153,6 +153,7 @@ class Figure:
     start: Pose
     end: Pose
     sided: bool
+    contacts: dict[str, dict[str, SupportKind]] = field(default_factory=dict)  # by pose
 
     def keyframes(self) -> dict[str, Pose]:
         """Named key poses: start/end, or start/end for each side when done per side."""
@@ -280,6 +281,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
     return Figure(
         technique.id, spec.view, spec.props, spec.highlight, start, end,
         technique.dosage.per_side,
+        {"start": dict(spec.start.contacts or {}), "end": dict(end_contacts or {})},
     )
 
 

@@ -1,0 +1,118 @@
+"""A printable PDF handout for a routine: each technique's key poses, steps, dosage and stop signs.
+
+Pictures are drawn by cairosvg (to PNG, embedded at print resolution) and pages are laid out by
+reportlab; both are optional extras, imported only here.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from easeback.domain.models import Technique
+from easeback.domain.planning import Routine
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    technique: Technique
+    dosage: str
+
+
+STOP_NOTE = (
+    "Stop at once and seek advice if you feel sharp, shooting or unfamiliar pain, pain, numbness "
+    "or tingling spreading into a leg, or dizziness. Get urgent help for loss of bladder or bowel "
+    "control, numbness around the groin, or weakness in a leg."
+)
+
+
+def _dosage(t: Technique, hold: int | None, reps: int, sets: int) -> str:
+    parts = [f"{reps} repetition{'s' if reps != 1 else ''}"]
+    if t.dosage.per_side:
+        parts[0] += " each side"
+    if hold:
+        parts.append(f"hold {hold} s")
+    if sets > 1:
+        parts.append(f"{sets} sets")
+    parts.append(t.dosage.times_per_day)
+    return " · ".join(parts)
+
+
+def items_from_routine(routine: Routine) -> list[HandoutItem]:
+    return [
+        HandoutItem(i.technique, _dosage(i.technique, i.hold_seconds, i.reps, i.sets))
+        for i in routine.items
+    ]
+
+
+def items_from_techniques(techniques: Sequence[Technique]) -> list[HandoutItem]:
+    out = []
+    for t in techniques:
+        d = t.dosage
+        hold = f"hold {d.hold_seconds.min}–{d.hold_seconds.max} s · " if d.hold_seconds else ""
+        side = " each side" if d.per_side else ""
+        out.append(HandoutItem(t, f"{d.reps.min}–{d.reps.max} repetitions{side} · {hold}"
+                                  f"{d.times_per_day}"))  # fmt: skip
+    return out
+
+
+def _reportlab() -> Any:
+    try:
+        import reportlab.platypus as platypus
+    except ImportError:
+        from easeback.pictures import PicturesUnavailable
+
+        raise PicturesUnavailable(
+            "the handout needs reportlab: pip install 'easeback[pictures]'"
+        ) from None
+    return platypus
+
+
+def write_handout(items: Sequence[HandoutItem], path: Path, title: str, notes: Sequence[str]) -> None:
+    """Write the handout PDF: one block per technique, kept together on a page."""
+    from easeback.pictures import png_bytes
+    from easeback.pictures.svg import key_poses_svg
+
+    platypus = _reportlab()
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+
+    styles = getSampleStyleSheet()
+    story: list[Any] = [
+        platypus.Paragraph(title, styles["Title"]),
+        platypus.Paragraph(STOP_NOTE, styles["Italic"]),
+    ]
+    story += [platypus.Paragraph(_esc(n), styles["BodyText"]) for n in notes]
+    story.append(platypus.Spacer(1, 4 * mm))
+    width = A4[0] - 40 * mm
+    for n, item in enumerate(items, 1):
+        t = item.technique
+        png = png_bytes(key_poses_svg(t), scale=1.5)
+        block: list[Any] = [
+            platypus.Paragraph(f"{n}. {_esc(t.name)}", styles["Heading2"]),
+            platypus.Image(io.BytesIO(png), width=width * 0.8, height=width * 0.8 * 300 / 800),
+            platypus.Paragraph(f"<b>Dose:</b> {_esc(item.dosage)}", styles["BodyText"]),
+            platypus.ListFlowable(
+                [platypus.Paragraph(_esc(s.text), styles["BodyText"]) for s in t.steps],
+                bulletType="1",
+            ),
+            platypus.Paragraph(f"<b>You should feel:</b> {_esc(t.feel)}", styles["BodyText"]),
+            platypus.Paragraph(
+                "<b>Stop if:</b> " + " ".join(_esc(s) for s in t.stop_if), styles["BodyText"]
+            ),
+            platypus.Spacer(1, 5 * mm),
+        ]
+        story.append(platypus.KeepTogether(block))
+    doc = platypus.SimpleDocTemplate(
+        str(path), pagesize=A4, title=title, leftMargin=20 * mm, rightMargin=20 * mm,
+        topMargin=18 * mm, bottomMargin=18 * mm,
+    )
+    doc.build(story)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,117 @@
+"""Every technique has validated keyframes; bad keyframes are refused naming file/entry/field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from easeback.content.loader import ContentError, default_catalogue
+from easeback.domain.body import JOINTS, hip_flexion, pose_body
+from easeback.pictures.figures import (
+    FIGURES_DIR,
+    HIP_TOLERANCE_DEG,
+    MAX_SHOWN_HOLD,
+    keyframe_angles,
+    keyframe_landmark_angles,
+    load_figure,
+    load_figures,
+    tempo,
+)
+
+TECHNIQUES = default_catalogue().techniques
+IDS = [t.id for t in TECHNIQUES]
+
+
+def test_every_technique_has_a_valid_figure_and_no_orphans():
+    figures = load_figures(TECHNIQUES)
+    assert set(figures) == set(IDS)
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_keyframes_differ_touch_down_and_match_declared_hip_flexion(technique):
+    fig = load_figure(technique)
+    assert fig.start.full_joints() != fig.end.full_joints() or fig.start.root != fig.end.root
+    deepest = max(hip_flexion(fig.start), hip_flexion(fig.end))
+    assert abs(deepest - technique.hip_flexion_deg) <= HIP_TOLERANCE_DEG
+    for pose in (fig.start, fig.end):
+        assert pose_body(pose).lowest() >= -0.03  # resting on, not sunk into, the floor
+        assert pose_body(pose).lowest() <= 0.6  # and resting on something, not floating
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_keyframe_angles_for_the_camera_coach(technique):
+    angles = keyframe_angles(technique.id)
+    expected = {"start_right", "end_right", "start_left", "end_left"}
+    assert set(angles) == (expected if technique.dosage.per_side else {"start", "end"})
+    for joints in angles.values():
+        assert set(JOINTS) <= set(joints)
+        assert {"pelvis_pitch", "pelvis_roll", "pelvis_twist"} <= set(joints)
+    landmarks = keyframe_landmark_angles(technique.id)
+    assert set(landmarks) == set(angles)
+
+
+def test_sided_keyframes_mirror_each_other():
+    angles = keyframe_angles("knee-to-chest-single")
+    assert angles["end_right"]["hip_flexion_r"] == angles["end_left"]["hip_flexion_l"] == 115
+
+
+def test_tempo_follows_the_dosage():
+    t = default_catalogue().technique("knee-to-chest-single")
+    tp = tempo(t)
+    assert tp.move == t.dosage.move_seconds
+    assert tp.hold == min(t.dosage.hold_seconds.min, MAX_SHOWN_HOLD)
+    assert tempo(default_catalogue().technique("bridge")).hold == 3
+
+
+def _copy(tmp_path: Path, tid: str) -> tuple[Path, dict]:
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    shutil.copy(FIGURES_DIR / f"{tid}.yaml", folder)
+    return folder, yaml.safe_load((folder / f"{tid}.yaml").read_text())
+
+
+def test_out_of_range_joint_is_refused_naming_file_entry_and_field(tmp_path):
+    folder, data = _copy(tmp_path, "bridge")
+    data["end"]["joints"]["knee_flexion_r"] = 175
+    (folder / "bridge.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError) as err:
+        load_figure(default_catalogue().technique("bridge"), folder)
+    e = err.value
+    assert e.file == folder / "bridge.yaml"
+    assert e.entry == "bridge"
+    assert e.field == "end.joints.knee_flexion_r"
+    assert "150" in e.message
+
+
+def test_unknown_joint_is_refused(tmp_path):
+    folder, data = _copy(tmp_path, "bridge")
+    data["start"]["joints"]["spine_wiggle"] = 3
+    (folder / "bridge.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError, match="spine_wiggle"):
+        load_figure(default_catalogue().technique("bridge"), folder)
+
+
+def test_figure_not_touching_its_support_is_refused(tmp_path):
+    folder, data = _copy(tmp_path, "seated-chair-rotation")
+    data["start"]["joints"]["knee_flexion_l"] = 40  # left foot lifts off the floor
+    (folder / "seated-chair-rotation.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError) as err:
+        load_figure(default_catalogue().technique("seated-chair-rotation"), folder)
+    assert err.value.field == "start.contacts.foot_l"
+
+
+def test_hip_flexion_must_match_the_technique(tmp_path):
+    folder, data = _copy(tmp_path, "knee-to-chest-double")
+    for side in ("l", "r"):
+        data["end"]["joints"][f"hip_flexion_{side}"] = 70
+    (folder / "knee-to-chest-double.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError, match="hip_flexion_deg"):
+        load_figure(default_catalogue().technique("knee-to-chest-double"), folder)
+
+
+def test_missing_figure_is_refused(tmp_path):
+    with pytest.raises(ContentError, match="no figure file"):
+        load_figure(default_catalogue().technique("bridge"), tmp_path)

@@ -1,0 +1,129 @@
+"""Drawings: every technique renders, stays in its frame, animates, and converts to PNG/PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from easeback import services
+from easeback.cli import main
+from easeback.content.loader import default_catalogue
+from easeback.domain.planning import PlanRequest, build_plan
+from easeback.domain.screening import screen
+from easeback.pictures import contact_sheet_png, save_picture, technique_svg
+from easeback.pictures.figures import figure_for
+from easeback.pictures.svg import HEIGHT, WIDTH, drawing
+from tests.domain.answers import clear_answers
+
+TECHNIQUES = default_catalogue().techniques
+IDS = [t.id for t in TECHNIQUES]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _body_coordinates(svg: str) -> list[tuple[float, float]]:
+    """Every point of every body shape, over all animation frames."""
+    root = ET.fromstring(svg)
+    points: list[tuple[float, float]] = []
+    for el in root.iter():
+        tag = el.tag.split("}")[-1]
+        if tag == "path" and el.get("id"):
+            nums = [float(n) for n in NUMBER.findall(el.get("d", ""))]
+            points += list(zip(nums[::2], nums[1::2], strict=True))
+        if tag == "animate" and el.get("attributeName") == "d":
+            for d in el.get("values", "").split(";"):
+                nums = [float(n) for n in NUMBER.findall(d)]
+                points += list(zip(nums[::2], nums[1::2], strict=True))
+        if tag == "circle":
+            r = float(el.get("r", 0))
+            points += [(float(el.get("cx", 0)) - r, float(el.get("cy", 0)) - r),
+                       (float(el.get("cx", 0)) + r, float(el.get("cy", 0)) + r)]  # fmt: skip
+    return points
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_every_technique_renders_inside_its_frame(technique):
+    for pose in ("start", "end", "animated"):
+        svg = technique_svg(technique, pose)
+        ET.fromstring(svg)  # well-formed
+        points = _body_coordinates(svg)
+        assert points
+        for x, y in points:
+            assert 0 <= x <= WIDTH and 0 <= y <= HEIGHT, (pose, x, y)
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_start_and_end_drawings_differ_and_the_loop_animates(technique):
+    assert technique_svg(technique, "start") != technique_svg(technique, "end")
+    animated = technique_svg(technique, "animated")
+    assert 'repeatCount="indefinite"' in animated
+    loop = drawing(figure_for(technique.id), technique, "animated")
+    d = technique.dosage
+    assert loop.duration >= 2 * d.move_seconds * (2 if d.per_side else 1)
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_figure_touches_its_support_in_the_picture(technique):
+    """Each part the pose rests on is drawn reaching down to its floor, seat or prop."""
+    fig = figure_for(technique.id)
+    if fig.view.value == "top":
+        return  # seen from above, the support is behind the figure, not below it
+    for pose in ("start", "end"):
+        d = drawing(fig, technique, pose)
+        root = ET.fromstring(technique_svg(technique, pose))
+        shapes = {el.get("id"): el.get("d", "") for el in root.iter() if el.get("id")}
+        for part, kind in fig.contacts[pose].items():
+            if part == "head":
+                head = max((c for c in root.iter() if c.get("class") == "hd"),
+                           key=lambda c: float(c.get("r", 0)))  # fmt: skip
+                bottom = float(head.get("cy", 0)) + float(head.get("r", 0))
+            else:
+                bottom = max(float(y) for y in NUMBER.findall(shapes[part])[1::2])
+            levels = [d.frame.xy((0.0, s.height, 0.0))[1] for s in fig.surfaces() if s.kind is kind]
+            assert any(abs(bottom - y) <= 0.035 * d.frame.scale for y in levels), (pose, part)
+
+
+def test_png_and_svg_files(tmp_path):
+    t = default_catalogue().technique("cat-cow")
+    save_picture(t, "svg", tmp_path / "a.svg")
+    save_picture(t, "png", tmp_path / "a.png")
+    assert (tmp_path / "a.svg").read_text().startswith("<svg")
+    assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError):
+        save_picture(t, "gif", tmp_path / "a.gif")
+
+
+def test_show_writes_pictures(tmp_path, capsys):
+    assert main(["show", "bridge", "--svg", str(tmp_path / "b.svg"),
+                 "--png", str(tmp_path / "b.png")]) == 0  # fmt: skip
+    assert (tmp_path / "b.png").exists() and (tmp_path / "b.svg").exists()
+
+
+def test_contact_sheet_of_all_techniques():
+    ARTIFACTS.mkdir(exist_ok=True)
+    out = ARTIFACTS / "contact-sheet.png"
+    contact_sheet_png(TECHNIQUES, out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert out.stat().st_size > 50_000
+
+
+def test_handout_from_a_plan(tmp_path, capsys):
+    cat = default_catalogue()
+    plannable = screen(cat.screening, clear_answers()).plannable()
+    assert plannable is not None
+    routine = build_plan(plannable, PlanRequest(place="floor", minutes=10), cat.techniques)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(services.routine_public(routine)))
+    out = tmp_path / "handout.pdf"
+    assert main(["handout", "--plan", str(plan), "--out", str(out)]) == 0
+    assert out.read_bytes()[:5] == b"%PDF-"
+
+
+def test_handout_without_a_plan_lists_every_technique(tmp_path, capsys):
+    out = tmp_path / "all.pdf"
+    assert main(["handout", "--out", str(out)]) == 0
+    assert out.stat().st_size > 100_000
