@@ -4,14 +4,14 @@ The pictures draw this body and the camera coach compares measured angles with i
 the angles here are the anatomical ones, in degrees, measured from the anatomical standing
 position (everything 0 = standing tall, arms hanging, feet flat):
 
-- spine (`lumbar_*`, `thoracic_*`, `neck_*`): flexion + forward / − backward (extension),
+- spine (`lumbar_*`, `thoracic_*`, `neck_*`): flexion + forward / - backward (extension),
   side bend + to the right, rotation + turning the upper part to the right;
 - hips and shoulders (`*_l`, `*_r`): flexion + forward, abduction + away from the midline,
   rotation + external (outward);
-- knees and elbows: flexion + (0 is straight); ankles: dorsiflexion + toes up, − pointed.
+- knees and elbows: flexion + (0 is straight); ankles: dorsiflexion + toes up, - pointed.
 
 The whole figure is placed by its pelvis (`Root`): `pitch` + leans forward (90 is lying face down,
-−90 lying face up), `roll` + tips onto the right side, `twist` + turns the pelvis to the right
+-90 lying face up), `roll` + tips onto the right side, `twist` + turns the pelvis to the right
 about its own long axis. World axes, in metres: x forward, y up, z to the figure's right.
 
 Pure: no I/O, no clock, only arithmetic.
@@ -67,7 +67,9 @@ def out_of_range(joints: Mapping[str, float]) -> list[tuple[str, str]]:
         if rng is None:
             problems.append((name, "unknown joint"))
         elif not rng[0] <= value <= rng[1]:
-            problems.append((name, f"{value:g}° is outside the human range {rng[0]:g}..{rng[1]:g}°"))
+            problems.append(
+                (name, f"{value:g}° is outside the human range {rng[0]:g}..{rng[1]:g}°")
+            )
     return problems
 
 
@@ -182,8 +184,11 @@ def interpolate(a: Pose, b: Pose, t: float) -> Pose:
 
     ra, rb = a.root, b.root
     root = Root(
-        mix(ra.x, rb.x), mix(ra.y, rb.y), mix(ra.pitch, rb.pitch),
-        mix(ra.roll, rb.roll), mix(ra.twist, rb.twist),
+        mix(ra.x, rb.x),
+        mix(ra.y, rb.y),
+        mix(ra.pitch, rb.pitch),
+        mix(ra.roll, rb.roll),
+        mix(ra.twist, rb.twist),
     )
     names = set(a.joints) | set(b.joints)
     return Pose(root, {n: mix(a.joints.get(n, 0.0), b.joints.get(n, 0.0)) for n in sorted(names)})
@@ -265,7 +270,9 @@ class Segment:
         """How far the surface reaches from the axis in a unit direction across it."""
         if self.a == self.b:
             return self.hw
-        return math.hypot(self.hw * dot(self.lateral, direction), self.hd * dot(self.forward, direction))
+        return math.hypot(
+            self.hw * dot(self.lateral, direction), self.hd * dot(self.forward, direction)
+        )
 
     def lowest(self) -> float:
         """Height of the part's lowest surface point."""
@@ -327,15 +334,23 @@ def pose_body(pose: Pose, dims: Dims = DIMS) -> Body:
 
     lumbar_base = _at(origin, r_pelvis, (0, d.pelvis_up, 0))
     segs["pelvis"] = _frame_seg(
-        "pelvis", _at(origin, r_pelvis, (0, -d.pelvis_down, 0)), lumbar_base, r_pelvis,
-        d.pelvis_hw, d.pelvis_hd,
+        "pelvis",
+        _at(origin, r_pelvis, (0, -d.pelvis_down, 0)),
+        lumbar_base,
+        r_pelvis,
+        d.pelvis_hw,
+        d.pelvis_hd,
     )
     r_lumbar = _mul(r_pelvis, _axial(pose, "lumbar"))
     lumbar_top = _at(lumbar_base, r_lumbar, (0, d.lumbar, 0))
-    segs["lumbar"] = _frame_seg("lumbar", lumbar_base, lumbar_top, r_lumbar, d.lumbar_hw, d.lumbar_hd)
+    segs["lumbar"] = _frame_seg(
+        "lumbar", lumbar_base, lumbar_top, r_lumbar, d.lumbar_hw, d.lumbar_hd
+    )
     r_thorax = _mul(r_lumbar, _axial(pose, "thoracic"))
     thorax_top = _at(lumbar_top, r_thorax, (0, d.thorax, 0))
-    segs["thorax"] = _frame_seg("thorax", lumbar_top, thorax_top, r_thorax, d.thorax_hw, d.thorax_hd)
+    segs["thorax"] = _frame_seg(
+        "thorax", lumbar_top, thorax_top, r_thorax, d.thorax_hw, d.thorax_hd
+    )
     r_neck = _mul(r_thorax, _axial(pose, "neck"))
     neck_top = _at(thorax_top, r_neck, (0, d.neck, 0))
     segs["neck"] = _frame_seg("neck", thorax_top, neck_top, r_neck, d.neck_r, d.neck_r)
@@ -354,7 +369,9 @@ def pose_body(pose: Pose, dims: Dims = DIMS) -> Body:
         r_foot = _mul(r_shin, _rz(pose.angle(f"ankle_dorsiflexion_{side}")))
         heel = _at(ankle, r_foot, (-d.heel, -d.ankle_height + d.foot_r, 0))
         toe = _at(ankle, r_foot, (d.toe, -d.ankle_height + d.foot_r, 0))
-        segs[f"thigh_{side}"] = _frame_seg(f"thigh_{side}", hip, knee, r_thigh, d.thigh_r, d.thigh_r)
+        segs[f"thigh_{side}"] = _frame_seg(
+            f"thigh_{side}", hip, knee, r_thigh, d.thigh_r, d.thigh_r
+        )
         segs[f"shin_{side}"] = _frame_seg(f"shin_{side}", knee, ankle, r_shin, d.shin_r, d.shin_r)
         segs[f"foot_{side}"] = _frame_seg(
             f"foot_{side}", heel, toe, r_foot, d.foot_r, d.foot_r, along_x=True
@@ -372,7 +389,9 @@ def pose_body(pose: Pose, dims: Dims = DIMS) -> Body:
         segs[f"forearm_{side}"] = _frame_seg(
             f"forearm_{side}", elbow, wrist, r_fore, d.forearm_r, d.forearm_r
         )
-        segs[f"hand_{side}"] = _frame_seg(f"hand_{side}", wrist, fingers, r_fore, d.hand_r, d.hand_r)
+        segs[f"hand_{side}"] = _frame_seg(
+            f"hand_{side}", wrist, fingers, r_fore, d.hand_r, d.hand_r
+        )
         marks |= {f"hip_{side}": hip, f"knee_{side}": knee, f"ankle_{side}": ankle,
                   f"heel_{side}": heel, f"toe_{side}": toe, f"shoulder_{side}": shoulder,
                   f"elbow_{side}": elbow, f"wrist_{side}": wrist}  # fmt: skip
@@ -396,12 +415,15 @@ def landmark_angles(body: Body) -> dict[str, float]:
 
     out: dict[str, float] = {}
     for s in ("l", "r"):
-        out[f"hip_angle_{s}"] = 180.0 - angle_between(sub(f"shoulder_{s}", f"hip_{s}"),
-                                                      sub(f"knee_{s}", f"hip_{s}"))
-        out[f"knee_angle_{s}"] = 180.0 - angle_between(sub(f"hip_{s}", f"knee_{s}"),
-                                                       sub(f"ankle_{s}", f"knee_{s}"))
-        out[f"elbow_angle_{s}"] = 180.0 - angle_between(sub(f"shoulder_{s}", f"elbow_{s}"),
-                                                        sub(f"wrist_{s}", f"elbow_{s}"))
+        out[f"hip_angle_{s}"] = 180.0 - angle_between(
+            sub(f"shoulder_{s}", f"hip_{s}"), sub(f"knee_{s}", f"hip_{s}")
+        )
+        out[f"knee_angle_{s}"] = 180.0 - angle_between(
+            sub(f"hip_{s}", f"knee_{s}"), sub(f"ankle_{s}", f"knee_{s}")
+        )
+        out[f"elbow_angle_{s}"] = 180.0 - angle_between(
+            sub(f"shoulder_{s}", f"elbow_{s}"), sub(f"wrist_{s}", f"elbow_{s}")
+        )
     mid_shoulder = _scale(_add(m["shoulder_l"], m["shoulder_r"]), 0.5)
     trunk = _add(mid_shoulder, _scale(m["hip_centre"], -1.0))
     out["trunk_incline"] = angle_between(trunk, (0.0, 1.0, 0.0))

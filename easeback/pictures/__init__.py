@@ -6,6 +6,7 @@ extra, used for PNG) only when a PNG is asked for.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -23,7 +24,7 @@ class PicturesUnavailable(RuntimeError):
 def cairosvg() -> Any:
     """The cairosvg module, or a clear error naming the extra to install."""
     try:
-        import cairosvg as module
+        module = importlib.import_module("cairosvg")
     except (ImportError, OSError) as exc:  # OSError: the cairo system library is missing
         raise PicturesUnavailable(
             "PNG and PDF pictures need the optional renderer: pip install 'easeback[pictures]' "

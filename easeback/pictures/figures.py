@@ -27,8 +27,8 @@ from easeback.domain.body import (
     PART_NAMES,
     Pose,
     Root,
-    Surface,
     SupportKind,
+    Surface,
     below,
     gap,
     hip_flexion,
@@ -128,7 +128,7 @@ class RootSpec(Frozen):
 
 class PoseSpec(Frozen):
     root: RootSpec | None = None
-    joints: JointsSpec | None = None  # type: ignore[valid-type]
+    joints: JointsSpec | None = None
     contacts: dict[PartName, SupportKind] | None = None
 
 
@@ -221,7 +221,11 @@ def _to_pose(spec: PoseSpec, base: Pose | None) -> Pose:
 
 
 def _settled(
-    path: Path, entry: str, name: str, pose: Pose, contacts: Mapping[str, SupportKind],
+    path: Path,
+    entry: str,
+    name: str,
+    pose: Pose,
+    contacts: Mapping[str, SupportKind],
     surfaces: list[Surface],
 ) -> Pose:
     """Rest the pose on its first contact, then check every contact and the floor."""
@@ -245,8 +249,11 @@ def _settled(
         g = gap(body.segments[part], surf)
         if g is None or abs(g) > 0.03:
             raise ContentError(
-                path, entry, f"{name}.contacts.{part}",
-                f"the {part} is {(g or 0) * 100:+.0f} cm from the {kind.value}; it should rest on it",
+                path,
+                entry,
+                f"{name}.contacts.{part}",
+                f"the {part} is {(g or 0) * 100:+.0f} cm from the {kind.value}; "
+                "it should rest on it",
             )
     sunk = below(body, 0.0)
     if sunk:
@@ -274,12 +281,19 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
     deepest = max(hip_flexion(start), hip_flexion(end))
     if abs(deepest - technique.hip_flexion_deg) > HIP_TOLERANCE_DEG:
         raise ContentError(
-            path, entry, "end.joints",
+            path,
+            entry,
+            "end.joints",
             f"deepest hip flexion {deepest:.0f}° does not match the technique's hip_flexion_deg "
             f"{technique.hip_flexion_deg}° (tolerance {HIP_TOLERANCE_DEG:.0f}°)",
         )
     return Figure(
-        technique.id, spec.view, spec.props, spec.highlight, start, end,
+        technique.id,
+        spec.view,
+        spec.props,
+        spec.highlight,
+        start,
+        end,
         technique.dosage.per_side,
         {"start": dict(spec.start.contacts or {}), "end": dict(end_contacts or {})},
     )

@@ -6,6 +6,7 @@ reportlab; both are optional extras, imported only here.
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,34 +62,33 @@ def items_from_techniques(techniques: Sequence[Technique]) -> list[HandoutItem]:
 
 def _reportlab() -> Any:
     try:
-        import reportlab.platypus as platypus
+        return importlib.import_module("reportlab.platypus")
     except ImportError:
         from easeback.pictures import PicturesUnavailable
 
         raise PicturesUnavailable(
             "the handout needs reportlab: pip install 'easeback[pictures]'"
         ) from None
-    return platypus
 
 
-def write_handout(items: Sequence[HandoutItem], path: Path, title: str, notes: Sequence[str]) -> None:
+def write_handout(
+    items: Sequence[HandoutItem], path: Path, title: str, notes: Sequence[str]
+) -> None:
     """Write the handout PDF: one block per technique, kept together on a page."""
     from easeback.pictures import png_bytes
     from easeback.pictures.svg import key_poses_svg
 
     platypus = _reportlab()
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-
-    styles = getSampleStyleSheet()
+    a4: tuple[float, float] = importlib.import_module("reportlab.lib.pagesizes").A4
+    mm: float = importlib.import_module("reportlab.lib.units").mm
+    styles = importlib.import_module("reportlab.lib.styles").getSampleStyleSheet()
     story: list[Any] = [
         platypus.Paragraph(title, styles["Title"]),
         platypus.Paragraph(STOP_NOTE, styles["Italic"]),
     ]
     story += [platypus.Paragraph(_esc(n), styles["BodyText"]) for n in notes]
     story.append(platypus.Spacer(1, 4 * mm))
-    width = A4[0] - 40 * mm
+    width = a4[0] - 40 * mm
     for n, item in enumerate(items, 1):
         t = item.technique
         png = png_bytes(key_poses_svg(t), scale=1.5)
@@ -108,8 +108,13 @@ def write_handout(items: Sequence[HandoutItem], path: Path, title: str, notes: S
         ]
         story.append(platypus.KeepTogether(block))
     doc = platypus.SimpleDocTemplate(
-        str(path), pagesize=A4, title=title, leftMargin=20 * mm, rightMargin=20 * mm,
-        topMargin=18 * mm, bottomMargin=18 * mm,
+        str(path),
+        pagesize=a4,
+        title=title,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
     )
     doc.build(story)
 

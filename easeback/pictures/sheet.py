@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from easeback.domain.models import Technique
-from easeback.pictures.svg import HEIGHT, INK, WIDTH, _nest, technique_svg
+from easeback.pictures.svg import HEIGHT, INK, WIDTH, PoseName, _nest, technique_svg
 
 PANEL = 0.55  # each key pose is drawn at this fraction of its full size
 LABEL = 22.0
@@ -23,7 +23,8 @@ def contact_sheet_svg(techniques: Sequence[Technique], columns: int = 3) -> str:
             f'<text x="{x + 2:.0f}" y="{y + 15:.0f}" font-family="sans-serif" font-size="14" '
             f'fill="{INK}">{escape(t.id)}</text>'
         )
-        for j, pose in enumerate(("start", "end")):
+        poses: tuple[PoseName, PoseName] = ("start", "end")
+        for j, pose in enumerate(poses):
             px = x + j * (pw + 6)
             parts.append(
                 f'<rect x="{px:.0f}" y="{y + LABEL:.0f}" width="{pw:.0f}" height="{ph:.0f}" '

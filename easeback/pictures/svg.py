@@ -199,7 +199,9 @@ def _depth(body: Body, names: Sequence[str], cam: Camera) -> float:
 def _order(body: Body, cam: Camera) -> list[tuple[str, str]]:
     """(group, colour) from far to near; limbs well behind the torso are drawn paler."""
     torso = _depth(body, GROUPS["torso"], cam)
-    ranked = sorted(GROUPS, key=lambda g: _depth(body, GROUPS[g], cam) + (0.01 if g == "torso" else 0))
+    ranked = sorted(
+        GROUPS, key=lambda g: _depth(body, GROUPS[g], cam) + (0.01 if g == "torso" else 0)
+    )
     out = []
     for g in ranked:
         behind = g != "torso" and _depth(body, GROUPS[g], cam) < torso - 0.04
@@ -266,7 +268,9 @@ class Scene:
     front: list[str] = field(default_factory=list)
 
 
-def _rect(frame: Frame, x0: float, y0: float, x1: float, y1: float, style: str, r: float = 3) -> str:
+def _rect(
+    frame: Frame, x0: float, y0: float, x1: float, y1: float, style: str, r: float = 3
+) -> str:
     (ax, ay), (bx, by) = frame.xy((x0, y1, 0)), frame.xy((x1, y0, 0))
     return (f'<rect x="{ax:.1f}" y="{ay:.1f}" width="{bx - ax:.1f}" height="{by - ay:.1f}" '
             f'rx="{r}" {style}/>')  # fmt: skip
@@ -316,9 +320,9 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
     return [], [
         f'<rect x="0" y="{wy:.1f}" width="{WIDTH:g}" height="{HEIGHT - wy:.1f}" '
         f'fill="{WATER}" fill-opacity="0.35"/>',
-        f'<path d="M0,{wy:.1f}' + "".join(
-            f"q10,-4 20,0t20,0" for _ in range(int(WIDTH // 40) + 1)
-        ) + f'" fill="none" stroke="{WATER}" stroke-width="2"/>',
+        f'<path d="M0,{wy:.1f}'
+        + "".join("q10,-4 20,0t20,0" for _ in range(int(WIDTH // 40) + 1))
+        + f'" fill="none" stroke="{WATER}" stroke-width="2"/>',
     ]
 
 
@@ -346,8 +350,7 @@ def _props(fig: Figure, frame: Frame) -> tuple[list[str], list[str]]:
 
 def _front_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
     solid = f'fill="{PROP_FILL}" stroke="{PROP_INK}" stroke-width="1.5"'
-    w, h = prop.size
-    top = prop.base + h
+    top = prop.base + prop.size[1]
 
     def rect_z(z0: float, z1: float, y0: float, y1: float, style: str, r: float = 2) -> str:
         (ax, ay), (bx, by) = frame.xy((0, y1, z1)), frame.xy((0, y0, z0))
@@ -366,7 +369,7 @@ def _front_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
 
 
 def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
-    w, _ = prop.size
+    w = prop.size[0]
 
     def rect_xz(x0: float, x1: float, z0: float, z1: float, style: str, r: float = 4) -> str:
         (ax, ay), (bx, by) = frame.xy((x0, 0, -z1)), frame.xy((x1, 0, -z0))
@@ -462,7 +465,8 @@ class Drawing:
             return ""
         times = ";".join(f"{s.time / self.duration:.4f}" for s in self.samples)
         return (f'<animate attributeName="{attr}" dur="{self.duration:.2f}s" '
-                f'repeatCount="indefinite" keyTimes="{times}" values="{";".join(values)}"/>')  # fmt: skip
+                f'repeatCount="indefinite" keyTimes="{times}" '
+                f'values="{";".join(values)}"/>')  # fmt: skip
 
     def render(self, title: str) -> str:
         bodies = [self.body(i) for i in range(len(self.samples))]
@@ -485,8 +489,12 @@ class Drawing:
         for group, colour in _order(key_body, cam):
             names = GROUPS[group]
             cls = "n" if colour == NEAR else "f"
-            body_svg.append("<g>" + "".join(f'<use href="#{n}" class="o"/>' for n in names)
-                            + "".join(f'<use href="#{n}" class="{cls}"/>' for n in names) + "</g>")
+            body_svg.append(
+                "<g>"
+                + "".join(f'<use href="#{n}" class="o"/>' for n in names)
+                + "".join(f'<use href="#{n}" class="{cls}"/>' for n in names)
+                + "</g>"
+            )
             body_svg.append(self._highlights(TRUNK if group == "torso" else names))
             if group == "torso":
                 body_svg.append(self._head(bodies))
@@ -494,7 +502,10 @@ class Drawing:
             f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'viewBox="0 0 {WIDTH:g} {HEIGHT:g}" width="{WIDTH:g}" height="{HEIGHT:g}" '
             f'role="img"><title>{escape(title)}</title>{_style()}<defs>{"".join(defs)}</defs>'
-            + "".join(scene.back) + "".join(body_svg) + "".join(scene.front) + "</svg>"
+            + "".join(scene.back)
+            + "".join(body_svg)
+            + "".join(scene.front)
+            + "</svg>"
         )
 
     def _head(self, bodies: list[Body]) -> str:
@@ -507,9 +518,9 @@ class Drawing:
         ny = [f"{n[0][1]:.1f}" for n in noses]
         return (
             f'<circle class="hd" cx="{nx[0]}" cy="{ny[0]}" r="{noses[0][1]:.1f}">'
-            f'{self._anim("cx", nx)}{self._anim("cy", ny)}</circle>'
+            f"{self._anim('cx', nx)}{self._anim('cy', ny)}</circle>"
             f'<circle class="hd" cx="{cx[0]}" cy="{cy[0]}" r="{r:.1f}">'
-            f'{self._anim("cx", cx)}{self._anim("cy", cy)}</circle>'
+            f"{self._anim('cx', cx)}{self._anim('cy', cy)}</circle>"
         )
 
     def _highlights(self, group: Sequence[str]) -> str:
@@ -560,7 +571,7 @@ def key_poses_svg(technique: Technique) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'viewBox="0 0 {2 * WIDTH:g} {HEIGHT:g}" width="{2 * WIDTH:g}" height="{HEIGHT:g}">'
-        f'{_nest(start, 0, 0, "s")}{_nest(end, WIDTH, 0, "e")}{arrow}</svg>'
+        f"{_nest(start, 0, 0, 's')}{_nest(end, WIDTH, 0, 'e')}{arrow}</svg>"
     )
 
 
