@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from easeback import services
 from easeback.domain.models import Category, Equipment, Goal, Place
@@ -60,7 +60,7 @@ class QuestionOut(BaseModel):
 class PlanIn(Strict):
     answers: AnswerMap
     place: Place | Literal["any"] = "any"
-    minutes: int = Field(10, ge=1, le=120)
+    minutes: StrictInt = Field(10, ge=1, le=120)
     equipment: list[Equipment] = Field(default_factory=list, max_length=16)
     goal: Goal = Goal.GENERAL_RELIEF
 

@@ -17,6 +17,7 @@ from easeback.services import InputError
 from easeback.settings import Settings
 from easeback.web import api, pages, views
 from easeback.web.hosts import LOOPBACK_NAMES, is_loopback
+from easeback.web.journal_door import JournalDoor, journal_installed
 from easeback.web.security import PICTURE_CSP, SecurityMiddleware
 from easeback.web.state import WebState, web_state
 from easeback.web.store import SessionStore
@@ -37,9 +38,11 @@ def create_app(
     *,
     catalogue: Catalogue | None = None,
     allow_speed: bool = False,
-    journal: Any = None,
+    journal: bool | None = None,
 ) -> FastAPI:
-    """The whole web app. `allow_speed` lets tests run the player at accelerated time."""
+    """The whole web app. `allow_speed` lets tests run the player at accelerated time;
+    `journal` turns the journal pages on or off (default: on when the journal extra is there)."""
+    use_journal = journal_installed() if journal is None else journal
     app = FastAPI(
         title="easeback",
         summary="Safe, gentle relief for a stiff lower back. Not a diagnosis.",
@@ -54,12 +57,17 @@ def create_app(
         store=SessionStore(),
         templates=templates,
         allow_speed=allow_speed,
-        journal=journal,
+        journal=JournalDoor(settings) if use_journal else None,
     )
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    if use_journal:
+        from easeback.web import journal_pages
+
+        app.include_router(journal_pages.api)
+        app.include_router(journal_pages.router)
     _add_docs(app)
     _add_pictures(app)
     _add_errors(app)

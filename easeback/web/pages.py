@@ -142,6 +142,7 @@ async def answer_question(request: Request, n: int) -> Response:
         value = _parse_answer(q, raw if isinstance(raw, str) else "")
     except ValueError as exc:
         return _question_page(request, n, error=str(exc), status=400)
+    sess.screening_saved = False
     if value is None:
         sess.answers.pop(q.id, None)
     else:
@@ -166,6 +167,9 @@ def result_page(request: Request) -> Response:
         first = ids.index(result.missing[0]) + 1 if result.missing else 1
         return render(request, "incomplete.html", first=first, title="Screening not finished")
     sess.rescreen = False
+    if st.journal is not None and not sess.screening_saved:
+        st.journal.save_screening(result)
+        sess.screening_saved = True
     d = result.disposition
     see = dict.fromkeys(pid for r in result.reasons for pid in r.see)
     return render(
@@ -233,13 +237,17 @@ async def plan_submit(request: Request) -> Response:
     except ValueError:
         return _plan_form(request, "Minutes must be a whole number from 1 to 120.", 400)
     equipment = ",".join(str(e) for e in form.getlist("equipment"))
+    history: dict[str, Any] = {"left_out": frozenset()}
+    if st.journal is not None:
+        history = st.journal.planner_inputs(st.catalogue)
+    history["left_out"] = frozenset(history["left_out"]) | sess.left_out
     try:
         req = services.make_request(
             str(form.get("place", "any")),
             minutes,
             equipment or None,
             str(form.get("goal", "")) or None,
-            left_out=frozenset(sess.left_out),
+            **history,
         )
     except services.InputError as exc:
         return _plan_form(request, str(exc), 400)
@@ -312,7 +320,12 @@ async def stop_submit(request: Request) -> Response:
         reason = StopReason(str(form.get("reason", "")))
     except ValueError:
         reason = StopReason.OTHER
-    technique = _current_technique(sess, str(form.get("index", "")))
+    raw_index = str(form.get("index", ""))
+    technique = _current_technique(sess, raw_index)
+    if st.journal is not None and sess.routine is not None:
+        routine = services.routine_from_public(st.catalogue, sess.routine)
+        index = int(raw_index) if technique is not None else None
+        st.journal.record_stop(routine, index, reason.value)
     if reason is StopReason.SHARP_PAIN and technique is not None:
         sess.left_out.add(technique)
     if st.catalogue.stops[reason].rescreen:

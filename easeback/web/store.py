@@ -28,7 +28,7 @@ class WebSession:
     routine: dict[str, Any] | None = None
     left_out: set[str] = field(default_factory=set)
     rescreen: bool = False  # a stop asked for the screening to be answered again
-    journal_session: Any = None  # id of the session in the journal, when the journal is present
+    screening_saved: bool = False  # the current answers' result is in the journal
 
 
 class SessionStore:

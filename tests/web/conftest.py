@@ -45,8 +45,9 @@ class Visitor:
 
 
 @pytest.fixture
-def app():
-    return create_app(Settings(), allow_speed=True)
+def app(tmp_path):
+    """The app with its journal (when installed) in a fresh folder."""
+    return create_app(Settings(data_dir=str(tmp_path)), allow_speed=True)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from easeback.content.loader import default_catalogue
 from easeback.domain.screening import QuestionKind
 from easeback.settings import Settings
 from easeback.web import create_app
+from easeback.web.journal_door import journal_installed
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, Network, live_server, run_axe, shoot
 
@@ -43,8 +44,9 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with live_server(create_app(Settings(), allow_speed=True)) as base:
+def server(tmp_path_factory: Any) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("data")
+    with live_server(create_app(Settings(data_dir=str(data)), allow_speed=True)) as base:
         yield base
 
 
@@ -143,6 +145,23 @@ def test_full_journey(site: Any) -> None:
     wait_state(page, "done", timeout=30_000)
     assert page.locator("#done").is_visible()
     shoot(page, "07-player-done")
+    if not journal_installed():
+        return
+    page.get_by_role("link", name="How do you feel now?").click()
+    page.get_by_label("Pain before the session").fill("5")
+    page.get_by_label("Pain now").fill("3")
+    page.get_by_label("Stiffness now").fill("4")
+    shoot(page, "14-check-in")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/journal$"))
+    assert page.get_by_role("img", name=re.compile("Pain by day")).is_visible()
+    assert "pain 5 → 3" in page.inner_text("main")
+    shoot(page, "15-journal")
+    check_axe_clean(page)
+
+
+def check_axe_clean(page: Any) -> None:
+    assert run_axe(page) == []
 
 
 def test_emergency_offers_nothing_but_help(site: Any) -> None:

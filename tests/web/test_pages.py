@@ -178,7 +178,7 @@ def test_speed_is_ignored_unless_the_app_allows_it():
     from easeback.settings import Settings
     from easeback.web import create_app
 
-    with TestClient(create_app(Settings()), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(Settings(), journal=False), base_url="http://127.0.0.1") as c:
         v = Visitor(c)
         v.screen(clear_answers())
         v.post("/plan", {"place": "floor", "minutes": 5})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -11,7 +13,8 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 from easeback.settings import Settings  # noqa: E402
 from easeback.web import create_app  # noqa: E402
 
-app = create_app(Settings(), allow_speed=False)
+_data = tempfile.TemporaryDirectory()  # the journal API writes; keep it away from real data
+app = create_app(Settings(data_dir=_data.name))
 schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers={"host": "127.0.0.1"})
 
 

@@ -94,4 +94,4 @@ def test_app_is_built_from_settings_not_at_import():
     import easeback.web.app as module
 
     assert not hasattr(module, "app")
-    assert create_app(Settings()) is not create_app(Settings())
+    assert create_app(Settings(), journal=False) is not create_app(Settings(), journal=False)

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -21,6 +22,7 @@ def _free_port() -> int:
 def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "easeback", *args],
+        env={**os.environ, "EASEBACK_DATA_DIR": tempfile.mkdtemp()},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -75,7 +77,7 @@ def test_no_command_starts_the_web_app():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "EASEBACK_PORT": str(port)},
+        env={**os.environ, "EASEBACK_PORT": str(port), "EASEBACK_DATA_DIR": tempfile.mkdtemp()},
     )
     try:
         assert proc.stdout is not None

@@ -1,0 +1,90 @@
+"""The web's door to the journal (easeback.journal): opened on first use, absent without the
+journal extra. Pages call these few functions; the journal module does the work."""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, Any
+
+from easeback.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from easeback.content.loader import Catalogue
+    from easeback.domain.planning import Routine
+    from easeback.domain.screening import ScreeningResult
+
+
+def journal_installed() -> bool:
+    return find_spec("sqlalchemy") is not None and find_spec("easeback.journal") is not None
+
+
+class JournalDoor:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from easeback import journal
+
+            self._engine = journal.open_journal(self.settings)
+        return self._engine
+
+    def save_screening(self, result: ScreeningResult) -> None:
+        from easeback import journal
+
+        journal.save_screening(self.engine, result, journal.utc_now())
+
+    def planner_inputs(self, cat: Catalogue) -> dict[str, Any]:
+        from easeback import journal
+
+        return journal.planner_inputs(journal.history(self.engine), cat.techniques)
+
+    def record_stop(self, routine: Routine, index: int | None, reason: str) -> None:
+        """The session as far as it went: done before the stop, stopped at it, then not reached."""
+        from easeback import journal
+
+        rec = journal.SessionRecorder(self.engine, routine, pain_before=None)
+        for k, item in enumerate(routine.items):
+            outcome = "done" if index is None or k < index else "not_reached"
+            if k == index:
+                outcome = "stopped"
+            rec("technique", {"id": item.technique.id, "outcome": outcome})
+        rec("stopped", {"reason": reason})
+
+    def check_in(
+        self,
+        pain: int,
+        stiffness: int,
+        routine: Routine | None = None,
+        pain_before: int | None = None,
+        soreness: str | None = None,
+    ) -> None:
+        from easeback import journal
+
+        if routine is not None and pain_before is not None:
+            journal.log_session(
+                self.engine, routine, pain_before, pain, journal.utc_now(), soreness=soreness
+            )
+        # after the session's own ratings, so "pain before" stays the earlier reading
+        at = journal.utc_now()
+        journal.log_check_in(self.engine, journal.make_check_in(pain, stiffness, at))
+
+    def history(self) -> Any:
+        from easeback import journal
+
+        return journal.history(self.engine)
+
+    def progress(self, cat: Catalogue) -> Any:
+        from easeback import journal
+
+        h = journal.history(self.engine)
+        return h, journal.progress(h, cat.techniques, journal.local(journal.utc_now()))
+
+    def restore(self, technique_id: str) -> None:
+        from easeback import journal
+
+        journal.restore(self.engine, self.history(), technique_id, journal.utc_now())

@@ -1,0 +1,84 @@
+"""Journal pages wired to easeback.journal: check-in, history, chart, what helps, exports."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from easeback.web.journal_door import journal_installed
+
+from .answers import clear_answers
+
+pytestmark = pytest.mark.skipif(not journal_installed(), reason="the journal extra is missing")
+
+
+def _session(visitor, minutes: int = 5) -> dict:
+    visitor.screen(clear_answers())
+    visitor.post("/plan", {"place": "floor", "minutes": minutes, "equipment": "mat"})
+    return visitor.client.get("/player/timeline.json").json()
+
+
+def test_after_session_check_in_shows_in_history_and_chart(visitor):
+    _session(visitor)
+    page = visitor.client.get("/check-in", params={"session": 1}).text
+    assert "Pain before the session" in page
+    resp = visitor.post(
+        "/check-in",
+        {"after": "1", "pain_before": 5, "pain": 3, "stiffness": 4, "soreness": "low"},
+    )
+    assert resp.url.path == "/journal"
+    html = resp.text
+    assert "pain 5 → 3" in html and "Check-in" in html and "Safety check" in html
+    assert '<svg class="chart" role="img"' in html and "<polyline" in html
+    assert "What helps you" in html
+
+
+def test_check_in_refuses_out_of_range(visitor):
+    resp = visitor.post("/check-in", {"pain": 11, "stiffness": 2})
+    assert resp.status_code == 400 and 'role="alert"' in resp.text
+
+
+def test_stop_is_recorded_and_the_technique_can_be_put_back(visitor):
+    cues = _session(visitor)["cues"]
+    first = next(c["technique_id"] for c in cues if c["technique_id"])
+    visitor.post("/stop", {"reason": "sharp_pain", "index": 0})
+    html = visitor.client.get("/journal").text
+    assert "stopped (sharp pain)" in html
+    assert 'name="technique" value="' + first + '"' in html
+    visitor.post("/journal/restore", {"technique": first})
+    assert 'name="technique" value="' + first + '"' not in visitor.client.get("/journal").text
+
+
+def test_exports_download(visitor):
+    _session(visitor)
+    visitor.post("/check-in", {"pain": 3, "stiffness": 3})
+    pdf = visitor.client.get("/journal/export/pdf")
+    assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
+    csv = zipfile.ZipFile(io.BytesIO(visitor.client.get("/journal/export/csv").content))
+    assert csv.namelist()
+    fhir = json.loads(visitor.client.get("/journal/export/fhir").content)
+    assert fhir["resourceType"] == "Bundle"
+    assert b"BEGIN:VCALENDAR" in visitor.client.get("/journal/export/ics").content
+    assert visitor.client.get("/journal/export/doc").status_code == 404
+
+
+def test_journal_api(client):
+    assert client.post("/api/check-ins", json={"pain": 4, "stiffness": 2}).status_code == 201
+    assert client.post("/api/check-ins", json={"pain": 40, "stiffness": 2}).status_code == 422
+    history = client.get("/api/history").json()
+    assert history[0]["kind"] == "Check-in"
+    assert client.get("/api/progress").json()["latest_pain"] == 4
+
+
+def test_journal_can_be_turned_off():
+    from fastapi.testclient import TestClient
+
+    from easeback.settings import Settings
+    from easeback.web import create_app
+
+    with TestClient(create_app(Settings(), journal=False), base_url="http://127.0.0.1") as c:
+        assert c.get("/journal").status_code == 404
+        assert 'href="/journal"' not in c.get("/").text
