@@ -308,7 +308,7 @@ BOUNCE_REVERSALS = 3  # this many reversals...
 BOUNCE_WINDOW = 2.5  # ...within this many seconds near the end pose is bouncing
 BOUNCE_ZONE = 0.5  # "near the end pose"
 EITHER_AGREE = 10.0  # degrees; two sides closer than this are the same movement
-MOVE_FRACTION = 0.5  # the middle half of the range; a move's time is estimated from it
+MIDDLE_SHARE = 1 / 3  # a smooth (eased) move crosses the middle half of its range in 1/3
 
 
 class _Smoother:
@@ -509,7 +509,7 @@ class Coach:
         self._bounce_said = False
 
     def _check_tempo(self, transit: float, t: float, out: list[Event]) -> None:
-        estimated = transit / MOVE_FRACTION
+        estimated = transit / MIDDLE_SHARE  # of the time it takes from one end to the other
         if estimated < self.signal.min_move_seconds:
             out.append(Event(t, EventKind.SLOW_DOWN, f"{estimated:.1f} s", estimated))
 
