@@ -31,8 +31,8 @@ def _modules() -> tuple[ModuleType, ModuleType]:
     os.environ.setdefault("GLOG_minloglevel", "2")  # keep mediapipe's C++ logging quiet
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
-        import cv2  # type: ignore[import-untyped,unused-ignore]
-        import mediapipe  # type: ignore[import-untyped,unused-ignore]
+        import cv2  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        import mediapipe  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError as exc:
         raise CameraUnavailable(
             f"the camera coach needs the camera extra ({exc.name} is missing): {INSTALL_HINT}"

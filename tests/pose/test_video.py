@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from easeback import cli
+from easeback.domain.motion import PoseFrame, measure_all
 
 pytestmark = pytest.mark.slow
 
 
-def test_landmarks_are_found_in_the_demo_clip(demo_clip):
-    from easeback.domain.motion import measure_all
+@pytest.fixture(scope="module")
+def clip_frames(demo_clip: Path) -> tuple[list[PoseFrame], float, int]:
     from easeback.pose.landmarks import Detector, open_stream, pose_frames
 
     stream = open_stream(video=str(demo_clip))
@@ -21,20 +23,33 @@ def test_landmarks_are_found_in_the_demo_clip(demo_clip):
             frames = list(pose_frames(stream, detector))
     finally:
         stream.close()
-    assert stream.width == 640  # large frames are scaled down before detection
+    return frames, stream.aspect, stream.width
+
+
+def test_landmarks_are_found_in_the_demo_clip(clip_frames):
+    frames, aspect, width = clip_frames
+    assert width == 640  # large frames are scaled down before detection
     assert len(frames) > 100
     found = [f for f in frames if f.landmarks is not None]
     assert len(found) >= 0.8 * len(frames)
-    angles = [measure_all(f.landmarks, aspect=stream.aspect) for f in found]
+    angles = [measure_all(f.landmarks, aspect=aspect) for f in found]
     knees = [a["left_knee"] for a in angles if "left_knee" in a]
     assert len(knees) >= 0.5 * len(found)
     assert all(0 <= k <= 180 for k in knees)
     assert max(knees) - min(knees) > 20  # the person in the clip moves their legs
 
 
-@pytest.mark.parametrize("tid", ["auto", "standing-side-bend"])
-def test_coach_command_runs_end_to_end_on_the_clip(demo_clip, capsys, tid):
-    assert cli.main(["coach", tid, "--video", str(demo_clip), "--json"]) == 0
+def test_generic_mode_runs_on_real_landmarks(clip_frames):
+    from easeback.pose.coach import AUTO, Session, run
+
+    frames, aspect, _ = clip_frames
+    out = run(Session(AUTO, aspect=aspect), frames).public(fps=30.0)
+    assert isinstance(out["reps"], int) and out["reps"] >= 0
+    assert out["frames_with_pose"] >= 0.8 * out["frames"]
+
+
+def test_coach_command_runs_end_to_end_on_the_clip(demo_clip, capsys):
+    assert cli.main(["coach", "standing-side-bend", "--video", str(demo_clip), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"reps", "hold_seconds", "warnings", "fps", "angles"} <= set(out)
     assert out["fps"] == 30.0
