@@ -27,9 +27,11 @@ def cmd_coach(args: argparse.Namespace) -> int:
             else:
                 print(f"{event.t:7.1f}s  {event.message}", flush=True)
 
-        if not args.json:
-            print("Watching the camera; press Ctrl-C to stop. Nothing is recorded.", flush=True)
-        summary = coach_live(args.id, args.camera, say)
+        def started() -> None:
+            if not args.json:
+                print("Watching the camera; press Ctrl-C to stop. Nothing is recorded.", flush=True)
+
+        summary = coach_live(args.id, args.camera, say, started)
         if not args.json:
             print(f"Repetitions: {summary.reps}   held: {summary.hold_seconds:.0f} s")
         return 0

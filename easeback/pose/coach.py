@@ -155,7 +155,12 @@ def analyse_video(technique_id: str, video: str) -> dict[str, Any]:
     return out
 
 
-def coach_live(technique_id: str, camera: int, on_event: Callable[[Event], None]) -> Summary:
+def coach_live(
+    technique_id: str,
+    camera: int,
+    on_event: Callable[[Event], None],
+    on_start: Callable[[], None] | None = None,
+) -> Summary:
     """Coach from a webcam until the stream ends or the person presses Ctrl-C."""
     from easeback.pose.landmarks import Detector, open_stream, pose_frames
 
@@ -165,6 +170,8 @@ def coach_live(technique_id: str, camera: int, on_event: Callable[[Event], None]
     session = Session(technique_id, aspect=stream.aspect, keep_angles=False)
     try:
         with Detector() as detector:
+            if on_start is not None:
+                on_start()
             run(session, pose_frames(stream, detector), on_event)
     except KeyboardInterrupt:
         pass

@@ -30,6 +30,7 @@ class CameraUnavailable(RuntimeError):
 def _modules() -> tuple[ModuleType, ModuleType]:
     os.environ.setdefault("GLOG_minloglevel", "2")  # keep mediapipe's C++ logging quiet
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")  # we report a camera that fails to open
     try:
         import cv2  # type: ignore[import-untyped,import-not-found,unused-ignore]
         import mediapipe  # type: ignore[import-untyped,import-not-found,unused-ignore]

@@ -59,3 +59,23 @@ def test_coach_command_runs_end_to_end_on_the_clip(demo_clip, capsys):
         assert set(w) == {"t", "kind"}
     (series,) = out["angles"].values()
     assert len(series) == out["frames"] // 30 + (out["frames"] % 30 > 0)
+
+
+def test_live_mode_prints_events_as_they_happen(demo_clip, capsys, monkeypatch):
+    """--camera, with the clip standing in for a webcam (there is no camera here)."""
+    from easeback.pose import landmarks
+
+    real_open = landmarks.open_stream
+
+    def clip_as_camera(video=None, camera=None):
+        assert camera == 0 and video is None
+        stream = real_open(video=str(demo_clip))
+        stream.live = True
+        return stream
+
+    monkeypatch.setattr(landmarks, "open_stream", clip_as_camera)
+    assert cli.main(["coach", "bridge", "--camera", "0"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Watching the camera")
+    assert lines[-1].startswith("Repetitions: 0")
+    assert any("Move so the camera sees your whole body" in line for line in lines[1:-1])
