@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,11 @@ from tests.domain.answers import clear_answers
 EXE = [sys.executable, "-m", "easeback"]
 
 
+DATA_DIR = tempfile.mkdtemp(prefix="easeback-cli-test-")  # never the person's own journal
+
+
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, EASEBACK_DATA_DIR=str(cwd or Path.cwd()))
+    env = dict(os.environ, EASEBACK_DATA_DIR=str(cwd or DATA_DIR))
     return subprocess.run(
         [*EXE, *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=env
     )
@@ -225,6 +229,7 @@ def test_session_runs_to_completion_at_speed(answers, tmp_path):
         text=True,
         timeout=120,
         stdin=subprocess.DEVNULL,
+        env=dict(os.environ, EASEBACK_DATA_DIR=str(tmp_path)),
     )
     assert out.returncode == 0, out.stderr
     assert "Routine complete" in out.stdout
