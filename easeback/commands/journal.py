@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # keep typing, pathlib and json out of `easeback --help`
 if TYPE_CHECKING:
+    from typing import Any
+
     from sqlalchemy import Engine
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -28,6 +28,8 @@ def _now() -> Any:
 
 
 def _dump(data: Any) -> None:
+    import json
+
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -57,6 +59,8 @@ def cmd_checkin(args: argparse.Namespace) -> int:
 
 
 def cmd_log_session(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from easeback import journal, services
     from easeback.content.loader import default_catalogue
 
@@ -126,6 +130,8 @@ def spark(values: list[int]) -> str:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from easeback import journal
     from easeback.content.loader import default_catalogue
 
@@ -198,6 +204,8 @@ def _render_progress(h: Any, report: Any, cat: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from easeback import journal
     from easeback.content.loader import default_catalogue
     from easeback.export import export

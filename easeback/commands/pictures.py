@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # keep typing and pathlib out of `easeback --help`
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from easeback import services
     from easeback.content.loader import default_catalogue
     from easeback.pictures import handout
