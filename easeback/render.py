@@ -46,6 +46,9 @@ def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) 
     for r in result.reasons:
         label = r.disposition.value if r.disposition else "adjusts your routine"
         console.print(f"  • [bold]{r.question}[/] = {r.answer} ({label}): {r.advice}")
+        if r.learn:
+            links = ", ".join(f"easeback learn {t}" for t in r.learn)
+            console.print(f"    [dim]Learn more: {links}[/]")
     seen = [pid for r in result.reasons for pid in r.see]
     if seen:
         console.print("\n[bold]Who can help:[/]")

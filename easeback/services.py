@@ -200,6 +200,7 @@ def screening_public(result: ScreeningResult) -> dict[str, Any]:
                 "advice": r.advice,
                 "rule": r.rule,
                 "see": list(r.see),
+                "learn": list(r.learn),
             }
             for r in result.reasons
         ],

@@ -197,6 +197,8 @@ def run_session(
         advice = cat.stops[reason]
         speaker.say("Session stopped. " + advice.advice)
         console.print(Panel(advice.advice, title=f"Stopped: {advice.label}", style="bold yellow"))
+        if advice.learn:
+            console.print("Learn more: " + ", ".join(f"easeback learn {t}" for t in advice.learn))
         emit("stopped", {"reason": reason.value})
     else:
         speaker.say("Well done. The routine is complete.")

@@ -182,6 +182,7 @@ def _render_progress(h: Any, report: Any, cat: Any) -> None:
         )
     for a in report.advice:
         console.print(f"[bold yellow]{a.code.value.replace('_', ' ')}:[/] {a.text}")
+        console.print(f"  [dim]Learn more: easeback learn {a.learn}[/]")
     if report.techniques:
         table = Table("Technique", "Sessions", "Mean change in pain", "95% interval", "How often")
         counts = sessions_with(h)

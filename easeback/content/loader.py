@@ -174,6 +174,12 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
                 raise ContentError(
                     root / "screening.yaml", rule.id, "learn", f"unknown topic {topic_id!r}"
                 )
+    for stop in screening_file.stops:
+        for topic_id in stop.learn:
+            if topic_id not in known_topics:
+                where = root / "screening.yaml"
+                message = f"unknown topic {topic_id!r}"
+                raise ContentError(where, stop.reason.value, "learn", message)
     return Catalogue(
         techniques=_load_techniques(root, titles),
         screening=table,

@@ -46,6 +46,7 @@ class StopAdvice(Frozen):
     label: NonEmpty
     advice: NonEmpty
     rescreen: bool
+    learn: tuple[TopicId, ...] = ()
 
 
 class ScreeningFile(Frozen):

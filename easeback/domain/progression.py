@@ -141,10 +141,23 @@ class AdviceCode(StrEnum):
     RESCREEN = "rescreen"
 
 
+# The learn page that explains each piece of advice.
+ADVICE_TOPICS = {
+    AdviceCode.REST_DAY: "stretching-well",
+    AdviceCode.SEE_PROFESSIONAL: "who-to-see",
+    AdviceCode.FORMAL_DIAGNOSIS: "who-to-see",
+    AdviceCode.RESCREEN: "red-flags",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Advice:
     code: AdviceCode
     text: str
+
+    @property
+    def learn(self) -> str:
+        return ADVICE_TOPICS[self.code]
 
 
 def rest_day(history: History, today: date) -> date | None:

@@ -157,6 +157,7 @@ class Reason(Frozen):
     disposition: Disposition | None
     advice: str
     see: tuple[str, ...] = ()
+    learn: tuple[str, ...] = ()  # learn topic ids that explain this advice
 
 
 class Constraints(Frozen):
@@ -275,6 +276,7 @@ def screen(table: ScreeningTable, raw: Mapping[str, object]) -> ScreeningResult:
             disposition=r.disposition,
             advice=r.advice,
             see=r.see,
+            learn=r.learn,
         )
         for r, a in fired
     )

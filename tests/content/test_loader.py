@@ -88,3 +88,24 @@ def test_advice_names_what_to_do_and_whom_to_see(catalogue):
 def test_stop_advice_reopens_screening_for_nerve_signs(catalogue):
     rescreen = {r.value for r, a in catalogue.stops.items() if a.rescreen}
     assert rescreen == {"radiating_pain", "numbness"}
+
+
+def test_every_advice_links_to_an_existing_learn_page(catalogue):
+    from easeback.domain.progression import ADVICE_TOPICS, AdviceCode
+
+    topics = {t.id for t in catalogue.topics}
+    for rule in catalogue.screening.rules:
+        if rule.disposition is not None:
+            assert rule.learn, f"rule {rule.id} explains nothing"
+        assert set(rule.learn) <= topics
+    for reason, stop in catalogue.stops.items():
+        assert set(stop.learn) <= topics, reason
+    assert set(ADVICE_TOPICS) == set(AdviceCode)
+    assert set(ADVICE_TOPICS.values()) <= topics
+
+
+def test_unknown_learn_topic_in_stop_advice_is_refused(content):
+    path = content / "screening.yaml"
+    path.write_text(path.read_text().replace("learn: [red-flags, sciatica]", "learn: [nope]", 1))
+    with pytest.raises(ContentError, match="unknown topic 'nope'"):
+        load_catalogue(content)
