@@ -129,8 +129,30 @@ BILATERAL: frozenset[str] = frozenset(n.removeprefix("left_") for n in ANGLES if
 _BODY = {side: (s[1], s[4], s[5], s[6]) for side, s in _SIDES.items()}
 
 
-def _point(lms: Sequence[Landmark], ids: tuple[int, ...]) -> tuple[float, float]:
-    return (sum(lms[i].x for i in ids) / len(ids), sum(lms[i].y for i in ids) / len(ids))
+def _xy(lms: Sequence[Landmark], ids: tuple[int, ...], aspect: float) -> tuple[float, float]:
+    """A point in pixel proportions: one landmark, or the midpoint of several."""
+    if len(ids) == 1:
+        lm = lms[ids[0]]
+        return lm.x * aspect, lm.y
+    n = len(ids)
+    return sum(lms[i].x for i in ids) * aspect / n, sum(lms[i].y for i in ids) / n
+
+
+def _angle(defn: AngleDef, lms: Sequence[Landmark], aspect: float) -> float | None:
+    if defn.kind in (AngleKind.TILT, AngleKind.LEAN):
+        (x0, y0), (x1, y1) = (_xy(lms, p, aspect) for p in defn.points)
+        tilt = math.degrees(math.atan2(x1 - x0, y0 - y1))
+        return tilt if defn.kind is AngleKind.TILT else abs(tilt)
+    (ax, ay), (bx, by), (cx, cy) = (_xy(lms, p, aspect) for p in defn.points)
+    ux, uy, vx, vy = bx - ax, by - ay, cx - bx, cy - by  # along the first segment, then on
+    turn = math.degrees(math.atan2(ux * vy - uy * vx, ux * vx + uy * vy))
+    if defn.kind is AngleKind.JOINT:
+        return 180.0 - abs(turn)
+    if abs(ux) < BEND_MIN_RUN * math.hypot(ux, uy):
+        return None  # "toward the floor" is undefined for a segment this close to vertical
+    if abs(turn) > BEND_MAX:
+        return None  # folded back on itself, where the sign flips at ±180
+    return turn if ux >= 0 else -turn  # a positive turn is toward the floor when moving right
 
 
 def measure(defn: AngleDef, lms: Sequence[Landmark], aspect: float = 1.0) -> float | None:
@@ -141,32 +163,18 @@ def measure(defn: AngleDef, lms: Sequence[Landmark], aspect: float = 1.0) -> flo
     """
     if not all(lms[i].seen for i in defn.landmarks):
         return None
-    pts = [_point(lms, p) for p in defn.points]
-    pts = [(x * aspect, y) for x, y in pts]
-    if defn.kind in (AngleKind.TILT, AngleKind.LEAN):
-        (x0, y0), (x1, y1) = pts
-        tilt = math.degrees(math.atan2(x1 - x0, y0 - y1))
-        return tilt if defn.kind is AngleKind.TILT else abs(tilt)
-    (ax, ay), (bx, by), (cx, cy) = pts
-    ux, uy, vx, vy = bx - ax, by - ay, cx - bx, cy - by  # along the first segment, then on
-    if defn.kind is AngleKind.JOINT:
-        return 180.0 - abs(math.degrees(math.atan2(ux * vy - uy * vx, ux * vx + uy * vy)))
-    if abs(ux) < BEND_MIN_RUN * math.hypot(ux, uy):
-        return None  # "toward the floor" is undefined for a segment this close to vertical
-    turn = math.degrees(math.atan2(ux * vy - uy * vx, ux * vx + uy * vy))
-    if abs(turn) > BEND_MAX:
-        return None  # folded back on itself, where the sign flips at ±180
-    return turn if ux >= 0 else -turn  # a positive turn is toward the floor when moving right
+    return _angle(defn, lms, aspect)
 
 
 def measure_all(
     lms: Sequence[Landmark], names: Iterable[str] | None = None, aspect: float = 1.0
 ) -> dict[str, float]:
     """Every named angle (default: all) that can be measured in this frame."""
+    seen = {i for i, lm in enumerate(lms) if lm.seen}
     out: dict[str, float] = {}
     for name in ANGLES if names is None else names:
-        value = measure(ANGLES[name], lms, aspect)
-        if value is not None:
+        defn = ANGLES[name]
+        if defn.landmarks <= seen and (value := _angle(defn, lms, aspect)) is not None:
             out[name] = value
     return out
 
@@ -350,7 +358,7 @@ def fully_visible(lms: Sequence[Landmark], view: View, names: Sequence[str]) -> 
         return "the moving part is out of view"
     width = abs(lms[LEFT_SHOULDER].x - lms[RIGHT_SHOULDER].x)
     length = math.dist(
-        _point(lms, (LEFT_SHOULDER, RIGHT_SHOULDER)), _point(lms, (LEFT_HIP, RIGHT_HIP))
+        _xy(lms, (LEFT_SHOULDER, RIGHT_SHOULDER), 1.0), _xy(lms, (LEFT_HIP, RIGHT_HIP), 1.0)
     )
     if len(body_sides) == 2 and length > 0:
         facing = width / length > 0.4
@@ -585,7 +593,10 @@ class _Cycler:
     """Counts the cycles of one angle with bands adapted to its recent range."""
 
     smooth: _Smoother = field(default_factory=_Smoother)
-    window: deque[tuple[float, float]] = field(default_factory=lambda: deque())
+    # running extremes of the recent samples: monotonic queues of (time, value)
+    highs: deque[tuple[float, float]] = field(default_factory=deque)
+    lows: deque[tuple[float, float]] = field(default_factory=deque)
+    sampled: float | None = None
     band: Literal["low", "high"] | None = None
     changes: int = 0
     rep_times: deque[float] = field(default_factory=lambda: deque(maxlen=64))
@@ -597,12 +608,19 @@ class _Cycler:
 
     def update(self, t: float, x: float) -> None:
         v = self.smooth.update(t, x)
-        if not self.window or t - self.window[-1][0] >= AUTO_SAMPLE:
-            self.window.append((t, v))
-        while self.window and t - self.window[0][0] > AUTO_WINDOW:
-            self.window.popleft()
-        values = [w[1] for w in self.window]
-        lo, hi = min(values), max(values)
+        if self.sampled is None or t - self.sampled >= AUTO_SAMPLE:
+            self.sampled = t
+            while self.highs and self.highs[-1][1] <= v:
+                self.highs.pop()
+            while self.lows and self.lows[-1][1] >= v:
+                self.lows.pop()
+            self.highs.append((t, v))
+            self.lows.append((t, v))
+        for q in (self.highs, self.lows):
+            while q and t - q[0][0] > AUTO_WINDOW:
+                q.popleft()
+        lo = min(self.lows[0][1], v) if self.lows else v
+        hi = max(self.highs[0][1], v) if self.highs else v
         if hi - lo < max(AUTO_MIN_RANGE, AUTO_JITTER * self.smooth.jitter):
             return
         p = (v - lo) / (hi - lo)
