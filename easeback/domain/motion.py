@@ -43,10 +43,8 @@ class Landmark:
 
     @property
     def seen(self) -> bool:
-        inside = -FRAME_MARGIN <= self.x <= 1 + FRAME_MARGIN and -FRAME_MARGIN <= self.y <= 1 + (
-            FRAME_MARGIN
-        )
-        return inside and self.visibility >= VISIBLE
+        lo, hi = -FRAME_MARGIN, 1 + FRAME_MARGIN
+        return self.visibility >= VISIBLE and lo <= self.x <= hi and lo <= self.y <= hi
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +345,9 @@ class _Smoother:
         return self.value
 
 
-def fully_visible(lms: Sequence[Landmark], view: View, names: Sequence[str]) -> str | None:
+def fully_visible(
+    lms: Sequence[Landmark], view: View, names: Sequence[str], aspect: float = 1.0
+) -> str | None:
     """None when the body is in view from the right side for these angles; else what is wrong."""
     body_sides = [s for s, ids in _BODY.items() if all(lms[i].seen for i in ids)]
     if view is View.FRONT and len(body_sides) < 2:
@@ -356,9 +356,9 @@ def fully_visible(lms: Sequence[Landmark], view: View, names: Sequence[str]) -> 
         return "turn side-on with your whole body in the picture"
     if not any(ANGLES[n].landmarks <= {i for i, lm in enumerate(lms) if lm.seen} for n in names):
         return "the moving part is out of view"
-    width = abs(lms[LEFT_SHOULDER].x - lms[RIGHT_SHOULDER].x)
+    width = abs(lms[LEFT_SHOULDER].x - lms[RIGHT_SHOULDER].x) * aspect
     length = math.dist(
-        _xy(lms, (LEFT_SHOULDER, RIGHT_SHOULDER), 1.0), _xy(lms, (LEFT_HIP, RIGHT_HIP), 1.0)
+        _xy(lms, (LEFT_SHOULDER, RIGHT_SHOULDER), aspect), _xy(lms, (LEFT_HIP, RIGHT_HIP), aspect)
     )
     if len(body_sides) == 2 and length > 0:
         facing = width / length > 0.4
@@ -429,7 +429,7 @@ class Coach:
         t, lms = frame.t, frame.landmarks
         problem = "no one in the picture" if lms is None else None
         if lms is not None:
-            problem = fully_visible(lms, self.signal.view, self.signal.names)
+            problem = fully_visible(lms, self.signal.view, self.signal.names, self.aspect)
         if problem is not None:
             if self._last_seen is not None and t - self._last_seen <= MAX_GAP:
                 return None  # a dropped frame or two: keep the ready timer running
