@@ -22,6 +22,8 @@ from easeback.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from easeback.content.loader import Catalogue
+
 
 Clock = Callable[[], datetime]
 
@@ -240,6 +242,18 @@ def restore(engine: Engine, history: History, technique_id: str, at: datetime) -
             f"technique {technique_id!r} is not left out of your plans (left out: {left})"
         )
     return repository.add_restore(engine, technique_id, at)
+
+
+def latest_valid_screening(engine: Engine, cat: Catalogue, now: datetime) -> ScreeningResult | None:
+    """The newest complete screening, screened again from its answers, while it is still valid
+    (within 7 days, no nerve-sign stop since); None when the questions must be answered first."""
+    from easeback.services import screen_answers
+    from easeback.storage import repository
+
+    if progression.rescreen_reason(history(engine), local(now)) is not None:
+        return None
+    last = repository.latest_screening(engine)
+    return None if last is None else screen_answers(cat, last["answers"])
 
 
 def history(engine: Engine) -> History:

@@ -110,6 +110,16 @@ def plan_routine(cat: Catalogue, result: ScreeningResult, req: PlanRequest) -> R
     return build_plan(plannable, req, cat.techniques)
 
 
+def desk_break_routine(
+    cat: Catalogue, result: ScreeningResult, minutes: int = 3, **history: Any
+) -> Routine | None:
+    """The short chair routine a desk-break reminder offers, from a screening that allows one
+    (None otherwise); `history` holds the journal's planner inputs when there is a journal."""
+    return plan_routine(
+        cat, result, make_request("chair", minutes, "chair", "desk-break", **history)
+    )
+
+
 def filter_techniques(
     cat: Catalogue,
     place: str | None = None,

@@ -218,6 +218,62 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole(value: str, name: str) -> int:
+    if not value.strip().isdigit():
+        raise ValueError(f"{name} must be a whole number of minutes, got {value!r}")
+    return int(value)
+
+
+def cmd_reminders(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from easeback import journal, services
+    from easeback.content.loader import default_catalogue
+    from easeback.domain import reminders
+    from easeback.export import ExportError
+    from easeback.export.ics import desk_break_calendar
+
+    try:
+        schedule = reminders.ReminderSchedule(
+            every=_whole(args.every, "--every"),
+            start=reminders.parse_clock(args.start, "--start"),
+            end=reminders.parse_clock(args.end, "--end"),
+            days=reminders.parse_days(args.days),
+            minutes=_whole(args.minutes, "--minutes"),
+        )
+    except ValueError as exc:
+        message = str(exc)
+        for name in ("every", "minutes", "end", "days"):
+            if message.startswith(name + " "):
+                message = "--" + message
+        raise services.InputError(message) from None
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.exists():
+        raise services.InputError(f"--out {out}: give a file name in a folder that exists")
+    cat, engine, now = default_catalogue(), _engine(args), journal.utc_now()
+    result = journal.latest_valid_screening(engine, cat, now)
+    if result is None:
+        raise services.InputError(
+            "no valid screening in your journal: answer the safety questions with "
+            "`easeback start` (or in `easeback serve`) first"
+        )
+    inputs = journal.planner_inputs(journal.history(engine), cat.techniques)
+    routine = services.desk_break_routine(cat, result, schedule.minutes, **inputs)
+    if routine is None or not routine.items:
+        raise services.InputError(
+            "your latest screening does not allow a routine: see its advice with `easeback screen`"
+        )
+    try:
+        data = desk_break_calendar(
+            services.routine_public(routine), schedule, journal.local(now).date()
+        )
+    except ExportError as exc:
+        raise services.InputError(str(exc)) from None
+    out.write_bytes(data)
+    print(out)
+    return 0
+
+
 def _database(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--database",
@@ -272,6 +328,18 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
     )
     _database(p)
     p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("reminders", help="desk-break reminders as an iCalendar file")
+    p.add_argument("--every", required=True, metavar="N", help="minutes of sitting (5-240)")
+    p.add_argument("--start", default="09:00", metavar="HH:MM", help="workday start (09:00)")
+    p.add_argument("--end", default="17:00", metavar="HH:MM", help="workday end (17:00)")
+    p.add_argument(
+        "--days", default="mon,tue,wed,thu,fri", metavar="mon,tue,...", help="weekdays (mon-fri)"
+    )
+    p.add_argument("--minutes", default="3", metavar="M", help="break length, 1-30 (3)")
+    p.add_argument("--out", required=True, metavar="FILE.ics", help="calendar file to write")
+    _database(p)
+    p.set_defaults(handler=cmd_reminders)
 
     p = sub.add_parser("log-session", help="record a routine done away from the timer")
     p.add_argument("--plan", required=True, metavar="FILE.json", help="the plan you followed")

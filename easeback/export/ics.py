@@ -1,4 +1,5 @@
-"""An iCalendar file of daily reminders for the current routine at the times the person chose."""
+"""iCalendar files: daily reminders for the current routine at the times the person chose, and
+desk-break reminders after every so many minutes of sitting."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from easeback.content.loader import Catalogue
+    from easeback.domain.reminders import ReminderSchedule
+
+DESK_BREAK_TITLE = "easeback: desk break"
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def parse_times(value: str) -> list[time]:
@@ -40,11 +45,17 @@ def describe(routine: dict[str, Any] | None) -> tuple[str, int]:
     return "\n".join(lines), max(1, round(int(routine.get("total_seconds", 600)) / 60))
 
 
-def build_calendar(routine: dict[str, Any] | None, times: list[time], start: date) -> bytes:
+def _icalendar() -> Any:
     try:
-        from icalendar import Alarm, Calendar, Event
+        import icalendar
     except ImportError:
         raise ExportError("ics export needs icalendar: pip install 'easeback[journal]'") from None
+    return icalendar
+
+
+def build_calendar(routine: dict[str, Any] | None, times: list[time], start: date) -> bytes:
+    ical = _icalendar()
+    Alarm, Calendar, Event = ical.Alarm, ical.Calendar, ical.Event
     text, minutes = describe(routine)
     cal = Calendar()
     cal.add("prodid", "-//easeback//journal reminders//EN")
@@ -74,3 +85,36 @@ def write_ics(engine: Engine, cat: Catalogue, out: Path, now: datetime, times: s
     routine = latest_routine(engine)
     out.write_bytes(build_calendar(routine, parse_times(times), now.astimezone().date()))
     return out
+
+
+def desk_break_calendar(routine: dict[str, Any], schedule: ReminderSchedule, today: date) -> bytes:
+    """One weekly-repeating event per break time on the chosen days, from the first chosen day
+    on or after today, each describing the planned chair routine (a public routine dict)."""
+    ical = _icalendar()
+    steps, _ = describe(routine)
+    text = (
+        f"A {schedule.minutes}-minute chair routine after {schedule.every} minutes of sitting.\n"
+        f"{steps}\nIn easeback: Plan a routine, place chair, goal desk break."
+    )
+    first = schedule.first_day(today)
+    days = [BYDAY[d] for d in sorted(schedule.days)]
+    cal = ical.Calendar()
+    cal.add("prodid", "-//easeback//desk-break reminders//EN")
+    cal.add("version", "2.0")
+    for begin in schedule.on(first):  # floating local time: the same clock time each week
+        ev = ical.Event()
+        key = f"easeback-desk-{begin:%H%M}-{'-'.join(days)}-{schedule.every}"
+        ev.add("uid", str(uuid.uuid5(uuid.NAMESPACE_OID, key)))
+        ev.add("summary", DESK_BREAK_TITLE)
+        ev.add("description", text)
+        ev.add("dtstart", begin)
+        ev.add("dtend", begin + timedelta(minutes=schedule.minutes))
+        ev.add("dtstamp", datetime.combine(today, time()))
+        ev.add("rrule", {"freq": "weekly", "byday": days})
+        alarm = ical.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", "Time for a desk break: stand up or do the chair routine")
+        alarm.add("trigger", timedelta(0))
+        ev.add_component(alarm)
+        cal.add_component(ev)
+    return bytes(cal.to_ical())

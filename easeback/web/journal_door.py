@@ -38,6 +38,11 @@ class JournalDoor:
 
         journal.save_screening(self.engine, result, journal.utc_now())
 
+    def latest_valid_screening(self, cat: Catalogue) -> ScreeningResult | None:
+        from easeback import journal
+
+        return journal.latest_valid_screening(self.engine, cat, journal.utc_now())
+
     def planner_inputs(self, cat: Catalogue) -> dict[str, Any]:
         from easeback import journal
 

@@ -135,6 +135,7 @@ def journal_page(request: Request) -> Response:
         report=report,
         chart=chart(h.pain_readings()),
         names=names,
+        topics={t.id: t for t in st.catalogue.topics},
         exports=EXPORTS,
     )
 

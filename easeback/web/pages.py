@@ -192,9 +192,15 @@ def _reasons(st: WebState, reasons: list[Any]) -> list[dict[str, Any]]:
             "answer": views.answer_text(r.answer),
             "disposition": r.disposition,
             "advice": r.advice,
+            "learn": topics(st, r.learn),
         }
         for r in reasons
     ]
+
+
+def topics(st: WebState, ids: Any) -> list[Any]:
+    """The learn topics behind these ids, in order, each once (the loader checked they exist)."""
+    return [st.catalogue.topic(t) for t in dict.fromkeys(ids)]
 
 
 # ---- routine ----
@@ -209,10 +215,27 @@ def plan_page(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
     if not _plannable(st, sess):
         return redirect(request, "/result" if sess.answers else "/")
-    return _plan_form(request)
+    return _plan_form(request, prefill=_prefill(request))
 
 
-def _plan_form(request: Request, error: str | None = None, status: int = 200) -> Response:
+def _prefill(request: Request) -> dict[str, Any]:
+    """Choices carried in the address (the desk-break reminder links to place=chair,
+    goal=desk-break, minutes=3); anything unknown falls back to the usual defaults."""
+    q = request.query_params
+    place, goal, minutes = q.get("place", ""), q.get("goal", ""), q.get("minutes", "")
+    return {
+        "place": place if place in {p.value for p in Place} | {"any"} else "floor",
+        "goal": goal if goal in {g.value for g in Goal} else Goal.GENERAL_RELIEF.value,
+        "minutes": int(minutes) if minutes.isdigit() and 1 <= int(minutes) <= 120 else 10,
+    }
+
+
+def _plan_form(
+    request: Request,
+    error: str | None = None,
+    status: int = 200,
+    prefill: dict[str, Any] | None = None,
+) -> Response:
     return render(
         request,
         "plan.html",
@@ -222,6 +245,7 @@ def _plan_form(request: Request, error: str | None = None, status: int = 200) ->
         equipment=[e.value for e in Equipment],
         goals=[g.value for g in Goal],
         error=error,
+        prefill=prefill or {"place": "floor", "goal": Goal.GENERAL_RELIEF.value, "minutes": 10},
     )
 
 
@@ -350,7 +374,13 @@ def stopped_page(request: Request, reason: str) -> Response:
         advice = st.catalogue.stops[StopReason(reason)]
     except ValueError:
         raise HTTPException(404, "Unknown stop reason.") from None
-    return render(request, "stopped.html", title="You stopped", advice=advice)
+    return render(
+        request,
+        "stopped.html",
+        title="You stopped",
+        advice=advice,
+        learn=topics(st, advice.learn),
+    )
 
 
 # ---- library and learn ----
