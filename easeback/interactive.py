@@ -9,7 +9,7 @@ from rich.prompt import IntPrompt, Prompt
 
 from easeback import services
 from easeback.content.loader import Catalogue
-from easeback.domain.screening import AnswerValue, QuestionKind
+from easeback.domain.screening import AnswerValue, QuestionKind, screen
 
 
 def ask_screening(cat: Catalogue, console: Console) -> dict[str, AnswerValue]:
@@ -23,6 +23,8 @@ def ask_screening(cat: Catalogue, console: Console) -> dict[str, AnswerValue]:
         prefix = f"[dim]{n}/{len(questions)}[/] {q.text}"
         if q.kind is QuestionKind.RED_FLAG:
             answers[q.id] = Prompt.ask(prefix, choices=["yes", "no", "unsure"], console=console)
+            if screen(cat.screening, answers).emergency_now:
+                break  # no more questions: this needs help now
         elif q.kind is QuestionKind.YES_NO:
             answers[q.id] = Prompt.ask(prefix, choices=["yes", "no"], console=console)
         else:

@@ -30,6 +30,12 @@ def _minutes(seconds: int) -> str:
 
 
 def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) -> None:
+    if result.emergency_now and not result.complete:
+        text = cat.dispositions[Disposition.EMERGENCY]
+        console.print(Panel(text.do_now, title=text.title, style=STYLE[Disposition.EMERGENCY]))
+        for r in result.reasons:
+            console.print(f"  • {r.advice}")
+        return
     if not result.complete or result.disposition is None:
         console.print(
             "[bold]The screening is incomplete.[/] Every safety question needs an answer "

@@ -176,6 +176,11 @@ class ScreeningResult(Frozen):
     constraints: Constraints = Constraints()
     answers: Mapping[str, AnswerValue] = Field(default_factory=dict)
 
+    @property
+    def emergency_now(self) -> bool:
+        """An emergency answer needs help now, even before the other questions are answered."""
+        return any(r.disposition is Disposition.EMERGENCY for r in self.reasons)
+
     def plannable(self) -> PlannableScreening | None:
         """The screening as a planner input, or None when it does not allow a routine."""
         if not self.complete or self.disposition is None or not self.disposition.allows_routine:

@@ -59,11 +59,6 @@ def screening(st: WebState, sess: WebSession) -> ScreeningResult:
     return services.screen_answers(st.catalogue, sess.answers)
 
 
-def emergency_reached(result: ScreeningResult) -> bool:
-    """An emergency answer needs help now, even before the other questions are answered."""
-    return any(r.disposition is Disposition.EMERGENCY for r in result.reasons)
-
-
 # ---- welcome and screening wizard ----
 
 
@@ -147,7 +142,7 @@ async def answer_question(request: Request, n: int) -> Response:
         sess.answers.pop(q.id, None)
     else:
         sess.answers[q.id] = value
-    if q.kind is QuestionKind.RED_FLAG and emergency_reached(screening(st, sess)):
+    if q.kind is QuestionKind.RED_FLAG and screening(st, sess).emergency_now:
         return redirect(request, "/result")
     if n >= len(st.catalogue.screening.questions):
         return redirect(request, "/result")
@@ -158,7 +153,7 @@ async def answer_question(request: Request, n: int) -> Response:
 def result_page(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
     result = screening(st, sess)
-    if emergency_reached(result):
+    if result.emergency_now:
         text = st.catalogue.dispositions[Disposition.EMERGENCY]
         reasons = [r for r in result.reasons if r.disposition is Disposition.EMERGENCY]
         return render(request, "emergency.html", text=text, reasons=_reasons(st, reasons))

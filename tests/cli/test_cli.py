@@ -291,3 +291,4 @@ def test_interactive_journey_stops_at_a_red_flag(tmp_path):
     assert out.returncode == 3
     assert "Get emergency help now" in out.stdout
     assert "Your routine" not in out.stdout
+    assert "traffic accident" not in out.stdout, "no further questions after an emergency answer"

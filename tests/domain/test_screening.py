@@ -192,3 +192,11 @@ def test_routine_never_holds_an_excluded_technique(catalogue, answers, req):
                 assert item.hold_seconds == t.dosage.hold_seconds.min, t.id
     if answers["pain_now"] >= 7:
         assert routine.total_seconds <= 10 * 60 * 1.1
+
+
+def test_an_emergency_answer_is_known_before_the_screening_is_complete(catalogue):
+    partial = screen(catalogue.screening, {"bladder_bowel_control": "no", "saddle_numbness": "yes"})
+    assert not partial.complete and partial.disposition is None
+    assert partial.emergency_now
+    urgent_only = screen(catalogue.screening, {"fever_chills": "yes"})
+    assert not urgent_only.emergency_now
