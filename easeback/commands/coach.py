@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any
+
+TYPE_CHECKING = False  # keep typing and json out of `easeback --help`
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def cmd_coach(args: argparse.Namespace) -> int:
+    import json
+
     from easeback.cli import CliError
     from easeback.pose.coach import UnknownSignal, analyse_video, coach_live
     from easeback.pose.landmarks import CameraUnavailable
