@@ -64,7 +64,8 @@ class Catalogue:
         raise KeyError(topic_id)
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """A YAML file's data; a ContentError names the file when it cannot be read or parsed."""
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -89,7 +90,7 @@ def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str | None:
 
 def parse_file(model: type[M], path: Path) -> M:
     """Read a YAML file into model; a ContentError names the file, the entry and the field."""
-    data = _read_yaml(path)
+    data = read_yaml(path)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from easeback.content.loader import CONTENT_DIR, Catalogue, ContentError, _read_yaml
+from easeback.content.loader import CONTENT_DIR, Catalogue, ContentError, read_yaml
 from easeback.domain.models import Frozen, Technique
 from easeback.domain.motion import Signal
 
@@ -52,7 +52,7 @@ def load_signals(cat: Catalogue, root: Path | None = None) -> dict[str, Signal]:
     root = root or MOTION_DIR
     signals: dict[str, Signal] = {}
     for path in sorted(root.glob("*.yaml")):
-        data = _read_yaml(path)
+        data = read_yaml(path)
         try:
             parsed = SignalsFile.model_validate(data)
         except ValidationError as exc:

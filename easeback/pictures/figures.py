@@ -17,10 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, create_model
 
-from easeback.content.loader import ContentError, default_catalogue
+from easeback.content.loader import ContentError, default_catalogue, read_yaml
 from easeback.domain.body import (
     DIMS,
     JOINT_RANGES,
@@ -299,21 +298,12 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
     )
 
 
-def _read(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ContentError(path, None, None, f"not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise ContentError(path, None, None, f"cannot be read: {exc.strerror}") from exc
-
-
 def load_figure(technique: Technique, root: Path | None = None) -> Figure:
     """The validated keyframes of one technique; ContentError when missing or invalid."""
     path = (root or FIGURES_DIR) / f"{technique.id}.yaml"
     if not path.exists():
         raise ContentError(path, technique.id, None, "no figure file for this technique")
-    return _figure(path, _read(path), technique)
+    return _figure(path, read_yaml(path), technique)
 
 
 def load_figures(techniques: tuple[Technique, ...], root: Path | None = None) -> dict[str, Figure]:
