@@ -180,6 +180,25 @@ class SessionRecorder:
         )
 
 
+def save_coach_counts(
+    engine: Engine, session_id: int, counts: Sequence[Mapping[str, Any]]
+) -> None:
+    """Keep the camera coach's derived numbers (reps, hold seconds, warning counts per technique)
+    with a recorded session; nothing else of the camera is ever kept."""
+    from easeback.storage import repository
+
+    rows = list(counts)
+    for c in rows:
+        if not 0 < len(str(c.get("technique_id") or "")) <= 64:
+            raise InputError("camera coach numbers need the id of their technique")
+        for name in repository.COACH_FIELDS:
+            value = c.get(name)
+            if not isinstance(value, int | float) or value < 0:
+                raise InputError(f"camera coach {name} must be a number of at least 0")
+    if rows:
+        repository.add_coach_counts(engine, session_id, rows)
+
+
 def parse_stop(value: str, routine: Routine) -> tuple[str, str]:
     """`TECHNIQUE_ID:REASON` from log-session, checked against the routine and the reasons."""
     tid, sep, reason = value.partition(":")

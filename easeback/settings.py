@@ -28,6 +28,11 @@ class Settings:
         "127.0.0.1", "EASEBACK_HOST", "Address the web app binds to (loopback unless told)."
     )
     port: int = _setting(8765, "EASEBACK_PORT", "Port of the web app.")  # type: ignore[assignment]
+    camera_source: str = _setting(  # type: ignore[assignment]
+        "0",
+        "EASEBACK_CAMERA_SOURCE",
+        "Camera for the web player's coach: a webcam number, or a video file standing in for it.",
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

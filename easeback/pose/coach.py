@@ -180,4 +180,43 @@ def coach_live(
     return session.summary()
 
 
-__all__ = ["ANGLES", "AUTO", "Session", "analyse_video", "coach_live", "signal_for"]
+# The warnings a session log counts, by their event kind.
+COUNTED_WARNINGS = ("slow_down", "bouncing", "past_range", "setup")
+
+
+@dataclass
+class Counts:
+    """The derived numbers of one technique, summed over the stretches the coach watched it: all
+    a recorded session keeps of the camera."""
+
+    reps: int = 0
+    hold_seconds: float = 0.0
+    warnings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED_WARNINGS, 0))
+
+    def add(self, summary: Summary) -> None:
+        self.reps += summary.reps
+        self.hold_seconds += summary.hold_seconds
+        for event in summary.warnings:
+            kind = event.kind.value
+            if kind in self.warnings:
+                self.warnings[kind] += 1
+
+    def public(self, technique_id: str) -> dict[str, Any]:
+        return {
+            "technique_id": technique_id,
+            "reps": self.reps,
+            "hold_seconds": round(self.hold_seconds, 1),
+            **self.warnings,
+        }
+
+
+__all__ = [
+    "ANGLES",
+    "AUTO",
+    "COUNTED_WARNINGS",
+    "Counts",
+    "Session",
+    "analyse_video",
+    "coach_live",
+    "signal_for",
+]

@@ -141,3 +141,43 @@ def pose_frames(stream: Stream, detector: Detector) -> Iterator[PoseFrame]:
     """Landmarks for every frame of the stream."""
     for t, frame in stream.frames():
         yield PoseFrame(t, detector.detect(frame))
+
+
+def open_source(source: str) -> Stream:
+    """The `camera_source` setting: a webcam by number ("0"), or a video file standing in."""
+    source = source.strip()
+    if source.isdigit():
+        return open_stream(camera=int(source))
+    return open_stream(video=source)
+
+
+# The body's outline between MediaPipe landmarks: arms, trunk, legs (the face is left out).
+SKELETON = (
+    (11, 12), (11, 13), (13, 15), (12, 14), (14, 16), (11, 23), (12, 24), (23, 24),
+    (23, 25), (25, 27), (27, 31), (24, 26), (26, 28), (28, 32),
+)  # fmt: skip
+
+
+def preview_jpeg(bgr: Any, landmarks: tuple[Landmark, ...] | None, quality: int = 70) -> bytes:
+    """The frame with the seen landmarks drawn on a copy, as JPEG bytes in memory (never a file)."""
+    cv2 = _modules()[0]
+    out = bgr.copy()
+    if landmarks is not None:
+        h, w = out.shape[:2]
+
+        def point(i: int) -> tuple[int, int] | None:
+            p = landmarks[i]
+            return (round(p.x * w), round(p.y * h)) if p.seen else None
+
+        for a, b in SKELETON:
+            pa, pb = point(a), point(b)
+            if pa is not None and pb is not None:
+                cv2.line(out, pa, pb, (80, 200, 120), 3, cv2.LINE_AA)
+        for i in {i for pair in SKELETON for i in pair}:
+            p = point(i)
+            if p is not None:
+                cv2.circle(out, p, 5, (255, 255, 255), -1, cv2.LINE_AA)
+    ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise CameraUnavailable("cannot encode the preview picture")
+    return bytes(buf.tobytes())

@@ -14,11 +14,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-HEAD_REVISION = "0001"  # tests check that this is Alembic's head
+HEAD_REVISION = "0002"  # tests check that this is Alembic's head
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 OUR_TABLES = frozenset(
-    {"screenings", "check_ins", "sessions", "technique_results", "stops", "restores"}
+    {
+        "screenings",
+        "check_ins",
+        "sessions",
+        "technique_results",
+        "stops",
+        "restores",
+        "coach_counts",
+    }
 )
 
 

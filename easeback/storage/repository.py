@@ -27,6 +27,7 @@ from easeback.storage.tables import (
     DEFAULT_PERSON,
     Base,
     CheckInRow,
+    CoachCountRow,
     RestoreRow,
     ScreeningRow,
     SessionRow,
@@ -216,6 +217,48 @@ def add_restore(
     engine: Engine, technique_id: str, at: datetime, person: str = DEFAULT_PERSON
 ) -> int:
     return _add(engine, RestoreRow(person=person, at=to_utc(at), technique_id=technique_id))
+
+
+COACH_FIELDS = ("reps", "hold_seconds", "slow_down", "bouncing", "past_range", "setup")
+
+
+def add_coach_counts(
+    engine: Engine, session_id: int, counts: Sequence[Mapping[str, Any]]
+) -> list[int]:
+    """The camera coach's numbers for a recorded session, one row per technique, in one
+    transaction. Each mapping has technique_id and the COACH_FIELDS."""
+    with Session(engine) as s, s.begin():
+        rows = [
+            CoachCountRow(
+                session_id=session_id,
+                technique_id=str(c["technique_id"]),
+                reps=int(c["reps"]),
+                hold_seconds=float(c["hold_seconds"]),
+                slow_down=int(c["slow_down"]),
+                bouncing=int(c["bouncing"]),
+                past_range=int(c["past_range"]),
+                setup=int(c["setup"]),
+            )
+            for c in counts
+        ]
+        s.add_all(rows)
+        s.flush()
+        ids = [r.id for r in rows]
+    return ids
+
+
+def coach_counts(engine: Engine, session_id: int) -> list[dict[str, Any]]:
+    """The camera coach's numbers kept with a session, in the order they were written."""
+    with Session(engine) as s:
+        found = s.scalars(
+            select(CoachCountRow)
+            .where(CoachCountRow.session_id == session_id)
+            .order_by(CoachCountRow.id)
+        ).all()
+        return [
+            {"technique_id": r.technique_id, **{f: getattr(r, f) for f in COACH_FIELDS}}
+            for r in found
+        ]
 
 
 def _pain_days(answers: str) -> int | None:

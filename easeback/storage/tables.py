@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 DEFAULT_PERSON = "me"
@@ -103,3 +103,22 @@ class RestoreRow(Base):
     technique_id: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_restores_person_at", "person", "at"),)
+
+
+class CoachCountRow(Base):
+    """What the camera coach measured of one technique in a recorded session: derived numbers
+    only (the frames themselves are never kept)."""
+
+    __tablename__ = "coach_counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    technique_id: Mapped[str] = mapped_column(String(64))
+    reps: Mapped[int]
+    hold_seconds: Mapped[float] = mapped_column(Float)
+    slow_down: Mapped[int]
+    bouncing: Mapped[int]
+    past_range: Mapped[int]
+    setup: Mapped[int]
+
+    __table_args__ = (Index("ix_coach_counts_session", "session_id"),)

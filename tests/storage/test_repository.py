@@ -32,7 +32,8 @@ def test_migrated_schema_matches_the_tables(engine):
     from alembic.migration import MigrationContext
 
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == HEAD_REVISION
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
 
@@ -101,3 +102,11 @@ def test_times_without_zone_are_refused(engine):
 def test_history_queries_use_the_person_indexes(engine):
     names = {ix["name"] for ix in inspect(engine).get_indexes("check_ins")}
     assert "ix_check_ins_person_at" in names
+
+
+def test_coach_counts_are_kept_with_their_session(engine):
+    sid = repo.start_session(engine, T0, {"techniques": []}, None)
+    counts = {"reps": 3, "hold_seconds": 12.5, "slow_down": 1, "bouncing": 0, "past_range": 2}
+    repo.add_coach_counts(engine, sid, [{"technique_id": "bridge", **counts, "setup": 1}])
+    assert repo.coach_counts(engine, sid) == [{"technique_id": "bridge", **counts, "setup": 1}]
+    assert repo.coach_counts(engine, sid + 1) == []
