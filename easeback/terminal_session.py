@@ -22,7 +22,7 @@ from rich.text import Text
 from easeback.content.loader import Catalogue
 from easeback.domain.models import StopReason
 from easeback.domain.planning import Routine
-from easeback.domain.timeline import Cue, CueKind, SessionClock
+from easeback.domain.timeline import Cue, SessionClock
 
 EventSink = Callable[[str, dict[str, object]], None]
 
@@ -97,20 +97,13 @@ def _keys() -> Iterator[Callable[[float], str | None]]:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
-def _phase_end(timeline: tuple[Cue, ...], cue: Cue) -> float:
-    """Setup counts down to the first movement as a whole; other cues to their own end."""
-    if cue.kind in (CueKind.INTRO, CueKind.STEP):
-        same = [c for c in timeline if c.index == cue.index and c.kind is CueKind.MOVE]
-        if same:
-            return same[0].offset
-    return cue.end
-
-
 def _view(routine: Routine, clock: SessionClock, now: float) -> Panel:
     cue = clock.current(now)
     nxt = clock.next_cue(now)
     at = clock.elapsed(now)
-    remaining = int(max(0.0, _phase_end(clock.timeline, cue) - at) + 0.999)
+    remaining = int(
+        max(0.0, (cue.phase_end if cue.phase_end is not None else cue.end) - at) + 0.999
+    )
     name = routine.items[cue.index].technique.name if cue.index is not None else "easeback"
     parts: list[object] = [
         Text(name, style="bold cyan"),

@@ -38,6 +38,7 @@ class Cue:
     rep: int | None = None
     reps: int | None = None
     breath: str | None = None
+    phase_end: float | None = None  # what a countdown counts to; set by build_timeline
 
     @property
     def end(self) -> float:
@@ -55,6 +56,7 @@ class Cue:
             "rep": self.rep,
             "reps": self.reps,
             "breath": self.breath,
+            "phase_end": self.phase_end,
         }
 
 
@@ -123,7 +125,21 @@ def build_timeline(routine: Routine) -> tuple[Cue, ...]:
         cues.extend(_technique_cues(item, index, at))
         at += item.seconds
     cues.append(Cue(at, 0.0, CueKind.COMPLETE, "Well done. The routine is complete."))
-    return tuple(cues)
+    return _with_phase_ends(cues)
+
+
+def _with_phase_ends(cues: list[Cue]) -> tuple[Cue, ...]:
+    """Setup (intro and steps) counts down to the first movement as a whole; every other cue
+    counts down to its own end."""
+    first_move: dict[int | None, float] = {}
+    for c in cues:
+        if c.kind is CueKind.MOVE:
+            first_move.setdefault(c.index, c.offset)
+    setup = (CueKind.INTRO, CueKind.STEP)
+    return tuple(
+        replace(c, phase_end=first_move.get(c.index, c.end) if c.kind in setup else c.end)
+        for c in cues
+    )
 
 
 class Outcome(StrEnum):

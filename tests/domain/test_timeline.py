@@ -98,3 +98,15 @@ def test_a_finished_session_marks_everything_done(routine):
     end = routine.total_seconds + 1
     assert clock.finished(end)
     assert clock.results(end, len(routine.items)) == [Outcome.DONE] * len(routine.items)
+
+
+def test_setup_counts_down_to_the_first_movement(routine):
+    cues = build_timeline(routine)
+    for index in range(len(routine.items)):
+        mine = [c for c in cues if c.index == index]
+        first_move = next(c for c in mine if c.kind is CueKind.MOVE)
+        for c in mine:
+            if c.kind in (CueKind.INTRO, CueKind.STEP):
+                assert c.phase_end == first_move.offset
+            else:
+                assert c.phase_end == c.end
