@@ -180,9 +180,7 @@ class SessionRecorder:
         )
 
 
-def save_coach_counts(
-    engine: Engine, session_id: int, counts: Sequence[Mapping[str, Any]]
-) -> None:
+def save_coach_counts(engine: Engine, session_id: int, counts: Sequence[Mapping[str, Any]]) -> None:
     """Keep the camera coach's derived numbers (reps, hold seconds, warning counts per technique)
     with a recorded session; nothing else of the camera is ever kept."""
     from easeback.storage import repository

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from easeback.content.loader import Catalogue, default_catalogue
 from easeback.services import InputError
 from easeback.settings import Settings
-from easeback.web import api, desk_breaks, pages, views
+from easeback.web import api, camera, desk_breaks, pages, views
 from easeback.web.hosts import LOOPBACK_NAMES, is_loopback
 from easeback.web.journal_door import JournalDoor, journal_installed
 from easeback.web.security import PICTURE_CSP, SecurityMiddleware
@@ -64,6 +64,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(desk_breaks.router)
+    camera.install(app, settings.camera_source)
     if use_journal:
         from easeback.web import journal_pages
 

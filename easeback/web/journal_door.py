@@ -3,6 +3,7 @@ journal extra. Pages call these few functions; the journal module does the work.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
@@ -48,8 +49,15 @@ class JournalDoor:
 
         return journal.planner_inputs(journal.history(self.engine), cat.techniques)
 
-    def record_stop(self, routine: Routine, index: int | None, reason: str) -> None:
-        """The session as far as it went: done before the stop, stopped at it, then not reached."""
+    def record_stop(
+        self,
+        routine: Routine,
+        index: int | None,
+        reason: str,
+        coach: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        """The session as far as it went: done before the stop, stopped at it, then not reached;
+        with the camera coach's numbers when it watched."""
         from easeback import journal
 
         rec = journal.SessionRecorder(self.engine, routine, pain_before=None)
@@ -59,6 +67,7 @@ class JournalDoor:
                 outcome = "stopped"
             rec("technique", {"id": item.technique.id, "outcome": outcome})
         rec("stopped", {"reason": reason})
+        journal.save_coach_counts(self.engine, rec.start(), coach)
 
     def check_in(
         self,
@@ -67,13 +76,15 @@ class JournalDoor:
         routine: Routine | None = None,
         pain_before: int | None = None,
         soreness: str | None = None,
+        coach: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         from easeback import journal
 
         if routine is not None and pain_before is not None:
-            journal.log_session(
+            sid = journal.log_session(
                 self.engine, routine, pain_before, pain, journal.utc_now(), soreness=soreness
             )
+            journal.save_coach_counts(self.engine, sid, coach)
         # after the session's own ratings, so "pain before" stays the earlier reading
         at = journal.utc_now()
         journal.log_check_in(self.engine, journal.make_check_in(pain, stiffness, at))

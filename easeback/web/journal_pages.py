@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.responses import Response
 
 from easeback import services
+from easeback.web import camera
 from easeback.web.journal_door import JournalDoor
 from easeback.web.pages import checked_form, redirect, render
 from easeback.web.state import session_of, web_state
@@ -65,7 +66,8 @@ async def check_in_submit(request: Request) -> Response:
         soreness = str(form.get("soreness", "")) or None
         routine = services.routine_from_public(st.catalogue, sess.routine) if after else None
         assert pain is not None and stiffness is not None
-        j.check_in(pain, stiffness, routine, before, soreness if after else None)
+        coach = await camera.tally_of(request) if after else []
+        j.check_in(pain, stiffness, routine, before, soreness if after else None, coach)
     except services.InputError as exc:
         return render(
             request,
@@ -75,6 +77,8 @@ async def check_in_submit(request: Request) -> Response:
             after=after,
             error=str(exc),
         )
+    if after:
+        camera.forget_tally(request)
     return redirect(request, "/journal")
 
 

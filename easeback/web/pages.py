@@ -20,7 +20,7 @@ from easeback.domain.models import (
 )
 from easeback.domain.screening import AnswerValue, Question, QuestionKind, ScreeningResult
 from easeback.domain.timeline import build_timeline
-from easeback.web import views
+from easeback.web import camera, views
 from easeback.web.security import same_token
 from easeback.web.state import WebState, remember, session_of, web_state
 from easeback.web.store import WebSession
@@ -344,7 +344,8 @@ async def stop_submit(request: Request) -> Response:
     if st.journal is not None and sess.routine is not None:
         routine = services.routine_from_public(st.catalogue, sess.routine)
         index = int(raw_index) if technique is not None else None
-        st.journal.record_stop(routine, index, reason.value)
+        st.journal.record_stop(routine, index, reason.value, await camera.tally_of(request))
+        camera.forget_tally(request)
     if reason is StopReason.SHARP_PAIN and technique is not None:
         sess.left_out.add(technique)
     if st.catalogue.stops[reason].rescreen:

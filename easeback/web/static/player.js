@@ -64,6 +64,7 @@
     $("stop-index").value = index;
     $("stop-open-index").value = index;
     if (cue.index !== null) {
+      root.setAttribute("data-index", String(cue.index));  // the camera coach follows this
       $("technique-label").textContent =
         "Technique " + (cue.index + 1) + " of " + names.length + ": " + names[cue.index];
     }
@@ -79,7 +80,8 @@
     var k = indexAt(at);
     if (k !== shown) { announce(k); }
     var cue = cues[k];
-    $("countdown").textContent = clock(cue.offset + cue.duration - at);
+    const until = cue.phase_end == null ? cue.offset + cue.duration : cue.phase_end;
+    $("countdown").textContent = clock(until - at);
     $("overall").value = at;
     if (at >= length) { finish(); }
   }

@@ -1,0 +1,137 @@
+/* Camera coach in the player. Off until the person switches it on. The server reads the local
+   camera; this page only fetches the server's preview pictures and numbers, and tells it which
+   technique the player is on (it follows the player's data-index and data-state attributes).
+   Nothing here touches the browser's own camera. */
+(function () {
+  "use strict";
+  var box = document.getElementById("camera");
+  var player = document.getElementById("player");
+  if (!box || !player) { return; }
+  var $ = function (id) { return document.getElementById(id); };
+  var csrf = box.getAttribute("data-csrf");
+  var run = String(Date.now()) + "-" + Math.random().toString(36).slice(2);
+  var LABELS = {
+    slow_down: "Slow down",
+    bouncing: "Bouncing",
+    past_range: "Past a comfortable range",
+    setup: "Setup guidance"
+  };
+  var on = false, routine = null, current = null, poller = null, frames = 0;
+
+  function setState(s) { box.setAttribute("data-state", s); }
+
+  function send(path, body, keepalive) {
+    return fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: !!keepalive,
+      headers: { "content-type": "application/json", "x-csrf-token": csrf },
+      body: JSON.stringify(body || {})
+    });
+  }
+
+  function techniqueId() {
+    if (!routine || !routine.length) { return "auto"; }
+    var k = parseInt(player.getAttribute("data-index") || "0", 10);
+    return routine[Math.max(0, Math.min(routine.length - 1, k || 0))].id;
+  }
+
+  function follow() {
+    if (!on) { return; }
+    var tid = techniqueId();
+    if (tid === current) { return; }
+    current = tid;
+    send("/player/camera/start", { technique: tid, run: run }).then(function (r) {
+      if (r.status === 409) { needsInstall(); }
+    });
+  }
+
+  function needsInstall() {
+    $("camera-install").hidden = false;
+    $("camera-live").hidden = true;
+    $("camera-on").checked = false;
+    on = false;
+    setState("missing");
+  }
+
+  function refreshPicture() {
+    if (!on) { return; }
+    frames += 1;
+    $("camera-preview").src = "/player/camera/frame.jpg?n=" + frames;
+  }
+
+  function show(s) {
+    $("camera-reps").textContent = String(s.reps);
+    $("camera-hold").textContent = String(Math.round(s.hold_seconds));
+    if (s.message) { $("camera-message").textContent = s.message; }
+    var list = $("camera-warnings");
+    list.textContent = "";
+    Object.keys(LABELS).forEach(function (kind) {
+      var n = s.warnings[kind] || 0;
+      if (!n) { return; }
+      var li = document.createElement("li");
+      li.setAttribute("data-kind", kind);
+      li.textContent = LABELS[kind] + ": " + n;
+      list.appendChild(li);
+    });
+    if (s.state === "ended") { $("camera-message").textContent = "The video has ended."; }
+    var err = $("camera-error");
+    err.hidden = !s.error;
+    err.textContent = s.error || "";
+    setState(s.state);
+    if (s.state === "off" && on) { current = null; follow(); }  // it went idle: start again
+  }
+
+  function poll() {
+    if (!on) { return; }
+    fetch("/player/camera.json", { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        if (!on) { return; }
+        if (!s.installed) { needsInstall(); return; }
+        if (routine === null) { routine = s.routine || []; follow(); }
+        if (s.technique === current) { show(s); }
+      })
+      .catch(function () { /* the next poll tries again */ });
+  }
+
+  function switchOn() {
+    on = true;
+    current = null;
+    $("camera-install").hidden = true;
+    $("camera-live").hidden = false;
+    $("camera-message").textContent = "Starting the camera…";
+    setState("starting");
+    if (routine !== null) { follow(); }
+    poll();
+    poller = window.setInterval(poll, 300);
+    refreshPicture();
+  }
+
+  function switchOff(keepalive) {
+    if (!on) { return; }
+    on = false;
+    current = null;
+    window.clearInterval(poller);
+    $("camera-live").hidden = true;
+    $("camera-preview").removeAttribute("src");
+    setState("off");
+    send("/player/camera/stop", {}, keepalive);
+  }
+
+  $("camera-preview").addEventListener("load", function () { window.setTimeout(refreshPicture, 80); });
+  $("camera-preview").addEventListener("error", function () { window.setTimeout(refreshPicture, 400); });
+  $("camera-on").addEventListener("change", function (e) {
+    if (e.target.checked) { switchOn(); } else { switchOff(false); }
+  });
+  new MutationObserver(function () {
+    var state = player.getAttribute("data-state");
+    if (state === "stopped" || state === "done") {
+      switchOff(false);
+      $("camera-on").checked = false;
+    } else {
+      follow();
+    }
+  }).observe(player, { attributes: true, attributeFilter: ["data-index", "data-state"] });
+  window.addEventListener("pagehide", function () { switchOff(true); });
+})();
