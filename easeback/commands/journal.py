@@ -360,6 +360,23 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
 # ---- the guided session, recorded (called by `session` and `start`) ----
 
 
+def _journal_or_none(what: str) -> Engine | None:
+    """The journal, or None with a note when the journal extra is not installed."""
+    import sys
+
+    from easeback import journal
+    from easeback.services import InputError
+    from easeback.settings import Settings
+
+    try:
+        return journal.open_journal(Settings.from_env())
+    except InputError as exc:
+        if "journal extra" not in str(exc):
+            raise
+        print(f"easeback: note: not recording {what}: {exc}", file=sys.stderr)
+        return None
+
+
 def _ask_screening_again(cat: Any, console: Any, previous: dict[str, Any] | None) -> Any:
     """Ask the red-flag questions again (everything if nothing was recorded) and screen."""
     from rich.prompt import Prompt
@@ -402,17 +419,12 @@ def guided_session(
     from easeback.domain.timeline import build_timeline
     from easeback.interactive import _ask_int
     from easeback.services import InputError
-    from easeback.settings import Settings
     from easeback.terminal_session import run_session
 
     console = console or Console()
     interactive = sys.stdin.isatty()
-    try:
-        engine = journal.open_journal(Settings.from_env())
-    except InputError as exc:
-        if "journal extra" not in str(exc):
-            raise
-        print(f"easeback: note: not recording this session: {exc}", file=sys.stderr)
+    engine = _journal_or_none("this session")
+    if engine is None:
         return run_session(cat, routine, build_timeline(routine), speed=speed, voice=voice)
     h = journal.history(engine)
     now = journal.local(journal.utc_now())
@@ -480,19 +492,12 @@ def guided_session(
 def journey_inputs(result: Any) -> dict[str, Any]:
     """For `start`: save the screening just answered and return the planner's inputs from the
     journal (nothing when the journal extra is not installed)."""
-    import sys
 
     from easeback import journal
     from easeback.content.loader import default_catalogue
-    from easeback.services import InputError
-    from easeback.settings import Settings
 
-    try:
-        engine = journal.open_journal(Settings.from_env())
-    except InputError as exc:
-        if "journal extra" not in str(exc):
-            raise
-        print(f"easeback: note: not recording: {exc}", file=sys.stderr)
+    engine = _journal_or_none("the screening")
+    if engine is None:
         return {}
     journal.save_screening(engine, result, journal.utc_now())
     return journal.planner_inputs(journal.history(engine), default_catalogue().techniques)
