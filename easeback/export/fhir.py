@@ -123,20 +123,26 @@ def _screening(patient: str, cat: Catalogue, row: dict[str, Any]) -> dict[str, A
     }
 
 
-def build_bundle(engine: Engine, cat: Catalogue, now: datetime) -> dict[str, Any]:
+def build_bundle(
+    engine: Engine, cat: Catalogue, now: datetime, person: str | None = None
+) -> dict[str, Any]:
+    """Every screening, check-in and session pain of one person (the single person by default)."""
     from easeback.storage.repository import rows
+    from easeback.storage.tables import DEFAULT_PERSON
+
+    who = person or DEFAULT_PERSON
 
     patient = _urn("patient")
     entries: list[dict[str, Any]] = [
         {"fullUrl": patient, "resource": {"resourceType": "Patient", "active": True}}
     ]
-    for row in rows(engine, "screenings"):
+    for row in rows(engine, "screenings", who):
         entries.append(_screening(patient, cat, row))
-    for row in rows(engine, "check_ins"):
+    for row in rows(engine, "check_ins", who):
         entries.append(_pain(patient, f"c{row['id']}", row["at"], row["pain"], "Daily check-in"))
         if row["peg_pain"] is not None:
             entries.append(_peg(patient, row))
-    for row in rows(engine, "sessions"):
+    for row in rows(engine, "sessions", who):
         for when, key, note in (("pain_before", "b", "before"), ("pain_after", "a", "after")):
             if row[when] is not None:
                 at = row["started_at"] if key == "b" else row["ended_at"] or row["started_at"]

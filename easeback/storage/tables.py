@@ -19,6 +19,9 @@ class ScreeningRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
+        ForeignKey("users.id"), default=None, index=True
+    )
     at: Mapped[datetime] = mapped_column(DateTime)
     complete: Mapped[bool]
     disposition: Mapped[str | None] = mapped_column(String(32))
@@ -33,6 +36,9 @@ class CheckInRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
+        ForeignKey("users.id"), default=None, index=True
+    )
     at: Mapped[datetime] = mapped_column(DateTime)
     pain: Mapped[int]
     stiffness: Mapped[int]
@@ -49,6 +55,9 @@ class SessionRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
+        ForeignKey("users.id"), default=None, index=True
+    )
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(16))  # timer | logged
@@ -81,6 +90,9 @@ class StopRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
+        ForeignKey("users.id"), default=None, index=True
+    )
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(DateTime)
     technique_id: Mapped[str | None] = mapped_column(String(64))
@@ -99,6 +111,9 @@ class RestoreRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
+        ForeignKey("users.id"), default=None, index=True
+    )
     at: Mapped[datetime] = mapped_column(DateTime)
     technique_id: Mapped[str] = mapped_column(String(64))
 
@@ -122,3 +137,7 @@ class CoachCountRow(Base):
     setup: Mapped[int]
 
     __table_args__ = (Index("ix_coach_counts_session", "session_id"),)
+
+
+# The practice mode's tables share this metadata (users, clinics, tokens, audit, programmes).
+from easeback.storage import accounts  # noqa: E402, F401

@@ -1,0 +1,166 @@
+"""Home programmes a clinician prescribes: techniques from the catalogue with doses inside their
+ranges and a weekly frequency. A programme replaces the planner's choice, never the screening:
+what the person is shown is filtered by their screening and by stops, and the clinician sees why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from easeback.domain.models import Disposition, Goal, StopReason, Technique
+from easeback.domain.planning import PlannedTechnique, Routine
+from easeback.domain.progression import History
+from easeback.domain.screening import PlannableScreening, ScreeningResult
+
+MAX_ITEMS = 12
+NERVE_STOPS = (StopReason.RADIATING_PAIN, StopReason.NUMBNESS)
+
+
+class ProgrammeError(ValueError):
+    """A prescription that the catalogue does not allow; the message names the item and field."""
+
+
+@dataclass(frozen=True)
+class Prescribed:
+    technique: Technique
+    hold_seconds: int | None
+    reps: int
+    sets: int
+
+
+@dataclass(frozen=True)
+class Programme:
+    items: tuple[Prescribed, ...]
+    per_week: int
+
+
+def _in(name: str, tid: str, value: object, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ProgrammeError(f"{tid}: {name} must be a whole number from {low} to {high}")
+    return value
+
+
+def prescribe(
+    techniques: Mapping[str, Technique], items: Iterable[Mapping[str, object]], per_week: object
+) -> Programme:
+    """A checked programme: known techniques, each once, doses within the technique's ranges
+    (sets up to its max_sets), 1 to 14 sessions a week."""
+    out: list[Prescribed] = []
+    seen: set[str] = set()
+    for k, raw in enumerate(items):
+        tid = str(raw.get("id", ""))
+        t = techniques.get(tid)
+        if t is None:
+            raise ProgrammeError(f"item {k + 1}: unknown technique id {tid!r}")
+        if tid in seen:
+            raise ProgrammeError(f"{tid}: listed twice")
+        seen.add(tid)
+        d = t.dosage
+        hold: int | None = None
+        if d.hold_seconds is not None:
+            hold = _in("hold_seconds", tid, raw.get("hold_seconds"), *_hold_range(t))
+        elif raw.get("hold_seconds") is not None:
+            raise ProgrammeError(f"{tid}: has no hold, so hold_seconds must be left out")
+        reps = _in("reps", tid, raw.get("reps"), d.reps.min, d.reps.max)
+        sets = _in("sets", tid, raw.get("sets", d.sets), 1, d.max_sets or d.sets)
+        out.append(Prescribed(t, hold, reps, sets))
+    if not out:
+        raise ProgrammeError("a programme needs at least one technique")
+    if len(out) > MAX_ITEMS:
+        raise ProgrammeError(f"a programme holds at most {MAX_ITEMS} techniques")
+    weekly = _in("per_week", "programme", per_week, 1, 14)
+    return Programme(tuple(out), weekly)
+
+
+def _hold_range(t: Technique) -> tuple[int, int]:
+    h = t.dosage.hold_seconds
+    assert h is not None
+    return h.min, max(h.max, t.dosage.progression_max_hold_seconds or 0)
+
+
+@dataclass(frozen=True)
+class Hidden:
+    technique_id: str
+    why: str
+
+
+def exclusions(t: Technique, screening: PlannableScreening) -> list[str]:
+    """The screening rules that leave t out (a required variant that t has does not count)."""
+    rules = []
+    for rule, exclusion in screening.constraints.exclusions:
+        if exclusion.matches(t) and not (
+            exclusion.unless_variant is not None and t.has_variant(exclusion.unless_variant)
+        ):
+            rules.append(rule)
+    return rules
+
+
+def shown(
+    programme: Programme,
+    screening: ScreeningResult | None,
+    left_out: frozenset[str],
+) -> tuple[Routine | None, tuple[Hidden, ...]]:
+    """What the person may do of the programme now, and what is hidden and why. Without a
+    screening that allows a routine nothing is shown."""
+    plannable = screening.plannable() if screening is not None else None
+    if plannable is None:
+        why = (
+            "no safety check yet"
+            if screening is None or screening.disposition is None
+            else f"safety check says {screening.disposition.value.replace('_', ' ')}"
+        )
+        return None, tuple(Hidden(p.technique.id, why) for p in programme.items)
+    items: list[PlannedTechnique] = []
+    hidden: list[Hidden] = []
+    for p in programme.items:
+        rules = exclusions(p.technique, plannable)
+        if p.technique.id in left_out:
+            hidden.append(Hidden(p.technique.id, "stopped for sharp pain"))
+        elif rules:
+            hidden.append(Hidden(p.technique.id, "screening rule " + ", ".join(rules)))
+        else:
+            items.append(
+                PlannedTechnique(
+                    technique=p.technique,
+                    hold_seconds=p.hold_seconds,
+                    reps=p.reps,
+                    sets=p.sets,
+                    reason="prescribed by your clinician",
+                )
+            )
+    assert plannable.result.disposition is not None
+    routine = Routine(
+        disposition=plannable.result.disposition,
+        place="any",
+        minutes=10,
+        goal=Goal.GENERAL_RELIEF,
+        items=tuple(items),
+    )
+    return routine, tuple(hidden)
+
+
+def flags(history: History) -> list[str]:
+    """Why a clinician should look at this person now: their latest screening was emergency or
+    urgent, or they stopped for radiating pain or numbness since it."""
+    out: list[str] = []
+    last = history.screenings[-1] if history.screenings else None
+    if last is not None and last.disposition in (Disposition.EMERGENCY, Disposition.URGENT):
+        out.append(f"screening: {last.disposition.value}")
+    for stop in history.stops():
+        if stop.reason in NERVE_STOPS and (last is None or stop.at >= last.at):
+            out.append(f"stopped for {stop.reason.value.replace('_', ' ')}")
+    return sorted(set(out))
+
+
+def adherence(
+    history: History, programme: Programme | None, since: datetime, now: datetime
+) -> tuple[int, int] | None:
+    """(sessions done, sessions prescribed) since the programme began, by whole weeks so far
+    (at least one week)."""
+    if programme is None:
+        return None
+    done = sum(1 for s in history.sessions if since <= s.at <= now)
+    weeks = max(1, -(-(now - since) // timedelta(days=7)))
+    return done, programme.per_week * weeks

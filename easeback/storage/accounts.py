@@ -1,0 +1,96 @@
+"""The practice mode's tables: clinics, users, hashed sign-in tokens, sign-in failures, the audit
+log and prescribed programmes. Journal rows point at their owner through `user_id` (tables.py).
+
+Times are naive UTC like the journal's. Token values are never stored, only their SHA-256.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from easeback.storage.tables import Base
+
+ROLES = ("person", "clinician", "admin")
+TOKEN_KINDS = ("session", "api", "invite")
+
+
+class ClinicRow(Base):
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-cased
+    role: Mapped[str] = mapped_column(String(16))  # person | clinician | admin
+    clinic_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clinics.id", ondelete="RESTRICT"), index=True
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # Argon2id; None until set
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TokenRow(Base):
+    """A sign-in session, an API token or a one-time invite, by the SHA-256 of its value."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    csrf: Mapped[str | None] = mapped_column(String(64))  # form token of a browser session
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SignInFailureRow(Base):
+    """One failed sign-in, counted per account and per address over the last minute."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))  # "email:..." or "addr:..."
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+
+
+class AuditRow(Base):
+    """Who read or changed whose data. Append-only: no code updates or deletes a row, and on
+    PostgreSQL a trigger refuses it. Ids are plain numbers, so the trail outlives an account."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(64))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_audit_log_subject_at", "subject_id", "at"),)
+
+
+class ProgrammeRow(Base):
+    """A home programme a clinician prescribed; the newest row of a person is the one in force."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    clinician_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    per_week: Mapped[int]
+    items: Mapped[str] = mapped_column(Text)  # JSON [{"id", "hold_seconds", "reps", "sets"}]
+
+    __table_args__ = (Index("ix_programmes_person_at", "person_id", "at"),)

@@ -1,0 +1,424 @@
+"""Repository functions of the practice mode. Every journal query here is filtered by the owner's
+user id; the use cases (easeback.usecases) decide who may ask for whose rows.
+
+Times go in as aware datetimes and are stored as naive UTC, like the journal's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from easeback.domain.progression import CheckIn
+from easeback.storage.accounts import (
+    AuditRow,
+    ClinicRow,
+    ProgrammeRow,
+    SignInFailureRow,
+    TokenRow,
+    UserRow,
+)
+from easeback.storage.repository import to_utc
+from easeback.storage.tables import (
+    CheckInRow,
+    RestoreRow,
+    ScreeningRow,
+    SessionRow,
+    StopRow,
+    TechniqueResultRow,
+)
+
+
+class Taken(Exception):
+    """A unique value (an email address) is already in use."""
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    email: str
+    role: str
+    clinic_id: int | None
+    clinic: str | None
+    password_hash: str | None
+
+
+def person_key(user_id: int) -> str:
+    """The journal's `person` value of a user, so the journal's own readers find their rows."""
+    return f"user-{user_id}"
+
+
+def _record(u: UserRow, clinic: str | None) -> UserRecord:
+    return UserRecord(u.id, u.email, u.role, u.clinic_id, clinic, u.password_hash)
+
+
+# ---- clinics and users ----
+
+
+def clinic_id(engine: Engine, name: str, at: datetime) -> int:
+    """The clinic of that name, created if new."""
+    with Session(engine) as s, s.begin():
+        found = s.scalar(select(ClinicRow.id).where(ClinicRow.name == name))
+        if found is not None:
+            return found
+        row = ClinicRow(name=name, created_at=to_utc(at))
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def add_user(
+    engine: Engine,
+    email: str,
+    role: str,
+    clinic: int | None,
+    password_hash: str | None,
+    at: datetime,
+) -> int:
+    try:
+        with Session(engine) as s, s.begin():
+            row = UserRow(
+                email=email,
+                role=role,
+                clinic_id=clinic,
+                password_hash=password_hash,
+                created_at=to_utc(at),
+            )
+            s.add(row)
+            s.flush()
+            return row.id
+    except IntegrityError:
+        raise Taken(email) from None
+
+
+def _users(s: Session, where: Any) -> list[UserRecord]:
+    stmt = (
+        select(UserRow, ClinicRow.name)
+        .outerjoin(ClinicRow, UserRow.clinic_id == ClinicRow.id)
+        .where(where)
+        .order_by(UserRow.id)
+    )
+    return [_record(u, c) for u, c in s.execute(stmt).all()]
+
+
+def user_by_email(engine: Engine, email: str) -> UserRecord | None:
+    with Session(engine) as s:
+        found = _users(s, UserRow.email == email)
+    return found[0] if found else None
+
+
+def user_by_id(engine: Engine, user_id: int) -> UserRecord | None:
+    with Session(engine) as s:
+        found = _users(s, UserRow.id == user_id)
+    return found[0] if found else None
+
+
+def people_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
+    with Session(engine) as s:
+        return _users(s, (UserRow.clinic_id == clinic) & (UserRow.role == "person"))
+
+
+def set_password(engine: Engine, user_id: int, password_hash: str) -> None:
+    with Session(engine) as s, s.begin():
+        s.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
+
+
+def delete_user(engine: Engine, user_id: int) -> None:
+    """The account and every journal row it owns, in one transaction. Sessions take their
+    technique results, stops and camera numbers with them (ON DELETE CASCADE)."""
+    with Session(engine) as s, s.begin():
+        for table in (StopRow, RestoreRow, CheckInRow, ScreeningRow):
+            s.execute(delete(table).where(table.user_id == user_id))
+        ids = select(SessionRow.id).where(SessionRow.user_id == user_id)
+        s.execute(delete(TechniqueResultRow).where(TechniqueResultRow.session_id.in_(ids)))
+        s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+        s.execute(delete(UserRow).where(UserRow.id == user_id))
+
+
+# ---- tokens ----
+
+
+def add_token(
+    engine: Engine,
+    user_id: int,
+    token_hash: str,
+    kind: str,
+    at: datetime,
+    expires_at: datetime,
+    csrf: str | None = None,
+) -> None:
+    with Session(engine) as s, s.begin():
+        s.add(
+            TokenRow(
+                user_id=user_id,
+                token_hash=token_hash,
+                kind=kind,
+                csrf=csrf,
+                created_at=to_utc(at),
+                expires_at=to_utc(expires_at),
+                revoked_at=None,
+            )
+        )
+
+
+def token_owner(
+    engine: Engine, token_hash: str, kinds: Sequence[str], now: datetime
+) -> tuple[UserRecord, str | None] | None:
+    """The user of a live (unrevoked, unexpired) token of one of the kinds, and its CSRF value."""
+    with Session(engine) as s:
+        tok = s.scalar(
+            select(TokenRow).where(
+                TokenRow.token_hash == token_hash,
+                TokenRow.kind.in_(kinds),
+                TokenRow.revoked_at.is_(None),
+                TokenRow.expires_at > to_utc(now),
+            )
+        )
+        if tok is None:
+            return None
+        found = _users(s, UserRow.id == tok.user_id)
+        return (found[0], tok.csrf) if found else None
+
+
+def revoke_token(engine: Engine, token_hash: str, now: datetime) -> bool:
+    with Session(engine) as s, s.begin():
+        done = s.execute(
+            update(TokenRow)
+            .where(TokenRow.token_hash == token_hash, TokenRow.revoked_at.is_(None))
+            .values(revoked_at=to_utc(now))
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def revoke_all(engine: Engine, user_id: int, now: datetime) -> None:
+    with Session(engine) as s, s.begin():
+        s.execute(
+            update(TokenRow)
+            .where(TokenRow.user_id == user_id, TokenRow.revoked_at.is_(None))
+            .values(revoked_at=to_utc(now))
+        )
+
+
+# ---- sign-in failures (kept in the database so every worker sees them) ----
+
+
+def add_failures(engine: Engine, keys: Sequence[str], at: datetime) -> None:
+    utc = to_utc(at)
+    with Session(engine) as s, s.begin():
+        # Old failures no longer count; clearing them here keeps the table small.
+        s.execute(delete(SignInFailureRow).where(SignInFailureRow.at < utc - timedelta(hours=1)))
+        s.add_all(SignInFailureRow(key=k, at=utc) for k in keys)
+
+
+def failures_since(engine: Engine, keys: Sequence[str], since: datetime) -> int:
+    """The most failures any one of the keys has had since then."""
+    with Session(engine) as s:
+        counts = s.execute(
+            select(SignInFailureRow.key, func.count())
+            .where(SignInFailureRow.key.in_(keys), SignInFailureRow.at >= to_utc(since))
+            .group_by(SignInFailureRow.key)
+        ).all()
+    return max((int(n) for _, n in counts), default=0)
+
+
+# ---- audit log: append and read, nothing else ----
+
+
+def audit(
+    engine: Engine,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    subject_id: int | None,
+    detail: str = "",
+) -> None:
+    with Session(engine) as s, s.begin():
+        s.add(
+            AuditRow(
+                at=to_utc(at),
+                actor_id=actor_id,
+                action=action,
+                subject_id=subject_id,
+                detail=detail,
+            )
+        )
+
+
+def audit_trail(engine: Engine, subject_id: int) -> list[dict[str, Any]]:
+    with Session(engine) as s:
+        found = s.scalars(
+            select(AuditRow).where(AuditRow.subject_id == subject_id).order_by(AuditRow.id)
+        ).all()
+        return [
+            {
+                "at": r.at.isoformat(),
+                "actor_id": r.actor_id,
+                "action": r.action,
+                "subject_id": r.subject_id,
+                "detail": r.detail,
+            }
+            for r in found
+        ]
+
+
+# ---- programmes ----
+
+
+def add_programme(
+    engine: Engine,
+    person_id: int,
+    clinician_id: int,
+    at: datetime,
+    items: Sequence[Mapping[str, object]],
+    per_week: int,
+) -> int:
+    with Session(engine) as s, s.begin():
+        row = ProgrammeRow(
+            person_id=person_id,
+            clinician_id=clinician_id,
+            at=to_utc(at),
+            per_week=per_week,
+            items=json.dumps([dict(i) for i in items]),
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def latest_programme(engine: Engine, person_id: int) -> dict[str, Any] | None:
+    """The programme in force: {"at" (naive UTC), "per_week", "items", "clinician_id"}."""
+    with Session(engine) as s:
+        row = s.scalars(
+            select(ProgrammeRow)
+            .where(ProgrammeRow.person_id == person_id)
+            .order_by(ProgrammeRow.at.desc(), ProgrammeRow.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        return {
+            "at": row.at,
+            "per_week": row.per_week,
+            "items": json.loads(row.items),
+            "clinician_id": row.clinician_id,
+        }
+
+
+# ---- the journal, owned ----
+
+
+def add_check_in(engine: Engine, user_id: int, check_in: CheckIn, at: datetime) -> int:
+    peg = check_in.peg or (None, None, None)
+    with Session(engine) as s, s.begin():
+        row = CheckInRow(
+            person=person_key(user_id),
+            user_id=user_id,
+            at=to_utc(at),
+            pain=check_in.pain,
+            stiffness=check_in.stiffness,
+            peg_pain=peg[0],
+            peg_enjoyment=peg[1],
+            peg_activity=peg[2],
+            activities=json.dumps([list(a) for a in check_in.activities]),
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def add_screening(
+    engine: Engine,
+    user_id: int,
+    at: datetime,
+    complete: bool,
+    disposition: str | None,
+    answers: Mapping[str, object],
+    reasons: Sequence[Mapping[str, object]],
+) -> int:
+    with Session(engine) as s, s.begin():
+        row = ScreeningRow(
+            person=person_key(user_id),
+            user_id=user_id,
+            at=to_utc(at),
+            complete=complete,
+            disposition=disposition,
+            answers=json.dumps(dict(answers), sort_keys=True),
+            reasons=json.dumps(list(reasons)),
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def log_session(
+    engine: Engine,
+    user_id: int,
+    at: datetime,
+    routine: Mapping[str, Any],
+    pain_before: int,
+    pain_after: int,
+    results: Sequence[tuple[str, str]],
+    stop: tuple[str, str | None] | None = None,
+) -> int:
+    """A session logged afterwards, as one transaction, owned by the user."""
+    utc = to_utc(at)
+    key = person_key(user_id)
+    with Session(engine) as s, s.begin():
+        row = SessionRow(
+            person=key,
+            user_id=user_id,
+            started_at=utc,
+            ended_at=utc,
+            source="logged",
+            status="stopped" if stop else "completed",
+            routine=json.dumps(dict(routine)),
+            pain_before=pain_before,
+            pain_after=pain_after,
+            soreness=None,
+        )
+        s.add(row)
+        s.flush()
+        for pos, (tid, outcome) in enumerate(results):
+            s.add(
+                TechniqueResultRow(
+                    session_id=row.id, position=pos, technique_id=tid, outcome=outcome, at=utc
+                )
+            )
+        if stop:
+            s.add(
+                StopRow(
+                    person=key,
+                    user_id=user_id,
+                    session_id=row.id,
+                    at=utc,
+                    reason=stop[0],
+                    technique_id=stop[1],
+                )
+            )
+        sid: int = row.id
+    return sid
+
+
+def last_activity(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
+    """The newest check-in or session of each user (naive UTC), in two grouped queries."""
+    out: dict[int, datetime] = {}
+    if not user_ids:
+        return out
+    with Session(engine) as s:
+        for col, at in (
+            (CheckInRow.user_id, CheckInRow.at),
+            (SessionRow.user_id, SessionRow.started_at),
+        ):
+            for uid, latest in s.execute(
+                select(col, func.max(at)).where(col.in_(user_ids)).group_by(col)
+            ).all():
+                if uid is not None and (uid not in out or latest > out[uid]):
+                    out[int(uid)] = latest
+    return out

@@ -1,0 +1,322 @@
+"""The practice mode's use cases: a person's own journal and programme, a clinician's people.
+
+Every function takes the acting user; `scope` is the one place that decides whose data they may
+touch, and answers NotFound (never "forbidden") so nobody learns that someone else exists.
+Every read or change of a person's data is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from easeback.domain import programme as prog
+from easeback.domain import progression
+from easeback.domain.models import StopReason
+from easeback.domain.progression import CheckIn, History
+from easeback.domain.screening import ScreeningResult
+from easeback.services import InputError, routine_public, screen_answers, screening_public
+from easeback.storage import practice as repo
+from easeback.storage.practice import UserRecord, person_key
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from easeback.content.loader import Catalogue
+
+
+class NotFound(Exception):
+    """Nothing there for this user: absent, or outside their scope (the same answer for both)."""
+
+
+def naive(now: datetime) -> datetime:
+    """The domain's time in the practice mode: naive UTC (people may be in any time zone)."""
+    return now.astimezone(UTC).replace(tzinfo=None)
+
+
+def scope(engine: Engine, actor: UserRecord, person_id: int) -> UserRecord:
+    """The person whose data the actor asks for, if the actor may see it: a person only
+    themselves; a clinician or admin the people of their own clinic."""
+    if actor.role == "person":
+        if person_id != actor.id:
+            raise NotFound()
+        return actor
+    target = repo.user_by_id(engine, person_id)
+    if target is None or target.role != "person" or target.clinic_id is None:
+        raise NotFound()
+    if target.clinic_id != actor.clinic_id:
+        raise NotFound()
+    return target
+
+
+def _own(actor: UserRecord) -> None:
+    if actor.role != "person":
+        raise NotFound()
+
+
+def history(engine: Engine, person: UserRecord) -> History:
+    from easeback.storage.repository import load_history
+
+    return load_history(engine, person=person_key(person.id), tz=UTC)
+
+
+def latest_screening(
+    engine: Engine, cat: Catalogue, person: UserRecord, h: History, now: datetime
+) -> ScreeningResult | None:
+    """The person's newest complete screening, screened again from its answers, while it is
+    valid (7 days, no nerve-sign stop since it)."""
+    from easeback.storage.repository import latest_screening as latest
+
+    if progression.rescreen_reason(h, naive(now)) is not None:
+        return None
+    last = latest(engine, person=person_key(person.id))
+    return None if last is None else screen_answers(cat, last["answers"])
+
+
+# ---- a person's own journal ----
+
+
+def check_in(engine: Engine, actor: UserRecord, pain: int, stiffness: int, now: datetime) -> int:
+    _own(actor)
+    try:
+        c = CheckIn(naive(now), pain, stiffness)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    cid = repo.add_check_in(engine, actor.id, c, now)
+    repo.audit(engine, now, actor.id, "check_in.add", actor.id)
+    return cid
+
+
+def screen(
+    engine: Engine, cat: Catalogue, actor: UserRecord, answers: object, now: datetime
+) -> dict[str, Any]:
+    """Screen the person from a full answers object and keep the result."""
+    _own(actor)
+    result = screen_answers(cat, answers)
+    public = screening_public(result)
+    repo.add_screening(
+        engine,
+        actor.id,
+        now,
+        result.complete,
+        public["disposition"],
+        dict(result.answers),
+        public["reasons"],
+    )
+    repo.audit(engine, now, actor.id, "screening.add", actor.id, str(public["disposition"]))
+    return public
+
+
+def log_session(
+    engine: Engine,
+    cat: Catalogue,
+    actor: UserRecord,
+    pain_before: int,
+    pain_after: int,
+    now: datetime,
+    stopped: str | None = None,
+) -> int:
+    """A session of the person's programme, as far as it went: everything done up to a stop
+    (TECHNIQUE_ID:REASON), that one stopped, the rest not reached."""
+    _own(actor)
+    for name, value in (("pain before", pain_before), ("pain after", pain_after)):
+        try:
+            progression.check_score(name, value)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    view = _programme(engine, cat, actor, now)
+    if view is None:
+        raise InputError("no programme has been prescribed to you yet")
+    routine, _hidden, _at = view
+    if routine is None or not routine.items:
+        raise InputError("do the safety check first: your programme is on hold until then")
+    stop = _parse_stop(stopped, [i.technique.id for i in routine.items]) if stopped else None
+    results: list[tuple[str, str]] = []
+    reached = True
+    for item in routine.items:
+        tid = item.technique.id
+        if not reached:
+            results.append((tid, "not_reached"))
+        elif stop and tid == stop[0]:
+            results.append((tid, "stopped"))
+            reached = False
+        else:
+            results.append((tid, "done"))
+    sid = repo.log_session(
+        engine,
+        actor.id,
+        now,
+        routine_public(routine),
+        pain_before,
+        pain_after,
+        results,
+        (stop[1], stop[0]) if stop else None,
+    )
+    repo.audit(engine, now, actor.id, "session.add", actor.id, stop[1] if stop else "completed")
+    return sid
+
+
+def _parse_stop(value: str, ids: Sequence[str]) -> tuple[str, str]:
+    tid, sep, reason = value.partition(":")
+    if not sep:
+        raise InputError(f"stopped must be TECHNIQUE_ID:REASON, got {value!r}")
+    if tid not in ids:
+        raise InputError(f"stopped technique {tid!r} is not in your programme")
+    try:
+        StopReason(reason)
+    except ValueError:
+        allowed = ", ".join(r.value for r in StopReason)
+        raise InputError(f"unknown stop reason {reason!r}; use one of {allowed}") from None
+    return tid, reason
+
+
+# ---- programmes ----
+
+
+def _techniques(cat: Catalogue) -> dict[str, Any]:
+    return {t.id: t for t in cat.techniques}
+
+
+def _programme(
+    engine: Engine, cat: Catalogue, person: UserRecord, now: datetime
+) -> tuple[Any, tuple[prog.Hidden, ...], datetime] | None:
+    stored = repo.latest_programme(engine, person.id)
+    if stored is None:
+        return None
+    p = prog.prescribe(_techniques(cat), stored["items"], stored["per_week"])
+    h = history(engine, person)
+    screening = latest_screening(engine, cat, person, h, now)
+    routine, hidden = prog.shown(p, screening, progression.left_out(h))
+    return routine, hidden, stored["at"]
+
+
+def programme_view(
+    engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
+) -> dict[str, Any]:
+    """The programme as the actor may see it: the person sees what they may do now; a
+    clinician also sees what is held back and why."""
+    person = scope(engine, actor, person_id)
+    stored = repo.latest_programme(engine, person.id)
+    repo.audit(engine, now, actor.id, "programme.read", person.id)
+    if stored is None:
+        return {"prescribed": False, "per_week": None, "techniques": [], "on_hold": None}
+    view = _programme(engine, cat, person, now)
+    assert view is not None
+    routine, hidden, _at = view
+    out: dict[str, Any] = {
+        "prescribed": True,
+        "per_week": stored["per_week"],
+        "techniques": routine_public(routine)["techniques"] if routine else [],
+        "on_hold": None if routine else "do the safety check first",
+    }
+    if actor.role != "person":
+        out["prescription"] = stored["items"]
+        out["hidden"] = [{"id": x.technique_id, "why": x.why} for x in hidden]
+    return out
+
+
+def prescribe(
+    engine: Engine,
+    cat: Catalogue,
+    actor: UserRecord,
+    person_id: int,
+    items: Sequence[Mapping[str, object]],
+    per_week: object,
+    now: datetime,
+) -> dict[str, Any]:
+    if actor.role not in ("clinician", "admin"):
+        raise NotFound()
+    person = scope(engine, actor, person_id)
+    try:
+        p = prog.prescribe(_techniques(cat), items, per_week)
+    except prog.ProgrammeError as exc:
+        raise InputError(str(exc)) from None
+    clean = [
+        {"id": x.technique.id, "hold_seconds": x.hold_seconds, "reps": x.reps, "sets": x.sets}
+        for x in p.items
+    ]
+    repo.add_programme(engine, person.id, actor.id, now, clean, p.per_week)
+    repo.audit(
+        engine, now, actor.id, "programme.set", person.id, ",".join(str(i["id"]) for i in clean)
+    )
+    return programme_view(engine, cat, actor, person.id, now)
+
+
+# ---- progress and the clinician's list ----
+
+
+def _summary(
+    engine: Engine, cat: Catalogue, person: UserRecord, h: History, now: datetime
+) -> dict[str, Any]:
+    stored = repo.latest_programme(engine, person.id)
+    per_week = stored["per_week"] if stored else None
+    adherence = None
+    if stored is not None:
+        p = prog.Programme((), int(stored["per_week"]))
+        done, due = prog.adherence(h, p, stored["at"], naive(now)) or (0, 0)
+        adherence = {"done": done, "prescribed": due}
+    pegs = [(c.at, c.peg_score) for c in h.check_ins if c.peg_score is not None]
+    return {
+        "id": person.id,
+        "email": person.email,
+        "per_week": per_week,
+        "adherence": adherence,
+        "pain": [{"at": at.isoformat(), "value": v} for at, v in h.pain_readings()[-30:]],
+        "peg": [{"at": at.isoformat(), "value": v} for at, v in pegs[-30:]],
+        "flags": prog.flags(h),
+    }
+
+
+def progress(
+    engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
+) -> dict[str, Any]:
+    from easeback.journal import progress as report
+    from easeback.journal import progress_public
+
+    person = scope(engine, actor, person_id)
+    h = history(engine, person)
+    repo.audit(engine, now, actor.id, "progress.read", person.id)
+    out = progress_public(report(h, cat.techniques, naive(now)))
+    return out | _summary(engine, cat, person, h, now)
+
+
+def history_rows(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> History:
+    person = scope(engine, actor, person_id)
+    repo.audit(engine, now, actor.id, "history.read", person.id)
+    return history(engine, person)
+
+
+def people(
+    engine: Engine, cat: Catalogue, actor: UserRecord, now: datetime
+) -> list[dict[str, Any]]:
+    """The clinician's people: last activity, adherence, pain and PEG trends, flags."""
+    if actor.role not in ("clinician", "admin") or actor.clinic_id is None:
+        raise NotFound()
+    found = repo.people_of_clinic(engine, actor.clinic_id)
+    last = repo.last_activity(engine, [p.id for p in found])
+    repo.audit(engine, now, actor.id, "people.list", None, f"clinic={actor.clinic_id}")
+    out = []
+    for p in found:
+        h = history(engine, p)
+        seen = last.get(p.id)
+        out.append(
+            _summary(engine, cat, p, h, now) | {"last_activity": seen.isoformat() if seen else None}
+        )
+    return out
+
+
+def export_fhir(
+    engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
+) -> str:
+    """All of a person's data as a validated FHIR R4 bundle (JSON text)."""
+    from easeback.export.fhir import build_bundle, validate
+
+    person = scope(engine, actor, person_id)
+    repo.audit(engine, now, actor.id, "export.fhir", person.id)
+    return validate(build_bundle(engine, cat, now, person=person_key(person.id)))
+
+
+def audit_trail(engine: Engine, actor: UserRecord, person_id: int) -> list[dict[str, Any]]:
+    person = scope(engine, actor, person_id)
+    return repo.audit_trail(engine, person.id)
