@@ -168,7 +168,7 @@ def run_session(
             if idx not in spoken and clock.paused_at is None:
                 spoken.add(idx)
                 console.bell()
-                speaker.say(" ".join(p for p in (current.text, current.breath) if p))
+                speaker.say(current.say or current.text)
             live.update(_view(routine, clock, now()), refresh=True)
             nxt = clock.next_cue(now())
             wait = 0.25 if nxt is None else min(0.25, (clock.deadline(nxt) - now()) / speed)

@@ -14,7 +14,6 @@ from pydantic import Field
 from easeback.domain.models import (
     Direction,
     Disposition,
-    Dosage,
     Equipment,
     Frozen,
     Goal,
@@ -23,8 +22,9 @@ from easeback.domain.models import (
     Variant,
 )
 from easeback.domain.screening import PlannableScreening
+from easeback.domain.timeline import READY_SECONDS
+from easeback.domain.timeline import item_seconds as _timeline_seconds
 
-READY_SECONDS = 5  # the get-ready countdown before the first technique
 HOLD_STEP = 5  # holds grow in steps of this many seconds
 TOLERANCE = 0.10  # total time must be within this fraction of the minutes asked
 MAX_TECHNIQUES = 6
@@ -32,14 +32,15 @@ MAX_TECHNIQUES = 6
 PlaceChoice = Place | Literal["any"]
 
 
-def item_seconds(dosage: Dosage, hold: int | None, reps: int, sets: int) -> int:
+def item_seconds(
+    t: Technique, hold: int | None, reps: int, sets: int, variant: Variant | None = None
+) -> int:
     """Length of one technique: setup, then every repetition (move in, hold, move out) with rests.
 
-    The session timeline is built from the same arithmetic, so a plan's total is its real length.
+    The session timeline owns the arithmetic (each phase lasts at least its speaking time), so a
+    plan's total is its real length.
     """
-    n = reps * sets * (2 if dosage.per_side else 1)
-    rep = 2 * dosage.move_seconds + (hold or 0)
-    return dosage.setup_seconds + n * rep + (n - 1) * dosage.rest_seconds
+    return _timeline_seconds(t, hold, reps, sets, variant)
 
 
 class PlanRequest(Frozen):
@@ -67,7 +68,7 @@ class PlannedTechnique(Frozen):
 
     @property
     def seconds(self) -> int:
-        return item_seconds(self.technique.dosage, self.hold_seconds, self.reps, self.sets)
+        return item_seconds(self.technique, self.hold_seconds, self.reps, self.sets, self.variant)
 
 
 class Routine(Frozen):
@@ -171,7 +172,7 @@ class _Dose(Frozen):
 
     @property
     def seconds(self) -> int:
-        return item_seconds(self.cand.technique.dosage, self.hold, self.reps, self.sets)
+        return item_seconds(self.cand.technique, self.hold, self.reps, self.sets, self.cand.variant)
 
     def progress(self) -> float:
         parts = [(self.reps - 1) / max(1, self.reps_max - 1)]

@@ -1,17 +1,36 @@
 """The guided session as a pure timeline of cues, and a session clock that never drifts.
 
-`build_timeline` turns a routine into cues with offsets from the start. `SessionClock` keeps
-absolute deadlines from one monotonic start time; pausing shifts them by the paused time and
-skipping jumps to the next technique. Time is always passed in; nothing here reads a clock.
+`build_timeline` turns a routine into cues with offsets from the start. Every cue lasts at least as
+long as it takes to say and read (`speaking_seconds`), and `item_seconds` adds up the same phases,
+so the planner's totals are the session's real length. `SessionClock` keeps absolute deadlines from
+one monotonic start time; pausing shifts them by the paused time and skipping jumps to the next
+technique. Time is always passed in; nothing here reads a clock.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from easeback.domain.models import StopReason
-from easeback.domain.planning import READY_SECONDS, PlannedTechnique, Routine
+from easeback.domain.models import StopReason, Technique, Variant
+
+if TYPE_CHECKING:
+    from easeback.domain.planning import PlannedTechnique, Routine
+
+READY_SECONDS = 5  # the get-ready countdown before the first technique
+READY_TEXT = "Get ready. Find a comfortable position."
+# A calm guiding voice: 2.5 words a second (150 a minute), then half a second's pause to take it in.
+WORDS_PER_SECOND = 2.5
+PAUSE_SECONDS = 0.5
+
+
+def speaking_seconds(text: str) -> int:
+    """Whole seconds to say (or read) a text at 2.5 words a second, plus a pause; 0 if empty."""
+    words = len(text.split())
+    # ceil(words / 2.5 + 0.5) in integers: (4 * words + 5) / 10 rounded up
+    return (4 * words + 5 + 9) // 10 if words else 0
 
 
 class CueKind(StrEnum):
@@ -31,14 +50,15 @@ class Cue:
     offset: float  # seconds from the session start
     duration: float
     kind: CueKind
-    text: str
+    text: str  # shown
     technique_id: str | None = None
     index: int | None = None  # which routine item
     side: str | None = None
     rep: int | None = None
     reps: int | None = None
-    breath: str | None = None
+    breath: str | None = None  # shown with every repetition, said with the first
     phase_end: float | None = None  # what a countdown counts to; set by build_timeline
+    say: str = ""  # spoken; the cue lasts at least its speaking time (and the text's)
 
     @property
     def end(self) -> float:
@@ -50,6 +70,7 @@ class Cue:
             "duration": self.duration,
             "kind": self.kind.value,
             "text": self.text,
+            "say": self.say or self.text,
             "technique_id": self.technique_id,
             "index": self.index,
             "side": self.side,
@@ -64,67 +85,258 @@ def _join(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+# A step that keeps the position ("stay for the hold", "rest there ... for the time shown").
+_HOLD_STEP = re.compile(
+    r"\b(for the (whole )?hold|for the count|for the time shown|stay (there|still|for)|"
+    r"rest there|hold that|keep that)\b",
+    re.IGNORECASE,
+)
+_THEN = re.compile(r",\s*then\s+", re.IGNORECASE)
+_FINISH = re.compile(r"^(to finish|finish|come to a stop)\b", re.IGNORECASE)
+_REPEAT = re.compile(r"^repeat\b", re.IGNORECASE)  # the timeline's own counts say this
+
+
+@dataclass(frozen=True)
+class Script:
+    """Where a technique's steps are said: the ones before the hold while getting into position
+    (setup), the hold step at the first hold, what follows it at the first release, and a closing
+    step ("To finish, ...") after the last repetition. Hold and release words never come early."""
+
+    setup: tuple[str, ...]  # the intro, then numbered steps
+    hold: str | None
+    release: str | None
+    finish: str | None
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _split_then(step: str) -> tuple[str, str]:
+    """ "Stay for the hold, then return slowly." -> ("Stay for the hold.", "Return slowly.")"""
+    parts = _THEN.split(step, maxsplit=1)
+    if len(parts) == 1:
+        return step, ""
+    return parts[0].rstrip(".") + ".", _sentence(parts[1])
+
+
+def script(t: Technique, variant: Variant | None) -> Script:
+    """Split a technique's steps by the phase they describe."""
+    intro = _join(f"{t.name}.", variant.text if variant else None)
+    steps = [s.text for s in t.steps]
+    at = next((i for i, s in enumerate(steps) if _HOLD_STEP.search(s)), None)
+    if at is None:
+        numbered = tuple(f"{k}. {s}" for k, s in enumerate(steps, start=1))
+        return Script(setup=(intro, *numbered), hold=None, release=None, finish=None)
+    numbered = tuple(f"{k}. {s}" for k, s in enumerate(steps[:at], start=1))
+    held, after = _split_then(steps[at])
+    later = steps[at + 1 :]
+    release = [after] if after else []
+    release += [s for s in later if not _FINISH.match(s) and not _REPEAT.match(s)]
+    finish = [s for s in later if _FINISH.match(s)]
+    if t.dosage.hold_seconds is None:  # nothing is held: the hold step belongs to the return
+        release.insert(0, held)
+        held = ""
+    return Script(
+        setup=(intro, *numbered),
+        hold=held or None,
+        release=" ".join(release) or None,
+        finish=" ".join(finish) or None,
+    )
+
+
+_MOVE_FIRST = "Move slowly into position."
+_MOVE = "move in slowly."
+_RELEASE = "Slowly come back."
+_SWITCH = "Switch to the right side."
+
+
+def _rest_text(rest_seconds: int) -> str:
+    return "Rest and breathe." if rest_seconds >= speaking_seconds("Rest and breathe.") else "Rest."
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    say: str
+    seconds: int
+
+
+def _line(text: str, extra: str | None, floor: int, spoken_extra: bool = True) -> _Line:
+    say = _join(text, extra) if spoken_extra else text
+    return _Line(text, say, max(floor, speaking_seconds(say), speaking_seconds(text)))
+
+
+@dataclass(frozen=True)
+class _Rep:
+    """The cues of one repetition (move in, maybe hold, move out)."""
+
+    move: _Line
+    hold: _Line | None
+    release: _Line
+
+    @property
+    def seconds(self) -> int:
+        return self.move.seconds + (self.hold.seconds if self.hold else 0) + self.release.seconds
+
+
+def _rep(
+    t: Technique,
+    sc: Script,
+    hold: int | None,
+    rep: int,
+    reps: int,
+    side: str | None,
+    first: bool,
+    last: bool,
+) -> _Rep:
+    d, b = t.dosage, t.breathing
+    where = f" on the {side} side" if side and first else ""
+    move_text = (
+        f"Repetition {rep} of {reps}{where}. {_MOVE_FIRST}"
+        if first
+        else f"{rep} of {reps}: {_MOVE}"
+    )
+    hold_line = None
+    if hold:
+        hold_text = _join(f"Hold for {hold} seconds.", sc.hold if first else None)
+        hold_line = _line(hold_text, b.hold, hold, first)
+    release_text = (sc.release or _RELEASE) if first else _RELEASE
+    if last:
+        release_text = _join(release_text, sc.finish)
+    return _Rep(
+        move=_line(move_text, b.into, d.move_seconds, first),
+        hold=hold_line,
+        release=_line(release_text, b.out, d.move_seconds, first),
+    )
+
+
+_SCRIPTS: dict[tuple[int, int], tuple[Technique, Variant | None, Script]] = {}
+
+
+def _script(t: Technique, variant: Variant | None) -> Script:
+    """`script`, remembered per technique object (the planner asks thousands of times)."""
+    key = (id(t), id(variant))
+    hit = _SCRIPTS.get(key)
+    if hit is not None and hit[0] is t and hit[1] is variant:
+        return hit[2]
+    sc = script(t, variant)
+    _SCRIPTS[key] = (t, variant, sc)
+    return sc
+
+
+def _setup_lines(t: Technique, sc: Script) -> list[_Line]:
+    """Each setup text gets its speaking time; the dosage's setup time, if longer, is shared out."""
+    lines = [_Line(s, s, speaking_seconds(s)) for s in sc.setup]
+    spare = t.dosage.setup_seconds - sum(x.seconds for x in lines)
+    if spare > 0:
+        share, rest = divmod(spare, len(lines))
+        lines = [
+            replace(x, seconds=x.seconds + share + (rest if k == len(lines) - 1 else 0))
+            for k, x in enumerate(lines)
+        ]
+    return lines
+
+
+def _gap_seconds(rest_seconds: int) -> int:
+    return max(rest_seconds, speaking_seconds(_rest_text(rest_seconds))) if rest_seconds else 0
+
+
+def item_seconds(
+    t: Technique, hold: int | None, reps: int, sets: int, variant: Variant | None = None
+) -> int:
+    """Length of one technique as the timeline plays it: setup, then every repetition (move in,
+    hold, move out) with rests, each phase at least as long as what is said in it."""
+    sc = _script(t, variant)
+    d = t.dosage
+    n = reps * sets * (2 if d.per_side else 1)
+    side = "left" if d.per_side else None
+    setup = sum(x.seconds for x in _setup_lines(t, sc))
+    if n == 1:
+        return setup + _rep(t, sc, hold, 1, reps, side, True, True).seconds
+    first = _rep(t, sc, hold, 1, reps, side, True, False).seconds
+    other = _rep(t, sc, hold, 2, reps, side, False, False).seconds
+    last = _rep(t, sc, hold, reps, reps, side, False, True).seconds
+    gaps = (n - 1) * _gap_seconds(d.rest_seconds)
+    if d.per_side:
+        gaps += max(d.rest_seconds, speaking_seconds(_SWITCH)) - _gap_seconds(d.rest_seconds)
+    return setup + first + (n - 2) * other + last + gaps
+
+
 def _technique_cues(item: PlannedTechnique, index: int, start: float) -> list[Cue]:
     t, d = item.technique, item.technique.dosage
+    sc = _script(t, item.variant)
     cues: list[Cue] = []
     at = start
-    intro = _join(f"Next: {t.name}.", item.variant.text if item.variant else None)
-    steps = [s.text for s in t.steps]
-    slot = d.setup_seconds / (len(steps) + 1)
-    cues.append(Cue(at, slot, CueKind.INTRO, intro, t.id, index))
-    for k, text in enumerate(steps, start=1):
-        cues.append(Cue(at + k * slot, slot, CueKind.STEP, f"{k}. {text}", t.id, index))
-    at += d.setup_seconds
+    for k, line in enumerate(_setup_lines(t, sc)):
+        kind = CueKind.INTRO if k == 0 else CueKind.STEP
+        cues.append(Cue(at, line.seconds, kind, line.text, t.id, index, say=line.say))
+        at += line.seconds
     sides = ["left", "right"] if d.per_side else [None]
     n_total = len(sides) * item.sets * item.reps
     done = 0
     for side in sides:
-        where = f" on the {side} side" if side else ""
         for _set in range(item.sets):
             for rep in range(1, item.reps + 1):
-                phases: list[tuple[CueKind, float, str, str | None]] = [
-                    (
-                        CueKind.MOVE,
-                        d.move_seconds,
-                        f"Repetition {rep} of {item.reps}{where}. Move slowly into position.",
-                        t.breathing.into,
-                    ),
-                ]
-                if item.hold_seconds:
-                    phases.append(
-                        (
-                            CueKind.HOLD,
-                            item.hold_seconds,
-                            f"Hold for {item.hold_seconds} seconds.",
-                            t.breathing.hold,
+                r = _rep(
+                    t,
+                    sc,
+                    item.hold_seconds,
+                    rep,
+                    item.reps,
+                    side,
+                    done == 0,
+                    done == n_total - 1,
+                )
+                b = t.breathing
+                phases = [(CueKind.MOVE, r.move, b.into)]
+                if r.hold is not None:
+                    phases.append((CueKind.HOLD, r.hold, b.hold))
+                phases.append((CueKind.RELEASE, r.release, b.out))
+                for kind, line, breath in phases:
+                    cues.append(
+                        Cue(
+                            at,
+                            line.seconds,
+                            kind,
+                            line.text,
+                            t.id,
+                            index,
+                            side,
+                            rep,
+                            item.reps,
+                            breath,
+                            say=line.say,
                         )
                     )
-                phases.append(
-                    (CueKind.RELEASE, d.move_seconds, "Slowly come back.", t.breathing.out)
-                )
-                for kind, length, text, breath in phases:
-                    cues.append(
-                        Cue(at, length, kind, text, t.id, index, side, rep, item.reps, breath)
-                    )
-                    at += length
+                    at += line.seconds
                 done += 1
-                if done < n_total:
-                    switch = side is not None and done == n_total // 2
-                    kind = CueKind.SWITCH_SIDE if switch else CueKind.REST
-                    text = "Switch to the right side." if switch else "Rest and breathe."
-                    cues.append(Cue(at, d.rest_seconds, kind, text, t.id, index, side))
-                    at += d.rest_seconds
+                if done == n_total:
+                    continue
+                if side is not None and done == n_total // 2:
+                    gap = max(d.rest_seconds, speaking_seconds(_SWITCH))
+                    cues.append(
+                        Cue(at, gap, CueKind.SWITCH_SIDE, _SWITCH, t.id, index, side, say=_SWITCH)
+                    )
+                    at += gap
+                elif d.rest_seconds:
+                    text = _rest_text(d.rest_seconds)
+                    gap = _gap_seconds(d.rest_seconds)
+                    cues.append(Cue(at, gap, CueKind.REST, text, t.id, index, side, say=text))
+                    at += gap
     return cues
 
 
 def build_timeline(routine: Routine) -> tuple[Cue, ...]:
     """Every cue of the session, in order; the last is the completion cue at the total length."""
-    cues = [Cue(0.0, READY_SECONDS, CueKind.READY, "Get ready. Find a comfortable position.")]
+    cues = [Cue(0.0, READY_SECONDS, CueKind.READY, READY_TEXT, say=READY_TEXT)]
     at = float(READY_SECONDS)
     for index, item in enumerate(routine.items):
         cues.extend(_technique_cues(item, index, at))
-        at += item.seconds
-    cues.append(Cue(at, 0.0, CueKind.COMPLETE, "Well done. The routine is complete."))
+        at = cues[-1].end
+    done = "Well done. The routine is complete."
+    cues.append(Cue(at, 0.0, CueKind.COMPLETE, done, say=done))
     return _with_phase_ends(cues)
 
 

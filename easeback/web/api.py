@@ -95,12 +95,14 @@ class CueOut(BaseModel):
     duration: float
     kind: str
     text: str
+    say: str
     technique_id: str | None
     index: int | None
     side: str | None
     rep: int | None
     reps: int | None
     breath: str | None
+    phase_end: float | None
 
 
 class TechniqueOut(BaseModel):
