@@ -147,15 +147,9 @@ def technique_public(t: Technique, full: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": t.id,
         "name": t.name,
-        "category": t.category.value,
         "places": [p.value for p in t.places],
-        "positions": [p.value for p in t.positions],
-        "loads": [x.value for x in t.loads],
-        "directions": [d.value for d in t.directions],
-        "hip_flexion_deg": t.hip_flexion_deg,
-        "crosses_legs": t.crosses_legs,
         "equipment": [e.value for e in t.equipment],
-    }
+    } | t.rule_fields()
     if full:
         d = t.dosage
         out |= {

@@ -137,9 +137,30 @@ def _load_cited(
 
 
 def _load_techniques(root: Path, titles: set[str]) -> tuple[Technique, ...]:
-    return _load_cited(
-        root / "techniques", lambda p: parse_file(TechniquesFile, p).techniques, "technique", titles
+    folder = root / "techniques"
+    techniques = _load_cited(
+        folder, lambda p: parse_file(TechniquesFile, p).techniques, "technique", titles
     )
+    _check_progressions(folder, techniques)
+    return techniques
+
+
+def _check_progressions(folder: Path, techniques: tuple[Technique, ...]) -> None:
+    """Every `progresses_from` names a known technique, and no chain of them loops."""
+    easier = {t.id: t.progresses_from for t in techniques}
+    for t in techniques:
+        if t.progresses_from is not None and t.progresses_from not in easier:
+            message = f"unknown technique {t.progresses_from!r}"
+            raise ContentError(folder, t.id, "progresses_from", message)
+    for t in techniques:
+        chain = [t.id]
+        step = easier[t.id]
+        while step is not None:
+            if step in chain:
+                loop = " -> ".join([*chain, step])
+                raise ContentError(folder, t.id, "progresses_from", f"progressions loop: {loop}")
+            chain.append(step)
+            step = easier[step]
 
 
 def _load_topics(root: Path, titles: set[str]) -> tuple[Topic, ...]:

@@ -201,6 +201,13 @@ class Technique(Frozen):
     directions: tuple[Direction, ...] = Field(min_length=1)
     hip_flexion_deg: Annotated[int, Field(ge=0, le=150)]
     crosses_legs: bool
+    # Safety contract v2 fields (shared/spec/safety.md, "Technique fields that the rules read"):
+    end_range_flexion: bool  # takes the lower back to the end of its bending range, or loads it
+    twist: bool  # any trunk rotation
+    adducts_hip: bool  # a leg crosses the midline or turns inwards
+    nerve_tension: bool  # long-sitting or straight-leg forward bending (sciatic nerve on stretch)
+    progresses_from: TechniqueId | None = None  # the easier technique this one builds on
+    max_pain_now: Annotated[int, Field(ge=0, le=10)] | None = None  # not offered above this pain
     equipment: tuple[Equipment, ...] = ()
     optional_equipment: tuple[Equipment, ...] = ()
     dosage: Dosage
@@ -212,6 +219,29 @@ class Technique(Frozen):
     cautions: tuple[NonEmpty, ...] = ()
     variants: tuple[Variant, ...] = ()
     sources: tuple[NonEmpty, ...] = Field(min_length=1)
+
+    def rule_fields(self) -> dict[str, object]:
+        """Every field the safety and planning rules read, as plain JSON values.
+
+        The one serialiser behind `techniques --json` and plan JSON, so scripts can check a routine
+        against the rules with exactly what the rules saw.
+        """
+        return {
+            "positions": [p.value for p in self.positions],
+            "loads": [x.value for x in self.loads],
+            "directions": [d.value for d in self.directions],
+            "hip_flexion_deg": self.hip_flexion_deg,
+            "crosses_legs": self.crosses_legs,
+            "end_range_flexion": self.end_range_flexion,
+            "twist": self.twist,
+            "adducts_hip": self.adducts_hip,
+            "nerve_tension": self.nerve_tension,
+            "progresses_from": self.progresses_from,
+            "max_pain_now": self.max_pain_now,
+            "category": self.category.value,
+            "intensity": self.intensity,
+            "variants": [v.kind.value for v in self.variants],
+        }
 
     def has_variant(self, kind: VariantKind) -> bool:
         return any(v.kind is kind for v in self.variants)

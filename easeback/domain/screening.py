@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from easeback.domain.models import (
     Category,
+    Direction,
     Disposition,
     Frozen,
     Load,
@@ -102,6 +103,21 @@ class Condition(Frozen):
         return self.ge is not None and answer >= self.ge
 
 
+_EXCLUSION_FIELDS = (
+    "position",
+    "load",
+    "category",
+    "direction",
+    "hip_flexion_over",
+    "crosses_legs",
+    "end_range_flexion",
+    "twist",
+    "adducts_hip",
+    "nerve_tension",
+    "max_pain_now_below",
+)
+
+
 class Exclusion(Frozen):
     """A technique filter. A technique matching every given field is excluded,
     unless it has the named variant, in which case the variant is required instead."""
@@ -109,26 +125,37 @@ class Exclusion(Frozen):
     position: Position | None = None
     load: Load | None = None
     category: Category | None = None
+    direction: Direction | None = None
     hip_flexion_over: int | None = None
     crosses_legs: Literal[True] | None = None
+    end_range_flexion: Literal[True] | None = None
+    twist: Literal[True] | None = None
+    adducts_hip: Literal[True] | None = None
+    nerve_tension: Literal[True] | None = None
+    max_pain_now_below: int | None = None  # the technique's own max_pain_now is below this
     unless_variant: VariantKind | None = None
+
 
     @model_validator(mode="after")
     def _some_field(self) -> Exclusion:
-        if all(
-            getattr(self, k) is None
-            for k in ("position", "load", "category", "hip_flexion_over", "crosses_legs")
-        ):
+        if all(getattr(self, k) is None for k in _EXCLUSION_FIELDS):
             raise ValueError("an exclusion needs at least one technique field to match")
         return self
 
     def matches(self, t: Technique) -> bool:
+        below = self.max_pain_now_below
         checks = [
             self.position is None or self.position in t.positions,
             self.load is None or self.load in t.loads,
             self.category is None or self.category is t.category,
+            self.direction is None or self.direction in t.directions,
             self.hip_flexion_over is None or t.hip_flexion_deg > self.hip_flexion_over,
             self.crosses_legs is None or t.crosses_legs,
+            self.end_range_flexion is None or t.end_range_flexion,
+            self.twist is None or t.twist,
+            self.adducts_hip is None or t.adducts_hip,
+            self.nerve_tension is None or t.nerve_tension,
+            below is None or (t.max_pain_now is not None and t.max_pain_now < below),
         ]
         return all(checks)
 

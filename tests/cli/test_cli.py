@@ -62,6 +62,11 @@ def test_plan_json_contract(answers):
         "directions",
         "hip_flexion_deg",
         "crosses_legs",
+        "end_range_flexion",
+        "twist",
+        "adducts_hip",
+        "nerve_tension",
+        "progresses_from",
         "equipment",
         "hold_seconds",
         "reps",
@@ -160,6 +165,22 @@ def test_techniques_json_and_filters():
     data = json.loads(out.stdout)
     assert len(data) >= 24
     assert all(t["steps"] and t["sources"] for t in data)
+    rule_fields = {
+        "positions",
+        "loads",
+        "directions",
+        "hip_flexion_deg",
+        "crosses_legs",
+        "end_range_flexion",
+        "twist",
+        "adducts_hip",
+        "nerve_tension",
+        "progresses_from",
+    }
+    assert all(rule_fields <= set(t) for t in data)
+    by_id = {t["id"]: t for t in data}
+    assert by_id["cobra"]["progresses_from"] == "sphinx"
+    assert by_id["seated-forward-flexion"]["nerve_tension"] is True
     chair = json.loads(run("techniques", "--place", "chair", "--json").stdout)
     assert chair and all("chair" in t["places"] for t in chair)
     none = json.loads(run("techniques", "--equipment", "", "--json").stdout)

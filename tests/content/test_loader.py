@@ -109,3 +109,31 @@ def test_unknown_learn_topic_in_stop_advice_is_refused(content):
     path.write_text(path.read_text().replace("learn: [red-flags, sciatica]", "learn: [nope]", 1))
     with pytest.raises(ContentError, match="unknown topic 'nope'"):
         load_catalogue(content)
+
+
+def test_unknown_progression_is_refused(content):
+    path = content / "techniques" / "back-extension.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("progresses_from: sphinx", "progresses_from: sphinxx", 1))
+    with pytest.raises(ContentError, match="unknown technique 'sphinxx'") as err:
+        load_catalogue(content)
+    assert err.value.entry == "cobra" and err.value.field == "progresses_from"
+
+
+def test_progression_loop_is_refused(content):
+    path = content / "techniques" / "back-extension.yaml"
+    text = path.read_text()
+    marker = "  - id: sphinx\n"
+    start = text.index(marker)
+    flags = text.index("    nerve_tension: false\n", start) + len("    nerve_tension: false\n")
+    path.write_text(text[:flags] + "    progresses_from: cobra\n" + text[flags:])
+    with pytest.raises(ContentError, match="progressions loop"):
+        load_catalogue(content)
+
+
+def test_a_technique_without_the_v2_fields_is_refused(content):
+    path = content / "techniques" / "bridge.yaml"
+    path.write_text(path.read_text().replace("    twist: false\n", "", 1))
+    with pytest.raises(ContentError) as err:
+        load_catalogue(content)
+    assert err.value.entry == "bridge" and err.value.field == "twist"

@@ -282,3 +282,94 @@ def test_lying_on_the_back_is_declared_supine(t: Technique) -> None:
         assert Position.SUPINE in t.positions, t.id
     if re.search(r"\b(lie|lying) (on your front|face down)\b", text):
         assert Position.PRONE in t.positions, t.id
+
+
+# ---- safety contract v2 fields ----
+
+
+def test_v2_fields_match_what_each_movement_does() -> None:
+    """The sets a physiotherapist would name; a changed value must be a decision, not a slip."""
+    assert {t.id for t in TECHNIQUES if t.end_range_flexion} == {
+        "knee-to-chest-double",
+        "knees-to-chest-rock",
+        "seated-forward-flexion",
+        "seated-forward-curl",
+        "seated-reverse-jackknife",
+        "cat-cow",
+    }
+    assert {t.id for t in TECHNIQUES if t.nerve_tension} == {"seated-forward-flexion"}
+    assert {t.id for t in TECHNIQUES if t.adducts_hip} == {
+        "supine-knee-drop",
+        "in-bed-knee-drop",
+        "supine-spinal-twist",
+    }
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_twist_agrees_with_rotation(t: Technique) -> None:
+    # Every rotation is a twist; the knees-to-chest rock sways the lower back side to side too.
+    if Direction.ROTATION in t.directions:
+        assert t.twist, t.id
+    if t.twist:
+        assert Direction.ROTATION in t.directions or t.id == "knees-to-chest-rock", t.id
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_flags_agree_with_directions(t: Technique) -> None:
+    if t.nerve_tension:
+        assert Direction.FLEXION in t.directions, t.id
+    if t.end_range_flexion:
+        # bent to the end of range, or a strength move that loads the spine as the knees draw in
+        assert Direction.FLEXION in t.directions or t.category is Category.STRENGTH, t.id
+    if t.nerve_tension:
+        assert Position.SEATED_FLOOR in t.positions, t.id  # long sitting, knees straight
+
+
+def test_progressions_the_contract_names() -> None:
+    assert BY_ID["knee-to-chest-double"].progresses_from == "knee-to-chest-single"
+    assert BY_ID["cobra"].progresses_from == "sphinx"
+    pairs = {(t.progresses_from, t.id) for t in TECHNIQUES if t.progresses_from}
+    assert pairs == {
+        ("knee-to-chest-single", "knee-to-chest-double"),
+        ("knee-to-chest-double", "knees-to-chest-rock"),
+        ("sphinx", "cobra"),
+        ("supine-knee-drop", "supine-spinal-twist"),
+        ("thoracic-extension-towel", "thoracic-extension-roller"),
+        ("ball-glute-release", "ball-piriformis-release"),
+        ("bird-dog", "superman"),
+    }
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_a_progression_is_no_gentler_than_its_start(t: Technique) -> None:
+    if t.progresses_from:
+        easier = BY_ID[t.progresses_from]
+        assert t.intensity >= easier.intensity, t.id
+        assert t.category in (easier.category, Category.MOBILISATION, Category.STRETCH), t.id
+
+
+def test_draw_in_is_not_offered_while_the_back_hurts() -> None:
+    # Article: do not do the draw-in if the back hurts at all; easeback allows it up to pain 2.
+    assert BY_ID["supine-abdominal-draw-in"].max_pain_now == 2
+    assert {t.id for t in TECHNIQUES if t.max_pain_now is not None} == {"supine-abdominal-draw-in"}
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_rule_fields_carry_every_field_the_rules_read(t: Technique) -> None:
+    fields = t.rule_fields()
+    for name in (
+        "positions",
+        "loads",
+        "directions",
+        "hip_flexion_deg",
+        "crosses_legs",
+        "end_range_flexion",
+        "twist",
+        "adducts_hip",
+        "nerve_tension",
+        "progresses_from",
+        "max_pain_now",
+    ):
+        assert name in fields, name
+    assert fields["positions"] == [p.value for p in t.positions]
+    assert fields["twist"] is t.twist and fields["progresses_from"] == t.progresses_from
