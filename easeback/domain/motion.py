@@ -7,7 +7,6 @@ core stays importable without the camera extra.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -574,119 +573,10 @@ class Coach:
                 out.append(Event(t, EventKind.BOUNCING))
 
 
-# ---- generic mode: whichever angle repeats most clearly ----
+# ---- generic mode: easeback.domain.repetition counts whatever repeats ----
 
-AUTO_MIN_RANGE = 20.0  # degrees; smaller swings are not a movement worth counting
-AUTO_JITTER = 8.0  # ...and a swing must stand this many times above the angle's jitter
-AUTO_WINDOW = 12.0  # seconds of history each angle keeps for its range
-AUTO_SAMPLE = 0.1  # keep one sample per this many seconds (memory stays bounded)
-AUTO_LOW, AUTO_HIGH = 0.3, 0.7
 AUTO_CANDIDATES: tuple[str, ...] = tuple(
     n
     for n, d in ANGLES.items()
     if d.kind is not AngleKind.TILT  # tilts wrap at ±180
 )
-
-
-@dataclass
-class _Cycler:
-    """Counts the cycles of one angle with bands adapted to its recent range."""
-
-    smooth: _Smoother = field(default_factory=_Smoother)
-    # running extremes of the recent samples: monotonic queues of (time, value)
-    highs: deque[tuple[float, float]] = field(default_factory=deque)
-    lows: deque[tuple[float, float]] = field(default_factory=deque)
-    sampled: float | None = None
-    band: Literal["low", "high"] | None = None
-    changes: int = 0
-    rep_times: deque[float] = field(default_factory=lambda: deque(maxlen=64))
-    amplitudes: deque[float] = field(default_factory=lambda: deque(maxlen=64))
-
-    @property
-    def reps(self) -> int:
-        return (self.changes + 1) // 2 if self.band is not None else 0
-
-    def update(self, t: float, x: float) -> None:
-        v = self.smooth.update(t, x)
-        if self.sampled is None or t - self.sampled >= AUTO_SAMPLE:
-            self.sampled = t
-            while self.highs and self.highs[-1][1] <= v:
-                self.highs.pop()
-            while self.lows and self.lows[-1][1] >= v:
-                self.lows.pop()
-            self.highs.append((t, v))
-            self.lows.append((t, v))
-        for q in (self.highs, self.lows):
-            while q and t - q[0][0] > AUTO_WINDOW:
-                q.popleft()
-        lo = min(self.lows[0][1], v) if self.lows else v
-        hi = max(self.highs[0][1], v) if self.highs else v
-        if hi - lo < max(AUTO_MIN_RANGE, AUTO_JITTER * self.smooth.jitter):
-            return
-        p = (v - lo) / (hi - lo)
-        new: Literal["low", "high"] | None = (
-            "low" if p <= AUTO_LOW else "high" if p >= AUTO_HIGH else None
-        )
-        if new is None or new == self.band:
-            return
-        if self.band is not None:
-            before = self.reps
-            self.changes += 1
-            if self.reps > before:
-                self.rep_times.append(t)
-                self.amplitudes.append(hi - lo)
-        self.band = new
-
-    def clarity(self) -> float:
-        """Cycles weighted by their size and by how regular their timing is."""
-        if self.reps == 0:
-            return 0.0
-        amp = sorted(self.amplitudes)[len(self.amplitudes) // 2] if self.amplitudes else 0.0
-        times = list(self.rep_times)
-        periods = [b - a for a, b in itertools.pairwise(times)]
-        regularity = 1.0
-        if len(periods) >= 2:
-            mean = sum(periods) / len(periods)
-            sd = math.sqrt(sum((p - mean) ** 2 for p in periods) / len(periods))
-            regularity = 1.0 / (1.0 + sd / mean) if mean > 0 else 0.0
-        return self.reps * amp * regularity
-
-
-@dataclass
-class AutoCoach:
-    """Generic mode: count the cycles of the angle that repeats most clearly."""
-
-    aspect: float = 1.0
-    cyclers: dict[str, _Cycler] = field(
-        default_factory=lambda: {n: _Cycler() for n in AUTO_CANDIDATES}
-    )
-    events: list[Event] = field(default_factory=list)
-    _reps: int = 0
-
-    @property
-    def best(self) -> str | None:
-        name, cyc = max(self.cyclers.items(), key=lambda kv: kv[1].clarity())
-        return name if cyc.reps else None
-
-    @property
-    def reps(self) -> int:
-        best = self.best
-        return self.cyclers[best].reps if best else 0
-
-    def update(self, frame: PoseFrame) -> list[Event]:
-        if frame.landmarks is None:
-            return []
-        for name, value in measure_all(frame.landmarks, AUTO_CANDIDATES, self.aspect).items():
-            self.cyclers[name].update(frame.t, value)
-        out: list[Event] = []
-        reps = self.reps
-        if reps > self._reps:
-            out.append(Event(frame.t, EventKind.REP, f"{reps} ({self.best})", float(reps)))
-        self._reps = reps
-        self.events.extend(out)
-        return out
-
-    def run(self, frames: Iterable[PoseFrame]) -> Summary:
-        for f in frames:
-            self.update(f)
-        return Summary(self.reps, 0.0, list(self.events))

@@ -13,7 +13,6 @@ from typing import Any
 from easeback.domain.motion import (
     ANGLES,
     AUTO_CANDIDATES,
-    AutoCoach,
     Coach,
     Event,
     PoseFrame,
@@ -21,6 +20,7 @@ from easeback.domain.motion import (
     Summary,
     measure_all,
 )
+from easeback.domain.repetition import AutoCoach
 
 AUTO = "auto"
 
@@ -88,6 +88,10 @@ class Session:
             return self.coach.best
         return self.coach.signal.angle
 
+    def _has_series(self, name: str) -> bool:
+        """Per-second values are kept for angles; auto mode may count on a landmark position."""
+        return not isinstance(self.coach, AutoCoach) or name in ANGLES
+
     def update(self, frame: PoseFrame) -> list[Event]:
         self.frames += 1
         self.last_t = frame.t
@@ -119,7 +123,11 @@ class Session:
             "fps": round(fps, 2),
             "frames": self.frames,
             "frames_with_pose": self.frames_with_pose,
-            "angles": {name: self.angles.series(name, seconds)} if name else {},
+            "angles": (
+                {name: self.angles.series(name, seconds)}
+                if name is not None and self._has_series(name)
+                else {}
+            ),
         }
 
 

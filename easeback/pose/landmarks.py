@@ -49,38 +49,156 @@ def available() -> bool:
     return True
 
 
-class Detector:
-    """MediaPipe's pose landmarker in video mode (it tracks between frames)."""
+# Rescue when the whole-frame tracker finds no one. MediaPipe's solution tracks a region of
+# interest between frames but, once it loses the person, looks again only over the whole picture
+# at the model's 224x224 input, where a small or distant person is a few pixels tall.
+ROI_MARGIN = 1.6  # the crop around the last good detection: this many times its size
+ROI_KEEP = 60  # frames a lost person is looked for around where they were
+SEARCH_EVERY = 8  # frames between searches over parts of the picture when no one is tracked
+SEARCH_TILES = ((0.0, 0.0, 0.6, 1.0), (0.4, 0.0, 1.0, 1.0), (0.2, 0.2, 0.8, 0.8))  # x0 y0 x1 y1
+RESCUE_CONFIDENCE = 0.3  # inside a crop there is little else to mistake for a person
+MIN_CROP = 96  # pixels; smaller crops carry too little detail to find a person in
 
-    def __init__(self) -> None:
+
+_Crop = tuple[int, int, int, int]  # left, top, right, bottom in pixels
+
+
+def _box(lms: Any) -> tuple[float, float, float, float]:
+    """The bounds of the visible landmarks (all of them if none is clearly visible)."""
+    pts = [p for p in lms if p.visibility >= 0.5] or list(lms)
+    xs, ys = [p.x for p in pts], [p.y for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+class Detector:
+    """MediaPipe's pose landmarker in video mode (it tracks between frames), with a rescue.
+
+    When the whole-frame tracker loses the person, a second tracker looks inside a crop around
+    the last good detection (the crop gives a small person more of the model's pixels); when no
+    one has been seen for a while, parts of the picture are searched every few frames. Without
+    rescue it is the plain whole-frame tracker.
+    """
+
+    def __init__(self, rescue: bool = True) -> None:
         cv2, mp = _modules()
         self._cv2 = cv2
-        self._pose: Any = mp.solutions.pose.Pose(
-            static_image_mode=False,
+        self._mp = mp
+        self._pose: Any = self._new(static=False, confidence=0.5)
+        self._crop_pose: Any = None
+        self._search_pose: Any = None
+        self.rescue = rescue
+        self.last_source = 0  # 0 nothing found, 1 the whole frame, 2 a crop, 3 a search
+        self.model_seconds = 0.0  # in the whole-frame model, for the benchmarks
+        self.model_calls = 0
+        self._roi: tuple[float, float, float, float] | None = None  # normalised x0 y0 x1 y1
+        self._crop: _Crop | None = None  # pixels, kept while it fits
+        self._lost = 0
+        self._frame = 0
+
+    def _new(self, static: bool, confidence: float) -> Any:
+        return self._mp.solutions.pose.Pose(
+            static_image_mode=static,
             model_complexity=MODEL_COMPLEXITY,
-            smooth_landmarks=True,
+            smooth_landmarks=not static,
             enable_segmentation=False,
+            min_detection_confidence=confidence,
+            min_tracking_confidence=confidence,
         )
 
     def detect(self, bgr: Any) -> tuple[Landmark, ...] | None:
         rgb = self._cv2.cvtColor(bgr, self._cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False
+        self._frame += 1
+        began = time.perf_counter()
         result = self._pose.process(rgb)
+        self.model_seconds += time.perf_counter() - began
+        self.model_calls += 1
+        if result.pose_landmarks is not None:
+            self.last_source, self._lost = 1, 0
+            self._roi = _box(result.pose_landmarks.landmark)
+            return _landmarks(result.pose_landmarks.landmark, (0, 0, 1, 1), 1, 1)
+        self.last_source = 0
+        if not self.rescue:
+            return None
+        self._lost += 1
+        h, w = rgb.shape[:2]
+        if self._roi is not None and self._lost <= ROI_KEEP:
+            found = self._in_crop(rgb, w, h)
+            if found is not None:
+                self.last_source, self._lost = 2, 0
+                return found
+        elif self._frame % SEARCH_EVERY == 0:
+            found = self._search(rgb, w, h)
+            if found is not None:
+                self.last_source, self._lost = 3, 0
+                return found
+        return None
+
+    def _crop_of(self, box: tuple[float, float, float, float], w: int, h: int) -> _Crop:
+        x0, y0, x1, y1 = box
+        side = max((x1 - x0) * w, (y1 - y0) * h) * ROI_MARGIN
+        side = min(max(side, MIN_CROP), max(w, h))
+        cx, cy = (x0 + x1) / 2 * w, (y0 + y1) / 2 * h
+        left = int(min(max(cx - side / 2, 0), max(w - side, 0)))
+        top = int(min(max(cy - side / 2, 0), max(h - side, 0)))
+        return left, top, int(min(left + side, w)), int(min(top + side, h))
+
+    def _in_crop(self, rgb: Any, w: int, h: int) -> tuple[Landmark, ...] | None:
+        assert self._roi is not None
+        want = self._crop_of(self._roi, w, h)
+        crop = self._crop
+        if crop is None or _moved(crop, want):
+            crop = self._crop = want  # a steady crop lets the crop tracker follow inside it
+        if self._crop_pose is None:
+            self._crop_pose = self._new(static=False, confidence=RESCUE_CONFIDENCE)
+        x0, y0, x1, y1 = crop
+        result = self._crop_pose.process(rgb[y0:y1, x0:x1].copy())
         if result.pose_landmarks is None:
             return None
-        lms = result.pose_landmarks.landmark
-        return tuple(
-            Landmark(float(p.x), float(p.y), float(p.visibility)) for p in lms[:N_LANDMARKS]
-        )
+        found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
+        self._roi = _box(found)
+        return found
+
+    def _search(self, rgb: Any, w: int, h: int) -> tuple[Landmark, ...] | None:
+        if self._search_pose is None:
+            self._search_pose = self._new(static=True, confidence=RESCUE_CONFIDENCE)
+        for tx0, ty0, tx1, ty1 in SEARCH_TILES:
+            crop = (int(tx0 * w), int(ty0 * h), int(tx1 * w), int(ty1 * h))
+            result = self._search_pose.process(rgb[crop[1] : crop[3], crop[0] : crop[2]].copy())
+            if result.pose_landmarks is not None:
+                found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
+                self._roi, self._crop = _box(found), None
+                return found
+        return None
 
     def close(self) -> None:
-        self._pose.close()
+        for pose in (self._pose, self._crop_pose, self._search_pose):
+            if pose is not None:
+                pose.close()
 
     def __enter__(self) -> Detector:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _moved(old: tuple[int, ...], new: tuple[int, ...]) -> bool:
+    """A crop is moved only when the person has drifted a quarter of its size or it should
+    grow or shrink by a quarter."""
+    size_old, size_new = old[2] - old[0], new[2] - new[0]
+    shift = max(abs(new[0] - old[0]), abs(new[1] - old[1]))
+    return shift > size_old / 4 or abs(size_new - size_old) > size_old / 4
+
+
+def _landmarks(lms: Any, crop: tuple[int, ...], w: int, h: int) -> tuple[Landmark, ...]:
+    """Landmarks found in a crop, in the whole picture's normalised coordinates."""
+    x0, y0, x1, y1 = crop
+    cw, ch = x1 - x0, y1 - y0
+    return tuple(
+        Landmark((x0 + float(p.x) * cw) / w, (y0 + float(p.y) * ch) / h, float(p.visibility))
+        for p in lms[:N_LANDMARKS]
+    )
 
 
 @dataclass

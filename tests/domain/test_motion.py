@@ -15,7 +15,6 @@ from easeback.domain.motion import (
     ANGLES,
     HOLD_BAND,
     HOLD_BAND_MIN_DEG,
-    AutoCoach,
     Coach,
     EventKind,
     Landmark,
@@ -24,6 +23,7 @@ from easeback.domain.motion import (
     Summary,
     measure,
 )
+from easeback.domain.repetition import AutoCoach
 from easeback.pose import synthetic as syn
 
 SIGNALS = default_signals()

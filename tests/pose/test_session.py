@@ -10,6 +10,7 @@ import pytest
 from easeback import cli
 from easeback.content.motion_schema import default_signals
 from easeback.domain.motion import PoseFrame
+from easeback.domain.repetition import SIGNALS
 from easeback.pose import synthetic as syn
 from easeback.pose.coach import AUTO, Session, run
 
@@ -42,7 +43,7 @@ def test_auto_session_names_the_angle_it_counted():
     session = run(Session(AUTO), _frames("knee-to-chest-double", reps=4))
     out = session.public(fps=30.0)
     assert out["reps"] == 4
-    assert out["signal"] in ("left_hip", "right_hip", "left_hip_bend", "right_hip_bend")
+    assert out["signal"] in SIGNALS  # whichever signal carried the rhythm most
     assert out["hold_seconds"] == 0
 
 
