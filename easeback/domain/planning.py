@@ -7,6 +7,10 @@ allows one. The planner is deterministic: the same inputs give the same routine.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from heapq import heapify, heappop, heappush
+from math import inf
+from threading import Lock
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -86,10 +90,12 @@ class Routine(Frozen):
         return READY_SECONDS + sum(i.seconds for i in self.items)
 
 
-class _Candidate(Frozen):
+@dataclass(frozen=True, slots=True)
+class _Candidate:
     technique: Technique
     variant: Variant | None
     score: float
+    dirs: frozenset[Direction]
 
 
 def _fits_place(t: Technique, req: PlanRequest) -> bool:
@@ -116,11 +122,11 @@ def suitable(
     have = req.available_equipment()
     out: list[_Candidate] = []
     for t in catalogue:
-        if t.id in req.left_out or not _fits_place(t, req) or not set(t.equipment) <= have:
+        if t.id in req.left_out or not _fits_place(t, req) or not have.issuperset(t.equipment):
             continue
         allowed, variant = _screen_filter(t, s)
         if allowed:
-            out.append(_Candidate(technique=t, variant=variant, score=_score(t, req)))
+            out.append(_Candidate(t, variant, _score(t, req), frozenset(t.directions)))
     return out
 
 
@@ -133,23 +139,22 @@ def _score(t: Technique, req: PlanRequest) -> float:
     return score + 2.0 * req.helps.get(t.id, 0.0)
 
 
-def _pick_value(c: _Candidate, chosen: list[_Candidate], covered: set[Direction]) -> float:
-    dirs = set(c.technique.directions)
-    repeats = sum(1 for p in chosen if set(p.technique.directions) == dirs)
-    return c.score + 4.0 * len(dirs - covered) - 6.0 * repeats
-
-
 def _pick(cands: list[_Candidate], n: int) -> list[_Candidate]:
     """Greedy choice that favours the goal and spreads the movement directions."""
     chosen: list[_Candidate] = []
-    covered: set[Direction] = set()
+    covered: frozenset[Direction] = frozenset()
+    repeats: dict[frozenset[Direction], int] = {}
     pool = sorted(cands, key=lambda c: c.technique.id)
     while pool and len(chosen) < n:
-        # max keeps the first of equals, so id order breaks ties
-        best = max(pool, key=lambda c: _pick_value(c, chosen, covered))
-        chosen.append(best)
-        covered |= set(best.technique.directions)
-        pool.remove(best)
+        best, best_value = 0, 0.0
+        for k, c in enumerate(pool):
+            value = c.score + 4.0 * len(c.dirs - covered) - 6.0 * repeats.get(c.dirs, 0)
+            if k == 0 or value > best_value:  # the first of equals wins: id order breaks ties
+                best, best_value = k, value
+        c = pool.pop(best)
+        chosen.append(c)
+        covered |= c.dirs
+        repeats[c.dirs] = repeats.get(c.dirs, 0) + 1
     return chosen
 
 
@@ -161,8 +166,15 @@ def _target_count(minutes: int) -> int:
     return max(1, min(4, (minutes + 1) // 2))
 
 
-class _Dose(Frozen):
-    cand: _Candidate
+# One dose: (hold, reps, sets). A dose grows along a fixed path (its chain): longer holds and more
+# reps first, whichever adds fewer seconds; another set only once both are at their top.
+_State = tuple[int | None, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Range:
+    """Where a dose starts and how far it may grow."""
+
     hold: int | None
     hold_max: int | None
     reps: int
@@ -170,31 +182,101 @@ class _Dose(Frozen):
     sets: int
     sets_max: int
 
-    @property
-    def seconds(self) -> int:
-        return item_seconds(self.cand.technique, self.hold, self.reps, self.sets, self.cand.variant)
 
-    def progress(self) -> float:
-        parts = [(self.reps - 1) / max(1, self.reps_max - 1)]
-        if self.hold is not None and self.hold_max:
-            parts.append(self.hold / self.hold_max)
-        return self.sets - 1 + sum(parts) / len(parts)
+class _Chain:
+    """A dose's growth path, worked out only as far as a plan has needed it: states, their
+    lengths in seconds and their progress (sets done plus the mean of reps and hold grown)."""
 
-    def grown(self) -> list[_Dose]:
-        """Longer holds and more reps first; another set only once both are at their top."""
-        options: list[_Dose] = []
-        if self.hold is not None and self.hold_max is not None and self.hold < self.hold_max:
-            longer = min(self.hold_max, self.hold + HOLD_STEP)
-            options.append(self.model_copy(update={"hold": longer}))
-        if self.reps < self.reps_max:
-            options.append(self.model_copy(update={"reps": self.reps + 1}))
-        if not options and self.sets < self.sets_max:
-            reps = self.cand.technique.dosage.reps.min
-            options.append(self.model_copy(update={"sets": self.sets + 1, "reps": reps}))
-        return options
+    __slots__ = ("done", "memo", "progress", "range", "seconds", "states")
+
+    def __init__(self, memo: _Memo, r: _Range) -> None:
+        self.memo, self.range = memo, r
+        first: _State = (r.hold, r.reps, r.sets)
+        self.states = [first]
+        self.seconds = [memo.seconds(first)]
+        self.progress = [_progress(first, r)]
+        self.done = False
+
+    def has_next(self, k: int) -> bool:
+        """Whether state k has a next one (working it out if needed)."""
+        if k + 1 < len(self.states):
+            return True
+        with self.memo.lock:  # plans may run in several threads; lists only ever grow
+            while not self.done and k + 1 >= len(self.states):
+                self._grow()
+        return k + 1 < len(self.states)
+
+    def _grow(self) -> None:
+        r, (hold, reps, sets) = self.range, self.states[-1]
+        options: list[_State] = []
+        if hold is not None and r.hold_max is not None and hold < r.hold_max:
+            options.append((min(r.hold_max, hold + HOLD_STEP), reps, sets))
+        if reps < r.reps_max:
+            options.append((hold, reps + 1, sets))
+        if not options and sets < r.sets_max:
+            options.append((hold, r.reps, sets + 1))
+        if not options:
+            self.done = True
+            return
+        # the shorter step first; on equal lengths the longer hold (listed first)
+        nxt = min(options, key=self.memo.seconds)
+        self.seconds.append(self.memo.seconds(nxt))
+        self.progress.append(_progress(nxt, r))
+        self.states.append(nxt)  # last: a reader checks len(states) before the other two
 
 
-def _start_dose(c: _Candidate, req: PlanRequest, gentle: bool) -> _Dose:
+class _Memo:
+    """Lengths and growth paths of one technique (and variant), remembered between plans: the
+    timeline's arithmetic is exact but not cheap, and a catalogue is planned from many times."""
+
+    __slots__ = ("chains", "lengths", "lock", "technique", "variant")
+
+    def __init__(self, t: Technique, variant: Variant | None) -> None:
+        self.technique = t
+        self.variant = variant
+        self.lock = Lock()
+        self.lengths: dict[_State, int] = {}
+        self.chains: dict[_Range, _Chain] = {}
+
+    def seconds(self, state: _State) -> int:
+        hit = self.lengths.get(state)
+        if hit is None:
+            hit = item_seconds(self.technique, *state, self.variant)
+            self.lengths[state] = hit
+        return hit
+
+    def chain(self, r: _Range) -> _Chain:
+        hit = self.chains.get(r)
+        if hit is None:
+            hit = _Chain(self, r)
+            self.chains[r] = hit
+        return hit
+
+
+def _progress(state: _State, r: _Range) -> float:
+    hold, reps, sets = state
+    parts = [(reps - 1) / max(1, r.reps_max - 1)]
+    if hold is not None and r.hold_max:
+        parts.append(hold / r.hold_max)
+    return sets - 1 + sum(parts) / len(parts)
+
+
+_MEMOS: dict[tuple[int, int], _Memo] = {}
+_MEMO_LIMIT = 1024
+
+
+def _memo(c: _Candidate) -> _Memo:
+    key = (id(c.technique), id(c.variant))
+    hit = _MEMOS.get(key)
+    if hit is None or hit.technique is not c.technique or hit.variant is not c.variant:
+        if len(_MEMOS) >= _MEMO_LIMIT:  # catalogues reloaded many times: start afresh
+            _MEMOS.clear()
+        hit = _Memo(c.technique, c.variant)
+        _MEMOS[key] = hit
+    return hit
+
+
+def _start(c: _Candidate, req: PlanRequest, gentle: bool) -> _Range:
     d = c.technique.dosage
     hold, hold_max = None, None
     if d.hold_seconds is not None:
@@ -205,37 +287,45 @@ def _start_dose(c: _Candidate, req: PlanRequest, gentle: bool) -> _Dose:
         hold_max = max(hold, hold_max)
         if gentle:
             hold_max = hold
-    return _Dose(
-        cand=c,
-        hold=hold,
-        hold_max=hold_max,
-        reps=d.reps.min,
-        reps_max=d.reps.max,
-        sets=d.sets,
-        sets_max=d.sets_max,
-    )
+    return _Range(hold, hold_max, d.reps.min, d.reps.max, d.sets, d.sets_max)
 
 
-def _fill(doses: list[_Dose], budget: int) -> list[_Dose]:
-    """Grow doses, least-grown first, until the routine reaches the budget without overshooting."""
+def _fill(chains: list[_Chain], budget: int) -> list[int]:
+    """Grow doses, least-grown first, until the routine reaches the budget without overshooting.
+
+    Returns each dose's position on its chain. Only integers change hands and the total is kept
+    up to date step by step. A dose whose next step no longer fits is dropped for good (the total
+    only grows), and the least-grown dose keeps growing without a trip through the queue for as
+    long as it stays the least grown.
+    """
     limit = int(budget * (1 + TOLERANCE))
-    total = READY_SECONDS + sum(d.seconds for d in doses)
-    while total < budget:
-        options = [
-            (d.progress(), i, g)
-            for i, d in enumerate(doses)
-            for g in d.grown()
-            if total - d.seconds + g.seconds <= limit
-        ]
-        if not options:
-            break
-        _, i, g = min(options, key=lambda o: (o[0], o[1], o[2].seconds))
-        total += g.seconds - doses[i].seconds
-        doses[i] = g
-    return doses
+    at = [0] * len(chains)
+    total = READY_SECONDS + sum(ch.seconds[0] for ch in chains)
+    # (progress, index): the least-grown dose first, the earlier pick on equal progress
+    queue = [(ch.progress[0], i) for i, ch in enumerate(chains) if ch.has_next(0)]
+    heapify(queue)
+    while queue and total < budget:
+        _, i = heappop(queue)
+        ch, k = chains[i], at[i]
+        seconds, progress = ch.seconds, ch.progress
+        rival, rival_i = queue[0] if queue else (inf, i)
+        while True:
+            delta = seconds[k + 1] - seconds[k]
+            if total + delta > limit:
+                break  # dropped
+            total += delta
+            k += 1
+            if not (k + 1 < len(ch.states) or ch.has_next(k)):
+                break  # at the top of its range
+            p = progress[k]
+            if total >= budget or p > rival or (p == rival and i > rival_i):
+                heappush(queue, (p, i))
+                break
+        at[i] = k
+    return at
 
 
-def _reason(c: _Candidate, goal: Goal, new_dirs: set[Direction], helps: float | None) -> str:
+def _reason(c: _Candidate, goal: Goal, new_dirs: frozenset[Direction], helps: float | None) -> str:
     t = c.technique
     parts = [f"{t.category.value.replace('-', ' ')}"]
     parts.append(
@@ -262,39 +352,39 @@ def build_plan(
         notes.append(f"Shortened to {minutes} minutes because your pain is high right now.")
     cands = suitable(catalogue, screening, req)
     chosen = _pick(cands, _target_count(minutes))
-    doses = [_start_dose(c, req, constraints.gentle) for c in chosen]
-    while len(doses) > 1 and READY_SECONDS + sum(d.seconds for d in doses) > budget * (
-        1 + TOLERANCE
-    ):
-        doses.pop()  # the last pick scored lowest
-    doses = _fill(doses, budget)
+    chains = [_memo(c).chain(_start(c, req, constraints.gentle)) for c in chosen]
+    start = READY_SECONDS + sum(ch.seconds[0] for ch in chains)
+    while len(chains) > 1 and start > budget * (1 + TOLERANCE):
+        start -= chains.pop().seconds[0]  # the last pick scored lowest
+    at = _fill(chains, budget)
     if len(chosen) < _target_count(minutes):
         notes.append(
             f"Only {len(chosen)} techniques suit this place, your equipment and your answers."
         )
-    total = READY_SECONDS + sum(d.seconds for d in doses)
-    if doses and total < budget * (1 - TOLERANCE):
+    total = READY_SECONDS + sum(ch.seconds[k] for ch, k in zip(chains, at, strict=True))
+    if chains and total < budget * (1 - TOLERANCE):
         notes.append(
             f"This routine lasts {total // 60} min {total % 60} s, shorter than the {minutes} "
             "minutes asked: easeback does not pad a routine with unsuitable or repeated exercises."
         )
-    if not doses:
+    if not chains:
         notes.append("No technique suits this place, your equipment and your answers.")
-    ordered = sorted(enumerate(doses), key=lambda p: (p[1].cand.technique.intensity, p[0]))
+    order = sorted(range(len(chains)), key=lambda i: (chosen[i].technique.intensity, i))
     items: list[PlannedTechnique] = []
-    covered: set[Direction] = set()
-    for _, d in ordered:
-        t = d.cand.technique
-        new = set(t.directions) - covered
+    covered: frozenset[Direction] = frozenset()
+    for i in order:
+        c = chosen[i]
+        hold, reps, sets = chains[i].states[at[i]]
+        new = c.dirs - covered
         covered |= new
         items.append(
             PlannedTechnique(
-                technique=t,
-                hold_seconds=d.hold,
-                reps=d.reps,
-                sets=d.sets,
-                variant=d.cand.variant,
-                reason=_reason(d.cand, req.goal, new, req.helps.get(t.id)),
+                technique=c.technique,
+                hold_seconds=hold,
+                reps=reps,
+                sets=sets,
+                variant=c.variant,
+                reason=_reason(c, req.goal, new, req.helps.get(c.technique.id)),
             )
         )
     return Routine(

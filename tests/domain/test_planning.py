@@ -148,3 +148,19 @@ def test_never_over_time_and_short_routines_say_why(
     if r.items and r.total_seconds < budget * 0.9:
         assert r.notes, "a routine shorter than asked must say why"
     assert len({i.technique.id for i in r.items}) == len(r.items)
+
+
+def test_plans_from_a_fresh_catalogue_match(catalogue, clear):
+    """The planner remembers lengths per technique object; a reloaded catalogue plans the same."""
+    from easeback.content.loader import load_catalogue
+
+    again = load_catalogue()
+    s = screen(again.screening, clear_answers()).plannable()
+    assert s is not None
+    for minutes in (5, 30, 60):
+        a = plan(catalogue, clear, place="any", minutes=minutes)
+        b = build_plan(s, PlanRequest(place="any", minutes=minutes), again.techniques)
+        assert [(i.technique.id, i.hold_seconds, i.reps, i.sets) for i in a.items] == [
+            (i.technique.id, i.hold_seconds, i.reps, i.sets) for i in b.items
+        ]
+        assert a.total_seconds == b.total_seconds
