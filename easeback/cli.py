@@ -266,9 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_session)
 
-    from easeback.commands import coach, journal, pictures, web
+    from easeback.commands import coach, journal, pictures, practice, web
 
-    for part in (journal, web, pictures, coach):
+    for part in (journal, web, pictures, coach, practice):
         part.register(sub)
     return parser
 

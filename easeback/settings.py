@@ -33,6 +33,20 @@ class Settings:
         "EASEBACK_CAMERA_SOURCE",
         "Camera for the web player's coach: a webcam number, or a video file standing in for it.",
     )
+    multi_user: bool = _setting(  # type: ignore[assignment]
+        False,
+        "EASEBACK_MULTI_USER",
+        "Serve a practice: sign-in, people, clinicians and clinics (see Running a practice).",
+    )
+    workers: int = _setting(  # type: ignore[assignment]
+        1, "EASEBACK_WORKERS", "Worker processes of `serve --multi-user` (they share no memory)."
+    )
+    tls_certfile: str | None = _setting(  # type: ignore[assignment]
+        None, "EASEBACK_TLS_CERT", "TLS certificate file (PEM); with the key, serve HTTPS."
+    )
+    tls_keyfile: str | None = _setting(  # type: ignore[assignment]
+        None, "EASEBACK_TLS_KEY", "TLS private key file (PEM) that goes with the certificate."
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -41,7 +55,12 @@ class Settings:
         for f in fields(cls):
             raw = env.get(f.metadata["env"])
             if raw is not None:
-                values[f.name] = int(raw) if f.type in ("int", int) else raw
+                if f.type in ("int", int):
+                    values[f.name] = int(raw)
+                elif f.type in ("bool", bool):
+                    values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+                else:
+                    values[f.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 

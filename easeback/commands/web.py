@@ -24,6 +24,15 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
         action="store_true",
         help="allow binding an address other devices can reach (no login protects it)",
     )
+    p.add_argument(
+        "--multi-user",
+        action="store_true",
+        help="serve a practice: sign-in, people and clinicians (see README, Running a practice)",
+    )
+    p.add_argument("--workers", type=int, help="worker processes with --multi-user (default 1)")
+    p.add_argument("--database", metavar="URL", help="database URL, e.g. postgresql://...")
+    p.add_argument("--tls-cert", metavar="FILE", help="TLS certificate (PEM) to serve HTTPS")
+    p.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM) of the certificate")
     p.set_defaults(handler=cmd_serve)
 
 
@@ -37,6 +46,10 @@ def web_available() -> bool:
 def cmd_serve(args: argparse.Namespace) -> int:
     from easeback.settings import Settings
 
+    if getattr(args, "multi_user", False):
+        from easeback.web.practice.serve import serve_practice
+
+        return serve_practice(args)
     settings = Settings.from_env(host=args.host, port=args.port)
     from easeback.web.hosts import is_loopback
 

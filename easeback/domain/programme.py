@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from easeback.domain.models import Disposition, Goal, StopReason, Technique
+from easeback.domain.models import Disposition, Goal, StopReason, Technique, Variant
 from easeback.domain.planning import PlannedTechnique, Routine
 from easeback.domain.progression import History
 from easeback.domain.screening import PlannableScreening, ScreeningResult
@@ -97,6 +97,15 @@ def exclusions(t: Technique, screening: PlannableScreening) -> list[str]:
     return rules
 
 
+def variant_for(t: Technique, screening: PlannableScreening) -> Variant | None:
+    """The variant the screening asks for (a padded kneeling one, a supported standing one)."""
+    for _rule, exclusion in screening.constraints.exclusions:
+        kind = exclusion.unless_variant
+        if exclusion.matches(t) and kind is not None and t.has_variant(kind):
+            return t.variant(kind)
+    return None
+
+
 def shown(
     programme: Programme,
     screening: ScreeningResult | None,
@@ -127,6 +136,7 @@ def shown(
                     hold_seconds=p.hold_seconds,
                     reps=p.reps,
                     sets=p.sets,
+                    variant=variant_for(p.technique, plannable),
                     reason="prescribed by your clinician",
                 )
             )
@@ -141,17 +151,27 @@ def shown(
     return routine, tuple(hidden)
 
 
-def flags(history: History) -> list[str]:
-    """Why a clinician should look at this person now: their latest screening was emergency or
-    urgent, or they stopped for radiating pain or numbness since it."""
+def flags(history: History, last_screening: LastScreening | None) -> list[str]:
+    """Why a clinician should look at this person now: their latest screening (finished or
+    stopped early at an emergency answer) reached emergency or urgent, or they stopped for
+    radiating pain or numbness since it."""
     out: list[str] = []
-    last = history.screenings[-1] if history.screenings else None
-    if last is not None and last.disposition in (Disposition.EMERGENCY, Disposition.URGENT):
-        out.append(f"screening: {last.disposition.value}")
+    if last_screening is not None:
+        for severe in (Disposition.EMERGENCY, Disposition.URGENT):
+            if severe in last_screening.reached:
+                out.append(f"screening: {severe.value}")
+                break
+    since = last_screening.at if last_screening else None
     for stop in history.stops():
-        if stop.reason in NERVE_STOPS and (last is None or stop.at >= last.at):
+        if stop.reason in NERVE_STOPS and (since is None or stop.at >= since):
             out.append(f"stopped for {stop.reason.value.replace('_', ' ')}")
     return sorted(set(out))
+
+
+@dataclass(frozen=True)
+class LastScreening:
+    at: datetime
+    reached: frozenset[Disposition]  # every disposition its reasons reached
 
 
 def adherence(

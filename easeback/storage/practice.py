@@ -357,6 +357,22 @@ def add_screening(
         return row.id
 
 
+def last_screening(engine: Engine, user_id: int) -> tuple[datetime, list[str]] | None:
+    """The newest screening of the user, finished or not: (when, naive UTC; the dispositions
+    its reasons reached)."""
+    with Session(engine) as s:
+        row = s.execute(
+            select(ScreeningRow.at, ScreeningRow.reasons)
+            .where(ScreeningRow.user_id == user_id)
+            .order_by(ScreeningRow.at.desc(), ScreeningRow.id.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    reached = [str(r["disposition"]) for r in json.loads(row[1]) if r.get("disposition")]
+    return row[0], reached
+
+
 def log_session(
     engine: Engine,
     user_id: int,

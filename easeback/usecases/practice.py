@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from easeback.domain import programme as prog
 from easeback.domain import progression
-from easeback.domain.models import StopReason
+from easeback.domain.models import Disposition, StopReason
 from easeback.domain.progression import CheckIn, History
 from easeback.domain.screening import ScreeningResult
 from easeback.services import InputError, routine_public, screen_answers, screening_public
@@ -264,8 +264,16 @@ def _summary(
         "adherence": adherence,
         "pain": [{"at": at.isoformat(), "value": v} for at, v in h.pain_readings()[-30:]],
         "peg": [{"at": at.isoformat(), "value": v} for at, v in pegs[-30:]],
-        "flags": prog.flags(h),
+        "flags": prog.flags(h, _last_screening(engine, person)),
     }
+
+
+def _last_screening(engine: Engine, person: UserRecord) -> prog.LastScreening | None:
+    found = repo.last_screening(engine, person.id)
+    if found is None:
+        return None
+    at, reached = found
+    return prog.LastScreening(at, frozenset(Disposition(d) for d in reached))
 
 
 def progress(

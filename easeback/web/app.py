@@ -41,7 +41,12 @@ def create_app(
     journal: bool | None = None,
 ) -> FastAPI:
     """The whole web app. `allow_speed` lets tests run the player at accelerated time;
-    `journal` turns the journal pages on or off (default: on when the journal extra is there)."""
+    `journal` turns the journal pages on or off (default: on when the journal extra is there).
+    With `settings.multi_user` it is the practice app instead (easeback.web.practice)."""
+    if settings.multi_user:
+        from easeback.web.practice.app import create_practice_app
+
+        return create_practice_app(settings, catalogue or default_catalogue())
     use_journal = journal_installed() if journal is None else journal
     app = FastAPI(
         title="easeback",

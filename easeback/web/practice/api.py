@@ -1,0 +1,261 @@
+"""The practice JSON API: sign-in, a person's own journal and programme, a clinician's people.
+Routes parse, call easeback.usecases, and answer; out of scope is 404 like absent."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from starlette.responses import JSONResponse, Response
+
+from easeback.usecases import accounts, practice
+from easeback.web.practice.auth import (
+    Caller,
+    caller,
+    clear_session,
+    now,
+    set_session,
+    writer,
+)
+from easeback.web.practice.state import practice_state
+
+router = APIRouter(prefix="/api", tags=["practice"])
+Score = Annotated[StrictInt, Field(ge=0, le=10)]
+Reader = Annotated[Caller, Depends(caller)]
+Writer = Annotated[Caller, Depends(writer)]
+WRONG = "Wrong email or password."
+TOO_MANY = "Too many failed sign-ins; wait a minute and try again."
+
+
+class Login(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Annotated[str, Field(max_length=320)]
+    password: Annotated[str, Field(max_length=1000)]
+
+
+class CheckInIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pain: Score
+    stiffness: Score
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pain_before: Score
+    pain_after: Score
+    stopped: Annotated[str, Field(max_length=100)] | None = None
+
+
+class ScreeningIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, Any]
+
+
+class ItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Annotated[str, Field(max_length=64)]
+    hold_seconds: StrictInt | None = None
+    reps: StrictInt
+    sets: StrictInt | None = None
+
+
+class ProgrammeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    techniques: Annotated[list[ItemIn], Field(max_length=50)]
+    per_week: StrictInt
+
+
+def address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _not_found(exc: practice.NotFound) -> HTTPException:
+    return HTTPException(404, "Not found.")
+
+
+@router.post("/login", summary="Sign in: a token, and a session cookie for browsers")
+def login(request: Request, body: Login) -> Response:
+    st = practice_state(request)
+    try:
+        signed = accounts.sign_in(st.engine, body.email, body.password, address(request), now())
+    except accounts.TooManyAttempts:
+        return JSONResponse({"detail": TOO_MANY}, status_code=429, headers={"retry-after": "60"})
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": WRONG}, status_code=401)
+    resp = JSONResponse({"token": signed.token, "csrf": signed.csrf, "role": signed.user.role})
+    set_session(request, resp, signed.token)
+    return resp
+
+
+@router.post("/logout", summary="Sign out: the token stops working at once")
+def logout(request: Request, c: Writer) -> Response:
+    accounts.sign_out(practice_state(request).engine, c.user, c.token, now())
+    resp = JSONResponse({"signed_out": True})
+    clear_session(request, resp)
+    return resp
+
+
+@router.get("/me", summary="The signed-in user")
+def me(c: Reader) -> dict[str, Any]:
+    u = c.user
+    return {"id": u.id, "email": u.email, "role": u.role, "clinic": u.clinic}
+
+
+def _run(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except practice.NotFound as exc:
+        raise _not_found(exc) from None
+
+
+# ---- a person's own data ----
+
+
+@router.post("/check-ins", status_code=201, summary="Log a check-in")
+def check_in(request: Request, body: CheckInIn, c: Writer) -> dict[str, bool]:
+    st = practice_state(request)
+    _run(practice.check_in, st.engine, c.user, body.pain, body.stiffness, now())
+    return {"saved": True}
+
+
+def history_rows(h: Any) -> list[dict[str, str]]:
+    rows: list[tuple[Any, str, str]] = []
+    for ci in h.check_ins:
+        rows.append((ci.at, "Check-in", f"pain {ci.pain}/10, stiffness {ci.stiffness}/10"))
+    for s in h.sessions:
+        done = sum(1 for r in s.results if r.outcome == "done")
+        text = f"{s.status.replace('_', ' ')}, {done} of {len(s.results)} techniques done"
+        if s.pain_before is not None and s.pain_after is not None:
+            text += f", pain {s.pain_before} → {s.pain_after}"
+        for e in s.stops:
+            text += f"; stopped ({e.reason.value.replace('_', ' ')})"
+        rows.append((s.at, "Session", text))
+    for sc in h.screenings:
+        label = sc.disposition.value.replace("_", " ") if sc.disposition else "incomplete"
+        rows.append((sc.at, "Safety check", label))
+    rows.sort(key=lambda r: r[0], reverse=True)
+    return [{"at": at.isoformat() + "Z", "kind": k, "details": d} for at, k, d in rows]
+
+
+@router.get("/history", summary="My journal, newest first")
+def history(request: Request, c: Reader) -> list[dict[str, str]]:
+    st = practice_state(request)
+    return history_rows(_run(practice.history_rows, st.engine, c.user, c.user.id, now()))
+
+
+@router.get("/progress", summary="My progress: pain change, advice, adherence")
+def progress(request: Request, c: Reader) -> dict[str, Any]:
+    st = practice_state(request)
+    return dict(_run(practice.progress, st.engine, st.catalogue, c.user, c.user.id, now()))
+
+
+@router.post("/screenings", status_code=201, summary="Answer the safety check")
+def screen(request: Request, body: ScreeningIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    return dict(_run(practice.screen, st.engine, st.catalogue, c.user, body.answers, now()))
+
+
+@router.get("/programme", summary="My programme: what I may do now")
+def programme(request: Request, c: Reader) -> dict[str, Any]:
+    st = practice_state(request)
+    return dict(_run(practice.programme_view, st.engine, st.catalogue, c.user, c.user.id, now()))
+
+
+@router.post("/sessions", status_code=201, summary="Log a session of my programme")
+def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    sid = _run(
+        practice.log_session,
+        st.engine,
+        st.catalogue,
+        c.user,
+        body.pain_before,
+        body.pain_after,
+        now(),
+        body.stopped,
+    )
+    return {"saved": True, "session": sid}
+
+
+@router.get("/export/fhir", summary="All my data as a FHIR R4 bundle")
+def my_export(request: Request, c: Reader) -> Response:
+    return _fhir(request, c, c.user.id)
+
+
+@router.get("/audit", summary="Who read or changed my data")
+def my_audit(request: Request, c: Reader) -> list[dict[str, Any]]:
+    st = practice_state(request)
+    return list(_run(practice.audit_trail, st.engine, c.user, c.user.id))
+
+
+@router.delete("/account", summary="Delete my account and all my data")
+def delete_account(request: Request, c: Writer) -> Response:
+    if c.user.role != "person":
+        raise HTTPException(404, "Not found.")
+    accounts.delete_account(practice_state(request).engine, c.user, now())
+    resp = JSONResponse({"deleted": True})
+    clear_session(request, resp)
+    return resp
+
+
+# ---- clinicians ----
+
+
+@router.get("/people", summary="My clinic's people with activity, adherence, trends, flags")
+def people(request: Request, c: Reader) -> list[dict[str, Any]]:
+    st = practice_state(request)
+    return list(_run(practice.people, st.engine, st.catalogue, c.user, now()))
+
+
+@router.get("/people/{person_id}/progress", summary="One person's progress")
+def person_progress(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    st = practice_state(request)
+    if c.user.role == "person":
+        raise HTTPException(404, "Not found.")
+    return dict(_run(practice.progress, st.engine, st.catalogue, c.user, person_id, now()))
+
+
+@router.get(
+    "/people/{person_id}/programme", summary="One person's programme, with what is held back"
+)
+def person_programme(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    st = practice_state(request)
+    if c.user.role == "person":
+        raise HTTPException(404, "Not found.")
+    return dict(_run(practice.programme_view, st.engine, st.catalogue, c.user, person_id, now()))
+
+
+@router.post("/people/{person_id}/programme", status_code=201, summary="Prescribe a programme")
+def prescribe(request: Request, person_id: int, body: ProgrammeIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    items = [i.model_dump(exclude_none=True) for i in body.techniques]
+    return dict(
+        _run(
+            practice.prescribe,
+            st.engine,
+            st.catalogue,
+            c.user,
+            person_id,
+            items,
+            body.per_week,
+            now(),
+        )
+    )
+
+
+@router.get("/people/{person_id}/export/fhir", summary="One person's data as a FHIR bundle")
+def person_export(request: Request, person_id: int, c: Reader) -> Response:
+    if c.user.role == "person":
+        raise HTTPException(404, "Not found.")
+    return _fhir(request, c, person_id)
+
+
+def _fhir(request: Request, c: Caller, person_id: int) -> Response:
+    st = practice_state(request)
+    text = _run(practice.export_fhir, st.engine, st.catalogue, c.user, person_id, now())
+    return Response(
+        text,
+        media_type="application/fhir+json",
+        headers={"content-disposition": 'attachment; filename="easeback-fhir.json"'},
+    )

@@ -1,0 +1,342 @@
+"""The practice pages: sign-in, a person's programme on their phone, the safety check, and the
+clinician's people list and programme editor. Forms carry the session's CSRF token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from starlette.datastructures import FormData
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from easeback.domain.models import StopReason
+from easeback.domain.screening import QuestionKind
+from easeback.services import InputError
+from easeback.usecases import accounts, practice
+from easeback.web.practice.auth import (
+    Caller,
+    caller,
+    checked_form,
+    clear_session,
+    now,
+    set_session,
+)
+from easeback.web.practice.state import practice_state
+
+router = APIRouter(include_in_schema=False)
+
+CHOICES = {
+    QuestionKind.RED_FLAG: [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
+    QuestionKind.YES_NO: [("yes", "Yes"), ("no", "No")],
+}
+STOP_LABELS = {
+    StopReason.SHARP_PAIN: "sharp or shooting pain",
+    StopReason.RADIATING_PAIN: "pain spreading down a leg",
+    StopReason.NUMBNESS: "numbness or tingling",
+    StopReason.DIZZINESS: "dizziness",
+    StopReason.OTHER: "another reason",
+}
+
+
+def render(
+    request: Request, name: str, c: Caller | None, status: int = 200, **context: Any
+) -> HTMLResponse:
+    st = practice_state(request)
+    context |= {"me": c.user if c else None, "csrf": c.csrf if c else ""}
+    return st.templates.TemplateResponse(request, f"practice/{name}", context, status_code=status)
+
+
+def error(request: Request, status: int, message: str) -> HTMLResponse:
+    titles = {404: "Not found", 403: "Not allowed", 405: "Not allowed", 429: "Wait a minute"}
+    return render(
+        request,
+        "error.html",
+        None,
+        status=status,
+        title=titles.get(status, "Something is wrong"),
+        message=message,
+    )
+
+
+def see(url: str) -> Response:
+    return RedirectResponse(url, status_code=303)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# ---- signing in and out ----
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_page(request: Request) -> Response:
+    return render(request, "sign_in.html", None, title="Sign in", email="", error=None)
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request) -> Response:
+    # No session yet, so no CSRF token: the security middleware refuses cross-site posts.
+    form = await request.form()
+    email, password = str(form.get("email", ""))[:320], str(form.get("password", ""))[:1000]
+    st = practice_state(request)
+    try:
+        signed = accounts.sign_in(st.engine, email, password, _client(request), now())
+    except accounts.TooManyAttempts:
+        message, status = "Too many failed sign-ins; wait a minute and try again.", 429
+    except accounts.SignInRefused:
+        message, status = "Wrong email or password.", 401
+    else:
+        resp = see("/")
+        set_session(request, resp, signed.token)
+        return resp
+    return render(
+        request, "sign_in.html", None, status=status, title="Sign in", email=email, error=message
+    )
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request) -> Response:
+    c = caller(request)
+    await checked_form(request, c)
+    accounts.sign_out(practice_state(request).engine, c.user, c.token, now())
+    resp = see("/sign-in")
+    clear_session(request, resp)
+    return resp
+
+
+@router.get("/invite/{invite}", response_class=HTMLResponse)
+def invite_page(request: Request, invite: str) -> Response:
+    return render(request, "invite.html", None, title="Choose a password", invite=invite)
+
+
+@router.post("/invite/{invite}")
+async def accept_invite(request: Request, invite: str) -> Response:
+    form = await request.form()
+    st = practice_state(request)
+    try:
+        user = accounts.accept_invite(st.engine, invite, str(form.get("password", "")), now())
+    except InputError as exc:
+        return render(
+            request,
+            "invite.html",
+            None,
+            status=400,
+            title="Choose a password",
+            invite=invite,
+            error=str(exc),
+        )
+    return render(request, "sign_in.html", None, title="Sign in", email=user.email, error=None)
+
+
+@router.get("/")
+def home(c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    return see("/programme" if c.user.role == "person" else "/people")
+
+
+@router.get("/pictures/{tid}.svg", include_in_schema=False)
+def picture(request: Request, tid: str, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    from easeback.web import views
+    from easeback.web.security import PICTURE_CSP
+
+    try:
+        t = practice_state(request).catalogue.technique(tid)
+    except KeyError:
+        raise HTTPException(404, "There is no technique with that name.") from None
+    svg = views.picture_svg(t)
+    if svg is None:
+        raise HTTPException(404, "No picture for this technique yet.")
+    return Response(
+        svg, media_type="image/svg+xml", headers={"content-security-policy": PICTURE_CSP}
+    )
+
+
+# ---- a person ----
+
+
+def _person(c: Caller) -> None:
+    if c.user.role != "person":
+        raise HTTPException(404, "Not found.")
+
+
+@router.get("/programme", response_class=HTMLResponse)
+def programme_page(
+    request: Request,
+    c: Caller = Depends(caller),  # noqa: B008
+    message: str | None = None,
+) -> Response:
+    _person(c)
+    st = practice_state(request)
+    view = practice.programme_view(st.engine, st.catalogue, c.user, c.user.id, now())
+    steps = {
+        t["id"]: [s.text for s in st.catalogue.technique(t["id"]).steps] for t in view["techniques"]
+    }
+    notes = {"saved": "Saved. Well done.", "screened": "Thank you: your safety check is saved."}
+    return render(
+        request,
+        "programme.html",
+        c,
+        title="My programme",
+        view=view,
+        steps=steps,
+        stop_reasons=[(r.value, label) for r, label in STOP_LABELS.items()],
+        message=notes.get(message or ""),
+    )
+
+
+def _int(form: FormData, name: str, label: str) -> int:
+    raw = str(form.get(name, "")).strip()
+    if not raw.lstrip("-").isdigit():
+        raise InputError(f"{label} must be a whole number")
+    return int(raw)
+
+
+@router.post("/programme/log")
+async def log_session(request: Request) -> Response:
+    c = caller(request)
+    _person(c)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    before = _int(form, "pain_before", "pain before")
+    after = _int(form, "pain_after", "pain after")
+    stopped = str(form.get("stopped", "")) or None
+    practice.log_session(st.engine, st.catalogue, c.user, before, after, now(), stopped)
+    return see("/programme?message=saved")
+
+
+@router.post("/check-in")
+async def check_in(request: Request) -> Response:
+    c = caller(request)
+    _person(c)
+    form = await checked_form(request, c)
+    pain, stiffness = _int(form, "pain", "pain"), _int(form, "stiffness", "stiffness")
+    practice.check_in(practice_state(request).engine, c.user, pain, stiffness, now())
+    return see("/programme?message=saved")
+
+
+@router.get("/safety-check", response_class=HTMLResponse)
+def safety_check_page(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    _person(c)
+    table = practice_state(request).catalogue.screening
+    questions = [(q, CHOICES.get(q.kind)) for q in table.questions]
+    return render(request, "safety_check.html", c, title="Safety check", questions=questions)
+
+
+@router.post("/safety-check")
+async def safety_check(request: Request) -> Response:
+    c = caller(request)
+    _person(c)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    answers: dict[str, object] = {}
+    for q in st.catalogue.screening.questions:
+        raw = str(form.get(q.id, "")).strip()
+        if raw:
+            answers[q.id] = int(raw) if q.kind is QuestionKind.INTEGER and raw.isdigit() else raw
+    result = practice.screen(st.engine, st.catalogue, c.user, answers, now())
+    if result["disposition"] in ("clear", "caution"):
+        return see("/programme?message=screened")
+    if any(r["disposition"] == "emergency" for r in result["reasons"]):
+        result["disposition"] = "emergency"  # stopped early: nothing later can change this
+    heading = {
+        "emergency": "Get emergency help now",
+        "urgent": "See a doctor today",
+        "professional_first": "See a professional first",
+    }.get(str(result["disposition"]), "Some answers are missing")
+    return render(
+        request, "screening_result.html", c, title=heading, heading=heading, result=result
+    )
+
+
+@router.post("/account/delete")
+async def delete_account(request: Request) -> Response:
+    c = caller(request)
+    _person(c)
+    form = await checked_form(request, c)
+    if form.get("confirm") != "yes":
+        raise InputError("tick the box to confirm that you want your account deleted")
+    accounts.delete_account(practice_state(request).engine, c.user, now())
+    resp = see("/sign-in")
+    clear_session(request, resp)
+    return resp
+
+
+# ---- a clinician ----
+
+
+def _clinician(c: Caller) -> None:
+    if c.user.role not in ("clinician", "admin"):
+        raise HTTPException(404, "Not found.")
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people_page(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    _clinician(c)
+    st = practice_state(request)
+    found = practice.people(st.engine, st.catalogue, c.user, now())
+    return render(request, "people.html", c, title="People", people=found)
+
+
+@router.get("/people/{person_id}", response_class=HTMLResponse)
+def person_page(
+    request: Request,
+    person_id: int,
+    c: Caller = Depends(caller),  # noqa: B008
+    message: str | None = None,
+) -> Response:
+    from easeback.web.journal_pages import chart
+
+    _clinician(c)
+    st = practice_state(request)
+    try:
+        person = practice.scope(st.engine, c.user, person_id)
+        progress = practice.progress(st.engine, st.catalogue, c.user, person_id, now())
+        view = practice.programme_view(st.engine, st.catalogue, c.user, person_id, now())
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    readings = [(_at(r["at"]), r["value"]) for r in progress["pain"]]
+    return render(
+        request,
+        "person.html",
+        c,
+        title=person.email,
+        person=person,
+        progress=progress,
+        view=view,
+        chart=chart(readings),
+        techniques=st.catalogue.techniques,
+        names={t.id: t.name for t in st.catalogue.techniques},
+        current={i["id"]: i for i in view.get("prescription", [])},
+        message="Programme saved." if message == "saved" else None,
+    )
+
+
+def _at(value: str) -> Any:
+    from datetime import datetime
+
+    return datetime.fromisoformat(value)
+
+
+@router.post("/people/{person_id}/programme")
+async def prescribe(request: Request, person_id: int) -> Response:
+    c = caller(request)
+    _clinician(c)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    items: list[dict[str, object]] = []
+    for tid in form.getlist("use"):
+        t = str(tid)
+        item: dict[str, object] = {
+            "id": t,
+            "reps": _int(form, f"reps_{t}", f"{t} repetitions"),
+            "sets": _int(form, f"sets_{t}", f"{t} sets"),
+        }
+        if form.get(f"hold_{t}") is not None:
+            item["hold_seconds"] = _int(form, f"hold_{t}", f"{t} hold seconds")
+        items.append(item)
+    per_week = _int(form, "per_week", "sessions a week")
+    try:
+        practice.prescribe(st.engine, st.catalogue, c.user, person_id, items, per_week, now())
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    return see(f"/people/{person_id}?message=saved")

@@ -1,0 +1,81 @@
+"""`easeback serve --multi-user`: uvicorn with several worker processes. The settings travel to
+the workers through the environment, and each worker builds its app with `app_from_env`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+    from fastapi import FastAPI
+
+EXIT_USAGE = 2
+
+
+def app_from_env() -> FastAPI:
+    """The app factory each worker calls."""
+    from easeback.settings import Settings
+    from easeback.web import create_app
+
+    return create_app(Settings.from_env(multi_user=True))
+
+
+def serve_practice(args: argparse.Namespace) -> int:
+    from importlib.util import find_spec
+
+    from easeback.settings import Settings
+
+    overrides = {
+        "EASEBACK_HOST": args.host,
+        "EASEBACK_PORT": None if args.port is None else str(args.port),
+        "EASEBACK_DATABASE_URL": args.database,
+        "EASEBACK_WORKERS": None if args.workers is None else str(args.workers),
+        "EASEBACK_TLS_CERT": args.tls_cert,
+        "EASEBACK_TLS_KEY": args.tls_key,
+        "EASEBACK_MULTI_USER": "1",
+    }
+    for key, value in overrides.items():
+        if value is not None:
+            os.environ[key] = value
+    settings = Settings.from_env()
+    if find_spec("argon2") is None:
+        print(
+            "easeback: error: the practice mode needs argon2-cffi: "
+            "pip install 'easeback[app,practice]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if bool(settings.tls_certfile) != bool(settings.tls_keyfile):
+        print("easeback: error: give both --tls-cert and --tls-key, or neither", file=sys.stderr)
+        return EXIT_USAGE
+    if settings.workers < 1:
+        print("easeback: error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    # Create and migrate the database once, before the workers race to do it.
+    from easeback.journal import open_journal
+
+    open_journal(settings).dispose()
+    import uvicorn
+
+    scheme = "https" if settings.tls_certfile else "http"
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    print(
+        f"easeback practice at {scheme}://{host}:{settings.port}/ with "
+        f"{settings.workers} worker(s)  (press Ctrl+C to stop)"
+    )
+    sys.stdout.flush()
+    uvicorn.run(
+        "easeback.web.practice.serve:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        ssl_certfile=settings.tls_certfile,
+        ssl_keyfile=settings.tls_keyfile,
+        proxy_headers=True,
+        log_level="warning",
+    )
+    return 0
