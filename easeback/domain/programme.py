@@ -60,7 +60,7 @@ def prescribe(
         d = t.dosage
         hold: int | None = None
         if d.hold_seconds is not None:
-            hold = _in("hold_seconds", tid, raw.get("hold_seconds"), *_hold_range(t))
+            hold = _in("hold_seconds", tid, raw.get("hold_seconds"), *hold_range(t))
         elif raw.get("hold_seconds") is not None:
             raise ProgrammeError(f"{tid}: has no hold, so hold_seconds must be left out")
         reps = _in("reps", tid, raw.get("reps"), d.reps.min, d.reps.max)
@@ -74,7 +74,8 @@ def prescribe(
     return Programme(tuple(out), weekly)
 
 
-def _hold_range(t: Technique) -> tuple[int, int]:
+def hold_range(t: Technique) -> tuple[int, int]:
+    """Seconds a clinician may prescribe: the technique's range, up to its progression ceiling."""
     h = t.dosage.hold_seconds
     assert h is not None
     return h.min, max(h.max, t.dosage.progression_max_hold_seconds or 0)

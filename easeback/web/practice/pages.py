@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from easeback.domain.models import StopReason
+from easeback.domain.programme import hold_range
 from easeback.domain.screening import QuestionKind
 from easeback.services import InputError
 from easeback.usecases import accounts, practice
@@ -305,6 +306,7 @@ def person_page(
         view=view,
         chart=chart(readings),
         techniques=st.catalogue.techniques,
+        holds={t.id: hold_range(t) for t in st.catalogue.techniques if t.dosage.hold_seconds},
         names={t.id: t.name for t in st.catalogue.techniques},
         current={i["id"]: i for i in view.get("prescription", [])},
         message="Programme saved." if message == "saved" else None,

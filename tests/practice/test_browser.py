@@ -1,0 +1,157 @@
+"""The practice in a real Chromium (Debian's), every request to another host blocked: a clinician
+prescribes; a person signs in on a phone, does the safety check, follows the programme and logs
+pain; the clinician sees it; another person and a clinician of another clinic see none of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("playwright", reason="the test extra is not installed")
+
+from playwright.sync_api import expect
+
+from easeback.domain.screening import QuestionKind
+from easeback.storage import open_engine
+from easeback.storage import practice as repo
+from tests.practice.conftest import PASSWORD, T0
+from tests.practice.web import dispose, practice_app
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, Network, live_server, shoot
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+)
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """Shadows pytest-base-url's fixture (its method-style fixture warns under pytest 9)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def practice(tmp_path, password_hash) -> Iterator[tuple[str, dict[str, int]]]:
+    url = f"sqlite:///{tmp_path / 'practice.sqlite3'}"
+    engine = open_engine(url)
+    ids = {}
+    for email, role, clinic in [
+        ("alice@north.example", "clinician", "North"),
+        ("ann@example.org", "person", "North"),
+        ("bob@example.org", "person", "North"),
+        ("carol@south.example", "clinician", "South"),
+    ]:
+        uid = repo.add_user(
+            engine, email, role, repo.clinic_id(engine, clinic, T0), password_hash, T0
+        )
+        ids[email.split("@")[0]] = uid
+    engine.dispose()
+    app = practice_app(url)
+    with live_server(app) as base:
+        yield base, ids
+    dispose(app)
+
+
+def open_as(browser: Any, base: str, email: str, viewport: dict[str, int]) -> tuple[Any, Network]:
+    context = browser.new_context(viewport=viewport, locale="en-GB")
+    net = Network(base)
+    net.attach(context)
+    page = context.new_page()
+    net.watch(page)
+    page.goto(base + "/")
+    expect(page).to_have_url(base + "/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page, net
+
+
+def clean(net: Network) -> None:
+    assert net.foreign == [], f"requests to other hosts: {net.foreign}"
+    assert net.csp_errors == [], f"CSP violations: {net.csp_errors}"
+
+
+def test_prescribe_follow_and_see_it(browser, practice, catalogue):
+    base, ids = practice
+    ann_id = ids["ann"]
+
+    # the clinician prescribes bridge and cat-cow, three times a week
+    alice, alice_net = open_as(browser, base, "alice@north.example", DESK)
+    expect(alice).to_have_url(base + "/people")
+    alice.get_by_role("link", name="ann@example.org").click()
+    expect(alice.get_by_role("heading", name="ann@example.org")).to_be_visible()
+    alice.get_by_label("Sessions a week").fill("3")
+    for tid in ("bridge", "cat-cow"):
+        alice.locator(f'input[name="use"][value="{tid}"]').check()
+    alice.get_by_label("Bridge repetitions").fill("6")
+    alice.get_by_role("button", name="Save programme").click()
+    expect(alice.get_by_role("status")).to_have_text("Programme saved.")
+    expect(alice.locator("#hidden")).to_contain_text("no safety check yet")
+    shoot(alice, "practice-clinician-editor")
+
+    # the person, on a phone: on hold until the safety check, then the programme
+    ann, ann_net = open_as(browser, base, "ann@example.org", PHONE)
+    expect(ann).to_have_url(base + "/programme")
+    expect(ann.get_by_text("Your programme is on hold")).to_be_visible()
+    ann.get_by_role("link", name="do the safety check first").click()
+    for q in catalogue.screening.questions:
+        box = ann.locator(f'fieldset[data-question="{q.id}"]')
+        if q.kind is QuestionKind.INTEGER:
+            if not q.optional:
+                box.locator("input").fill("2")
+        else:
+            box.get_by_label("No", exact=True).check()
+    ann.get_by_role("button", name="Check").click()
+    expect(ann).to_have_url(base + "/programme?message=screened")
+    cards = ann.locator("#programme > li")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text("6 repetitions")
+    shoot(ann, "practice-person-programme")
+    width = ann.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the phone page scrolls sideways ({width}px)"
+    ann.get_by_label("Pain before").fill("5")
+    ann.get_by_label("Pain after").fill("3")
+    ann.get_by_role("button", name="Save session").click()
+    expect(ann.get_by_role("status")).to_have_text("Saved. Well done.")
+    ann.get_by_label("Pain (0–10)").fill("3")
+    ann.get_by_label("Stiffness (0–10)").fill("2")
+    ann.get_by_role("button", name="Save check-in").click()
+    expect(ann.get_by_role("status")).to_have_text("Saved. Well done.")
+
+    # the clinician sees the session, the adherence and the pain
+    alice.goto(base + "/people")
+    row = alice.locator(f'tr[data-person="{ann_id}"]')
+    expect(row).to_contain_text("1 / 3")
+    expect(row).to_contain_text("5 → 3 → 3")
+    shoot(alice, "practice-clinician-people")
+    alice.goto(f"{base}/people/{ann_id}")
+    expect(alice.locator("#adherence")).to_have_text("1 / 3")
+    expect(alice.locator("#shown")).to_contain_text("Bridge")
+
+    # another person of the clinic and a clinician of another clinic see none of it
+    bob, bob_net = open_as(browser, base, "bob@example.org", PHONE)
+    expect(bob.get_by_text("has not prescribed a programme yet")).to_be_visible()
+    assert "5 → 3" not in bob.content()
+    for url in (f"/people/{ann_id}", "/people", f"/api/people/{ann_id}/progress"):
+        resp = bob.goto(base + url)
+        assert resp is not None and resp.status == 404, url
+        assert "ann@example.org" not in bob.content()
+    history = bob.goto(base + "/api/history")
+    assert history is not None and history.json() == []
+    carol, carol_net = open_as(browser, base, "carol@south.example", DESK)
+    expect(carol.get_by_text("No people in this clinic yet.")).to_be_visible()
+    resp = carol.goto(f"{base}/people/{ann_id}")
+    assert resp is not None and resp.status == 404
+    assert "ann@example.org" not in carol.content()
+    for net in (alice_net, ann_net, bob_net, carol_net):
+        clean(net)
