@@ -168,6 +168,10 @@ def _line(text: str, extra: str | None, floor: int, spoken_extra: bool = True) -
     return _Line(text, say, max(floor, speaking_seconds(say), speaking_seconds(text)))
 
 
+def _hold_text(seconds: int, sc: Script, first: bool) -> str:
+    return _join(f"Hold for {seconds} seconds.", sc.hold if first else None)
+
+
 @dataclass(frozen=True)
 class _Rep:
     """The cues of one repetition (move in, maybe hold, move out)."""
@@ -200,8 +204,10 @@ def _rep(
     )
     hold_line = None
     if hold:
-        hold_text = _join(f"Hold for {hold} seconds.", sc.hold if first else None)
-        hold_line = _line(hold_text, b.hold, hold, first)
+        hold_line = _line(_hold_text(hold, sc, first), b.hold, hold, first)
+        if hold_line.seconds != hold:  # the words took longer: say the hold as it really is
+            longer = _line(_hold_text(hold_line.seconds, sc, first), b.hold, hold, first)
+            hold_line = replace(longer, seconds=hold_line.seconds)
     release_text = (sc.release or _RELEASE) if first else _RELEASE
     if last:
         release_text = _join(release_text, sc.finish)

@@ -3,11 +3,18 @@ technique library and learn pages. Routes parse, call the services, and render a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.datastructures import FormData
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 
 from easeback import services
 from easeback.domain.models import (
@@ -21,11 +28,13 @@ from easeback.domain.models import (
 from easeback.domain.screening import AnswerValue, Question, QuestionKind, ScreeningResult
 from easeback.domain.timeline import build_timeline
 from easeback.web import camera, views
+from easeback.web.player_pictures import picture_phases
 from easeback.web.security import same_token
 from easeback.web.state import WebState, remember, session_of, web_state
 from easeback.web.store import WebSession
 
 router = APIRouter(include_in_schema=False)
+STATIC = Path(__file__).parent / "static"
 
 CHOICES = {
     QuestionKind.RED_FLAG: [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
@@ -320,7 +329,20 @@ def player_timeline(request: Request) -> Response:
     routine = services.routine_from_public(st.catalogue, sess.routine)
     cues = [c.as_dict() for c in build_timeline(routine)]
     names = [i.technique.name for i in routine.items]
-    return JSONResponse({"cues": cues, "techniques": names, "total": routine.total_seconds})
+    pictures = [picture_phases(i.technique) for i in routine.items]
+    return JSONResponse(
+        {"cues": cues, "techniques": names, "pictures": pictures, "total": routine.total_seconds}
+    )
+
+
+@router.get("/sw.js")
+def service_worker() -> Response:
+    """The service worker lives at the root so that its scope covers the player."""
+    return FileResponse(
+        STATIC / "sw.js",
+        media_type="text/javascript",
+        headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
+    )
 
 
 @router.get("/stop", response_class=HTMLResponse)

@@ -1,15 +1,29 @@
 /* Guided player. The cues come from the server's session timeline (offsets in seconds). The
    current cue is computed from performance.now() against one start time, so a background tab
-   whose timers are throttled never drifts: it only shows the right cue a little later. */
+   whose timers are throttled never drifts: it only shows the right cue a little later.
+
+   Speech is queued, never cut at a new cue: the timeline gives every cue at least its speaking
+   time. The technique's animated figure is inlined and its SMIL clock is set from the countdown,
+   so the picture moves in, holds and comes back with the voice. Everything the session needs
+   (timeline and pictures) is loaded before Start, so it keeps running if the server goes away. */
 (function () {
   "use strict";
   var root = document.getElementById("player");
   if (!root) { return; }
   var $ = function (id) { return document.getElementById(id); };
   var speed = parseFloat(root.getAttribute("data-speed")) || 1;
-  var cues = [], names = [], length = 0;
+  var cues = [], names = [], pictures = [], svgTexts = {}, length = 0;
   var started = null, pausedAt = null, pausedTotal = 0, skipped = 0;
-  var shown = -1, timer = null, audio = null, state = "loading";
+  var shown = -1, timer = null, audio = null, state = "loading", before = "ready";
+  var figureIndex = -2, figureSvg = null;
+  var reduce = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
+  var still = !!(reduce && reduce.matches);
+
+  var PHASES = {
+    ready: "Get ready", intro: "Get into position", step: "Get into position",
+    move: "Move in", hold: "Hold", release: "Come back", rest: "Rest",
+    switch_side: "Switch sides", complete: "Done"
+  };
 
   function setState(s) { state = s; root.setAttribute("data-state", s); }
 
@@ -46,20 +60,133 @@
     osc.stop(t + 0.65);
   }
 
-  function speak(text) {
-    if (!$("voice").checked || !("speechSynthesis" in window)) { return; }
-    window.speechSynthesis.cancel();
-    var u = new SpeechSynthesisUtterance(text);
-    u.rate = 0.95;
-    window.speechSynthesis.speak(u);
+  function hush() {
+    if ("speechSynthesis" in window) { window.speechSynthesis.cancel(); }
   }
 
-  function announce(k) {
+  function speak(text) {
+    if (!text || !$("voice").checked || !("speechSynthesis" in window)) { return; }
+    var u = new SpeechSynthesisUtterance(text);
+    u.rate = 1;
+    window.speechSynthesis.speak(u);  // queued behind anything still being said
+  }
+
+  /* ---- the figure ---- */
+
+  function scopedSheet(css) {
+    /* The drawing's own <style> may not run inline under the page's CSP; a constructed sheet,
+       scoped to the figure box, carries the same rules. */
+    if (!("adoptedStyleSheets" in document) || typeof CSSStyleSheet !== "function") { return; }
+    var src = new CSSStyleSheet(), out = new CSSStyleSheet();
+    try { src.replaceSync(css); } catch (e) { return; }
+    Array.prototype.forEach.call(src.cssRules, function (rule) {
+      if (!rule.selectorText) { return; }
+      var sel = rule.selectorText.split(",").map(function (s) { return "#player-figure " + s.trim(); });
+      out.insertRule(sel.join(", ") + " {" + rule.style.cssText + "}", out.cssRules.length);
+    });
+    document.adoptedStyleSheets = [out];
+  }
+
+  function inlineSvg(text) {
+    // the drawing's <style> is taken out before parsing: even a parsed-only <style> counts as
+    // inline style under the page's CSP
+    var css = "";
+    text = text.replace(/<style[^>]*>([\s\S]*?)<\/style>/g, function (_, rules) {
+      css += rules;
+      return "";
+    });
+    var doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    var svg = doc.documentElement;
+    if (!svg || svg.nodeName !== "svg") { return null; }
+    // the drawing's ids ("torso", "head", ...) must not meet the page's
+    Array.prototype.forEach.call(svg.querySelectorAll("[id]"), function (el) {
+      el.id = "fig-" + el.id;
+    });
+    Array.prototype.forEach.call(svg.querySelectorAll("use"), function (el) {
+      var ref = el.getAttribute("href") || el.getAttribute("xlink:href") || "";
+      if (ref.charAt(0) === "#") { el.setAttribute("href", "#fig-" + ref.slice(1)); }
+    });
+    Array.prototype.forEach.call(svg.querySelectorAll("[clip-path]"), function (el) {
+      el.setAttribute("clip-path", el.getAttribute("clip-path").replace("url(#", "url(#fig-"));
+    });
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.setAttribute("focusable", "false");
+    scopedSheet(css);
+    return document.importNode(svg, true);
+  }
+
+  function showFigure(index) {
+    if (index === figureIndex) { return; }
+    figureIndex = index;
+    var box = $("player-figure"), p = pictures[index];
+    box.textContent = "";
+    figureSvg = null;
+    var text = p && svgTexts[p.svg];
+    var svg = text ? inlineSvg(text) : null;
+    if (!svg) { box.hidden = true; return; }
+    box.appendChild(svg);
+    box.hidden = false;
+    figureSvg = svg;
+    if (typeof svg.pauseAnimations === "function") { svg.pauseAnimations(); }
+  }
+
+  function sideOf(p, cue) {
+    var sides = p.sides || {};
+    var name = cue.side || "";
+    if (cue.kind === "switch_side") { name = "right"; }
+    return sides[name] || sides[""] || sides.right || sides.left || null;
+  }
+
+  function figureTime(cue, at) {
+    var p = pictures[cue.index === null ? 0 : cue.index];
+    var s = p ? sideOf(p, cue) : null;
+    if (!s) { return 0; }
+    var f = cue.duration > 0 ? Math.min(1, Math.max(0, (at - cue.offset) / cue.duration)) : 1;
+    if (still) { return cue.kind === "move" || cue.kind === "hold" ? s["in"][1] : s["in"][0]; }
+    if (cue.kind === "move") { return s["in"][0] + f * (s["in"][1] - s["in"][0]); }
+    if (cue.kind === "hold") { return s["in"][1]; }
+    if (cue.kind === "release") { return s.out[0] + f * (s.out[1] - s.out[0]); }
+    return s["in"][0];
+  }
+
+  function drawFigure(cue, at) {
+    showFigure(cue.index === null ? 0 : cue.index);
+    if (figureSvg && typeof figureSvg.setCurrentTime === "function") {
+      figureSvg.pauseAnimations();
+      figureSvg.setCurrentTime(figureTime(cue, at));
+    }
+  }
+
+  function setStill(on) {
+    still = on;
+    $("motion").setAttribute("aria-pressed", on ? "true" : "false");
+    $("motion").textContent = on ? "Move the picture" : "Hold the picture still";
+    $("player-figure").setAttribute("data-motion", on ? "still" : "moving");
+    if (cues.length) { var at = elapsed(performance.now()); drawFigure(cues[indexAt(at)], at); }
+  }
+
+  /* ---- cues ---- */
+
+  function nextLabel(c) {
+    if (!c || c.kind === "complete") { return "the end"; }
+    if (c.kind === "intro") { return names[c.index]; }
+    if (c.kind === "step") { return "the next step"; }
+    if (c.kind === "move") { return "repetition " + c.rep + " of " + c.reps; }
+    if (c.kind === "hold") { return "hold"; }
+    if (c.kind === "release") { return "come back"; }
+    if (c.kind === "switch_side") { return "switch sides"; }
+    return "rest";
+  }
+
+  function announce(k, voice) {
     var cue = cues[k];
     shown = k;
     root.setAttribute("data-cue", String(k));
+    root.setAttribute("data-kind", cue.kind);
     $("cue").textContent = cue.text;
     $("breath").textContent = cue.breath || "";
+    $("phase").textContent = PHASES[cue.kind] || "";
     var index = cue.index === null ? "" : String(cue.index);
     $("stop-index").value = index;
     $("stop-open-index").value = index;
@@ -68,29 +195,37 @@
       $("technique-label").textContent =
         "Technique " + (cue.index + 1) + " of " + names.length + ": " + names[cue.index];
     }
-    var next = cues[k + 1];
-    $("next").textContent = next ? next.text : "the end";
-    tone();
-    speak(cue.breath ? cue.text + " " + cue.breath : cue.text);
+    $("next").textContent = nextLabel(cues[k + 1]);
+    if (voice) {
+      tone();
+      speak(cue.say || cue.text);
+    }
   }
 
   function tick() {
     if (state !== "running" && state !== "paused") { return; }
     var at = elapsed(performance.now());
     var k = indexAt(at);
-    if (k !== shown) { announce(k); }
+    if (k !== shown) { announce(k, state === "running"); }
     var cue = cues[k];
-    const until = cue.phase_end == null ? cue.offset + cue.duration : cue.phase_end;
+    var until = cue.phase_end == null ? cue.offset + cue.duration : cue.phase_end;
     $("countdown").textContent = clock(until - at);
     $("overall").value = at;
+    drawFigure(cue, at);
     if (at >= length) { finish(); }
+  }
+
+  function showBar(running) {
+    $("start").hidden = running;
+    $("pause").hidden = !running;
+    $("skip").hidden = !running;
   }
 
   function finish() {
     setState("done");
     window.clearInterval(timer);
     $("countdown").textContent = "0";
-    $("pause").hidden = true;
+    $("player-bar").hidden = true;
     $("skip").hidden = true;
     $("done").hidden = false;
     $("done-title").focus();
@@ -102,33 +237,34 @@
     if (Ctx) { try { audio = new Ctx(); } catch (e) { audio = null; } }
     started = performance.now();
     setState("running");
-    $("start").hidden = true;
-    $("pause").hidden = false;
-    $("skip").hidden = false;
+    showBar(true);
     $("pause").focus();
     tick();
     timer = window.setInterval(tick, 100);
   }
 
+  function pause() {
+    tick();
+    pausedAt = performance.now();
+    setState("paused");
+    $("pause").textContent = "Resume";
+    $("pause").setAttribute("aria-pressed", "true");
+    hush();
+    $("cue").textContent = "Paused. " + cues[shown].text;
+  }
+
+  function resume() {
+    if (pausedAt !== null) { pausedTotal += performance.now() - pausedAt; }
+    pausedAt = null;
+    setState("running");
+    $("pause").textContent = "Pause";
+    $("pause").setAttribute("aria-pressed", "false");
+    shown = -1;
+    tick();
+  }
+
   function togglePause() {
-    var now = performance.now();
-    if (state === "running") {
-      tick();
-      pausedAt = now;
-      setState("paused");
-      $("pause").textContent = "Resume";
-      $("pause").setAttribute("aria-pressed", "true");
-      if ("speechSynthesis" in window) { window.speechSynthesis.cancel(); }
-      $("cue").textContent = "Paused. " + cues[shown].text;
-    } else if (state === "paused") {
-      pausedTotal += now - pausedAt;
-      pausedAt = null;
-      setState("running");
-      $("pause").textContent = "Pause";
-      $("pause").setAttribute("aria-pressed", "false");
-      shown = -1;
-      tick();
-    }
+    if (state === "running") { pause(); } else if (state === "paused") { resume(); }
   }
 
   function skip() {
@@ -141,39 +277,99 @@
       if (c.offset > cur.offset && c.index !== null && c.index !== cur.index) { target = c.offset; break; }
     }
     skipped += target - at;
+    hush();
     tick();
   }
 
   function stop(event) {
     if (event) { event.preventDefault(); }
-    if (started !== null && state !== "done") { pausedAt = performance.now(); }
+    if (state === "stopped" || state === "done") { return; }
+    before = state;
+    if (state === "running") { pausedAt = performance.now(); }
     window.clearInterval(timer);
-    if ("speechSynthesis" in window) { window.speechSynthesis.cancel(); }
+    hush();
     setState("stopped");
-    $("start").hidden = true;
-    $("pause").hidden = true;
-    $("skip").hidden = true;
-    $("stop-open").hidden = true;
     root.hidden = true;
+    $("player-bar").hidden = true;
     $("stop-panel").hidden = false;
     $("stop-title").focus();
+  }
+
+  function carryOn() {
+    if (state !== "stopped") { return; }
+    $("stop-panel").hidden = true;
+    root.hidden = false;
+    $("player-bar").hidden = false;
+    if (before === "ready" || before === "loading") {
+      setState(before);
+      $("start").focus();
+      return;
+    }
+    setState("paused");  // resume() takes the time spent on the stop panel off the clock
+    resume();
+    timer = window.setInterval(tick, 100);
+    $("pause").focus();
+  }
+
+  function leaving(event) {
+    if (state === "running" || state === "paused") {
+      event.preventDefault();
+      event.returnValue = "";  // the browser asks before leaving a session under way
+    }
   }
 
   $("start").addEventListener("click", start);
   $("pause").addEventListener("click", togglePause);
   $("skip").addEventListener("click", skip);
   $("stop-open").addEventListener("submit", stop);
+  $("carry-on").addEventListener("click", carryOn);
+  $("motion").addEventListener("click", function () { setStill(!still); });
+  if (reduce && reduce.addEventListener) {
+    reduce.addEventListener("change", function (e) { setStill(e.matches); });
+  }
+  window.addEventListener("beforeunload", leaving);
   document.addEventListener("visibilitychange", tick);
   $("start").disabled = true;
   setState("loading");
+  setStill(still);
 
-  fetch(root.getAttribute("data-timeline"), { credentials: "same-origin" })
+  function loadPictures() {
+    var urls = [];
+    pictures.forEach(function (p) { if (p && p.svg && urls.indexOf(p.svg) < 0) { urls.push(p.svg); } });
+    return Promise.all(urls.map(function (url) {
+      return fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (text) { if (text) { svgTexts[url] = text; } })
+        .catch(function () { /* the session runs without the picture */ });
+    }));
+  }
+
+  function keepOffline(url, data) {
+    /* What this session needs, kept for the service worker to serve if the server goes away. */
+    if (!("caches" in window)) { return; }
+    caches.open("easeback-player-v1").then(function (cache) {
+      cache.put(url, new Response(JSON.stringify(data), { headers: { "content-type": "application/json" } }));
+      Object.keys(svgTexts).forEach(function (svgUrl) {
+        cache.put(svgUrl, new Response(svgTexts[svgUrl], { headers: { "content-type": "image/svg+xml" } }));
+      });
+    }).catch(function () { /* private mode and the like: the session runs all the same */ });
+  }
+
+  var timelineUrl = root.getAttribute("data-timeline"), timelineData = null;
+  fetch(timelineUrl, { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) { throw new Error(r.statusText); } return r.json(); })
     .then(function (data) {
+      timelineData = data;
       cues = data.cues;
       names = data.techniques;
+      pictures = data.pictures || [];
       length = cues[cues.length - 1].offset;
       $("overall").max = length;
+      return loadPictures();
+    })
+    .then(function () {
+      keepOffline(timelineUrl, timelineData);
+      drawFigure(cues[0], 0);
       $("start").disabled = false;
       setState("ready");
     })
@@ -181,4 +377,8 @@
       $("cue").textContent = "The session could not be loaded. Go back to the routine and try again.";
       setState("error");
     });
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* optional */ });
+  }
 })();

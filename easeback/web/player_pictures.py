@@ -1,0 +1,56 @@
+"""Where each technique's looping picture moves in, holds and comes back, for the player.
+
+The player inlines the animated SVG from easeback.pictures, pauses its clock and sets it from the
+session countdown; these times say which part of the loop belongs to which phase. Without the
+pictures part (or for a drawing that cannot be timed) the player simply shows no picture.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from easeback.domain.models import Technique
+
+Span = tuple[float, float]
+
+
+def _spans(loop: list[Any]) -> dict[str, dict[str, Span]]:
+    """Per side: the loop times of the start pose to the end pose ("in") and back ("out")."""
+    sides: dict[str, dict[str, Span]] = {}
+    k, n = 0, len(loop)
+    while k < n:
+        side = str(loop[k].side)
+        # the last start-pose sample before the depth rises
+        while k + 1 < n and loop[k + 1].depth <= 0.0:
+            k += 1
+        if k + 1 >= n:
+            break
+        in_start = float(loop[k].time)
+        while k < n and loop[k].depth < 1.0:
+            k += 1
+        if k >= n:
+            break
+        in_end = float(loop[k].time)
+        while k + 1 < n and loop[k + 1].depth >= 1.0:
+            k += 1
+        out_start = float(loop[k].time)
+        while k < n and loop[k].depth > 0.0:
+            k += 1
+        out_end = float(loop[min(k, n - 1)].time)
+        sides.setdefault(side, {"in": (in_start, in_end), "out": (out_start, out_end)})
+    return sides
+
+
+def picture_phases(t: Technique) -> dict[str, Any] | None:
+    """{"svg": url, "duration": seconds, "sides": {side: {"in": (a, b), "out": (c, d)}}}."""
+    try:
+        from easeback.pictures import svg
+        from easeback.pictures.figures import figure_for
+
+        loop = list(svg.samples(figure_for(t.id), t))
+    except Exception:  # no pictures part, or no drawing for this technique
+        return None
+    sides = _spans(loop)
+    if not sides or not loop:
+        return None
+    return {"svg": f"/pictures/{t.id}.svg", "duration": float(loop[-1].time), "sides": sides}
