@@ -16,7 +16,8 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from easeback.domain.progression import CheckIn
+from easeback.domain.models import StopReason
+from easeback.domain.progression import CheckIn, SessionRecord, StopEvent
 from easeback.storage.accounts import (
     AuditRow,
     ClinicRow,
@@ -437,4 +438,70 @@ def last_activity(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime
             ).all():
                 if uid is not None and (uid not in out or latest > out[uid]):
                     out[int(uid)] = latest
+    return out
+
+
+@dataclass
+class Overview:
+    """What a clinician's list needs of one person, read for the whole clinic at once."""
+
+    check_ins: list[CheckIn]
+    sessions: list[SessionRecord]
+    programme: tuple[datetime, int] | None = None  # (since, per week), naive UTC
+    screening: tuple[datetime, list[str]] | None = None  # as last_screening gives it
+
+
+def _id(value: int | None) -> int:
+    assert value is not None  # the queries ask for rows of given users only
+    return value
+
+
+def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[int, Overview]:
+    """Check-ins since then, every session with its stops, the programme in force and the
+    newest screening of each user: five queries for the whole list, not five per person."""
+    out = {uid: Overview([], []) for uid in user_ids}
+    if not out:
+        return out
+    ids = list(out)
+    ci, se, st = CheckInRow, SessionRow, StopRow
+    with engine.connect() as conn:
+        for uid, at, pain, stiff, p1, p2, p3 in conn.execute(
+            select(ci.user_id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment,
+                   ci.peg_activity)
+            .where(ci.user_id.in_(ids), ci.at >= to_utc(since))
+            .order_by(ci.at, ci.id)
+        ):  # fmt: skip
+            peg = (p1, p2, p3) if p1 is not None and p2 is not None and p3 is not None else None
+            out[_id(uid)].check_ins.append(CheckIn(at, pain, stiff, peg))
+        stops: dict[int, list[StopEvent]] = {}
+        for sid, at, reason, tid in conn.execute(
+            select(st.session_id, st.at, st.reason, st.technique_id)
+            .where(st.user_id.in_(ids))
+            .order_by(st.at, st.id)
+        ):
+            stops.setdefault(sid, []).append(StopEvent(at, StopReason(reason), tid))
+        for sid, uid, at, status, before, after in conn.execute(
+            select(se.id, se.user_id, se.started_at, se.status, se.pain_before, se.pain_after)
+            .where(se.user_id.in_(ids))
+            .order_by(se.started_at, se.id)
+        ):
+            out[_id(uid)].sessions.append(
+                SessionRecord(at, status, before, after, stops=tuple(stops.get(sid, ())))
+            )
+        for uid, at, per_week in conn.execute(
+            select(ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week)
+            .where(ProgrammeRow.person_id.in_(ids))
+            .order_by(ProgrammeRow.at, ProgrammeRow.id)
+        ):
+            out[uid].programme = (at, per_week)
+        latest: dict[int, tuple[datetime, str]] = {}
+        for uid, at, reasons in conn.execute(
+            select(ScreeningRow.user_id, ScreeningRow.at, ScreeningRow.reasons)
+            .where(ScreeningRow.user_id.in_(ids))
+            .order_by(ScreeningRow.at, ScreeningRow.id)
+        ):
+            latest[_id(uid)] = (at, reasons)
+    for uid, (at, reasons) in latest.items():
+        reached = [str(r["disposition"]) for r in json.loads(reasons) if r.get("disposition")]
+        out[uid].screening = (at, reached)
     return out

@@ -8,7 +8,7 @@ Every read or change of a person's data is written to the audit log.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from easeback.domain import programme as prog
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from easeback.content.loader import Catalogue
+
+
+TREND_DAYS = 90
 
 
 class NotFound(Exception):
@@ -247,33 +250,30 @@ def prescribe(
 
 
 def _summary(
-    engine: Engine, cat: Catalogue, person: UserRecord, h: History, now: datetime
+    person: UserRecord,
+    h: History,
+    programme: tuple[datetime, int] | None,
+    screening: tuple[datetime, list[str]] | None,
+    now: datetime,
 ) -> dict[str, Any]:
-    stored = repo.latest_programme(engine, person.id)
-    per_week = stored["per_week"] if stored else None
     adherence = None
-    if stored is not None:
-        p = prog.Programme((), int(stored["per_week"]))
-        done, due = prog.adherence(h, p, stored["at"], naive(now)) or (0, 0)
+    if programme is not None:
+        since, per_week = programme
+        done, due = prog.adherence(h, prog.Programme((), per_week), since, naive(now)) or (0, 0)
         adherence = {"done": done, "prescribed": due}
     pegs = [(c.at, c.peg_score) for c in h.check_ins if c.peg_score is not None]
+    last = None
+    if screening is not None:
+        last = prog.LastScreening(screening[0], frozenset(Disposition(d) for d in screening[1]))
     return {
         "id": person.id,
         "email": person.email,
-        "per_week": per_week,
+        "per_week": programme[1] if programme else None,
         "adherence": adherence,
         "pain": [{"at": at.isoformat(), "value": v} for at, v in h.pain_readings()[-30:]],
         "peg": [{"at": at.isoformat(), "value": v} for at, v in pegs[-30:]],
-        "flags": prog.flags(h, _last_screening(engine, person)),
+        "flags": prog.flags(h, last),
     }
-
-
-def _last_screening(engine: Engine, person: UserRecord) -> prog.LastScreening | None:
-    found = repo.last_screening(engine, person.id)
-    if found is None:
-        return None
-    at, reached = found
-    return prog.LastScreening(at, frozenset(Disposition(d) for d in reached))
 
 
 def progress(
@@ -286,7 +286,9 @@ def progress(
     h = history(engine, person)
     repo.audit(engine, now, actor.id, "progress.read", person.id)
     out = progress_public(report(h, cat.techniques, naive(now)))
-    return out | _summary(engine, cat, person, h, now)
+    stored = repo.latest_programme(engine, person.id)
+    programme = (stored["at"], int(stored["per_week"])) if stored else None
+    return out | _summary(person, h, programme, repo.last_screening(engine, person.id), now)
 
 
 def history_rows(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> History:
@@ -303,13 +305,17 @@ def people(
         raise NotFound()
     found = repo.people_of_clinic(engine, actor.clinic_id)
     last = repo.last_activity(engine, [p.id for p in found])
+    # trends over the last 90 days; sessions all the way back, for adherence
+    views = repo.overviews(engine, [p.id for p in found], now - timedelta(days=TREND_DAYS))
     repo.audit(engine, now, actor.id, "people.list", None, f"clinic={actor.clinic_id}")
     out = []
     for p in found:
-        h = history(engine, p)
+        v = views[p.id]
+        h = History(check_ins=tuple(v.check_ins), sessions=tuple(v.sessions))
         seen = last.get(p.id)
         out.append(
-            _summary(engine, cat, p, h, now) | {"last_activity": seen.isoformat() if seen else None}
+            _summary(p, h, v.programme, v.screening, now)
+            | {"last_activity": seen.isoformat() if seen else None}
         )
     return out
 
