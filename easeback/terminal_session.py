@@ -1,7 +1,8 @@
 """Runs a guided session in the terminal: large countdown, the current step, what comes next,
 the terminal bell at each transition and spoken cues through espeak-ng when it is installed.
 
-Keys: p pause/resume, n skip to the next technique, s stop (then a number for the reason).
+Keys: p pause/resume, n skip to the next technique, s stop (then, in the panel, a number for the
+reason or c to carry on).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from rich.text import Text
 from easeback.content.loader import Catalogue
 from easeback.domain.models import StopReason
 from easeback.domain.planning import Routine
-from easeback.domain.timeline import Cue, SessionClock
+from easeback.domain.timeline import Cue, CueKind, SessionClock
 
 EventSink = Callable[[str, dict[str, object]], None]
 
@@ -49,24 +50,40 @@ def big_number(seconds: int) -> str:
 
 
 class Voice:
-    """Speaks cues with espeak-ng if present; a newer cue cuts off an unfinished one."""
+    """Speaks cues with espeak-ng if present. Cues queue: a new one waits for the one still being
+    said (the timeline gives each its speaking time); pausing or stopping silences the queue."""
 
     def __init__(self, enabled: bool) -> None:
         self.exe = shutil.which("espeak-ng") if enabled else None
         self.proc: subprocess.Popen[bytes] | None = None
+        self.queue: list[str] = []
 
     def say(self, text: str) -> None:
-        if not self.exe:
+        if self.exe and text:
+            self.queue.append(text)
+            self.pump()
+
+    def pump(self) -> None:
+        """Start the next queued text once the previous one has been said."""
+        if not self.exe or not self.queue or (self.proc and self.proc.poll() is None):
             return
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
         self.proc = subprocess.Popen(
-            [self.exe, "-s", "150", text], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [self.exe, "-s", "150", self.queue.pop(0)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
-    def close(self) -> None:
+    def hush(self) -> None:
+        self.queue.clear()
         if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
             self.proc.wait(timeout=10)
+
+    def close(self) -> None:
+        while self.exe and (self.queue or (self.proc and self.proc.poll() is None)):
+            if self.proc is not None:
+                self.proc.wait(timeout=60)
+            self.pump()
 
 
 @contextlib.contextmanager
@@ -97,7 +114,18 @@ def _keys() -> Iterator[Callable[[float], str | None]]:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
-def _view(routine: Routine, clock: SessionClock, now: float) -> Panel:
+def _stop_choices(cat: Catalogue) -> Text:
+    reasons = list(StopReason)
+    text = Text("Stopped. What happened?\n", style="bold red")
+    for i, r in enumerate(reasons, start=1):
+        text.append(f"[{i}] {cat.stops[r].label}\n")
+    text.append("[c] I'm fine, carry on", style="bold")
+    return text
+
+
+def _view(
+    routine: Routine, clock: SessionClock, now: float, asking: Catalogue | None = None
+) -> Panel:
     cue = clock.current(now)
     nxt = clock.next_cue(now)
     at = clock.elapsed(now)
@@ -115,23 +143,40 @@ def _view(routine: Routine, clock: SessionClock, now: float) -> Panel:
     done = int(40 * at / clock.length) if clock.length else 40
     parts.append(Text("━" * done + "─" * (40 - done) + f"  {int(100 * at / clock.length)}%"))
     if nxt is not None:
-        parts.append(Text(f"Next: {nxt.text}", style="dim"))
-    state = "PAUSED  " if clock.paused_at is not None else ""
-    parts.append(Text(f"{state}[p] pause/resume  [n] skip  [s] stop: it hurts", style="reverse"))
+        parts.append(Text(f"Next: {_next_label(routine, nxt)}", style="dim"))
+    if asking is not None:
+        parts.append(_stop_choices(asking))
+    else:
+        state = "PAUSED  " if clock.paused_at is not None else ""
+        keys = f"{state}[p] pause/resume  [n] skip  [s] stop: it hurts"
+        parts.append(Text(keys, style="reverse"))
     return Panel(Group(*parts), title="easeback session")  # type: ignore[arg-type]
 
 
-def _ask_stop_reason(
-    console: Console, read: Callable[[float], str | None], cat: Catalogue
-) -> StopReason:
+def _next_label(routine: Routine, cue: Cue) -> str:
+    """What comes next, in a few words (the cue's own text says it in full when it comes)."""
+    if cue.kind is CueKind.INTRO and cue.index is not None:
+        return routine.items[cue.index].technique.name
+    labels = {
+        CueKind.STEP: "the next step",
+        CueKind.MOVE: f"repetition {cue.rep} of {cue.reps}",
+        CueKind.HOLD: "hold",
+        CueKind.RELEASE: "come back",
+        CueKind.REST: "rest",
+        CueKind.SWITCH_SIDE: "switch sides",
+        CueKind.COMPLETE: "the end",
+    }
+    return labels.get(cue.kind, cue.text)
+
+
+def _ask_stop_reason(read: Callable[[float], str | None]) -> StopReason | None:
+    """The reason chosen in the panel, or None for "I'm fine, carry on"."""
     reasons = list(StopReason)
-    console.print(
-        "[bold red]Stopping.[/] Why? "
-        + "  ".join(f"[{i}] {cat.stops[r].label}" for i, r in enumerate(reasons, start=1))
-    )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         key = read(0.5)
+        if key in ("c", "C"):
+            return None
         if key and key.isdigit() and 1 <= int(key) <= len(reasons):
             return reasons[int(key) - 1]
     return StopReason.OTHER
@@ -145,6 +190,7 @@ def run_session(
     voice: bool = True,
     on_event: EventSink | None = None,
     console: Console | None = None,
+    keys: Callable[[float], str | None] | None = None,
 ) -> int:
     """Run the timeline in real time (scaled by speed for demonstrations); return an exit code."""
     console = console or Console()
@@ -159,9 +205,10 @@ def run_session(
     spoken: set[int] = set()
     emit("started", {"total_seconds": routine.total_seconds})
     with (
-        _keys() as read,
+        _keys() as terminal_keys,
         Live(_view(routine, clock, now()), console=console, auto_refresh=False) as live,
     ):
+        read = keys or terminal_keys
         while not clock.finished(now()):
             current = clock.current(now())
             idx = timeline.index(current)
@@ -169,18 +216,30 @@ def run_session(
                 spoken.add(idx)
                 console.bell()
                 speaker.say(current.say or current.text)
+            speaker.pump()
             live.update(_view(routine, clock, now()), refresh=True)
             nxt = clock.next_cue(now())
             wait = 0.25 if nxt is None else min(0.25, (clock.deadline(nxt) - now()) / speed)
             key = read(max(0.01, wait))
             if key == "p":
-                clock = clock.resume(now()) if clock.paused_at is not None else clock.pause(now())
+                if clock.paused_at is not None:
+                    clock = clock.resume(now())
+                else:
+                    clock = clock.pause(now())
+                    speaker.hush()
             elif key == "n":
+                speaker.hush()
                 clock = clock.skip(now())
             elif key == "s":
+                was_paused = clock.paused_at is not None
                 clock = clock.pause(now())
-                reason = _ask_stop_reason(console, read, cat)
-                clock = clock.stop(now(), reason)
+                speaker.hush()
+                live.update(_view(routine, clock, now(), asking=cat), refresh=True)
+                reason = _ask_stop_reason(read)
+                if reason is not None:
+                    clock = clock.stop(now(), reason)
+                elif not was_paused:
+                    clock = clock.resume(now())
         live.update(_view(routine, clock, now()), refresh=True)
     outcomes = clock.results(now(), len(routine.items))
     for item, outcome in zip(routine.items, outcomes, strict=True):
