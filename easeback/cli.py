@@ -59,7 +59,11 @@ def cmd_screen(args: argparse.Namespace) -> int:
     else:
         render_screening(_console(), cat, result)
     if not result.complete:
-        return EXIT_USAGE if args.answers else 1
+        if not args.answers:
+            return 1
+        missing = ", ".join(result.missing)
+        print(f"easeback: error: answers file has no answer for: {missing}", file=sys.stderr)
+        return EXIT_USAGE
     return 0
 
 
@@ -87,10 +91,16 @@ def cmd_plan(args: argparse.Namespace) -> int:
                     "disposition": out["disposition"],
                     "reasons": out["reasons"],
                     "missing": out["missing"],
+                    "not_asked": out["not_asked"],
                 }
             )
         else:
             render_screening(_console(), cat, result)
+        if not result.complete:
+            # An incomplete answers file is bad input, like a missing field: name what is missing.
+            missing = ", ".join(result.missing)
+            print(f"easeback: error: answers file has no answer for: {missing}", file=sys.stderr)
+            return EXIT_USAGE
         return EXIT_BLOCKED
     data = services.routine_public(routine)
     if args.out:

@@ -9,7 +9,7 @@ from rich.prompt import IntPrompt, Prompt
 
 from easeback import services
 from easeback.content.loader import Catalogue
-from easeback.domain.screening import AnswerValue, QuestionKind, screen
+from easeback.domain.screening import AnswerValue, QuestionKind, next_question
 
 
 def ask_screening(cat: Catalogue, console: Console) -> dict[str, AnswerValue]:
@@ -18,19 +18,23 @@ def ask_screening(cat: Catalogue, console: Console) -> dict[str, AnswerValue]:
         "to be safe. easeback does not diagnose anything.\n"
     )
     answers: dict[str, AnswerValue] = {}
-    questions = cat.screening.questions
-    for n, q in enumerate(questions, start=1):
-        prefix = f"[dim]{n}/{len(questions)}[/] {q.text}"
+    table = cat.screening
+    questions = table.questions
+    # The domain's order of asking: an emergency or urgent answer ends the questions at once.
+    q = next_question(table, answers)
+    while q is not None:
+        prefix = f"[dim]{questions.index(q) + 1}/{len(questions)}[/] {q.text}"
+        if q.help:
+            prefix += f" [dim]({q.help})[/]"
         if q.kind is QuestionKind.RED_FLAG:
             answers[q.id] = Prompt.ask(prefix, choices=["yes", "no", "unsure"], console=console)
-            if screen(cat.screening, answers).emergency_now:
-                break  # no more questions: this needs help now
         elif q.kind is QuestionKind.YES_NO:
             answers[q.id] = Prompt.ask(prefix, choices=["yes", "no"], console=console)
         else:
             answers_q = _ask_int(console, prefix, q.min, q.max, q.optional)
             if answers_q is not None:
                 answers[q.id] = answers_q
+        q = next_question(table, answers, after=q.id)
     return answers
 
 

@@ -55,6 +55,12 @@ def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) 
         if r.learn:
             links = ", ".join(f"easeback learn {t}" for t in r.learn)
             console.print(f"    [dim]Learn more: {links}[/]")
+    if result.not_asked:
+        console.print(
+            "[dim]Not asked, because no answer could change this outcome: "
+            + ", ".join(result.not_asked)
+            + "[/]"
+        )
     seen = [pid for r in result.reasons for pid in r.see]
     if seen:
         console.print("\n[bold]Who can help:[/]")

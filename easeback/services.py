@@ -196,6 +196,7 @@ def screening_public(result: ScreeningResult) -> dict[str, Any]:
         "complete": result.complete,
         "disposition": result.disposition.value if result.disposition else None,
         "missing": list(result.missing),
+        "not_asked": list(result.not_asked),
         "reasons": [
             {
                 "question": r.question,
@@ -203,6 +204,7 @@ def screening_public(result: ScreeningResult) -> dict[str, Any]:
                 "disposition": r.disposition.value if r.disposition else None,
                 "advice": r.advice,
                 "rule": r.rule,
+                "cleared": r.cleared,
                 "see": list(r.see),
                 "learn": list(r.learn),
             }

@@ -8,7 +8,7 @@ be obtained from a complete screening whose disposition allows self-care, and no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -24,6 +24,16 @@ from easeback.domain.models import (
     Technique,
     VariantKind,
 )
+
+
+class Stage(IntEnum):
+    """The order of asking (shared/spec/safety.md): each stage only after the one before."""
+
+    EMERGENCY = 0
+    URGENT = 1
+    PROFESSIONAL_FIRST = 2
+    CLEARANCE = 3  # asked only when a professional_first answer fired
+    CONTEXT = 4
 
 
 class QuestionKind(StrEnum):
@@ -56,7 +66,11 @@ class Question(Frozen):
             return value
         allowed = ("yes", "no", "unsure") if self.kind is QuestionKind.RED_FLAG else ("yes", "no")
         if isinstance(value, bool):
-            value = "yes" if value else "no"
+            # true/false are not answers: a script that writes them may mean anything by them.
+            raise ValueError(
+                f"answer to {self.id!r} must be one of {', '.join(allowed)} as text, "
+                f"got the boolean {str(value).lower()}"
+            )
         if not isinstance(value, str) or value.lower() not in allowed:
             raise ValueError(
                 f"answer to {self.id!r} must be one of {', '.join(allowed)}, got {value!r}"
@@ -173,6 +187,19 @@ class Rule(Frozen):
     gentle: bool = False  # holds at the low end of their range
     max_minutes: int | None = None
     learn: tuple[str, ...] = ()
+    # A clearance rule: when it fires, every reason at `lowers` becomes `disposition` instead.
+    lowers: Disposition | None = None
+
+    @model_validator(mode="after")
+    def _lowers_professional_first_only(self) -> Rule:
+        # Only a professional's examination can lift professional_first; nothing lowers an
+        # emergency or an urgent answer, and clearance lands on caution, never on clear.
+        if self.lowers is not None and (
+            self.lowers is not Disposition.PROFESSIONAL_FIRST
+            or self.disposition is not Disposition.CAUTION
+        ):
+            raise ValueError("a clearance rule may only lower professional_first to caution")
+        return self
 
 
 class Reason(Frozen):
@@ -185,6 +212,7 @@ class Reason(Frozen):
     advice: str
     see: tuple[str, ...] = ()
     learn: tuple[str, ...] = ()  # learn topic ids that explain this advice
+    cleared: bool = False  # lowered by a professional's clearance; the question still shows why
 
 
 class Constraints(Frozen):
@@ -198,6 +226,7 @@ class Constraints(Frozen):
 class ScreeningResult(Frozen):
     complete: bool
     missing: tuple[str, ...] = ()
+    not_asked: tuple[str, ...] = ()  # skipped because they could not change the outcome
     disposition: Disposition | None
     reasons: tuple[Reason, ...] = ()
     constraints: Constraints = Constraints()
@@ -263,6 +292,35 @@ class ScreeningTable(Frozen):
                 raise ValueError(f"rule {rule.id!r} names unknown question {rule.question!r}")
         return self
 
+    @model_validator(mode="after")
+    def _questions_in_asking_order(self) -> ScreeningTable:
+        # The doors ask in declared order, so the file must already be in the order of asking.
+        stages = [self.stage(q) for q in self.questions]
+        for k in range(1, len(stages)):
+            q, before, after = self.questions[k], stages[k - 1], stages[k]
+            if after < before:
+                raise ValueError(
+                    f"question {q.id!r} ({after.name.lower()}) must come before the "
+                    f"{before.name.lower()} questions: emergency, urgent, professional_first, "
+                    "clearance, then context"
+                )
+        for q in self.questions:
+            if self.stage(q) is Stage.CLEARANCE and q.kind is not QuestionKind.YES_NO:
+                raise ValueError(f"clearance question {q.id!r} must be a yes_no question")
+        return self
+
+    def stage(self, q: Question) -> Stage:
+        """Where a question sits in the order of asking, read from the rules that name it."""
+        rules = [r for r in self.rules if r.question == q.id]
+        if any(r.lowers is not None for r in rules):
+            return Stage.CLEARANCE
+        if q.kind is not QuestionKind.RED_FLAG:
+            return Stage.CONTEXT
+        worst = max((r.disposition for r in rules if r.disposition), key=lambda d: d.severity)
+        return {Disposition.EMERGENCY: Stage.EMERGENCY, Disposition.URGENT: Stage.URGENT}.get(
+            worst, Stage.PROFESSIONAL_FIRST
+        )
+
     def question(self, qid: str) -> Question:
         for q in self.questions:
             if q.id == qid:
@@ -291,42 +349,113 @@ def validate_answers(table: ScreeningTable, raw: Mapping[str, object]) -> dict[s
     return answers
 
 
+def _fire(table: ScreeningTable, answers: Mapping[str, AnswerValue]) -> list[Reason]:
+    """Every rule that fires, as reasons, with any clearance applied."""
+    fired = [(r, answers[r.question]) for r in table.rules if r.when.holds(answers.get(r.question))]
+    lowered = {r.lowers for r, _ in fired if r.lowers is not None}
+    reasons: list[Reason] = []
+    for rule, answer in fired:
+        reason = Reason(
+            rule=rule.id,
+            question=rule.question,
+            answer=answer,
+            disposition=rule.disposition,
+            advice=rule.advice,
+            see=rule.see,
+            learn=rule.learn,
+        )
+        if rule.lowers is not None:
+            if not any(r.disposition is rule.lowers for r, _ in fired):
+                continue  # nothing to clear: the answer is recorded, not a reason
+            reasons.append(reason)
+            continue
+        clearance = next((r for r, _ in fired if r.lowers is rule.disposition), None)
+        if rule.disposition in lowered and clearance is not None:
+            advice = f"{rule.advice} {clearance.advice}"
+            reason = reason.model_copy(
+                update={"disposition": clearance.disposition, "advice": advice, "cleared": True}
+            )
+        reasons.append(reason)
+    return reasons
+
+
+def _reached(reasons: list[Reason]) -> Disposition:
+    return max(
+        (r.disposition for r in reasons if r.disposition is not None),
+        key=lambda d: d.severity,
+        default=Disposition.CLEAR,
+    )
+
+
+def _needed(table: ScreeningTable, q: Question, reasons: list[Reason]) -> bool:
+    """Whether an answer to q could still change what the person must do.
+
+    Emergency questions matter until an emergency is reached; the other red flags until an
+    urgent one is; clearance only when a professional_first answer stands; the context only
+    when a routine could follow (nothing reached beyond caution once clearance is applied).
+    """
+    reached = _reached(reasons)
+    stage = table.stage(q)
+    if stage is Stage.EMERGENCY:
+        return reached is not Disposition.EMERGENCY
+    if stage in (Stage.URGENT, Stage.PROFESSIONAL_FIRST):
+        return reached.severity < Disposition.URGENT.severity
+    if stage is Stage.CLEARANCE:
+        return answers_pending_clearance(reasons) and reached.severity < Disposition.URGENT.severity
+    return reached.allows_routine
+
+
+def next_question(
+    table: ScreeningTable, raw: Mapping[str, object], after: str | None = None
+) -> Question | None:
+    """The next question to ask after question `after` (from the start when None), or None
+    when the answers so far settle the outcome: an emergency or urgent answer ends the
+    questions at once, and so does professional_first without a professional's clearance."""
+    answers = validate_answers(table, raw)
+    reasons = _fire(table, answers)
+    ids = [q.id for q in table.questions]
+    start = ids.index(after) + 1 if after is not None else 0
+    for q in table.questions[start:]:
+        if _needed(table, q, reasons):
+            return q
+    return None
+
+
 def screen(table: ScreeningTable, raw: Mapping[str, object]) -> ScreeningResult:
     """Evaluate answers against the decision table.
 
-    Every rule that fires is a reason; the disposition is the most severe one reached. A screening
-    with any red-flag question unanswered is incomplete and has no disposition.
+    Every rule that fires is a reason; the disposition is the most severe one reached. Questions
+    that could no longer change the outcome (see `_needed`) are listed as not asked when they
+    have no answer; any other unanswered question, except optional ones and the clearance
+    (absent means not cleared), makes the screening incomplete, without a disposition. Answers
+    given to skipped questions are recorded and count, but can only make the outcome stricter.
     """
     answers = validate_answers(table, raw)
-    missing = tuple(q.id for q in table.red_flags if q.id not in answers)
-    fired = [(r, answers[r.question]) for r in table.rules if r.when.holds(answers.get(r.question))]
-    reasons = tuple(
-        Reason(
-            rule=r.id,
-            question=r.question,
-            answer=a,
-            disposition=r.disposition,
-            advice=r.advice,
-            see=r.see,
-            learn=r.learn,
-        )
-        for r, a in fired
-    )
+    reasons = _fire(table, answers)
+    missing: list[str] = []
+    not_asked: list[str] = []
+    for q in table.questions:
+        if q.id in answers:
+            continue
+        if not _needed(table, q, reasons):
+            if table.stage(q) is not Stage.CLEARANCE or answers_pending_clearance(reasons):
+                not_asked.append(q.id)
+        elif not q.optional and table.stage(q) is not Stage.CLEARANCE:
+            missing.append(q.id)
+    fired = [r for r in table.rules if any(x.rule == r.id for x in reasons)]
     constraints = Constraints(
-        exclusions=tuple((r.id, e) for r, _ in fired for e in r.exclude),
-        gentle=any(r.gentle for r, _ in fired),
-        max_minutes=min((r.max_minutes for r, _ in fired if r.max_minutes), default=None),
+        exclusions=tuple((r.id, e) for r in fired for e in r.exclude),
+        gentle=any(r.gentle for r in fired),
+        max_minutes=min((r.max_minutes for r in fired if r.max_minutes), default=None),
     )
+    common = {"reasons": tuple(reasons), "answers": answers, "not_asked": tuple(not_asked)}
     if missing:
-        return ScreeningResult(
-            complete=False, missing=missing, disposition=None, reasons=reasons, answers=answers
-        )
-    reached = [r.disposition for r, _ in fired if r.disposition is not None]
-    disposition = max(reached, key=lambda d: d.severity, default=Disposition.CLEAR)
+        return ScreeningResult(complete=False, missing=tuple(missing), disposition=None, **common)
     return ScreeningResult(
-        complete=True,
-        disposition=disposition,
-        reasons=reasons,
-        constraints=constraints,
-        answers=answers,
+        complete=True, disposition=_reached(reasons), constraints=constraints, **common
     )
+
+
+def answers_pending_clearance(reasons: list[Reason]) -> bool:
+    """A professional_first answer fired, so the clearance question applies."""
+    return any(r.disposition is Disposition.PROFESSIONAL_FIRST or r.cleared for r in reasons)

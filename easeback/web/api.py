@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from easeback import services
 from easeback.domain.models import Category, Equipment, Goal, Place
@@ -18,7 +18,7 @@ from easeback.web.state import web_state
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-AnswerMap = dict[Annotated[str, Field(max_length=64)], int | str | None]
+AnswerMap = dict[Annotated[str, Field(max_length=64)], StrictBool | StrictInt | StrictStr | None]
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "Bad input, explained in detail"}}
 
 
@@ -45,6 +45,7 @@ class ScreeningOut(BaseModel):
     complete: bool
     disposition: str | None
     missing: list[str]
+    not_asked: list[str] = []
     reasons: list[Reason]
 
 

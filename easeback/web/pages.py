@@ -25,7 +25,13 @@ from easeback.domain.models import (
     Place,
     StopReason,
 )
-from easeback.domain.screening import AnswerValue, Question, QuestionKind, ScreeningResult
+from easeback.domain.screening import (
+    AnswerValue,
+    Question,
+    QuestionKind,
+    ScreeningResult,
+    next_question,
+)
 from easeback.domain.timeline import build_timeline
 from easeback.web import camera, views
 from easeback.web.player_pictures import picture_phases
@@ -151,11 +157,12 @@ async def answer_question(request: Request, n: int) -> Response:
         sess.answers.pop(q.id, None)
     else:
         sess.answers[q.id] = value
-    if q.kind is QuestionKind.RED_FLAG and screening(st, sess).emergency_now:
+    # The domain's order of asking: an emergency or urgent answer ends the questions at once.
+    table = st.catalogue.screening
+    following = next_question(table, sess.answers, after=q.id)
+    if following is None:
         return redirect(request, "/result")
-    if n >= len(st.catalogue.screening.questions):
-        return redirect(request, "/result")
-    return redirect(request, f"/screening/{n + 1}")
+    return redirect(request, f"/screening/{table.questions.index(following) + 1}")
 
 
 @router.get("/result", response_class=HTMLResponse)
@@ -185,6 +192,7 @@ def result_page(request: Request) -> Response:
         reasons=_reasons(st, list(result.reasons)),
         professionals=[st.catalogue.professionals[p] for p in see],
         may_plan=d.allows_routine,
+        not_asked=len(result.not_asked),
     )
 
 

@@ -107,12 +107,40 @@ def test_plan_blocked_exits_3(answers):
     assert data["reasons"][0]["question"] == "bladder_bowel_control"
 
 
-def test_plan_incomplete_exits_3_without_disposition(tmp_path):
+def test_plan_incomplete_exits_2_without_disposition(tmp_path):
     path = tmp_path / "a.json"
     path.write_text(json.dumps({"pain_now": 3}))
     out = run("plan", "--answers", str(path), "--where", "floor", "--minutes", "10", "--json")
-    assert out.returncode == 3
+    assert out.returncode == 2
     assert json.loads(out.stdout)["disposition"] is None
+    assert "no answer for: bladder_bowel_control" in out.stderr
+
+
+@pytest.mark.parametrize("qid", ["pain_now", "limits_daily_activities", "bone_density_low"])
+@pytest.mark.parametrize("command", ["screen", "plan"])
+def test_a_missing_context_answer_exits_2_naming_it(answers, command, qid):
+    path = Path(answers())
+    data = json.loads(path.read_text())
+    del data[qid]
+    path.write_text(json.dumps(data))
+    extra = ["--where", "floor", "--minutes", "10"] if command == "plan" else []
+    out = run(command, "--answers", str(path), "--json", *extra)
+    assert out.returncode == 2, out
+    assert out.stderr.strip().splitlines() == [
+        f"easeback: error: answers file has no answer for: {qid}"
+    ]
+    assert json.loads(out.stdout)["missing"] == [qid]
+
+
+def test_json_booleans_are_refused_with_exit_2(answers):
+    path = Path(answers())
+    data = json.loads(path.read_text()) | {"knee_problem": True}
+    path.write_text(json.dumps(data))
+    out = run("plan", "--answers", str(path), "--where", "floor", "--minutes", "10")
+    assert out.returncode == 2
+    assert "answer to 'knee_problem' must be one of yes, no as text, got the boolean true" in (
+        out.stderr
+    )
 
 
 @pytest.mark.parametrize(

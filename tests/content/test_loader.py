@@ -137,3 +137,25 @@ def test_a_technique_without_the_v2_fields_is_refused(content):
     with pytest.raises(ContentError) as err:
         load_catalogue(content)
     assert err.value.entry == "bridge" and err.value.field == "twist"
+
+
+def test_clearance_may_not_lower_urgent(content):
+    path = content / "screening.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("    lowers: professional_first\n", "    lowers: urgent\n", 1))
+    with pytest.raises(ContentError, match="may only lower professional_first to caution"):
+        load_catalogue(content)
+
+
+def test_questions_out_of_asking_order_are_refused(content):
+    path = content / "screening.yaml"
+    text = path.read_text()
+    block = (
+        "  - id: cancer_history\n    kind: red_flag\n    text: Have you ever had cancer?\n"
+    )
+    assert block in text
+    text = text.replace(block, "", 1)
+    text = text.replace("  # --- context", block + "  # --- context", 1)
+    path.write_text(text)
+    with pytest.raises(ContentError, match="'cancer_history' \\(urgent\\) must come before"):
+        load_catalogue(content)

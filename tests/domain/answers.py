@@ -13,6 +13,7 @@ RED_FLAGS = {
     "fever_chills": "urgent",
     "weight_loss": "urgent",
     "cancer_history": "urgent",
+    "severe_pain_limits_movement": "urgent",
     "pain_below_knee": "professional_first",
     "leg_numbness_tingling": "professional_first",
     "leg_weakness": "professional_first",
@@ -23,7 +24,10 @@ RED_FLAGS = {
     "recent_injury_locked": "professional_first",
     "sharp_pain_moving": "professional_first",
     "pain_despite_medication": "professional_first",
+    "spinal_condition": "professional_first",
+    "past_back_surgery": "professional_first",
 }
+CLEARANCE = "cleared_by_professional"
 CONTEXT = {
     "pain_days",
     "pain_now",
@@ -34,6 +38,8 @@ CONTEXT = {
     "wrist_problem",
     "hip_replacement",
     "balance_problem",
+    "leg_pain_above_knee",
+    "bone_density_low",
 }
 
 
@@ -48,6 +54,8 @@ def clear_answers(**overrides: object) -> dict[str, object]:
         "wrist_problem": "no",
         "hip_replacement": "no",
         "balance_problem": "no",
+        "leg_pain_above_knee": "no",
+        "bone_density_low": "no",
     }
     answers.update(overrides)
     return answers

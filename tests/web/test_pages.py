@@ -183,3 +183,30 @@ def test_speed_is_ignored_unless_the_app_allows_it():
         v.screen(clear_answers())
         v.post("/plan", {"place": "floor", "minutes": 5})
         assert 'data-speed="1.0"' in c.get("/player", params={"speed": 50}).text
+
+
+def test_an_urgent_answer_ends_the_wizard_at_once(visitor):
+    visitor.post("/screening/start")
+    for n in (1, 2, 3):
+        visitor.post(f"/screening/{n}", {"answer": "no"})
+    resp = visitor.post("/screening/4", {"answer": "yes"})  # major_trauma
+    assert resp.url.path == "/result"
+    assert "See a doctor today" in resp.text
+    assert "28 other questions were not asked" in resp.text
+    assert 'href="/plan"' not in resp.text
+
+
+def test_clearance_is_asked_after_a_professional_first_answer_and_no_stops(visitor):
+    answers = clear_answers(disc_herniation="yes", cleared_by_professional="no")
+    resp = visitor.screen(answers)
+    assert "See a professional before self-mobilising" in resp.text
+    assert "within the next few days" in resp.text
+    assert "11 other questions were not asked" in resp.text  # the context, never asked
+
+
+def test_cleared_by_a_professional_gives_a_gentle_routine(visitor):
+    answers = clear_answers(disc_herniation="yes", cleared_by_professional="yes")
+    resp = visitor.screen(answers)
+    assert "Gentle self-care is fine, with care" in resp.text
+    assert "professional&#39;s plan first" in resp.text or "professional's plan first" in resp.text
+    assert 'href="/plan"' in resp.text
