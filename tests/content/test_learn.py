@@ -231,3 +231,19 @@ def test_sciatica_refers_before_stretching(topics: dict[str, Topic]) -> None:
     text = _page(topics["sciatica"])
     for phrase in ("below the knee", "numbness", "weakness", "herniat", "physical therapist"):
         assert phrase in text, phrase
+
+
+# --- content drift checked against the articles and anatomy (issue 10) ----------------------
+
+
+def test_sciatic_nerve_divides_near_the_knee(topics):
+    page = " ".join(_page(topics["sciatica"]).split())
+    assert "near the back of the knee" in page
+    assert "above the buttocks" not in page
+
+
+def test_desk_break_backbend_matches_its_technique_page(topics):
+    page = " ".join(_page(topics["desk-breaks"]).split())
+    backbend = next(line for line in page.split("standing backbend:")[1:])
+    assert "knees soft" in backbend and "well before any pain" in backbend
+    assert "knees straight" not in page and "as far as you can" not in page

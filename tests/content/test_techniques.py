@@ -373,3 +373,14 @@ def test_rule_fields_carry_every_field_the_rules_read(t: Technique) -> None:
         assert name in fields, name
     assert fields["positions"] == [p.value for p in t.positions]
     assert fields["twist"] is t.twist and fields["progresses_from"] == t.progresses_from
+
+
+def test_side_bend_keeps_the_shoulders_facing_forward() -> None:
+    steps = " ".join(s.text for s in BY_ID["standing-side-bend"].steps)
+    assert "shoulders facing forward" in steps
+    assert "level" not in steps  # shoulders cannot stay level while leaning to the side
+
+
+def test_knees_to_chest_rock_starts_at_ten_second_holds() -> None:
+    hold = BY_ID["knees-to-chest-rock"].dosage.hold_seconds
+    assert hold is not None and (hold.min, hold.max) == (10, 60)
