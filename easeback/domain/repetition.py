@@ -59,7 +59,7 @@ SLOW_FROM = 4.0  # seconds; a shorter period is better resolved by the quick ana
 HOP = 0.5  # seconds between analyses
 HOP_SAMPLES = round(HOP * RATE)
 MIN_HISTORY = 2.0  # seconds of samples before the first analysis
-ENTER, EXIT = 0.35, 0.25  # clarity (autocorrelation at the period) to start and keep counting
+ENTER, EXIT = 0.3, 0.2  # clarity (autocorrelation at the period) to start and keep counting
 CHANCE = 3.0  # ...and to start, this many times the spread of noise's autocorrelation
 AGREE = 0.15  # two periods this close (share of the longer) are the same rhythm
 PROMINENCE = 0.2  # a period's peak rises this far above the autocorrelation's dip before it
@@ -67,7 +67,8 @@ MIN_OWN = 0.2  # a signal whose autocorrelation peaks lower does not vote
 MIN_VOTE = 0.5  # the winning period's votes (summed squared clarity): two signals at 0.5, or
 # one at 0.71; a real movement moves several landmarks, a lone noisy signal seldom repeats so well
 SHORTER_PEAK = 0.85  # a peak at a shorter lag this high (share of the best) is the period
-ACTIVE = 0.35  # a hop moves when its spread is this share of the window's
+ACTIVE = 0.5  # a hop moves when its spread is this share of the moving level...
+MOVING_LEVEL = 0.8  # ...the spread this share of the window's hops stay below
 VISIBLE_MIN = 0.3  # landmarks below this visibility are left out
 HOLD_GAP = 0.5  # seconds a lost signal keeps its last value; longer gaps read as no movement
 MIN_SPREAD = 0.03  # a signal must vary by this (torso lengths, or radians / 1.5) to be used
@@ -261,15 +262,16 @@ def rhythm(
         found = _own_period(acf, lo, hi)
         if found is not None:
             own.append((*found, name))
-    best: tuple[float, list[tuple[float, float, str]]] | None = None
+    votes: list[tuple[float, float, list[tuple[float, float, str]]]] = []  # score, period
     for p, _, _ in own:
         agree = [o for o in own if abs(o[0] - p) <= AGREE * max(o[0], p)]
-        score = sum(r * r for _, r, _ in agree)
-        if best is None or score > best[0]:
-            best = (score, agree)
-    if best is None or best[0] < MIN_VOTE:
+        votes.append((sum(r * r for _, r, _ in agree), p, agree))
+    if not votes:
         return None
-    score, agree = best
+    top, p, agree = max(votes, key=lambda v: v[0])
+    if top < MIN_VOTE:
+        return None
+    score = top
     period = sum(p * r * r for p, r, _ in agree) / score
     clarity = score / sum(r for _, r, _ in agree)  # their mean clarity, the clearest weighing most
     lead = max(agree, key=lambda o: o[1])[2]
@@ -426,33 +428,47 @@ class RepCounter:
         self.hops.append(_Hop(t, HOP_SAMPLES / RATE))
         while self.hops and t - self.hops[0].t >= SLOW_WINDOW:
             self.settled += self.hops.popleft().credit
-        self.counting = clear
+        was, self.counting = self.counting, clear
         if not clear or found is None:
+            if was and self.rhythm is not None:  # the rhythm just ended: settle its last hops
+                fast = list(self.samples)
+                self._credit(t, self.rhythm, fast, RATE, revise_only=True)
             return
         self.rhythm = found
         self._credit(t, found, rows, rate)
 
     def _credit(
-        self, t: float, found: Rhythm, rows: list[list[float | None]], rate: float
+        self,
+        t: float,
+        found: Rhythm,
+        rows: list[list[float | None]],
+        rate: float,
+        revise_only: bool = False,
     ) -> None:
         """Count the window's moving hops at this period, revising what an earlier, shorter
         window made of them (a slow movement shows its whole period only later).
 
         A hop moves when the signals spread, over one period centred on it, at least ACTIVE of
-        their spread over the whole window: a pause longer than a period is not counted, and
-        neither is the stillness before a late start.
+        what they do in the window's most moving hops: a pause longer than a period is not
+        counted, and neither is the stillness before a late start.
         """
         moving = _Spreads(rows, [_INDEX[n] for n in found.signals])
-        whole = moving.spread(0, len(rows))
         first = t - (len(rows) - 1) / rate  # the time of rows[0]
         half = found.period * rate / 2
+        spreads: list[tuple[_Hop, float]] = []
         for h in self.hops:
-            if h.t < first:
+            if h.t < first or (revise_only and not h.credit):
                 continue
             centre = (h.t - h.seconds / 2 - first) * rate
             lo, hi = max(0, round(centre - half)), min(len(rows), round(centre + half) + 1)
-            active = hi - lo >= 2 and moving.spread(lo, hi) >= ACTIVE * whole
-            h.credit = h.seconds / found.period if active else 0.0
+            spreads.append((h, moving.spread(lo, hi) if hi - lo >= 2 else 0.0))
+        if not spreads:
+            return
+        # the moving level: the spread of the most moving hops of the window (not of the whole
+        # window, which a long pause would make small)
+        level = sorted(v for _, v in spreads)[int(len(spreads) * MOVING_LEVEL)]
+        for h, v in spreads:
+            h.credit = h.seconds / found.period if v >= ACTIVE * level else 0.0
 
     def _need(self, n: int) -> float:
         """The clarity that counts: higher for short windows, where noise correlates by chance
@@ -468,6 +484,7 @@ class AutoCoach:
     counter: RepCounter = field(init=False)
     events: list[Event] = field(default_factory=list)
     _reps: int = 0
+    _ready: bool = False
 
     def __post_init__(self) -> None:
         self.counter = RepCounter(aspect=self.aspect)
@@ -480,11 +497,16 @@ class AutoCoach:
 
     @property
     def reps(self) -> int:
-        return self._reps
+        """The count so far; it may settle below the repetitions already announced when the
+        last moments of a stretch turn out to be a pause."""
+        return self.counter.reps
 
     def update(self, frame: PoseFrame) -> list[Event]:
         self.counter.update(frame.t, frame.landmarks)
         out: list[Event] = []
+        if frame.landmarks is not None and not self._ready:
+            self._ready = True  # tell the person they are seen: counting needs a few cycles
+            out.append(Event(frame.t, EventKind.READY))
         reps = self.counter.reps
         while reps > self._reps:  # never back down from a repetition already announced
             self._reps += 1
