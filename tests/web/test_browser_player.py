@@ -265,6 +265,27 @@ def test_stop_panel_offers_carry_on_and_leaving_asks_first(site: Any) -> None:  
     assert page.locator("#player").get_attribute("data-state") == "running"
 
 
+def test_after_an_accidental_reload_the_session_carries_on_where_it_was(site: Any) -> None:  # noqa: F811
+    page = site
+    prepare(page, minutes=3)
+    go(page, "/player?speed=5")
+    wait_state(page, "ready")
+    expect(page.locator("#resume")).to_be_hidden()
+    page.get_by_role("button", name="Start").click()
+    expect(page.locator("#player")).to_have_attribute("data-index", "0", timeout=30_000)
+    pause_at(page, "move")
+    cue = int(page.locator("#player").get_attribute("data-cue"))
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" yes, by accident
+    page.reload()
+    wait_state(page, "ready")
+    resume = page.get_by_role("button", name=re.compile(r"^Carry on from \d+:\d\d$"))
+    expect(resume).to_be_visible()
+    resume.click()
+    wait_state(page, "running")
+    assert int(page.locator("#player").get_attribute("data-cue")) >= cue - 1
+    stop_box_inside(page)
+
+
 @pytest.fixture
 def own_server(tmp_path: Any) -> Iterator[tuple[str, Any]]:
     """A server of the test's own, so the test can stop it mid-session."""

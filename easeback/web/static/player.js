@@ -212,16 +212,42 @@
     $("countdown").textContent = clock(until - at);
     $("overall").value = at;
     drawFigure(cue, at);
+    remember(at);
     if (at >= length) { finish(); }
   }
 
+  /* Where the session is, kept in this tab so a reload or an accidental leave can carry on. */
+  var SAVED = "easeback-player-position", savedAt = 0;
+
+  function remember(at) {
+    if (at - savedAt < 1 && at >= savedAt) { return; }
+    savedAt = at;
+    try {
+      window.sessionStorage.setItem(SAVED, JSON.stringify({ length: length, at: at, when: Date.now() }));
+    } catch (e) { /* storage off: nothing to carry on from */ }
+  }
+
+  function forget() {
+    try { window.sessionStorage.removeItem(SAVED); } catch (e) { /* nothing kept */ }
+  }
+
+  function remembered() {
+    try {
+      var kept = JSON.parse(window.sessionStorage.getItem(SAVED) || "null");
+      var fresh = kept && Date.now() - kept.when < 6 * 3600 * 1000;
+      return fresh && kept.length === length && kept.at > 0 && kept.at < length ? kept.at : null;
+    } catch (e) { return null; }
+  }
+
   function showBar(running) {
+    $("resume").hidden = true;
     $("start").hidden = running;
     $("pause").hidden = !running;
     $("skip").hidden = !running;
   }
 
   function finish() {
+    forget();
     setState("done");
     window.clearInterval(timer);
     $("countdown").textContent = "0";
@@ -231,8 +257,9 @@
     $("done-title").focus();
   }
 
-  function start() {
+  function start(from) {
     if (state !== "ready") { return; }
+    skipped = typeof from === "number" ? from : 0;
     var Ctx = window.AudioContext || window.webkitAudioContext;
     if (Ctx) { try { audio = new Ctx(); } catch (e) { audio = null; } }
     started = performance.now();
@@ -318,7 +345,9 @@
     }
   }
 
-  $("start").addEventListener("click", start);
+  $("start").addEventListener("click", function () { start(0); });
+  $("resume").addEventListener("click", function () { start(remembered() || 0); });
+  document.querySelector("#stop-panel form").addEventListener("submit", forget);
   $("pause").addEventListener("click", togglePause);
   $("skip").addEventListener("click", skip);
   $("stop-open").addEventListener("submit", stop);
@@ -372,6 +401,15 @@
       drawFigure(cues[0], 0);
       $("start").disabled = false;
       setState("ready");
+      var from = remembered();
+      if (from !== null) {
+        $("resume").hidden = false;
+        $("start").textContent = "Start again";
+        $("resume").textContent = "Carry on from " + clock(from).replace(/^(\d+)$/, "0:$1");
+        $("cue").textContent = "You left a session at " +
+          (cues[indexAt(from)].index === null ? "the start" : names[cues[indexAt(from)].index]) +
+          ". Carry on from there, or start again.";
+      }
     })
     .catch(function () {
       $("cue").textContent = "The session could not be loaded. Go back to the routine and try again.";
