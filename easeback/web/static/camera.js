@@ -16,6 +16,15 @@
     past_range: "Past a comfortable range",
     setup: "Setup guidance"
   };
+  /* Warnings the coach says aloud (with "Speak the steps" on), each at most once per
+     SAY_EVERY ms, so a person who keeps bouncing hears it again but is not talked over. */
+  var SAY = {
+    slow_down: "Slow down",
+    bouncing: "No bouncing",
+    past_range: "Ease back"
+  };
+  var SAY_EVERY = 8000;
+  var said = {}, heard = null;  // when each kind was last said; the counts already seen
   var on = false, routine = null, current = null, poller = null, frames = 0;
 
   function setState(s) { box.setAttribute("data-state", s); }
@@ -60,7 +69,25 @@
     $("camera-preview").src = "/player/camera/frame.jpg?n=" + frames;
   }
 
+  function sayNew(s) {
+    /* Speak warnings whose count went up since the last poll of this technique's stretch. */
+    var before = heard, counts = s.warnings || {};
+    heard = { technique: s.technique, counts: counts };
+    if (!before || before.technique !== s.technique) { return; }  // a new stretch: baseline
+    var voice = $("voice");
+    if (!voice || !voice.checked || !("speechSynthesis" in window)) { return; }
+    var now = Date.now();
+    Object.keys(SAY).forEach(function (kind) {
+      if ((counts[kind] || 0) <= (before.counts[kind] || 0)) { return; }
+      if (said[kind] && now - said[kind] < SAY_EVERY) { return; }
+      said[kind] = now;
+      box.setAttribute("data-said", kind);
+      window.speechSynthesis.speak(new SpeechSynthesisUtterance(SAY[kind]));
+    });
+  }
+
   function show(s) {
+    sayNew(s);
     $("camera-reps").textContent = String(s.reps);
     $("camera-hold").textContent = String(Math.round(s.hold_seconds));
     if (s.message) { $("camera-message").textContent = s.message; }
@@ -98,6 +125,7 @@
   function switchOn() {
     on = true;
     current = null;
+    heard = null;
     $("camera-install").hidden = true;
     $("camera-live").hidden = false;
     $("camera-message").textContent = "Starting the camera…";
