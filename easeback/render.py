@@ -56,10 +56,11 @@ def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) 
             links = ", ".join(f"easeback learn {t}" for t in r.learn)
             console.print(f"    [dim]Learn more: {links}[/]")
     if result.not_asked:
+        n = len(result.not_asked)
+        them = "them" if n > 1 else "it"
         console.print(
-            "[dim]Not asked, because no answer could change this outcome: "
-            + ", ".join(result.not_asked)
-            + "[/]"
+            f"[dim]{n} other question{'s were' if n > 1 else ' was'} not asked: no answer to "
+            f"{them} could change what to do now.[/]"
         )
     seen = [pid for r in result.reasons for pid in r.see]
     if seen:

@@ -149,7 +149,6 @@ class Exclusion(Frozen):
     max_pain_now_below: int | None = None  # the technique's own max_pain_now is below this
     unless_variant: VariantKind | None = None
 
-
     @model_validator(mode="after")
     def _some_field(self) -> Exclusion:
         if all(getattr(self, k) is None for k in _EXCLUSION_FIELDS):
@@ -189,6 +188,9 @@ class Rule(Frozen):
     learn: tuple[str, ...] = ()
     # A clearance rule: when it fires, every reason at `lowers` becomes `disposition` instead.
     lowers: Disposition | None = None
+    # What a professional_first reason says once a professional has cleared gentle exercise
+    # (default: the clearance rule's advice).
+    cleared_advice: NonEmpty | None = None
 
     @model_validator(mode="after")
     def _lowers_professional_first_only(self) -> Rule:
@@ -371,7 +373,7 @@ def _fire(table: ScreeningTable, answers: Mapping[str, AnswerValue]) -> list[Rea
             continue
         clearance = next((r for r, _ in fired if r.lowers is rule.disposition), None)
         if rule.disposition in lowered and clearance is not None:
-            advice = f"{rule.advice} {clearance.advice}"
+            advice = rule.cleared_advice or clearance.advice
             reason = reason.model_copy(
                 update={"disposition": clearance.disposition, "advice": advice, "cleared": True}
             )

@@ -127,7 +127,9 @@ STILL_FILTERED = {
     "past_back_surgery",
     "recent_back_surgery",
     "osteoporosis",
+    "spinal_fracture",  # not in the contract's list; easeback takes the cautious reading
 }
+NERVE_SIGNS = {"pain_below_knee", "leg_numbness_tingling"}
 
 
 def _context(draw) -> dict[str, object]:
@@ -270,7 +272,9 @@ def test_routine_never_holds_an_excluded_technique(catalogue, answers, req):
             assert not t.adducts_hip, t.id
         if flexion_twist_out:
             assert not t.end_range_flexion and not t.twist, t.id
-        if answers["leg_pain_above_knee"] == "yes":
+        if answers["leg_pain_above_knee"] == "yes" or any(
+            answers[q] in ("yes", "unsure") for q in NERVE_SIGNS
+        ):
             assert not t.nerve_tension, t.id
         if t.max_pain_now is not None:
             assert answers["pain_now"] <= t.max_pain_now, t.id
@@ -437,3 +441,11 @@ def test_draw_in_is_left_out_above_pain_two(catalogue):
 def test_professional_first_advice_gives_a_time_frame(catalogue):
     text = catalogue.dispositions[Disposition.PROFESSIONAL_FIRST].do_now
     assert "within the next few days" in text and "same day" in text
+
+
+def test_every_professional_first_rule_says_what_clearance_changes(catalogue):
+    for rule in catalogue.screening.rules:
+        if rule.disposition is Disposition.PROFESSIONAL_FIRST:
+            assert rule.cleared_advice and "professional's plan first" in rule.cleared_advice, (
+                rule.id
+            )
