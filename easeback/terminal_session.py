@@ -23,7 +23,7 @@ from rich.text import Text
 from easeback.content.loader import Catalogue
 from easeback.domain.models import StopReason
 from easeback.domain.planning import Routine
-from easeback.domain.timeline import Cue, CueKind, SessionClock
+from easeback.domain.timeline import Cue, CueKind, Outcome, SessionClock
 
 EventSink = Callable[[str, dict[str, object]], None]
 
@@ -192,7 +192,10 @@ def run_session(
     console: Console | None = None,
     keys: Callable[[float], str | None] | None = None,
 ) -> int:
-    """Run the timeline in real time (scaled by speed for demonstrations); return an exit code."""
+    """Run the timeline in real time (scaled by speed for demonstrations); return an exit code.
+
+    Each technique's outcome is sent to on_event as soon as it is known, so a session ended
+    early (Ctrl+C, a closed terminal) keeps what was done."""
     console = console or Console()
     t0 = time.monotonic()
 
@@ -200,50 +203,26 @@ def run_session(
         return (time.monotonic() - t0) * speed
 
     emit = on_event or (lambda kind, data: None)
+    live_run = _LiveRun(cat, routine, SessionClock(timeline=timeline, started=0.0), now, emit)
+    live_run.speed = speed
     speaker = Voice(voice)
-    clock = SessionClock(timeline=timeline, started=0.0)
-    spoken: set[int] = set()
     emit("started", {"total_seconds": routine.total_seconds})
-    with (
-        _keys() as terminal_keys,
-        Live(_view(routine, clock, now()), console=console, auto_refresh=False) as live,
-    ):
-        read = keys or terminal_keys
-        while not clock.finished(now()):
-            current = clock.current(now())
-            idx = timeline.index(current)
-            if idx not in spoken and clock.paused_at is None:
-                spoken.add(idx)
-                console.bell()
-                speaker.say(current.say or current.text)
-            speaker.pump()
-            live.update(_view(routine, clock, now()), refresh=True)
-            nxt = clock.next_cue(now())
-            wait = 0.25 if nxt is None else min(0.25, (clock.deadline(nxt) - now()) / speed)
-            key = read(max(0.01, wait))
-            if key == "p":
-                if clock.paused_at is not None:
-                    clock = clock.resume(now())
-                else:
-                    clock = clock.pause(now())
-                    speaker.hush()
-            elif key == "n":
-                speaker.hush()
-                clock = clock.skip(now())
-            elif key == "s":
-                was_paused = clock.paused_at is not None
-                clock = clock.pause(now())
-                speaker.hush()
-                live.update(_view(routine, clock, now(), asking=cat), refresh=True)
-                reason = _ask_stop_reason(read)
-                if reason is not None:
-                    clock = clock.stop(now(), reason)
-                elif not was_paused:
-                    clock = clock.resume(now())
-        live.update(_view(routine, clock, now()), refresh=True)
-    outcomes = clock.results(now(), len(routine.items))
-    for item, outcome in zip(routine.items, outcomes, strict=True):
-        emit("technique", {"id": item.technique.id, "outcome": outcome.value if outcome else None})
+    try:
+        with _keys() as terminal_keys:
+            live_run.loop(keys or terminal_keys, speaker, console)
+    except KeyboardInterrupt:
+        live_run.report(final=True)
+        speaker.hush()
+        outcomes = live_run.clock.results(now(), len(routine.items))
+        done = sum(1 for o in outcomes if o is Outcome.DONE)
+        saved = " They are saved in your journal." if on_event else ""
+        console.print(
+            f"[bold yellow]Session ended early.[/] {done} of {len(routine.items)} "
+            f"techniques done.{saved}"
+        )
+        raise
+    live_run.report(final=True)
+    clock = live_run.clock
     if clock.stopped is not None:
         reason = clock.stopped[1]
         advice = cat.stops[reason]
@@ -258,3 +237,75 @@ def run_session(
         emit("completed", {})
     speaker.close()
     return 0
+
+
+class _LiveRun:
+    """The live loop of one session and what it has reported so far."""
+
+    def __init__(
+        self,
+        cat: Catalogue,
+        routine: Routine,
+        clock: SessionClock,
+        now: Callable[[], float],
+        emit: EventSink,
+    ) -> None:
+        self.cat, self.routine, self.clock, self.now, self.emit = cat, routine, clock, now, emit
+        self.reported = 0  # techniques whose outcome has been sent, in routine order
+        self.speed = 1.0
+
+    def report(self, final: bool = False) -> None:
+        items = self.routine.items
+        outcomes = self.clock.results(self.now(), len(items))
+        while self.reported < len(items) and (final or outcomes[self.reported] is not None):
+            outcome = outcomes[self.reported]
+            tid = items[self.reported].technique.id
+            self.emit("technique", {"id": tid, "outcome": outcome.value if outcome else None})
+            self.reported += 1
+
+    def loop(self, read: Callable[[float], str | None], speaker: Voice, console: Console) -> None:
+        routine, now, timeline = self.routine, self.now, self.clock.timeline
+        spoken: set[int] = set()
+        with Live(_view(routine, self.clock, now()), console=console, auto_refresh=False) as live:
+            while not self.clock.finished(now()):
+                clock = self.clock
+                current = clock.current(now())
+                idx = timeline.index(current)
+                if idx not in spoken and clock.paused_at is None:
+                    spoken.add(idx)
+                    console.bell()
+                    speaker.say(current.say or current.text)
+                speaker.pump()
+                self.report()
+                live.update(_view(routine, clock, now()), refresh=True)
+                nxt = clock.next_cue(now())
+                wait = (
+                    0.25 if nxt is None else min(0.25, (clock.deadline(nxt) - now()) / self.speed)
+                )
+                self._key(read(max(0.01, wait)), read, speaker, live)
+            live.update(_view(routine, self.clock, now()), refresh=True)
+
+    def _key(
+        self, key: str | None, read: Callable[[float], str | None], speaker: Voice, live: Live
+    ) -> None:
+        clock, now = self.clock, self.now
+        if key == "p":
+            if clock.paused_at is not None:
+                clock = clock.resume(now())
+            else:
+                clock = clock.pause(now())
+                speaker.hush()
+        elif key == "n":
+            speaker.hush()
+            clock = clock.skip(now())
+        elif key == "s":
+            was_paused = clock.paused_at is not None
+            clock = clock.pause(now())
+            speaker.hush()
+            live.update(_view(self.routine, clock, now(), asking=self.cat), refresh=True)
+            reason = _ask_stop_reason(read)
+            if reason is not None:
+                clock = clock.stop(now(), reason)
+            elif not was_paused:
+                clock = clock.resume(now())
+        self.clock = clock

@@ -95,3 +95,34 @@ def test_voice_queues_instead_of_cutting(tmp_path, monkeypatch) -> None:
     voice.say("second cue")  # arrives while the first is still being said
     voice.close()
     assert said.read_text().splitlines() == ["first cue", "second cue"]
+
+
+def test_a_session_ended_early_keeps_what_was_done(catalogue: Catalogue, routine: Routine) -> None:
+    assert len(routine.items) >= 2
+    out = io.StringIO()
+    console = Console(file=out, width=90, force_terminal=True, color_system=None)
+    events: list[tuple[str, dict[str, object]]] = []
+
+    def ctrl_c_after_the_first_technique(timeout: float) -> str | None:
+        if any(kind == "technique" for kind, _ in events):
+            raise KeyboardInterrupt
+        time.sleep(min(timeout, 0.05))
+        return None
+
+    with pytest.raises(KeyboardInterrupt):
+        run_session(
+            catalogue,
+            routine,
+            build_timeline(routine),
+            speed=50,
+            voice=False,
+            on_event=lambda kind, data: events.append((kind, data)),
+            console=console,
+            keys=ctrl_c_after_the_first_technique,
+        )
+    techniques = [data for kind, data in events if kind == "technique"]
+    first = routine.items[0].technique.id
+    assert techniques[0] == {"id": first, "outcome": "done"}  # sent when it was done
+    assert [t["outcome"] for t in techniques[1:]] == [None] * (len(routine.items) - 1)
+    assert [k for k, _ in events if k in ("completed", "stopped")] == []
+    assert f"Session ended early. 1 of {len(routine.items)} techniques done." in out.getvalue()

@@ -38,7 +38,8 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") { return; }
   var url = new URL(request.url);
   if (!kept(url)) { return; }
-  var key = url.pathname;  // ?speed=... and the like share one entry
+  // the player's ?speed=... shares one entry; a picture's ?pose= is a different picture
+  var key = url.pathname === "/player" ? url.pathname : url.pathname + url.search;
   event.respondWith(fetch(request).then(function (response) {
     if (response.ok && !response.redirected && response.type === "basic") {
       var copy = response.clone();
