@@ -103,6 +103,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         return EXIT_BLOCKED
     data = services.routine_public(routine)
+    if not routine.planned:  # too few minutes, or nothing suits the place
+        if args.json:
+            _dump(data)
+        else:
+            render_routine(_console(), routine)
+        return EXIT_BLOCKED
     if args.out:
         services.write_json_file(args.out, data)
     if args.json:

@@ -71,6 +71,9 @@ def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) 
 
 
 def render_routine(console: Console, routine: Routine) -> None:
+    if not routine.planned:
+        console.print(f"[yellow]No routine planned:[/] {routine.reason}")
+        return
     table = Table(title=f"Your routine: {_minutes(routine.total_seconds)}", show_lines=True)
     for col in ("#", "technique", "dose", "time", "why"):
         table.add_column(col)

@@ -179,6 +179,20 @@ def planned_public(item: PlannedTechnique) -> dict[str, Any]:
 
 
 def routine_public(r: Routine) -> dict[str, Any]:
+    if not r.planned:  # nothing could be planned for this place or length: why, and what to try
+        return {
+            "planned": False,
+            "disposition": r.disposition.value,
+            "place": r.place if isinstance(r.place, str) else r.place.value,
+            "minutes": r.minutes,
+            "goal": r.goal.value,
+            "reason": r.reason,
+            "suggest": [p.value for p in r.suggest],
+            "shortest_minutes": r.shortest_minutes,
+            "total_seconds": 0,
+            "notes": list(r.notes),
+            "techniques": [],
+        }
     return {
         "planned": True,
         "disposition": r.disposition.value,

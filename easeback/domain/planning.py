@@ -32,6 +32,12 @@ from easeback.domain.timeline import item_seconds as _timeline_seconds
 HOLD_STEP = 5  # holds grow in steps of this many seconds
 TOLERANCE = 0.10  # total time must be within this fraction of the minutes asked
 MAX_TECHNIQUES = 6
+# In a routine of three or more techniques, no technique with repetitions grows past this share
+# of it (2/5 = 40%); with fewer techniques a share like that cannot be kept.
+MAX_SHARE = (2, 5)
+MAX_SHARE_FROM = 3
+# Near-duplicates never share one routine (safety.md, "Progressions").
+NEAR_DUPLICATES = (frozenset({"pelvic-tilt", "supine-abdominal-draw-in"}),)
 
 PlaceChoice = Place | Literal["any"]
 
@@ -55,6 +61,9 @@ class PlanRequest(Frozen):
     left_out: frozenset[str] = frozenset()  # techniques stopped for sharp pain, not yet restored
     helps: Mapping[str, float] = Field(default_factory=dict)  # technique id -> mean pain drop
     hold_targets: Mapping[str, int] = Field(default_factory=dict)  # progression, seconds
+    # techniques with a logged session; empty means a first-timer (bottom of every range, and the
+    # easiest version of every progression)
+    done: frozenset[str] = frozenset()
 
     def available_equipment(self) -> frozenset[Equipment]:
         implied = {Place.CHAIR: Equipment.CHAIR, Place.POOL: Equipment.POOL}
@@ -76,12 +85,18 @@ class PlannedTechnique(Frozen):
 
 
 class Routine(Frozen):
+    """A planned routine, or (planned false, no items) the reason none could be planned here."""
+
     disposition: Disposition
     place: PlaceChoice
     minutes: int
     goal: Goal
     items: tuple[PlannedTechnique, ...]
     notes: tuple[str, ...] = ()
+    planned: bool = True
+    reason: str | None = None  # why nothing was planned
+    suggest: tuple[Place, ...] = ()  # places that do have a routine, when none suits this one
+    shortest_minutes: int | None = None  # the shortest routine here, when the minutes are too few
 
     @property
     def total_seconds(self) -> int:
@@ -96,6 +111,8 @@ class _Candidate:
     variant: Variant | None
     score: float
     dirs: frozenset[Direction]
+    avoid: frozenset[str] = frozenset()  # ids never in one routine with it (easier, near-duplicate)
+    instead_of: Technique | None = None  # the harder technique it stands in for
 
 
 def _fits_place(t: Technique, req: PlanRequest) -> bool:
@@ -115,19 +132,66 @@ def _screen_filter(t: Technique, s: PlannableScreening) -> tuple[bool, Variant |
     return True, variant
 
 
+def _easier(t: Technique, by_id: Mapping[str, Technique]) -> list[Technique]:
+    """The techniques t progresses from, nearest first."""
+    out: list[Technique] = []
+    while t.progresses_from is not None and t.progresses_from in by_id:
+        t = by_id[t.progresses_from]
+        out.append(t)
+    return out
+
+
+def _avoid(t: Technique, easier: list[Technique]) -> frozenset[str]:
+    near = (other for group in NEAR_DUPLICATES if t.id in group for other in group)
+    return frozenset(e.id for e in easier).union(near) - {t.id}
+
+
 def suitable(
     catalogue: Iterable[Technique], s: PlannableScreening, req: PlanRequest
 ) -> list[_Candidate]:
-    """Every technique this person may do here with what they have, scored for the goal."""
+    """Every technique this person may do here with what they have, scored for the goal.
+
+    A technique whose easier version has no logged session is replaced by that easier version
+    (the easiest one not yet done); one whose easier version was left out is not offered.
+    """
     have = req.available_equipment()
-    out: list[_Candidate] = []
-    for t in catalogue:
-        if t.id in req.left_out or not _fits_place(t, req) or not have.issuperset(t.equipment):
+    techniques = tuple(catalogue)
+    by_id = {t.id: t for t in techniques}
+    allowed: dict[str, tuple[bool, Variant | None]] = {}
+
+    def check(t: Technique) -> tuple[bool, Variant | None]:
+        hit = allowed.get(t.id)
+        if hit is None:
+            ok = t.id not in req.left_out and _fits_place(t, req) and have.issuperset(t.equipment)
+            hit = _screen_filter(t, s) if ok else (False, None)
+            allowed[t.id] = hit
+        return hit
+
+    out: dict[str, _Candidate] = {}
+    for t in techniques:
+        ok, variant = check(t)
+        if not ok:
             continue
-        allowed, variant = _screen_filter(t, s)
-        if allowed:
-            out.append(_Candidate(t, variant, _score(t, req), frozenset(t.directions)))
-    return out
+        easier = _easier(t, by_id) if t.progresses_from is not None else []
+        if any(e.id in req.left_out for e in easier):
+            continue
+        chosen, instead_of = t, None
+        steps_down = next((k for k, e in enumerate(easier) if e.id in req.done), len(easier))
+        if steps_down:  # the easier version has no logged session: the easiest not done first
+            chosen, instead_of = easier[steps_down - 1], t
+            easier = easier[steps_down:]
+            ok, variant = check(chosen)
+            if not ok:
+                continue
+        score = _score(t, req) if instead_of is None else max(_score(t, req), _score(chosen, req))
+        previous = out.get(chosen.id)
+        if previous is not None:  # offered in its own right and for a harder one, or twice
+            score = max(score, previous.score)
+            instead_of = instead_of or previous.instead_of
+        out[chosen.id] = _Candidate(
+            chosen, variant, score, frozenset(chosen.directions), _avoid(chosen, easier), instead_of
+        )
+    return [out[t.id] for t in techniques if t.id in out]
 
 
 def _score(t: Technique, req: PlanRequest) -> float:
@@ -153,6 +217,10 @@ def _pick(cands: list[_Candidate], n: int) -> list[_Candidate]:
                 best, best_value = k, value
         c = pool.pop(best)
         chosen.append(c)
+        if c.avoid or any(c.technique.id in p.avoid for p in pool):
+            pool = [
+                p for p in pool if p.technique.id not in c.avoid and c.technique.id not in p.avoid
+            ]
         covered |= c.dirs
         repeats[c.dirs] = repeats.get(c.dirs, 0) + 1
     return chosen
@@ -278,6 +346,9 @@ def _memo(c: _Candidate) -> _Memo:
 
 def _start(c: _Candidate, req: PlanRequest, gentle: bool) -> _Range:
     d = c.technique.dosage
+    if not req.done:  # a first-timer: the bottom of every range
+        hold = d.hold_seconds.min if d.hold_seconds is not None else None
+        return _Range(hold, hold, d.reps.min, d.reps.min, d.sets, d.sets)
     hold, hold_max = None, None
     if d.hold_seconds is not None:
         hold = d.hold_seconds.min
@@ -295,33 +366,44 @@ def _fill(chains: list[_Chain], budget: int) -> list[int]:
 
     Returns each dose's position on its chain. Only integers change hands and the total is kept
     up to date step by step. A dose whose next step no longer fits is dropped for good (the total
-    only grows), and the least-grown dose keeps growing without a trip through the queue for as
-    long as it stays the least grown.
+    only grows); one that would take more than its share of the routine waits until the others
+    have grown. The least-grown dose keeps growing without a trip through the queue for as long
+    as it stays the least grown.
     """
     limit = int(budget * (1 + TOLERANCE))
+    num, den = MAX_SHARE if len(chains) >= MAX_SHARE_FROM else (1, 1)
     at = [0] * len(chains)
     total = READY_SECONDS + sum(ch.seconds[0] for ch in chains)
     # (progress, index): the least-grown dose first, the earlier pick on equal progress
     queue = [(ch.progress[0], i) for i, ch in enumerate(chains) if ch.has_next(0)]
     heapify(queue)
+    waiting: list[int] = []
     while queue and total < budget:
         _, i = heappop(queue)
         ch, k = chains[i], at[i]
-        seconds, progress = ch.seconds, ch.progress
+        states, seconds, progress = ch.states, ch.seconds, ch.progress
         rival, rival_i = queue[0] if queue else (inf, i)
+        grew = False
         while True:
-            delta = seconds[k + 1] - seconds[k]
-            if total + delta > limit:
+            after = total + seconds[k + 1] - seconds[k]
+            if after > limit:
                 break  # dropped
-            total += delta
-            k += 1
-            if not (k + 1 < len(ch.states) or ch.has_next(k)):
+            _, reps, sets = states[k + 1]
+            if reps * sets > 1 and den * seconds[k + 1] > num * after:
+                waiting.append(i)  # over its share for now
+                break
+            total, k, grew = after, k + 1, True
+            if not (k + 1 < len(states) or ch.has_next(k)):
                 break  # at the top of its range
             p = progress[k]
             if total >= budget or p > rival or (p == rival and i > rival_i):
                 heappush(queue, (p, i))
                 break
         at[i] = k
+        if grew and waiting:
+            for j in waiting:
+                heappush(queue, (chains[j].progress[at[j]], j))
+            waiting.clear()
     return at
 
 
@@ -337,38 +419,117 @@ def _reason(c: _Candidate, goal: Goal, new_dirs: frozenset[Direction], helps: fl
         parts.append(f"has eased your pain by {helps:.1f} points on average")
     if c.variant is not None:
         parts.append(f"{c.variant.kind.value} version for you")
-    return "; ".join(parts).capitalize() + "."
+    if c.instead_of is not None:
+        parts.append(f"the easier version of {c.instead_of.name}, to do first")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _minutes_for(seconds: int) -> int:
+    """The fewest whole minutes whose time rule allows a routine of this many seconds."""
+    m = max(1, -(-seconds // 60))
+    while m > 1 and seconds <= (m - 1) * 60 * (1 + TOLERANCE):
+        m -= 1
+    return m
+
+
+def _places_with_a_routine(
+    catalogue: tuple[Technique, ...], s: PlannableScreening, req: PlanRequest
+) -> tuple[Place, ...]:
+    return tuple(
+        p
+        for p in Place
+        if p != req.place and suitable(catalogue, s, req.model_copy(update={"place": p}))
+    )
+
+
+def _refusal(
+    screening: PlannableScreening, req: PlanRequest, minutes: int, reason: str, **why: object
+) -> Routine:
+    return Routine.model_validate(
+        {
+            "disposition": screening.disposition,
+            "place": req.place,
+            "minutes": minutes,
+            "goal": req.goal,
+            "items": (),
+            "planned": False,
+            "reason": reason,
+        }
+        | why
+    )
+
+
+def _at_most(minutes: int) -> str:
+    return f"{minutes} minute" + ("" if minutes == 1 else "s")
 
 
 def build_plan(
     screening: PlannableScreening, req: PlanRequest, catalogue: Iterable[Technique]
 ) -> Routine:
-    """Plan a routine: gentle before active, directions balanced, timed to the minutes asked."""
+    """Plan a routine: gentle before active, directions balanced, timed to the minutes asked.
+
+    The routine lasts at most 10% more than the minutes asked. When even the shortest routine
+    here is longer, or nothing suits the place, nothing is planned and the result says why
+    (`shortest_minutes`, or `suggest`: the places that do have a routine).
+    """
+    techniques = tuple(catalogue)
     constraints = screening.constraints
     minutes = min(req.minutes, constraints.max_minutes or req.minutes)
     budget = minutes * 60
     notes: list[str] = []
     if minutes < req.minutes:
         notes.append(f"Shortened to {minutes} minutes because your pain is high right now.")
-    cands = suitable(catalogue, screening, req)
+    cands = suitable(techniques, screening, req)
+    if not cands:
+        suggest = _places_with_a_routine(techniques, screening, req)
+        where = "anywhere" if req.place == "any" else f"here ({req.place.value})"
+        reason = f"No technique suits your answers and your equipment {where}."
+        if suggest:
+            reason += " Places with a routine for you: " + ", ".join(p.value for p in suggest) + "."
+        return _refusal(screening, req, minutes, reason, suggest=suggest)
     chosen = _pick(cands, _target_count(minutes))
+    picked = len(chosen)
     chains = [_memo(c).chain(_start(c, req, constraints.gentle)) for c in chosen]
     start = READY_SECONDS + sum(ch.seconds[0] for ch in chains)
     while len(chains) > 1 and start > budget * (1 + TOLERANCE):
         start -= chains.pop().seconds[0]  # the last pick scored lowest
+    if start > budget * (1 + TOLERANCE):  # one technique, still too long: the shortest one?
+        shortest = min(
+            cands, key=lambda c: _memo(c).chain(_start(c, req, constraints.gentle)).seconds[0]
+        )
+        chain = _memo(shortest).chain(_start(shortest, req, constraints.gentle))
+        need = READY_SECONDS + chain.seconds[0]
+        if need > budget * (1 + TOLERANCE):
+            at_least = _minutes_for(need)
+            reason = (
+                f"The shortest routine here lasts {need // 60} min {need % 60} s, longer than "
+                f"{_at_most(minutes)}: ask for at least {_at_most(at_least)}."
+            )
+            if minutes < req.minutes and at_least > minutes:
+                reason = (
+                    f"The shortest routine here lasts {need // 60} min {need % 60} s, longer than "
+                    f"the {_at_most(minutes)} your pain allows right now."
+                )
+            return _refusal(screening, req, minutes, reason, shortest_minutes=at_least)
+        chosen, chains = [shortest], [chain]
     at = _fill(chains, budget)
-    if len(chosen) < _target_count(minutes):
-        notes.append(
-            f"Only {len(chosen)} techniques suit this place, your equipment and your answers."
-        )
+    if picked < _target_count(minutes):
+        notes.append(f"Only {picked} techniques suit this place, your equipment and your answers.")
     total = READY_SECONDS + sum(ch.seconds[k] for ch, k in zip(chains, at, strict=True))
-    if chains and total < budget * (1 - TOLERANCE):
-        notes.append(
-            f"This routine lasts {total // 60} min {total % 60} s, shorter than the {minutes} "
-            "minutes asked: easeback does not pad a routine with unsuitable or repeated exercises."
-        )
-    if not chains:
-        notes.append("No technique suits this place, your equipment and your answers.")
+    if total < budget * (1 - TOLERANCE):
+        if not req.done:
+            notes.append(
+                f"This routine lasts {total // 60} min {total % 60} s, shorter than the {minutes} "
+                "minutes asked: a first routine keeps every technique at the bottom of its range. "
+                "Later routines grow toward the time you ask for."
+            )
+        else:
+            notes.append(
+                f"This routine lasts {total // 60} min {total % 60} s, shorter than the {minutes} "
+                "minutes asked: easeback does not pad a routine with unsuitable or repeated "
+                "exercises."
+            )
     order = sorted(range(len(chains)), key=lambda i: (chosen[i].technique.intensity, i))
     items: list[PlannedTechnique] = []
     covered: frozenset[Direction] = frozenset()

@@ -89,6 +89,9 @@ class PlanOut(BaseModel):
     techniques: list[PlannedOut] = []
     reasons: list[Reason] = []
     missing: list[str] = []
+    reason: str | None = None  # planned false although the screening allows a routine: why
+    suggest: list[str] = []  # places that do have a routine
+    shortest_minutes: int | None = None  # the shortest routine here, when too few minutes
 
 
 class CueOut(BaseModel):

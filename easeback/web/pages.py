@@ -290,6 +290,9 @@ async def plan_submit(request: Request) -> Response:
     routine = services.plan_routine(st.catalogue, result, req)
     if routine is None:
         return redirect(request, "/result")
+    if not routine.planned:  # too few minutes, or nothing suits the place: say so on the form
+        prefill = {"place": req.place, "goal": req.goal.value, "minutes": req.minutes}
+        return _plan_form(request, routine.reason, 200, prefill)
     sess.routine = services.routine_public(routine)
     return redirect(request, "/routine")
 

@@ -33,7 +33,10 @@ SCREENINGS: dict[str, dict[str, object]] = {
     "pregnant-28+balance": {"pregnant_weeks": 28, "balance_problem": "yes"},
 }
 GOALS = ("general-relief", "morning-stiffness")
+# techniques with a logged session: none (a first-timer) or every one in the catalogue
+HISTORIES = ("first-time", "all")
 COLUMNS = (
+    "history",
     "place",
     "minutes",
     "equipment",
@@ -43,6 +46,8 @@ COLUMNS = (
     "total_seconds",
     "items",
     "notes",
+    "planned",
+    "reason",
 )
 
 
@@ -55,24 +60,37 @@ def screenings(cat: Catalogue) -> dict[str, PlannableScreening]:
     return out
 
 
-def cases() -> Iterator[tuple[str, int, str, str, str]]:
-    yield from product(PLACES, MINUTES, EQUIPMENT, SCREENINGS, GOALS)
+Case = tuple[str, str, int, str, str, str]
 
 
-def request(place: str, minutes: int, equipment: str, goal: str) -> PlanRequest:
+def cases() -> Iterator[Case]:
+    yield from product(HISTORIES, PLACES, MINUTES, EQUIPMENT, SCREENINGS, GOALS)
+
+
+def request(
+    history: str, place: str, minutes: int, equipment: str, goal: str, cat: Catalogue
+) -> PlanRequest:
+    done = frozenset(t.id for t in cat.techniques) if history == "all" else frozenset()
     return PlanRequest.model_validate(
-        {"place": place, "minutes": minutes, "equipment": EQUIPMENT[equipment], "goal": goal}
+        {
+            "place": place,
+            "minutes": minutes,
+            "equipment": EQUIPMENT[equipment],
+            "goal": goal,
+            "done": done,
+        }
     )
 
 
-def row(case: tuple[str, int, str, str, str], r: Routine) -> dict[str, str]:
-    place, minutes, equipment, screening, goal = case
+def row(case: Case, r: Routine) -> dict[str, str]:
+    history, place, minutes, equipment, screening, goal = case
     items = ";".join(
         f"{i.technique.id}/{i.hold_seconds or '-'}/{i.reps}/{i.sets}"
         + (f"/{i.variant.kind.value}" if i.variant else "")
         for i in r.items
     )
     return {
+        "history": history,
         "place": place,
         "minutes": str(minutes),
         "equipment": equipment,
@@ -82,14 +100,16 @@ def row(case: tuple[str, int, str, str, str], r: Routine) -> dict[str, str]:
         "total_seconds": str(r.total_seconds),
         "items": items,
         "notes": " | ".join(r.notes),
+        "planned": "yes" if r.planned else "no",
+        "reason": r.reason or "",
     }
 
 
 def rows(cat: Catalogue) -> Iterator[dict[str, str]]:
     by_name = screenings(cat)
     for case in cases():
-        place, minutes, equipment, screening, goal = case
-        req = request(place, minutes, equipment, goal)
+        history, place, minutes, equipment, screening, goal = case
+        req = request(history, place, minutes, equipment, goal, cat)
         yield row(case, build_plan(by_name[screening], req, cat.techniques))
 
 

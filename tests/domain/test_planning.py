@@ -19,10 +19,12 @@ def clear(catalogue):
 
 
 def plan(catalogue, screening, **kw):
+    """A plan for someone who has done every technique before, unless `done` says otherwise."""
+    kw.setdefault("done", frozenset(t.id for t in catalogue.techniques))
     return build_plan(screening, PlanRequest(**kw), catalogue.techniques)
 
 
-@pytest.mark.parametrize("place", ["floor", "bed", "any"])
+@pytest.mark.parametrize("place", ["floor", "any"])
 @pytest.mark.parametrize("minutes", [10, 12, 15, 20, 30])
 def test_ten_minutes_or_more_gives_five_or_six_within_ten_percent(catalogue, clear, place, minutes):
     r = plan(catalogue, clear, place=place, minutes=minutes)
@@ -160,7 +162,9 @@ def test_plans_from_a_fresh_catalogue_match(catalogue, clear):
     assert s is not None
     for minutes in (5, 30, 60):
         a = plan(catalogue, clear, place="any", minutes=minutes)
-        b = build_plan(s, PlanRequest(place="any", minutes=minutes), again.techniques)
+        done = frozenset(t.id for t in again.techniques)
+        req = PlanRequest(place="any", minutes=minutes, done=done)
+        b = build_plan(s, req, again.techniques)
         assert [(i.technique.id, i.hold_seconds, i.reps, i.sets) for i in a.items] == [
             (i.technique.id, i.hold_seconds, i.reps, i.sets) for i in b.items
         ]
