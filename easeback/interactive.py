@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from rich.console import Console
@@ -12,28 +13,39 @@ from easeback.content.loader import Catalogue
 from easeback.domain.screening import AnswerValue, QuestionKind, next_question
 
 
-def ask_screening(cat: Catalogue, console: Console) -> dict[str, AnswerValue]:
-    console.print(
-        "[bold]Safety questions first.[/] Answer each honestly; [italic]unsure[/] counts as yes, "
-        "to be safe. easeback does not diagnose anything.\n"
-    )
-    answers: dict[str, AnswerValue] = {}
+def ask_screening(
+    cat: Catalogue,
+    console: Console,
+    previous: Mapping[str, AnswerValue] | None = None,
+    again: Collection[str] = (),
+) -> dict[str, AnswerValue]:
+    """Ask in the domain's order of asking: an emergency or urgent answer ends the questions at
+    once. With `previous` answers, only the questions in `again` and those still without an
+    answer are asked (a lapsed screening asks its red flags again, and any question added since)."""
+    if previous is None:
+        console.print(
+            "[bold]Safety questions first.[/] Answer each honestly; [italic]unsure[/] counts as "
+            "yes, to be safe. easeback does not diagnose anything.\n"
+        )
+    answers: dict[str, AnswerValue] = {
+        k: v for k, v in (previous or {}).items() if k not in set(again)
+    }
     table = cat.screening
     questions = table.questions
-    # The domain's order of asking: an emergency or urgent answer ends the questions at once.
     q = next_question(table, answers)
     while q is not None:
-        prefix = f"[dim]{questions.index(q) + 1}/{len(questions)}[/] {q.text}"
-        if q.help:
-            prefix += f" [dim]({q.help})[/]"
-        if q.kind is QuestionKind.RED_FLAG:
-            answers[q.id] = Prompt.ask(prefix, choices=["yes", "no", "unsure"], console=console)
-        elif q.kind is QuestionKind.YES_NO:
-            answers[q.id] = Prompt.ask(prefix, choices=["yes", "no"], console=console)
-        else:
-            answers_q = _ask_int(console, prefix, q.min, q.max, q.optional)
-            if answers_q is not None:
-                answers[q.id] = answers_q
+        if q.id not in answers:
+            prefix = f"[dim]{questions.index(q) + 1}/{len(questions)}[/] {q.text}"
+            if q.help:
+                prefix += f" [dim]({q.help})[/]"
+            if q.kind is QuestionKind.RED_FLAG:
+                answers[q.id] = Prompt.ask(prefix, choices=["yes", "no", "unsure"], console=console)
+            elif q.kind is QuestionKind.YES_NO:
+                answers[q.id] = Prompt.ask(prefix, choices=["yes", "no"], console=console)
+            else:
+                answer = _ask_int(console, prefix, q.min, q.max, q.optional)
+                if answer is not None:
+                    answers[q.id] = answer
         q = next_question(table, answers, after=q.id)
     return answers
 

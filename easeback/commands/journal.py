@@ -378,22 +378,16 @@ def _journal_or_none(what: str) -> Engine | None:
 
 
 def _ask_screening_again(cat: Any, console: Any, previous: dict[str, Any] | None) -> Any:
-    """Ask the red-flag questions again (everything if nothing was recorded) and screen."""
-    from rich.prompt import Prompt
-
+    """Ask the red-flag questions again in the order of asking (everything if nothing was
+    recorded, and any question added since), and screen."""
     from easeback import journal, services
     from easeback.interactive import ask_screening
 
     if previous is None:
         return services.screen_answers(cat, ask_screening(cat, console))
-    answers = dict(previous)
     ids = journal.rescreen_questions(cat.screening)
     console.print("[bold]The safety questions again, before this session.[/]")
-    for n, qid in enumerate(ids, start=1):
-        q = cat.screening.question(qid)
-        answers[qid] = Prompt.ask(
-            f"[dim]{n}/{len(ids)}[/] {q.text}", choices=["yes", "no", "unsure"], console=console
-        )
+    answers = ask_screening(cat, console, previous=previous, again=ids)
     return services.screen_answers(cat, answers)
 
 
