@@ -172,20 +172,24 @@ def add_token(
 def token_owner(
     engine: Engine, token_hash: str, kinds: Sequence[str], now: datetime
 ) -> tuple[UserRecord, str | None] | None:
-    """The user of a live (unrevoked, unexpired) token of one of the kinds, and its CSRF value."""
-    with Session(engine) as s:
-        tok = s.scalar(
-            select(TokenRow).where(
-                TokenRow.token_hash == token_hash,
-                TokenRow.kind.in_(kinds),
-                TokenRow.revoked_at.is_(None),
-                TokenRow.expires_at > to_utc(now),
+    """The user of a live (unrevoked, unexpired) token of one of the kinds, and its CSRF value:
+    one query, as it runs on every request."""
+    t, u = TokenRow, UserRow
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(u.id, u.email, u.role, u.clinic_id, ClinicRow.name, u.password_hash, t.csrf)
+            .join(t, t.user_id == u.id)
+            .outerjoin(ClinicRow, u.clinic_id == ClinicRow.id)
+            .where(
+                t.token_hash == token_hash,
+                t.kind.in_(kinds),
+                t.revoked_at.is_(None),
+                t.expires_at > to_utc(now),
             )
-        )
-        if tok is None:
-            return None
-        found = _users(s, UserRow.id == tok.user_id)
-        return (found[0], tok.csrf) if found else None
+        ).first()
+    if row is None:
+        return None
+    return UserRecord(row[0], row[1], row[2], row[3], row[4], row[5]), row[6]
 
 
 def revoke_token(engine: Engine, token_hash: str, now: datetime) -> bool:
@@ -295,21 +299,22 @@ def add_programme(
 
 def latest_programme(engine: Engine, person_id: int) -> dict[str, Any] | None:
     """The programme in force: {"at" (naive UTC), "per_week", "items", "clinician_id"}."""
-    with Session(engine) as s:
-        row = s.scalars(
-            select(ProgrammeRow)
-            .where(ProgrammeRow.person_id == person_id)
-            .order_by(ProgrammeRow.at.desc(), ProgrammeRow.id.desc())
+    p = ProgrammeRow
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(p.at, p.per_week, p.items, p.clinician_id)
+            .where(p.person_id == person_id)
+            .order_by(p.at.desc(), p.id.desc())
             .limit(1)
         ).first()
-        if row is None:
-            return None
-        return {
-            "at": row.at,
-            "per_week": row.per_week,
-            "items": json.loads(row.items),
-            "clinician_id": row.clinician_id,
-        }
+    if row is None:
+        return None
+    return {
+        "at": row[0],
+        "per_week": row[1],
+        "items": json.loads(row[2]),
+        "clinician_id": row[3],
+    }
 
 
 # ---- the journal, owned ----

@@ -182,9 +182,13 @@ def _techniques(cat: Catalogue) -> dict[str, Any]:
 
 
 def _programme(
-    engine: Engine, cat: Catalogue, person: UserRecord, now: datetime
+    engine: Engine,
+    cat: Catalogue,
+    person: UserRecord,
+    now: datetime,
+    stored: dict[str, Any] | None = None,
 ) -> tuple[Any, tuple[prog.Hidden, ...], datetime] | None:
-    stored = repo.latest_programme(engine, person.id)
+    stored = stored or repo.latest_programme(engine, person.id)
     if stored is None:
         return None
     p = prog.prescribe(_techniques(cat), stored["items"], stored["per_week"])
@@ -204,7 +208,7 @@ def programme_view(
     repo.audit(engine, now, actor.id, "programme.read", person.id)
     if stored is None:
         return {"prescribed": False, "per_week": None, "techniques": [], "on_hold": None}
-    view = _programme(engine, cat, person, now)
+    view = _programme(engine, cat, person, now, stored)
     assert view is not None
     routine, hidden, _at = view
     out: dict[str, Any] = {

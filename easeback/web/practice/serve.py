@@ -76,6 +76,9 @@ def serve_practice(args: argparse.Namespace) -> int:
         ssl_certfile=settings.tls_certfile,
         ssl_keyfile=settings.tls_keyfile,
         proxy_headers=True,
+        # longer than clients and proxies keep idle connections, so a request never meets a
+        # connection the server is just closing (uvicorn's default is 5 s)
+        timeout_keep_alive=75,
         log_level="warning",
     )
     return 0
