@@ -291,6 +291,7 @@ class Body:
 
     segments: dict[str, Segment]
     landmarks: dict[str, Vec]
+    frames: dict[str, Mat] = field(default_factory=dict)  # each part's rotation (columns: axes)
 
     def lowest(self) -> float:
         return min(s.lowest() for s in self.segments.values())
@@ -331,6 +332,7 @@ def pose_body(pose: Pose, dims: Dims = DIMS) -> Body:
     r_pelvis = _mul(_mul(_rz(-r.pitch), _rx(r.roll)), _ry(-r.twist))
     segs: dict[str, Segment] = {}
     marks: dict[str, Vec] = {"hip_centre": origin}
+    frames: dict[str, Mat] = {}
 
     lumbar_base = _at(origin, r_pelvis, (0, d.pelvis_up, 0))
     segs["pelvis"] = _frame_seg(
@@ -356,6 +358,8 @@ def pose_body(pose: Pose, dims: Dims = DIMS) -> Body:
     segs["neck"] = _frame_seg("neck", thorax_top, neck_top, r_neck, d.neck_r, d.neck_r)
     head = _at(neck_top, r_neck, (0.015, d.head_r * 0.8, 0))
     segs["head"] = _frame_seg("head", head, head, r_neck, d.head_r, d.head_r)
+    frames |= {"pelvis": r_pelvis, "lumbar": r_lumbar, "thorax": r_thorax, "neck": r_neck,
+               "head": r_neck}  # fmt: skip
     marks |= {"lumbar_base": lumbar_base, "waist": lumbar_top, "neck_base": thorax_top,
               "head": head, "nose": _at(head, r_neck, (d.head_r, 0, 0))}  # fmt: skip
 
@@ -392,10 +396,14 @@ def pose_body(pose: Pose, dims: Dims = DIMS) -> Body:
         segs[f"hand_{side}"] = _frame_seg(
             f"hand_{side}", wrist, fingers, r_fore, d.hand_r, d.hand_r
         )
+        frames |= {f"thigh_{side}": r_thigh, f"shin_{side}": r_shin, f"foot_{side}": r_foot,
+                   f"upper_arm_{side}": r_arm, f"forearm_{side}": r_fore,
+                   f"hand_{side}": r_fore}  # fmt: skip
+        marks |= {f"palm_{side}": _at(wrist, r_fore, (0, -d.hand / 2, 0))}
         marks |= {f"hip_{side}": hip, f"knee_{side}": knee, f"ankle_{side}": ankle,
                   f"heel_{side}": heel, f"toe_{side}": toe, f"shoulder_{side}": shoulder,
                   f"elbow_{side}": elbow, f"wrist_{side}": wrist}  # fmt: skip
-    return Body(segs, marks)
+    return Body(segs, marks, frames)
 
 
 # ---- what a camera can measure ----

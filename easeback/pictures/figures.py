@@ -10,25 +10,27 @@ declared `hip_flexion_deg`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from easeback.content.loader import ContentError, default_catalogue, read_yaml
+from easeback.domain import contacts as touch
 from easeback.domain.body import (
     DIMS,
     JOINT_RANGES,
     PART_NAMES,
+    Body,
     Pose,
     Root,
     SupportKind,
     Surface,
-    below,
     gap,
     hip_flexion,
     landmark_angles,
@@ -36,6 +38,7 @@ from easeback.domain.body import (
     pose_body,
     settle,
 )
+from easeback.domain.contacts import Touch
 from easeback.domain.models import Frozen, Technique
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "content" / "figures"
@@ -104,6 +107,7 @@ class PropSpec(Frozen):
     height: float | None = Field(default=None, ge=0, le=2.5)
     base: float = Field(default=0.0, ge=0, le=1)  # height of what it stands on (e.g. a bed)
     back: bool = True  # chairs: draw the backrest (behind the sitter, at lower x)
+    back_at: Literal["low", "high"] = "low"  # which edge of the seat the backrest stands on
 
     @property
     def size(self) -> tuple[float, float]:
@@ -129,6 +133,9 @@ class PoseSpec(Frozen):
     root: RootSpec | None = None
     joints: JointsSpec | None = None
     contacts: dict[PartName, SupportKind] | None = None
+    # contacts between body parts, in the words of the steps ("hands hold right knee");
+    # the arms and legs are solved to meet them (easeback.domain.contacts)
+    touch: tuple[str, ...] | None = None
 
 
 class FigureSpec(Frozen):
@@ -139,6 +146,10 @@ class FigureSpec(Frozen):
     start: PoseSpec
     end: PoseSpec
     note: str | None = None  # why the pose looks the way it does, for reviewers
+    # how far the movement goes, from the steps: `<landmark>: [min, max]` metres it rises
+    # from start to end (e.g. `palm_r: [0.02, 0.1]` for "a few centimetres"), `pelvis_tilt`
+    # and `trunk_turn`: degrees the pelvis tips or the chest turns
+    motion: dict[str, tuple[float, float]] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,8 @@ class Figure:
     end: Pose
     sided: bool
     contacts: dict[str, dict[str, SupportKind]] = field(default_factory=dict)  # by pose
+    touches: dict[str, tuple[Touch, ...]] = field(default_factory=dict)  # start/end
+    ground: dict[str, dict[str, float]] = field(default_factory=dict)  # start/end: part -> height
 
     def keyframes(self) -> dict[str, Pose]:
         """Named key poses: start/end, or start/end for each side when done per side."""
@@ -164,6 +177,29 @@ class Figure:
             "start_left": self.start.mirrored(),
             "end_left": self.end.mirrored(),
         }
+
+    def touches_for(self, pose_name: str) -> tuple[Touch, ...]:
+        """The body contacts of a key pose (mirrored for the left side)."""
+        base = self.touches.get(pose_name.split("_")[0], ())
+        return tuple(t.mirrored() for t in base) if pose_name.endswith("_left") else base
+
+    def ground_for(self, pose_name: str) -> dict[str, float]:
+        base = self.ground.get(pose_name.split("_")[0], {})
+        if pose_name.endswith("_left"):
+            return {mirror_part(k): v for k, v in base.items()}
+        return base
+
+    def held(self, pose: Pose, side: str) -> Pose:
+        """A pose between the keyframes with the contacts both keep (hands, ankles) still met."""
+        suffix = "_left" if side == "left" else ("_right" if side == "right" else "")
+        start = self.touches_for("start" + suffix)
+        end = self.touches_for("end" + suffix)
+        kept = [t for t in start if t in end and t.kind in ("hand", "ankle", "foot")]
+        if not kept:
+            return pose
+        # hands keep their floor level; feet are only levelled (solving knees per frame is slow)
+        ground = {k: v for k, v in self.ground_for("start" + suffix).items() if k[:4] == "hand"}
+        return touch.solve(pose, kept, ground)
 
     def highlight_for(self, pose_name: str) -> tuple[str, ...]:
         if pose_name.endswith("_left"):
@@ -226,8 +262,10 @@ def _settled(
     pose: Pose,
     contacts: Mapping[str, SupportKind],
     surfaces: list[Surface],
-) -> Pose:
-    """Rest the pose on its first contact, then check every contact and the floor."""
+    touches: tuple[Touch, ...] = (),
+    props: tuple[PropSpec, ...] = (),
+) -> tuple[Pose, dict[str, float]]:
+    """Rest the pose on its first contact, meet its body contacts, then check them all."""
     if not contacts:
         raise ContentError(path, entry, f"{name}.contacts", "a pose must rest on something")
 
@@ -241,23 +279,134 @@ def _settled(
         return min(options, key=lambda s: abs(seg.lowest() - s.height))
 
     first, kind = next(iter(contacts.items()))
-    pose = settle(pose, first, surface_for(first, kind, pose))
+    on = tuple(p for p in props if p.surface() is not None and SUPPORT_OF[p.kind] is kind)
+
+    def rest(p: Pose) -> Pose:
+        """Settle on the first contact, then lift what the drawing dips into that support."""
+        p = settle(p, first, surface_for(first, kind, p))
+        body = pose_body(p)
+        if kind is SupportKind.FLOOR:
+            dip = -min(y for pts in _outline_all(body) for _, y in pts)
+        else:
+            dip = max((d for _, what, d in sunk(body, on, frozenset(contacts.values()))
+                       if what != "floor"), default=0.0)  # fmt: skip
+        return p.moved(dy=dip) if dip > 0 else p
+
+    ground: dict[str, float] = {}
+    # contacts are met on the settled figure, which is then lifted clear of its support and
+    # the contacts met again (e.g. feet reach down to the floor from a lifted seat)
+    for lift in (False, False, True):
+        pose = rest(pose) if lift else settle(pose, first, surface_for(first, kind, pose))
+        if not touches:
+            continue
+        ground = {p: surface_for(p, k, pose).height for p, k in contacts.items()}
+        try:
+            pose = touch.solve(pose, touches, ground)
+        except ValueError as exc:
+            raise ContentError(path, entry, f"{name}.touch", str(exc)) from None
+    pose = rest(pose)
     body = pose_body(pose)
+    for t, dist in touch.misses(body, touches, ground):
+        raise ContentError(
+            path,
+            entry,
+            f"{name}.touch",
+            f"{t.phrase!r} does not hold: the {t.describe()} is {dist * 100:.0f} cm off "
+            f"(at most {touch.TOLERANCE * 100:.0f} cm)",
+        )
     for part, kind in contacts.items():
         surf = surface_for(part, kind, pose)
         g = gap(body.segments[part], surf)
-        if g is None or abs(g) > 0.03:
+        if g is None or abs(g) > SUPPORT_TOLERANCE:
             raise ContentError(
                 path,
                 entry,
                 f"{name}.contacts.{part}",
-                f"the {part} is {(g or 0) * 100:+.0f} cm from the {kind.value}; "
+                f"the {part} is {(g or 0) * 100:+.1f} cm from the {kind.value}; "
                 "it should rest on it",
             )
-    sunk = below(body, 0.0)
-    if sunk:
-        raise ContentError(path, entry, f"{name}.joints", f"{sunk[0]} goes through the floor")
-    return pose
+    for shape, what, depth in sunk(body, props, frozenset(contacts.values())):
+        raise ContentError(
+            path, entry, f"{name}.joints",
+            f"the drawn {shape} goes {depth * 100:.1f} cm into the {what} "
+            f"(at most {DRAWN_TOLERANCE * 100:.0f} cm)",
+        )  # fmt: skip
+    return pose, ground
+
+
+SUPPORT_TOLERANCE = 0.02  # metres between a part and the support it is declared to rest on
+DRAWN_TOLERANCE = 0.01  # metres the drawn outline may dip into the floor or a prop
+
+
+def sunk(
+    body: Body, props: tuple[PropSpec, ...], on: frozenset[SupportKind] = frozenset()
+) -> list[tuple[str, str, float]]:
+    """(shape, what it goes into, depth in metres) for every drawn shape of the body that dips
+    more than DRAWN_TOLERANCE into the floor or a solid prop, seen from the side and the front."""
+    from easeback.pictures.svg import drawn_outline
+
+    out: list[tuple[str, str, float]] = []
+    side = drawn_outline(body, View.SIDE)
+    front = drawn_outline(body, View.FRONT)
+    for name in side:
+        low = min(y for _, y in side[name] + front[name])
+        if low < -DRAWN_TOLERANCE:
+            out.append((name, "floor", -low))
+        for prop in props:
+            if prop.kind is PropKind.BALL and (name != "torso" or SupportKind.BALL not in on):
+                continue  # the ball sits under one buttock: only what rests on it meets it
+            depth = _into(prop, side[name])
+            if depth > DRAWN_TOLERANCE:
+                out.append((name, prop.kind.value, depth))
+    return out
+
+
+def _outline_all(body: Body) -> list[list[tuple[float, float]]]:
+    from easeback.pictures.svg import drawn_outline
+
+    return [*drawn_outline(body, View.SIDE).values(), *drawn_outline(body, View.FRONT).values()]
+
+
+def _into(prop: PropSpec, points: list[tuple[float, float]]) -> float:
+    """How deep the deepest point goes into a prop's solid (side view), 0 when none does."""
+    w, h = prop.size
+    deepest = 0.0
+    if prop.kind in (PropKind.BALL, PropKind.ROLLER, PropKind.TOWEL):
+        cy, r = prop.base + h / 2, h / 2
+        for x, y in points:
+            deepest = max(deepest, r - math.hypot(x - prop.x, y - cy))
+        return deepest
+    if prop.kind in (PropKind.BED, PropKind.CHAIR, PropKind.OTTOMAN):
+        top = prop.base + h
+        slab = 0.04 if prop.kind is PropKind.CHAIR else h
+        x0, x1 = prop.x - w / 2, prop.x + w / 2
+        for x, y in points:
+            if x0 + 0.02 < x < x1 - 0.02 and top - slab < y < top:
+                deepest = max(deepest, min(top - y, x - x0, x1 - x))
+    return deepest
+
+
+def motion_amount(start: Pose, end: Pose, what: str) -> tuple[float | None, str]:
+    """How much a movement measure changes from start to end, and its unit ("cm" measures
+    are returned in metres)."""
+    if what == "pelvis_tilt":
+        return abs(end.root.pitch - start.root.pitch), "°"
+    if what == "trunk_turn":
+        turn = (end.root.twist + end.angle("lumbar_rotation") + end.angle("thoracic_rotation")
+                - start.root.twist - start.angle("lumbar_rotation")
+                - start.angle("thoracic_rotation"))  # fmt: skip
+        return abs(turn), "°"
+    a, b = pose_body(start).landmarks, pose_body(end).landmarks
+    if what not in a:
+        return None, ""
+    return b[what][1] - a[what][1], "cm"
+
+
+def _touches(path: Path, entry: str, name: str, phrases: tuple[str, ...]) -> tuple[Touch, ...]:
+    try:
+        return tuple(touch.parse_all(phrases))
+    except ValueError as exc:
+        raise ContentError(path, entry, f"{name}.touch", str(exc)) from None
 
 
 def _figure(path: Path, data: Any, technique: Technique) -> Figure:
@@ -270,13 +419,31 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         raise ContentError(path, entry, "technique", f"file is named for {technique.id!r}")
     fig = Figure(technique.id, spec.view, spec.props, spec.highlight, Pose(), Pose(), False)
     surfaces = fig.surfaces()
+    start_touch = _touches(path, entry, "start", spec.start.touch or ())
+    end_phrases = spec.end.touch if spec.end.touch is not None else spec.start.touch
+    end_touch = _touches(path, entry, "end", end_phrases or ())
     start = _to_pose(spec.start, None)
-    start = _settled(path, entry, "start", start, spec.start.contacts or {}, surfaces)
+    start, start_ground = _settled(
+        path, entry, "start", start, spec.start.contacts or {}, surfaces, start_touch, spec.props
+    )
     end = _to_pose(spec.end, start)
     end_contacts = spec.end.contacts if spec.end.contacts is not None else spec.start.contacts
-    end = _settled(path, entry, "end", end, end_contacts or {}, surfaces)
+    end, end_ground = _settled(
+        path, entry, "end", end, end_contacts or {}, surfaces, end_touch, spec.props
+    )
     if start.full_joints() == end.full_joints() and start.root == end.root:
         raise ContentError(path, entry, "end", "the end pose is the same as the start pose")
+    for what, (lo, hi) in spec.motion.items():
+        amount, unit = motion_amount(start, end, what)
+        if amount is None:
+            raise ContentError(path, entry, f"motion.{what}", "unknown landmark or measure")
+        if not lo <= amount <= hi:
+            k = 100.0 if unit == "cm" else 1.0
+            raise ContentError(
+                path, entry, f"motion.{what}",
+                f"moves {amount * k:.1f} {unit} from start to end; the steps allow "
+                f"{lo * k:g}–{hi * k:g} {unit}",
+            )  # fmt: skip
     deepest = max(hip_flexion(start), hip_flexion(end))
     if abs(deepest - technique.hip_flexion_deg) > HIP_TOLERANCE_DEG:
         raise ContentError(
@@ -295,6 +462,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         end,
         technique.dosage.per_side,
         {"start": dict(spec.start.contacts or {}), "end": dict(end_contacts or {})},
+        {"start": start_touch, "end": end_touch},
+        {"start": start_ground, "end": end_ground},
     )
 
 

@@ -24,7 +24,7 @@ Point = tuple[float, float]
 WIDTH, HEIGHT = 400.0, 300.0
 MARGIN = 14.0
 MAX_SCALE = 150.0  # pixels per metre; smaller only when a picture would not fit
-MOVE_FRAMES = 8
+MOVE_FRAMES = 6
 
 INK = "#1d3b4f"
 NEAR = "#3f7ea6"
@@ -124,8 +124,12 @@ def _outline(seg: Segment, frame: Frame, blob: bool = False) -> list[Point]:
     return pts
 
 
-def _path(pts: Sequence[Point]) -> str:
-    f = [f"{x:.1f},{y:.1f}" for x, y in pts]
+def _num(v: float, digits: int) -> str:
+    return f"{v:.{digits}f}" if digits else str(round(v))
+
+
+def _path(pts: Sequence[Point], digits: int = 1) -> str:
+    f = [f"{_num(x, digits)},{_num(y, digits)}" for x, y in pts]
     return (
         f"M{f[0]}L{f[1]}C{f[2]} {f[3]} {f[4]}C{f[5]} {f[6]} {f[7]}"
         f"L{f[8]}C{f[9]} {f[10]} {f[11]}C{f[12]} {f[13]} {f[14]}Z"
@@ -163,20 +167,24 @@ def _torso(body: Body, frame: Frame) -> list[Point]:
         dirs.append((ux * e, uy * e))
     (bx, by), (bdx, bdy) = pts2[0], dirs[0]
     (tx, ty), (tdx, tdy) = pts2[-1], dirs[-1]
-    bottom = (bx - 0.55 * bdx, by - 0.55 * bdy)
+    bottom = (bx - 0.08 * bdx, by - 0.08 * bdy)
     top = (tx + 0.3 * tdx, ty + 0.3 * tdy)
     return [bottom, *left, top, *reversed(right)]
 
 
-def _smooth(ring: Sequence[Point]) -> str:
+def _smooth(ring: Sequence[Point], digits: int = 1) -> str:
     """A closed Catmull-Rom curve through the points, as cubic Béziers."""
     n = len(ring)
-    out = [f"M{ring[0][0]:.1f},{ring[0][1]:.1f}"]
+
+    def pt(p: Point) -> str:
+        return f"{_num(p[0], digits)},{_num(p[1], digits)}"
+
+    out = [f"M{pt(ring[0])}"]
     for i in range(n):
         p0, p1, p2, p3 = ring[i - 1], ring[i], ring[(i + 1) % n], ring[(i + 2) % n]
         c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
         c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
-        out.append(f"C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} {p2[0]:.1f},{p2[1]:.1f}")
+        out.append(f"C{pt(c1)} {pt(c2)} {pt(p2)}")
     return "".join(out) + "Z"
 
 
@@ -185,6 +193,58 @@ def _nose(body: Body, frame: Frame) -> tuple[Point, float]:
     tip = body.landmarks["nose"]
     centre = tuple(h + 0.78 * (t - h) for h, t in zip(head.a, tip, strict=True))
     return frame.xy(centre), 0.3 * head.hw * frame.scale  # type: ignore[arg-type]
+
+
+# ---- the drawn outline, as points on its curves ----
+
+
+def _cubic(p0: Point, p1: Point, p2: Point, p3: Point, n: int = 8) -> list[Point]:
+    out: list[Point] = []
+    for i in range(1, n + 1):
+        t = i / n
+        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t**3
+        out.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                    a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))  # fmt: skip
+    return out
+
+
+def _part_curve(pts: Sequence[Point]) -> list[Point]:
+    """Points along a part's drawn shape (the curve of `_path`, not its control points)."""
+    out = [pts[0], pts[1]]
+    out += _cubic(pts[1], pts[2], pts[3], pts[4]) + _cubic(pts[4], pts[5], pts[6], pts[7])
+    out.append(pts[8])
+    out += _cubic(pts[8], pts[9], pts[10], pts[11]) + _cubic(pts[11], pts[12], pts[13], pts[14])
+    return out
+
+
+def _smooth_curve(ring: Sequence[Point]) -> list[Point]:
+    """Points along the closed curve `_smooth` draws through a ring."""
+    n = len(ring)
+    out: list[Point] = []
+    for i in range(n):
+        p0, p1, p2, p3 = ring[i - 1], ring[i], ring[(i + 1) % n], ring[(i + 2) % n]
+        c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
+        c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
+        out += _cubic(p1, c1, c2, p2)
+    return out
+
+
+def drawn_outline(body: Body, view: View = View.SIDE) -> dict[str, list[Point]]:
+    """Every drawn shape of the body as points on its outline, in world metres of the view
+    (x along the picture's right, y up): what a reader sees, bulges of the drawing included."""
+    frame = Frame(CAMERAS[view], 1.0, 0.0, 0.0)
+    shapes: dict[str, list[Point]] = {}
+    for name, seg in body.segments.items():
+        if name in TRUNK:
+            continue
+        if name == "head":
+            (x, y), r = frame.xy(seg.a), seg.hw
+            shapes[name] = [(x + r * math.cos(a / 8 * math.pi), y + r * math.sin(a / 8 * math.pi))
+                            for a in range(16)]  # fmt: skip
+        else:
+            shapes[name] = _part_curve(_outline(seg, frame))
+    shapes["torso"] = _smooth_curve(_torso(body, frame))
+    return {k: [(x, -y) for x, y in v] for k, v in shapes.items()}
 
 
 # ---- drawing order and colours ----
@@ -240,13 +300,13 @@ def samples(fig: Figure, technique: Technique) -> list[Sample]:
         now += tp.pause
         for i in range(MOVE_FRAMES):
             t = _ease(i / MOVE_FRAMES)
-            out.append(Sample(now, interpolate(start, end, t), side, t))
+            out.append(Sample(now, fig.held(interpolate(start, end, t), side), side, t))
             now += tp.move / MOVE_FRAMES
         out.append(Sample(now, end, side, 1.0))
         now += tp.hold
         for i in range(MOVE_FRAMES):
             t = _ease(i / MOVE_FRAMES)
-            out.append(Sample(now, interpolate(end, start, t), side, 1.0 - t))
+            out.append(Sample(now, fig.held(interpolate(end, start, t), side), side, 1.0 - t))
             now += tp.move / MOVE_FRAMES
     first = out[0]
     if out[-1].pose != first.pose:
@@ -302,7 +362,8 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         else:
             parts.append(_rect(frame, x0, top - 0.04, x1, top, solid, 2))
         if k is PropKind.CHAIR and prop.back:
-            parts.append(_rect(frame, x0 - 0.01, top - 0.04, x0 + 0.04, top + 0.45, solid, 2))
+            bx = x0 - 0.01 if prop.back_at == "low" else x1 - 0.04
+            parts.append(_rect(frame, bx, top - 0.04, bx + 0.05, top + 0.45, solid, 2))
         return parts, []
     if k is PropKind.WALL:
         return [_rect(frame, prop.x - 0.04, 0.0, prop.x + 0.04, h, 'fill="#d7d2ca"', 0)], []
@@ -474,13 +535,16 @@ class Drawing:
         cam = self.frame.camera
         defs: list[str] = []
         parts_d: dict[str, list[str]] = {}
-        for name in (*(n for g in GROUPS.values() for n in g if n != "torso"), *TRUNK):
-            parts_d[name] = [_path(_outline(b.segments[name], self.frame)) for b in bodies]
-        for name in TRUNK:
+        # whole pixels are plenty for a moving figure and keep the animation small
+        digits = 1 if len(bodies) == 1 else 0
+        for name in (n for g in GROUPS.values() for n in g if n != "torso"):
+            parts_d[name] = [_path(_outline(b.segments[name], self.frame), digits) for b in bodies]
+        glowing = set(self.fig.highlight) | set(self.fig.highlight_for("end_left"))
+        for name in (n for n in TRUNK if n in glowing):
             parts_d[f"{name}-glow"] = [
-                _path(_outline(b.segments[name], self.frame, blob=True)) for b in bodies
+                _path(_outline(b.segments[name], self.frame, blob=True), digits) for b in bodies
             ]
-        parts_d["torso"] = [_smooth(_torso(b, self.frame)) for b in bodies]
+        parts_d["torso"] = [_smooth(_torso(b, self.frame), digits) for b in bodies]
         for name, values in parts_d.items():
             defs.append(f'<path id="{name}" d="{values[0]}">{self._anim("d", values)}</path>')
         scene = Scene(self.frame)

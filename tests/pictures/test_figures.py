@@ -96,6 +96,7 @@ def test_unknown_joint_is_refused(tmp_path):
 
 def test_figure_not_touching_its_support_is_refused(tmp_path):
     folder, data = _copy(tmp_path, "seated-chair-rotation")
+    data["start"]["touch"] = ["hands on chest"]  # no "feet flat": the knees are not solved
     data["start"]["joints"]["knee_flexion_l"] = 40  # left foot lifts off the floor
     (folder / "seated-chair-rotation.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     with pytest.raises(ContentError) as err:

@@ -127,3 +127,8 @@ def test_handout_without_a_plan_lists_every_technique(tmp_path, capsys):
     out = tmp_path / "all.pdf"
     assert main(["handout", "--out", str(out)]) == 0
     assert out.stat().st_size > 100_000
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_animated_svg_stays_small(technique):
+    assert len(technique_svg(technique, "animated").encode("utf-8")) < 100_000

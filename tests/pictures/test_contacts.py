@@ -1,0 +1,206 @@
+"""Contacts as data: phrases, the two-bone solver, and the checks on every figure's keyframes."""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import pytest
+
+from easeback.content.loader import ContentError, default_catalogue
+from easeback.domain.body import (
+    DIMS,
+    JOINT_RANGES,
+    Pose,
+    Root,
+    SupportKind,
+    Surface,
+    pose_body,
+    settle,
+)
+from easeback.domain.contacts import TOLERANCE, miss, misses, parse, parse_all, solve, target_point
+from easeback.pictures.figures import DRAWN_TOLERANCE, figure_for, load_figure, sunk
+
+TECHNIQUES = default_catalogue().techniques
+IDS = [t.id for t in TECHNIQUES]
+FIXTURES = Path(__file__).parent / "fixtures"
+FLOOR = Surface(SupportKind.FLOOR, 0.0)
+
+
+def test_phrases_name_sides_and_targets():
+    both = parse("hands hold right knee")
+    assert [(t.kind, t.side, t.target, t.target_side) for t in both] == [
+        ("hand", "l", "knee", "r"),
+        ("hand", "r", "knee", "r"),
+    ]
+    (ankle,) = parse("right ankle on opposite thigh")
+    assert (ankle.side, ankle.target, ankle.target_side) == ("r", "thigh", "l")
+    assert [t.target_side for t in parse("hands on hips")] == ["l", "r"]
+    assert [t.kind for t in parse_all(["feet flat", "calves on seat"])] == ["foot"] * 2 + [
+        "calf"
+    ] * 2
+    assert ankle.mirrored().side == "l" and ankle.mirrored().target_side == "r"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "words"),
+    [
+        ("hand holds knee", "which hand"),
+        ("hands on the moon", "unknown contact place"),
+        ("feet hold head", "cannot be"),
+        ("elbows on knees", "cannot read"),
+    ],
+)
+def test_unreadable_phrases_say_what_is_wrong(phrase, words):
+    with pytest.raises(ValueError, match=words):
+        parse(phrase)
+
+
+def test_two_bone_solver_reaches_any_point_a_limb_can_reach():
+    """Random in-range arms and legs give reachable targets; the solver finds them again."""
+    rng = random.Random(7)
+    for _ in range(40):
+        joints = {n: rng.uniform(*JOINT_RANGES[n]) for n in JOINT_RANGES if n[-2:] in ("_l", "_r")}
+        joints |= {
+            "thoracic_rotation": rng.uniform(-30, 30),
+            "lumbar_flexion": rng.uniform(-20, 40),
+        }
+        pose = Pose(Root(0, 0, rng.uniform(-90, 90), rng.uniform(-30, 30)), joints)
+        body = pose_body(pose)
+        for side in ("l", "r"):
+            for limb, end in (("shoulder", "palm"), ("hip", "ankle")):
+                moved = {
+                    k: 0.0
+                    for k in joints
+                    if k.endswith(side)
+                    and ((limb == "shoulder") == k.startswith(("shoulder", "elbow")))
+                }
+                start = Pose(pose.root, joints | moved)
+                # a hand or ankle contact that asks for exactly where the limb was
+                from easeback.domain import contacts
+
+                got = contacts._reach(
+                    start,
+                    pose_body(start),
+                    side,
+                    limb == "shoulder",
+                    body.landmarks[f"{end}_{side}"],
+                    DIMS,
+                    floor=-9.0,
+                )
+                reached = pose_body(Pose(pose.root, joints | got)).landmarks[f"{end}_{side}"]
+                assert math.dist(reached, body.landmarks[f"{end}_{side}"]) < 0.015
+                assert all(JOINT_RANGES[k][0] <= v <= JOINT_RANGES[k][1] for k, v in got.items())
+
+
+def test_hands_hold_the_knee_once_solved_and_not_before():
+    lying = settle(
+        Pose(Root(pitch=-95), {"hip_flexion_r": 115, "knee_flexion_r": 110}), "thorax", FLOOR
+    )
+    hold = parse("hands hold right knee")
+    assert all(miss(pose_body(lying), t, {}) > 0.2 for t in hold)  # arms by the sides
+    held = solve(lying, hold, {})
+    assert misses(pose_body(held), hold, {}) == []
+    palm = pose_body(held).landmarks["palm_r"]
+    assert math.dist(palm, pose_body(held).landmarks["knee_r"]) < 0.15
+
+
+def test_a_hand_ten_centimetres_off_is_a_miss():
+    body = pose_body(
+        settle(
+            Pose(Root(pitch=-95), {"hip_flexion_r": 115, "knee_flexion_r": 110}), "thorax", FLOOR
+        )
+    )
+    (t,) = parse("right hand holds right knee")
+    held = pose_body(
+        solve(Pose(Root(pitch=-95), {"hip_flexion_r": 115, "knee_flexion_r": 110}), [t], {})
+    )
+    assert miss(held, t, {}) < TOLERANCE
+    assert miss(body, t, {}) > 0.1
+
+
+def test_feet_flat_puts_heel_and_toe_on_the_floor():
+    pose = settle(
+        Pose(
+            Root(pitch=-84),
+            {
+                "hip_flexion_l": 46,
+                "hip_flexion_r": 46,
+                "knee_flexion_l": 60,
+                "knee_flexion_r": 60,
+                "ankle_dorsiflexion_l": -40,
+            },
+        ),
+        "thorax",
+        FLOOR,
+    )
+    feet = parse("feet flat")
+    ground = {"foot_l": 0.0, "foot_r": 0.0}
+    flat = pose_body(solve(pose, feet, ground))
+    for s in ("l", "r"):
+        heel, toe = flat.landmarks[f"heel_{s}"][1], flat.landmarks[f"toe_{s}"][1]
+        assert heel - DIMS.foot_r == pytest.approx(0.0, abs=0.005)
+        assert toe - DIMS.foot_r == pytest.approx(0.0, abs=0.005)
+    assert misses(flat, feet, ground) == []
+
+
+def test_a_figure_with_a_hand_ten_centimetres_from_the_knee_is_refused():
+    with pytest.raises(ContentError) as err:
+        load_figure(
+            default_catalogue().technique("knee-to-chest-single"), FIXTURES / "hand-off-knee"
+        )
+    e = err.value
+    assert e.field == "end.touch"
+    assert "hands hold right knee" in e.message
+    cm = int(e.message.split(" is ")[1].split(" cm")[0])
+    assert 9 <= cm <= 12
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_every_declared_contact_holds_in_every_keyframe(technique):
+    fig = figure_for(technique.id)
+    for name, pose in fig.keyframes().items():
+        body = pose_body(pose)
+        assert misses(body, fig.touches_for(name), fig.ground_for(name)) == [], name
+        for t in fig.touches_for(name):
+            if t.kind in ("hand", "ankle"):  # the point solved for is on the target's surface
+                assert (
+                    math.dist(
+                        target_point(body, t, fig.ground_for(name)),
+                        body.landmarks[f"palm_{t.side}" if t.kind == "hand" else f"ankle_{t.side}"],
+                    )
+                    <= TOLERANCE
+                )
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_no_drawn_outline_goes_into_the_floor_or_a_prop(technique):
+    fig = figure_for(technique.id)
+    for name, pose in fig.keyframes().items():
+        on = frozenset(fig.contacts[name.split("_")[0]].values())
+        assert sunk(pose_body(pose), fig.props, on) == [], name
+    assert DRAWN_TOLERANCE == 0.01
+
+
+def test_figures_that_hold_hands_or_feet_say_so():
+    """The review's figures: each declares the contacts its steps describe."""
+    expected = {
+        "knee-to-chest-single": "hands hold right knee",
+        "knee-to-chest-double": "hands behind thighs",
+        "in-bed-knee-to-chest": "hands hold right knee",
+        "kneeling-back-extension": "hands on hips",
+        "standing-backbend": "hands on back of pelvis",
+        "thoracic-extension-roller": "hands behind head",
+        "thoracic-extension-towel": "hands behind head",
+        "reclined-pigeon": "right ankle on left thigh",
+        "ball-piriformis-release": "right ankle on left knee",
+        "pelvic-tilt": "feet flat",
+        "supine-abdominal-draw-in": "feet flat",
+        "decompression-90-90": "calves on seat",
+        "seated-forward-flexion": "hands on shins",
+    }
+    for tid, phrase in expected.items():
+        fig = figure_for(tid)
+        phrases = {t.phrase for t in fig.touches["end"]} | {t.phrase for t in fig.touches["start"]}
+        assert phrase in phrases, tid
