@@ -49,6 +49,8 @@ class View(StrEnum):
     SIDE = "side"
     FRONT = "front"
     TOP = "top"
+    THREE_QUARTER = "three-quarter"  # from the front-right and above: turns of a sitter
+    ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
 
 
 class PropKind(StrEnum):
@@ -316,7 +318,7 @@ def _settled(
         )
     for part, kind in contacts.items():
         surf = surface_for(part, kind, pose)
-        g = gap(body.segments[part], surf)
+        g = drawn_gap(body, part, surf)
         if g is None or abs(g) > SUPPORT_TOLERANCE:
             raise ContentError(
                 path,
@@ -359,6 +361,23 @@ def sunk(
             if depth > DRAWN_TOLERANCE:
                 out.append((name, prop.kind.value, depth))
     return out
+
+
+def drawn_gap(body: Body, part: str, surface: Surface) -> float | None:
+    """Height of the part's drawn outline above a support (side view), over the support only;
+    None when the part is not over it. The trunk is drawn as one shape: its stretch along the
+    part counts."""
+    from easeback.pictures.svg import drawn_outline
+
+    shapes = drawn_outline(body, View.SIDE)
+    if part in ("pelvis", "lumbar", "thorax"):
+        seg = body.segments[part]
+        lo, hi = sorted((seg.a[0], seg.b[0]))
+        points = [p for p in shapes["torso"] if lo - 0.03 <= p[0] <= hi + 0.03]
+    else:
+        points = shapes[part]
+    over = [y for x, y in points if surface.x0 - 0.02 <= x <= surface.x1 + 0.02]
+    return min(over) - surface.height if over else None
 
 
 def _outline_all(body: Body) -> list[list[tuple[float, float]]]:

@@ -9,6 +9,7 @@ so that each group reads as one silhouette. The animation samples the movement b
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -33,9 +34,12 @@ HEAD = "#f1c7a6"
 HIGHLIGHT = "#ff6a3d"
 PROP_FILL = "#d9cdb8"
 PROP_INK = "#8a7a60"
-FLOOR = "#efe9df"
+FLOOR = "#c9bda9"  # a light floor line, not a band
 MAT = "#8fc9a9"
 WATER = "#6fb7e0"
+ARROW = "#c2185b"  # motion arrows: a colour no body part or highlight uses
+ARROW_G = (f'<g class="motion" fill="none" stroke="{ARROW}" stroke-width="3" '
+           'stroke-linecap="round" stroke-linejoin="round">')  # fmt: skip
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "leg_l": ("thigh_l", "shin_l", "foot_l"),
@@ -56,11 +60,26 @@ class Camera:
     toward: Vec  # towards the viewer: larger is nearer
 
 
+def _looking(toward: Vec) -> Camera:
+    """A camera looking back along `toward` (world, towards the viewer), picture-up kept up."""
+    n = math.sqrt(dot(toward, toward))
+    t: Vec = (toward[0] / n, toward[1] / n, toward[2] / n)
+    right: Vec = (t[2], 0.0, -t[0])  # world up x toward
+    k = math.hypot(right[0], right[2])
+    right = (right[0] / k, 0.0, right[2] / k)
+    up: Vec = (t[1] * right[2] - t[2] * right[1], t[2] * right[0] - t[0] * right[2],
+               t[0] * right[1] - t[1] * right[0])  # fmt: skip
+    return Camera(right, up, t)
+
+
 CAMERAS: dict[View, Camera] = {
     View.SIDE: Camera((1, 0, 0), (0, 1, 0), (0, 0, 1)),
     View.FRONT: Camera((0, 0, -1), (0, 1, 0), (1, 0, 0)),
     View.TOP: Camera((1, 0, 0), (0, 0, -1), (0, 1, 0)),
+    View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
+    View.ABOVE: _looking((0.3, 0.8, 0.75)),
 }
+OBLIQUE = (View.THREE_QUARTER, View.ABOVE)
 
 
 @dataclass
@@ -251,6 +270,11 @@ def drawn_outline(body: Body, view: View = View.SIDE) -> dict[str, list[Point]]:
 
 
 def _depth(body: Body, names: Sequence[str], cam: Camera) -> float:
+    """How near a group is to the viewer: the torso by its middle, an arm by its nearest
+    point (hands crossed on the chest or on the knees are in front of it)."""
+    if names and names[0].startswith("upper_arm"):
+        segs = [body.segments[n] for n in names]
+        return max(max(dot(s.a, cam.toward), dot(s.b, cam.toward)) for s in segs) - 0.05
     segs = [body.segments[n] for n in names if n != "torso"] + [body.segments["lumbar"]]
     mids = [dot(s.a, cam.toward) + dot(s.b, cam.toward) for s in segs]
     return sum(mids) / (2 * len(mids))
@@ -391,14 +415,17 @@ def _props(fig: Figure, frame: Frame) -> tuple[list[str], list[str]]:
     back: list[str] = []
     front: list[str] = []
     _, floor_y = frame.xy((0, 0, 0))
-    if fig.view is not View.TOP:
+    if fig.view in (View.SIDE, View.FRONT):
         back.append(
-            f'<rect x="0" y="{floor_y:.1f}" width="{WIDTH:g}" height="{HEIGHT - floor_y:.1f}" '
-            f'fill="{FLOOR}"/><path d="M0,{floor_y:.1f}H{WIDTH:g}" stroke="#b9ab95" '
-            'stroke-width="1.5"/>'
+            f'<path d="M{MARGIN / 2:g},{floor_y:.1f}H{WIDTH - MARGIN / 2:g}" stroke="{FLOOR}" '
+            'stroke-width="2" stroke-linecap="round"/>'
         )
     for prop in fig.props:
-        if fig.view is View.SIDE:
+        b: list[str]
+        f: list[str]
+        if fig.view in OBLIQUE:
+            b, f = _oblique_prop(frame, prop), []
+        elif fig.view is View.SIDE:
             b, f = _side_prop(frame, prop)
         elif fig.view is View.FRONT:
             b, f = _front_prop(frame, prop)
@@ -427,6 +454,65 @@ def _front_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
     if prop.kind is PropKind.WATER:
         return _side_prop(frame, prop)
     return [], []
+
+
+def _hull(points: list[Point]) -> list[Point]:
+    """Convex hull (monotone chain) of picture points."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return pts
+
+    def cross(o: Point, a: Point, b: Point) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[Point] = []
+    upper: list[Point] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def _box(frame: Frame, lo: Vec, hi: Vec, style: str) -> str:
+    """A solid box between two world corners, drawn as its outline from the camera."""
+    corners = [frame.xy((x, y, z)) for x in (lo[0], hi[0]) for y in (lo[1], hi[1])
+               for z in (lo[2], hi[2])]  # fmt: skip
+    d = "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in _hull(corners)) + "Z"
+    return f'<path d="{d}" stroke-linejoin="round" {style}/>'
+
+
+def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
+    """Props seen from above at an angle: flat mats and beds as quads, chairs as boxes."""
+    w, h = prop.size
+    x0, x1, base = prop.x - w / 2, prop.x + w / 2, prop.base
+    solid = f'fill="{PROP_FILL}" stroke="{PROP_INK}" stroke-width="1.2"'
+    k = prop.kind
+    if k is PropKind.MAT:
+        mat = f'fill="{MAT}" fill-opacity="0.5"'
+        return [_box(frame, (x0, -0.01, -0.45), (x1, 0.0, 0.45), mat)]
+    if k is PropKind.BED:
+        return [_box(frame, (x0, 0.0, -0.75), (x1, base + h, 0.75),
+                     'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
+    if k in (PropKind.CHAIR, PropKind.OTTOMAN):
+        top = base + h
+        if k is PropKind.OTTOMAN:
+            return [_box(frame, (x0, 0.0, -0.25), (x1, top, 0.25), solid)]
+        out = [_box(frame, (x, 0.0, z), (x + 0.03, top, z + 0.03), solid)
+               for x in (x0 + 0.02, x1 - 0.05) for z in (-0.22, 0.19)]  # fmt: skip
+        out.append(_box(frame, (x0, top - 0.04, -0.24), (x1, top, 0.24), solid))
+        if prop.back:
+            bx = x0 - 0.01 if prop.back_at == "low" else x1 - 0.04
+            out.append(_box(frame, (bx, top, -0.24), (bx + 0.05, top + 0.45, 0.24), solid))
+        return out
+    if k is PropKind.PILLOW:
+        return [_box(frame, (x0, base, -0.3), (x1, base + h, 0.3),
+                     'fill="#f4f1ea" stroke="#a59f92" stroke-width="1.2"')]  # fmt: skip
+    return []
 
 
 def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
@@ -463,7 +549,7 @@ def _points(body: Body, frame: Frame) -> Iterator[Point]:
 
 
 def _prop_extent(fig: Figure) -> list[Vec]:
-    pts: list[Vec] = [(0.0, -0.02, 0.0)] if fig.view is not View.TOP else []
+    pts: list[Vec] = [(0.0, -0.02, 0.0)] if fig.view in (View.SIDE, View.FRONT) else []
     for prop in fig.props:
         w, h = prop.size
         if prop.kind in (PropKind.WATER, PropKind.MAT, PropKind.WALL):
@@ -473,6 +559,9 @@ def _prop_extent(fig: Figure) -> list[Vec]:
             pts += [(prop.x - w / 2 - 0.02, 0.0, 0.0), (prop.x + w / 2, top, 0.0)]
         elif fig.view is View.FRONT and prop.kind in (PropKind.CHAIR, PropKind.OTTOMAN):
             pts += [(0.0, 0.0, -0.25), (0.0, top, 0.25)]
+        elif fig.view in OBLIQUE and prop.kind in (PropKind.CHAIR, PropKind.OTTOMAN):
+            pts += [(x, y, z) for x in (prop.x - w / 2, prop.x + w / 2) for y in (0.0, top)
+                    for z in (-0.25, 0.25)]  # fmt: skip
     return pts
 
 
@@ -500,12 +589,22 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
 # ---- the SVG ----
 
 
+def _fill(part: str, cls: str) -> str:
+    """Hands skin-coloured and feet dark, so they read as hands and feet at a glance."""
+    if part.startswith("hand"):
+        return "sk"
+    if part.startswith("foot"):
+        return "ft"
+    return cls
+
+
 def _style() -> str:
     return (
         f"<style>.o{{fill:{INK};stroke:{INK};stroke-width:3.2;stroke-linejoin:round}}"
         ".n{fill:" + NEAR + "}.f{fill:" + FAR + "}"
         f".h{{fill:{HIGHLIGHT};stroke:none}}"
-        f".hd{{fill:{HEAD};stroke:{INK};stroke-width:1.6}}</style>"
+        f".hd{{fill:{HEAD};stroke:{INK};stroke-width:1.6}}.sk{{fill:{HEAD}}}.ft{{fill:{INK}}}"
+        f".ey{{fill:{INK}}}</style>"
     )
 
 
@@ -521,11 +620,12 @@ class Drawing:
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
 
-    def _anim(self, attr: str, values: list[str]) -> str:
+    def _anim(self, attr: str, values: list[str], discrete: bool = False) -> str:
         if len(self.samples) == 1 or len(set(values)) == 1:
             return ""
         times = ";".join(f"{s.time / self.duration:.4f}" for s in self.samples)
-        return (f'<animate attributeName="{attr}" dur="{self.duration:.2f}s" '
+        mode = ' calcMode="discrete"' if discrete else ""
+        return (f'<animate attributeName="{attr}" dur="{self.duration:.2f}s"{mode} '
                 f'repeatCount="indefinite" keyTimes="{times}" '
                 f'values="{";".join(values)}"/>')  # fmt: skip
 
@@ -556,7 +656,7 @@ class Drawing:
             body_svg.append(
                 "<g>"
                 + "".join(f'<use href="#{n}" class="o"/>' for n in names)
-                + "".join(f'<use href="#{n}" class="{cls}"/>' for n in names)
+                + "".join(f'<use href="#{n}" class="{_fill(n, cls)}"/>' for n in names)
                 + "</g>"
             )
             body_svg.append(self._highlights(TRUNK if group == "torso" else names))
@@ -580,11 +680,18 @@ class Drawing:
         cy = [f"{c[1]:.1f}" for c in centres]
         nx = [f"{n[0][0]:.1f}" for n in noses]
         ny = [f"{n[0][1]:.1f}" for n in noses]
+        # the eye sits between the head's centre and the nose: it shows where the face points
+        eyes = [(c[0] + 0.55 * (n[0][0] - c[0]), c[1] + 0.55 * (n[0][1] - c[1]))
+                for c, n in zip(centres, noses, strict=True)]  # fmt: skip
+        ex = [f"{e[0]:.1f}" for e in eyes]
+        ey = [f"{e[1]:.1f}" for e in eyes]
         return (
             f'<circle class="hd" cx="{nx[0]}" cy="{ny[0]}" r="{noses[0][1]:.1f}">'
             f"{self._anim('cx', nx)}{self._anim('cy', ny)}</circle>"
             f'<circle class="hd" cx="{cx[0]}" cy="{cy[0]}" r="{r:.1f}">'
             f"{self._anim('cx', cx)}{self._anim('cy', cy)}</circle>"
+            f'<circle class="ey" cx="{ex[0]}" cy="{ey[0]}" r="{max(1.5, 0.13 * r):.1f}">'
+            f"{self._anim('cx', ex)}{self._anim('cy', ey)}</circle>"
         )
 
     def _highlights(self, group: Sequence[str]) -> str:
@@ -595,14 +702,15 @@ class Drawing:
             ops: list[str] = []
             for s in self.samples:
                 on = name in fig.highlight_for("end_left" if s.side == "left" else "end")
-                ops.append(f"{0.6 * s.depth:.2f}" if on else "0")
+                # a solid colour, switched on while the stretch is felt: it never blends
+                ops.append("1" if on and s.depth >= 0.5 else "0")
             if all(float(o) == 0 for o in ops):
                 continue
             if name == "head":
                 continue
             ref = f"{name}-glow" if name in TRUNK else name
             out.append(f'<use href="#{ref}" class="h" opacity="{ops[0]}">'
-                       f'{self._anim("opacity", ops)}</use>')  # fmt: skip
+                       f'{self._anim("opacity", ops, discrete=True)}</use>')  # fmt: skip
         return "".join(out)
 
 
@@ -624,33 +732,100 @@ def technique_svg(technique: Technique, pose: PoseName = "animated") -> str:
     return drawing(fig, technique, pose).render(f"{technique.name}: {label}")
 
 
+def _arrowhead(x: float, y: float, dx: float, dy: float, size: float = 9.0) -> str:
+    n = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / n, dy / n
+    ax, ay = x - size * ux + 0.55 * size * uy, y - size * uy - 0.55 * size * ux
+    bx, by = x - size * ux - 0.55 * size * uy, y - size * uy + 0.55 * size * ux
+    return f"M{ax:.1f},{ay:.1f}L{x:.1f},{y:.1f}L{bx:.1f},{by:.1f}"
+
+
+MOVERS = ("palm_l", "palm_r", "ankle_l", "ankle_r", "knee_l", "knee_r", "head", "neck_base",
+          "hip_centre", "waist")  # fmt: skip
+
+
+def motion_arrow(fig: Figure, technique: Technique) -> str:
+    """A curved arrow from where the most-moving body point starts to where it ends."""
+    d = drawing(fig, technique, "end")
+    keys = fig.keyframes()
+    suffix = "_right" if fig.sided else ""
+    a, b = pose_body(keys["start" + suffix]).landmarks, pose_body(keys["end" + suffix]).landmarks
+    moves = [(math.dist(d.frame.xy(a[m]), d.frame.xy(b[m])), m) for m in MOVERS]
+    length, mark = max(moves)
+    if length < 4:
+        return ""
+    (x0, y0), (x1, y1) = d.frame.xy(a[mark]), d.frame.xy(b[mark])
+    if length < 25:  # a small lift or push: a short straight arrow just past where it ends
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        sx, sy = x1 + 12 * ux, y1 + 12 * uy
+        ex, ey = sx + 22 * ux, sy + 22 * uy
+        return (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+                f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+    # bow the arrow away from the body's middle so it does not lie on the figure
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    cx, cy = d.frame.xy(b["waist"])
+    nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+    if (mx - cx) * nx + (my - cy) * ny < 0:
+        nx, ny = -nx, -ny
+    bow = 0.3 * length + 10
+    qx, qy = mx + nx * bow, my + ny * bow
+    # start and end a little away from the points themselves
+    tx, ty = x1 - qx, y1 - qy
+    tn = math.hypot(tx, ty) or 1.0
+    ex, ey = x1 - 9 * tx / tn, y1 - 9 * ty / tn
+    sx, sy = x0 + 9 * (qx - x0) / bow if bow else x0, y0 + 9 * (qy - y0) / bow if bow else y0
+    return (
+        f"{ARROW_G}<path d=\"M{sx:.1f},{sy:.1f}Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}\"/>"
+        f'<path d="{_arrowhead(ex, ey, tx, ty)}"/></g>'
+    )
+
+
+def _badge(n: int, x: float, y: float) -> str:
+    return (
+        f'<circle cx="{x:g}" cy="{y:g}" r="13" fill="{INK}"/><text x="{x:g}" y="{y + 5.5:g}" '
+        'text-anchor="middle" font-family="sans-serif" font-size="16" font-weight="bold" '
+        f'fill="white">{n}</text>'
+    )
+
+
 def key_poses_svg(technique: Technique) -> str:
-    """Start and end pose side by side with an arrow between them, for print."""
+    """Start and end pose side by side, numbered, with the movement drawn as an arrow on the end
+    pose and, for techniques done per side, a reminder to repeat on the other side."""
+    fig = figure_for(technique.id)
     start = technique_svg(technique, "start")
     end = technique_svg(technique, "end")
     arrow = (
         f'<path d="M{WIDTH - 6:g},{HEIGHT / 2:g}h12l-5,-6m5,6l-5,6" fill="none" stroke="{INK}" '
         'stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/>'
     )
+    extra = _badge(1, 20, 20) + _badge(2, WIDTH + 20, 20)
+    extra += f'<g transform="translate({WIDTH:g},0)">{motion_arrow(fig, technique)}</g>'
+    if fig.sided:
+        extra += (
+            f'<text x="{2 * WIDTH - 12:g}" y="{HEIGHT - 10:g}" text-anchor="end" '
+            f'font-family="sans-serif" font-size="15" fill="{INK}">'
+            "then repeat on the other side ↺</text>"
+        )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'viewBox="0 0 {2 * WIDTH:g} {HEIGHT:g}" width="{2 * WIDTH:g}" height="{HEIGHT:g}">'
-        f"{_nest(start, 0, 0, 's')}{_nest(end, WIDTH, 0, 'e')}{arrow}</svg>"
+        f"{_nest(start, 0, 0, 's')}{_nest(end, WIDTH, 0, 'e')}{arrow}{extra}</svg>"
     )
 
 
-ALL_IDS = (*(n for g in GROUPS.values() for n in g), *(f"{n}-glow" for n in TRUNK), *TRUNK)
+_ID = re.compile(r'(id="|href="#|url\(#)([^")]+)')
 
 
-def _nest(svg: str, x: float, y: float, prefix: str, scale: float = 1.0) -> str:
-    """Place a drawing inside another, renaming its ids so several can share a document."""
+def _nest(
+    svg: str, x: float, y: float, prefix: str, scale: float = 1.0, width: float = WIDTH
+) -> str:
+    """Place a drawing inside another, renaming its ids (nested ones too) so that several
+    drawings can share one document."""
     inner = svg[svg.index(">") + 1 : svg.rindex("</svg>")]
-    for name in ALL_IDS:
-        inner = inner.replace(f'id="{name}"', f'id="{prefix}-{name}"')
-        inner = inner.replace(f'href="#{name}"', f'href="#{prefix}-{name}"')
+    inner = _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", inner)
     clip = f"c{prefix}"
     return (
-        f'<clipPath id="{clip}"><rect width="{WIDTH:g}" height="{HEIGHT:g}"/></clipPath>'
+        f'<clipPath id="{clip}"><rect width="{width:g}" height="{HEIGHT:g}"/></clipPath>'
         f'<g transform="translate({x:g},{y:g}) scale({scale:g})"><g clip-path="url(#{clip})">'
         f"{inner}</g></g>"
     )
