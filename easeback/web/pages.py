@@ -3,6 +3,7 @@ technique library and learn pages. Routes parse, call the services, and render a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,6 +31,7 @@ from easeback.domain.screening import (
     Question,
     QuestionKind,
     ScreeningResult,
+    ScreeningTable,
     next_question,
 )
 from easeback.domain.timeline import build_timeline
@@ -118,7 +120,19 @@ def _question_page(
         red_flag=q.kind is QuestionKind.RED_FLAG,
         error=error,
         title=f"Question {n} of {total}",
+        back=_previous(st.catalogue.screening, sess.answers, n),
     )
+
+
+def _previous(table: ScreeningTable, answers: Mapping[str, AnswerValue], n: int) -> int | None:
+    """The number of the question asked before question n, following the order of asking
+    (questions the flow skipped, such as an unneeded clearance, are stepped over)."""
+    before: int | None = None
+    q = next_question(table, answers)
+    while q is not None and table.questions.index(q) + 1 < n:
+        before = table.questions.index(q) + 1
+        q = next_question(table, answers, after=q.id)
+    return before
 
 
 @router.get("/screening/{n}", response_class=HTMLResponse)

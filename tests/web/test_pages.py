@@ -210,3 +210,16 @@ def test_cleared_by_a_professional_gives_a_gentle_routine(visitor):
     assert "Gentle self-care is fine, with care" in resp.text
     assert "professional&#39;s plan first" in resp.text or "professional's plan first" in resp.text
     assert 'href="/plan"' in resp.text
+
+
+def test_back_steps_over_a_clearance_that_was_not_asked(visitor):
+    table = default_catalogue().screening
+    ids = [q.id for q in table.questions]
+    resp = visitor.post("/screening/start")
+    for _ in range(len(table.red_flags)):
+        n = int(resp.url.path.rsplit("/", 1)[1])
+        resp = visitor.post(f"/screening/{n}", {"answer": "no"})
+    first_context = ids.index("pain_days") + 1
+    assert resp.url.path == f"/screening/{first_context}"  # no clearance question
+    back = ids.index("past_back_surgery") + 1
+    assert f'href="/screening/{back}">Back' in resp.text
