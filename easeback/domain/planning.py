@@ -115,10 +115,6 @@ class _Candidate:
     instead_of: Technique | None = None  # the harder technique it stands in for
 
 
-def _fits_place(t: Technique, req: PlanRequest) -> bool:
-    return req.place == "any" or req.place in t.places
-
-
 def _screen_filter(t: Technique, s: PlannableScreening) -> tuple[bool, Variant | None]:
     """Whether the screening's exclusions allow t, and the variant they require if any."""
     variant: Variant | None = None
@@ -132,18 +128,41 @@ def _screen_filter(t: Technique, s: PlannableScreening) -> tuple[bool, Variant |
     return True, variant
 
 
-def _easier(t: Technique, by_id: Mapping[str, Technique]) -> list[Technique]:
-    """The techniques t progresses from, nearest first."""
-    out: list[Technique] = []
-    while t.progresses_from is not None and t.progresses_from in by_id:
-        t = by_id[t.progresses_from]
-        out.append(t)
+@dataclass(frozen=True, slots=True)
+class _Static:
+    """What a technique brings to every plan from its catalogue, worked out once."""
+
+    easier: tuple[Technique, ...]  # the techniques it progresses from, nearest first
+    avoid: frozenset[str]  # never in one routine with it: its easier versions, near-duplicates
+    dirs: frozenset[Direction]
+
+
+def _statics(techniques: tuple[Technique, ...]) -> dict[str, _Static]:
+    by_id = {t.id: t for t in techniques}
+    out: dict[str, _Static] = {}
+    for t in techniques:
+        easier: list[Technique] = []
+        e = t
+        while e.progresses_from is not None and e.progresses_from in by_id:
+            e = by_id[e.progresses_from]
+            easier.append(e)
+        near = (other for group in NEAR_DUPLICATES if t.id in group for other in group)
+        avoid = frozenset(x.id for x in easier).union(near) - {t.id}
+        out[t.id] = _Static(tuple(easier), avoid, frozenset(t.directions))
     return out
 
 
-def _avoid(t: Technique, easier: list[Technique]) -> frozenset[str]:
-    near = (other for group in NEAR_DUPLICATES if t.id in group for other in group)
-    return frozenset(e.id for e in easier).union(near) - {t.id}
+_CATALOGUES: dict[int, tuple[tuple[Technique, ...], dict[str, _Static]]] = {}
+
+
+def _static(techniques: tuple[Technique, ...]) -> dict[str, _Static]:
+    hit = _CATALOGUES.get(id(techniques))
+    if hit is None or hit[0] is not techniques:
+        if len(_CATALOGUES) >= 16:  # catalogues passed as fresh tuples: start afresh
+            _CATALOGUES.clear()
+        hit = (techniques, _statics(techniques))
+        _CATALOGUES[id(techniques)] = hit
+    return hit[1]
 
 
 def suitable(
@@ -155,14 +174,19 @@ def suitable(
     (the easiest one not yet done); one whose easier version was left out is not offered.
     """
     have = req.available_equipment()
-    techniques = tuple(catalogue)
-    by_id = {t.id: t for t in techniques}
+    techniques = catalogue if isinstance(catalogue, tuple) else tuple(catalogue)
+    static = _static(techniques)
+    left_out, done, place = req.left_out, req.done, req.place
     allowed: dict[str, tuple[bool, Variant | None]] = {}
 
     def check(t: Technique) -> tuple[bool, Variant | None]:
         hit = allowed.get(t.id)
         if hit is None:
-            ok = t.id not in req.left_out and _fits_place(t, req) and have.issuperset(t.equipment)
+            ok = (
+                t.id not in left_out
+                and (place == "any" or place in t.places)
+                and have.issuperset(t.equipment)
+            )
             hit = _screen_filter(t, s) if ok else (False, None)
             allowed[t.id] = hit
         return hit
@@ -172,25 +196,24 @@ def suitable(
         ok, variant = check(t)
         if not ok:
             continue
-        easier = _easier(t, by_id) if t.progresses_from is not None else []
-        if any(e.id in req.left_out for e in easier):
-            continue
         chosen, instead_of = t, None
-        steps_down = next((k for k, e in enumerate(easier) if e.id in req.done), len(easier))
-        if steps_down:  # the easier version has no logged session: the easiest not done first
-            chosen, instead_of = easier[steps_down - 1], t
-            easier = easier[steps_down:]
-            ok, variant = check(chosen)
-            if not ok:
+        easier = static[t.id].easier
+        if easier:
+            if any(e.id in left_out for e in easier):
                 continue
+            steps_down = next((k for k, e in enumerate(easier) if e.id in done), len(easier))
+            if steps_down:  # the easier version has no logged session: the easiest not done
+                chosen, instead_of = easier[steps_down - 1], t
+                ok, variant = check(chosen)
+                if not ok:
+                    continue
         score = _score(t, req) if instead_of is None else max(_score(t, req), _score(chosen, req))
         previous = out.get(chosen.id)
         if previous is not None:  # offered in its own right and for a harder one, or twice
             score = max(score, previous.score)
             instead_of = instead_of or previous.instead_of
-        out[chosen.id] = _Candidate(
-            chosen, variant, score, frozenset(chosen.directions), _avoid(chosen, easier), instead_of
-        )
+        info = static[chosen.id]
+        out[chosen.id] = _Candidate(chosen, variant, score, info.dirs, info.avoid, instead_of)
     return [out[t.id] for t in techniques if t.id in out]
 
 
@@ -209,6 +232,7 @@ def _pick(cands: list[_Candidate], n: int) -> list[_Candidate]:
     covered: frozenset[Direction] = frozenset()
     repeats: dict[frozenset[Direction], int] = {}
     pool = sorted(cands, key=lambda c: c.technique.id)
+    avoided: frozenset[str] = frozenset().union(*(c.avoid for c in cands))
     while pool and len(chosen) < n:
         best, best_value = 0, 0.0
         for k, c in enumerate(pool):
@@ -217,7 +241,7 @@ def _pick(cands: list[_Candidate], n: int) -> list[_Candidate]:
                 best, best_value = k, value
         c = pool.pop(best)
         chosen.append(c)
-        if c.avoid or any(c.technique.id in p.avoid for p in pool):
+        if c.avoid or c.technique.id in avoided:
             pool = [
                 p for p in pool if p.technique.id not in c.avoid and c.technique.id not in p.avoid
             ]
@@ -253,9 +277,10 @@ class _Range:
 
 class _Chain:
     """A dose's growth path, worked out only as far as a plan has needed it: states, their
-    lengths in seconds and their progress (sets done plus the mean of reps and hold grown)."""
+    lengths in seconds, their progress (sets done plus the mean of reps and hold grown) and
+    whether they repeat the movement (reps x sets over one)."""
 
-    __slots__ = ("done", "memo", "progress", "range", "seconds", "states")
+    __slots__ = ("done", "memo", "progress", "range", "repeated", "seconds", "states")
 
     def __init__(self, memo: _Memo, r: _Range) -> None:
         self.memo, self.range = memo, r
@@ -263,6 +288,7 @@ class _Chain:
         self.states = [first]
         self.seconds = [memo.seconds(first)]
         self.progress = [_progress(first, r)]
+        self.repeated = [r.reps * r.sets > 1]
         self.done = False
 
     def has_next(self, k: int) -> bool:
@@ -290,7 +316,8 @@ class _Chain:
         nxt = min(options, key=self.memo.seconds)
         self.seconds.append(self.memo.seconds(nxt))
         self.progress.append(_progress(nxt, r))
-        self.states.append(nxt)  # last: a reader checks len(states) before the other two
+        self.repeated.append(nxt[1] * nxt[2] > 1)
+        self.states.append(nxt)  # last: a reader checks len(states) before the others
 
 
 class _Memo:
@@ -381,15 +408,14 @@ def _fill(chains: list[_Chain], budget: int) -> list[int]:
     while queue and total < budget:
         _, i = heappop(queue)
         ch, k = chains[i], at[i]
-        states, seconds, progress = ch.states, ch.seconds, ch.progress
+        states, seconds, progress, repeated = ch.states, ch.seconds, ch.progress, ch.repeated
         rival, rival_i = queue[0] if queue else (inf, i)
         grew = False
         while True:
             after = total + seconds[k + 1] - seconds[k]
             if after > limit:
                 break  # dropped
-            _, reps, sets = states[k + 1]
-            if reps * sets > 1 and den * seconds[k + 1] > num * after:
+            if repeated[k + 1] and den * seconds[k + 1] > num * after:
                 waiting.append(i)  # over its share for now
                 break
             total, k, grew = after, k + 1, True
