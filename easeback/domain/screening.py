@@ -57,7 +57,12 @@ class Question(Frozen):
     def validate_answer(self, value: object) -> AnswerValue:
         """Return the answer in canonical form or raise ValueError naming what is wrong."""
         if self.kind is QuestionKind.INTEGER:
-            if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, bool):
+                got = str(value).lower()
+                raise ValueError(
+                    f"answer to {self.id!r} must be a whole number, got the boolean {got}"
+                )
+            if not isinstance(value, int):
                 raise ValueError(f"answer to {self.id!r} must be a whole number, got {value!r}")
             if self.min is not None and value < self.min:
                 raise ValueError(f"answer to {self.id!r} must be at least {self.min}, got {value}")

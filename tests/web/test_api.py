@@ -30,6 +30,21 @@ def test_bad_answers_are_a_400_naming_the_problem(client):
     assert resp.status_code == 400 and "nope" in resp.json()["detail"]
 
 
+def test_booleans_are_refused_as_answers(client):
+    for qid, value in (("knee_problem", True), ("pain_now", True), ("disc_herniation", False)):
+        resp = client.post("/api/screening", json={"answers": clear_answers(**{qid: value})})
+        assert resp.status_code == 400, (qid, resp.text)
+        assert qid in resp.json()["detail"] and "boolean" in resp.json()["detail"]
+
+
+def test_an_urgent_answer_lists_the_rest_as_not_asked(client):
+    answers = {"bladder_bowel_control": "no", "saddle_numbness": "no"}
+    answers |= {"leg_weakness_worsening": "no", "major_trauma": "yes"}
+    out = client.post("/api/screening", json={"answers": answers}).json()
+    assert out["complete"] and out["disposition"] == "urgent"
+    assert "pain_now" in out["not_asked"] and "fever_chills" in out["not_asked"]
+
+
 def test_plan_then_timeline(client):
     body = {"answers": clear_answers(), "place": "chair", "minutes": 5, "goal": "desk-break"}
     plan = client.post("/api/plan", json=body).json()
