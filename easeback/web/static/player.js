@@ -399,13 +399,17 @@
     .then(function () {
       keepOffline(timelineUrl, timelineData);
       drawFigure(cues[0], 0);
+      $("countdown").textContent = clock(length);  // the whole session, until Start
       $("start").disabled = false;
       setState("ready");
       var from = remembered();
       if (from !== null) {
         $("resume").hidden = false;
         $("start").textContent = "Start again";
-        $("resume").textContent = "Carry on from " + clock(from).replace(/^(\d+)$/, "0:$1");
+        $("start").className = "secondary";
+        var whole = Math.floor(from);
+        $("resume").textContent = "Carry on from " + Math.floor(whole / 60) + ":" +
+          String(whole % 60).padStart(2, "0");
         $("cue").textContent = "You left a session at " +
           (cues[indexAt(from)].index === null ? "the start" : names[cues[indexAt(from)].index]) +
           ". Carry on from there, or start again.";
