@@ -183,6 +183,10 @@ async def answer_question(request: Request, n: int) -> Response:
 def result_page(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
     result = screening(st, sess)
+    if result.complete and st.journal is not None and not sess.screening_saved:
+        # Every complete screening is kept, an emergency one too (it ends the questions early).
+        st.journal.save_screening(result)
+        sess.screening_saved = True
     if result.emergency_now:
         text = st.catalogue.dispositions[Disposition.EMERGENCY]
         reasons = [r for r in result.reasons if r.disposition is Disposition.EMERGENCY]
@@ -192,9 +196,6 @@ def result_page(request: Request) -> Response:
         first = ids.index(result.missing[0]) + 1 if result.missing else 1
         return render(request, "incomplete.html", first=first, title="Screening not finished")
     sess.rescreen = False
-    if st.journal is not None and not sess.screening_saved:
-        st.journal.save_screening(result)
-        sess.screening_saved = True
     d = result.disposition
     see = dict.fromkeys(pid for r in result.reasons for pid in r.see)
     return render(

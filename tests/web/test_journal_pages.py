@@ -82,3 +82,17 @@ def test_journal_can_be_turned_off():
     with TestClient(create_app(Settings(), journal=False), base_url="http://127.0.0.1") as c:
         assert c.get("/journal").status_code == 404
         assert 'href="/journal"' not in c.get("/").text
+
+
+@pytest.mark.parametrize(("first", "disposition"), [("yes", "emergency"), ("no", "urgent")])
+def test_a_screening_ended_early_is_kept_in_the_journal(visitor, first, disposition):
+    visitor.post("/screening/start")
+    resp = visitor.post("/screening/1", {"answer": first})
+    if first == "no":
+        visitor.post("/screening/2", {"answer": "no"})
+        visitor.post("/screening/3", {"answer": "no"})
+        resp = visitor.post("/screening/4", {"answer": "yes"})  # major_trauma
+    assert resp.url.path == "/result"
+    history = visitor.client.get("/api/history").json()
+    kept = [h for h in history if h["kind"] == "Safety check"]
+    assert kept and disposition in json.dumps(kept[0]).lower(), history
