@@ -48,9 +48,9 @@ def item_seconds(
     """Length of one technique: setup, then every repetition (move in, hold, move out) with rests.
 
     The session timeline owns the arithmetic (each phase lasts at least its speaking time), so a
-    plan's total is its real length.
+    plan's total is its real length; lengths are remembered per technique object.
     """
-    return _timeline_seconds(t, hold, reps, sets, variant)
+    return _memo_of(t, variant).seconds((hold, reps, sets))
 
 
 class PlanRequest(Frozen):
@@ -336,7 +336,9 @@ class _Memo:
     def seconds(self, state: _State) -> int:
         hit = self.lengths.get(state)
         if hit is None:
-            hit = item_seconds(self.technique, *state, self.variant)
+            hit = _timeline_seconds(self.technique, *state, self.variant)
+            if len(self.lengths) >= _LENGTHS_LIMIT:  # doses from plan files can be anything
+                self.lengths.clear()
             self.lengths[state] = hit
         return hit
 
@@ -358,17 +360,22 @@ def _progress(state: _State, r: _Range) -> float:
 
 _MEMOS: dict[tuple[int, int], _Memo] = {}
 _MEMO_LIMIT = 1024
+_LENGTHS_LIMIT = 4096
+
+
+def _memo_of(t: Technique, variant: Variant | None) -> _Memo:
+    key = (id(t), id(variant))
+    hit = _MEMOS.get(key)
+    if hit is None or hit.technique is not t or hit.variant is not variant:
+        if len(_MEMOS) >= _MEMO_LIMIT:  # catalogues reloaded many times: start afresh
+            _MEMOS.clear()
+        hit = _Memo(t, variant)
+        _MEMOS[key] = hit
+    return hit
 
 
 def _memo(c: _Candidate) -> _Memo:
-    key = (id(c.technique), id(c.variant))
-    hit = _MEMOS.get(key)
-    if hit is None or hit.technique is not c.technique or hit.variant is not c.variant:
-        if len(_MEMOS) >= _MEMO_LIMIT:  # catalogues reloaded many times: start afresh
-            _MEMOS.clear()
-        hit = _Memo(c.technique, c.variant)
-        _MEMOS[key] = hit
-    return hit
+    return _memo_of(c.technique, c.variant)
 
 
 def _start(c: _Candidate, req: PlanRequest, gentle: bool) -> _Range:

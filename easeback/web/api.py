@@ -139,7 +139,7 @@ def _screen(request: Request, answers: dict[str, Any]) -> Any:
 
 
 @router.get("/questions", response_model=list[QuestionOut], summary="The screening questions")
-def questions(request: Request) -> list[dict[str, Any]]:
+async def questions(request: Request) -> list[dict[str, Any]]:
     return [
         q.model_dump(include={"id", "kind", "text", "min", "max", "optional"})
         for q in web_state(request).catalogue.screening.questions
@@ -147,13 +147,13 @@ def questions(request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/screening", response_model=ScreeningOut, responses=ERRORS, summary="Screen answers")
-def screening(request: Request, body: ScreeningIn) -> dict[str, Any]:
+async def screening(request: Request, body: ScreeningIn) -> dict[str, Any]:
     """The disposition and every reason that fired; incomplete when a red flag is unanswered."""
     return services.screening_public(_screen(request, body.answers))
 
 
 @router.post("/plan", response_model=PlanOut, responses=ERRORS, summary="Plan a routine")
-def plan(request: Request, body: PlanIn) -> dict[str, Any]:
+async def plan(request: Request, body: PlanIn) -> dict[str, Any]:
     """A routine when the screening allows one, else `planned: false` with the reasons."""
     result = _screen(request, body.answers)
     cat = web_state(request).catalogue
@@ -184,7 +184,7 @@ def timeline(request: Request, body: dict[str, Any]) -> list[dict[str, object]]:
 
 
 @router.get("/techniques", response_model=list[TechniqueOut], summary="Technique library")
-def techniques(
+async def techniques(
     request: Request,
     place: Annotated[Place | Literal["any"] | None, Query()] = None,
     category: Annotated[Category | None, Query()] = None,
@@ -213,7 +213,7 @@ def techniques(
     responses={404: {"description": "Unknown technique"}},
     summary="One technique",
 )
-def technique(request: Request, tid: str) -> dict[str, Any]:
+async def technique(request: Request, tid: str) -> dict[str, Any]:
     try:
         return services.technique_public(web_state(request).catalogue.technique(tid), full=True)
     except KeyError:
@@ -221,7 +221,7 @@ def technique(request: Request, tid: str) -> dict[str, Any]:
 
 
 @router.get("/topics", response_model=list[TopicOut], summary="Learn topics")
-def topics(request: Request) -> list[dict[str, Any]]:
+async def topics(request: Request) -> list[dict[str, Any]]:
     return [
         t.model_dump(include={"id", "title", "summary"})
         for t in web_state(request).catalogue.topics
@@ -231,7 +231,7 @@ def topics(request: Request) -> list[dict[str, Any]]:
 @router.get(
     "/topics/{topic_id}", responses={404: {"description": "Unknown topic"}}, summary="One topic"
 )
-def topic(request: Request, topic_id: str) -> dict[str, Any]:
+async def topic(request: Request, topic_id: str) -> dict[str, Any]:
     try:
         return web_state(request).catalogue.topic(topic_id).model_dump(mode="json")
     except KeyError:
@@ -239,6 +239,6 @@ def topic(request: Request, topic_id: str) -> dict[str, Any]:
 
 
 @router.get("/stop-reasons", response_model=list[StopReasonOut], summary="Stop reasons")
-def stop_reasons(request: Request) -> list[dict[str, Any]]:
+async def stop_reasons(request: Request) -> list[dict[str, Any]]:
     """What the player's stop button offers, with the advice shown for each."""
     return [s.model_dump(mode="json") for s in web_state(request).catalogue.stops.values()]

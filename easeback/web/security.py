@@ -46,6 +46,8 @@ HEADERS = {
 }
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# encoded once: every response start adds the ones the route did not set itself
+_ENCODED = tuple((k.encode(), v.encode()) for k, v in HEADERS.items())
 
 
 def same_token(a: str | None, b: str | None) -> bool:
@@ -139,11 +141,10 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 def _add_headers(send: Send) -> Send:
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
-            present = {k.lower() for k, _ in message.get("headers", [])}
-            extra = [
-                (k.encode(), v.encode()) for k, v in HEADERS.items() if k.encode() not in present
-            ]
-            message["headers"] = list(message.get("headers", [])) + extra
+            headers = list(message.get("headers", ()))
+            present = {k.lower() for k, _ in headers}
+            headers.extend(kv for kv in _ENCODED if kv[0] not in present)
+            message["headers"] = headers
         await send(message)
 
     return wrapped

@@ -169,3 +169,18 @@ def test_plans_from_a_fresh_catalogue_match(catalogue, clear):
             (i.technique.id, i.hold_seconds, i.reps, i.sets) for i in b.items
         ]
         assert a.total_seconds == b.total_seconds
+
+
+def test_remembered_lengths_are_the_timelines(catalogue):
+    """item_seconds remembers lengths per technique; they stay the timeline's arithmetic."""
+    from easeback.domain import timeline
+
+    for t in catalogue.techniques:
+        d = t.dosage
+        holds = [None] if d.hold_seconds is None else [d.hold_seconds.min, d.hold_seconds.max]
+        for hold in holds:
+            for reps in {d.reps.min, d.reps.max}:
+                for variant in (None, *t.variants):
+                    expected = timeline.item_seconds(t, hold, reps, d.sets, variant)
+                    assert item_seconds(t, hold, reps, d.sets, variant) == expected
+                    assert item_seconds(t, hold, reps, d.sets, variant) == expected
