@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from easeback.domain.models import Frozen, TechniqueId
+from easeback.domain.rhythm import PeriodCounter
 
 # ---- landmarks ----
 
@@ -314,6 +315,7 @@ BOUNCE_WINDOW = 2.5  # ...within this many seconds near the end pose is bouncing
 BOUNCE_ZONE = 0.5  # "near the end pose"
 EITHER_AGREE = 10.0  # degrees; two sides closer than this are the same movement
 MIDDLE_SHARE = 1 / 3  # a smooth (eased) move crosses the middle half of its range in 1/3
+RHYTHM_DEGREES = 90.0  # the angle's scale for the rhythm counter (its unit is about a torso)
 
 
 class _Smoother:
@@ -403,6 +405,9 @@ class Coach:
     _reversals: deque[float] = field(default_factory=lambda: deque(maxlen=8))
     _bounce_said: bool = False
     value: float | None = None  # the smoothed signal, for display
+    _rhythm: PeriodCounter = field(default_factory=lambda: PeriodCounter(("angle",)))
+    _recent: deque[float] = field(default_factory=lambda: deque(maxlen=5))
+    _reached: tuple[float, float] = (math.inf, -math.inf)  # progress seen, lowest and highest
 
     def update(self, frame: PoseFrame) -> list[Event]:
         """Feed one frame; returns the events it caused."""
@@ -410,9 +415,27 @@ class Coach:
         raw = self._read(frame, out)
         if raw is not None:
             self._track(frame.t, raw, out)
+        # the rhythm reads the angle wherever its own landmarks are seen, whole body or not
+        seen = None if frame.landmarks is None else self._pick(frame.landmarks)
+        self._rhythm.add(frame.t, None if seen is None else (seen / RHYTHM_DEGREES,))
+        if seen is not None:
+            self._recent.append(self.signal.progress(seen))
+            p = sorted(self._recent)[len(self._recent) // 2]  # a median: one noisy frame is not
+            self._reached = (min(self._reached[0], p), max(self._reached[1], p))  # a pose
         if self.keep_events:
             self.events.extend(out)
         return out
+
+    @property
+    def counted(self) -> int:
+        """Repetitions: each one from the start pose to the end pose and back. When the body is
+        never wholly in view (feet out of the picture, say) but the angle's own landmarks are,
+        and it has moved between the start and end poses: the cycles of its rhythm. A movement
+        that stops short of the end pose is not a repetition either way."""
+        lo, hi = self._reached
+        if self.reps or lo > START_BAND or hi < END_BAND:
+            return self.reps
+        return self._rhythm.reps
 
     def run(self, frames: Iterable[PoseFrame]) -> Summary:
         for f in frames:
@@ -420,7 +443,7 @@ class Coach:
         return self.summary()
 
     def summary(self) -> Summary:
-        return Summary(self.reps, round(self.hold_seconds, 2), list(self.events))
+        return Summary(self.counted, round(self.hold_seconds, 2), list(self.events))
 
     # -- visibility and setup --
 

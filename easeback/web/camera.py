@@ -243,7 +243,7 @@ class CameraCoach:
         s, coach = self._status, session.coach
         s["state"] = "on"
         s["signal"] = session.signal_name
-        s["reps"] = coach.reps
+        s["reps"] = coach.counted
         s["hold_seconds"] = round(getattr(coach, "hold_seconds", 0.0), 1)
         s["pose"] = pose
         s["frames"] = session.frames

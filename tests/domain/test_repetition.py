@@ -15,7 +15,8 @@ from collections.abc import Callable
 import pytest
 
 from easeback.domain.motion import N_LANDMARKS, Landmark, PoseFrame
-from easeback.domain.repetition import AutoCoach, RepCounter, rhythm
+from easeback.domain.repetition import AutoCoach, RepCounter
+from easeback.domain.rhythm import rhythm
 from easeback.pose import synthetic as syn
 
 FPS = 30.0

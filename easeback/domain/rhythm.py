@@ -1,0 +1,359 @@
+"""Counting repetitions from signals that repeat, without knowing the movement.
+
+Signals are resampled to a fixed rate by averaging the frames in each slot, which keeps
+movements of 2-3 Hz. Every half second each signal that moves finds its own period from its
+autocorrelation over the last seconds, and the period most signals share wins (a vote, weighted
+by how clearly each repeats). A stretch where the rhythm is clear (with hysteresis on that
+clarity) and the signals move adds its length divided by the period to the count, so the count
+follows the rhythm instead of single peaks that noise can split or merge. When a rhythm is first
+found, or found to be longer than first thought, the moving stretch of the window that showed it
+is counted (again) at that period, so the first cycles are not lost. Slow drift is removed by
+detrending each window. Slow movements (5-15 s a repetition) are analysed on a coarser, longer
+record.
+
+Pure and clock-free like the rest of the domain: plain math, frames carry their own time.
+easeback.domain.repetition feeds it signals from pose landmarks; the technique coach feeds it
+its own angle.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from operator import mul
+
+# ---- tuning: why each number is what it is ----
+
+RATE = 15.0  # samples per second: five per cycle of a 3 Hz movement
+WINDOW = 10.0  # seconds analysed at once for quick movements: two cycles of MAX_PERIOD
+MIN_PERIOD = 0.25  # seconds; 4 Hz, faster than people exercise
+MAX_PERIOD = 5.0
+# Slow movements (a back exercise takes 5-15 s a repetition) are analysed on a coarser,
+# longer record: every SLOW_EVERY samples averaged, over SLOW_WINDOW seconds.
+SLOW_EVERY = 5
+SLOW_RATE = RATE / SLOW_EVERY
+SLOW_WINDOW = 36.0
+SLOW_MIN_PERIOD, SLOW_MAX_PERIOD = 1.0, 15.0
+SLOW_FROM = 4.0  # seconds; a shorter period is better resolved by the quick analysis
+HOP = 0.5  # seconds between analyses
+HOP_SAMPLES = round(HOP * RATE)
+MIN_HISTORY = 2.0  # seconds of samples before the first analysis
+ENTER, EXIT = 0.3, 0.2  # clarity (autocorrelation at the period) to start and keep counting
+CHANCE = 3.0  # ...and to start, this many times the spread of noise's autocorrelation
+AGREE = 0.15  # two periods this close (share of the longer) are the same rhythm
+PROMINENCE = 0.2  # a period's peak rises this far above the autocorrelation's dip before it
+MIN_OWN = 0.2  # a signal whose autocorrelation peaks lower does not vote
+MIN_VOTE = 0.5  # the winning period's votes (summed squared clarity): two signals at 0.5, or
+# one at 0.71; a real movement moves several landmarks, a lone noisy signal seldom repeats so well
+SHORTER_PEAK = 0.85  # a peak at a shorter lag this high (share of the best) is the period
+ACTIVE = 0.5  # a hop moves when its spread is this share of the moving level...
+MOVING_LEVEL = 0.8  # ...the spread this share of the window's hops stay below
+HOLD_GAP = 0.5  # seconds a lost signal keeps its last value; longer gaps read as no movement
+MIN_SPREAD = 0.03  # a signal must vary by this (torso lengths, or radians / 1.5) to be used
+TOP_SIGNALS = 16  # the signals that vary most are analysed (bounds the work per analysis)
+
+@dataclass(frozen=True, slots=True)
+class Rhythm:
+    """One analysis: the period in seconds, its clarity (-1..1) and the signal carrying it most."""
+
+    period: float
+    clarity: float
+    signal: str
+    signals: tuple[str, ...] = ()  # every signal the analysis weighed
+
+
+def _detrend(xs: list[float | None]) -> list[float] | None:
+    """Values minus their straight-line fit; gaps become 0 (no evidence either way)."""
+    pts = [(i, x) for i, x in enumerate(xs) if x is not None]
+    if len(pts) < len(xs) / 2:
+        return None
+    n = len(pts)
+    mi = sum(i for i, _ in pts) / n
+    mx = sum(x for _, x in pts) / n
+    sii = sum((i - mi) ** 2 for i, _ in pts)
+    slope = sum((i - mi) * (x - mx) for i, x in pts) / sii if sii > 0 else 0.0
+    return [0.0 if x is None else x - mx - slope * (i - mi) for i, x in enumerate(xs)]
+
+
+def _peaks(acf: list[float], lo: int, hi: int) -> list[int]:
+    """Lags of the autocorrelation's peaks that rise PROMINENCE above the dip before them: a
+    smooth drift has a slowly falling autocorrelation, whose noise makes small peaks."""
+    out, dip = [], acf[1]
+    for k in range(2, hi + 1):
+        dip = min(dip, acf[k])
+        if k >= lo and acf[k] >= acf[k - 1] and acf[k] > acf[k + 1] and acf[k] - dip >= PROMINENCE:
+            out.append(k)
+    return out
+
+
+def _own_period(acf: list[float], lo: int, hi: int) -> tuple[float, float] | None:
+    """One signal's period in samples (refined between lags) and its autocorrelation there."""
+    peaks = _peaks(acf, lo, hi)
+    if not peaks:
+        return None
+    best = max(acf[k] for k in peaks)
+    if best < MIN_OWN:
+        return None
+    k = next(k for k in peaks if acf[k] >= SHORTER_PEAK * best)
+    a, b, c = acf[k - 1], acf[k], acf[k + 1]
+    bend = a - 2 * b + c
+    shift = 0.5 * (a - c) / bend if bend < 0 else 0.0
+    return k + shift, b
+
+
+def rhythm(
+    columns: dict[str, list[float | None]],
+    rate: float = RATE,
+    periods: tuple[float, float] = (MIN_PERIOD, MAX_PERIOD),
+) -> Rhythm | None:
+    """The period the signals agree on (None: nothing repeats).
+
+    Each signal that moves finds its own period from its autocorrelation; the period wins that
+    the most signals share, weighted by how clearly each repeats (its autocorrelation there,
+    squared). A vote rather than one summed autocorrelation, because in real footage most
+    signals carry only tracking noise, or a slow sway, which would drown the few that move.
+    """
+    moving: list[tuple[float, str, list[float]]] = []
+    for name, xs in columns.items():
+        d = _detrend(xs)
+        if d is None:
+            continue
+        var = sum(v * v for v in d) / len(d)
+        if var >= MIN_SPREAD**2:
+            moving.append((var, name, d))
+    if not moving:
+        return None
+    moving.sort(reverse=True)
+    n = len(moving[0][2])
+    lo = max(2, math.ceil(periods[0] * rate))
+    hi = min(n // 2, int(periods[1] * rate))
+    if hi <= lo + 1:
+        return None
+    own: list[tuple[float, float, str]] = []  # period in samples, clarity, name
+    for var, name, d in moving[:TOP_SIGNALS]:
+        acf = [0.0] * (hi + 2)
+        for lag in range(1, hi + 2):
+            acf[lag] = sum(map(mul, d, d[lag:])) / (n - lag) / var
+        found = _own_period(acf, lo, hi)
+        if found is not None:
+            own.append((*found, name))
+    votes: list[tuple[float, float, list[tuple[float, float, str]]]] = []  # score, period
+    for p, _, _ in own:
+        agree = [o for o in own if abs(o[0] - p) <= AGREE * max(o[0], p)]
+        votes.append((sum(r * r for _, r, _ in agree), p, agree))
+    if not votes:
+        return None
+    top, p, agree = max(votes, key=lambda v: v[0])
+    if top < MIN_VOTE:
+        return None
+    score = top
+    period = sum(p * r * r for p, r, _ in agree) / score
+    clarity = score / sum(r for _, r, _ in agree)  # their mean clarity, the clearest weighing most
+    lead = max(agree, key=lambda o: o[1])[2]
+    return Rhythm(period / rate, clarity, lead, tuple(name for _, _, name in agree))
+
+
+@dataclass
+class _Hop:
+    t: float  # when it ended
+    seconds: float
+    credit: float = 0.0  # repetitions: its seconds over the period, while it is moving
+
+
+def _agree(a: Rhythm, b: Rhythm) -> bool:
+    return abs(a.period - b.period) <= AGREE * max(a.period, b.period)
+
+
+def _mean_rows(rows: Sequence[list[float | None]]) -> list[float | None]:
+    out: list[float | None] = []
+    for i in range(len(rows[0])):
+        xs = [r[i] for r in rows if r[i] is not None]
+        out.append(sum(xs) / len(xs) if xs else None)  # type: ignore[arg-type]
+    return out
+
+
+class _Spreads:
+    """How much some signals move over any run of rows: the root of their summed variances,
+    from running sums, so that each run costs one step per signal."""
+
+    def __init__(self, rows: Sequence[list[float | None]], names: Sequence[int]) -> None:
+        self.sums: list[tuple[list[int], list[float], list[float]]] = []
+        for i in names:
+            n, s, q = [0], [0.0], [0.0]
+            for r in rows:
+                x = r[i]
+                n.append(n[-1] + (x is not None))
+                s.append(s[-1] + (x or 0.0))
+                q.append(q[-1] + (x or 0.0) ** 2)
+            self.sums.append((n, s, q))
+
+    def spread(self, lo: int, hi: int) -> float:
+        total = 0.0
+        for n, s, q in self.sums:
+            k = n[hi] - n[lo]
+            if k >= 2:
+                m = (s[hi] - s[lo]) / k
+                total += max((q[hi] - q[lo]) / k - m * m, 0.0)
+        return math.sqrt(total)
+
+
+@dataclass
+class PeriodCounter:
+    """Counts the repetitions of whatever repeats in some named signals, sample by sample (see
+    the module docstring). add() takes each frame's values, None where a signal is not seen."""
+
+    names: tuple[str, ...] = ("value",)
+    settled: float = 0.0  # repetitions of hops older than any window, no longer revised
+    rhythm: Rhythm | None = None  # the last analysis with a clear rhythm
+    counting: bool = False
+    samples: deque[list[float | None]] = field(
+        default_factory=lambda: deque(maxlen=int(WINDOW * RATE))
+    )
+    slow: deque[list[float | None]] = field(
+        default_factory=lambda: deque(maxlen=int(SLOW_WINDOW * SLOW_RATE))
+    )
+    hops: deque[_Hop] = field(default_factory=deque)
+    _slot: int | None = None
+    _sums: list[float] = field(init=False)
+    _ns: list[int] = field(init=False)
+    _last: list[tuple[float, float] | None] = field(init=False)
+    _index: dict[str, int] = field(init=False)
+    _pending: list[list[float | None]] = field(default_factory=list)
+    _since_hop: int = 0
+    _seen: bool = False
+    _t: float | None = None
+    _candidate: Rhythm | None = None
+
+    def __post_init__(self) -> None:
+        k = len(self.names)
+        self._sums, self._ns, self._last = [0.0] * k, [0] * k, [None] * k
+        self._index = {name: i for i, name in enumerate(self.names)}
+
+    @property
+    def count(self) -> float:
+        """Repetitions so far, fractional."""
+        return self.settled + sum(h.credit for h in self.hops)
+
+    @property
+    def reps(self) -> int:
+        """Whole repetitions, with the stretch since the last analysis when the rhythm is clear."""
+        extra = 0.0
+        if self.counting and self.rhythm is not None and self.hops and self._t is not None:
+            extra = max(self._t - self.hops[-1].t, 0.0) / self.rhythm.period
+        return math.floor(self.count + extra + 0.5)
+
+    def add(self, t: float, values: Sequence[float | None] | None) -> None:
+        """One frame's values at time t (None: nobody in view)."""
+        self._t = t
+        slot = math.floor(t * RATE)
+        if self._slot is None:
+            self._slot = slot
+        while self._slot < slot:  # close every slot up to this frame's
+            self._close(self._slot / RATE)
+            self._slot += 1
+        if values is None:
+            return
+        self._seen = True
+        for i, v in enumerate(values):
+            if v is not None:
+                self._sums[i] += v
+                self._ns[i] += 1
+
+    def _close(self, t: float) -> None:
+        row: list[float | None] = []
+        for i in range(len(self.names)):
+            if self._ns[i]:
+                v = self._sums[i] / self._ns[i]
+                self._last[i] = (t, v)
+                row.append(v)
+            else:
+                last = self._last[i]
+                row.append(last[1] if last is not None and t - last[0] <= HOLD_GAP else None)
+            self._sums[i], self._ns[i] = 0.0, 0
+        if not self._seen:
+            return  # nobody yet: nothing to analyse
+        self.samples.append(row)
+        self._pending.append(row)
+        if len(self._pending) >= SLOW_EVERY:
+            self.slow.append(_mean_rows(self._pending))
+            self._pending.clear()
+        self._since_hop += 1
+        if self._since_hop >= HOP_SAMPLES:
+            self._since_hop = 0
+            self._analyse(t)
+
+    def _analyse(self, t: float) -> None:
+        rows, slow = list(self.samples), list(self.slow)
+        found, rate = None, RATE
+        if len(rows) >= MIN_HISTORY * RATE:
+            found = rhythm({n: [r[i] for r in rows] for i, n in enumerate(self.names)})
+        if len(slow) >= 2 * SLOW_MIN_PERIOD * SLOW_RATE:
+            slower = rhythm(
+                {n: [r[i] for r in slow] for i, n in enumerate(self.names)},
+                SLOW_RATE,
+                (SLOW_MIN_PERIOD, SLOW_MAX_PERIOD),
+            )
+            if (
+                slower is not None
+                and slower.period >= SLOW_FROM
+                and (found is None or slower.clarity > found.clarity)
+            ):
+                found, rows, rate = slower, slow, SLOW_RATE
+        clear = found is not None and found.clarity >= self._need(len(rows))
+        if clear and not self.counting:
+            # to start, two analyses in a row must agree on the period: one can be a fluke
+            prev, self._candidate = self._candidate, found
+            clear = prev is not None and found is not None and _agree(prev, found)
+        elif not clear:
+            self._candidate = None
+        self.hops.append(_Hop(t, HOP_SAMPLES / RATE))
+        while self.hops and t - self.hops[0].t >= SLOW_WINDOW:
+            self.settled += self.hops.popleft().credit
+        was, self.counting = self.counting, clear
+        if not clear or found is None:
+            if was and self.rhythm is not None:  # the rhythm just ended: settle its last hops
+                fast = list(self.samples)
+                self._credit(t, self.rhythm, fast, RATE, revise_only=True)
+            return
+        self.rhythm = found
+        self._credit(t, found, rows, rate)
+
+    def _credit(
+        self,
+        t: float,
+        found: Rhythm,
+        rows: list[list[float | None]],
+        rate: float,
+        revise_only: bool = False,
+    ) -> None:
+        """Count the window's moving hops at this period, revising what an earlier, shorter
+        window made of them (a slow movement shows its whole period only later).
+
+        A hop moves when the signals spread, over one period centred on it, at least ACTIVE of
+        what they do in the window's most moving hops: a pause longer than a period is not
+        counted, and neither is the stillness before a late start.
+        """
+        moving = _Spreads(rows, [self._index[n] for n in found.signals])
+        first = t - (len(rows) - 1) / rate  # the time of rows[0]
+        half = found.period * rate / 2
+        spreads: list[tuple[_Hop, float]] = []
+        for h in self.hops:
+            if h.t < first or (revise_only and not h.credit):
+                continue
+            centre = (h.t - h.seconds / 2 - first) * rate
+            lo, hi = max(0, round(centre - half)), min(len(rows), round(centre + half) + 1)
+            spreads.append((h, moving.spread(lo, hi) if hi - lo >= 2 else 0.0))
+        if not spreads:
+            return
+        # the moving level: the spread of the most moving hops of the window (not of the whole
+        # window, which a long pause would make small)
+        level = sorted(v for _, v in spreads)[int(len(spreads) * MOVING_LEVEL)]
+        for h, v in spreads:
+            h.credit = h.seconds / found.period if v >= ACTIVE * level else 0.0
+
+    def _need(self, n: int) -> float:
+        """The clarity that counts: higher for short windows, where noise correlates by chance
+        (the autocorrelation of noise spreads about 1/sqrt(n))."""
+        return EXIT if self.counting else max(ENTER, CHANCE / math.sqrt(n))
