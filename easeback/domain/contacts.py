@@ -35,8 +35,8 @@ from easeback.domain.body import (
 TOLERANCE = 0.02  # metres: a declared contact holds when it is this close
 Kind = Literal["hand", "ankle", "foot", "calf"]
 Target = Literal[
-    "knee", "thigh", "shin", "hip", "pelvis_back", "head", "chest", "flat", "seat", "floor",
-    "floor_chest",
+    "knee", "thigh", "shin", "hip", "pelvis_back", "head", "chest", "flat", "stay", "seat",
+    "floor", "floor_chest",
 ]
 
 _WHO: dict[str, Kind] = {
@@ -55,13 +55,13 @@ _WHERE: dict[str, Target] = {
     "back of pelvis": "pelvis_back", "back of the pelvis": "pelvis_back",
     "head": "head", "flat": "flat", "seat": "seat", "floor": "floor",
     "floor under shoulders": "floor", "floor under shoulder": "floor",
-    "floor beside chest": "floor_chest",
+    "floor beside chest": "floor_chest", "stay": "stay", "stays": "stay",
 }  # fmt: skip
 _ALLOWED: dict[Kind, tuple[Target, ...]] = {
     "hand": ("knee", "thigh", "shin", "hip", "pelvis_back", "head", "chest", "floor",
              "floor_chest", "seat"),
     "ankle": ("knee", "thigh"),
-    "foot": ("flat",),
+    "foot": ("flat", "stay"),
     "calf": ("seat",),
 }
 
@@ -95,6 +95,7 @@ class Touch:
             "shin": f"{names[self.target_side]} shin", "chest": "chest (arms crossed)",
             "hip": f"{names[self.target_side]} hip", "pelvis_back": "back of the pelvis",
             "head": "back of the head", "flat": "floor, sole flat",
+            "stay": "spot where it started, sole flat",
             "seat": "seat beside the hip" if self.kind == "hand" else "seat",
             "floor": "floor under the shoulder", "floor_chest": "floor beside the chest",
         }[self.target]  # fmt: skip
@@ -449,17 +450,30 @@ def _calf_on_seat(pose: Pose, side: Side, seat: float, dims: Dims) -> Pose:
 
 
 def solve(
-    pose: Pose, touches: Sequence[Touch], ground: Mapping[str, float], dims: Dims = DIMS
+    pose: Pose,
+    touches: Sequence[Touch],
+    ground: Mapping[str, float],
+    dims: Dims = DIMS,
+    anchors: Mapping[str, Vec] | None = None,
 ) -> Pose:
     """The pose with its legs, then its arms, moved to meet every contact.
 
     `ground` gives the height of the support under each part that rests on one (e.g.
     `{"foot_r": 0.0, "shin_l": 0.42}`): "feet flat" rests the level sole on it and "calves on
-    seat" lays the shin on it. Contacts that cannot be met are left as near as the joint ranges
-    allow; `misses` reports them.
+    seat" lays the shin on it. "feet stay" puts each ankle back where `anchors` says it was
+    (`{"ankle_r": (x, y, z)}`, from the start pose) with the sole level. Contacts that cannot be
+    met are left as near as the joint ranges allow; `misses` reports them.
     """
     for t in touches:
-        if t.kind == "foot":
+        if t.kind == "foot" and t.target == "stay":
+            spot = (anchors or {}).get(f"ankle_{t.side}")
+            if spot is None:
+                raise ValueError(f"{t.phrase!r}: only a later pose can keep a foot where it was")
+            body = pose_body(pose, dims)
+            pose = _with(pose, _reach(pose, body, t.side, False, spot, dims, -9.0))
+            pose = _with(pose, {f"ankle_dorsiflexion_{t.side}":
+                                _flat_ankle(pose_body(pose, dims), t.side)})  # fmt: skip
+        elif t.kind == "foot":
             pose = _flat_foot(pose, t.side, ground.get(f"foot_{t.side}"), dims)
         elif t.kind == "calf":
             seat = ground.get(f"shin_{t.side}")
@@ -478,8 +492,18 @@ def solve(
     return pose
 
 
-def miss(body: Body, t: Touch, ground: Mapping[str, float], dims: Dims = DIMS) -> float:
+def miss(
+    body: Body,
+    t: Touch,
+    ground: Mapping[str, float],
+    dims: Dims = DIMS,
+    anchors: Mapping[str, Vec] | None = None,
+) -> float:
     """How far (metres) a contact is from holding; 0 when it holds exactly."""
+    if t.kind == "foot" and t.target == "stay":
+        heel, toe = _sole(body, t.side, dims)
+        spot = (anchors or {}).get(f"ankle_{t.side}", body.landmarks[f"ankle_{t.side}"])
+        return max(abs(heel - toe), _norm(_sub(body.landmarks[f"ankle_{t.side}"], spot)))
     if t.kind == "foot":
         heel, toe = _sole(body, t.side, dims)
         level = abs(heel - toe)
@@ -495,8 +519,12 @@ def miss(body: Body, t: Touch, ground: Mapping[str, float], dims: Dims = DIMS) -
 
 
 def misses(
-    body: Body, touches: Sequence[Touch], ground: Mapping[str, float], dims: Dims = DIMS
+    body: Body,
+    touches: Sequence[Touch],
+    ground: Mapping[str, float],
+    dims: Dims = DIMS,
+    anchors: Mapping[str, Vec] | None = None,
 ) -> list[tuple[Touch, float]]:
     """(contact, distance) for every contact further off than TOLERANCE."""
-    out = [(t, miss(body, t, ground, dims)) for t in touches]
+    out = [(t, miss(body, t, ground, dims, anchors)) for t in touches]
     return [(t, dist) for t, dist in out if dist > TOLERANCE]

@@ -31,6 +31,7 @@ from easeback.domain.body import (
     Root,
     SupportKind,
     Surface,
+    Vec,
     gap,
     hip_flexion,
     landmark_angles,
@@ -152,6 +153,8 @@ class FigureSpec(Frozen):
     # from start to end (e.g. `palm_r: [0.02, 0.1]` for "a few centimetres"), `pelvis_tilt`
     # and `trunk_turn`: degrees the pelvis tips or the chest turns
     motion: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    arrow: bool = True  # draw the motion arrow (off for holds whose pose barely changes)
+    inset: Literal["pelvis"] | None = None  # a close-up of a small movement, with an arrow
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,8 @@ class Figure:
     start: Pose
     end: Pose
     sided: bool
+    arrow: bool = True
+    inset: str | None = None
     contacts: dict[str, dict[str, SupportKind]] = field(default_factory=dict)  # by pose
     touches: dict[str, tuple[Touch, ...]] = field(default_factory=dict)  # start/end
     ground: dict[str, dict[str, float]] = field(default_factory=dict)  # start/end: part -> height
@@ -197,11 +202,13 @@ class Figure:
         start = self.touches_for("start" + suffix)
         end = self.touches_for("end" + suffix)
         kept = [t for t in start if t in end and t.kind in ("hand", "ankle", "foot")]
+        kept += [t for t in end if t.target == "stay"]
         if not kept:
             return pose
         # hands keep their floor level; feet are only levelled (solving knees per frame is slow)
         ground = {k: v for k, v in self.ground_for("start" + suffix).items() if k[:4] == "hand"}
-        return touch.solve(pose, kept, ground)
+        anchors = pose_body(self.keyframes()["start" + suffix]).landmarks
+        return touch.solve(pose, kept, ground, anchors=anchors)
 
     def highlight_for(self, pose_name: str) -> tuple[str, ...]:
         if pose_name.endswith("_left"):
@@ -266,6 +273,7 @@ def _settled(
     surfaces: list[Surface],
     touches: tuple[Touch, ...] = (),
     props: tuple[PropSpec, ...] = (),
+    anchors: Mapping[str, Vec] | None = None,
 ) -> tuple[Pose, dict[str, float]]:
     """Rest the pose on its first contact, meet its body contacts, then check them all."""
     if not contacts:
@@ -303,12 +311,12 @@ def _settled(
             continue
         ground = {p: surface_for(p, k, pose).height for p, k in contacts.items()}
         try:
-            pose = touch.solve(pose, touches, ground)
+            pose = touch.solve(pose, touches, ground, anchors=anchors)
         except ValueError as exc:
             raise ContentError(path, entry, f"{name}.touch", str(exc)) from None
     pose = rest(pose)
     body = pose_body(pose)
-    for t, dist in touch.misses(body, touches, ground):
+    for t, dist in touch.misses(body, touches, ground, anchors=anchors):
         raise ContentError(
             path,
             entry,
@@ -447,8 +455,9 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
     )
     end = _to_pose(spec.end, start)
     end_contacts = spec.end.contacts if spec.end.contacts is not None else spec.start.contacts
+    ankles = {k: v for k, v in pose_body(start).landmarks.items() if k.startswith("ankle_")}
     end, end_ground = _settled(
-        path, entry, "end", end, end_contacts or {}, surfaces, end_touch, spec.props
+        path, entry, "end", end, end_contacts or {}, surfaces, end_touch, spec.props, ankles
     )
     if start.full_joints() == end.full_joints() and start.root == end.root:
         raise ContentError(path, entry, "end", "the end pose is the same as the start pose")
@@ -480,6 +489,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         start,
         end,
         technique.dosage.per_side,
+        spec.arrow,
+        spec.inset,
         {"start": dict(spec.start.contacts or {}), "end": dict(end_contacts or {})},
         {"start": start_touch, "end": end_touch},
         {"start": start_ground, "end": end_ground},

@@ -74,7 +74,8 @@ def _reportlab() -> Any:
 def write_handout(
     items: Sequence[HandoutItem], path: Path, title: str, notes: Sequence[str]
 ) -> None:
-    """Write the handout PDF: one block per technique, kept together on a page."""
+    """Write the handout PDF: per technique its name, key poses and dose kept together, then
+    the steps, what to feel and when to stop."""
     from easeback.pictures import png_bytes
     from easeback.pictures.svg import key_poses_svg
 
@@ -92,10 +93,16 @@ def write_handout(
     for n, item in enumerate(items, 1):
         t = item.technique
         png = png_bytes(key_poses_svg(t), scale=1.5)
-        block: list[Any] = [
+        # the two key poses fill the column: each is half the column wide, so a lying figure
+        # is drawn long enough to read; title, pictures and dose stay together and the steps
+        # flow on, so no page is left with one exercise and a blank half
+        head: list[Any] = [
             platypus.Paragraph(f"{n}. {_esc(t.name)}", styles["Heading2"]),
-            platypus.Image(io.BytesIO(png), width=width * 0.8, height=width * 0.8 * 300 / 800),
+            platypus.Image(io.BytesIO(png), width=width, height=width * 300 / 800),
             platypus.Paragraph(f"<b>Dose:</b> {_esc(item.dosage)}", styles["BodyText"]),
+        ]
+        story.append(platypus.KeepTogether(head))
+        block: list[Any] = [
             platypus.ListFlowable(
                 [platypus.Paragraph(_esc(s.text), styles["BodyText"]) for s in t.steps],
                 bulletType="1",
@@ -106,7 +113,7 @@ def write_handout(
             ),
             platypus.Spacer(1, 5 * mm),
         ]
-        story.append(platypus.KeepTogether(block))
+        story += block
     doc = platypus.SimpleDocTemplate(
         str(path),
         pagesize=a4,

@@ -746,6 +746,8 @@ MOVERS = ("palm_l", "palm_r", "ankle_l", "ankle_r", "knee_l", "knee_r", "head", 
 
 def motion_arrow(fig: Figure, technique: Technique) -> str:
     """A curved arrow from where the most-moving body point starts to where it ends."""
+    if not fig.arrow:
+        return ""
     d = drawing(fig, technique, "end")
     keys = fig.keyframes()
     suffix = "_right" if fig.sided else ""
@@ -780,6 +782,58 @@ def motion_arrow(fig: Figure, technique: Technique) -> str:
     )
 
 
+INSET_R = 62.0  # radius of the round close-up, in picture pixels
+INSET_ZOOM = 1.6  # how much larger than the figure the close-up draws
+
+
+def pelvis_inset(fig: Figure, technique: Technique) -> str:
+    """A round close-up of the pelvis and low back seen from the side: the trunk and thigh of
+    the end pose, the pelvis at the start dashed and at the end solid, and a curved arrow
+    showing which way it tips."""
+    keys = fig.keyframes()
+    suffix = "_right" if fig.sided else ""
+    start_pose, end_pose = keys["start" + suffix], keys["end" + suffix]
+    a, b = pose_body(start_pose), pose_body(end_pose)
+    cx, cy = WIDTH - INSET_R - 10, INSET_R + 10
+    hip = b.landmarks["hip_centre"]
+    scale = drawing(fig, technique, "end").frame.scale * INSET_ZOOM
+    frame = Frame(CAMERAS[View.SIDE], scale, cx - hip[0] * scale, cy + (hip[1] + 0.02) * scale)
+    _, fy = frame.xy((0.0, 0.0, 0.0))
+    torso = _smooth(_torso(b, frame))
+    thigh = _path(_outline(b.segments["thigh_r"], frame))
+    was = _path(_outline(a.segments["pelvis"], frame, blob=True))
+    now = _path(_outline(b.segments["pelvis"], frame, blob=True))
+    turn = end_pose.root.pitch - start_pose.root.pitch  # -: the tailbone curls up
+    hx, hy = frame.xy(hip)
+    r = 0.15 * scale
+    # an arc over the pelvis, pointing the way it turns (clockwise on screen when tucking)
+    s0, s1 = math.radians(-150.0), math.radians(-60.0)
+    p0 = (hx + r * math.cos(s0), hy + r * math.sin(s0))
+    p1 = (hx + r * math.cos(s1), hy + r * math.sin(s1))
+    clockwise = (turn < 0) == (b.landmarks["head"][0] < hip[0])
+    if not clockwise:
+        p0, p1 = p1, p0
+    flag = 1 if clockwise else 0
+    tx, ty = (-(p1[1] - hy), p1[0] - hx) if clockwise else (p1[1] - hy, -(p1[0] - hx))
+    clip = "inset-clip"
+    words = "pelvis tips back" if turn < 0 else "pelvis tips forward"
+    return (
+        f'<g class="inset"><clipPath id="{clip}"><circle cx="{cx:g}" cy="{cy:g}" '
+        f'r="{INSET_R:g}"/></clipPath>'
+        f'<circle cx="{cx:g}" cy="{cy:g}" r="{INSET_R:g}" fill="white" stroke="{INK}" '
+        f'stroke-width="2"/><g clip-path="url(#{clip})">'
+        f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
+        f'<path d="{thigh}" fill="{FAR}" stroke="{INK}" stroke-width="1.5"/>'
+        f'<path d="{torso}" fill="{FAR}" stroke="{INK}" stroke-width="1.5"/>'
+        f'<path d="{now}" fill="{HIGHLIGHT}" stroke="{INK}" stroke-width="1.5"/>'
+        f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
+        f'{ARROW_G}<path d="M{p0[0]:.1f},{p0[1]:.1f}A{r:.1f},{r:.1f} 0 0 {flag} '
+        f'{p1[0]:.1f},{p1[1]:.1f}"/><path d="{_arrowhead(p1[0], p1[1], tx, ty)}"/></g>'
+        f'</g><text x="{cx - INSET_R - 8:g}" y="{cy + 5:g}" text-anchor="end" '
+        f'font-family="sans-serif" font-size="14" fill="{INK}">{words}</text></g>'
+    )
+
+
 def _badge(n: int, x: float, y: float) -> str:
     return (
         f'<circle cx="{x:g}" cy="{y:g}" r="13" fill="{INK}"/><text x="{x:g}" y="{y + 5.5:g}" '
@@ -800,6 +854,8 @@ def key_poses_svg(technique: Technique) -> str:
     )
     extra = _badge(1, 20, 20) + _badge(2, WIDTH + 20, 20)
     extra += f'<g transform="translate({WIDTH:g},0)">{motion_arrow(fig, technique)}</g>'
+    if fig.inset == "pelvis":
+        extra += f'<g transform="translate({WIDTH:g},0)">{pelvis_inset(fig, technique)}</g>'
     if fig.sided:
         extra += (
             f'<text x="{2 * WIDTH - 12:g}" y="{HEIGHT - 10:g}" text-anchor="end" '
