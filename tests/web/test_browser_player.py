@@ -244,6 +244,7 @@ def test_stop_panel_offers_carry_on_and_leaving_asks_first(site: Any) -> None:  
     wait_kind(page, "step")
     page.get_by_role("button", name="Stop: it hurts").click()
     wait_state(page, "stopped")
+    assert run_axe(page) == []
     cue = page.locator("#player").get_attribute("data-cue")
     page.wait_for_timeout(500)
     page.get_by_role("button", name="I'm fine, carry on").click()
