@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -87,19 +88,42 @@ def _add_docs(app: FastAPI) -> None:
         return pages.render(request, "docs.html", title="API", spec=app.openapi())
 
 
+# Pictures are the same for everyone while the app runs: drawn once, then revalidated by ETag.
+PICTURE_CACHE_CONTROL = "public, max-age=3600"
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
 def _add_pictures(app: FastAPI) -> None:
+    drawn: dict[str, tuple[bytes, str] | None] = {}  # technique id -> (svg, etag), or no picture
+
+    def draw(request: Request, tid: str) -> tuple[bytes, str] | None:
+        if tid not in drawn:
+            try:
+                t = web_state(request).catalogue.technique(tid)
+            except KeyError:
+                raise HTTPException(404, "There is no technique with that name.") from None
+            svg = views.picture_svg(t)
+            body = svg.encode() if svg is not None else None
+            drawn[tid] = (body, _etag(body)) if body is not None else None
+        return drawn[tid]
+
     @app.get("/pictures/{tid}.svg", include_in_schema=False)
     def picture(request: Request, tid: str) -> Response:
-        try:
-            t = web_state(request).catalogue.technique(tid)
-        except KeyError:
-            raise HTTPException(404, "There is no technique with that name.") from None
-        svg = views.picture_svg(t)
-        if svg is None:
+        hit = draw(request, tid)
+        if hit is None:
             raise HTTPException(404, "No picture for this technique yet.")
-        return Response(
-            svg, media_type="image/svg+xml", headers={"content-security-policy": PICTURE_CSP}
-        )
+        body, etag = hit
+        headers = {
+            "content-security-policy": PICTURE_CSP,
+            "etag": etag,
+            "cache-control": PICTURE_CACHE_CONTROL,
+        }
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="image/svg+xml", headers=headers)
 
 
 def _wants_json(request: Request) -> bool:

@@ -1,0 +1,33 @@
+"""Pictures are the same for everyone: drawn once per app, served with an ETag and
+Cache-Control, and a revalidation with the same ETag gets 304 without a body."""
+
+from __future__ import annotations
+
+from easeback.web import views
+
+
+def test_a_picture_is_drawn_once_and_revalidated_by_etag(client, monkeypatch):
+    drawn: list[str] = []
+    real = views.picture_svg
+
+    def counting(t):  # the real drawing, counted
+        drawn.append(t.id)
+        return real(t)
+
+    monkeypatch.setattr(views, "picture_svg", counting)
+    first = client.get("/pictures/cat-cow.svg")
+    assert first.status_code == 200 and "<svg" in first.text
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and "max-age" in first.headers["cache-control"]
+    assert first.headers["content-security-policy"].startswith("default-src 'none'")
+    again = client.get("/pictures/cat-cow.svg")
+    assert again.content == first.content and again.headers["etag"] == etag
+    fresh = client.get("/pictures/cat-cow.svg", headers={"if-none-match": etag})
+    assert fresh.status_code == 304 and fresh.content == b""
+    assert fresh.headers["etag"] == etag
+    stale = client.get("/pictures/cat-cow.svg", headers={"if-none-match": '"other"'})
+    assert stale.status_code == 200 and stale.content == first.content
+    assert drawn == ["cat-cow"]
+    other = client.get("/pictures/bridge.svg")
+    assert other.status_code == 200 and other.headers["etag"] != etag
+    assert client.get("/pictures/no-such-thing.svg").status_code == 404
