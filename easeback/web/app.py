@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
+from starlette.types import Scope
 
 from easeback.content.loader import Catalogue, default_catalogue
 from easeback.services import InputError
@@ -66,7 +69,7 @@ def create_app(
         journal=JournalDoor(settings) if use_journal else None,
     )
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", _Static(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(desk_breaks.router)
@@ -86,6 +89,22 @@ def _add_docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> Response:
         return pages.render(request, "docs.html", title="API", spec=app.openapi())
+
+
+class _Static(StaticFiles):
+    """Static files with their ETag (from StaticFiles, 304 on If-None-Match) and a
+    Cache-Control that has the browser revalidate, so an upgraded app is never served stale."""
+
+    def file_response(
+        self,
+        full_path: PathLike[str] | str,
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        resp = super().file_response(full_path, stat_result, scope, status_code)
+        resp.headers.setdefault("cache-control", "no-cache")
+        return resp
 
 
 # Pictures are the same for everyone while the app runs: drawn once, then revalidated by ETag.

@@ -31,3 +31,11 @@ def test_a_picture_is_drawn_once_and_revalidated_by_etag(client, monkeypatch):
     other = client.get("/pictures/bridge.svg")
     assert other.status_code == 200 and other.headers["etag"] != etag
     assert client.get("/pictures/no-such-thing.svg").status_code == 404
+
+
+def test_static_files_carry_an_etag_and_are_revalidated(client):
+    first = client.get("/static/style.css")
+    assert first.status_code == 200 and first.headers["etag"]
+    assert first.headers["cache-control"] == "no-cache"
+    again = client.get("/static/style.css", headers={"if-none-match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
