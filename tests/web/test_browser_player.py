@@ -346,3 +346,29 @@ def test_a_started_session_keeps_running_and_reopens_when_the_server_stops(
     page.get_by_role("button", name="Start").click()
     expect(page.locator("#player")).to_have_attribute("data-index", "0", timeout=30_000)
     assert network.foreign == []
+
+
+def test_pictures_on_the_routine_page_can_be_paused_and_start_still_under_reduced_motion(
+    site: Any,  # noqa: F811
+) -> None:
+    page = site
+    prepare(page, minutes=3)
+    go(page, "/routine")
+    pause = page.get_by_role("button", name="Pause the picture").first
+    expect(pause).to_be_visible()
+    svg = page.locator(".picture-inline svg").first
+    assert not svg.evaluate("s => s.animationsPaused()")
+    box = svg.bounding_box()
+    assert box is not None and box["width"] >= 150, box
+    pause.click()
+    assert svg.evaluate("s => s.animationsPaused()")
+    assert (
+        page.get_by_role("button", name="Play the picture").first.get_attribute("aria-pressed")
+        == "true"
+    )
+    page.screenshot(path=_shot("routine-390x844-paused"))
+    assert run_axe(page) == []
+    page.emulate_media(reduced_motion="reduce")
+    page.reload()
+    expect(page.get_by_role("button", name="Play the picture").first).to_be_visible()
+    assert page.locator(".picture-inline svg").first.evaluate("s => s.animationsPaused()")

@@ -73,49 +73,6 @@
 
   /* ---- the figure ---- */
 
-  function scopedSheet(css) {
-    /* The drawing's own <style> may not run inline under the page's CSP; a constructed sheet,
-       scoped to the figure box, carries the same rules. */
-    if (!("adoptedStyleSheets" in document) || typeof CSSStyleSheet !== "function") { return; }
-    var src = new CSSStyleSheet(), out = new CSSStyleSheet();
-    try { src.replaceSync(css); } catch (e) { return; }
-    Array.prototype.forEach.call(src.cssRules, function (rule) {
-      if (!rule.selectorText) { return; }
-      var sel = rule.selectorText.split(",").map(function (s) { return "#player-figure " + s.trim(); });
-      out.insertRule(sel.join(", ") + " {" + rule.style.cssText + "}", out.cssRules.length);
-    });
-    document.adoptedStyleSheets = [out];
-  }
-
-  function inlineSvg(text) {
-    // the drawing's <style> is taken out before parsing: even a parsed-only <style> counts as
-    // inline style under the page's CSP
-    var css = "";
-    text = text.replace(/<style[^>]*>([\s\S]*?)<\/style>/g, function (_, rules) {
-      css += rules;
-      return "";
-    });
-    var doc = new DOMParser().parseFromString(text, "image/svg+xml");
-    var svg = doc.documentElement;
-    if (!svg || svg.nodeName !== "svg") { return null; }
-    // the drawing's ids ("torso", "head", ...) must not meet the page's
-    Array.prototype.forEach.call(svg.querySelectorAll("[id]"), function (el) {
-      el.id = "fig-" + el.id;
-    });
-    Array.prototype.forEach.call(svg.querySelectorAll("use"), function (el) {
-      var ref = el.getAttribute("href") || el.getAttribute("xlink:href") || "";
-      if (ref.charAt(0) === "#") { el.setAttribute("href", "#fig-" + ref.slice(1)); }
-    });
-    Array.prototype.forEach.call(svg.querySelectorAll("[clip-path]"), function (el) {
-      el.setAttribute("clip-path", el.getAttribute("clip-path").replace("url(#", "url(#fig-"));
-    });
-    svg.removeAttribute("width");
-    svg.removeAttribute("height");
-    svg.setAttribute("focusable", "false");
-    scopedSheet(css);
-    return document.importNode(svg, true);
-  }
-
   function showFigure(index) {
     if (index === figureIndex) { return; }
     figureIndex = index;
@@ -123,7 +80,7 @@
     box.textContent = "";
     figureSvg = null;
     var text = p && svgTexts[p.svg];
-    var svg = text ? inlineSvg(text) : null;
+    var svg = text && window.easebackSvg ? window.easebackSvg.inline(text) : null;
     if (!svg) { box.hidden = true; return; }
     box.appendChild(svg);
     box.hidden = false;

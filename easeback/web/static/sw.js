@@ -3,8 +3,8 @@
    local server stops. Network first (the routine may have changed), the cache when it fails.
    Nothing else is touched: every other request goes to the server as usual. */
 "use strict";
-var CACHE = "easeback-player-v1";
-var SHELL = ["/player", "/static/player.js", "/static/player.css", "/static/style.css",
+var CACHE = "easeback-player-v1";  // player.js writes the routine into this cache too
+var SHELL = ["/player", "/static/inline-svg.js", "/static/player.js", "/static/player.css", "/static/style.css",
   "/static/camera.js", "/static/icon.svg"];
 
 function kept(url) {
