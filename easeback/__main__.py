@@ -1,3 +1,3 @@
-from easeback.cli import main
+from easeback.terminal.cli import main
 
 raise SystemExit(main())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from easeback.cli import build_parser
 from easeback.settings import Settings, documented
+from easeback.terminal.cli import build_parser
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -37,3 +37,13 @@ def test_every_command_in_the_tour_exists():
     assert tour
     for name in tour:
         assert name in commands, name
+
+
+def test_every_path_in_how_it_is_built_exists():
+    root = Path(__file__).parent.parent
+    section = README.split("## How it is built", 1)[1]
+    table = section.split("| where | what |", 1)[1].split("\n\n", 1)[0]
+    paths = re.findall(r"^\| `([^`]+)`", table, re.M)
+    assert paths
+    for path in paths:
+        assert (root / path).exists(), f"README names {path}, which is not in the repository"

@@ -23,7 +23,7 @@ def export(
     fmt: str, engine: Engine, cat: Catalogue, out: Path, now: datetime, times: str = "08:00"
 ) -> Path:
     """Write the journal in one format to out (a folder for csv) and return the path."""
-    from easeback.services import InputError
+    from easeback.usecases.errors import InputError
 
     if fmt != "csv" and out.is_dir():
         raise InputError(f"--out {out} is a folder; give a file name")

@@ -68,8 +68,8 @@ def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
         raise ExportError("pdf export needs reportlab: pip install 'easeback[journal]'") from None
     from xml.sax.saxutils import escape
 
-    from easeback import journal
     from easeback.storage import repository
+    from easeback.usecases import journal
 
     styles = getSampleStyleSheet()
     h = repository.load_history(engine)

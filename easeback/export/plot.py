@@ -16,7 +16,7 @@ def date2num(at: datetime) -> float:
 
 
 def save_plot(h: History, out: Path) -> Path:
-    from easeback.services import InputError
+    from easeback.usecases.errors import InputError
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from easeback.services import InputError
 from easeback.storage import practice as repo
 from easeback.storage.accounts import ROLES
 from easeback.storage.practice import UserRecord
+from easeback.usecases.errors import InputError
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher

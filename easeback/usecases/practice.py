@@ -16,9 +16,11 @@ from easeback.domain import progression
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.progression import CheckIn, History
 from easeback.domain.screening import ScreeningResult
-from easeback.services import InputError, routine_public, screen_answers, screening_public
 from easeback.storage import practice as repo
 from easeback.storage.practice import UserRecord, person_key
+from easeback.usecases.errors import InputError
+from easeback.usecases.planning import routine_public
+from easeback.usecases.screening import screen_answers, screening_public
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -283,8 +285,8 @@ def _summary(
 def progress(
     engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
 ) -> dict[str, Any]:
-    from easeback.journal import progress as report
-    from easeback.journal import progress_public
+    from easeback.usecases.journal import progress as report
+    from easeback.usecases.journal import progress_public
 
     person = scope(engine, actor, person_id)
     h = history(engine, person)

@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-from easeback import services
 from easeback.domain.models import Category, Equipment, Goal, Place
 from easeback.domain.timeline import build_timeline
+from easeback.usecases import catalogue, errors, planning
+from easeback.usecases.screening import screen_answers, screening_public
 from easeback.web.state import web_state
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -133,8 +134,8 @@ class StopReasonOut(BaseModel):
 
 def _screen(request: Request, answers: dict[str, Any]) -> Any:
     try:
-        return services.screen_answers(web_state(request).catalogue, answers)
-    except services.InputError as exc:
+        return screen_answers(web_state(request).catalogue, answers)
+    except errors.InputError as exc:
         raise HTTPException(400, str(exc)) from None
 
 
@@ -149,7 +150,7 @@ async def questions(request: Request) -> list[dict[str, Any]]:
 @router.post("/screening", response_model=ScreeningOut, responses=ERRORS, summary="Screen answers")
 async def screening(request: Request, body: ScreeningIn) -> dict[str, Any]:
     """The disposition and every reason that fired; incomplete when a red flag is unanswered."""
-    return services.screening_public(_screen(request, body.answers))
+    return screening_public(_screen(request, body.answers))
 
 
 @router.post("/plan", response_model=PlanOut, responses=ERRORS, summary="Plan a routine")
@@ -158,27 +159,27 @@ async def plan(request: Request, body: PlanIn) -> dict[str, Any]:
     result = _screen(request, body.answers)
     cat = web_state(request).catalogue
     try:
-        req = services.make_request(
+        req = planning.make_request(
             body.place if isinstance(body.place, str) else body.place.value,
             body.minutes,
             ",".join(e.value for e in body.equipment) or None,
             body.goal.value,
         )
-    except services.InputError as exc:
+    except errors.InputError as exc:
         raise HTTPException(400, str(exc)) from None
-    routine = services.plan_routine(cat, result, req)
+    routine = planning.plan_routine(cat, result, req)
     if routine is None:
-        out = services.screening_public(result)
+        out = screening_public(result)
         return {"planned": False} | {k: out[k] for k in ("disposition", "reasons", "missing")}
-    return services.routine_public(routine)
+    return planning.routine_public(routine)
 
 
 @router.post("/timeline", response_model=list[CueOut], responses=ERRORS, summary="Session timeline")
 def timeline(request: Request, body: dict[str, Any]) -> list[dict[str, object]]:
     """Every cue of the guided session for a plan returned by /api/plan, with offsets."""
     try:
-        routine = services.routine_from_public(web_state(request).catalogue, body)
-    except services.InputError as exc:
+        routine = planning.routine_from_public(web_state(request).catalogue, body)
+    except errors.InputError as exc:
         raise HTTPException(400, str(exc)) from None
     return [c.as_dict() for c in build_timeline(routine)]
 
@@ -192,7 +193,7 @@ async def techniques(
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> list[dict[str, Any]]:
     """Techniques doable at a place with the given equipment, matching every word of q."""
-    items = services.filter_techniques(
+    items = catalogue.filter_techniques(
         web_state(request).catalogue,
         place if isinstance(place, str) or place is None else place.value,
         None if equipment is None else ",".join(e.value for e in equipment),
@@ -204,7 +205,7 @@ async def techniques(
         for t in items
         if all(w in " ".join([t.id, t.name, t.summary, *t.aliases]).lower() for w in words)
     ]
-    return [services.technique_public(t, full=True) for t in items]
+    return [catalogue.technique_public(t, full=True) for t in items]
 
 
 @router.get(
@@ -215,7 +216,7 @@ async def techniques(
 )
 async def technique(request: Request, tid: str) -> dict[str, Any]:
     try:
-        return services.technique_public(web_state(request).catalogue.technique(tid), full=True)
+        return catalogue.technique_public(web_state(request).catalogue.technique(tid), full=True)
     except KeyError:
         raise HTTPException(404, f"unknown technique id {tid!r}") from None
 

@@ -17,8 +17,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
 from easeback.content.loader import Catalogue, default_catalogue
-from easeback.services import InputError
 from easeback.settings import Settings
+from easeback.usecases.errors import InputError
 from easeback.web import api, camera, desk_breaks, pages, views
 from easeback.web.hosts import LOOPBACK_NAMES, is_loopback
 from easeback.web.journal_door import JournalDoor, journal_installed

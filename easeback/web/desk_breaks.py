@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
 
-from easeback import services
 from easeback.domain import reminders
 from easeback.domain.planning import Routine
 from easeback.domain.screening import ScreeningResult
+from easeback.usecases import errors, planning
 from easeback.web.pages import redirect, render, screening
 from easeback.web.state import WebState, session_of, web_state
 from easeback.web.store import WebSession
@@ -48,7 +48,7 @@ def _routine(request: Request) -> Routine | None:
     if st.journal is not None:
         history = st.journal.planner_inputs(st.catalogue)
     history["left_out"] = frozenset(history["left_out"]) | sess.left_out
-    routine = services.desk_break_routine(st.catalogue, result, 3, **history)
+    routine = planning.desk_break_routine(st.catalogue, result, 3, **history)
     return routine if routine is not None and routine.items else None
 
 
@@ -119,16 +119,16 @@ def desk_breaks_ics(
     try:
         schedule = _schedule(every, start, end, days)
     except ValueError as exc:
-        raise services.InputError(str(exc)) from None
+        raise errors.InputError(str(exc)) from None
     routine = _routine(request)
     if routine is None:
         return redirect(request, "/desk-breaks")
     try:
         data = desk_break_calendar(
-            services.routine_public(routine), schedule, datetime.now().date()
+            planning.routine_public(routine), schedule, datetime.now().date()
         )
     except ExportError as exc:
-        raise services.InputError(str(exc)) from None
+        raise errors.InputError(str(exc)) from None
     return Response(
         data,
         media_type="text/calendar",

@@ -1,5 +1,5 @@
-"""The web's door to the journal (easeback.journal): opened on first use, absent without the
-journal extra. Pages call these few functions; the journal module does the work."""
+"""The web's door to the journal (easeback.usecases.journal): opened on first use, absent without
+the journal extra. Pages call these few functions; the journal module does the work."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 
 def journal_installed() -> bool:
-    return find_spec("sqlalchemy") is not None and find_spec("easeback.journal") is not None
+    return (
+        find_spec("sqlalchemy") is not None and find_spec("easeback.usecases.journal") is not None
+    )
 
 
 class JournalDoor:
@@ -29,23 +31,23 @@ class JournalDoor:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            from easeback import journal
+            from easeback.usecases import journal
 
             self._engine = journal.open_journal(self.settings)
         return self._engine
 
     def save_screening(self, result: ScreeningResult) -> None:
-        from easeback import journal
+        from easeback.usecases import journal
 
         journal.save_screening(self.engine, result, journal.utc_now())
 
     def latest_valid_screening(self, cat: Catalogue) -> ScreeningResult | None:
-        from easeback import journal
+        from easeback.usecases import journal
 
         return journal.latest_valid_screening(self.engine, cat, journal.utc_now())
 
     def planner_inputs(self, cat: Catalogue) -> dict[str, Any]:
-        from easeback import journal
+        from easeback.usecases import journal
 
         return journal.planner_inputs(journal.history(self.engine), cat.techniques)
 
@@ -58,7 +60,7 @@ class JournalDoor:
     ) -> None:
         """The session as far as it went: done before the stop, stopped at it, then not reached;
         with the camera coach's numbers when it watched."""
-        from easeback import journal
+        from easeback.usecases import journal
 
         rec = journal.SessionRecorder(self.engine, routine, pain_before=None)
         for k, item in enumerate(routine.items):
@@ -78,7 +80,7 @@ class JournalDoor:
         soreness: str | None = None,
         coach: Sequence[Mapping[str, Any]] = (),
     ) -> None:
-        from easeback import journal
+        from easeback.usecases import journal
 
         if routine is not None and pain_before is not None:
             sid = journal.log_session(
@@ -90,17 +92,17 @@ class JournalDoor:
         journal.log_check_in(self.engine, journal.make_check_in(pain, stiffness, at))
 
     def history(self) -> Any:
-        from easeback import journal
+        from easeback.usecases import journal
 
         return journal.history(self.engine)
 
     def progress(self, cat: Catalogue) -> Any:
-        from easeback import journal
+        from easeback.usecases import journal
 
         h = journal.history(self.engine)
         return h, journal.progress(h, cat.techniques, journal.local(journal.utc_now()))
 
     def restore(self, technique_id: str) -> None:
-        from easeback import journal
+        from easeback.usecases import journal
 
         journal.restore(self.engine, self.history(), technique_id, journal.utc_now())

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.responses import Response
 
-from easeback import services
+from easeback.usecases import errors, planning
 from easeback.web import camera
 from easeback.web.journal_door import JournalDoor
 from easeback.web.pages import checked_form, redirect, render
@@ -44,7 +44,7 @@ def _score(form: Any, name: str, required: bool = True) -> int | None:
     if not raw and not required:
         return None
     if not raw.isdigit() or not 0 <= int(raw) <= 10:
-        raise services.InputError(f"{name.replace('_', ' ')} must be a whole number from 0 to 10")
+        raise errors.InputError(f"{name.replace('_', ' ')} must be a whole number from 0 to 10")
     return int(raw)
 
 
@@ -64,11 +64,11 @@ async def check_in_submit(request: Request) -> Response:
         pain, stiffness = _score(form, "pain"), _score(form, "stiffness")
         before = _score(form, "pain_before", required=False) if after else None
         soreness = str(form.get("soreness", "")) or None
-        routine = services.routine_from_public(st.catalogue, sess.routine) if after else None
+        routine = planning.routine_from_public(st.catalogue, sess.routine) if after else None
         assert pain is not None and stiffness is not None
         coach = await camera.tally_of(request) if after else []
         j.check_in(pain, stiffness, routine, before, soreness if after else None, coach)
-    except services.InputError as exc:
+    except errors.InputError as exc:
         return render(
             request,
             "check_in.html",
@@ -155,7 +155,7 @@ async def restore(request: Request) -> Response:
 @router.get("/journal/export/{fmt}")
 def export(request: Request, fmt: str) -> Response:
     from easeback.export import export as write
-    from easeback.journal import utc_now
+    from easeback.usecases.journal import utc_now
 
     j, st = door(request), web_state(request)
     if fmt not in EXPORTS:
@@ -222,7 +222,7 @@ def api_history(request: Request) -> list[dict[str, str]]:
 
 @api.get("/progress", summary="Progress: pain change, advice, what helps you")
 def api_progress(request: Request) -> dict[str, Any]:
-    from easeback.journal import progress_public
+    from easeback.usecases.journal import progress_public
 
     _, report = door(request).progress(web_state(request).catalogue)
     return progress_public(report)

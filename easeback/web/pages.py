@@ -17,7 +17,6 @@ from starlette.responses import (
     Response,
 )
 
-from easeback import services
 from easeback.domain.models import (
     Category,
     Disposition,
@@ -35,6 +34,8 @@ from easeback.domain.screening import (
     next_question,
 )
 from easeback.domain.timeline import build_timeline
+from easeback.usecases import catalogue, errors, planning
+from easeback.usecases.screening import screen_answers
 from easeback.web import camera, views
 from easeback.web.player_pictures import picture_phases
 from easeback.web.security import same_token
@@ -73,7 +74,7 @@ async def checked_form(request: Request) -> FormData:
 
 
 def screening(st: WebState, sess: WebSession) -> ScreeningResult:
-    return services.screen_answers(st.catalogue, sess.answers)
+    return screen_answers(st.catalogue, sess.answers)
 
 
 # ---- welcome and screening wizard ----
@@ -293,22 +294,22 @@ async def plan_submit(request: Request) -> Response:
         history = st.journal.planner_inputs(st.catalogue)
     history["left_out"] = frozenset(history["left_out"]) | sess.left_out
     try:
-        req = services.make_request(
+        req = planning.make_request(
             str(form.get("place", "any")),
             minutes,
             equipment or None,
             str(form.get("goal", "")) or None,
             **history,
         )
-    except services.InputError as exc:
+    except errors.InputError as exc:
         return _plan_form(request, str(exc), 400)
-    routine = services.plan_routine(st.catalogue, result, req)
+    routine = planning.plan_routine(st.catalogue, result, req)
     if routine is None:
         return redirect(request, "/result")
     if not routine.planned:  # too few minutes, or nothing suits the place: say so on the form
         prefill = {"place": req.place, "goal": req.goal.value, "minutes": req.minutes}
         return _plan_form(request, routine.reason, 200, prefill)
-    sess.routine = services.routine_public(routine)
+    sess.routine = planning.routine_public(routine)
     return redirect(request, "/routine")
 
 
@@ -352,7 +353,7 @@ def player_timeline(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
     if sess.routine is None or not _plannable(st, sess):
         return JSONResponse({"detail": "No routine is planned."}, status_code=404)
-    routine = services.routine_from_public(st.catalogue, sess.routine)
+    routine = planning.routine_from_public(st.catalogue, sess.routine)
     cues = [c.as_dict() for c in build_timeline(routine)]
     names = [i.technique.name for i in routine.items]
     pictures = [picture_phases(i.technique) for i in routine.items]
@@ -390,7 +391,7 @@ async def stop_submit(request: Request) -> Response:
     raw_index = str(form.get("index", ""))
     technique = _current_technique(sess, raw_index)
     if st.journal is not None and sess.routine is not None:
-        routine = services.routine_from_public(st.catalogue, sess.routine)
+        routine = planning.routine_from_public(st.catalogue, sess.routine)
         index = int(raw_index) if technique is not None else None
         st.journal.record_stop(routine, index, reason.value, await camera.tally_of(request))
         camera.forget_tally(request)
@@ -441,8 +442,10 @@ def library(
     st = web_state(request)
     try:
         equipment = ",".join(have) if have else None
-        items = services.filter_techniques(st.catalogue, place or None, equipment, category or None)
-    except services.InputError as exc:
+        items = catalogue.filter_techniques(
+            st.catalogue, place or None, equipment, category or None
+        )
+    except errors.InputError as exc:
         raise HTTPException(400, str(exc)) from None
     words = q.lower().split()
     if words:

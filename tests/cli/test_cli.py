@@ -287,7 +287,7 @@ def test_session_runs_to_completion_at_speed(answers, tmp_path):
 def test_help_imports_nothing_heavy():
     code = (
         "import sys, contextlib, io\n"
-        "from easeback import cli\n"
+        "from easeback.terminal import cli\n"
         "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
         "    cli.main(['--help'])\n"
         "heavy = [m for m in ('pydantic', 'rich', 'yaml', 'sqlalchemy', 'fastapi', 'numpy')"

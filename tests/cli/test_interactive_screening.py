@@ -7,11 +7,11 @@ import io
 import pytest
 from rich.console import Console
 
-from easeback import journal
 from easeback.content.loader import default_catalogue
 from easeback.domain.models import Disposition
 from easeback.domain.screening import screen
-from easeback.interactive import ask_screening
+from easeback.terminal.interactive import ask_screening
+from easeback.usecases import journal
 from tests.domain.answers import RED_FLAGS, clear_answers
 
 

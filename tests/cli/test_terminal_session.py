@@ -15,7 +15,7 @@ from easeback.content.loader import Catalogue
 from easeback.domain.planning import PlanRequest, Routine, build_plan
 from easeback.domain.screening import screen
 from easeback.domain.timeline import CueKind, SessionClock, build_timeline, speaking_seconds
-from easeback.terminal_session import Voice, _view, run_session
+from easeback.terminal.session import Voice, _view, run_session
 from tests.domain.answers import clear_answers
 
 

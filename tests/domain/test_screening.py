@@ -8,7 +8,9 @@ from pydantic import ValidationError
 from easeback.domain.models import Disposition
 from easeback.domain.planning import PlanRequest, build_plan
 from easeback.domain.screening import PlannableScreening, QuestionKind, next_question, screen
-from easeback.services import InputError, plan_routine, screen_answers
+from easeback.usecases.errors import InputError
+from easeback.usecases.planning import plan_routine
+from easeback.usecases.screening import screen_answers
 from tests.domain.answers import CLEARANCE, CONTEXT, RED_FLAGS, clear_answers
 
 

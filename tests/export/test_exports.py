@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from easeback import journal
 from easeback.domain.planning import PlanRequest, build_plan
 from easeback.domain.screening import screen
 from easeback.export import export
-from easeback.services import InputError
 from easeback.storage import open_engine
+from easeback.usecases import journal
+from easeback.usecases.errors import InputError
 from tests.domain.answers import clear_answers
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)

@@ -151,11 +151,11 @@ def test_a_timed_session_records_itself(run, plan):
 def test_planner_prefers_what_helps_and_leaves_out_sharp_pain(catalogue):
     from datetime import datetime, timedelta
 
-    from easeback import journal
     from easeback.domain.models import StopReason
     from easeback.domain.planning import PlanRequest, build_plan
     from easeback.domain.progression import History, SessionRecord, StopEvent, TechniqueResult
     from easeback.domain.screening import screen
+    from easeback.usecases import journal
 
     s = screen(catalogue.screening, clear_answers()).plannable()
     base = build_plan(s, PlanRequest(place="floor", minutes=10), catalogue.techniques)

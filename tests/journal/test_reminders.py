@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from easeback import journal, services
 from easeback.settings import Settings
+from easeback.usecases import journal, planning, screening
 from tests.domain.answers import clear_answers
 
 icalendar = pytest.importorskip("icalendar")
@@ -39,7 +39,7 @@ def run(tmp_path, data):
 
 def screened(data, catalogue, days_ago: float = 0, **answers: object):
     engine = journal.open_journal(Settings(data_dir=str(data)))
-    result = services.screen_answers(catalogue, clear_answers(**answers))
+    result = screening.screen_answers(catalogue, clear_answers(**answers))
     journal.save_screening(engine, result, journal.utc_now() - timedelta(days=days_ago))
     return engine
 
@@ -65,8 +65,8 @@ def test_reminders_every_45_minutes_on_weekdays(run, data, catalogue, tmp_path):
         assert e["rrule"]["BYDAY"] == ["MO", "TU", "WE", "TH", "FR"]
         assert e.decoded("dtstart").weekday() < 5
         assert len(e.walk("VALARM")) == 1
-    routine = services.desk_break_routine(
-        catalogue, services.screen_answers(catalogue, clear_answers())
+    routine = planning.desk_break_routine(
+        catalogue, screening.screen_answers(catalogue, clear_answers())
     )
     assert routine is not None and routine.items
     description = str(evs[0]["description"])

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from easeback import services
-from easeback.cli import main
 from easeback.content.loader import default_catalogue
 from easeback.domain.body import mirror_part, pose_body
 from easeback.domain.planning import PlanRequest, build_plan
@@ -18,6 +16,8 @@ from easeback.domain.screening import screen
 from easeback.pictures import contact_sheet_png, save_picture, technique_svg
 from easeback.pictures.figures import drawn_gap, figure_for
 from easeback.pictures.svg import HEIGHT, WIDTH, drawing
+from easeback.terminal.cli import main
+from easeback.usecases import planning
 from tests.domain.answers import clear_answers
 
 TECHNIQUES = default_catalogue().techniques
@@ -110,7 +110,7 @@ def test_handout_from_a_plan(tmp_path, capsys):
     assert plannable is not None
     routine = build_plan(plannable, PlanRequest(place="floor", minutes=10), cat.techniques)
     plan = tmp_path / "plan.json"
-    plan.write_text(json.dumps(services.routine_public(routine)))
+    plan.write_text(json.dumps(planning.routine_public(routine)))
     out = tmp_path / "handout.pdf"
     assert main(["handout", "--plan", str(plan), "--out", str(out)]) == 0
     assert out.read_bytes()[:5] == b"%PDF-"

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from easeback import cli
 from easeback.content.motion_schema import default_signals
 from easeback.domain.motion import PoseFrame
 from easeback.domain.repetition import SIGNALS
 from easeback.pose import synthetic as syn
 from easeback.pose.coach import AUTO, Session, run
+from easeback.terminal import cli
 
 
 def _frames(tid: str, reps: int = 3) -> list[PoseFrame]:
@@ -84,7 +84,7 @@ def test_help_does_not_load_the_camera_stack():
     import sys
 
     code = (
-        "import sys, easeback.cli as c; c.build_parser();"
+        "import sys, easeback.terminal.cli as c; c.build_parser();"
         "print(any(m in sys.modules for m in ('mediapipe', 'cv2', 'numpy')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

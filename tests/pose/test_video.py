@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from easeback import cli
 from easeback.domain.motion import PoseFrame, measure_all
+from easeback.terminal import cli
 
 pytestmark = pytest.mark.slow
 

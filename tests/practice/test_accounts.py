@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from easeback.services import InputError
 from easeback.storage import practice as repo
 from easeback.usecases import accounts
+from easeback.usecases.errors import InputError
 from tests.practice.conftest import PASSWORD, T0
 
 

@@ -6,8 +6,8 @@ import io
 import re
 from datetime import UTC, datetime
 
-from easeback.cli import main
 from easeback.storage import open_engine
+from easeback.terminal.cli import main
 from easeback.usecases import accounts
 
 

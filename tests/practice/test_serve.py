@@ -11,8 +11,8 @@ import time
 import urllib.error
 import urllib.request
 
-from easeback.cli import main
 from easeback.settings import Settings
+from easeback.terminal.cli import main
 from tests.practice.conftest import PASSWORD
 
 

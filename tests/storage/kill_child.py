@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from easeback.content.loader import default_catalogue
 from easeback.domain.planning import PlanRequest, build_plan
 from easeback.domain.screening import screen
-from easeback.journal import SessionRecorder, log_check_in, make_check_in
 from easeback.storage import open_engine
+from easeback.usecases.journal import SessionRecorder, log_check_in, make_check_in
 from tests.domain.answers import clear_answers
 
 

@@ -119,8 +119,8 @@ def test_coach_runs_on_the_clip_and_shows_numbers_and_a_preview(camera_visitor, 
 @pytest.mark.slow
 @pytest.mark.skipif(not journal_installed(), reason="the journal extra is missing")
 def test_a_recorded_session_keeps_the_derived_numbers(camera_visitor, camera_app):
-    from easeback.journal import open_journal
     from easeback.storage import repository
+    from easeback.usecases.journal import open_journal
 
     v = camera_visitor
     planned(v)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from easeback import journal, services
+from easeback.usecases import journal, planning, screening
 from easeback.web.journal_door import journal_installed
 
 from .answers import clear_answers
@@ -33,8 +33,8 @@ def test_page_after_screening_has_countdown_banner_and_download(visitor, catalog
     assert 'data-every="45"' in html and 'id="desk-due"' in html and "hidden" in html
     assert f'href="{ROUTINE}"' in html
     assert 'href="/desk-breaks.ics?every=45&amp;start=09%3A00&amp;end=17%3A00&amp;days=mon' in html
-    routine = services.desk_break_routine(
-        catalogue, services.screen_answers(catalogue, clear_answers())
+    routine = planning.desk_break_routine(
+        catalogue, screening.screen_answers(catalogue, clear_answers())
     )
     assert routine is not None
     for item in routine.items:
@@ -95,7 +95,7 @@ def test_routine_builder_is_prefilled_from_the_banner_link(visitor):
 @pytest.mark.skipif(not journal_installed(), reason="the journal extra is missing")
 def test_a_new_visit_uses_the_journals_valid_screening(app, client, catalogue):
     engine = app.state.web.journal.engine
-    result = services.screen_answers(catalogue, clear_answers())
+    result = screening.screen_answers(catalogue, clear_answers())
     journal.save_screening(engine, result, journal.utc_now() - timedelta(days=8))
     assert "Screening comes first" in client.get("/desk-breaks").text  # lapsed
     journal.save_screening(engine, result, journal.utc_now())

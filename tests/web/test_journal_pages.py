@@ -1,4 +1,5 @@
-"""Journal pages wired to easeback.journal: check-in, history, chart, what helps, exports."""
+"""Journal pages wired to easeback.usecases.journal: check-in, history, chart, what helps,
+exports."""
 
 from __future__ import annotations
 

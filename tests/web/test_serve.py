@@ -10,7 +10,7 @@ import tempfile
 import time
 import urllib.request
 
-from easeback.cli import main
+from easeback.terminal.cli import main
 
 
 def _free_port() -> int:

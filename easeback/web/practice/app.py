@@ -18,9 +18,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from easeback.content.loader import Catalogue
-from easeback.services import InputError
 from easeback.settings import Settings
 from easeback.usecases import practice
+from easeback.usecases.errors import InputError
 from easeback.web.practice import api, pages
 from easeback.web.practice.state import PracticeState
 from easeback.web.security import SecurityMiddleware
@@ -30,7 +30,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_practice_app(settings: Settings, catalogue: Catalogue) -> FastAPI:
-    from easeback.journal import open_journal
+    from easeback.usecases.journal import open_journal
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -12,8 +12,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from easeback.domain.models import StopReason
 from easeback.domain.programme import hold_range
 from easeback.domain.screening import QuestionKind
-from easeback.services import InputError
 from easeback.usecases import accounts, practice
+from easeback.usecases.errors import InputError
 from easeback.web.practice.auth import (
     Caller,
     caller,

@@ -55,7 +55,7 @@ def serve_practice(args: argparse.Namespace) -> int:
         print("easeback: error: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     # Create and migrate the database once, before the workers race to do it.
-    from easeback.journal import open_journal
+    from easeback.usecases.journal import open_journal
 
     open_journal(settings).dispose()
     import uvicorn

@@ -12,15 +12,13 @@ if TYPE_CHECKING:
 def cmd_handout(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from easeback import services
     from easeback.content.loader import default_catalogue
     from easeback.pictures import handout
+    from easeback.usecases import files, planning
 
     cat = default_catalogue()
     if args.plan:
-        routine = services.routine_from_public(
-            cat, services.read_json_file(Path(args.plan), "plan")
-        )
+        routine = planning.routine_from_public(cat, files.read_json_file(Path(args.plan), "plan"))
         items = handout.items_from_routine(routine)
         title, notes = "Your easeback routine", list(routine.notes)
     else:

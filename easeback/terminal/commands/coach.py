@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 def cmd_coach(args: argparse.Namespace) -> int:
     import json
 
-    from easeback.cli import CliError
     from easeback.pose.coach import UnknownSignal, analyse_video, coach_live
     from easeback.pose.landmarks import CameraUnavailable
+    from easeback.terminal.errors import CliError
 
     try:
         if args.video is not None:

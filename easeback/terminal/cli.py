@@ -6,19 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from easeback.terminal.errors import EXIT_BLOCKED, EXIT_USAGE, CliError
+
 TYPE_CHECKING = False  # typing, pathlib and json cost milliseconds; --help needs none of them
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
     from easeback.content.loader import Catalogue
-
-EXIT_USAGE = 2
-EXIT_BLOCKED = 3
-
-
-class CliError(Exception):
-    """A problem to report in one line with exit code 2."""
 
 
 def _catalogue() -> Catalogue:
@@ -43,19 +38,19 @@ def _console() -> Any:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from easeback import services
-    from easeback.render import render_screening
+    from easeback.terminal.render import render_screening
+    from easeback.usecases import files, screening
 
     cat = _catalogue()
     if args.answers:
-        raw = services.read_json_file(args.answers, "answers")
+        raw = files.read_json_file(args.answers, "answers")
     else:
-        from easeback.interactive import ask_screening
+        from easeback.terminal.interactive import ask_screening
 
         raw = ask_screening(cat, _console())
-    result = services.screen_answers(cat, raw)
+    result = screening.screen_answers(cat, raw)
     if args.json:
-        _dump(services.screening_public(result))
+        _dump(screening.screening_public(result))
     else:
         render_screening(_console(), cat, result)
     if not result.complete:
@@ -68,23 +63,23 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
 
 def _plan_from_args(args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    from easeback import services
+    from easeback.usecases import files, planning, screening
 
     cat = _catalogue()
-    raw = services.read_json_file(args.answers, "answers")
-    result = services.screen_answers(cat, raw)
-    req = services.make_request(args.where, args.minutes, args.equipment, args.goal)
-    return cat, result, services.plan_routine(cat, result, req)
+    raw = files.read_json_file(args.answers, "answers")
+    result = screening.screen_answers(cat, raw)
+    req = planning.make_request(args.where, args.minutes, args.equipment, args.goal)
+    return cat, result, planning.plan_routine(cat, result, req)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from easeback import services
-    from easeback.render import render_routine, render_screening
+    from easeback.terminal.render import render_routine, render_screening
+    from easeback.usecases import files, planning, screening
 
     cat, result, routine = _plan_from_args(args)
     if routine is None:
         if args.json:
-            out = services.screening_public(result)
+            out = screening.screening_public(result)
             _dump(
                 {
                     "planned": False,
@@ -102,7 +97,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             print(f"easeback: error: answers file has no answer for: {missing}", file=sys.stderr)
             return EXIT_USAGE
         return EXIT_BLOCKED
-    data = services.routine_public(routine)
+    data = planning.routine_public(routine)
     if not routine.planned:  # too few minutes, or nothing suits the place
         if args.json:
             _dump(data)
@@ -110,7 +105,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             render_routine(_console(), routine)
         return EXIT_BLOCKED
     if args.out:
-        services.write_json_file(args.out, data)
+        files.write_json_file(args.out, data)
     if args.json:
         _dump(data)
     else:
@@ -121,20 +116,20 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_techniques(args: argparse.Namespace) -> int:
-    from easeback import services
-    from easeback.render import render_technique_table
+    from easeback.terminal.render import render_technique_table
+    from easeback.usecases import catalogue
 
     cat = _catalogue()
-    items = services.filter_techniques(cat, args.place, args.equipment, args.category)
+    items = catalogue.filter_techniques(cat, args.place, args.equipment, args.category)
     if args.json:
-        _dump([services.technique_public(t, full=True) for t in items])
+        _dump([catalogue.technique_public(t, full=True) for t in items])
     else:
         render_technique_table(_console(), items)
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from easeback.render import render_technique
+    from easeback.terminal.render import render_technique
 
     cat = _catalogue()
     try:
@@ -155,7 +150,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_learn(args: argparse.Namespace) -> int:
-    from easeback.render import render_topic, render_topic_list
+    from easeback.terminal.render import render_topic, render_topic_list
 
     cat = _catalogue()
     if args.list or not args.topic:
@@ -170,11 +165,11 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
 
 def cmd_session(args: argparse.Namespace) -> int:
-    from easeback import services
     from easeback.domain.timeline import build_timeline
+    from easeback.usecases import files, planning
 
     cat = _catalogue()
-    routine = services.routine_from_public(cat, services.read_json_file(args.plan, "plan"))
+    routine = planning.routine_from_public(cat, files.read_json_file(args.plan, "plan"))
     timeline = build_timeline(routine)
     if args.dry_run:
         import json
@@ -186,14 +181,14 @@ def cmd_session(args: argparse.Namespace) -> int:
             for cue in timeline:
                 print(f"{cue.offset:8.1f}s  {cue.kind.value:<12} {cue.text}")
         return 0
-    from easeback.commands.journal import guided_session
+    from easeback.terminal.commands.journal import guided_session
 
     # records itself in the journal; asks the safety questions again if they have lapsed
     return guided_session(cat, routine, speed=args.speed, voice=not args.no_voice)
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    from easeback.interactive import run_journey
+    from easeback.terminal.commands.start import run_journey
 
     return run_journey(_catalogue(), _console(), speed=args.speed, voice=not args.no_voice)
 
@@ -282,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_session)
 
-    from easeback.commands import coach, journal, pictures, practice, web
+    from easeback.terminal.commands import coach, journal, pictures, practice, web
 
     for part in (journal, web, pictures, coach, practice):
         part.register(sub)
@@ -294,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        from easeback.commands.web import cmd_serve, web_available
+        from easeback.terminal.commands.web import cmd_serve, web_available
 
         serve = web_available()
         args = parser.parse_args(["serve" if serve else "start"])
@@ -311,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # one clear line for the errors we know how to name
         from easeback.content.loader import ContentError
-        from easeback.services import InputError
+        from easeback.usecases.errors import InputError
 
         if isinstance(exc, InputError):
             print(f"easeback: error: {exc}", file=sys.stderr)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
+from easeback.terminal.errors import EXIT_USAGE
+
 TYPE_CHECKING = False  # keep `easeback --help` free of the typing import
 if TYPE_CHECKING:
     import argparse
     from typing import Any
-
-EXIT_USAGE = 2
 
 
 def register(sub: Any) -> None:  # argparse._SubParsersAction

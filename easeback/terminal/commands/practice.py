@@ -42,9 +42,9 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
 def cmd_users_add(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from easeback.journal import open_journal
     from easeback.settings import Settings
     from easeback.usecases import accounts
+    from easeback.usecases.journal import open_journal
 
     settings = Settings.from_env(database_url=args.database)
     password = None

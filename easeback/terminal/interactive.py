@@ -8,7 +8,6 @@ from typing import Any
 from rich.console import Console
 from rich.prompt import IntPrompt, Prompt
 
-from easeback import services
 from easeback.content.loader import Catalogue
 from easeback.domain.screening import AnswerValue, QuestionKind, next_question
 
@@ -93,34 +92,3 @@ def ask_routine_choices(console: Console) -> dict[str, Any]:
         console=console,
     )
     return {"place": place, "minutes": minutes, "equipment": equipment or None, "goal": goal}
-
-
-def run_journey(cat: Catalogue, console: Console, speed: float = 1.0, voice: bool = True) -> int:
-    from easeback.commands.journal import guided_session, journey_inputs
-    from easeback.render import render_routine, render_screening
-
-    result = services.screen_answers(cat, ask_screening(cat, console))
-    render_screening(console, cat, result)
-    inputs = journey_inputs(result)  # saves the screening; history-based planner inputs
-    if result.plannable() is None:
-        return 3
-    while True:
-        try:
-            choices = ask_routine_choices(console)
-            req = services.make_request(**choices, **inputs)
-            routine = services.plan_routine(cat, result, req)
-            break
-        except services.InputError as exc:
-            console.print(f"[red]{exc}[/]")
-    assert routine is not None
-    render_routine(console, routine)
-    if not routine.items:
-        return 0
-    if (
-        Prompt.ask(
-            "Start the guided session now?", choices=["yes", "no"], default="yes", console=console
-        )
-        == "no"
-    ):
-        return 0
-    return guided_session(cat, routine, speed=speed, voice=voice, console=console, screened=True)

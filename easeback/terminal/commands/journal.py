@@ -15,14 +15,14 @@ EXPORT_FORMATS = ("csv", "pdf", "fhir", "ics")
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    from easeback import journal
     from easeback.settings import Settings
+    from easeback.usecases import journal
 
     return journal.open_journal(Settings.from_env(database_url=args.database))
 
 
 def _now() -> Any:
-    from easeback.journal import utc_now
+    from easeback.usecases.journal import utc_now
 
     return utc_now()
 
@@ -44,8 +44,8 @@ def _activity(value: str) -> tuple[str, int]:
 
 
 def cmd_checkin(args: argparse.Namespace) -> int:
-    from easeback import journal
-    from easeback.services import InputError
+    from easeback.usecases import journal
+    from easeback.usecases.errors import InputError
 
     peg_items = (args.peg_pain, args.peg_enjoyment, args.peg_activity)
     if any(v is not None for v in peg_items) and not all(v is not None for v in peg_items):
@@ -61,11 +61,11 @@ def cmd_checkin(args: argparse.Namespace) -> int:
 def cmd_log_session(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from easeback import journal, services
     from easeback.content.loader import default_catalogue
+    from easeback.usecases import files, journal, planning
 
     cat = default_catalogue()
-    routine = services.routine_from_public(cat, services.read_json_file(Path(args.plan), "plan"))
+    routine = planning.routine_from_public(cat, files.read_json_file(Path(args.plan), "plan"))
     at = journal.parse_at(args.at, _now())
     journal.check_pains(args.pain_before, args.pain_after)
     engine = _engine(args)
@@ -77,7 +77,7 @@ def cmd_log_session(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from easeback import journal
+    from easeback.usecases import journal
 
     engine = _engine(args)
     journal.restore(engine, journal.history(engine), args.technique_id, _now())
@@ -89,7 +89,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from easeback import journal
+    from easeback.usecases import journal
 
     h = journal.history(_engine(args))
     rows: list[tuple[Any, str, str]] = []
@@ -132,8 +132,8 @@ def spark(values: list[int]) -> str:
 def cmd_progress(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from easeback import journal
     from easeback.content.loader import default_catalogue
+    from easeback.usecases import journal
 
     cat = default_catalogue()
     h = journal.history(_engine(args))
@@ -207,9 +207,9 @@ def _render_progress(h: Any, report: Any, cat: Any) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from easeback import journal
     from easeback.content.loader import default_catalogue
     from easeback.export import export
+    from easeback.usecases import journal
 
     engine = _engine(args)
     out = Path(args.out)
@@ -227,11 +227,11 @@ def _whole(value: str, name: str) -> int:
 def cmd_reminders(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from easeback import journal, services
     from easeback.content.loader import default_catalogue
     from easeback.domain import reminders
     from easeback.export import ExportError
     from easeback.export.ics import desk_break_calendar
+    from easeback.usecases import errors, journal, planning
 
     try:
         schedule = reminders.ReminderSchedule(
@@ -246,29 +246,29 @@ def cmd_reminders(args: argparse.Namespace) -> int:
         for name in ("every", "minutes", "end", "days"):
             if message.startswith(name + " "):
                 message = "--" + message
-        raise services.InputError(message) from None
+        raise errors.InputError(message) from None
     out = Path(args.out)
     if out.is_dir() or not out.parent.exists():
-        raise services.InputError(f"--out {out}: give a file name in a folder that exists")
+        raise errors.InputError(f"--out {out}: give a file name in a folder that exists")
     cat, engine, now = default_catalogue(), _engine(args), journal.utc_now()
     result = journal.latest_valid_screening(engine, cat, now)
     if result is None:
-        raise services.InputError(
+        raise errors.InputError(
             "no valid screening in your journal: answer the safety questions with "
             "`easeback start` (or in `easeback serve`) first"
         )
     inputs = journal.planner_inputs(journal.history(engine), cat.techniques)
-    routine = services.desk_break_routine(cat, result, schedule.minutes, **inputs)
+    routine = planning.desk_break_routine(cat, result, schedule.minutes, **inputs)
     if routine is None or not routine.items:
-        raise services.InputError(
+        raise errors.InputError(
             "your latest screening does not allow a routine: see its advice with `easeback screen`"
         )
     try:
         data = desk_break_calendar(
-            services.routine_public(routine), schedule, journal.local(now).date()
+            planning.routine_public(routine), schedule, journal.local(now).date()
         )
     except ExportError as exc:
-        raise services.InputError(str(exc)) from None
+        raise errors.InputError(str(exc)) from None
     out.write_bytes(data)
     print(out)
     return 0
@@ -364,9 +364,9 @@ def _journal_or_none(what: str) -> Engine | None:
     """The journal, or None with a note when the journal extra is not installed."""
     import sys
 
-    from easeback import journal
-    from easeback.services import InputError
     from easeback.settings import Settings
+    from easeback.usecases import journal
+    from easeback.usecases.errors import InputError
 
     try:
         return journal.open_journal(Settings.from_env())
@@ -380,15 +380,15 @@ def _journal_or_none(what: str) -> Engine | None:
 def _ask_screening_again(cat: Any, console: Any, previous: dict[str, Any] | None) -> Any:
     """Ask the red-flag questions again in the order of asking (everything if nothing was
     recorded, and any question added since), and screen."""
-    from easeback import journal, services
-    from easeback.interactive import ask_screening
+    from easeback.terminal.interactive import ask_screening
+    from easeback.usecases import journal, screening
 
     if previous is None:
-        return services.screen_answers(cat, ask_screening(cat, console))
+        return screening.screen_answers(cat, ask_screening(cat, console))
     ids = journal.rescreen_questions(cat.screening)
     console.print("[bold]The safety questions again, before this session.[/]")
     answers = ask_screening(cat, console, previous=previous, again=ids)
-    return services.screen_answers(cat, answers)
+    return screening.screen_answers(cat, answers)
 
 
 def guided_session(
@@ -408,12 +408,12 @@ def guided_session(
 
     from rich.console import Console
 
-    from easeback import journal
     from easeback.domain import progression
     from easeback.domain.timeline import build_timeline
-    from easeback.interactive import _ask_int
-    from easeback.services import InputError
-    from easeback.terminal_session import run_session
+    from easeback.terminal.interactive import _ask_int
+    from easeback.terminal.session import run_session
+    from easeback.usecases import journal
+    from easeback.usecases.errors import InputError
 
     console = console or Console()
     interactive = sys.stdin.isatty()
@@ -433,8 +433,8 @@ def guided_session(
             print(f"easeback: note: {reason}", file=sys.stderr)
         else:
             console.print(f"[bold yellow]{reason}[/]")
-            from easeback.render import render_screening
             from easeback.storage import repository
+            from easeback.terminal.render import render_screening
 
             last = repository.latest_screening(engine)
             result = _ask_screening_again(cat, console, last["answers"] if last else None)
@@ -487,8 +487,8 @@ def journey_inputs(result: Any) -> dict[str, Any]:
     """For `start`: save the screening just answered and return the planner's inputs from the
     journal (nothing when the journal extra is not installed)."""
 
-    from easeback import journal
     from easeback.content.loader import default_catalogue
+    from easeback.usecases import journal
 
     engine = _journal_or_none("the screening")
     if engine is None:

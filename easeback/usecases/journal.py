@@ -16,8 +16,10 @@ from easeback.domain.models import Disposition, StopReason, Technique
 from easeback.domain.planning import Routine
 from easeback.domain.progression import Advice, CheckIn, History
 from easeback.domain.screening import QuestionKind, ScreeningResult, ScreeningTable
-from easeback.services import InputError, routine_public, screening_public
 from easeback.settings import Settings
+from easeback.usecases.errors import InputError
+from easeback.usecases.planning import routine_public
+from easeback.usecases.screening import screening_public
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -264,8 +266,8 @@ def restore(engine: Engine, history: History, technique_id: str, at: datetime) -
 def latest_valid_screening(engine: Engine, cat: Catalogue, now: datetime) -> ScreeningResult | None:
     """The newest complete screening, screened again from its answers, while it is still valid
     (within 7 days, no nerve-sign stop since); None when the questions must be answered first."""
-    from easeback.services import screen_answers
     from easeback.storage import repository
+    from easeback.usecases.screening import screen_answers
 
     if progression.rescreen_reason(history(engine), local(now)) is not None:
         return None

@@ -1,0 +1,40 @@
+"""The `start` journey in the terminal: screening, routine choices, then the guided session."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.prompt import Prompt
+
+from easeback.content.loader import Catalogue
+from easeback.terminal.commands.journal import guided_session, journey_inputs
+from easeback.terminal.interactive import ask_routine_choices, ask_screening
+from easeback.terminal.render import render_routine, render_screening
+from easeback.usecases import errors, planning, screening
+
+
+def run_journey(cat: Catalogue, console: Console, speed: float = 1.0, voice: bool = True) -> int:
+    result = screening.screen_answers(cat, ask_screening(cat, console))
+    render_screening(console, cat, result)
+    inputs = journey_inputs(result)  # saves the screening; history-based planner inputs
+    if result.plannable() is None:
+        return 3
+    while True:
+        try:
+            choices = ask_routine_choices(console)
+            req = planning.make_request(**choices, **inputs)
+            routine = planning.plan_routine(cat, result, req)
+            break
+        except errors.InputError as exc:
+            console.print(f"[red]{exc}[/]")
+    assert routine is not None
+    render_routine(console, routine)
+    if not routine.items:
+        return 0
+    if (
+        Prompt.ask(
+            "Start the guided session now?", choices=["yes", "no"], default="yes", console=console
+        )
+        == "no"
+    ):
+        return 0
+    return guided_session(cat, routine, speed=speed, voice=voice, console=console, screened=True)

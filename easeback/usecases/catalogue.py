@@ -1,0 +1,53 @@
+"""Catalogue use cases: finding techniques and their public shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from easeback.content.loader import Catalogue
+from easeback.domain.models import Technique
+from easeback.usecases.choices import parse_category, parse_equipment, parse_place
+
+
+def filter_techniques(
+    cat: Catalogue,
+    place: str | None = None,
+    equipment: str | None = None,
+    category: str | None = None,
+) -> list[Technique]:
+    """Catalogue entries doable at a place with the given equipment (all equipment if None)."""
+    items: Iterable[Technique] = cat.techniques
+    if place:
+        p = parse_place(place)
+        items = [t for t in items if p == "any" or p in t.places]
+    if equipment is not None:
+        have = parse_equipment(equipment)
+        items = [t for t in items if set(t.equipment) <= have]
+    if category:
+        c = parse_category(category)
+        items = [t for t in items if t.category is c]
+    return list(items)
+
+
+def technique_public(t: Technique, full: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": t.id,
+        "name": t.name,
+        "places": [p.value for p in t.places],
+        "equipment": [e.value for e in t.equipment],
+    } | t.rule_fields()
+    if full:
+        d = t.dosage
+        out |= {
+            "aliases": list(t.aliases),
+            "summary": t.summary,
+            "hold_seconds": [d.hold_seconds.min, d.hold_seconds.max] if d.hold_seconds else None,
+            "reps": [d.reps.min, d.reps.max],
+            "sets": d.sets,
+            "per_side": d.per_side,
+            "times_per_day": d.times_per_day,
+            "steps": [s.text for s in t.steps],
+            "sources": list(t.sources),
+        }
+    return out
