@@ -283,6 +283,14 @@ def hold_ceiling(t: Technique) -> int | None:
     return max(d.hold_seconds.max, d.progression_max_hold_seconds or 0)
 
 
+def done_techniques(history: History) -> frozenset[str]:
+    """Techniques done in some logged session: the planner offers a harder version only after
+    its easier one is here, and a person with none is a first-timer (bottom of every range)."""
+    return frozenset(
+        r.technique_id for s in history.sessions for r in s.results if r.outcome == "done"
+    )
+
+
 def hold_targets(history: History, techniques: Iterable[Technique]) -> dict[str, int]:
     """Per technique with a hold: its low end plus one step per good session that included it."""
     base = baseline_pain(history)

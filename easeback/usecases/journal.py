@@ -287,9 +287,11 @@ def local(at: datetime) -> datetime:
 
 
 def planner_inputs(h: History, techniques: Iterable[Technique]) -> dict[str, Any]:
-    """`left_out`, `helps` and `hold_targets` for PlanRequest, from this person's history."""
+    """`left_out`, `helps`, `hold_targets` and `done` for PlanRequest, from this person's
+    history."""
     return {
         "left_out": progression.left_out(h),
+        "done": progression.done_techniques(h),
         "helps": trends.helps(trends.technique_effects(h)),
         "hold_targets": progression.hold_targets(h, techniques),
     }
