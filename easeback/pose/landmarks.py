@@ -90,6 +90,7 @@ class Detector:
         self.last_source = 0  # 0 nothing found, 1 the whole frame, 2 a crop, 3 a search
         self.model_seconds = 0.0  # in the whole-frame model, for the benchmarks
         self.model_calls = 0
+        self.rescue_calls = 0  # the model run on crops
         self._roi: tuple[float, float, float, float] | None = None  # normalised x0 y0 x1 y1
         self._crop: _Crop | None = None  # pixels, kept while it fits
         self._lost = 0
@@ -152,6 +153,7 @@ class Detector:
         if self._crop_pose is None:
             self._crop_pose = self._new(static=False, confidence=RESCUE_CONFIDENCE)
         x0, y0, x1, y1 = crop
+        self.rescue_calls += 1
         result = self._crop_pose.process(rgb[y0:y1, x0:x1].copy())
         if result.pose_landmarks is None:
             return None
@@ -164,6 +166,7 @@ class Detector:
             self._search_pose = self._new(static=True, confidence=RESCUE_CONFIDENCE)
         for tx0, ty0, tx1, ty1 in SEARCH_TILES:
             crop = (int(tx0 * w), int(ty0 * h), int(tx1 * w), int(ty1 * h))
+            self.rescue_calls += 1
             result = self._search_pose.process(rgb[crop[1] : crop[3], crop[0] : crop[2]].copy())
             if result.pose_landmarks is not None:
                 found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
