@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from easeback import journal
 from easeback.domain.planning import PlanRequest, build_plan
 from easeback.domain.progression import History, SessionRecord, TechniqueResult
 from easeback.domain.screening import screen
+from easeback.usecases import journal
 from tests.domain.answers import clear_answers
 
 
