@@ -62,21 +62,51 @@ def make_engine(url: str) -> Engine:
 
 
 def _check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not SQLite before SQLite gets a chance to touch it."""
-    if not path.exists() or path.stat().st_size == 0:
+    """Refuse a file that easeback did not create before SQLite gets a chance to touch it.
+
+    Cheap on every open (no scan of the whole file): the header's magic, page size and page
+    count (a cut-off file is shorter than its header says), then the table names. A refused
+    file is left exactly as it was, with nothing created beside it."""
+    if not path.exists():
         return
+    size = path.stat().st_size
+    if size == 0:
+        raise StorageError(
+            f"database file {path} is empty (0 bytes), so it is not a journal easeback made; "
+            "it was left untouched (move it away to start a new journal)"
+        )
     with path.open("rb") as fh:
-        head = fh.read(len(SQLITE_MAGIC))
-    if head != SQLITE_MAGIC:
+        head = fh.read(100)
+    if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise StorageError(
             f"database file {path} is not an SQLite database (corrupt or another kind of file); "
             "it was left untouched"
         )
-    # Read-only integrity check: a damaged file is reported, not "repaired" by our writes.
+    if len(head) == 100:
+        page_size = int.from_bytes(head[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(head[28:32], "big")
+        counted = head[24:28] == head[92:96]  # the header's page count is valid
+        if counted and pages and size < page_size * pages:
+            raise StorageError(
+                f"database file {path} is damaged (cut short: {size} of {page_size * pages} "
+                "bytes); it was left untouched"
+            )
+    beside = [path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal")]
+    existed = {p for p in beside if p.exists()}
+    try:
+        _check_sqlite_tables(path)
+    except StorageError:
+        for p in beside:  # a read-only look at a WAL file may create these; take them away
+            if p not in existed:
+                p.unlink(missing_ok=True)
+        raise
+
+
+def _check_sqlite_tables(path: Path) -> None:
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = con.execute("PRAGMA quick_check").fetchone()
             names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
             con.close()
@@ -84,11 +114,6 @@ def _check_sqlite_file(path: Path) -> None:
         raise StorageError(
             f"database file {path} cannot be read ({exc}); it was left untouched"
         ) from None
-    if row is None or row[0] != "ok":
-        raise StorageError(
-            f"database file {path} is damaged ({row[0] if row else 'no result'}); "
-            "it was left untouched"
-        )
     if names and "alembic_version" not in names:
         raise StorageError(
             f"database file {path} holds tables that are not an easeback journal; "

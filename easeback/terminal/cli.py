@@ -49,6 +49,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
         raw = ask_screening(cat, _console())
     result = screening.screen_answers(cat, raw)
+    if args.save or not args.answers:
+        _save_screening(result, quiet=args.json)
     if args.json:
         _dump(screening.screening_public(result))
     else:
@@ -60,6 +62,18 @@ def cmd_screen(args: argparse.Namespace) -> int:
         print(f"easeback: error: answers file has no answer for: {missing}", file=sys.stderr)
         return EXIT_USAGE
     return 0
+
+
+def _save_screening(result: Any, quiet: bool) -> None:
+    """Keep a screening in the journal, where a session looks for one from the last 7 days."""
+    from easeback.terminal.commands.journal import _journal_or_none
+    from easeback.usecases import journal
+
+    engine = _journal_or_none("the screening")
+    if engine is not None:
+        journal.save_screening(engine, result, journal.utc_now())
+        if not quiet:
+            print("Saved in your journal.", file=sys.stderr)
 
 
 def _plan_from_args(args: argparse.Namespace) -> tuple[Any, Any, Any]:
@@ -232,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("screen", help="answer the safety questions (or read them from a file)")
     p.add_argument(
         "--answers", metavar="FILE.json", help="answers by question id instead of asking"
+    )
+    p.add_argument(
+        "--save",
+        action="store_true",
+        help="with --answers: keep the result in the journal (answers asked here always are)",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=cmd_screen)

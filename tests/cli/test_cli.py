@@ -272,6 +272,7 @@ def test_session_rejects_a_tampered_plan(tmp_path):
 def test_session_runs_to_completion_at_speed(answers, tmp_path):
     plan = tmp_path / "plan.json"
     run("plan", "--answers", answers(), "--where", "chair", "--minutes", "2", "--out", str(plan))
+    assert run("screen", "--answers", answers(), "--save", cwd=tmp_path).returncode == 0
     out = subprocess.run(
         [*EXE, "session", "--plan", str(plan), "--speed", "400", "--no-voice"],
         capture_output=True,

@@ -141,7 +141,21 @@ def test_database_option_selects_another_database(run, tmp_path):
     assert json.loads(run("progress", "--json").stdout)["latest_pain"] is None
 
 
-def test_a_timed_session_records_itself(run, plan):
+def test_a_session_without_a_terminal_needs_a_saved_screening(run, plan, tmp_path):
+    r = run("session", "--plan", str(plan), "--speed", "2000", "--no-voice", stdin="")
+    assert r.returncode == 3, r.stderr
+    assert "screening" in r.stderr and "--save" in r.stderr
+    assert "Routine complete" not in r.stdout
+    assert "Your journal is empty" in run("history").stdout
+    saved = run("screen", "--answers", str(tmp_path / "answers.json"), "--save")
+    assert saved.returncode == 0, saved.stderr
+    r = run("session", "--plan", str(plan), "--speed", "2000", "--no-voice", stdin="")
+    assert r.returncode == 0, r.stderr
+    assert "Routine complete" in r.stdout
+
+
+def test_a_timed_session_records_itself(run, plan, tmp_path):
+    assert run("screen", "--answers", str(tmp_path / "answers.json"), "--save").returncode == 0
     r = run("session", "--plan", str(plan), "--speed", "2000", "--no-voice", stdin="")
     assert r.returncode == 0, r.stderr
     hist = run("history").stdout

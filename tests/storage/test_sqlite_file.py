@@ -58,3 +58,27 @@ def test_another_programs_database_is_refused(tmp_path):
     with pytest.raises(StorageError, match="not an easeback journal"):
         open_engine(f"sqlite:///{path}")
     assert path.read_bytes() == before
+
+
+def test_empty_file_is_refused_not_turned_into_a_journal(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    path.write_bytes(b"")
+    with pytest.raises(StorageError, match="empty"):
+        open_engine(f"sqlite:///{path}")
+    assert path.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.sqlite3"]
+
+
+def test_refused_wal_database_gets_nothing_created_beside_it(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=wal")
+    con.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.sqlite3"]
+    with pytest.raises(StorageError, match="not an easeback journal"):
+        open_engine(f"sqlite:///{path}")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.sqlite3"]

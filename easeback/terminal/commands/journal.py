@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from easeback.terminal.errors import EXIT_BLOCKED
+
 TYPE_CHECKING = False  # keep typing, pathlib and json out of `easeback --help`
 if TYPE_CHECKING:
     from typing import Any
@@ -413,37 +415,34 @@ def guided_session(
     from easeback.terminal.interactive import _ask_int
     from easeback.terminal.session import run_session
     from easeback.usecases import journal
-    from easeback.usecases.errors import InputError
 
     console = console or Console()
     interactive = sys.stdin.isatty()
     engine = _journal_or_none("this session")
     if engine is None:
+        # No journal to hold a screening: the safety questions are asked now, or none is run.
+        if not screened:
+            if not interactive:
+                return _refuse_unscreened("The journal is not installed to keep a screening.")
+            result = _ask_screening_again(cat, console, None)
+            if not _still_allows(console, cat, result, routine):
+                return EXIT_BLOCKED
         return run_session(cat, routine, build_timeline(routine), speed=speed, voice=voice)
     h = journal.history(engine)
     now = journal.local(journal.utc_now())
     reason = None if screened else progression.rescreen_reason(h, now)
     if reason is not None:
         if not interactive:
-            if h.screenings:
-                raise InputError(
-                    f"{reason} Run `easeback session` in a terminal to answer the safety "
-                    "questions again first."
-                )
-            print(f"easeback: note: {reason}", file=sys.stderr)
+            return _refuse_unscreened(reason)
         else:
             console.print(f"[bold yellow]{reason}[/]")
             from easeback.storage import repository
-            from easeback.terminal.render import render_screening
 
             last = repository.latest_screening(engine)
             result = _ask_screening_again(cat, console, last["answers"] if last else None)
             journal.save_screening(engine, result, journal.utc_now())
-            plannable = result.plannable()
-            if plannable is None or plannable.disposition.severity > routine.disposition.severity:
-                render_screening(console, cat, result)
-                console.print("Your answers have changed: plan a new routine before a session.")
-                return 3
+            if not _still_allows(console, cat, result, routine):
+                return EXIT_BLOCKED
     due = progression.rest_day(h, now.date())
     if due == now.date():
         console.print(
@@ -481,6 +480,31 @@ def guided_session(
     if before is not None and after is not None and (after - before >= 2 or soreness == "high"):
         console.print("[bold yellow]Tomorrow is a rest day.[/] Keep gently active with walking.")
     return code
+
+
+def _refuse_unscreened(reason: str) -> int:
+    """No terminal to ask the safety questions in: no session without a valid screening."""
+    import sys
+
+    print(
+        f"easeback: refused: {reason} A session needs a screening from the last 7 days: run "
+        "`easeback session` in a terminal to answer the safety questions, or save them with "
+        "`easeback screen --answers FILE --save`.",
+        file=sys.stderr,
+    )
+    return EXIT_BLOCKED
+
+
+def _still_allows(console: Any, cat: Any, result: Any, routine: Any) -> bool:
+    """True when the screening just answered allows this routine (no more cautious disposition)."""
+    from easeback.terminal.render import render_screening
+
+    plannable = result.plannable()
+    if plannable is None or plannable.disposition.severity > routine.disposition.severity:
+        render_screening(console, cat, result)
+        console.print("Your answers have changed: plan a new routine before a session.")
+        return False
+    return True
 
 
 def journey_inputs(result: Any) -> dict[str, Any]:
