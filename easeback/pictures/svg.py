@@ -17,7 +17,15 @@ from xml.sax.saxutils import escape
 
 from easeback.domain.body import Body, Pose, Segment, Vec, dot, interpolate, pose_body
 from easeback.domain.models import Technique
-from easeback.pictures.figures import Figure, PropKind, PropSpec, View, figure_for, tempo
+from easeback.pictures.figures import (
+    Figure,
+    PropKind,
+    PropSpec,
+    View,
+    figure_for,
+    motion_amount,
+    tempo,
+)
 
 PoseName = Literal["start", "end", "animated"]
 Point = tuple[float, float]
@@ -744,13 +752,36 @@ MOVERS = ("palm_l", "palm_r", "ankle_l", "ankle_r", "knee_l", "knee_r", "head", 
           "hip_centre", "waist")  # fmt: skip
 
 
-def motion_arrow(fig: Figure, technique: Technique) -> str:
-    """A curved arrow from where the most-moving body point starts to where it ends."""
-    if not fig.arrow:
-        return ""
+def turn_arrow(fig: Figure, technique: Technique) -> str:
+    """A flat curved arrow over the head, the way the chest and head turn."""
     d = drawing(fig, technique, "end")
     keys = fig.keyframes()
     suffix = "_right" if fig.sided else ""
+    a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
+    (hx, hy), r = d.frame.xy(b.segments["head"].a), b.segments["head"].hw * d.frame.scale
+    nose_a = d.frame.xy(a.landmarks["nose"])[0] - d.frame.xy(a.segments["head"].a)[0]
+    nose_b = d.frame.xy(b.landmarks["nose"])[0] - hx
+    rightwards = nose_b > nose_a  # on the picture
+    cy, rx, ry = hy - r - 14, 30.0, 9.0
+    x0, x1 = (hx - rx, hx + rx) if rightwards else (hx + rx, hx - rx)
+    sweep = 0 if rightwards else 1
+    return (
+        f'{ARROW_G}<path d="M{x0:.1f},{cy:.1f}A{rx:g},{ry:g} 0 0 {sweep} {x1:.1f},{cy:.1f}"/>'
+        f'<path d="{_arrowhead(x1, cy, 0.0, -1.0, 8)}"/></g>'
+    )
+
+
+def motion_arrow(fig: Figure, technique: Technique) -> str:
+    """A curved arrow from where the most-moving body point starts to where it ends (for a
+    turn of the trunk, an arrow over the head the way it turns)."""
+    if not fig.arrow:
+        return ""
+    keys = fig.keyframes()
+    suffix = "_right" if fig.sided else ""
+    turn, _ = motion_amount(keys["start" + suffix], keys["end" + suffix], "trunk_turn")
+    if turn is not None and turn > 15 and fig.view in (View.THREE_QUARTER, View.FRONT):
+        return turn_arrow(fig, technique)
+    d = drawing(fig, technique, "end")
     a, b = pose_body(keys["start" + suffix]).landmarks, pose_body(keys["end" + suffix]).landmarks
     moves = [(math.dist(d.frame.xy(a[m]), d.frame.xy(b[m])), m) for m in MOVERS]
     length, mark = max(moves)

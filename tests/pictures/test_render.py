@@ -14,8 +14,8 @@ from easeback.domain.body import mirror_part, pose_body
 from easeback.domain.planning import PlanRequest, build_plan
 from easeback.domain.screening import screen
 from easeback.pictures import contact_sheet_png, save_picture, technique_svg
-from easeback.pictures.figures import drawn_gap, figure_for
-from easeback.pictures.svg import HEIGHT, WIDTH, drawing
+from easeback.pictures.figures import View, drawn_gap, figure_for
+from easeback.pictures.svg import HEIGHT, WIDTH, drawing, key_poses_svg
 from easeback.terminal.cli import main
 from easeback.usecases import planning
 from tests.domain.answers import clear_answers
@@ -125,3 +125,40 @@ def test_handout_without_a_plan_lists_every_technique(tmp_path, capsys):
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
 def test_animated_svg_stays_small(technique):
     assert len(technique_svg(technique, "animated").encode("utf-8")) < 100_000
+
+
+def test_key_poses_are_numbered_with_a_motion_arrow_and_an_other_side_cue():
+    cat = default_catalogue()
+    single = key_poses_svg(cat.technique("knee-to-chest-single"))
+    assert single.count('class="motion"') == 1
+    assert ">1</text>" in single and ">2</text>" in single
+    assert "repeat on the other side" in single
+    assert "repeat on the other side" not in key_poses_svg(cat.technique("bridge"))
+    ET.fromstring(single)
+
+
+def test_small_pelvic_movements_get_a_close_up():
+    cat = default_catalogue()
+    for tid in ("pelvic-tilt", "supine-abdominal-draw-in"):
+        svg = key_poses_svg(cat.technique(tid))
+        assert 'class="inset"' in svg and "pelvis tips back" in svg
+        ET.fromstring(svg)
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_highlight_is_solid_and_switches_without_blending(technique):
+    root = ET.fromstring(technique_svg(technique, "animated"))
+    uses = [el for el in root.iter() if el.get("class") == "h"]
+    assert uses
+    for use in uses:
+        for anim in use:
+            assert anim.get("calcMode") == "discrete"
+            assert set(anim.get("values", "").split(";")) <= {"0", "1"}
+
+
+def test_rotations_are_drawn_from_a_view_that_shows_them():
+    for tid in ("seated-chair-rotation", "seated-floor-twist"):
+        assert figure_for(tid).view is View.THREE_QUARTER
+    for tid in ("supine-knee-drop", "in-bed-knee-drop", "supine-spinal-twist",
+                "knees-to-chest-rock"):  # fmt: skip
+        assert figure_for(tid).view is View.ABOVE
