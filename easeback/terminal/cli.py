@@ -76,13 +76,36 @@ def _save_screening(result: Any, quiet: bool) -> None:
             print("Saved in your journal.", file=sys.stderr)
 
 
+def _journal_planner_inputs(cat: Catalogue) -> dict[str, Any]:
+    """The journal's planner inputs (left out after sharp pain, what helps, holds grown,
+    techniques done), or none when there is no journal yet or no journal extra. A journal
+    that cannot be read is an error: a plan must never bring back a technique left out."""
+    from easeback.settings import Settings
+
+    settings = Settings.from_env()
+    journal_file = settings.resolved_data_dir() / "journal.sqlite3"
+    if not settings.database_url and not journal_file.exists():
+        return {}  # nothing recorded yet; the SQLAlchemy import is not needed
+    from easeback.usecases import journal
+    from easeback.usecases.errors import InputError
+
+    try:
+        engine = journal.open_journal(settings)
+    except InputError as exc:
+        if "journal extra" in str(exc):
+            return {}
+        raise
+    return journal.planner_inputs(journal.history(engine), cat.techniques)
+
+
 def _plan_from_args(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     from easeback.usecases import files, planning, screening
 
     cat = _catalogue()
     raw = files.read_json_file(args.answers, "answers")
     result = screening.screen_answers(cat, raw)
-    req = planning.make_request(args.where, args.minutes, args.equipment, args.goal)
+    inputs = _journal_planner_inputs(cat)
+    req = planning.make_request(args.where, args.minutes, args.equipment, args.goal, **inputs)
     return cat, result, planning.plan_routine(cat, result, req)
 
 
@@ -303,7 +326,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _ReaderProofStdout:
+    """stdout whose exit code never depends on the reader: when the reader has gone (a closed
+    pipe), the rest of the output is dropped and the command still ends with its own code."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            self._reader_gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        import contextlib
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())  # what is still buffered goes nowhere
+        os.close(devnull)
+        with contextlib.suppress(OSError):
+            self._stream.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if not isinstance(sys.stdout, _ReaderProofStdout) and hasattr(sys.stdout, "fileno"):
+        try:
+            sys.stdout.fileno()
+        except (OSError, ValueError):  # not a real file (captured in tests): leave it be
+            pass
+        else:
+            sys.stdout = _ReaderProofStdout(sys.stdout)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

@@ -107,6 +107,25 @@ def test_plan_blocked_exits_3(answers):
     assert data["reasons"][0]["question"] == "bladder_bowel_control"
 
 
+@pytest.mark.parametrize(
+    ("overrides", "code"), [({"bladder_bowel_control": "unsure"}, 3), ({}, 0)]
+)
+def test_exit_code_does_not_depend_on_a_closed_pipe(answers, overrides, code):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before a byte is written
+    try:
+        out = subprocess.run(
+            [*EXE, "plan", "--answers", answers(**overrides), "--where", "floor",
+             "--minutes", "10", "--json"],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120,
+            env=dict(os.environ, EASEBACK_DATA_DIR=DATA_DIR),
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert out.returncode == code, out.stderr
+    assert "Traceback" not in out.stderr and "Exception ignored" not in out.stderr
+
+
 def test_plan_incomplete_exits_2_without_disposition(tmp_path):
     path = tmp_path / "a.json"
     path.write_text(json.dumps({"pain_now": 3}))

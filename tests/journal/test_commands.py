@@ -67,7 +67,7 @@ def test_checkin_and_progress_json_contract(run, plan):
         assert t["sessions"] == 4 and t["mean_change"] == -3.0 and t["interval"] == [-3.0, -3.0]
 
 
-def test_a_sharp_pain_stop_leaves_the_technique_out_until_restore(run, plan):
+def test_a_sharp_pain_stop_leaves_the_technique_out_until_restore(run, plan, tmp_path):
     first = json.loads(plan.read_text())["techniques"][0]["id"]
     r = run("log-session", "--plan", str(plan), "--pain-before", "4", "--pain-after", "6",
             "--stopped", f"{first}:sharp_pain", "--soreness", "high")  # fmt: skip
@@ -77,9 +77,24 @@ def test_a_sharp_pain_stop_leaves_the_technique_out_until_restore(run, plan):
     assert first in run("progress").stdout
     hist = run("history").stdout
     assert "sharp_pain" in hist and "stopped" in hist
+    answers = str(tmp_path / "answers.json")
+    replan = ["plan", "--answers", answers, "--where", "floor", "--minutes", "10", "--json"]
+
+    def planned() -> list[str]:
+        r = run(*replan)
+        assert r.returncode == 0, r.stderr
+        return [t["id"] for t in json.loads(r.stdout)["techniques"]]
+
+    assert first not in planned()  # every later plan leaves it out
+    assert run("screen", "--answers", answers, "--save").returncode == 0
+    ics = tmp_path / "breaks.ics"
+    rem = ["reminders", "--out", str(ics), "--every", "60", "--minutes", "10"]
+    assert run(*rem).returncode == 0
+    assert first not in ics.read_text()
     r = run("restore", first)
     assert r.returncode == 0, r.stderr
     assert run("restore", first).returncode == 2  # nothing left out any more
+    assert first in planned()
 
 
 @pytest.mark.parametrize(
