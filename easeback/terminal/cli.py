@@ -251,8 +251,15 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument errors in one line naming what was wrong (the usage is in --help)."""
+
+    def error(self, message: str) -> Any:  # argparse's signature is NoReturn
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="easeback",
         description="Safe, gentle relief for a stiff lower back: screening first, then a routine "
         "that fits where you are, talked through step by step. Not a diagnosis.",

@@ -115,6 +115,18 @@ def routine_from_public(cat: Catalogue, data: object) -> Routine:
                 raise InputError(
                     f"plan technique {t.id!r}: hold_seconds does not match the technique"
                 )
+            for name, value in (
+                ("hold_seconds", hold),
+                ("reps", raw["reps"]),
+                ("sets", raw["sets"]),
+            ):
+                if value is None and name == "hold_seconds":
+                    continue
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise InputError(
+                        f"plan technique {t.id!r}: {name} must be a whole number of 1 or more, "
+                        f"got {value!r}"
+                    )
             items.append(
                 PlannedTechnique(
                     technique=t,

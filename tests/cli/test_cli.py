@@ -361,3 +361,42 @@ def test_interactive_journey_stops_at_a_red_flag(tmp_path):
     assert "Get emergency help now" in out.stdout
     assert "Your routine" not in out.stdout
     assert "traffic accident" not in out.stdout, "no further questions after an emergency answer"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("reps", -3, "reps must be a whole number of 1 or more"),
+        ("sets", 0, "sets must be a whole number of 1 or more"),
+        ("hold_seconds", 0, "hold_seconds must be a whole number of 1 or more"),
+        ("reps", "5", "reps must be a whole number"),
+        ("id", "spine-crack", "unknown technique id 'spine-crack'"),
+    ],
+)
+def test_edited_plan_files_are_refused_in_one_line(answers, tmp_path, field, value, message):
+    plan = tmp_path / "plan.json"
+    run("plan", "--answers", answers(), "--where", "floor", "--minutes", "10", "--out", str(plan))
+    data = json.loads(plan.read_text())
+    held = next(t for t in data["techniques"] if t["hold_seconds"] is not None)
+    held[field] = value
+    plan.write_text(json.dumps(data))
+    out = run("session", "--plan", str(plan), "--dry-run")
+    assert out.returncode == 2, out.stdout
+    assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["history", "--limit", "-3"],
+        ["history", "--limit", "0"],
+        ["plan", "--answers", "a.json", "--where", "floor", "--minutes", "ten"],
+        ["techniques", "--no-such-option"],
+    ],
+)
+def test_argument_errors_are_one_line_exit_2(args):
+    out = run(*args)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("easeback") and "error" in lines[0], lines
+    assert "Traceback" not in out.stderr

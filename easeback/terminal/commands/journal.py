@@ -220,6 +220,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(value: str) -> int:
+    """A whole number of 1 or more, for argparse."""
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {value!r}")
+    return int(value)
+
+
 def _whole(value: str, name: str) -> int:
     if not value.strip().isdigit():
         raise ValueError(f"{name} must be a whole number of minutes, got {value!r}")
@@ -309,7 +316,7 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
     p.set_defaults(handler=cmd_checkin)
 
     p = sub.add_parser("history", help="your check-ins, sessions and screenings")
-    p.add_argument("--limit", type=int, default=0, help="only the last N entries")
+    p.add_argument("--limit", type=_count, default=0, help="only the last N entries")
     _database(p)
     p.set_defaults(handler=cmd_history)
 
