@@ -155,6 +155,7 @@ class FigureSpec(Frozen):
     motion: dict[str, tuple[float, float]] = Field(default_factory=dict)
     arrow: bool = True  # draw the motion arrow (off for holds whose pose barely changes)
     inset: Literal["pelvis"] | None = None  # a close-up of a small movement, with an arrow
+    zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class Figure:
     sided: bool
     arrow: bool = True
     inset: str | None = None
+    zoom: float = 1.0
     contacts: dict[str, dict[str, SupportKind]] = field(default_factory=dict)  # by pose
     touches: dict[str, tuple[Touch, ...]] = field(default_factory=dict)  # start/end
     ground: dict[str, dict[str, float]] = field(default_factory=dict)  # start/end: part -> height
@@ -491,6 +493,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         technique.dosage.per_side,
         spec.arrow,
         spec.inset,
+        spec.zoom,
         {"start": dict(spec.start.contacts or {}), "end": dict(end_contacts or {})},
         {"start": start_touch, "end": end_touch},
         {"start": start_ground, "end": end_ground},

@@ -588,7 +588,7 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
         xs.append(x)
         ys.append(y)
     w, h = max(xs) - min(xs), max(ys) - min(ys)
-    scale = min(MAX_SCALE, (WIDTH - 2 * MARGIN) / w, (HEIGHT - 2 * MARGIN) / h)
+    scale = min(MAX_SCALE * fig.zoom, (WIDTH - 2 * MARGIN) / w, (HEIGHT - 2 * MARGIN) / h)
     ox = WIDTH / 2 - scale * (min(xs) + max(xs)) / 2
     oy = HEIGHT / 2 - scale * (min(ys) + max(ys)) / 2
     return Frame(cam, scale, ox, oy)
