@@ -247,3 +247,17 @@ def test_desk_break_backbend_matches_its_technique_page(topics):
     backbend = next(line for line in page.split("standing backbend:")[1:])
     assert "knees soft" in backbend and "well before any pain" in backbend
     assert "knees straight" not in page and "as far as you can" not in page
+
+
+def test_red_flags_page_covers_contract_v2(topics):
+    page = " ".join(_page(topics["red-flags"]).split())
+    for fact in (
+        "stops you moving normally",
+        "spinal stenosis",
+        "more than 12 months ago",
+        "within the next few days",
+        "ends the questions at once",
+        "follow their plan first",
+        "never changes an emergency or urgent answer",
+    ):
+        assert fact in page, fact
