@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 HEAD_REVISION = "0003"  # tests check that this is Alembic's head
@@ -49,7 +49,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     """A bare engine for the URL: SQLite gets WAL and foreign keys; psycopg 3 for PostgreSQL."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()  # an unknown kind of database is named here, not deep inside
+    except ArgumentError:
+        scheme = url.split(":", 1)[0] if ":" in url else url[:20]
+        raise StorageError(
+            f"cannot use the database URL: {scheme!r} is not a database easeback knows "
+            "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME)"
+        ) from None
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
@@ -149,7 +157,15 @@ def open_engine(url: str) -> Engine:
 
     Raises StorageError for a database that is corrupt, foreign or unreachable.
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()  # an unknown kind of database is named here, not deep inside
+    except ArgumentError:
+        scheme = url.split(":", 1)[0] if ":" in url else url[:20]
+        raise StorageError(
+            f"cannot use the database URL: {scheme!r} is not a database easeback knows "
+            "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME)"
+        ) from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)
         path.parent.mkdir(parents=True, exist_ok=True)

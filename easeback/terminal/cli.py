@@ -181,7 +181,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
         for fmt, path in (("svg", args.svg), ("png", args.png)):
             if path:
-                save_picture(t, fmt, Path(path))
+                try:
+                    save_picture(t, fmt, Path(path))
+                except OSError as exc:
+                    raise CliError(f"cannot write --{fmt} {path}: {exc.strerror}") from None
                 print(f"Wrote {path}")
     return 0
 

@@ -17,6 +17,10 @@ def read_json_file(path: str | Path, what: str) -> Any:
         raise InputError(f"{what} file not found: {path}") from None
     except OSError as exc:
         raise InputError(f"cannot read {what} file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{what} file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8 JSON"
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -361,6 +361,12 @@ def test_interactive_journey_stops_at_a_red_flag(tmp_path):
     assert "Get emergency help now" in out.stdout
     assert "Your routine" not in out.stdout
     assert "traffic accident" not in out.stdout, "no further questions after an emergency answer"
+    # the emergency answer is kept in the journal, as urgent ones are
+    hist = subprocess.run(
+        [*EXE, "history"], capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, EASEBACK_DATA_DIR=str(tmp_path)),
+    )  # fmt: skip
+    assert "screening" in hist.stdout and "emergency" in hist.stdout, hist.stdout + hist.stderr
 
 
 @pytest.mark.parametrize(
@@ -400,3 +406,24 @@ def test_argument_errors_are_one_line_exit_2(args):
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("easeback") and "error" in lines[0], lines
     assert "Traceback" not in out.stderr
+
+
+def test_bad_paths_files_and_urls_are_one_line_exit_2(answers, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes('{"pain_now": "d\xe9j\xe0"}'.encode("latin-1"))
+    cases = [
+        (["show", "cat-cow", "--png", str(blocker / "x.png")], "cannot write --png"),
+        (["show", "cat-cow", "--svg", str(blocker / "x.svg")], "cannot write --svg"),
+        (["plan", "--answers", answers(), "--where", "floor", "--minutes", "10",
+          "--out", str(blocker / "plan.json")], "cannot write"),
+        (["screen", "--answers", str(latin1)], "not UTF-8"),
+        (["history", "--database", "foo://bar"], "not a database easeback knows"),
+        (["serve", "--port", "99999"], "port number from 1 to 65535"),
+    ]  # fmt: skip
+    for args, message in cases:
+        out = run(*args)
+        lines = out.stderr.strip().splitlines()
+        assert out.returncode == 2, (args, out.stderr)
+        assert len(lines) == 1 and message in lines[0], (args, lines)

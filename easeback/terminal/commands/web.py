@@ -12,13 +12,22 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+def _port(value: str) -> int:
+    """A TCP port number, for argparse."""
+    import argparse
+
+    if not value.strip().isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {value!r}")
+    return int(value)
+
+
 def register(sub: Any) -> None:  # argparse._SubParsersAction
     """Add this part's subcommands."""
     p = sub.add_parser(
         "serve", help="start the web app on this computer (the default with no command)"
     )
     p.add_argument("--host", help="address to bind (default 127.0.0.1, this computer only)")
-    p.add_argument("--port", type=int, help="port to listen on (default 8765)")
+    p.add_argument("--port", type=_port, help="port to listen on (default 8765)")
     p.add_argument(
         "--allow-remote",
         action="store_true",
