@@ -47,6 +47,12 @@ class Settings:
     tls_keyfile: str | None = _setting(  # type: ignore[assignment]
         None, "EASEBACK_TLS_KEY", "TLS private key file (PEM) that goes with the certificate."
     )
+    emergency_number: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_EMERGENCY_NUMBER",
+        "Number the emergency page's call button dials; default: the browser's region "
+        "(911 US/CA, 999 UK, 000 AU, 111 NZ), else 112.",
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

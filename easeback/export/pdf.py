@@ -3,7 +3,8 @@ stops, what helped, and the current routine with dosage. Drawn with reportlab al
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,17 +29,35 @@ def _chart(readings: list[tuple[datetime, int]]) -> Any:
     if not readings:
         d.add(String(10, 80, "No pain ratings yet."))
         return d
-    t0 = readings[0][0]
+    t0 = datetime.combine(readings[0][0].date(), datetime.min.time(), readings[0][0].tzinfo)
     points = [((at - t0).total_seconds() / 86400, pain) for at, pain in readings]
+    span = max(1, math.ceil(points[-1][0]))
     lp = LinePlot()
-    lp.x, lp.y, lp.width, lp.height = 40, 25, 400, 125
+    lp.x, lp.y, lp.width, lp.height = 40, 30, 400, 125
     lp.data = [points]
-    lp.yValueAxis.valueMin, lp.yValueAxis.valueMax, lp.yValueAxis.valueStep = 0, 10, 2
-    lp.xValueAxis.valueMin = 0
-    lp.xValueAxis.valueMax = max(1.0, points[-1][0])
+    lp.yValueAxis.valueMin, lp.yValueAxis.valueMax, lp.yValueAxis.valueStep = 0, 10, 1
+    lp.yValueAxis.labels.fontSize = 7
+    lp.xValueAxis.valueMin, lp.xValueAxis.valueMax = 0, span
+    lp.xValueAxis.valueStep = max(1, math.ceil(span / 6))  # whole days, at most about 7 labels
+    lp.xValueAxis.labels.fontSize = 7
+    lp.xValueAxis.labelTextFormat = lambda v: f"{(t0 + timedelta(days=v)):%d %b}"
     d.add(lp)
-    d.add(String(40, 5, f"days since {t0:%Y-%m-%d}", fontSize=8))
+    d.add(String(4, 90, "pain", fontSize=7))
     return d
+
+
+def _pain_change(before: int | None, after: int | None) -> str:
+    if before is None and after is None:
+        return "not rated"
+    if before is None:
+        return f"after {after} (before not rated)"
+    if after is None:
+        return f"before {before} (after not rated)"
+    return f"{before} → {after}"
+
+
+def _words(code: str) -> str:
+    return code.replace("_", " ").replace("-", " ")
 
 
 def _table(rows: list[list[str]], widths: list[float] | None = None) -> Any:
@@ -68,6 +87,7 @@ def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
         raise ExportError("pdf export needs reportlab: pip install 'easeback[journal]'") from None
     from xml.sax.saxutils import escape
 
+    from easeback.domain.models import Disposition, StopReason
     from easeback.storage import repository
     from easeback.usecases import journal
 
@@ -84,17 +104,18 @@ def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
     if scr is None:
         story.append(Paragraph("No screening recorded.", styles["Normal"]))
     else:
+        verdict = cat.dispositions[Disposition(scr["disposition"])].title
         story.append(
             Paragraph(
-                f"{journal.local(scr['at']):%Y-%m-%d}: result <b>{scr['disposition']}</b>.",
+                f"{journal.local(scr['at']):%Y-%m-%d}: <b>{escape(verdict)}</b>.",
                 styles["Normal"],
             )
         )
         for r in scr["reasons"]:
             story.append(
                 Paragraph(
-                    f"• {escape(str(r['question']))} = {escape(str(r['answer']))}: "
-                    f"{escape(str(r['advice']))}",
+                    f"• {escape(_question(cat, str(r['question'])))} "
+                    f"Answer: {escape(_answer(r['answer']))}. {escape(str(r['advice']))}",
                     styles["Normal"],
                 )
             )
@@ -109,27 +130,37 @@ def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
         )
     )
     for a in report.advice:
-        story.append(Paragraph(f"<b>{a.code.value}</b>: {escape(a.text)}", styles["Normal"]))
+        story.append(Paragraph(f"• {escape(a.text)}", styles["Normal"]))
     story.append(Paragraph("Sessions (latest 30)", styles["Heading2"]))
     rows = [["Date", "Status", "Pain before → after", "Soreness", "Done / planned"]]
     for s in h.sessions[-30:]:
         done = sum(1 for r in s.results if r.outcome == "done")
-        pain = f"{s.pain_before if s.pain_before is not None else '?'} → " + (
-            f"{s.pain_after}" if s.pain_after is not None else "?"
-        )
+        pain = _pain_change(s.pain_before, s.pain_after)
         rows.append(
-            [f"{s.at:%Y-%m-%d %H:%M}", s.status, pain, s.soreness or "", f"{done}/{len(s.results)}"]
+            [
+                f"{s.at:%Y-%m-%d %H:%M}",
+                _words(s.status),
+                pain,
+                s.soreness or "",
+                f"{done}/{len(s.results)}",
+            ]
         )
     story.append(_table(rows) if len(rows) > 1 else Paragraph("None.", styles["Normal"]))
     story.append(Paragraph("Stops", styles["Heading2"]))
+    names = {t.id: t.name for t in cat.techniques}
     stop_rows = [["Date", "Technique", "Reason"]] + [
-        [f"{e.at:%Y-%m-%d %H:%M}", e.technique_id or "", e.reason.value] for e in h.stops()
+        [
+            f"{e.at:%Y-%m-%d %H:%M}",
+            names.get(e.technique_id or "", e.technique_id or "before the first technique"),
+            cat.stops[StopReason(e.reason)].label,
+        ]
+        for e in h.stops()
     ]
     story.append(_table(stop_rows) if len(stop_rows) > 1 else Paragraph("None.", styles["Normal"]))
     story.append(Paragraph("What helped (mean change in pain, 95% interval)", styles["Heading2"]))
     eff = [["Technique", "Sessions", "Mean change", "Interval"]] + [
         [
-            e.technique_id,
+            names.get(e.technique_id, e.technique_id),
             str(e.sessions),
             f"{e.mean_change:+.1f}" if e.mean_change is not None else "needs 3 sessions",
             f"{e.interval[0]:+.1f} to {e.interval[1]:+.1f}" if e.interval else "",
@@ -142,8 +173,8 @@ def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
     if not routine or not routine.get("techniques"):
         story.append(Paragraph("No routine recorded.", styles["Normal"]))
     else:
-        dose = [["Technique", "Reps", "Sets", "Hold (s)", "Per side"]] + [
-            [t["name"], str(t["reps"]), str(t["sets"]), str(t.get("hold_seconds") or "-"),
+        dose = [["Technique", "Reps", "Sets", "Hold", "Per side"]] + [
+            [t["name"], str(t["reps"]), str(t["sets"]), _hold(t.get("hold_seconds")),
              "yes" if t.get("per_side") else "no"]
             for t in routine["techniques"]
         ]  # fmt: skip
@@ -153,3 +184,20 @@ def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
     except OSError as exc:
         raise ExportError(f"cannot write {out}: {exc.strerror}") from None
     return out
+
+
+def _question(cat: Catalogue, qid: str) -> str:
+    try:
+        return str(cat.screening.question(qid).text)
+    except (KeyError, ValueError):
+        return _words(qid)
+
+
+def _answer(answer: object) -> str:
+    return {"unsure": "not sure"}.get(str(answer), str(answer))
+
+
+def _hold(seconds: object) -> str:
+    if not isinstance(seconds, int) or seconds <= 0:
+        return "-"
+    return f"{seconds} s" if seconds < 90 else f"{seconds / 60:g} min"

@@ -49,9 +49,18 @@ def save_plot(h: History, out: Path) -> Path:
         ax.axvline(
             date2num(stop.at), color="tab:red", linestyle=":", label="stop" if n == 0 else None
         )
+    from matplotlib.dates import AutoDateLocator, DateFormatter
+
     ax.xaxis_date()
+    locator = AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    locator.intervald[3] = [1, 2, 7, 14]  # DAILY: whole days or weeks, never hours
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+    ax.set_xlabel("Date")
     ax.set_ylim(-0.5, 10.5)
-    ax.set_ylabel("0 (none) to 10 (worst)")
+    ax.set_yticks(range(11))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_ylabel("Pain and stiffness, 0 (none) to 10 (worst)")
     ax.set_title("Pain and stiffness over time")
     if h.check_ins or rated or stops:
         ax.legend(loc="upper right")

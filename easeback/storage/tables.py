@@ -140,4 +140,5 @@ class CoachCountRow(Base):
 
 
 # The practice mode's tables share this metadata (users, clinics, tokens, audit, programmes).
-from easeback.storage import accounts  # noqa: E402, F401
+# So does the web wizard's state (storage/wizard.py).
+from easeback.storage import accounts, wizard  # noqa: E402, F401

@@ -24,7 +24,7 @@ from easeback.web.hosts import LOOPBACK_NAMES, is_loopback
 from easeback.web.journal_door import JournalDoor, journal_installed
 from easeback.web.security import PICTURE_CSP, SecurityMiddleware
 from easeback.web.state import WebState, web_state
-from easeback.web.store import SessionStore
+from easeback.web.store import JournalStore, MemoryStore, Sessions, SessionStore, load_secret
 
 HERE = Path(__file__).parent
 
@@ -60,13 +60,15 @@ def create_app(
         redoc_url=None,
     )
     templates = Jinja2Templates(directory=HERE / "templates")
+    door = JournalDoor(settings) if use_journal else None
+    store: SessionStore = MemoryStore() if door is None else JournalStore(door)
     app.state.web = WebState(
         settings=settings,
         catalogue=catalogue or default_catalogue(),
-        store=SessionStore(),
+        sessions=Sessions(store, load_secret(settings.resolved_data_dir())),
         templates=templates,
         allow_speed=allow_speed,
-        journal=JournalDoor(settings) if use_journal else None,
+        journal=door,
     )
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
     app.mount("/static", _Static(directory=HERE / "static"), name="static")
@@ -116,22 +118,25 @@ def _etag(body: bytes) -> str:
 
 
 def _add_pictures(app: FastAPI) -> None:
-    drawn: dict[str, tuple[bytes, str] | None] = {}  # technique id -> (svg, etag), or no picture
+    # (technique id, pose) -> (svg, etag), or None for no picture
+    drawn: dict[tuple[str, str], tuple[bytes, str] | None] = {}
 
-    def draw(request: Request, tid: str) -> tuple[bytes, str] | None:
-        if tid not in drawn:
+    def draw(request: Request, tid: str, pose: str) -> tuple[bytes, str] | None:
+        if (tid, pose) not in drawn:
             try:
                 t = web_state(request).catalogue.technique(tid)
             except KeyError:
                 raise HTTPException(404, "There is no technique with that name.") from None
-            svg = views.picture_svg(t)
+            svg = views.picture_svg(t, pose)  # type: ignore[arg-type]
             body = svg.encode() if svg is not None else None
-            drawn[tid] = (body, _etag(body)) if body is not None else None
-        return drawn[tid]
+            drawn[(tid, pose)] = (body, _etag(body)) if body is not None else None
+        return drawn[(tid, pose)]
 
     @app.get("/pictures/{tid}.svg", include_in_schema=False)
-    def picture(request: Request, tid: str) -> Response:
-        hit = draw(request, tid)
+    def picture(request: Request, tid: str, pose: str = "animated") -> Response:
+        if pose not in ("start", "end", "animated"):
+            raise HTTPException(404, "There is no such picture.")
+        hit = draw(request, tid, pose)
         if hit is None:
             raise HTTPException(404, "No picture for this technique yet.")
         body, etag = hit

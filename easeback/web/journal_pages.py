@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -102,25 +103,41 @@ def _rows(h: Any) -> list[tuple[Any, str, str]]:
 
 
 def chart(readings: list[tuple[Any, int]]) -> dict[str, Any] | None:
-    """Points of a small pain chart: the last rating of each day, up to 60 days."""
-    daily: dict[Any, int] = {}
+    """A pain chart spaced by date: the last rating of each day over the last 60 days, a date axis
+    and pain ticks 0-10."""
+    daily: dict[date, int] = {}
     for at, pain in readings:
         daily[at.date()] = pain
-    days = list(daily)[-60:]
+    days = sorted(daily)
+    days = [d for d in days if (days[-1] - d).days < 60] if days else []
     if not days:
         return None
-    w, h, pad = 320, 160, 24
-    step = (w - 2 * pad) / max(1, len(days) - 1)
-    points = [
-        (round(pad + i * step, 1), round(h - pad - daily[d] * (h - 2 * pad) / 10, 1))
-        for i, d in enumerate(days)
-    ]
+    w, h = 640, 300
+    left, right, top, bottom = 44, 20, 16, 40
+    span = max(1, (days[-1] - days[0]).days)
+
+    def x(d: date) -> float:
+        if len(days) == 1:
+            return round(left + (w - left - right) / 2, 1)
+        return round(left + (d - days[0]).days * (w - left - right) / span, 1)
+
+    def y(pain: float) -> float:
+        return round(top + (10 - pain) * (h - top - bottom) / 10, 1)
+
+    points = [(x(d), y(daily[d])) for d in days]
+    every = max(1, -(-span // 5))  # at most about six date labels
+    marks = [days[0] + timedelta(days=k) for k in range(0, span + 1, every)] if span > 0 else days
     return {
         "width": w,
         "height": h,
-        "pad": pad,
+        "left": left,
+        "right": w - right,
+        "top": top,
+        "bottom": h - bottom,
         "points": points,
-        "polyline": " ".join(f"{x},{y}" for x, y in points),
+        "polyline": " ".join(f"{px},{py}" for px, py in points),
+        "pain_ticks": [(k, y(k)) for k in range(11)],
+        "date_ticks": [(x(d), f"{d.day} {d:%b}") for d in marks],
         "first": (days[0], daily[days[0]]),
         "last": (days[-1], daily[days[-1]]),
     }

@@ -55,12 +55,12 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     st, sess = web_state(request), session_of(request)
     context |= {"csrf": sess.csrf, "has_journal": st.journal is not None, "v": views}
     resp = st.templates.TemplateResponse(request, name, context, status_code=status)
-    remember(resp, sess)
+    remember(request, resp, sess)
     return resp
 
 
 def redirect(request: Request, url: str) -> Response:
-    return remember(RedirectResponse(url, status_code=303), session_of(request))
+    return remember(request, RedirectResponse(url, status_code=303), session_of(request))
 
 
 async def checked_form(request: Request) -> FormData:
@@ -78,6 +78,33 @@ def screening(st: WebState, sess: WebSession) -> ScreeningResult:
 
 
 # ---- welcome and screening wizard ----
+
+
+MANIFEST = {
+    "name": "easeback: gentle relief for a stiff lower back",
+    "short_name": "easeback",
+    "description": "Safety check, gentle routines and a guided session. Offline, on this computer.",
+    "start_url": "/",
+    "scope": "/",
+    "display": "standalone",
+    "background_color": "#f7f5f0",
+    "theme_color": "#1d5c4b",
+    "icons": [
+        {"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+        {
+            "src": "/static/icon.svg",
+            "sizes": "any",
+            "type": "image/svg+xml",
+            "purpose": "maskable",
+        },
+    ],
+}
+
+
+@router.get("/manifest.webmanifest")
+def manifest() -> Response:
+    """What a browser needs to install easeback as an app (name, icon, start page)."""
+    return JSONResponse(MANIFEST, media_type="application/manifest+json")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -117,6 +144,7 @@ def _question_page(
         n=n,
         total=total,
         choices=CHOICES.get(q.kind, []),
+        scale=_scale(q),
         current="" if current is None else str(current),
         red_flag=q.kind is QuestionKind.RED_FLAG,
         error=error,
@@ -134,6 +162,13 @@ def _previous(table: ScreeningTable, answers: Mapping[str, AnswerValue], n: int)
         before = table.questions.index(q) + 1
         q = next_question(table, answers, after=q.id)
     return before
+
+
+def _scale(q: Question) -> list[int]:
+    """The steps of a short whole-number answer (pain 0-10), shown as a row of buttons."""
+    if q.kind is not QuestionKind.INTEGER or q.optional or q.min is None or q.max is None:
+        return []
+    return list(range(q.min, q.max + 1)) if q.max - q.min <= 10 else []
 
 
 @router.get("/screening/{n}", response_class=HTMLResponse)
@@ -190,8 +225,15 @@ def result_page(request: Request) -> Response:
         sess.screening_saved = True
     if result.emergency_now:
         text = st.catalogue.dispositions[Disposition.EMERGENCY]
-        reasons = [r for r in result.reasons if r.disposition is Disposition.EMERGENCY]
-        return render(request, "emergency.html", text=text, reasons=_reasons(st, reasons))
+        urgent = [r for r in result.reasons if r.disposition is Disposition.EMERGENCY]
+        ids = [q.id for q in st.catalogue.screening.questions]
+        back = ids.index(urgent[0].question) + 1 if urgent and urgent[0].question in ids else 1
+        number = views.emergency_number(
+            st.settings.emergency_number, request.headers.get("accept-language", "")
+        )
+        return render(
+            request, "emergency.html", title=text.title, text=text, number=number, back=back
+        )
     if not result.complete or result.disposition is None:
         ids = [q.id for q in st.catalogue.screening.questions]
         first = ids.index(result.missing[0]) + 1 if result.missing else 1
@@ -213,17 +255,12 @@ def result_page(request: Request) -> Response:
 
 
 def _reasons(st: WebState, reasons: list[Any]) -> list[dict[str, Any]]:
-    table = st.catalogue.screening
-    return [
-        {
-            "question": table.question(r.question).text,
-            "answer": views.answer_text(r.answer),
-            "disposition": r.disposition,
-            "advice": r.advice,
-            "learn": topics(st, r.learn),
-        }
-        for r in reasons
-    ]
+    """What each answer changes, in plain words: the advice, once each, with topics to read."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in reasons:
+        item = out.setdefault(r.advice, {"advice": r.advice, "learn": []})
+        item["learn"] = topics(st, [t.id for t in item["learn"]] + list(r.learn))
+    return list(out.values())
 
 
 def topics(st: WebState, ids: Any) -> list[Any]:
@@ -455,6 +492,7 @@ def library(
         "library.html",
         title="Technique library",
         items=items,
+        pictures={t.id: views.picture_svg(t, "end") is not None for t in items},
         q=q,
         place=place,
         category=category,

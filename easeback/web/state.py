@@ -11,14 +11,14 @@ from starlette.responses import Response
 
 from easeback.content.loader import Catalogue
 from easeback.settings import Settings
-from easeback.web.store import COOKIE, SessionStore, WebSession
+from easeback.web.store import COOKIE, Sessions, WebSession
 
 
 @dataclass(frozen=True)
 class WebState:
     settings: Settings
     catalogue: Catalogue
-    store: SessionStore
+    sessions: Sessions
     templates: Jinja2Templates
     allow_speed: bool  # tests may run the player at accelerated time
     journal: Any = None  # the journal door, when the journal part is installed
@@ -30,15 +30,17 @@ def web_state(request: Request) -> WebState:
 
 
 def session_of(request: Request) -> WebSession:
-    """The visitor's session, made on first use; the cookie is (re)set by `remember`."""
-    st = web_state(request)
-    sess = st.store.get(request.cookies.get(COOKIE))
+    """The visitor's session, opened once per request; `remember` keeps what changed and sets the
+    cookie."""
+    sess: WebSession | None = getattr(request.state, "easeback_session", None)
     if sess is None:
-        sess = st.store.create()
+        sess = web_state(request).sessions.open(request.cookies.get(COOKIE))
+        request.state.easeback_session = sess
     return sess
 
 
-def remember(response: Response, sess: WebSession) -> Response:
+def remember(request: Request, response: Response, sess: WebSession) -> Response:
+    web_state(request).sessions.keep(sess)
     response.set_cookie(
         COOKIE, sess.id, httponly=True, samesite="strict", path="/", max_age=7 * 24 * 3600
     )

@@ -1,64 +1,192 @@
-"""Server-side web sessions keyed by a random id in a cookie: no accounts, nothing on disk.
+"""Web sessions: a random id in a cookie, the wizard's state kept under it.
 
-A session holds the screening answers, the planned routine and what a stop changed. The store is
-bounded, so a flood of new cookies cannot grow memory without limit; the oldest sessions go first.
+A session holds the screening answers, the planned routine and what a stop changed. Its state is
+written only when there is something to keep, to the journal database when the journal is installed
+(easeback.storage.wizard: survives a restart, no count limit) or else to a bounded in-memory store.
+A visit without state stores nothing, so a flood of cookieless requests pushes nobody out. The CSRF
+token is an HMAC of the id under a secret kept in the data folder, so it needs no storage either.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
 import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
 
 from easeback.domain.screening import AnswerValue
 
 COOKIE = "easeback_session"
-MAX_SESSIONS = 2000
+MAX_SESSIONS = 2000  # the in-memory store only: sessions with state, oldest dropped first
 IDLE_SECONDS = 7 * 24 * 3600  # a screening is valid for 7 days (safety.md)
+SECRET_FILE = "web-secret"
+_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class WebSession:
     id: str
     csrf: str
-    touched: float
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     routine: dict[str, Any] | None = None
     left_out: set[str] = field(default_factory=set)
     rescreen: bool = False  # a stop asked for the screening to be answered again
     screening_saved: bool = False  # the current answers' result is in the journal
+    kept: str = ""  # the state as last stored (JSON), so only changes are written
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "answers": self.answers,
+            "routine": self.routine,
+            "left_out": sorted(self.left_out),
+            "rescreen": self.rescreen,
+            "screening_saved": self.screening_saved,
+        }
+
+    def state_json(self) -> str:
+        return json.dumps(self.state(), sort_keys=True, separators=(",", ":"))
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.answers = dict(state.get("answers") or {})
+        routine = state.get("routine")
+        self.routine = routine if isinstance(routine, dict) else None
+        self.left_out = {str(t) for t in state.get("left_out") or ()}
+        self.rescreen = bool(state.get("rescreen"))
+        self.screening_saved = bool(state.get("screening_saved"))
+        self.kept = self.state_json()
 
 
-class SessionStore:
+class SessionStore(Protocol):
+    def load(self, sid: str) -> dict[str, Any] | None: ...
+
+    def save(self, sid: str, state: dict[str, Any]) -> None: ...
+
+
+class MemoryStore:
+    """Sessions with state, in this process; bounded, the least recently used go first."""
+
     def __init__(
         self, max_sessions: int = MAX_SESSIONS, idle_seconds: float = IDLE_SECONDS
     ) -> None:
-        self._items: OrderedDict[str, WebSession] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
         self.max_sessions = max_sessions
         self.idle_seconds = idle_seconds
 
-    def get(self, sid: str | None) -> WebSession | None:
-        if not sid:
-            return None
-        sess = self._items.get(sid)
-        now = time.monotonic()
-        if sess is None or now - sess.touched > self.idle_seconds:
+    def load(self, sid: str) -> dict[str, Any] | None:
+        item = self._items.get(sid)
+        if item is None or time.monotonic() - item[0] > self.idle_seconds:
             self._items.pop(sid, None)
             return None
-        sess.touched = now
+        self._items[sid] = (time.monotonic(), item[1])
         self._items.move_to_end(sid)
-        return sess
+        return item[1]
 
-    def create(self) -> WebSession:
-        while len(self._items) >= self.max_sessions:
+    def save(self, sid: str, state: dict[str, Any]) -> None:
+        self._items[sid] = (time.monotonic(), json.loads(json.dumps(state)))
+        self._items.move_to_end(sid)
+        while len(self._items) > self.max_sessions:
             self._items.popitem(last=False)
-        sess = WebSession(
-            id=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), touched=time.monotonic()
-        )
-        self._items[sess.id] = sess
-        return sess
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class JournalStore:
+    """Sessions in the journal database (table web_wizard); in memory if it cannot be opened."""
+
+    def __init__(self, journal: Any) -> None:
+        self.journal = journal
+        self._fallback: MemoryStore | None = None
+
+    def _engine(self) -> Any:
+        if self._fallback is not None:
+            return None
+        try:
+            return self.journal.engine
+        except Exception as exc:  # the journal pages report it; the wizard still works
+            log.warning("wizard state kept in memory only: %s", exc)
+            self._fallback = MemoryStore()
+            return None
+
+    def load(self, sid: str) -> dict[str, Any] | None:
+        from easeback.storage.wizard import load_wizard
+
+        engine = self._engine()
+        if engine is None:
+            assert self._fallback is not None
+            return self._fallback.load(sid)
+        return load_wizard(engine, sid, datetime.now(UTC))
+
+    def save(self, sid: str, state: dict[str, Any]) -> None:
+        from easeback.storage.wizard import save_wizard
+
+        engine = self._engine()
+        if engine is None:
+            assert self._fallback is not None
+            self._fallback.save(sid, state)
+            return
+        save_wizard(engine, sid, state, datetime.now(UTC))
+
+
+def load_secret(folder: Path) -> bytes:
+    """The key behind the CSRF tokens, made once and kept in the data folder (only readable by its
+    owner) so forms stay valid across a restart; a fresh one per process if it cannot be kept."""
+    path = folder / SECRET_FILE
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("web secret unreadable (%s); forms expire when the server restarts", exc)
+        return secrets.token_bytes(32)
+    data = secrets.token_bytes(32)
+    part = path.with_name(f"{SECRET_FILE}.{os.getpid()}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(part, path)
+    except OSError as exc:
+        log.warning("web secret not kept (%s); forms expire when the server restarts", exc)
+    return data
+
+
+class Sessions:
+    """Opens the session a cookie names (a new one for none or a malformed one) and keeps it."""
+
+    def __init__(self, store: SessionStore, secret: bytes) -> None:
+        self.store = store
+        self._secret = secret
+
+    def csrf(self, sid: str) -> str:
+        return hmac.new(self._secret, sid.encode(), hashlib.sha256).hexdigest()
+
+    def open(self, cookie: str | None) -> WebSession:
+        sid = cookie if cookie and _ID.match(cookie) else secrets.token_urlsafe(32)
+        sess = WebSession(id=sid, csrf=self.csrf(sid))
+        state = self.store.load(sid) if cookie == sid else None
+        if state is not None:
+            sess.restore(state)
+        else:
+            sess.kept = sess.state_json()  # an empty session is not worth a row
+        return sess
+
+    def keep(self, sess: WebSession) -> None:
+        now = sess.state_json()
+        if now != sess.kept:
+            self.store.save(sess.id, sess.state())
+            sess.kept = now

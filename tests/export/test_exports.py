@@ -128,6 +128,21 @@ def test_plot_writes_png_or_svg(engine, tmp_path, suffix):
     assert head.startswith(b"\x89PNG") if suffix == "png" else b"<svg" in out.read_bytes()[:2000]
 
 
+def test_plot_has_a_date_axis_and_pain_ticks_0_to_10(engine, tmp_path):
+    import matplotlib
+
+    from easeback.export.plot import save_plot
+
+    matplotlib.rcParams["svg.fonttype"] = "none"  # keep tick labels as text
+    try:
+        svg = save_plot(journal.history(engine), tmp_path / "chart.svg").read_text()
+    finally:
+        matplotlib.rcParams["svg.fonttype"] = "path"
+    for k in range(11):
+        assert f">{k}</text>" in svg, k
+    assert "May</text>" in svg and "Date" in svg
+
+
 def test_export_command_prints_the_path(tmp_path):
     import os
     import subprocess
@@ -151,3 +166,40 @@ def test_export_command_prints_the_path(tmp_path):
         )
         assert r.returncode == 0, r.stderr
         assert r.stdout.strip() == str(out) and out.exists()
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text drawn on the pages: reportlab's content streams, inflated, (string) Tj operands."""
+    import base64
+    import re
+    import zlib
+
+    out = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
+        raw = stream.strip()
+        try:  # reportlab writes /ASCII85Decode /FlateDecode
+            body = zlib.decompress(base64.a85decode(raw.removesuffix(b"~>")))
+        except (ValueError, zlib.error):
+            continue
+        out += [m.decode("latin-1") for m in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", body)]
+    return "\n".join(out).replace("\\(", "(").replace("\\)", ")")
+
+
+def test_pdf_shows_labels_not_codes(engine, catalogue, tmp_path):
+    data = export("pdf", engine, catalogue, tmp_path / "summary.pdf", NOW).read_bytes()
+    text = _pdf_text(data)
+    assert "Gentle self-care is fine" in text, text[:2000]
+    assert "Sharp, shooting or unfamiliar pain" in text
+    for code in ("sharp_pain", "professional_first", "in_progress", "rest_day", "see_professional"):
+        assert code not in text
+    assert "?" not in text.replace("(", "").split("Pain over time")[-1].split("What helped")[0]
+    # the date axis names days, not "days since"
+    assert "days since" not in text and "May" in text
+
+
+def test_pdf_pain_change_says_what_was_not_rated():
+    from easeback.export.pdf import _pain_change
+
+    assert _pain_change(None, None) == "not rated"
+    assert _pain_change(4, None) == "before 4 (after not rated)"
+    assert _pain_change(5, 3) == "5 → 3"

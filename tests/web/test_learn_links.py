@@ -65,7 +65,14 @@ def test_stopped_page_links_the_stops_topics(client, catalogue):
 def test_emergency_page_offers_nothing_but_help(visitor):
     html = visitor.screen(clear_answers(bladder_bowel_control="yes")).text
     assert 'role="alert"' in html
-    assert hrefs(html) == ["/static/style.css", "/static/icon.svg"]
+    # the head's own assets, then only the call and the way back to the question
+    assert hrefs(html) == [
+        "/static/style.css",
+        "/static/icon.svg",
+        "/manifest.webmanifest",
+        "tel:112",
+        "/screening/1",
+    ]
     assert "Learn more" not in html
 
 

@@ -22,13 +22,30 @@ def test_wizard_shows_one_question_with_progress_back_and_not_sure(visitor):
     assert resp.url.path == "/screening/1"
     total = len(default_catalogue().screening.questions)
     assert f"Question 1 of {total}" in resp.text
-    assert resp.text.count('name="answer"') == 3
+    # each choice is a button that answers and moves on; none looks chosen beforehand
+    assert resp.text.count('type="submit" name="answer"') == 3
     assert 'value="unsure"' in resp.text and "Not sure" in resp.text
+    assert "checked" not in resp.text and "autofocus" not in resp.text and "was" not in resp.text
     resp = visitor.post("/screening/1", {"answer": "no"})
     assert resp.url.path == "/screening/2"
     assert 'href="/screening/1">Back' in resp.text
     back = visitor.client.get("/screening/1")
-    assert re.search(r'value="no" checked', back.text), "the previous answer is kept"
+    assert re.search(r'value="no" class="choice">No <span class="was">your last answer', back.text)
+
+
+def test_pain_is_a_row_of_eleven_buttons(visitor):
+    visitor.post("/screening/start")
+    ids = [q.id for q in default_catalogue().screening.questions]
+    n = ids.index("pain_now") + 1
+    html = visitor.client.get(f"/screening/{n}").text
+    assert re.findall(r'name="answer" value="(\d+)" class="scale-step"', html) == [
+        str(k) for k in range(11)
+    ]
+    assert 'type="number"' not in html and ">Next<" not in html
+    resp = visitor.post(f"/screening/{n}", {"answer": "4"})
+    assert resp.url.path == f"/screening/{n + 1}"
+    again = visitor.client.get(f"/screening/{n}").text
+    assert 'value="4" class="scale-step was-chosen"' in again and "Your last answer was 4" in again
 
 
 def test_clear_path_to_a_routine_and_its_timeline(visitor):
@@ -60,12 +77,38 @@ def test_emergency_answer_goes_straight_to_an_unmistakable_help_page(visitor):
     # nothing else to do: no routine, no navigation, no forms
     assert "/plan" not in html and "<nav" not in html and "<form" not in html
     assert 'class="emergency"' in html
+    assert 'href="tel:112"' in html, "the default number is 112"
+    assert 'href="/screening/1">I answered by mistake' in html
+    # nothing but getting help: the call, the way back, no reasons list or other links
+    assert re.findall(r"<a [^>]*href=\"([^\"]+)\"", html) == ["tel:112", "/screening/1"]
+
+
+def test_emergency_number_follows_the_region_and_the_setting(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from easeback.settings import Settings
+    from easeback.web import create_app
+
+    from .conftest import BASE
+
+    for settings, language, number in [
+        (Settings(data_dir=str(tmp_path)), "en-US,en;q=0.8", "911"),
+        (Settings(data_dir=str(tmp_path)), "en-GB", "999"),
+        (Settings(data_dir=str(tmp_path)), "de-DE,de", "112"),
+        (Settings(data_dir=str(tmp_path), emergency_number="000"), "en-US", "000"),
+    ]:
+        with TestClient(create_app(settings), base_url=BASE) as client:
+            visitor = Visitor(client)
+            visitor.post("/screening/start")
+            headers = {"accept-language": language}
+            resp = visitor.post("/screening/1", {"answer": "yes"}, headers=headers)
+            assert f'href="tel:{number}">Call {number}<' in resp.text, (language, number)
 
 
 def test_unsure_counts_as_yes(visitor):
     resp = visitor.screen(clear_answers(cancer_history="unsure"))
     assert "See a doctor today" in resp.text
-    assert "You answered: not sure" in resp.text
+    assert "You answered" not in resp.text and "cancer_history" not in resp.text
     assert 'href="/plan"' not in resp.text
     assert visitor.client.get("/plan").url.path == "/result"
 
@@ -73,15 +116,35 @@ def test_unsure_counts_as_yes(visitor):
 def test_professional_first_lists_reasons_and_who_to_see(visitor):
     resp = visitor.screen(clear_answers(disc_herniation="yes", pain_below_knee="yes"))
     assert "See a professional before self-mobilising" in resp.text
-    assert resp.text.count("You answered: yes") == 2
+    _assert_plain_reasons(resp.text, clear_answers(disc_herniation="yes", pain_below_knee="yes"))
     assert "Physical therapist" in resp.text
 
 
 def test_caution_reasons_have_advice(visitor):
     resp = visitor.screen(clear_answers(pain_now=8, knee_problem="yes"))
     assert "with care" in resp.text
-    assert resp.text.count("You answered") >= 2
+    _assert_plain_reasons(resp.text, clear_answers(pain_now=8, knee_problem="yes"))
     assert 'href="/plan"' in resp.text
+
+
+def _assert_plain_reasons(html: str, answers: dict[str, object]) -> None:
+    """The reasons are the advice in plain words: no question text, no answer echo, no ids."""
+    from html import unescape
+
+    from easeback.services import screen_answers
+
+    cat = default_catalogue()
+    result = screen_answers(cat, answers)
+    assert result.reasons
+    text = unescape(html)
+    for r in result.reasons:
+        assert r.advice in text
+        assert cat.screening.question(r.question).text not in text
+        assert r.question not in text
+    assert "You answered" not in text
+    # the advice in plain words comes first, before any reason
+    do_now = cat.dispositions[result.disposition].do_now
+    assert text.index(do_now) < text.index(result.reasons[0].advice)
 
 
 def test_integer_answers_are_checked(visitor):
@@ -142,17 +205,46 @@ def test_stop_page_works_without_javascript(visitor):
     assert resp.text.count('name="reason"') == 5
 
 
+TILE = r'<a class="tile" href="/techniques/'
+
+
 def test_library_filters_and_search(client):
     all_items = client.get("/techniques").text
-    n_all = len(re.findall(r'<a href="/techniques/', all_items))
+    n_all = len(re.findall(TILE, all_items))
     assert n_all == len(default_catalogue().techniques)
     pool = client.get("/techniques", params={"place": "pool"}).text
-    assert 0 < len(re.findall(r'<a href="/techniques/', pool)) < n_all
+    assert 0 < len(re.findall(TILE, pool)) < n_all
     found = client.get("/techniques", params={"q": "cat cow"}).text
     assert "/techniques/cat-cow" in found
     none = client.get("/techniques", params={"have": "towel"}).text
-    assert len(re.findall(r'<a href="/techniques/', none)) < n_all
+    assert len(re.findall(TILE, none)) < n_all
     assert client.get("/techniques", params={"place": "moon"}).status_code == 400
+
+
+def test_library_is_a_grid_of_cards_with_each_key_pose(client):
+    html = client.get("/techniques").text
+    ids = re.findall(r'<a class="tile" href="/techniques/([a-z0-9-]+)"', html)
+    poses = re.findall(r'<img src="/pictures/([a-z0-9-]+)\.svg\?pose=end"', html)
+    assert poses and set(poses) <= set(ids)
+    svg = client.get(f"/pictures/{poses[0]}.svg", params={"pose": "end"})
+    assert svg.status_code == 200 and "<svg" in svg.text
+    assert "<animate" not in svg.text, "a card shows the still key pose, not the loop"
+    assert client.get(f"/pictures/{poses[0]}.svg", params={"pose": "x"}).status_code == 404
+    # labels, not enum values, in every filter
+    options = re.findall(r"<option value=\"[^\"]+\"[^>]*>([^<]+)</option>", html)
+    assert options and all("-" not in o and "_" not in o for o in options)
+
+
+def test_durations_read_in_minutes_and_counts_in_words(client):
+    from easeback.web import views
+
+    assert views.seconds_range_text(120, 1200) == "2–20 min"
+    assert views.seconds_range_text(15, 30) == "15–30 s"
+    assert views.seconds_range_text(30, 120) == "30 s – 2 min"
+    assert views.count_text(1, 1, "repetition", "repetitions") == "1 repetition"
+    html = client.get("/techniques/decompression-90-90").text
+    assert "2–20 min" in html and "1200" not in html
+    assert "1–1" not in html and "1 repetition" in html
 
 
 def test_technique_page_has_a_labelled_picture_slot(client):
