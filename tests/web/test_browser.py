@@ -90,15 +90,21 @@ def answer_all(page: Any, overrides: dict[str, str] | None = None) -> None:
         if form.get_attribute("data-question") != q.id:
             continue  # the order of asking skipped it (the clearance, with nothing to clear)
         value = overrides.get(q.id)
+        before = page.url
         if q.kind is QuestionKind.INTEGER:
             if value is None and q.optional:
                 value = ""
-            page.get_by_role("spinbutton").fill("2" if value is None else value)
+            value = "2" if value is None else value
+            scale = page.locator("button.scale-step")
+            if scale.count():  # pain 0-10: a row of buttons, a tap answers
+                scale.filter(has_text=re.compile(rf"^{value}$")).click()
+            else:
+                page.get_by_role("spinbutton").fill(value)
+                page.get_by_role("button", name="Next").click()
         else:
             label = {"yes": "Yes", "no": "No", "unsure": "Not sure"}[value or "no"]
-            page.get_by_role("radio", name=label, exact=True).check()
-        page.get_by_role("button", name="Next").click()
-        page.wait_for_load_state()
+            page.locator("button.choice").filter(has_text=re.compile(rf"^{label}( your last answer)?$")).click()
+        page.wait_for_url(lambda url: url != before)
         if "/result" in page.url:
             return
 
@@ -107,7 +113,7 @@ def plan(page: Any, minutes: str = "2") -> None:
     page.get_by_role("link", name="Build a routine").click()
     page.get_by_label("Where are you?").select_option("floor")
     page.get_by_label("Minutes you have (1 to 120)").fill(minutes)
-    page.get_by_label("mat", exact=True).check()
+    page.get_by_label("Mat", exact=True).check()
     page.get_by_role("button", name="Plan my routine").click()
     page.wait_for_url(re.compile(r"/routine$"))
 
@@ -170,14 +176,22 @@ def test_emergency_offers_nothing_but_help(site: Any) -> None:
     page = site
     go(page, "/")
     page.get_by_role("button", name="Start the safety check").click()
-    page.get_by_role("radio", name="Not sure").check()
-    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Not sure").click()
     page.wait_for_url(re.compile(r"/result$"))
     shoot(page, "08-emergency")
     assert page.get_by_role("alert").inner_text().startswith("Get emergency help now")
-    assert page.locator("a, button, input, select, form, nav").count() == 0
+    # a call button with the number for the browser's region (en-GB: 999), the way back, no more
+    links = page.locator("a")
+    assert links.count() == 2
+    assert links.nth(0).get_attribute("href") == "tel:999"
+    assert links.nth(0).inner_text() == "Call 999"
+    assert page.locator("button, input, select, form, nav").count() == 0
     color = page.eval_on_selector(".alarm", "e => getComputedStyle(e).backgroundColor")
     assert color == "rgb(176, 0, 32)"
+    page.get_by_role("link", name="I answered by mistake").click()
+    page.wait_for_url(re.compile(r"/screening/1$"))
+    page.get_by_role("button", name=re.compile("^No( your last answer)?$")).click()
+    page.wait_for_url(re.compile(r"/screening/2$"))
 
 
 def test_stop_button_pauses_and_gives_advice(site: Any) -> None:
@@ -242,14 +256,14 @@ def test_keyboard_only(site: Any) -> None:
     while q is not None:
         n = table.questions.index(q) + 1
         page.wait_for_url(re.compile(rf"/screening/{n}$"))
-        expect(page.locator("[name=answer]").first).to_be_focused()
-        if q.kind is QuestionKind.INTEGER:
+        if page.locator("input[name=answer]").count():  # a number typed, then Enter
+            expect(page.locator("input[name=answer]")).to_be_focused()
             page.keyboard.type("" if q.optional else "2")
-        else:
-            page.keyboard.press("ArrowDown")  # from the focused first choice (Yes) to No
-            focused = page.evaluate("document.activeElement.value")
-            assert focused == "no", q.id
-            asked[q.id] = "no"
+        else:  # nothing has focus or looks chosen until the person moves to an answer
+            assert page.evaluate("document.activeElement.name") != "answer"
+            _tab_to(page, "2" if q.kind is QuestionKind.INTEGER else "No")
+            if q.kind is not QuestionKind.INTEGER:
+                asked[q.id] = "no"
         if q.kind is QuestionKind.INTEGER and not q.optional:
             asked[q.id] = 2
         page.keyboard.press("Enter")
@@ -323,7 +337,24 @@ def test_accessibility_with_axe(site: Any) -> None:
     check("stopped")
     go(page, "/")
     page.get_by_role("button", name=re.compile("Start the safety check")).click()
-    page.get_by_role("radio", name="Yes", exact=True).check()
-    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Yes", exact=True).click()
+    page.wait_for_url(re.compile(r"/result$"))
     check("emergency")
+    for path in MORE_AXE_PAGES:
+        go(page, path)
+        check(path)
+    go(page, "/")
+    page.get_by_role("button", name="Menu").click()  # the phone's collapsed navigation, open
+    expect(page.get_by_role("navigation").get_by_role("link", name="Techniques")).to_be_visible()
+    check("menu-open")
     assert problems == {}
+
+
+MORE_AXE_PAGES = [
+    "/techniques?place=chair&category=stretch&have=mat",
+    "/desk-breaks",
+    "/check-in",
+    "/journal",
+    "/stopped/numbness",
+    "/no-such-page",
+]
