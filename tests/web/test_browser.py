@@ -103,8 +103,9 @@ def answer_all(page: Any, overrides: dict[str, str] | None = None) -> None:
                 page.get_by_role("button", name="Next").click()
         else:
             label = {"yes": "Yes", "no": "No", "unsure": "Not sure"}[value or "no"]
-            page.locator("button.choice").filter(has_text=re.compile(rf"^{label}( your last answer)?$")).click()
-        page.wait_for_url(lambda url: url != before)
+            name = re.compile(rf"^{label}( your last answer)?$")
+            page.locator("button.choice").filter(has_text=name).click()
+        page.wait_for_url(lambda url, before=before: url != before)
         if "/result" in page.url:
             return
 

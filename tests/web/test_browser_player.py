@@ -259,6 +259,9 @@ def test_stop_panel_offers_carry_on_and_leaving_asks_first(site: Any) -> None:  
         dialog.dismiss()  # stay
 
     page.on("dialog", on_dialog)
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():  # on a phone the navigation folds behind the Menu button
+        menu.click()
     page.get_by_role("link", name="Techniques").first.click()
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]

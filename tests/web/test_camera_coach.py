@@ -29,7 +29,8 @@ from .test_browser import (  # noqa: F401  (Debian's Chromium for the browser ch
 
 NO_SIGNAL = "pelvic-tilt"  # no camera signal of its own: coached in the generic mode
 WITH_SIGNAL = "bridge"
-JOURNAL_FILES = {"journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm"}
+# what the app may write to its data folder: the journal and the web forms' key, never a picture
+JOURNAL_FILES = {"journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm", "web-secret"}
 
 
 @pytest.fixture
@@ -227,7 +228,10 @@ def test_browser_count_updates_from_the_camera(
         expect(page.locator("#camera-live")).to_be_hidden()
         page.get_by_label("Count my repetitions and holds with the camera").check()
         expect(box).to_have_attribute("data-state", "on", timeout=30_000)
-        expect(page.locator("#camera-message")).not_to_have_text("Starting the camera…")
+        # the first message waits for the person to be seen in the clip: seconds on a busy machine
+        expect(page.locator("#camera-message")).not_to_have_text(
+            "Starting the camera…", timeout=30_000
+        )
         expect(page.locator("#camera-reps")).to_have_text(re.compile(r"^[1-9]"), timeout=30_000)
         # the preview's src changes every 80 ms, so wait for a loaded frame rather than sample one
         # (polled from here: a string predicate would need eval, which the page's CSP forbids)
