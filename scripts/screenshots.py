@@ -178,7 +178,7 @@ def shoot_player(sh: Shooter) -> None:
 
 def seed_journal(app: Any) -> None:
     """Two weeks of check-ins and sessions, so the chart and tables have something to show."""
-    from easeback import journal
+    from easeback.usecases import journal
 
     engine = app.state.web.journal.engine
     if journal.history(engine).check_ins:

@@ -127,7 +127,7 @@ def _add_pictures(app: FastAPI) -> None:
                 t = web_state(request).catalogue.technique(tid)
             except KeyError:
                 raise HTTPException(404, "There is no technique with that name.") from None
-            svg = views.picture_svg(t, pose)  # type: ignore[arg-type]
+            svg = views.picture_svg(t, pose)
             body = svg.encode() if svg is not None else None
             drawn[(tid, pose)] = (body, _etag(body)) if body is not None else None
         return drawn[(tid, pose)]

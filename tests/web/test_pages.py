@@ -131,7 +131,7 @@ def _assert_plain_reasons(html: str, answers: dict[str, object]) -> None:
     """The reasons are the advice in plain words: no question text, no answer echo, no ids."""
     from html import unescape
 
-    from easeback.services import screen_answers
+    from easeback.usecases.screening import screen_answers
 
     cat = default_catalogue()
     result = screen_answers(cat, answers)
