@@ -492,7 +492,7 @@ def library(
         "library.html",
         title="Technique library",
         items=items,
-        pictures={t.id: views.picture_svg(t, "end") is not None for t in items},
+        pictures={t.id: views.has_picture(t) for t in items},
         q=q,
         place=place,
         category=category,

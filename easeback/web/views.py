@@ -64,6 +64,15 @@ def labels(values: Any) -> str:
     return ", ".join(label(v) for v in values)
 
 
+def has_picture(t: Technique) -> bool:
+    """Whether the technique has a figure to draw, without drawing it (the library shows many)."""
+    try:
+        from easeback.pictures.figures import FIGURES_DIR
+    except ImportError:
+        return False
+    return (FIGURES_DIR / f"{t.id}.yaml").exists()
+
+
 @lru_cache(maxsize=256)
 def picture_svg(t: Technique, pose: Literal["start", "end", "animated"] = "animated") -> str | None:
     """The technique's picture from easeback.pictures (the loop, or a key pose for the library's

@@ -62,7 +62,7 @@ def net(server: str, context: Any) -> Iterator[Network]:
 @pytest.fixture
 def site(page: Any, server: str, net: Network) -> Any:
     net.watch(page)
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # generous: 2 shared cores draw the pictures on first view
     page.base = server
     return page
 
