@@ -151,13 +151,13 @@ def shoot_all(sh: Shooter, app: Any) -> None:
 def shoot_player(sh: Shooter) -> None:
     page = sh.page
     sh.go("/player?speed=3")
-    page.wait_for_selector("#player[data-state=ready]")
+    page.wait_for_selector("#player[data-state=ready]", state="attached")
     sh.shot("13-player-ready", full=False)
     page.get_by_role("button", name="Start").click()
     seen: set[str] = set()
     for kind in PHASES:
         try:
-            page.wait_for_selector(f"#player[data-kind={kind}]", timeout=60_000)
+            page.wait_for_selector(f"#player[data-kind={kind}]", state="attached", timeout=60_000)
         except Exception:  # a routine may have no side switch; say so and go on
             print(f"screenshots: no {kind!r} phase in this routine", file=sys.stderr)
             continue
@@ -167,12 +167,12 @@ def shoot_player(sh: Shooter) -> None:
     sh.shot("15-player-paused", full=False)
     page.get_by_role("button", name="Resume").click()
     page.get_by_role("button", name="Stop: it hurts").click()
-    page.wait_for_selector("#player[data-state=stopped]")
+    page.wait_for_selector("#player[data-state=stopped]", state="attached")
     sh.shot("16-player-stop-panel", full=False)
     sh.go("/player?speed=200")
-    page.wait_for_selector("#player[data-state=ready]")
+    page.wait_for_selector("#player[data-state=ready]", state="attached")
     page.get_by_role("button", name="Start").click()
-    page.wait_for_selector("#player[data-state=done]", timeout=120_000)
+    page.wait_for_selector("#player[data-state=done]", state="attached", timeout=120_000)
     sh.shot("17-player-done", full=False)
 
 
