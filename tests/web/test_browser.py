@@ -359,3 +359,32 @@ MORE_AXE_PAGES = [
     "/stopped/numbness",
     "/no-such-page",
 ]
+
+
+def test_an_urgent_answer_ends_the_screening_early(site: Any) -> None:
+    page = site
+    go(page, "/")
+    page.get_by_role("button", name="Start the safety check").click()
+    total = len(default_catalogue().screening.questions)
+    asked: list[str] = []
+    while "/screening/" in page.url:
+        qid = page.locator("form.question").get_attribute("data-question")
+        asked.append(qid)
+        before = page.url
+        if qid == "cancer_history":
+            page.get_by_role("button", name="Yes", exact=True).click()
+        elif page.locator("button.choice").count():
+            page.get_by_role("button", name="No", exact=True).click()
+        elif page.locator("button.scale-step").count():
+            page.locator("button.scale-step").filter(has_text=re.compile(r"^2$")).click()
+        else:
+            page.get_by_role("spinbutton").fill("2")
+            page.get_by_role("button", name="Next").click()
+        page.wait_for_url(lambda url, before=before: url != before)
+        assert len(asked) <= total
+    assert page.url.endswith("/result")
+    assert asked[-1] == "cancer_history", "the answer that settled it was the last one asked"
+    assert len(asked) < total, "the questions after an urgent answer were not asked"
+    assert page.get_by_role("heading", level=1).inner_text() == "See a doctor today"
+    assert page.get_by_role("link", name="Build a routine").count() == 0
+    shoot(page, "16-result-urgent-early")
