@@ -64,10 +64,15 @@ class Catalogue:
         raise KeyError(topic_id)
 
 
+# libyaml's safe loader when PyYAML was built with it: the same data (checked on every content
+# file), about 15x faster to load the catalogue; the pure-Python safe loader otherwise.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
     """A YAML file's data; a ContentError names the file when it cannot be read or parsed."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ContentError(path, None, None, f"not valid YAML: {exc}") from exc
     except OSError as exc:
