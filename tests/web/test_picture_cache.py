@@ -10,9 +10,9 @@ def test_a_picture_is_drawn_once_and_revalidated_by_etag(client, monkeypatch):
     drawn: list[str] = []
     real = views.picture_svg
 
-    def counting(t):  # the real drawing, counted
+    def counting(t, pose="animated"):  # the real drawing, counted
         drawn.append(t.id)
-        return real(t)
+        return real(t, pose)
 
     monkeypatch.setattr(views, "picture_svg", counting)
     first = client.get("/pictures/cat-cow.svg")
