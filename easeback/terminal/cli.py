@@ -397,6 +397,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 130
+    except EOFError:  # stdin closed while a question waited for its answer
+        print(
+            "\neaseback: error: the input ended before the question was answered; nothing more "
+            "was saved (use --answers FILE.json to answer from a file)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except Exception as exc:  # one clear line for the errors we know how to name
         from easeback.content.loader import ContentError
         from easeback.usecases.errors import InputError

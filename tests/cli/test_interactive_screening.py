@@ -67,3 +67,23 @@ def test_an_emergency_answer_in_the_rescreen_stops_it(monkeypatch, first):
     result = screen(cat.screening, answers)
     assert result.disposition is Disposition.EMERGENCY
     assert "saddle_numbness" in result.not_asked
+
+
+def test_input_ending_mid_question_is_one_line_and_exit_2(tmp_path):
+    """`easeback screen` with stdin closed (a script, a pipe that ends) says what happened, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "EASEBACK_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "easeback", "screen"],
+        input="no\nno\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "input ended before the question was answered" in done.stderr
