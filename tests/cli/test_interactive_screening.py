@@ -70,7 +70,7 @@ def test_an_emergency_answer_in_the_rescreen_stops_it(monkeypatch, first):
 
 
 def test_input_ending_mid_question_is_one_line_and_exit_2(tmp_path):
-    """`easeback screen` with stdin closed (a script, a pipe that ends) says what happened, no traceback."""
+    """`easeback screen` with stdin closed (a script, a pipe) says what happened, no traceback."""
     import os
     import subprocess
     import sys
