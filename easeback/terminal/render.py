@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from rich.console import Console, Group
 from rich.markdown import Markdown
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -29,6 +30,15 @@ def _minutes(seconds: int) -> str:
     return f"{seconds // 60} min {seconds % 60:02d} s"
 
 
+def _bullet(text: Text) -> Table:
+    """A bullet whose wrapped lines line up under its first word, not under the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column(ratio=1)
+    grid.add_row("•", text)
+    return grid
+
+
 def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) -> None:
     if result.emergency_now and not result.complete:
         text = cat.dispositions[Disposition.EMERGENCY]
@@ -47,14 +57,19 @@ def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) 
     text = cat.dispositions[d]
     body = [Text(text.do_now), Text(""), Text(text.routine_note, style="italic")]
     console.print(Panel(Group(*body), title=text.title, style=STYLE[d]))
-    if result.reasons:
-        console.print("[bold]Why:[/]")
+    # what each answer changes, in plain words: the advice once each (no question ids), then
+    # the topics to read; `--json` keeps the question ids and answers for scripts
+    advice: dict[str, list[str]] = {}
     for r in result.reasons:
-        label = r.disposition.value if r.disposition else "adjusts your routine"
-        console.print(f"  • [bold]{r.question}[/] = {r.answer} ({label}): {r.advice}")
-        if r.learn:
-            links = ", ".join(f"easeback learn {t}" for t in r.learn)
-            console.print(f"    [dim]Learn more: {links}[/]")
+        learn = advice.setdefault(r.advice, [])
+        learn.extend(t for t in r.learn if t not in learn)
+    if advice:
+        console.print("[bold]Why:[/]")
+    for said, learn in advice.items():
+        console.print(_bullet(Text(said)))
+        if learn:
+            links = ", ".join(f"easeback learn {t}" for t in learn)
+            console.print(Padding(Text(f"Learn more: {links}", style="dim"), (0, 0, 0, 4)))
     if result.not_asked:
         n = len(result.not_asked)
         them = "them" if n > 1 else "it"
@@ -67,7 +82,7 @@ def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) 
         console.print("\n[bold]Who can help:[/]")
         for pid in dict.fromkeys(seen):
             pro = cat.professionals[pid]
-            console.print(f"  • [bold]{pro.name}[/]: {pro.offers}")
+            console.print(_bullet(Text.assemble((pro.name, "bold"), f": {pro.offers}")))
 
 
 def render_routine(console: Console, routine: Routine) -> None:

@@ -427,3 +427,13 @@ def test_bad_paths_files_and_urls_are_one_line_exit_2(answers, tmp_path):
         lines = out.stderr.strip().splitlines()
         assert out.returncode == 2, (args, out.stderr)
         assert len(lines) == 1 and message in lines[0], (args, lines)
+
+
+def test_screen_reasons_are_plain_words_without_question_ids(answers):
+    """A person reads the advice, not `pain_below_knee = yes`; each piece of advice once."""
+    out = run("screen", "--answers", answers(pain_below_knee="yes", pain_days=100))
+    assert out.returncode == 0, out.stderr
+    shown = " ".join(out.stdout.split())
+    assert "pain_below_knee" not in shown and "pain_days" not in shown and " = " not in shown
+    assert "below the knee" in shown and "12 weeks" in shown
+    assert shown.count("counts as chronic") == 1
