@@ -215,10 +215,10 @@ def run_session(
         speaker.hush()
         outcomes = live_run.clock.results(now(), len(routine.items))
         done = sum(1 for o in outcomes if o is Outcome.DONE)
-        saved = " They are saved in your journal." if on_event else ""
+        saved = " The session is saved in your journal." if on_event else ""
         console.print(
             f"[bold yellow]Session ended early.[/] {done} of {len(routine.items)} "
-            f"techniques done.{saved}"
+            f"technique{'' if len(routine.items) == 1 else 's'} done.{saved}"
         )
         raise
     live_run.report(final=True)
