@@ -160,11 +160,48 @@ class Advice:
         return ADVICE_TOPICS[self.code]
 
 
+@dataclass(frozen=True, slots=True)
+class JournalFacts:
+    """The few figures of a journal that the advice rests on. `facts` takes them from a
+    history; storage can take the same figures straight from the database with a few queries."""
+
+    baseline_pain: int | None = None
+    latest_pain: int | None = None
+    first_session: datetime | None = None
+    last_rest_session: datetime | None = None  # newest session that calls for a rest day
+    episode_start: datetime | None = None
+    last_screening: datetime | None = None
+    rescreen_stop: StopReason | None = None  # first nerve-sign stop since the last screening
+
+
+def facts(history: History) -> JournalFacts:
+    last = history.screenings[-1].at if history.screenings else None
+    rescreen = None
+    if last is not None:
+        rescreen = next(
+            (s.reason for s in history.stops() if s.reason in RESCREEN_STOPS and s.at >= last),
+            None,
+        )
+    rest = [s.at for s in history.sessions if s.calls_for_rest]
+    return JournalFacts(
+        baseline_pain=baseline_pain(history),
+        latest_pain=latest_pain(history),
+        first_session=history.sessions[0].at if history.sessions else None,
+        last_rest_session=max(rest, default=None),
+        episode_start=episode_start(history),
+        last_screening=last,
+        rescreen_stop=rescreen,
+    )
+
+
 def rest_day(history: History, today: date) -> date | None:
     """The rest day still ahead or today: the day after a session with a 2-point rise or high
     soreness. None when no such day is today or later."""
-    days = [s.at.date() + timedelta(days=1) for s in history.sessions if s.calls_for_rest]
-    due = max(days, default=None)
+    return _rest_day(facts(history).last_rest_session, today)
+
+
+def _rest_day(last_rest: datetime | None, today: date) -> date | None:
+    due = None if last_rest is None else last_rest.date() + timedelta(days=1)
     return due if due is not None and due >= today else None
 
 
@@ -180,9 +217,13 @@ def latest_pain(history: History) -> int | None:
 
 def needs_professional(history: History, now: datetime) -> bool:
     """Pain still at or above its starting level after 7 days of logged sessions."""
-    if not history.sessions or now - history.sessions[0].at < PROFESSIONAL_AFTER:
+    return _needs_professional(facts(history), now)
+
+
+def _needs_professional(f: JournalFacts, now: datetime) -> bool:
+    if f.first_session is None or now - f.first_session < PROFESSIONAL_AFTER:
         return False
-    base, last = baseline_pain(history), latest_pain(history)
+    base, last = f.baseline_pain, f.latest_pain
     return base is not None and last is not None and last >= base
 
 
@@ -200,19 +241,22 @@ def needs_diagnosis(history: History, now: datetime) -> bool:
 
 def rescreen_reason(history: History, now: datetime) -> str | None:
     """Why the safety questions must be asked again before another session, or None."""
-    if not history.screenings:
+    return _rescreen_reason(facts(history), now)
+
+
+def _rescreen_reason(f: JournalFacts, now: datetime) -> str | None:
+    if f.last_screening is None:
         return "There is no screening in your journal yet."
-    last = history.screenings[-1]
-    for stop in history.stops():
-        if stop.reason in RESCREEN_STOPS and stop.at >= last.at:
-            what = (
-                "pain spreading down a leg"
-                if stop.reason is StopReason.RADIATING_PAIN
-                else ("numbness or tingling")
-            )
-            return f"A session was stopped for {what} after your last screening."
-    if now - last.at >= SCREENING_VALID:
-        return f"Your last screening was {(now - last.at).days} days ago; it is valid for 7 days."
+    if f.rescreen_stop is not None:
+        what = (
+            "pain spreading down a leg"
+            if f.rescreen_stop is StopReason.RADIATING_PAIN
+            else ("numbness or tingling")
+        )
+        return f"A session was stopped for {what} after your last screening."
+    if now - f.last_screening >= SCREENING_VALID:
+        days = (now - f.last_screening).days
+        return f"Your last screening was {days} days ago; it is valid for 7 days."
     return None
 
 
@@ -229,8 +273,12 @@ def left_out(history: History) -> frozenset[str]:
 
 
 def advice(history: History, now: datetime) -> tuple[Advice, ...]:
+    return advice_from(facts(history), now)
+
+
+def advice_from(f: JournalFacts, now: datetime) -> tuple[Advice, ...]:
     out: list[Advice] = []
-    due = rest_day(history, now.date())
+    due = _rest_day(f.last_rest_session, now.date())
     if due is not None:
         when = "Today" if due == now.date() else "Tomorrow"
         out.append(
@@ -240,7 +288,7 @@ def advice(history: History, now: datetime) -> tuple[Advice, ...]:
                 "were quite sore. Keep gently active with walking, but skip the routine.",
             )
         )
-    if needs_professional(history, now):
+    if _needs_professional(f, now):
         out.append(
             Advice(
                 AdviceCode.SEE_PROFESSIONAL,
@@ -248,7 +296,7 @@ def advice(history: History, now: datetime) -> tuple[Advice, ...]:
                 "physical therapist or your doctor: self-care alone is not enough here.",
             )
         )
-    if needs_diagnosis(history, now):
+    if f.episode_start is not None and now - f.episode_start >= DIAGNOSIS_AFTER:
         out.append(
             Advice(
                 AdviceCode.FORMAL_DIAGNOSIS,
@@ -256,7 +304,7 @@ def advice(history: History, now: datetime) -> tuple[Advice, ...]:
                 "assessment and diagnosis.",
             )
         )
-    reason = rescreen_reason(history, now)
+    reason = _rescreen_reason(f, now)
     if reason is not None:
         out.append(
             Advice(

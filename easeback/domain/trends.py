@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import sys
 from dataclasses import dataclass
 
 from easeback.domain.progression import History
@@ -67,6 +68,37 @@ def technique_effects(history: History) -> list[TechniqueEffect]:
         else:
             out.append(TechniqueEffect(tid, len(values), None, None))
     return out
+
+
+def effect_from_sums(technique_id: str, n: int, total: int, squares: int) -> TechniqueEffect:
+    """The same effect as technique_effects gives, from whole-point changes in pain summed in
+    the database: n sessions, the sum of their changes and the sum of their squares.
+
+    Exact arithmetic, then the correctly rounded square root that statistics.stdev takes, so the
+    figures equal those computed from the list of changes."""
+    if n < MIN_SESSIONS:
+        return TechniqueEffect(technique_id, n, None, None)
+    mean = total / n
+    # sum of squared deviations over n - 1, as a fraction: (n * squares - total**2) / (n (n - 1))
+    half = t95(n - 1) * _sqrt_fraction(n * squares - total * total, n * (n - 1)) / math.sqrt(n)
+    return TechniqueEffect(technique_id, n, round(mean, 2), _round((mean - half, mean + half)))
+
+
+def _sqrt_fraction(num: int, den: int) -> float:
+    """sqrt(num / den) correctly rounded (the method of CPython's statistics module)."""
+    width = 2 * sys.float_info.mant_dig + 3
+    q = (num.bit_length() - den.bit_length() - width) // 2
+    if q >= 0:
+        root, scale = _isqrt_rto(num, den << 2 * q) << q, 1
+    else:
+        root, scale = _isqrt_rto(num << -2 * q, den), 1 << -q
+    return root / scale
+
+
+def _isqrt_rto(num: int, den: int) -> int:
+    """Square root of num / den rounded to odd, which makes the final rounding exact."""
+    a = math.isqrt(num // den)
+    return a | (a * a * den != num)
 
 
 def _round(interval: tuple[float, float]) -> tuple[float, float]:

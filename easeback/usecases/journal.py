@@ -6,9 +6,9 @@ Doors call these; storage problems and bad input come back as `InputError` with 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from easeback.domain import progression, trends
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from easeback.content.loader import Catalogue
+    from easeback.storage.entries import Entry
 
 
 Clock = Callable[[], datetime]
@@ -333,12 +334,21 @@ def progress(h: History, techniques: Iterable[Technique], now: datetime) -> Prog
 
 
 def progress_public(r: ProgressReport) -> dict[str, Any]:
+    return _public(r.baseline_pain, r.latest_pain, r.advice, r.techniques)
+
+
+def _public(
+    base: int | None,
+    last: int | None,
+    advice: Sequence[Advice],
+    effects: Sequence[trends.TechniqueEffect],
+) -> dict[str, Any]:
     return {
-        "baseline_pain": r.baseline_pain,
-        "latest_pain": r.latest_pain,
-        "change": r.change,
-        "meaningful_improvement": r.meaningful_improvement,
-        "advice": [{"code": a.code.value, "text": a.text} for a in r.advice],
+        "baseline_pain": base,
+        "latest_pain": last,
+        "change": None if base is None or last is None else last - base,
+        "meaningful_improvement": trends.meaningful_improvement(base, last),
+        "advice": [{"code": a.code.value, "text": a.text} for a in advice],
         "techniques": [
             {
                 "id": e.technique_id,
@@ -346,9 +356,62 @@ def progress_public(r: ProgressReport) -> dict[str, Any]:
                 "mean_change": e.mean_change,
                 "interval": list(e.interval) if e.interval else None,
             }
-            for e in r.techniques
+            for e in effects
         ],
     }
+
+
+def progress_summary(engine: Engine, now: datetime) -> dict[str, Any]:
+    """progress_public's figures aggregated by the database (a few indexed queries and sums),
+    never loading the journal: the same numbers at 100 rows or 100,000. now is naive local."""
+    from easeback.storage import summary
+
+    f = summary.journal_facts(engine)
+    effects = [trends.effect_from_sums(*sums) for sums in summary.technique_sums(engine)]
+    return _public(f.baseline_pain, f.latest_pain, progression.advice_from(f, now), effects)
+
+
+# ---- the journal a page at a time ----
+
+PAGE = 20  # entries `easeback history` shows by default
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """--since DATE (a local calendar day) as the naive UTC time of that day's start."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--since {value!r} is not a date, e.g. 2024-05-01") from None
+    return datetime.combine(day, time()).astimezone().astimezone(UTC).replace(tzinfo=None)
+
+
+def history_page(
+    engine: Engine, limit: int, since: datetime | None = None, before: str | None = None
+) -> tuple[list[Entry], int]:
+    """The newest `limit` entries (since a naive UTC time, before a place given as
+    `entries.key_text`), newest first, and how many older ones there are beyond them."""
+    from easeback.storage import entries
+
+    try:
+        key = None if before is None else entries.parse_key(before)
+    except ValueError:
+        raise InputError(f"before={before!r} is not a place in the journal") from None
+    page = entries.latest_entries(engine, limit, since=since, before=key)
+    if len(page) < limit:
+        return page, 0
+    older = entries.latest_entries(engine, 1, since=since, before=page[-1].key)
+    if not older:
+        return page, 0
+    return page, entries.count_entries(engine, since=since, before=page[-1].key)
+
+
+def all_entries(engine: Engine, since: datetime | None = None) -> Iterator[Entry]:
+    """Every entry (since a naive UTC time), oldest first, streamed a batch at a time."""
+    from easeback.storage import entries
+
+    return entries.iter_entries(engine, since=since)
 
 
 def rescreen_questions(table: ScreeningTable) -> list[str]:

@@ -213,3 +213,35 @@ def test_planner_prefers_what_helps_and_leaves_out_sharp_pain(catalogue):
         if item.hold_seconds is not None:
             low = item.technique.dosage.hold_seconds.min
             assert low <= item.hold_seconds <= inputs["hold_targets"][item.technique.id]
+
+
+def test_history_shows_the_latest_page_and_says_how_to_see_the_rest(run, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from easeback.domain.progression import CheckIn
+    from easeback.storage import open_engine
+    from easeback.storage import repository as repo
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'data' / 'journal.sqlite3'}")
+    start = datetime(2024, 1, 1, 12, tzinfo=UTC)
+    for day in range(45):  # pain 0..9 over and over, one check-in a day
+        c = CheckIn(start + timedelta(days=day), day % 10, 1)
+        repo.add_check_in(engine, c, c.at)
+    engine.dispose()
+    lines = run("history").stdout.splitlines()
+    assert lines[0].split() == ["When", "What", "Details"]
+    assert len(lines) == 1 + 20 + 1
+    assert lines[1].startswith("2024-01-26") and lines[20].startswith("2024-02-14")
+    assert lines[-1].startswith("25 older entries are not shown") and "--all" in lines[-1]
+    lines = run("history", "--limit", "3").stdout.splitlines()
+    assert [ln[:10] for ln in lines[1:4]] == ["2024-02-12", "2024-02-13", "2024-02-14"]
+    assert lines[-1].startswith("42 older entries")
+    every = run("history", "--all").stdout.splitlines()
+    assert len(every) == 46 and every[1].startswith("2024-01-01") and "pain 0," in every[1]
+    since = run("history", "--since", "2024-02-10").stdout.splitlines()
+    assert [ln[:10] for ln in since[1:]] == [f"2024-02-{d}" for d in range(10, 15)]
+    r = run("history", "--since", "last week")
+    assert r.returncode == 2 and r.stderr.strip().endswith("is not a date, e.g. 2024-05-01")
+    r = run("history", "--all", "--limit", "3")
+    assert r.returncode == 2 and "not allowed with argument --all" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

@@ -87,43 +87,55 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _details(kind: str, r: Any) -> str:
+    """One line about a journal entry."""
+    if kind == "check-in":
+        extra = f", PEG {r.peg_score:.1f}" if r.peg_score is not None else ""
+        acts = "; ".join(f"{n} {v}/10" for n, v in r.activities)
+        return f"pain {r.pain}, stiffness {r.stiffness}{extra}" + (f"; {acts}" if acts else "")
+    if kind == "session":
+        done = sum(1 for x in r.results if x.outcome == "done")
+        pain = f"pain {r.pain_before if r.pain_before is not None else '?'} -> " + (
+            f"{r.pain_after}" if r.pain_after is not None else "?"
+        )
+        stops = "; ".join(f"stopped at {e.technique_id} ({e.reason.value})" for e in r.stops)
+        soreness = f", soreness {r.soreness}" if r.soreness else ""
+        text = f"{r.status}, {done}/{len(r.results)} done, {pain}{soreness}"
+        return text + (f"; {stops}" if stops else "")
+    return r.disposition.value if r.disposition else "incomplete"
+
+
 def cmd_history(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
+    """The latest page of the journal (oldest of it first), or all of it streamed with --all."""
+    import sys
 
     from easeback.usecases import journal
 
-    h = journal.history(_engine(args))
-    rows: list[tuple[Any, str, str]] = []
-    for c in h.check_ins:
-        extra = f", PEG {c.peg_score:.1f}" if c.peg_score is not None else ""
-        acts = "; ".join(f"{n} {v}/10" for n, v in c.activities)
-        text = f"pain {c.pain}, stiffness {c.stiffness}{extra}" + (f"; {acts}" if acts else "")
-        rows.append((c.at, "check-in", text))
-    for s in h.sessions:
-        done = sum(1 for r in s.results if r.outcome == "done")
-        pain = f"pain {s.pain_before if s.pain_before is not None else '?'} -> " + (
-            f"{s.pain_after}" if s.pain_after is not None else "?"
+    since = journal.parse_since(args.since)
+    engine = _engine(args)
+    out = sys.stdout
+    if args.all:
+        entries, older = journal.all_entries(engine, since), 0
+    else:
+        page, older = journal.history_page(engine, args.limit or journal.PAGE, since)
+        entries = iter(page[::-1])
+    header = False
+    for e in entries:
+        if not header:
+            out.write(f"{'When':<16}  {'What':<9}  Details\n")
+            header = True
+        out.write(f"{e.at:%Y-%m-%d %H:%M}  {e.kind:<9}  {_details(e.kind, e.record)}\n")
+    if not header:
+        if since is None:
+            print("Your journal is empty. Start with `easeback checkin --pain N --stiffness N`.")
+        else:
+            print(f"Nothing in your journal since {args.since}.")
+    elif older:
+        print(
+            f"{older} older {'entry is' if older == 1 else 'entries are'} not shown: "
+            "`--limit N` shows the last N, `--since YYYY-MM-DD` those since a day, "
+            "`--all` everything."
         )
-        stops = "; ".join(f"stopped at {e.technique_id} ({e.reason.value})" for e in s.stops)
-        soreness = f", soreness {s.soreness}" if s.soreness else ""
-        text = f"{s.status}, {done}/{len(s.results)} done, {pain}{soreness}"
-        rows.append((s.at, "session", text + (f"; {stops}" if stops else "")))
-    for sc in h.screenings:
-        rows.append((sc.at, "screening", sc.disposition.value if sc.disposition else "incomplete"))
-    rows.sort(key=lambda r: r[0])
-    if args.limit:
-        rows = rows[-args.limit :]
-    console = Console()
-    if not rows:
-        console.print(
-            "Your journal is empty. Start with `easeback checkin --pain N --stiffness N`."
-        )
-        return 0
-    table = Table("When", "What", "Details")
-    for at, kind, text in rows:
-        table.add_row(f"{at:%Y-%m-%d %H:%M}", kind, text)
-    console.print(table)
     return 0
 
 
@@ -137,6 +149,9 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from easeback.content.loader import default_catalogue
     from easeback.usecases import journal
 
+    if args.json and not args.plot:
+        _dump(journal.progress_summary(_engine(args), journal.local(_now())))
+        return 0
     cat = default_catalogue()
     h = journal.history(_engine(args))
     report = journal.progress(h, cat.techniques, journal.local(_now()))
@@ -316,7 +331,10 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
     p.set_defaults(handler=cmd_checkin)
 
     p = sub.add_parser("history", help="your check-ins, sessions and screenings")
-    p.add_argument("--limit", type=_count, default=0, help="only the last N entries")
+    many = p.add_mutually_exclusive_group()
+    many.add_argument("--limit", type=_count, default=0, help="the last N entries (default 20)")
+    many.add_argument("--all", action="store_true", help="every entry, oldest first")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only entries from this day on")
     _database(p)
     p.set_defaults(handler=cmd_history)
 

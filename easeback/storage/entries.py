@@ -1,0 +1,258 @@
+"""The journal as a list of entries (check-ins, sessions, complete screenings) read a page at a
+time: the newest page, or everything in time order streamed in batches, never every row at once.
+
+Entries are ordered by (time, kind, id) with check-ins before sessions before screenings at the
+same time, as the history has always listed them. A `Key` marks a place in that order, so a page
+can ask for what comes before (or after) the last entry it showed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Engine, Select, and_, func, or_, select
+from sqlalchemy.engine import Connection
+
+from easeback.domain.models import Disposition, StopReason
+from easeback.domain.progression import (
+    CheckIn,
+    ScreeningRecord,
+    SessionRecord,
+    StopEvent,
+    TechniqueResult,
+)
+from easeback.storage.tables import (
+    DEFAULT_PERSON,
+    CheckInRow,
+    ScreeningRow,
+    SessionRow,
+    StopRow,
+    TechniqueResultRow,
+)
+
+BATCH = 500  # rows of one kind per query when streaming
+KINDS = ("check-in", "session", "screening")  # their order at the same time
+
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
+Record = CheckIn | SessionRecord | ScreeningRecord
+Key = tuple[datetime, int, int]  # (naive UTC time, kind's rank, row id)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    key: Key
+    kind: str  # one of KINDS
+    record: Record
+
+    @property
+    def at(self) -> datetime:
+        """Local time, as the record has it."""
+        return self.record.at
+
+
+def _local(at: datetime, tz: tzinfo | None) -> datetime:
+    return at.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+
+
+def key_text(key: Key) -> str:
+    """A key as a short string for a link (`before=`)."""
+    return f"{key[0].isoformat()}_{key[1]}_{key[2]}"
+
+
+def parse_key(text: str) -> Key:
+    """The key from key_text; ValueError when it is not one."""
+    at, rank, rid = text.rsplit("_", 2)
+    key = (datetime.fromisoformat(at), int(rank), int(rid))
+    if key[0].tzinfo is not None or not 0 <= key[1] < len(KINDS):
+        raise ValueError(f"not a journal place: {text!r}")
+    return key
+
+
+def _beyond(rank: int, time: Any, ident: Any, key: Key, newest_first: bool) -> ColumnElement[bool]:
+    """Rows of the kind with this rank strictly after key in reading order (before it when
+    reading newest first)."""
+    at, krank, kid = key
+    if newest_first:
+        if rank < krank:
+            return time <= at  # type: ignore[no-any-return]
+        if rank > krank:
+            return time < at  # type: ignore[no-any-return]
+        return or_(time < at, and_(time == at, ident < kid))
+    if rank > krank:
+        return time >= at  # type: ignore[no-any-return]
+    if rank < krank:
+        return time > at  # type: ignore[no-any-return]
+    return or_(time > at, and_(time == at, ident > kid))
+
+
+@dataclass(frozen=True)
+class _Window:
+    person: str
+    since: datetime | None  # naive UTC
+    key: Key | None
+    newest_first: bool
+    limit: int
+
+    def apply(self, stmt: S, rank: int, time: Any, ident: Any) -> S:
+        if self.since is not None:
+            stmt = stmt.where(time >= self.since)
+        if self.key is not None:
+            stmt = stmt.where(_beyond(rank, time, ident, self.key, self.newest_first))
+        order = (time.desc(), ident.desc()) if self.newest_first else (time, ident)
+        return stmt.order_by(*order).limit(self.limit)
+
+
+def _check_ins(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
+    ci = CheckInRow
+    cols = (ci.id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment, ci.peg_activity)
+    stmt = w.apply(select(*cols, ci.activities).where(ci.person == w.person), 0, ci.at, ci.id)
+    out = []
+    for rid, at, pain, stiff, p1, p2, p3, acts in conn.execute(stmt):
+        peg = (p1, p2, p3) if p1 is not None and p2 is not None and p3 is not None else None
+        activities = tuple((str(n), int(v)) for n, v in json.loads(acts)) if acts != "[]" else ()
+        record = CheckIn(_local(at, tz), pain, stiff, peg, activities)
+        out.append(Entry((at, 0, rid), KINDS[0], record))
+    return out
+
+
+def _sessions(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
+    se, tr, st = SessionRow, TechniqueResultRow, StopRow
+    cols = (se.id, se.started_at, se.status, se.pain_before, se.pain_after, se.soreness)
+    rows = conn.execute(
+        w.apply(select(*cols).where(se.person == w.person), 1, se.started_at, se.id)
+    )
+    found = list(rows)
+    ids = [r[0] for r in found]
+    results: dict[int, list[TechniqueResult]] = {}
+    stops: dict[int, list[StopEvent]] = {}
+    if ids:
+        for sid, tid, outcome in conn.execute(
+            select(tr.session_id, tr.technique_id, tr.outcome)
+            .where(tr.session_id.in_(ids))
+            .order_by(tr.session_id, tr.position)
+        ):
+            results.setdefault(sid, []).append(TechniqueResult(tid, outcome))
+        for sid, at, reason, where in conn.execute(
+            select(st.session_id, st.at, st.reason, st.technique_id)
+            .where(st.session_id.in_(ids), st.person == w.person)
+            .order_by(st.at, st.id)
+        ):
+            stops.setdefault(sid, []).append(StopEvent(_local(at, tz), StopReason(reason), where))
+    return [
+        Entry(
+            (at, 1, sid),
+            KINDS[1],
+            SessionRecord(
+                _local(at, tz),
+                status,
+                before,
+                after,
+                soreness,
+                tuple(results.get(sid, ())),
+                tuple(stops.get(sid, ())),
+            ),
+        )
+        for sid, at, status, before, after, soreness in found
+    ]
+
+
+def _pain_days(answers: str) -> int | None:
+    value = json.loads(answers).get("pain_days")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _screenings(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
+    sc = ScreeningRow
+    stmt = select(sc.id, sc.at, sc.disposition, sc.answers).where(
+        sc.person == w.person, sc.complete
+    )
+    return [
+        Entry(
+            (at, 2, rid),
+            KINDS[2],
+            ScreeningRecord(
+                _local(at, tz), Disposition(disp) if disp else None, _pain_days(answers)
+            ),
+        )
+        for rid, at, disp, answers in conn.execute(w.apply(stmt, 2, sc.at, sc.id))
+    ]
+
+
+_READERS: Sequence[Callable[[Connection, _Window, tzinfo | None], list[Entry]]] = (
+    _check_ins,
+    _sessions,
+    _screenings,
+)
+
+
+def count_entries(
+    engine: Engine,
+    person: str = DEFAULT_PERSON,
+    since: datetime | None = None,
+    before: Key | None = None,
+) -> int:
+    """How many entries the journal holds (since a naive UTC time; before a key)."""
+    total = 0
+    with engine.connect() as conn:
+        for rank, time, ident, where in (
+            (0, CheckInRow.at, CheckInRow.id, CheckInRow.person == person),
+            (1, SessionRow.started_at, SessionRow.id, SessionRow.person == person),
+            (2, ScreeningRow.at, ScreeningRow.id, and_(
+                ScreeningRow.person == person, ScreeningRow.complete
+            )),
+        ):  # fmt: skip
+            stmt = select(func.count()).select_from(time.table).where(where)
+            if since is not None:
+                stmt = stmt.where(time >= since)
+            if before is not None:
+                stmt = stmt.where(_beyond(rank, time, ident, before, True))
+            total += conn.execute(stmt).scalar_one()
+    return total
+
+
+def latest_entries(
+    engine: Engine,
+    limit: int,
+    person: str = DEFAULT_PERSON,
+    since: datetime | None = None,
+    before: Key | None = None,
+    tz: tzinfo | None = None,
+) -> list[Entry]:
+    """The newest `limit` entries (since a naive UTC time; before a key), newest first. Each kind
+    is read newest first with the same limit, through its (person, time) index."""
+    w = _Window(person, since, before, True, limit)
+    with engine.connect() as conn:
+        found = [e for read in _READERS for e in read(conn, w, tz)]
+    return heapq.nlargest(limit, found, key=lambda e: e.key)
+
+
+def _stream(
+    engine: Engine, read: Callable[[Connection, _Window, tzinfo | None], list[Entry]],
+    w: _Window, tz: tzinfo | None,
+) -> Iterator[Entry]:  # fmt: skip
+    while True:
+        with engine.connect() as conn:
+            batch = read(conn, w, tz)
+        yield from batch
+        if len(batch) < w.limit:
+            return
+        w = _Window(w.person, w.since, batch[-1].key, False, w.limit)
+
+
+def iter_entries(
+    engine: Engine,
+    person: str = DEFAULT_PERSON,
+    since: datetime | None = None,
+    tz: tzinfo | None = None,
+    batch: int = BATCH,
+) -> Iterator[Entry]:
+    """Every entry (since a naive UTC time) oldest first, read `batch` rows of a kind at a time:
+    memory stays the same however long the journal is."""
+    streams = [_stream(engine, read, _Window(person, since, None, False, batch), tz)
+               for read in _READERS]  # fmt: skip
+    return heapq.merge(*streams, key=lambda e: e.key)

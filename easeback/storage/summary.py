@@ -1,0 +1,179 @@
+"""The progress report's figures taken from the database with a handful of indexed queries and
+SQL aggregates, instead of loading the whole journal: the first and last pain ratings, the facts
+the advice rests on, and per technique the sums behind its mean change in pain.
+
+The same figures as the domain computes from a loaded History (a test compares them on random
+journals); tie-breaks follow the history's order: by time, check-ins before sessions, a
+session's pain before its pain after.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.engine import Connection
+
+from easeback.domain.models import StopReason
+from easeback.domain.progression import RESCREEN_STOPS, REST_RISE, JournalFacts
+from easeback.storage.tables import (
+    DEFAULT_PERSON,
+    CheckInRow,
+    ScreeningRow,
+    SessionRow,
+    StopRow,
+    TechniqueResultRow,
+)
+
+AFTER = timedelta(microseconds=1)  # a session's pain after counts just after its pain before
+TechniqueSums = tuple[str, int, int, int]  # (technique id, sessions, sum of changes, of squares)
+
+
+def _local(at: datetime, tz: tzinfo | None) -> datetime:
+    return at.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+
+
+def _pain_ends(conn: Connection, person: str) -> tuple[int | None, int | None]:
+    """The first and the last pain rating in the history's reading order."""
+    ci, se = CheckInRow, SessionRow
+    found: list[tuple[tuple[Any, ...], int]] = []  # (reading order key, pain)
+    for newest in (False, True):
+        row = conn.execute(
+            select(ci.at, ci.id, ci.pain)
+            .where(ci.person == person)
+            .order_by(*((ci.at.desc(), ci.id.desc()) if newest else (ci.at, ci.id)))
+            .limit(1)
+        ).first()
+        if row is not None:
+            found.append(((row[0], 0, row[1], 0), row[2]))
+        for phase, pain in ((0, se.pain_before), (1, se.pain_after)):
+            order = (se.started_at.desc(), se.id.desc()) if newest else (se.started_at, se.id)
+            found_session = conn.execute(
+                select(se.started_at, se.id, pain)
+                .where(se.person == person, pain.is_not(None))
+                .order_by(*order)
+                .limit(1)
+            ).first()
+            if found_session is not None:
+                started, sid, rating = found_session
+                at = started + AFTER * phase
+                found.append(((at, 1, started, sid, phase), int(rating or 0)))
+    if not found:
+        return None, None
+    found.sort(key=lambda f: f[0])
+    return found[0][1], found[-1][1]
+
+
+def _episode_start(conn: Connection, person: str, tz: tzinfo | None) -> datetime | None:
+    """As told at screening (pain_days before a screening), else the first record; local time,
+    with the days counted back from the local time as the history does."""
+    sc, ci, se = ScreeningRow, CheckInRow, SessionRow
+    firsts = [
+        conn.execute(select(func.min(sc.at)).where(sc.person == person, sc.complete)).scalar(),
+        conn.execute(select(func.min(ci.at)).where(ci.person == person)).scalar(),
+        conn.execute(select(func.min(se.started_at)).where(se.person == person)).scalar(),
+    ]
+    starts = [_local(at, tz) for at in firsts if at is not None]
+    told = conn.execute(
+        select(sc.at, sc.answers)
+        .where(sc.person == person, sc.complete, sc.answers.contains('"pain_days"'))
+        .execution_options(yield_per=200)
+    )
+    for at, answers in told:
+        days = json.loads(answers).get("pain_days")
+        if isinstance(days, int) and not isinstance(days, bool) and days:
+            starts.append(_local(at, tz) - timedelta(days=days))
+    return min(starts, default=None)
+
+
+def journal_facts(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None = None) -> (
+    JournalFacts
+):  # fmt: skip
+    """What `progression.facts` gives for the loaded history, in local time (tz, or the
+    system's), from a few queries whatever the journal's length."""
+    sc, se, st = ScreeningRow, SessionRow, StopRow
+    with engine.connect() as conn:
+        base, last = _pain_ends(conn, person)
+        first_session = conn.execute(
+            select(func.min(se.started_at)).where(se.person == person)
+        ).scalar()
+        rest = conn.execute(
+            select(func.max(se.started_at)).where(
+                se.person == person,
+                or_(se.pain_after - se.pain_before >= REST_RISE, se.soreness == "high"),
+            )
+        ).scalar()
+        screened = conn.execute(
+            select(sc.at)
+            .where(sc.person == person, sc.complete)
+            .order_by(sc.at.desc(), sc.id.desc())
+            .limit(1)
+        ).scalar()
+        stop = None
+        if screened is not None:
+            stop = conn.execute(
+                select(st.reason)
+                .join(se, se.id == st.session_id)
+                .where(
+                    st.person == person,
+                    se.person == person,
+                    st.reason.in_([r.value for r in RESCREEN_STOPS]),
+                    st.at >= screened,
+                )
+                .order_by(se.started_at, se.id, st.at, st.id)
+                .limit(1)
+            ).scalar()
+        start = _episode_start(conn, person, tz)
+
+    def local(at: datetime | None) -> datetime | None:
+        return None if at is None else _local(at, tz)
+
+    return JournalFacts(
+        baseline_pain=base,
+        latest_pain=last,
+        first_session=local(first_session),
+        last_rest_session=local(rest),
+        episode_start=start,
+        last_screening=local(screened),
+        rescreen_stop=None if stop is None else StopReason(stop),
+    )
+
+
+def technique_sums(engine: Engine, person: str = DEFAULT_PERSON) -> list[TechniqueSums]:
+    """Per technique done (or stopped) in a session rated before and after: how many such
+    sessions, the sum of their changes in pain and the sum of the squares, by technique id."""
+    se, tr = SessionRow, TechniqueResultRow
+    pairs = (
+        select(tr.session_id.label("sid"), tr.technique_id.label("tid"))
+        .join(se, se.id == tr.session_id)
+        .where(
+            se.person == person,
+            tr.outcome.in_(("done", "stopped")),
+            and_(se.pain_before.is_not(None), se.pain_after.is_not(None)),
+        )
+        .distinct()
+        .subquery()
+    )
+    change = se.pain_after - se.pain_before
+    stmt = (
+        select(pairs.c.tid, func.count(), func.sum(change), func.sum(change * change))
+        .join(se, se.id == pairs.c.sid)
+        .group_by(pairs.c.tid)
+    )
+    with engine.connect() as conn:
+        found = [(tid, int(n), int(s), int(q)) for tid, n, s, q in conn.execute(stmt)]
+    return sorted(found)  # by id as Python orders it, whatever the database's collation
+
+
+def counts(engine: Engine, person: str = DEFAULT_PERSON) -> tuple[int, int]:
+    """(sessions, check-ins) in the journal."""
+    with engine.connect() as conn:
+        sessions = conn.execute(
+            select(func.count()).where(SessionRow.person == person)
+        ).scalar_one()
+        check_ins = conn.execute(
+            select(func.count()).where(CheckInRow.person == person)
+        ).scalar_one()
+    return int(sessions), int(check_ins)

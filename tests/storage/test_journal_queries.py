@@ -1,0 +1,137 @@
+"""The journal read a page at a time and the progress figures aggregated in SQL give what the
+whole loaded history gives, on random journals, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from easeback.domain.models import StopReason
+from easeback.domain.progression import CheckIn
+from easeback.storage import entries
+from easeback.storage import repository as repo
+from easeback.usecases import journal
+
+T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+TECHNIQUES = ("cat-cow", "bridge", "pelvic-tilt", "knee-to-chest", "child-pose")
+OUTCOMES = ("done", "done", "done", "skipped", "stopped", "not_reached")
+
+
+def _when(rng: random.Random, days: int) -> datetime:
+    # whole minutes on few hours, so that entries at the very same time are common
+    return T0 + timedelta(days=rng.randrange(days), hours=rng.choice((0, 0, 1, 9)))
+
+
+def grow(engine, rng: random.Random, person: str = "me", days: int = 60) -> None:
+    """A random journal: check-ins, sessions logged or timed (some unrated, some stopped for
+    nerve signs or sharp pain), complete and incomplete screenings, restores."""
+    for _ in range(rng.randrange(0, 60)):
+        peg = tuple(rng.randrange(11) for _ in range(3)) if rng.random() < 0.3 else None
+        acts = (("walking", rng.randrange(11)),) if rng.random() < 0.2 else ()
+        c = CheckIn(_when(rng, days), rng.randrange(11), rng.randrange(11), peg, acts)
+        repo.add_check_in(engine, c, c.at, person=person)
+    for _ in range(rng.randrange(0, 40)):
+        at = _when(rng, days)
+        picked = rng.sample(TECHNIQUES, rng.randrange(1, 4))
+        results = [(t, rng.choice(OUTCOMES)) for t in picked] + [(picked[0], "done")]
+        reason = rng.choice([r.value for r in StopReason] + [None] * 4)
+        soreness = rng.choice(("low", "medium", "high", None))
+        if rng.random() < 0.7:
+            stop = (reason, rng.choice(picked)) if reason else None
+            before, after = rng.randrange(11), rng.randrange(11)
+            repo.log_session(engine, at, {}, before, after, results, stop, soreness, person=person)
+        else:
+            rated = rng.random() < 0.5
+            sid = repo.start_session(
+                engine, at, {}, rng.randrange(11) if rated else None, person=person
+            )
+            for pos, (tid, outcome) in enumerate(results):
+                repo.add_technique_result(engine, sid, pos, tid, outcome, at)
+            if reason:
+                repo.add_stop(engine, sid, at + timedelta(minutes=3), reason, picked[0], person)
+            after = rng.choice((None, rng.randrange(11)))
+            repo.finish_session(engine, sid, at, "stopped" if reason else "completed", after)
+    for _ in range(rng.randrange(0, 8)):
+        answers: dict[str, object] = {"pain_now": 3}
+        if rng.random() < 0.6:
+            answers["pain_days"] = rng.choice((0, 5, 30, 120))
+        disposition = rng.choice(("clear", "caution", "urgent", None))
+        complete = rng.random() < 0.8
+        repo.add_screening(engine, _when(rng, days), complete, disposition, answers, [], person)
+    for _ in range(rng.randrange(0, 3)):
+        repo.add_restore(engine, rng.choice(TECHNIQUES), _when(rng, days), person)
+
+
+def expected_entries(engine) -> list[tuple[str, object]]:
+    """The old history listing: every record of the loaded history, stably sorted by time."""
+    h = journal.history(engine)
+    rows = [("check-in", c) for c in h.check_ins]
+    rows += [("session", s) for s in h.sessions]
+    rows += [("screening", s) for s in h.screenings]
+    return sorted(rows, key=lambda r: r[1].at)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_progress_figures_from_sql_equal_those_from_the_loaded_history(engine, catalogue, seed):
+    rng = random.Random(seed)
+    grow(engine, rng)
+    grow(engine, random.Random(seed + 100), person="someone-else")  # never counted
+    h = journal.history(engine)
+    start = min((c.at for c in h.check_ins), default=journal.local(T0))
+    for now in (start + timedelta(days=d, hours=13) for d in (0, 3, 8, 40, 61, 62, 200)):
+        old = journal.progress_public(journal.progress(h, catalogue.techniques, now))
+        assert journal.progress_summary(engine, now) == old, (seed, now)
+
+
+def test_progress_figures_of_an_empty_journal(engine, catalogue):
+    now = journal.local(T0)
+    old = journal.progress_public(journal.progress(journal.history(engine), [], now))
+    assert journal.progress_summary(engine, now) == old
+    assert old["baseline_pain"] is None and old["advice"][0]["code"] == "rescreen"
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_entries_streamed_and_paged_list_what_the_history_holds(engine, seed):
+    grow(engine, random.Random(seed))
+    grow(engine, random.Random(seed + 100), person="someone-else")
+    want = expected_entries(engine)
+    streamed = [(e.kind, e.record) for e in entries.iter_entries(engine, batch=7)]
+    assert streamed == want
+    # paging back from the newest, 9 at a time, walks the same list backwards
+    pages: list[tuple[str, object]] = []
+    before: str | None = None
+    while True:
+        page, older = journal.history_page(engine, 9, before=before)
+        pages += [(e.kind, e.record) for e in page]
+        assert older == len(want) - len(pages)
+        if not older:
+            break
+        before = entries.key_text(page[-1].key)
+    assert pages == want[::-1]
+    assert entries.count_entries(engine) == len(want)
+
+
+def test_since_keeps_the_entries_from_that_day_on(engine):
+    grow(engine, random.Random(7), days=20)
+    since = journal.parse_since("2024-03-10")
+    assert since is not None
+    day = datetime(2024, 3, 10)  # local midnight, as the records' local times compare
+    want = [r for r in expected_entries(engine) if r[1].at >= day]  # type: ignore[attr-defined]
+    got = [(e.kind, e.record) for e in entries.iter_entries(engine, since=since, batch=5)]
+    assert got == want and want
+    page, older = journal.history_page(engine, 4, since)
+    assert [(e.kind, e.record) for e in page] == want[::-1][:4]
+    assert older == len(want) - 4
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2024-02-30", ""])
+def test_bad_since_is_named(bad):
+    with pytest.raises(journal.InputError, match="--since"):
+        journal.parse_since(bad)
+
+
+def test_a_bad_place_in_the_journal_is_named(engine):
+    with pytest.raises(journal.InputError, match="not a place in the journal"):
+        journal.history_page(engine, 5, before="nonsense")
