@@ -91,6 +91,18 @@ SUPPORT_OF: dict[PropKind, SupportKind] = {
 }
 
 PartName = Annotated[str, Field(pattern="^(" + "|".join(PART_NAMES) + ")$")]
+FACES = ("front", "back", "left", "right", "outer", "inner")
+# the area the steps say is felt: a part, or one face of it ("lumbar:back", "thigh_r:front")
+RegionName = Annotated[
+    str, Field(pattern="^(" + "|".join(PART_NAMES) + ")(:(" + "|".join(FACES) + "))?$")
+]
+
+
+def mirror_region(region: str) -> str:
+    """The same region on the other side of the body: parts and left/right faces swap."""
+    part, _, face = region.partition(":")
+    face = {"left": "right", "right": "left"}.get(face, face)
+    return mirror_part(part) + (f":{face}" if face else "")
 
 # One optional, range-checked field per joint, so an error names the exact joint.
 JointsSpec: type[BaseModel] = create_model(  # type: ignore[call-overload]
@@ -145,7 +157,7 @@ class FigureSpec(Frozen):
     technique: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     view: View = View.SIDE
     props: tuple[PropSpec, ...] = ()
-    highlight: tuple[PartName, ...] = Field(min_length=1)
+    highlight: tuple[RegionName, ...] = Field(min_length=1)
     start: PoseSpec
     end: PoseSpec
     note: str | None = None  # why the pose looks the way it does, for reviewers
@@ -214,7 +226,7 @@ class Figure:
 
     def highlight_for(self, pose_name: str) -> tuple[str, ...]:
         if pose_name.endswith("_left"):
-            return tuple(mirror_part(p) for p in self.highlight)
+            return tuple(mirror_region(p) for p in self.highlight)
         return self.highlight
 
     def surfaces(self) -> list[Surface]:

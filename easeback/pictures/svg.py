@@ -274,6 +274,71 @@ def drawn_outline(body: Body, view: View = View.SIDE) -> dict[str, list[Point]]:
     return {k: [(x, -y) for x, y in v] for k, v in shapes.items()}
 
 
+# ---- highlighted regions ----
+
+BAND = 0.5  # a highlighted face covers this fraction of the part's depth (or width)
+
+
+def _face_direction(seg: Segment, face: str) -> Vec:
+    outward = -1.0 if seg.side == "l" else 1.0  # a limb's outer side, away from the midline
+    k = {"front": 1.0, "back": -1.0, "right": 1.0, "left": -1.0, "outer": outward,
+         "inner": -outward}[face]  # fmt: skip
+    axis = seg.forward if face in ("front", "back") else seg.lateral
+    return (axis[0] * k, axis[1] * k, axis[2] * k)
+
+
+def region_segment(body: Body, region: str) -> Segment:
+    """The solid a highlighted region covers: a whole part, or a band under one of its faces
+    (the back of the low back, the front of a thigh), a little shorter than the part."""
+    part, _, face = region.partition(":")
+    seg = body.segments[part]
+    if not face:
+        return seg
+    v = _face_direction(seg, face)
+    deep = face in ("front", "back")
+    half = seg.hd if deep else seg.hw
+    new_half = half * BAND
+    shift = half - 0.8 * new_half  # drawn as a blob (0.8 wide): its edge meets the surface
+    trim = 0.12 if seg.hw == seg.hd else 0.0  # limbs: keep the band off the joints
+
+    def moved(p: Vec, q: Vec) -> Vec:
+        return tuple(pi + v_i * shift + (qi - pi) * trim
+                     for pi, qi, v_i in zip(p, q, v, strict=True))  # type: ignore[return-value]
+
+    return Segment(
+        f"{part}-{face}", moved(seg.a, seg.b), moved(seg.b, seg.a), seg.lateral, seg.forward,
+        seg.hw if deep else new_half, new_half if deep else seg.hd,
+    )
+
+
+def facing(body: Body, region: str, cam: Camera) -> float:
+    """How much a region's face turns towards the viewer: 1 facing, -1 turned away."""
+    part, _, face = region.partition(":")
+    if not face:
+        return 1.0
+    return dot(_face_direction(body.segments[part], face), cam.toward)
+
+
+def _while_shown(shapes: list[str], shown: list[bool]) -> list[str]:
+    """A hidden shape's frames: it moves while shown (and into the frame after, where it is
+    switched off) and otherwise waits as the next shown frame, so the animation repeats
+    fewer values."""
+    n = len(shapes)
+    if not any(shown):
+        return shapes
+    kept = [shown[i] or shown[i - 1] for i in range(n)]
+    out = list(shapes)
+    for i in range(n):
+        if not kept[i]:
+            j = next(k % n for k in range(i + 1, i + n + 1) if kept[k % n])
+            out[i] = shapes[j]
+    return out
+
+
+def _region_id(region: str) -> str:
+    return "hl-" + region.replace(":", "-")
+
+
 # ---- drawing order and colours ----
 
 
@@ -631,11 +696,25 @@ class Drawing:
     def _anim(self, attr: str, values: list[str], discrete: bool = False) -> str:
         if len(self.samples) == 1 or len(set(values)) == 1:
             return ""
-        times = ";".join(f"{s.time / self.duration:.4f}" for s in self.samples)
+        # a value equal to both neighbours changes nothing, linear or discrete: leave it out
+        keep = [i for i in range(len(values)) if i in (0, len(values) - 1)
+                or not values[i - 1] == values[i] == values[i + 1]]  # fmt: skip
+        times = ";".join(f"{self.samples[i].time / self.duration:.4f}" for i in keep)
         mode = ' calcMode="discrete"' if discrete else ""
         return (f'<animate attributeName="{attr}" dur="{self.duration:.2f}s"{mode} '
                 f'repeatCount="indefinite" keyTimes="{times}" '
-                f'values="{";".join(values)}"/>')  # fmt: skip
+                f'values="{";".join(values[i] for i in keep)}"/>')  # fmt: skip
+
+    def region_on(self, region: str) -> list[bool]:
+        """In which samples a highlighted region shows: its side is moving, the stretch is
+        felt (half-way in or more) and its face is not turned away from the viewer."""
+        cam = self.frame.camera
+        out: list[bool] = []
+        for i, s in enumerate(self.samples):
+            on = region in self.fig.highlight_for("end_left" if s.side == "left" else "end")
+            seen = facing(self.body(i), region, cam) > -0.8
+            out.append(on and seen and s.depth >= 0.5)
+        return out
 
     def render(self, title: str) -> str:
         bodies = [self.body(i) for i in range(len(self.samples))]
@@ -647,11 +726,10 @@ class Drawing:
         digits = 1 if len(bodies) == 1 else 0
         for name in (n for g in GROUPS.values() for n in g if n != "torso"):
             parts_d[name] = [_path(_outline(b.segments[name], self.frame), digits) for b in bodies]
-        glowing = set(self.fig.highlight) | set(self.fig.highlight_for("end_left"))
-        for name in (n for n in TRUNK if n in glowing):
-            parts_d[f"{name}-glow"] = [
-                _path(_outline(b.segments[name], self.frame, blob=True), digits) for b in bodies
-            ]
+        for region in self.regions:
+            shapes = [_path(_outline(region_segment(b, region), self.frame, blob=True), digits)
+                      for b in bodies]  # fmt: skip
+            parts_d[_region_id(region)] = _while_shown(shapes, self.region_on(region))
         parts_d["torso"] = [_smooth(_torso(b, self.frame), digits) for b in bodies]
         for name, values in parts_d.items():
             defs.append(f'<path id="{name}" d="{values[0]}">{self._anim("d", values)}</path>')
@@ -702,22 +780,20 @@ class Drawing:
             f"{self._anim('cx', ex)}{self._anim('cy', ey)}</circle>"
         )
 
+    @property
+    def regions(self) -> list[str]:
+        """Every highlighted region of both sides, once each (the head is never highlighted)."""
+        both = [*self.fig.highlight, *self.fig.highlight_for("end_left")]
+        return [r for r in dict.fromkeys(both) if not r.startswith("head")]
+
     def _highlights(self, group: Sequence[str]) -> str:
-        fig = self.fig
         out: list[str] = []
-        wanted = set(fig.highlight) | set(fig.highlight_for("end_left"))
-        for name in (n for n in group if n in wanted):
-            ops: list[str] = []
-            for s in self.samples:
-                on = name in fig.highlight_for("end_left" if s.side == "left" else "end")
-                # a solid colour, switched on while the stretch is felt: it never blends
-                ops.append("1" if on and s.depth >= 0.5 else "0")
-            if all(float(o) == 0 for o in ops):
+        for region in (r for r in self.regions if r.partition(":")[0] in group):
+            # a solid colour, switched on while the stretch is felt: it never blends
+            ops = ["1" if on else "0" for on in self.region_on(region)]
+            if all(o == "0" for o in ops):
                 continue
-            if name == "head":
-                continue
-            ref = f"{name}-glow" if name in TRUNK else name
-            out.append(f'<use href="#{ref}" class="h" opacity="{ops[0]}">'
+            out.append(f'<use href="#{_region_id(region)}" class="h" opacity="{ops[0]}">'
                        f'{self._anim("opacity", ops, discrete=True)}</use>')  # fmt: skip
         return "".join(out)
 
