@@ -28,7 +28,10 @@ class ScreeningRow(Base):
     answers: Mapped[str] = mapped_column(Text)  # JSON object keyed by question id
     reasons: Mapped[str] = mapped_column(Text)  # JSON list, as screening_public gives it
 
-    __table_args__ = (Index("ix_screenings_person_at", "person", "at"),)
+    __table_args__ = (
+        Index("ix_screenings_person_at", "person", "at"),
+        Index("ix_screenings_user_at", "user_id", "at"),
+    )
 
 
 class CheckInRow(Base):
@@ -47,7 +50,10 @@ class CheckInRow(Base):
     peg_activity: Mapped[int | None]
     activities: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[name, 0-10], ...]
 
-    __table_args__ = (Index("ix_check_ins_person_at", "person", "at"),)
+    __table_args__ = (
+        Index("ix_check_ins_person_at", "person", "at"),
+        Index("ix_check_ins_user_at", "user_id", "at"),
+    )
 
 
 class SessionRow(Base):
@@ -67,7 +73,10 @@ class SessionRow(Base):
     pain_after: Mapped[int | None]
     soreness: Mapped[str | None] = mapped_column(String(8))  # low | medium | high
 
-    __table_args__ = (Index("ix_sessions_person_started", "person", "started_at"),)
+    __table_args__ = (
+        Index("ix_sessions_person_started", "person", "started_at"),
+        Index("ix_sessions_user_started", "user_id", "started_at"),
+    )
 
 
 class TechniqueResultRow(Base):
@@ -100,6 +109,7 @@ class StopRow(Base):
 
     __table_args__ = (
         Index("ix_stops_person_at", "person", "at"),
+        Index("ix_stops_user_at", "user_id", "at"),
         Index("ix_stops_session", "session_id"),
     )
 
@@ -117,7 +127,10 @@ class RestoreRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     technique_id: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_restores_person_at", "person", "at"),)
+    __table_args__ = (
+        Index("ix_restores_person_at", "person", "at"),
+        Index("ix_restores_user_at", "user_id", "at"),
+    )
 
 
 class CoachCountRow(Base):

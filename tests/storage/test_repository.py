@@ -110,3 +110,23 @@ def test_coach_counts_are_kept_with_their_session(engine):
     repo.add_coach_counts(engine, sid, [{"technique_id": "bridge", **counts, "setup": 1}])
     assert repo.coach_counts(engine, sid) == [{"technique_id": "bridge", **counts, "setup": 1}]
     assert repo.coach_counts(engine, sid + 1) == []
+
+
+def test_an_owners_entries_since_a_day_are_read_through_the_owner_time_index(engine):
+    for table, name in (
+        ("check_ins", "ix_check_ins_user_at"),
+        ("sessions", "ix_sessions_user_started"),
+        ("screenings", "ix_screenings_user_at"),
+        ("stops", "ix_stops_user_at"),
+        ("restores", "ix_restores_user_at"),
+    ):
+        assert name in {ix["name"] for ix in inspect(engine).get_indexes(table)}, table
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            plan = conn.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT pain FROM check_ins "
+                    "WHERE user_id = 7 AND at >= '2024-01-01' ORDER BY at"
+                )
+            ).all()
+        assert "ix_check_ins_user_at" in str(plan), plan
