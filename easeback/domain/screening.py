@@ -45,6 +45,14 @@ class QuestionKind(StrEnum):
 AnswerValue = str | int
 
 
+class AnswerError(ValueError):
+    """An answer that does not fit its question (or names no question); `question` is its id."""
+
+    def __init__(self, question: str, message: str) -> None:
+        super().__init__(message)
+        self.question = question
+
+
 class Question(Frozen):
     id: Annotated[str, Field(pattern=r"^[a-z_]+$")]
     kind: QuestionKind
@@ -55,30 +63,30 @@ class Question(Frozen):
     optional: bool = False  # context questions only: may be left out ("not pregnant")
 
     def validate_answer(self, value: object) -> AnswerValue:
-        """Return the answer in canonical form or raise ValueError naming what is wrong."""
+        """Return the answer in canonical form or raise AnswerError naming what is wrong."""
+        name = f"answer to {self.id!r}"
         if self.kind is QuestionKind.INTEGER:
             if isinstance(value, bool):
                 got = str(value).lower()
-                raise ValueError(
-                    f"answer to {self.id!r} must be a whole number, got the boolean {got}"
-                )
+                raise AnswerError(self.id, f"{name} must be a whole number, got the boolean {got}")
             if not isinstance(value, int):
-                raise ValueError(f"answer to {self.id!r} must be a whole number, got {value!r}")
+                raise AnswerError(self.id, f"{name} must be a whole number, got {value!r}")
             if self.min is not None and value < self.min:
-                raise ValueError(f"answer to {self.id!r} must be at least {self.min}, got {value}")
+                raise AnswerError(self.id, f"{name} must be at least {self.min}, got {value}")
             if self.max is not None and value > self.max:
-                raise ValueError(f"answer to {self.id!r} must be at most {self.max}, got {value}")
+                raise AnswerError(self.id, f"{name} must be at most {self.max}, got {value}")
             return value
         allowed = ("yes", "no", "unsure") if self.kind is QuestionKind.RED_FLAG else ("yes", "no")
         if isinstance(value, bool):
             # true/false are not answers: a script that writes them may mean anything by them.
-            raise ValueError(
-                f"answer to {self.id!r} must be one of {', '.join(allowed)} as text, "
-                f"got the boolean {str(value).lower()}"
+            raise AnswerError(
+                self.id,
+                f"{name} must be one of {', '.join(allowed)} as text, "
+                f"got the boolean {str(value).lower()}",
             )
         if not isinstance(value, str) or value.lower() not in allowed:
-            raise ValueError(
-                f"answer to {self.id!r} must be one of {', '.join(allowed)}, got {value!r}"
+            raise AnswerError(
+                self.id, f"{name} must be one of {', '.join(allowed)}, got {value!r}"
             )
         return value.lower()
 
@@ -349,7 +357,7 @@ def validate_answers(table: ScreeningTable, raw: Mapping[str, object]) -> dict[s
     answers: dict[str, AnswerValue] = {}
     for qid, value in raw.items():
         if qid not in known:
-            raise ValueError(f"unknown question id {qid!r}")
+            raise AnswerError(qid, f"unknown question id {qid!r}")
         if value is None:
             continue
         answers[qid] = known[qid].validate_answer(value)

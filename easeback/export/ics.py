@@ -35,13 +35,18 @@ def parse_times(value: str) -> list[time]:
 def describe(routine: dict[str, Any] | None) -> tuple[str, int]:
     """The routine's dosage lines and its length in minutes (a default when none is known)."""
     if not routine or not routine.get("techniques"):
-        return "Your easeback routine: run `easeback start` to plan one.", 10
+        return (
+            "Your easeback routine: run `easeback start` to answer the safety questions and "
+            "plan one.",
+            10,
+        )
     lines = []
     for t in routine["techniques"]:
         hold = f", hold {t['hold_seconds']} s" if t.get("hold_seconds") else ""
         side = " each side" if t.get("per_side") else ""
         lines.append(f"- {t['name']}: {t['reps']} reps{side}{hold}")
     lines.append("Stop at once for sharp, shooting, spreading pain, numbness or dizziness.")
+    lines.append("Safety questions older than 7 days are asked again before a session.")
     return "\n".join(lines), max(1, round(int(routine.get("total_seconds", 600)) / 60))
 
 
@@ -80,11 +85,29 @@ def build_calendar(routine: dict[str, Any] | None, times: list[time], start: dat
 
 
 def write_ics(engine: Engine, cat: Catalogue, out: Path, now: datetime, times: str) -> Path:
-    from easeback.storage.repository import latest_routine
-
-    routine = latest_routine(engine)
+    routine = reminder_routine(engine, cat, now)
     out.write_bytes(build_calendar(routine, parse_times(times), now.astimezone().date()))
     return out
+
+
+def reminder_routine(engine: Engine, cat: Catalogue, now: datetime) -> dict[str, Any] | None:
+    """The latest routine as the daily reminders describe it: only while a valid screening
+    allows a routine, and without the techniques left out after sharp pain (None otherwise)."""
+    from easeback.domain import progression
+    from easeback.storage.repository import latest_routine
+    from easeback.usecases import journal
+
+    routine = latest_routine(engine)
+    result = journal.latest_valid_screening(engine, cat, now)
+    if routine is None or result is None or result.plannable() is None:
+        return None
+    gone = progression.left_out(journal.history(engine))
+    kept = [t for t in routine.get("techniques", []) if t.get("id") not in gone]
+    if not kept:
+        return None
+    dropped = sum(int(t.get("seconds", 0)) for t in routine["techniques"] if t not in kept)
+    total = int(routine.get("total_seconds", 600)) - dropped
+    return routine | {"techniques": kept, "total_seconds": total}
 
 
 def desk_break_calendar(routine: dict[str, Any], schedule: ReminderSchedule, today: date) -> bytes:

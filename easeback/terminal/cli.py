@@ -394,6 +394,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return 0
+    except EOFError:  # input ran out mid-questions (no terminal): refuse, as without a screening
+        print(
+            "easeback: refused: the input ended before every question was answered; nothing "
+            "was planned or run (answer in a terminal, or use `screen --answers FILE --save`)",
+            file=sys.stderr,
+        )
+        return EXIT_BLOCKED
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 130

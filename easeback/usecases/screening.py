@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from easeback.content.loader import Catalogue
-from easeback.domain.screening import ScreeningResult, screen
+from easeback.domain.progression import RESCREEN_STOPS, SCREENING_VALID, History
+from easeback.domain.screening import AnswerError, ScreeningResult, screen
 from easeback.usecases.errors import InputError
 
 
@@ -15,6 +17,8 @@ def screen_answers(cat: Catalogue, raw: object) -> ScreeningResult:
         raise InputError("answers must be a JSON object keyed by question id")
     try:
         return screen(cat.screening, raw)
+    except AnswerError as exc:
+        raise InputError(str(exc), field=exc.question) from None
     except ValueError as exc:
         raise InputError(str(exc)) from None
 
@@ -39,3 +43,32 @@ def screening_public(result: ScreeningResult) -> dict[str, Any]:
             for r in result.reasons
         ],
     }
+
+
+def lapse_reason(screened_at: str | None, now: datetime, history: History | None) -> str | None:
+    """Why answers kept since `screened_at` (ISO time) no longer allow a session, or None.
+
+    safety.md: a screening is valid for 7 days, and a stop for radiating pain or numbness
+    re-opens it; `history` is the journal's (naive local times) when there is one. Answers kept
+    with no time at all count as lapsed: nobody can say how old they are."""
+    if screened_at is None:
+        return "Your answers were kept without the time you gave them; please answer again."
+    try:
+        at = datetime.fromisoformat(screened_at)
+    except ValueError:
+        return "Your answers were kept without the time you gave them; please answer again."
+    at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    if now - at >= SCREENING_VALID:
+        return (
+            f"You answered the safety questions {(now - at).days} days ago; answers are valid "
+            "for 7 days, so please answer them again before another session."
+        )
+    if history is not None:
+        local_at = at.astimezone().replace(tzinfo=None)
+        for stop in history.stops():
+            if stop.reason in RESCREEN_STOPS and stop.at >= local_at:
+                return (
+                    "A session was stopped for a nerve sign (pain spreading down a leg, or "
+                    "numbness) after you answered: please answer the safety questions again."
+                )
+    return None

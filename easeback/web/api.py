@@ -133,10 +133,15 @@ class StopReasonOut(BaseModel):
 
 
 def _screen(request: Request, answers: dict[str, Any]) -> Any:
+    """The screening of these answers; an answer of the wrong type or out of range is a 422
+    naming its question, in the same shape as every other field error."""
     try:
         return screen_answers(web_state(request).catalogue, answers)
     except errors.InputError as exc:
-        raise HTTPException(400, str(exc)) from None
+        if exc.field is None:
+            raise HTTPException(400, str(exc)) from None
+        loc = ["body", "answers", exc.field]
+        raise HTTPException(422, [{"loc": loc, "msg": str(exc), "type": "value_error"}]) from None
 
 
 @router.get("/questions", response_model=list[QuestionOut], summary="The screening questions")
@@ -149,13 +154,24 @@ async def questions(request: Request) -> list[dict[str, Any]]:
 
 @router.post("/screening", response_model=ScreeningOut, responses=ERRORS, summary="Screen answers")
 async def screening(request: Request, body: ScreeningIn) -> dict[str, Any]:
-    """The disposition and every reason that fired; incomplete when a red flag is unanswered."""
+    """The disposition and every reason that fired; incomplete when a red flag is unanswered.
+
+    Answers are checked one by one: a wrong type (text for a number, a list, a fraction, true or
+    false) or a value out of range (pain below 0 or above 10) is a 422 naming the question in
+    `loc`. Nothing is kept: the API has no memory of a screening between requests."""
     return screening_public(_screen(request, body.answers))
 
 
 @router.post("/plan", response_model=PlanOut, responses=ERRORS, summary="Plan a routine")
 async def plan(request: Request, body: PlanIn) -> dict[str, Any]:
-    """A routine when the screening allows one, else `planned: false` with the reasons."""
+    """A routine when the screening allows one, else `planned: false` with the reasons.
+
+    The screening is computed from the `answers` in this very request and holds for this
+    request only: the API keeps no screening, so a script must send the person's current
+    answers (safety.md: a screening is valid for 7 days, and a stop for radiating pain or
+    numbness means asking the questions again). An `emergency`, `urgent` or uncleared
+    `professional_first` result, or an incomplete one, never yields techniques; techniques left
+    out after sharp pain are the caller's to leave out (the API sees no journal)."""
     result = _screen(request, body.answers)
     cat = web_state(request).catalogue
     try:
@@ -176,7 +192,10 @@ async def plan(request: Request, body: PlanIn) -> dict[str, Any]:
 
 @router.post("/timeline", response_model=list[CueOut], responses=ERRORS, summary="Session timeline")
 def timeline(request: Request, body: dict[str, Any]) -> list[dict[str, object]]:
-    """Every cue of the guided session for a plan returned by /api/plan, with offsets."""
+    """Every cue of the guided session for a plan returned by /api/plan, with offsets.
+
+    The plan is checked against the catalogue and refused (400) unless its disposition allows a
+    routine; it carries no screening of its own, so plan with current answers first."""
     try:
         routine = planning.routine_from_public(web_state(request).catalogue, body)
     except errors.InputError as exc:

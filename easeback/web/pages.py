@@ -4,6 +4,7 @@ technique library and learn pages. Routes parse, call the services, and render a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,7 +36,7 @@ from easeback.domain.screening import (
 )
 from easeback.domain.timeline import build_timeline
 from easeback.usecases import catalogue, errors, planning
-from easeback.usecases.screening import screen_answers
+from easeback.usecases.screening import lapse_reason, screen_answers
 from easeback.web import camera, views
 from easeback.web.player_pictures import picture_phases
 from easeback.web.security import same_token
@@ -74,7 +75,34 @@ async def checked_form(request: Request) -> FormData:
 
 
 def screening(st: WebState, sess: WebSession) -> ScreeningResult:
+    """This visitor's screening; answers that have lapsed (7 days, or a nerve-sign stop in the
+    journal since) are dropped first, so every page that plans or plays asks for them again."""
+    expire_lapsed(st, sess)
     return screen_answers(st.catalogue, sess.answers)
+
+
+def expire_lapsed(st: WebState, sess: WebSession) -> None:
+    """Send the visitor back to the whole screening (emergency and urgent questions first, as
+    always) when their finished answers are no longer valid."""
+    if not sess.answers or (sess.screened_at is None and not _finished(st, sess)):
+        return  # nothing answered yet, or still answering
+    history = None
+    if st.journal is not None:
+        try:
+            history = st.journal.history()
+        except errors.InputError:
+            history = None  # the journal pages report it; the 7 days still apply
+    why = lapse_reason(sess.screened_at, datetime.now(UTC), history)
+    if why is not None:
+        sess.answers.clear()
+        sess.routine = None
+        sess.screened_at = None
+        sess.screening_saved = False
+        sess.rescreen, sess.rescreen_why = True, why
+
+
+def _finished(st: WebState, sess: WebSession) -> bool:
+    return screen_answers(st.catalogue, sess.answers).complete
 
 
 # ---- welcome and screening wizard ----
@@ -109,8 +137,15 @@ def manifest() -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def welcome(request: Request) -> Response:
-    sess = session_of(request)
-    return render(request, "welcome.html", started=bool(sess.answers), rescreen=sess.rescreen)
+    st, sess = web_state(request), session_of(request)
+    expire_lapsed(st, sess)
+    return render(
+        request,
+        "welcome.html",
+        started=bool(sess.answers),
+        rescreen=sess.rescreen,
+        rescreen_why=sess.rescreen_why,
+    )
 
 
 @router.post("/screening/start")
@@ -119,6 +154,7 @@ async def screening_start(request: Request) -> Response:
     sess = session_of(request)
     sess.answers.clear()
     sess.routine = None
+    sess.screened_at = None
     return redirect(request, "/screening/1")
 
 
@@ -210,6 +246,9 @@ async def answer_question(request: Request, n: int) -> Response:
     # The domain's order of asking: an emergency or urgent answer ends the questions at once.
     table = st.catalogue.screening
     following = next_question(table, sess.answers, after=q.id)
+    # A finished screening is valid for 7 days from its last answer.
+    finished = screen_answers(st.catalogue, sess.answers).complete
+    sess.screened_at = datetime.now(UTC).isoformat() if finished else None
     if following is None:
         return redirect(request, "/result")
     return redirect(request, f"/screening/{table.questions.index(following) + 1}")
@@ -238,7 +277,7 @@ def result_page(request: Request) -> Response:
         ids = [q.id for q in st.catalogue.screening.questions]
         first = ids.index(result.missing[0]) + 1 if result.missing else 1
         return render(request, "incomplete.html", first=first, title="Screening not finished")
-    sess.rescreen = False
+    sess.rescreen, sess.rescreen_why = False, ""
     d = result.disposition
     see = dict.fromkeys(pid for r in result.reasons for pid in r.see)
     return render(
@@ -435,9 +474,11 @@ async def stop_submit(request: Request) -> Response:
     if reason is StopReason.SHARP_PAIN and technique is not None:
         sess.left_out.add(technique)
     if st.catalogue.stops[reason].rescreen:
-        sess.rescreen = True
+        sess.rescreen, sess.rescreen_why = True, ""
         sess.answers.clear()
         sess.routine = None
+        sess.screened_at = None
+        sess.screening_saved = False
     return redirect(request, f"/stopped/{reason.value}")
 
 

@@ -42,6 +42,8 @@ class WebSession:
     routine: dict[str, Any] | None = None
     left_out: set[str] = field(default_factory=set)
     rescreen: bool = False  # a stop asked for the screening to be answered again
+    rescreen_why: str = ""  # why, in words, when it was not a nerve-sign stop (a lapse)
+    screened_at: str | None = None  # ISO time (UTC) the answers were completed; valid 7 days
     screening_saved: bool = False  # the current answers' result is in the journal
     kept: str = ""  # the state as last stored (JSON), so only changes are written
 
@@ -51,6 +53,8 @@ class WebSession:
             "routine": self.routine,
             "left_out": sorted(self.left_out),
             "rescreen": self.rescreen,
+            "rescreen_why": self.rescreen_why,
+            "screened_at": self.screened_at,
             "screening_saved": self.screening_saved,
         }
 
@@ -63,6 +67,9 @@ class WebSession:
         self.routine = routine if isinstance(routine, dict) else None
         self.left_out = {str(t) for t in state.get("left_out") or ()}
         self.rescreen = bool(state.get("rescreen"))
+        self.rescreen_why = str(state.get("rescreen_why") or "")
+        at = state.get("screened_at")
+        self.screened_at = at if isinstance(at, str) else None
         self.screening_saved = bool(state.get("screening_saved"))
         self.kept = self.state_json()
 

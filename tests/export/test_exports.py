@@ -103,6 +103,8 @@ def test_pdf_is_a_pdf_with_the_sections(engine, catalogue, tmp_path):
 def test_ics_has_a_daily_reminder_per_chosen_time(engine, catalogue, tmp_path):
     from icalendar import Calendar
 
+    # the reminders describe the routine only while a screening is valid (7 days)
+    journal.save_screening(engine, screen(catalogue.screening, clear_answers()), NOW)
     path = export("ics", engine, catalogue, tmp_path / "r.ics", NOW, times="07:30,21:00")
     cal = Calendar.from_ical(path.read_bytes())
     events = [c for c in cal.walk("VEVENT")]

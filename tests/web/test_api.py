@@ -23,18 +23,20 @@ def test_incomplete_screening(client):
     assert not out["complete"] and out["disposition"] is None and out["missing"]
 
 
-def test_bad_answers_are_a_400_naming_the_problem(client):
+def test_bad_answers_are_a_422_naming_the_problem(client):
     resp = client.post("/api/screening", json={"answers": {"pain_now": 99}})
-    assert resp.status_code == 400 and "pain_now" in resp.json()["detail"]
+    assert resp.status_code == 422 and resp.json()["detail"][0]["loc"][-1] == "pain_now"
+    assert "at most 10" in resp.json()["detail"][0]["msg"]
     resp = client.post("/api/screening", json={"answers": {"nope": "yes"}})
-    assert resp.status_code == 400 and "nope" in resp.json()["detail"]
+    assert resp.status_code == 422 and "nope" in resp.json()["detail"][0]["msg"]
 
 
 def test_booleans_are_refused_as_answers(client):
     for qid, value in (("knee_problem", True), ("pain_now", True), ("disc_herniation", False)):
         resp = client.post("/api/screening", json={"answers": clear_answers(**{qid: value})})
-        assert resp.status_code == 400, (qid, resp.text)
-        assert qid in resp.json()["detail"] and "boolean" in resp.json()["detail"]
+        assert resp.status_code == 422, (qid, resp.text)
+        error = resp.json()["detail"][0]
+        assert error["loc"] == ["body", "answers", qid] and "boolean" in error["msg"]
 
 
 def test_an_urgent_answer_lists_the_rest_as_not_asked(client):

@@ -23,13 +23,15 @@ def run_journey(cat: Catalogue, console: Console, speed: float = 1.0, voice: boo
             choices = ask_routine_choices(console)
             req = planning.make_request(**choices, **inputs)
             routine = planning.plan_routine(cat, result, req)
-            break
         except errors.InputError as exc:
             console.print(f"[red]{exc}[/]")
-    assert routine is not None
+            continue
+        assert routine is not None
+        if routine.planned and routine.items:
+            break
+        # nothing suits this place or length: say why (and where does suit), and ask again
+        render_routine(console, routine)
     render_routine(console, routine)
-    if not routine.items:
-        return 0
     if (
         Prompt.ask(
             "Start the guided session now?", choices=["yes", "no"], default="yes", console=console
