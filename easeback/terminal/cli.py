@@ -394,17 +394,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return 0
-    except EOFError:  # input ran out mid-questions (no terminal): refuse, as without a screening
-        print(
-            "easeback: refused: the input ended before every question was answered; nothing "
-            "was planned or run (answer in a terminal, or use `screen --answers FILE --save`)",
-            file=sys.stderr,
-        )
-        return EXIT_BLOCKED
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 130
     except EOFError:  # stdin closed while a question waited for its answer
+        if handler in (cmd_start, cmd_session):  # a way to start a session: refused, exit 3
+            print(
+                "\neaseback: refused: the input ended before every question was answered; "
+                "nothing was planned or run (answer in a terminal, or save answers with "
+                "`easeback screen --answers FILE --save`)",
+                file=sys.stderr,
+            )
+            return EXIT_BLOCKED
         print(
             "\neaseback: error: the input ended before the question was answered; nothing more "
             "was saved (use --answers FILE.json to answer from a file)",
