@@ -96,6 +96,13 @@ class JournalDoor:
 
         return journal.history(self.engine)
 
+    def page(self, limit: int, before: str | None = None, since: str | None = None) -> Any:
+        """The newest `limit` entries before a place (`entries.key_text`), newest first, and how
+        many older ones there are."""
+        from easeback.usecases import journal
+
+        return journal.history_page(self.engine, limit, journal.parse_since(since), before)
+
     def progress(self, cat: Catalogue) -> Any:
         from easeback.usecases import journal
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.responses import Response
 
@@ -83,23 +83,27 @@ async def check_in_submit(request: Request) -> Response:
     return redirect(request, "/journal")
 
 
-def _rows(h: Any) -> list[tuple[Any, str, str]]:
-    rows: list[tuple[Any, str, str]] = []
-    for c in h.check_ins:
-        rows.append((c.at, "Check-in", f"pain {c.pain}/10, stiffness {c.stiffness}/10"))
-    for s in h.sessions:
-        done = sum(1 for r in s.results if r.outcome == "done")
-        text = f"{s.status.replace('_', ' ')}, {done} of {len(s.results)} techniques done"
-        if s.pain_before is not None and s.pain_after is not None:
-            text += f", pain {s.pain_before} → {s.pain_after}"
-        for e in s.stops:
+PAGE = 50  # entries on the journal page and per /api/history request by default
+
+
+def _details(kind: str, r: Any) -> tuple[str, str]:
+    if kind == "check-in":
+        return "Check-in", f"pain {r.pain}/10, stiffness {r.stiffness}/10"
+    if kind == "session":
+        done = sum(1 for x in r.results if x.outcome == "done")
+        text = f"{r.status.replace('_', ' ')}, {done} of {len(r.results)} techniques done"
+        if r.pain_before is not None and r.pain_after is not None:
+            text += f", pain {r.pain_before} → {r.pain_after}"
+        for e in r.stops:
             text += f"; stopped ({e.reason.value.replace('_', ' ')})"
-        rows.append((s.at, "Session", text))
-    for sc in h.screenings:
-        label = sc.disposition.value.replace("_", " ") if sc.disposition else "incomplete"
-        rows.append((sc.at, "Safety check", label))
-    rows.sort(key=lambda r: r[0], reverse=True)
-    return rows
+        return "Session", text
+    label = r.disposition.value.replace("_", " ") if r.disposition else "incomplete"
+    return "Safety check", label
+
+
+def _rows(page: list[Any]) -> list[tuple[Any, str, str]]:
+    """Entries (newest first) as (when, what, details) rows."""
+    return [(e.at, *_details(e.kind, e.record)) for e in page]
 
 
 def chart(readings: list[tuple[Any, int]]) -> dict[str, Any] | None:
@@ -144,15 +148,21 @@ def chart(readings: list[tuple[Any, int]]) -> dict[str, Any] | None:
 
 
 @router.get("/journal")
-def journal_page(request: Request) -> Response:
+def journal_page(request: Request, before: str | None = None) -> Response:
+    from easeback.storage.entries import key_text
+
     j, st = door(request), web_state(request)
     h, report = j.progress(st.catalogue)
+    page, older = j.page(PAGE, before)
     names = {t.id: t.name for t in st.catalogue.techniques}
     return render(
         request,
         "journal.html",
         title="Your journal",
-        rows=_rows(h)[:50],
+        rows=_rows(page),
+        older=older,
+        next_page=key_text(page[-1].key) if older else None,
+        paged=before is not None,
         report=report,
         chart=chart(h.pain_readings()),
         names=names,
@@ -229,11 +239,32 @@ def api_check_in(request: Request, body: CheckInIn) -> dict[str, bool]:
     return {"saved": True}
 
 
-@api.get("/history", response_model=list[Entry], summary="Journal entries, newest first")
-def api_history(request: Request) -> list[dict[str, str]]:
+@api.get(
+    "/history",
+    response_model=list[Entry],
+    summary="Journal entries, newest first, a page at a time",
+    description="At most `limit` entries (since a day, if given). When older entries exist, "
+    "the `Link` header's `next` address gives the following page.",
+)
+def api_history(
+    request: Request,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=500)] = PAGE,
+    before: Annotated[str | None, Query(max_length=80)] = None,
+    since: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+) -> list[dict[str, str]]:
+    from urllib.parse import urlencode
+
+    from easeback.storage.entries import key_text
+
+    page, older = door(request).page(limit, before, since)
+    if older:
+        query = {"limit": limit, "before": key_text(page[-1].key)}
+        query |= {"since": since} if since else {}
+        response.headers["link"] = f'</api/history?{urlencode(query)}>; rel="next"'
+        response.headers["x-older-entries"] = str(older)
     return [
-        {"at": at.isoformat(), "kind": kind, "details": text}
-        for at, kind, text in _rows(door(request).history())
+        {"at": at.isoformat(), "kind": kind, "details": text} for at, kind, text in _rows(page)
     ]
 
 

@@ -97,3 +97,41 @@ def test_a_screening_ended_early_is_kept_in_the_journal(visitor, first, disposit
     history = visitor.client.get("/api/history").json()
     kept = [h for h in history if h["kind"] == "Safety check"]
     assert kept and disposition in json.dumps(kept[0]).lower(), history
+
+
+def test_history_comes_a_page_at_a_time(visitor, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from easeback.domain.progression import CheckIn
+    from easeback.storage import open_engine
+    from easeback.storage import repository as repo
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'journal.sqlite3'}")
+    start = datetime(2024, 1, 1, 12, tzinfo=UTC)
+    for day in range(62):  # the pain tells the day: 0..9 over and over
+        c = CheckIn(start + timedelta(days=day), day % 10, 1)
+        repo.add_check_in(engine, c, c.at)
+    engine.dispose()
+    client = visitor.client
+    first = client.get("/api/history")
+    assert first.status_code == 200 and len(first.json()) == 50
+    assert (
+        first.json()[0]["at"].startswith("2024-03-02") and first.headers["x-older-entries"] == "12"
+    )
+    link = first.headers["link"]
+    assert link.endswith('>; rel="next"')
+    rest = client.get(link[1 : link.index(">")])
+    assert [e["at"][:10] for e in rest.json()][:2] == ["2024-01-12", "2024-01-11"]
+    assert len(rest.json()) == 12 and "link" not in rest.headers
+    assert len(client.get("/api/history", params={"since": "2024-02-25"}).json()) == 7
+    small = client.get("/api/history", params={"limit": 5})
+    assert len(small.json()) == 5 and "limit=5" in small.headers["link"]
+    assert client.get("/api/history", params={"limit": 0}).status_code in (400, 422)
+    bad = client.get("/api/history", params={"before": "yesterday"})
+    assert bad.status_code == 400 and "not a place in the journal" in bad.text
+    page = client.get("/journal").text
+    assert page.count("<tr><td>2024-") == 50 and "12 older entries" in page
+    older = page.split('href="/journal?before=')[1].split('"')[0]
+    page = client.get(f"/journal?before={older}").text
+    assert page.count("<tr><td>2024-") == 12 and "2024-01-01 " in page
+    assert "older entries" not in page and "Back to the newest entries" in page
