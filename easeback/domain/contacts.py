@@ -528,3 +528,19 @@ def misses(
     """(contact, distance) for every contact further off than TOLERANCE."""
     out = [(t, miss(body, t, ground, dims, anchors)) for t in touches]
     return [(t, dist) for t, dist in out if dist > TOLERANCE]
+
+
+def centre_of_mass(body: Body) -> Vec:
+    """Where the figure's weight centres, each part weighed by its volume (an elliptic
+    cylinder, or a ball for the head): enough to tell whether a pose could balance."""
+    total = 0.0
+    acc: Vec = (0.0, 0.0, 0.0)
+    for seg in body.segments.values():
+        if seg.a == seg.b:
+            volume = 4.0 / 3.0 * math.pi * seg.hw**3
+        else:
+            volume = math.pi * seg.hw * seg.hd * _norm(_sub(seg.b, seg.a))
+        mid = _mul(_add(seg.a, seg.b), 0.5)
+        acc = _add(acc, _mul(mid, volume))
+        total += volume
+    return _mul(acc, 1.0 / total)

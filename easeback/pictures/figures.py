@@ -34,6 +34,7 @@ from easeback.domain.body import (
     Vec,
     gap,
     hip_flexion,
+    interpolate,
     landmark_angles,
     mirror_part,
     pose_body,
@@ -166,6 +167,8 @@ class FigureSpec(Frozen):
     # and `trunk_turn`: degrees the pelvis tips or the chest turns
     motion: dict[str, tuple[float, float]] = Field(default_factory=dict)
     arrow: bool = True  # draw the motion arrow (off for holds whose pose barely changes)
+    # the landmark the arrow follows, when the one moving most is not what the steps move
+    arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
     inset: Literal["pelvis"] | None = None  # a close-up of a small movement, with an arrow
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
 
@@ -184,6 +187,7 @@ class Figure:
     arrow: bool = True
     inset: str | None = None
     zoom: float = 1.0
+    arrow_at: str | None = None
     contacts: dict[str, dict[str, SupportKind]] = field(default_factory=dict)  # by pose
     touches: dict[str, tuple[Touch, ...]] = field(default_factory=dict)  # start/end
     ground: dict[str, dict[str, float]] = field(default_factory=dict)  # start/end: part -> height
@@ -211,18 +215,30 @@ class Figure:
         return base
 
     def held(self, pose: Pose, side: str) -> Pose:
-        """A pose between the keyframes with the contacts both keep (hands, ankles) still met."""
+        """A pose between the keyframes with the contacts both keep (hands, ankles) still met,
+        lifted clear where its drawing would dip into the floor or a prop (a swinging foot,
+        a pelvis rolling onto a ball)."""
         suffix = "_left" if side == "left" else ("_right" if side == "right" else "")
         start = self.touches_for("start" + suffix)
         end = self.touches_for("end" + suffix)
         kept = [t for t in start if t in end and t.kind in ("hand", "ankle", "foot")]
         kept += [t for t in end if t.target == "stay"]
-        if not kept:
-            return pose
-        # hands keep their floor level; feet are only levelled (solving knees per frame is slow)
-        ground = {k: v for k, v in self.ground_for("start" + suffix).items() if k[:4] == "hand"}
-        anchors = pose_body(self.keyframes()["start" + suffix]).landmarks
-        return touch.solve(pose, kept, ground, anchors=anchors)
+        if kept:
+            # hands keep their floor level; feet are only levelled (solving knees is slow)
+            ground = {k: v for k, v in self.ground_for("start" + suffix).items()
+                      if k[:4] == "hand"}  # fmt: skip
+            anchors = pose_body(self.keyframes()["start" + suffix]).landmarks
+            pose = touch.solve(pose, kept, ground, anchors=anchors)
+        on = frozenset(self.contacts.get("start", {}).values()) | frozenset(
+            self.contacts.get("end", {}).values()
+        )
+        for _ in range(4):  # a round prop gives way sideways: lift again until clear
+            dip = max((d for _, _, d in sunk(pose_body(pose), self.props, on)), default=0.0)
+            if dip <= 0:
+                break
+            # to just inside the tolerance, so the parts resting stay as near as they can
+            pose = pose.moved(dy=dip - DRAWN_TOLERANCE / 2)
+        return pose
 
     def highlight_for(self, pose_name: str) -> tuple[str, ...]:
         if pose_name.endswith("_left"):
@@ -232,6 +248,20 @@ class Figure:
     def surfaces(self) -> list[Surface]:
         out = [Surface(SupportKind.FLOOR, 0.0)]
         return out + [s for p in self.props if (s := p.surface()) is not None]
+
+
+def between(fig: Figure, steps: int = 8) -> list[tuple[str, Pose]]:
+    """The frames the animation passes through between each side's key poses, `steps` to a
+    transition, as the drawing poses them (contacts kept, lifted clear of the floor)."""
+    keys = fig.keyframes()
+    sides = [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]
+    out: list[tuple[str, Pose]] = []
+    for side, suffix in sides:
+        start, end = keys["start" + suffix], keys["end" + suffix]
+        for i in range(1, steps):
+            pose = fig.held(interpolate(start, end, i / steps), side)
+            out.append((f"{side or 'start'}->end {i}/{steps}", pose))
+    return out
 
 
 @dataclass(frozen=True)
@@ -506,6 +536,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         spec.arrow,
         spec.inset,
         spec.zoom,
+        spec.arrow_at,
         {"start": dict(spec.start.contacts or {}), "end": dict(end_contacts or {})},
         {"start": start_touch, "end": end_touch},
         {"start": start_ground, "end": end_ground},

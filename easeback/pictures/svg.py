@@ -859,7 +859,8 @@ def motion_arrow(fig: Figure, technique: Technique) -> str:
         return turn_arrow(fig, technique)
     d = drawing(fig, technique, "end")
     a, b = pose_body(keys["start" + suffix]).landmarks, pose_body(keys["end" + suffix]).landmarks
-    moves = [(math.dist(d.frame.xy(a[m]), d.frame.xy(b[m])), m) for m in MOVERS]
+    movers = (fig.arrow_at,) if fig.arrow_at else MOVERS
+    moves = [(math.dist(d.frame.xy(a[m]), d.frame.xy(b[m])), m) for m in movers]
     length, mark = max(moves)
     if length < 4:
         return ""

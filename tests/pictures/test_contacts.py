@@ -10,17 +10,37 @@ import pytest
 
 from easeback.content.loader import ContentError, default_catalogue
 from easeback.domain.body import (
+    CONTACT_TOLERANCE,
     DIMS,
     JOINT_RANGES,
     Pose,
     Root,
     SupportKind,
     Surface,
+    mirror_part,
     pose_body,
     settle,
 )
-from easeback.domain.contacts import TOLERANCE, miss, misses, parse, parse_all, solve, target_point
-from easeback.pictures.figures import DRAWN_TOLERANCE, figure_for, load_figure, sunk
+from easeback.domain.contacts import (
+    TOLERANCE,
+    centre_of_mass,
+    miss,
+    misses,
+    parse,
+    parse_all,
+    solve,
+    target_point,
+)
+from easeback.pictures.figures import (
+    DRAWN_TOLERANCE,
+    Figure,
+    between,
+    drawn_gap,
+    figure_for,
+    load_figure,
+    sunk,
+)
+from easeback.pictures.svg import View, drawn_outline
 
 TECHNIQUES = default_catalogue().techniques
 IDS = [t.id for t in TECHNIQUES]
@@ -207,3 +227,82 @@ def test_figures_that_hold_hands_or_feet_say_so():
         fig = figure_for(tid)
         phrases = {t.phrase for t in fig.touches["end"]} | {t.phrase for t in fig.touches["start"]}
         assert phrase in phrases, tid
+
+
+def _kept(fig: Figure, suffix: str) -> list:
+    """The hand, ankle and foot contacts both key poses of a side declare."""
+    start, end = fig.touches_for("start" + suffix), fig.touches_for("end" + suffix)
+    return [t for t in start if t in end and t.kind in ("hand", "ankle", "foot")]
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_in_between_frames_keep_contacts_and_stay_out_of_the_floor(technique):
+    """Eight frames to each transition, as the animation draws them: no drawn outline in the
+    floor or a prop, the contacts both key poses declare still held, and the parts that rest
+    in both key poses still resting (within the contact tolerance)."""
+    fig = figure_for(technique.id)
+    on = frozenset(fig.contacts["start"].values()) | frozenset(fig.contacts["end"].values())
+    resting = {p: k for p, k in fig.contacts["start"].items() if fig.contacts["end"].get(p) == k}
+    frames = between(fig, 8)
+    assert len(frames) == 7 * (2 if fig.sided else 1)
+    for label, pose in frames:
+        suffix = "_left" if label.startswith("left") else ("_right" if fig.sided else "")
+        body = pose_body(pose)
+        assert sunk(body, fig.props, on) == [], label
+        anchors = pose_body(fig.keyframes()["start" + suffix]).landmarks
+        held = misses(body, _kept(fig, suffix), fig.ground_for("start" + suffix), anchors=anchors)
+        assert [(t.phrase, round(d, 3)) for t, d in held] == [], label
+        for part, kind in resting.items():
+            part = mirror_part(part) if suffix == "_left" else part
+            gaps = [g for s in fig.surfaces() if s.kind is kind
+                    if (g := drawn_gap(body, part, s)) is not None]  # fmt: skip
+            assert gaps and min(abs(g) for g in gaps) <= CONTACT_TOLERANCE, (label, part, gaps)
+
+
+def test_in_between_check_catches_a_frame_in_the_floor():
+    """Joint angles mixed straight from one key pose to the next swing the walking foot
+    through the floor; the check sees it, and the frames the drawing uses are lifted clear."""
+    from easeback.domain.body import interpolate
+
+    fig = figure_for("pool-walking")
+    start, end = fig.keyframes()["start"], fig.keyframes()["end"]
+    on = frozenset(fig.contacts["start"].values())
+    raw = [sunk(pose_body(interpolate(start, end, i / 8)), fig.props, on) for i in range(1, 8)]
+    assert any(hit[0] == "foot_r" and what == "floor" for hits in raw for hit in hits
+               for what in [hit[1]])  # fmt: skip
+    assert all(sunk(pose_body(p), fig.props, on) == [] for _, p in between(fig, 8))
+
+
+def _support_span(fig: Figure, pose: Pose) -> tuple[float, float]:
+    """Front-to-back extent (side view) of where the drawing touches its supports."""
+    side = drawn_outline(pose_body(pose), View.SIDE)
+    xs = [x for s in fig.surfaces() for pts in side.values() for x, y in pts
+          if abs(y - s.height) <= 0.02 and s.x0 - 0.02 <= x <= s.x1 + 0.02]  # fmt: skip
+    assert xs
+    return min(xs), max(xs)
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_the_weight_is_over_what_holds_it_up(technique):
+    """Seen from the side, the centre of mass lies over the stretch of floor, seat or prop the
+    figure touches, in every key pose and in-between frame: nothing would tip over."""
+    fig = figure_for(technique.id)
+    for label, pose in [*fig.keyframes().items(), *between(fig, 4)]:
+        lo, hi = _support_span(fig, pose)
+        x = centre_of_mass(pose_body(pose))[0]
+        assert lo - 0.01 <= x <= hi + 0.01, (label, round(x, 3), round(lo, 3), round(hi, 3))
+
+
+def test_a_kneeler_leaning_back_off_the_knees_alone_would_tip():
+    """The balance check is not vacuous: kneeling on the knees only, feet lifted, with the
+    weight leaning back, the centre of mass is behind what touches the floor."""
+    pose = settle(
+        Pose(Root(pitch=-6), {"knee_flexion_l": 95, "knee_flexion_r": 95,
+                              "hip_flexion_l": -6, "hip_flexion_r": -6,
+                              "lumbar_flexion": -14, "thoracic_flexion": -8,
+                              "ankle_dorsiflexion_l": -65, "ankle_dorsiflexion_r": -65}),
+        "thigh_r", FLOOR,
+    )  # fmt: skip
+    fig = figure_for("kneeling-back-extension")
+    lo, _ = _support_span(fig, pose)
+    assert centre_of_mass(pose_body(pose))[0] < lo - 0.01
