@@ -158,11 +158,25 @@ class Dosage(Frozen):
     setup_seconds: Annotated[int, Field(ge=5, le=120)] = 15
     times_per_day: NonEmpty
     frequency_note: str | None = None
+    # What one repetition is, in a sentence, when it is not "move in, hold still, move out":
+    # a minute of rolling, a walk in the pool, a long rest in a position.
+    rep_means: NonEmpty | None = None
 
     @model_validator(mode="after")
     def _sets_ordered(self) -> Dosage:
         if self.max_sets is not None and self.max_sets < self.sets:
             raise ValueError(f"max_sets ({self.max_sets}) is below sets ({self.sets})")
+        return self
+
+    @model_validator(mode="after")
+    def _long_holds_explained(self) -> Dosage:
+        # A "hold" of over a minute is rolling, walking or resting, not holding a stretch: the
+        # reader needs to be told what one repetition is.
+        if self.hold_seconds and self.hold_seconds.max > 60 and not self.rep_means:
+            raise ValueError(
+                f"rep_means is required when a repetition can last over a minute "
+                f"(hold_seconds max {self.hold_seconds.max}): say what one repetition is"
+            )
         return self
 
     @property

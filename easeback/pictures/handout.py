@@ -15,6 +15,7 @@ from typing import Any
 
 from easeback.domain.models import Technique
 from easeback.domain.planning import Routine
+from easeback.wording import dose_lines, seconds_text
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,12 @@ def _dosage(t: Technique, hold: int | None, reps: int, sets: int) -> str:
     if t.dosage.per_side:
         parts[0] += " each side"
     if hold:
-        parts.append(f"hold {hold} s")
+        each = seconds_text(hold)
+        parts.append(f"{each} each" if t.dosage.rep_means else f"hold {each}")
     if sets > 1:
         parts.append(f"{sets} sets")
+    if t.dosage.rep_means:
+        parts.append(t.dosage.rep_means)
     parts.append(t.dosage.times_per_day)
     return " · ".join(parts)
 
@@ -50,14 +54,8 @@ def items_from_routine(routine: Routine) -> list[HandoutItem]:
 
 
 def items_from_techniques(techniques: Sequence[Technique]) -> list[HandoutItem]:
-    out = []
-    for t in techniques:
-        d = t.dosage
-        hold = f"hold {d.hold_seconds.min}–{d.hold_seconds.max} s · " if d.hold_seconds else ""
-        side = " each side" if d.per_side else ""
-        out.append(HandoutItem(t, f"{d.reps.min}–{d.reps.max} repetitions{side} · {hold}"
-                                  f"{d.times_per_day}"))  # fmt: skip
-    return out
+    # the same dose lines as `easeback show` and the technique page: minutes for long holds
+    return [HandoutItem(t, " · ".join(dose_lines(t.dosage))) for t in techniques]
 
 
 def _reportlab() -> Any:

@@ -168,7 +168,12 @@ def open_engine(url: str) -> Engine:
         ) from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot create the folder {path.parent} for the database: {exc.strerror}"
+            ) from None
         _check_sqlite_file(path)
     engine = make_engine(url)
     try:

@@ -419,6 +419,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, InputError):
             print(f"easeback: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        if isinstance(exc, OSError) and exc.filename and exc.strerror:
+            # a path the person named that cannot be read or written: say which, in one line
+            print(f"easeback: error: cannot use {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
         if isinstance(exc, ContentError):
             print(f"easeback: invalid content, refusing to start: {exc}", file=sys.stderr)
             return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich import box
 from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.padding import Padding
@@ -16,6 +17,7 @@ from easeback.content.schema import Topic
 from easeback.domain.models import Disposition, Technique
 from easeback.domain.planning import Routine
 from easeback.domain.screening import ScreeningResult
+from easeback.wording import count_text, dose_lines, label, seconds_text
 
 STYLE = {
     Disposition.EMERGENCY: "bold white on red",
@@ -94,7 +96,11 @@ def render_routine(console: Console, routine: Routine) -> None:
         table.add_column(col)
     for n, item in enumerate(routine.items, start=1):
         d = item.technique.dosage
-        dose = f"{item.reps} reps" + (f" × {item.hold_seconds} s hold" if item.hold_seconds else "")
+        dose = count_text(item.reps, item.reps, "rep", "reps")
+        if item.hold_seconds:
+            dose += f" × {seconds_text(item.hold_seconds)} hold"
+        if item.sets > 1:
+            dose += f", {item.sets} sets"
         if d.per_side:
             dose += " each side"
         name = item.technique.name + (f"\n[dim]{item.variant.text}[/]" if item.variant else "")
@@ -105,38 +111,42 @@ def render_routine(console: Console, routine: Routine) -> None:
 
 
 def render_technique_table(console: Console, items: Iterable[Technique]) -> None:
-    table = Table(title="Techniques")
-    for col in ("id", "name", "category", "places", "equipment"):
-        table.add_column(col)
+    """Ids are what `show` takes, so they are never cut: names and details wrap instead. Below 100
+    columns the details go under the name, so the id column keeps its full width."""
+    items = list(items)
+    id_width = max((len(t.id) for t in items), default=2)
+    narrow = console.width < 100
+    table = Table(title="Techniques", box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD)
+    table.add_column("id", no_wrap=True, min_width=id_width, style="bold")
+    if narrow:
+        table.add_column("technique", ratio=1)
+    else:
+        for col in ("name", "category", "places", "equipment"):
+            table.add_column(col, ratio=2 if col == "name" else 1)
     for t in items:
-        table.add_row(
-            t.id,
-            t.name,
-            t.category.value,
-            ", ".join(p.value for p in t.places),
-            ", ".join(e.value for e in t.equipment) or "-",
-        )
+        details = [
+            label(t.category),
+            labels(t.places),
+            labels(t.equipment) or "no equipment",
+        ]
+        if narrow:
+            table.add_row(t.id, Text(t.name) + Text("\n" + " · ".join(details), style="dim"))
+        else:
+            table.add_row(t.id, t.name, *details[:2], labels(t.equipment) or "-")
     console.print(table)
 
 
 def render_technique(console: Console, t: Technique) -> None:
-    d = t.dosage
     lines = [f"# {t.name}", "", t.summary, ""]
     if t.aliases:
         lines += [f"*Also called:* {', '.join(t.aliases)}", ""]
     lines += [
-        f"**Category:** {t.category.value} · **Where:** {', '.join(p.value for p in t.places)}"
-        f" · **Equipment:** {', '.join(e.value for e in t.equipment) or 'none'}",
+        f"**Category:** {label(t.category)} · **Where:** {labels(t.places)}"
+        f" · **Equipment:** {labels(t.equipment) or 'none'}",
         "",
         "## Dose",
     ]
-    if d.hold_seconds:
-        lines.append(f"- Hold {d.hold_seconds.min}–{d.hold_seconds.max} s")
-    lines.append(
-        f"- {d.reps.min}–{d.reps.max} repetitions × {d.sets} set(s)"
-        + (" each side" if d.per_side else "")
-    )
-    lines.append(f"- {d.times_per_day}" + (f" ({d.frequency_note})" if d.frequency_note else ""))
+    lines += [f"- {line}" for line in dose_lines(t.dosage)]
     lines += ["", "## Steps"] + [f"{i}. {s.text}" for i, s in enumerate(t.steps, start=1)]
     breath = [b for b in (t.breathing.into, t.breathing.hold, t.breathing.out) if b]
     if breath:
@@ -147,9 +157,13 @@ def render_technique(console: Console, t: Technique) -> None:
     if t.cautions:
         lines += ["", "## Cautions"] + [f"- {c}" for c in t.cautions]
     for v in t.variants:
-        lines += ["", f"**{v.kind.value.capitalize()} version:** {v.text}"]
+        lines += ["", f"**{label(v.kind).capitalize()} version:** {v.text}"]
     lines += ["", "*Sources:* " + "; ".join(t.sources)]
     console.print(Markdown("\n".join(lines)))
+
+
+def labels(values: Iterable[object]) -> str:
+    return ", ".join(label(v) for v in values)
 
 
 def render_topic_list(console: Console, cat: Catalogue) -> None:

@@ -6,39 +6,12 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from easeback.domain.models import Technique
-
-
-def minutes_text(seconds: int) -> str:
-    if seconds < 60:
-        return f"{seconds} s"
-    return f"{seconds // 60} min {seconds % 60:02d} s"
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"
-
-
-def seconds_text(seconds: int) -> str:
-    """A hold or step length: seconds below 90 s, else minutes ("45 s", "2 min", "2.5 min")."""
-    return f"{seconds} s" if seconds < 90 else f"{_num(round(seconds / 60, 1))} min"
-
-
-def seconds_range_text(lo: int, hi: int) -> str:
-    """A range of seconds in words: 15-30 s, 2-20 min (never 120-1200 s), 30 s - 2 min."""
-    if lo == hi:
-        return seconds_text(lo)
-    if hi < 90:
-        return f"{lo}–{hi} s"
-    if lo >= 60:
-        return f"{_num(round(lo / 60, 1))}–{_num(round(hi / 60, 1))} min"
-    return f"{seconds_text(lo)} – {seconds_text(hi)}"
-
-
-def count_text(lo: int, hi: int, one: str, many: str) -> str:
-    """A count in words: 1 repetition, 8-12 repetitions (never 1-1 repetitions)."""
-    if lo == hi:
-        return f"{lo} {one if lo == 1 else many}"
-    return f"{lo}–{hi} {many}"
+from easeback.wording import count_text as count_text
+from easeback.wording import dose_lines as dose_lines
+from easeback.wording import label as label
+from easeback.wording import minutes_text as minutes_text
+from easeback.wording import seconds_range_text as seconds_range_text
+from easeback.wording import seconds_text as seconds_text
 
 
 def dose_text(item: dict[str, Any]) -> str:
@@ -52,12 +25,6 @@ def dose_text(item: dict[str, Any]) -> str:
 
 def answer_text(answer: object) -> str:
     return {"unsure": "not sure", "yes": "yes", "no": "no"}.get(str(answer), str(answer))
-
-
-def label(value: object) -> str:
-    """An enum value in words: "general-relief" -> "general relief"."""
-    raw = getattr(value, "value", value)
-    return str(raw).replace("-", " ").replace("_", " ")
 
 
 def labels(values: Any) -> str:

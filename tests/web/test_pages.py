@@ -245,6 +245,11 @@ def test_durations_read_in_minutes_and_counts_in_words(client):
     html = client.get("/techniques/decompression-90-90").text
     assert "2–20 min" in html and "1200" not in html
     assert "1–1" not in html and "1 repetition" in html
+    pool = client.get("/techniques/pool-walking").text
+    assert "1 repetition of 2–10 min" in pool and "One repetition is one unbroken walk" in pool
+    roll = client.get("/techniques/foam-roll-glutes-midback").text
+    assert "2–3 repetitions of 1–2 min" in roll
+    assert "One repetition is slow rolling back and forth" in roll
 
 
 def test_technique_page_has_a_labelled_picture_slot(client):

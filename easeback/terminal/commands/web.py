@@ -59,7 +59,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from easeback.web.practice.serve import serve_practice
 
         return serve_practice(args)
-    settings = Settings.from_env(host=args.host, port=args.port)
+    overrides = {"database_url": args.database} if args.database else {}
+    settings = Settings.from_env(host=args.host, port=args.port, **overrides)
     from easeback.web.hosts import is_loopback
 
     if not is_loopback(settings.host):
@@ -81,6 +82,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if settings.database_url:
+        from easeback.web.journal_door import journal_installed
+
+        if journal_installed():  # a wrong URL is named now, not at the first page that saves
+            from easeback.usecases import journal
+
+            journal.open_journal(settings).dispose()
     import uvicorn
 
     from easeback.web import create_app
