@@ -14,8 +14,13 @@ def cmd_handout(args: argparse.Namespace) -> int:
 
     from easeback.content.loader import default_catalogue
     from easeback.pictures import handout
+    from easeback.terminal.errors import CliError
     from easeback.usecases import files, planning
 
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.is_dir():  # said now, not after drawing every page
+        why = "it is a folder" if out.is_dir() else f"folder {out.parent} does not exist"
+        raise CliError(f"cannot write --out {out}: {why}")
     cat = default_catalogue()
     if args.plan:
         routine = planning.routine_from_public(cat, files.read_json_file(Path(args.plan), "plan"))
@@ -26,7 +31,6 @@ def cmd_handout(args: argparse.Namespace) -> int:
         title = "easeback techniques"
         notes = ["No plan given: this lists every technique. Answer the safety questions "
                  "(`easeback plan`) to get a routine that fits you."]  # fmt: skip
-    out = Path(args.out)
     handout.write_handout(items, out, title, notes)
     print(f"Wrote {out}")
     return 0
