@@ -3,6 +3,7 @@ technique library and learn pages. Routes parse, call the services, and render a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from starlette.responses import (
     Response,
 )
 
+from easeback.domain import progression
 from easeback.domain.models import (
     Category,
     Disposition,
@@ -311,7 +313,30 @@ def topics(st: WebState, ids: Any) -> list[Any]:
 
 
 def _plannable(st: WebState, sess: WebSession) -> bool:
-    return not sess.rescreen and screening(st, sess).plannable() is not None
+    """The screening allows a routine; the planned one, if any, has lost every technique left
+    out (after sharp pain, here or in the terminal) since it was planned."""
+    if sess.rescreen or screening(st, sess).plannable() is None:
+        return False
+    _prune_left_out(st, sess)
+    return True
+
+
+def _prune_left_out(st: WebState, sess: WebSession) -> None:
+    if sess.routine is None:
+        return
+    gone = set(sess.left_out)
+    if st.journal is not None:
+        # a journal that cannot be read is reported by its pages; this browser's stops count
+        with contextlib.suppress(errors.InputError):
+            gone |= progression.left_out(st.journal.history())
+    kept = [t for t in sess.routine["techniques"] if t["id"] not in gone]
+    if len(kept) == len(sess.routine["techniques"]):
+        return
+    if not kept:
+        sess.routine = None
+        return
+    pruned = planning.routine_from_public(st.catalogue, sess.routine | {"techniques": kept})
+    sess.routine = planning.routine_public(pruned)
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -392,7 +417,7 @@ async def plan_submit(request: Request) -> Response:
 @router.get("/routine", response_class=HTMLResponse)
 def routine_page(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
-    if sess.routine is None or not _plannable(st, sess):
+    if not _plannable(st, sess) or sess.routine is None:
         return redirect(request, "/plan")
     items = []
     for item in sess.routine["techniques"]:
@@ -408,7 +433,7 @@ def routine_page(request: Request) -> Response:
 @router.get("/player", response_class=HTMLResponse)
 def player_page(request: Request, speed: float = 1.0) -> Response:
     st, sess = web_state(request), session_of(request)
-    if sess.routine is None or not _plannable(st, sess) or not sess.routine["techniques"]:
+    if not _plannable(st, sess) or sess.routine is None or not sess.routine["techniques"]:
         return redirect(request, "/plan")
     if not st.allow_speed or not 0.1 <= speed <= 1000:
         speed = 1.0
@@ -427,7 +452,7 @@ def player_page(request: Request, speed: float = 1.0) -> Response:
 @router.get("/player/timeline.json")
 def player_timeline(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
-    if sess.routine is None or not _plannable(st, sess):
+    if not _plannable(st, sess) or sess.routine is None:
         return JSONResponse({"detail": "No routine is planned."}, status_code=404)
     routine = planning.routine_from_public(st.catalogue, sess.routine)
     cues = [c.as_dict() for c in build_timeline(routine)]

@@ -98,3 +98,34 @@ def test_web_floor_plans_leave_out_what_the_journal_left_out(app, visitor):
         visitor.post("/plan", {"place": "floor", "minutes": minutes, "equipment": "mat"})
         cues = visitor.client.get("/player/timeline.json").json()["cues"]
         assert first not in {c["technique_id"] for c in cues}, minutes
+
+
+def test_after_a_sharp_pain_stop_the_same_routine_plays_without_that_technique(visitor):
+    """Back to the player after a sharp-pain stop, without planning again: the stopped
+    technique is not in the routine page, the player or its timeline."""
+    visitor.screen(clear_answers())
+    visitor.post("/plan", {"place": "floor", "minutes": 10, "equipment": "mat"})
+    timeline = visitor.client.get("/player/timeline.json").json()
+    first = timeline["cues"][1]["technique_id"]
+    name = timeline["techniques"][0]
+    resp = visitor.post("/stop", {"reason": "sharp_pain", "index": 0})
+    assert resp.url.path == "/stopped/sharp_pain"
+    again = visitor.client.get("/player/timeline.json").json()
+    assert first not in {c["technique_id"] for c in again["cues"]}
+    assert again["techniques"] == timeline["techniques"][1:]
+    assert again["total"] < timeline["total"]
+    assert name not in visitor.client.get("/routine").text
+    assert name not in visitor.client.get("/player").text
+
+
+def test_a_terminal_stop_after_planning_on_the_web_takes_it_out_of_the_web_routine(
+    app, visitor
+):
+    visitor.screen(clear_answers())
+    visitor.post("/plan", {"place": "floor", "minutes": 10, "equipment": "mat"})
+    timeline = visitor.client.get("/player/timeline.json").json()
+    ids = list(dict.fromkeys(c["technique_id"] for c in timeline["cues"] if c["technique_id"]))
+    _stop_in_the_terminal(app, ids[1], "floor")
+    again = visitor.client.get("/player/timeline.json").json()
+    kept = list(dict.fromkeys(c["technique_id"] for c in again["cues"] if c["technique_id"]))
+    assert kept == [ids[0], *ids[2:]]
