@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from easeback.domain.models import StopReason
-from easeback.domain.progression import CheckIn, SessionRecord, StopEvent
+from easeback.domain.models import Disposition, StopReason
+from easeback.domain.progression import CheckIn, History, ScreeningRecord, SessionRecord, StopEvent
 from easeback.storage.accounts import (
     AuditRow,
     ClinicRow,
@@ -173,9 +173,10 @@ def token_owner(
     engine: Engine, token_hash: str, kinds: Sequence[str], now: datetime
 ) -> tuple[UserRecord, str | None] | None:
     """The user of a live (unrevoked, unexpired) token of one of the kinds, and its CSRF value:
-    one query, as it runs on every request."""
+    one query, as it runs on every request. Outside a transaction (AUTOCOMMIT): one statement
+    needs none, and skipping BEGIN and ROLLBACK saves two of its four round trips."""
     t, u = TokenRow, UserRow
-    with engine.connect() as conn:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         row = conn.execute(
             select(u.id, u.email, u.role, u.clinic_id, ClinicRow.name, u.password_hash, t.csrf)
             .join(t, t.user_id == u.id)
@@ -236,6 +237,32 @@ def failures_since(engine: Engine, keys: Sequence[str], since: datetime) -> int:
 # ---- audit log: append and read, nothing else ----
 
 
+@dataclass(frozen=True)
+class Audit:
+    """One line of the audit log, written in the same transaction as the change or read it
+    records, so the log never misses one that happened (nor holds one that did not)."""
+
+    at: datetime
+    actor_id: int | None
+    action: str
+    subject_id: int | None
+    detail: str = ""
+
+
+def _append(conn: Connection | Session, entry: Audit | None) -> None:
+    if entry is None:
+        return
+    conn.execute(
+        insert(AuditRow).values(
+            at=to_utc(entry.at),
+            actor_id=entry.actor_id,
+            action=entry.action,
+            subject_id=entry.subject_id,
+            detail=entry.detail,
+        )
+    )
+
+
 def audit(
     engine: Engine,
     at: datetime,
@@ -244,16 +271,8 @@ def audit(
     subject_id: int | None,
     detail: str = "",
 ) -> None:
-    with Session(engine) as s, s.begin():
-        s.add(
-            AuditRow(
-                at=to_utc(at),
-                actor_id=actor_id,
-                action=action,
-                subject_id=subject_id,
-                detail=detail,
-            )
-        )
+    with engine.begin() as conn:
+        _append(conn, Audit(at, actor_id, action, subject_id, detail))
 
 
 def audit_trail(engine: Engine, subject_id: int) -> list[dict[str, Any]]:
@@ -283,8 +302,10 @@ def add_programme(
     at: datetime,
     items: Sequence[Mapping[str, object]],
     per_week: int,
+    audit: Audit | None = None,
 ) -> int:
     with Session(engine) as s, s.begin():
+        _append(s, audit)
         row = ProgrammeRow(
             person_id=person_id,
             clinician_id=clinician_id,
@@ -317,12 +338,86 @@ def latest_programme(engine: Engine, person_id: int) -> dict[str, Any] | None:
     }
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What a person's programme view needs, read in one transaction: the programme in force,
+    the newest complete screening's answers, and the part of the journal the safety rules read
+    (that screening, the sessions that were stopped with their stops, the put-backs)."""
+
+    programme: dict[str, Any] | None  # as latest_programme gives it
+    answers: dict[str, Any] | None  # of the newest complete screening
+    history: History  # naive UTC times; sessions: only the stopped ones
+
+
+def standing(engine: Engine, user_id: int, audit: Audit | None = None) -> Standing:
+    """Four small queries on one connection, however long the journal: this runs on every
+    look at the programme and every logged session."""
+    p, sc, se, st = ProgrammeRow, ScreeningRow, SessionRow, StopRow
+    with engine.begin() as conn:
+        _append(conn, audit)
+        prow = conn.execute(
+            select(p.at, p.per_week, p.items, p.clinician_id)
+            .where(p.person_id == user_id)
+            .order_by(p.at.desc(), p.id.desc())
+            .limit(1)
+        ).first()
+        srow = conn.execute(
+            select(sc.at, sc.disposition, sc.answers)
+            .where(sc.user_id == user_id, sc.complete)
+            .order_by(sc.at.desc(), sc.id.desc())
+            .limit(1)
+        ).first()
+        stopped: dict[int, tuple[datetime, str, list[StopEvent]]] = {}
+        for sid, started, status, at, reason, tid in conn.execute(
+            select(se.id, se.started_at, se.status, st.at, st.reason, st.technique_id)
+            .join(se, se.id == st.session_id)
+            .where(st.user_id == user_id)
+            .order_by(se.started_at, se.id, st.at, st.id)
+        ):
+            stopped.setdefault(sid, (started, status, []))[2].append(
+                StopEvent(at, StopReason(reason), tid)
+            )
+        restores = tuple(
+            (str(tid), at)
+            for tid, at in conn.execute(
+                select(RestoreRow.technique_id, RestoreRow.at)
+                .where(RestoreRow.user_id == user_id)
+                .order_by(RestoreRow.at, RestoreRow.id)
+            )
+        )
+    programme = None
+    if prow is not None:
+        programme = {
+            "at": prow[0],
+            "per_week": prow[1],
+            "items": json.loads(prow[2]),
+            "clinician_id": prow[3],
+        }
+    screenings: tuple[ScreeningRecord, ...] = ()
+    answers = None
+    if srow is not None:
+        answers = json.loads(srow[2])
+        days = answers.get("pain_days")
+        pain_days = days if isinstance(days, int) and not isinstance(days, bool) else None
+        screenings = (
+            ScreeningRecord(srow[0], Disposition(srow[1]) if srow[1] else None, pain_days),
+        )
+    sessions = tuple(
+        SessionRecord(started, status, stops=tuple(events))
+        for started, status, events in stopped.values()
+    )
+    return Standing(programme, answers, History(screenings, (), sessions, restores))
+
+
 # ---- the journal, owned ----
 
 
-def add_check_in(engine: Engine, user_id: int, check_in: CheckIn, at: datetime) -> int:
+def add_check_in(
+    engine: Engine, user_id: int, check_in: CheckIn, at: datetime, audit: Audit | None = None
+) -> int:
     peg = check_in.peg or (None, None, None)
     with Session(engine) as s, s.begin():
+        _append(s, audit)
         row = CheckInRow(
             person=person_key(user_id),
             user_id=user_id,
@@ -347,8 +442,10 @@ def add_screening(
     disposition: str | None,
     answers: Mapping[str, object],
     reasons: Sequence[Mapping[str, object]],
+    audit: Audit | None = None,
 ) -> int:
     with Session(engine) as s, s.begin():
+        _append(s, audit)
         row = ScreeningRow(
             person=person_key(user_id),
             user_id=user_id,
@@ -363,20 +460,41 @@ def add_screening(
         return row.id
 
 
+def _reached(reasons: str) -> list[str]:
+    return [str(r["disposition"]) for r in json.loads(reasons) if r.get("disposition")]
+
+
 def last_screening(engine: Engine, user_id: int) -> tuple[datetime, list[str]] | None:
     """The newest screening of the user, finished or not: (when, naive UTC; the dispositions
     its reasons reached)."""
-    with Session(engine) as s:
-        row = s.execute(
-            select(ScreeningRow.at, ScreeningRow.reasons)
-            .where(ScreeningRow.user_id == user_id)
-            .order_by(ScreeningRow.at.desc(), ScreeningRow.id.desc())
+    with engine.connect() as conn:
+        return _last_screening(conn, user_id)
+
+
+def _last_screening(conn: Connection, user_id: int) -> tuple[datetime, list[str]] | None:
+    row = conn.execute(
+        select(ScreeningRow.at, ScreeningRow.reasons)
+        .where(ScreeningRow.user_id == user_id)
+        .order_by(ScreeningRow.at.desc(), ScreeningRow.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], _reached(row[1]))
+
+
+def programme_and_screening(
+    engine: Engine, user_id: int, audit: Audit | None = None
+) -> tuple[tuple[datetime, int] | None, tuple[datetime, list[str]] | None]:
+    """(since, per week) of the programme in force, and last_screening: one transaction."""
+    p = ProgrammeRow
+    with engine.begin() as conn:
+        _append(conn, audit)
+        prow = conn.execute(
+            select(p.at, p.per_week)
+            .where(p.person_id == user_id)
+            .order_by(p.at.desc(), p.id.desc())
             .limit(1)
         ).first()
-    if row is None:
-        return None
-    reached = [str(r["disposition"]) for r in json.loads(row[1]) if r.get("disposition")]
-    return row[0], reached
+        return (None if prow is None else (prow[0], int(prow[1]))), _last_screening(conn, user_id)
 
 
 def log_session(
@@ -388,11 +506,13 @@ def log_session(
     pain_after: int,
     results: Sequence[tuple[str, str]],
     stop: tuple[str, str | None] | None = None,
+    audit: Audit | None = None,
 ) -> int:
-    """A session logged afterwards, as one transaction, owned by the user."""
+    """A session logged afterwards, as one transaction (its audit line too), owned by the user."""
     utc = to_utc(at)
     key = person_key(user_id)
     with Session(engine) as s, s.begin():
+        _append(s, audit)
         row = SessionRow(
             person=key,
             user_id=user_id,
@@ -507,6 +627,5 @@ def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[
         ):
             latest[_id(uid)] = (at, reasons)
     for uid, (at, reasons) in latest.items():
-        reached = [str(r["disposition"]) for r in json.loads(reasons) if r.get("disposition")]
-        out[uid].screening = (at, reached)
+        out[uid].screening = (at, _reached(reasons))
     return out

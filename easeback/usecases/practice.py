@@ -15,7 +15,6 @@ from easeback.domain import programme as prog
 from easeback.domain import progression
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.progression import CheckIn, History
-from easeback.domain.screening import ScreeningResult
 from easeback.storage import practice as repo
 from easeback.storage.practice import UserRecord, person_key
 from easeback.usecases.errors import InputError
@@ -66,19 +65,6 @@ def history(engine: Engine, person: UserRecord) -> History:
     return load_history(engine, person=person_key(person.id), tz=UTC)
 
 
-def latest_screening(
-    engine: Engine, cat: Catalogue, person: UserRecord, h: History, now: datetime
-) -> ScreeningResult | None:
-    """The person's newest complete screening, screened again from its answers, while it is
-    valid (7 days, no nerve-sign stop since it)."""
-    from easeback.storage.repository import latest_screening as latest
-
-    if progression.rescreen_reason(h, naive(now)) is not None:
-        return None
-    last = latest(engine, person=person_key(person.id))
-    return None if last is None else screen_answers(cat, last["answers"])
-
-
 # ---- a person's own journal ----
 
 
@@ -88,9 +74,9 @@ def check_in(engine: Engine, actor: UserRecord, pain: int, stiffness: int, now: 
         c = CheckIn(naive(now), pain, stiffness)
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    cid = repo.add_check_in(engine, actor.id, c, now)
-    repo.audit(engine, now, actor.id, "check_in.add", actor.id)
-    return cid
+    return repo.add_check_in(
+        engine, actor.id, c, now, repo.Audit(now, actor.id, "check_in.add", actor.id)
+    )
 
 
 def screen(
@@ -108,8 +94,8 @@ def screen(
         public["disposition"],
         dict(result.answers),
         public["reasons"],
+        repo.Audit(now, actor.id, "screening.add", actor.id, str(public["disposition"])),
     )
-    repo.audit(engine, now, actor.id, "screening.add", actor.id, str(public["disposition"]))
     return public
 
 
@@ -130,7 +116,7 @@ def log_session(
             progression.check_score(name, value)
         except ValueError as exc:
             raise InputError(str(exc)) from None
-    view = _programme(engine, cat, actor, now)
+    view = _programme(cat, repo.standing(engine, actor.id), now)
     if view is None:
         raise InputError("no programme has been prescribed to you yet")
     routine, _hidden, _at = view
@@ -157,8 +143,8 @@ def log_session(
         pain_after,
         results,
         (stop[1], stop[0]) if stop else None,
+        repo.Audit(now, actor.id, "session.add", actor.id, stop[1] if stop else "completed"),
     )
-    repo.audit(engine, now, actor.id, "session.add", actor.id, stop[1] if stop else "completed")
     return sid
 
 
@@ -184,18 +170,18 @@ def _techniques(cat: Catalogue) -> dict[str, Any]:
 
 
 def _programme(
-    engine: Engine,
-    cat: Catalogue,
-    person: UserRecord,
-    now: datetime,
-    stored: dict[str, Any] | None = None,
+    cat: Catalogue, standing: repo.Standing, now: datetime
 ) -> tuple[Any, tuple[prog.Hidden, ...], datetime] | None:
-    stored = stored or repo.latest_programme(engine, person.id)
+    """The routine the person may do now of the programme in force, and what is held back:
+    the newest complete screening counts while valid (7 days, no nerve-sign stop since)."""
+    stored = standing.programme
     if stored is None:
         return None
     p = prog.prescribe(_techniques(cat), stored["items"], stored["per_week"])
-    h = history(engine, person)
-    screening = latest_screening(engine, cat, person, h, now)
+    h = standing.history
+    screening = None
+    if standing.answers is not None and progression.rescreen_reason(h, naive(now)) is None:
+        screening = screen_answers(cat, standing.answers)
     routine, hidden = prog.shown(p, screening, progression.left_out(h))
     return routine, hidden, stored["at"]
 
@@ -206,11 +192,13 @@ def programme_view(
     """The programme as the actor may see it: the person sees what they may do now; a
     clinician also sees what is held back and why."""
     person = scope(engine, actor, person_id)
-    stored = repo.latest_programme(engine, person.id)
-    repo.audit(engine, now, actor.id, "programme.read", person.id)
+    standing = repo.standing(
+        engine, person.id, repo.Audit(now, actor.id, "programme.read", person.id)
+    )
+    stored = standing.programme
     if stored is None:
         return {"prescribed": False, "per_week": None, "techniques": [], "on_hold": None}
-    view = _programme(engine, cat, person, now, stored)
+    view = _programme(cat, standing, now)
     assert view is not None
     routine, hidden, _at = view
     out: dict[str, Any] = {
@@ -245,9 +233,15 @@ def prescribe(
         {"id": x.technique.id, "hold_seconds": x.hold_seconds, "reps": x.reps, "sets": x.sets}
         for x in p.items
     ]
-    repo.add_programme(engine, person.id, actor.id, now, clean, p.per_week)
-    repo.audit(
-        engine, now, actor.id, "programme.set", person.id, ",".join(str(i["id"]) for i in clean)
+    ids = ",".join(str(i["id"]) for i in clean)
+    repo.add_programme(
+        engine,
+        person.id,
+        actor.id,
+        now,
+        clean,
+        p.per_week,
+        repo.Audit(now, actor.id, "programme.set", person.id, ids),
     )
     return programme_view(engine, cat, actor, person.id, now)
 
@@ -290,11 +284,11 @@ def progress(
 
     person = scope(engine, actor, person_id)
     h = history(engine, person)
-    repo.audit(engine, now, actor.id, "progress.read", person.id)
+    programme, screening = repo.programme_and_screening(
+        engine, person.id, repo.Audit(now, actor.id, "progress.read", person.id)
+    )
     out = progress_public(report(h, cat.techniques, naive(now)))
-    stored = repo.latest_programme(engine, person.id)
-    programme = (stored["at"], int(stored["per_week"])) if stored else None
-    return out | _summary(person, h, programme, repo.last_screening(engine, person.id), now)
+    return out | _summary(person, h, programme, screening, now)
 
 
 def history_rows(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> History:
