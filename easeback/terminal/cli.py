@@ -110,7 +110,6 @@ def _plan_from_args(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from easeback.terminal.render import render_routine, render_screening
     from easeback.usecases import files, planning, screening
 
     cat, result, routine = _plan_from_args(args)
@@ -127,6 +126,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 }
             )
         else:
+            from easeback.terminal.render import render_screening
+
             render_screening(_console(), cat, result)
         if not result.complete:
             # An incomplete answers file is bad input, like a missing field: name what is missing.
@@ -139,6 +140,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if args.json:
             _dump(data)
         else:
+            from easeback.terminal.render import render_routine
+
             render_routine(_console(), routine)
         return EXIT_BLOCKED
     if args.out:
@@ -146,6 +149,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.json:
         _dump(data)
     else:
+        from easeback.terminal.render import render_routine
+
         render_routine(_console(), routine)
         if args.out:
             print(f"Saved plan to {args.out}")
@@ -254,8 +259,42 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size gives it, worked out once: argparse asks
+    for it each time it makes a formatter (about a hundred times while building the parser)."""
+    import os
+
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    width: int | None = None
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _Formatter.width = _Formatter.width or _columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class _Parser(argparse.ArgumentParser):
     """Argument errors in one line naming what was wrong (the usage is in --help)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> Any:  # argparse's signature is NoReturn
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")

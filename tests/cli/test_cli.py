@@ -310,11 +310,29 @@ def test_help_imports_nothing_heavy():
         "from easeback.terminal import cli\n"
         "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
         "    cli.main(['--help'])\n"
-        "heavy = [m for m in ('pydantic', 'rich', 'yaml', 'sqlalchemy', 'fastapi', 'numpy')"
-        " if m in sys.modules]\n"
+        "heavy = [m for m in ('pydantic', 'rich', 'yaml', 'sqlalchemy', 'fastapi', 'numpy',"
+        " 'shutil') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_plan_json_without_a_journal_imports_neither_rich_nor_sqlalchemy(answers, tmp_path):
+    code = (
+        "import sys, contextlib, io\n"
+        "from easeback.terminal import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = cli.main(['plan', '--answers', {answers()!r}, '--where', 'floor',"
+        " '--minutes', '10', '--json'])\n"
+        "assert code == 0 and '\"planned\": true' in out.getvalue(), out.getvalue()\n"
+        "print(','.join(m for m in ('rich', 'sqlalchemy', 'fastapi') if m in sys.modules))\n"
+    )
+    env = dict(os.environ, EASEBACK_DATA_DIR=str(tmp_path / "data"))
+    env.pop("EASEBACK_DATABASE_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert out.stdout.strip() == ""
 
 
