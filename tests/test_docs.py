@@ -47,3 +47,31 @@ def test_every_path_in_how_it_is_built_exists():
     assert paths
     for path in paths:
         assert (root / path).exists(), f"README names {path}, which is not in the repository"
+
+
+def test_every_file_the_readme_points_at_is_in_a_clone():
+    """Paths in the README (commands, pictures, the layout) name files git tracks, so a fresh clone
+    has them; notes kept outside the repository are not pointed at."""
+    import subprocess
+
+    root = Path(__file__).parent.parent
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    named = re.findall(
+        r"(?<![\w/.-])((?:\.ci|bench|docs|easeback|scripts|tests|shared)/[\w./-]*\w)", README
+    )
+    assert len(named) > 20
+    for path in set(named):
+        assert not path.startswith("shared/"), f"README points outside the repository: {path}"
+        inside = path.rstrip("/")
+        assert any(f == inside or f.startswith(inside + "/") for f in tracked), (
+            f"README names {path}, which a clone does not have"
+        )
+
+
+def test_readme_names_every_table_the_csv_export_writes():
+    from easeback.storage.repository import EXPORT_TABLES
+
+    part = README.split("`easeback export --format csv --out FOLDER`", 1)[1].split("FHIR", 1)[0]
+    assert set(re.findall(r"`(\w+)\.csv`", part)) == set(EXPORT_TABLES)

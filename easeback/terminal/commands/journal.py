@@ -230,8 +230,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     out = Path(args.out)
-    export(args.format, engine, default_catalogue(), out, journal.utc_now(), times=args.times)
-    print(out)
+    written = export(
+        args.format, engine, default_catalogue(), out, journal.utc_now(), times=args.times
+    )
+    print(written)
+    if written.is_dir():  # csv: say what the folder holds
+        for table in sorted(written.glob("*.csv")):
+            print(f"  {table.name}")
     return 0
 
 
