@@ -548,7 +548,8 @@ def build_plan(
         chosen, chains = [shortest], [chain]
     at = _fill(chains, budget)
     if picked < _target_count(minutes):
-        notes.append(f"Only {picked} techniques suit this place, your equipment and your answers.")
+        suit = "technique suits" if picked == 1 else "techniques suit"
+        notes.append(f"Only {picked} {suit} this place, your equipment and your answers.")
     total = READY_SECONDS + sum(ch.seconds[k] for ch, k in zip(chains, at, strict=True))
     if total < budget * (1 - TOLERANCE):
         if not req.done:
