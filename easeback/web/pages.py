@@ -119,12 +119,15 @@ MANIFEST = {
     "display": "standalone",
     "background_color": "#f7f5f0",
     "theme_color": "#1d5c4b",
+    # PNGs drawn from icon.svg by scripts/icons.py (launchers that do not take SVG need them)
     "icons": [
         {"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+        {"src": "/static/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
+        {"src": "/static/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
         {
-            "src": "/static/icon.svg",
-            "sizes": "any",
-            "type": "image/svg+xml",
+            "src": "/static/icon-maskable-512.png",
+            "sizes": "512x512",
+            "type": "image/png",
             "purpose": "maskable",
         },
     ],

@@ -375,3 +375,30 @@ def test_pictures_on_the_routine_page_can_be_paused_and_start_still_under_reduce
     page.reload()
     expect(page.get_by_role("button", name="Play the picture").first).to_be_visible()
     assert page.locator(".picture-inline svg").first.evaluate("s => s.animationsPaused()")
+
+
+def test_the_technique_page_picture_has_a_pause_control_and_starts_still_under_reduced_motion(
+    site: Any,  # noqa: F811
+) -> None:
+    page = site
+    go(page, "/techniques/cat-cow")
+    pause = page.get_by_role("button", name="Pause the picture")
+    expect(pause).to_be_visible(timeout=30_000)
+    svg = page.locator(".picture-inline svg")
+    assert not svg.evaluate("s => s.animationsPaused()")
+    box = svg.bounding_box()
+    assert box is not None and box["width"] >= 300, box  # the picture uses the width it has
+    pause.click()
+    assert svg.evaluate("s => s.animationsPaused()")
+    expect(page.get_by_role("button", name="Play the picture")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert run_axe(page) == []
+    page.emulate_media(reduced_motion="reduce")
+    page.reload()
+    play = page.get_by_role("button", name="Play the picture")
+    expect(play).to_be_visible(timeout=30_000)
+    frozen = page.locator(".picture-inline svg")
+    assert frozen.evaluate("s => s.animationsPaused() && s.getCurrentTime() === 0")
+    play.click()  # a person may still choose to watch it move
+    assert not frozen.evaluate("s => s.animationsPaused()")

@@ -70,6 +70,7 @@ def test_emergency_page_offers_nothing_but_help(visitor):
         "/static/style.css",
         "/static/icon.svg",
         "/manifest.webmanifest",
+        "/static/icon-192.png",
         "tel:112",
         "/screening/1",
     ]
