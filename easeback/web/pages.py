@@ -4,6 +4,7 @@ technique library and learn pages. Routes parse, call the services, and render a
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,6 +61,29 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     resp = st.templates.TemplateResponse(request, name, context, status_code=status)
     remember(request, resp, sess)
     return resp
+
+
+SHARED_CACHE_CONTROL = "no-cache"  # revalidate by ETag, so an upgraded app is never stale
+
+
+def shared(request: Request, name: str, **context: Any) -> Response:
+    """A page that is the same for every visitor (no form, no session, nothing personal):
+    rendered once per path and served from memory with an ETag; a browser that has it gets 304.
+    No session is opened and no cookie is set for it."""
+    st = web_state(request)
+    path = request.url.path
+    hit = st.shared_pages.get(path)
+    if hit is None:
+        context |= {"csrf": "", "has_journal": st.journal is not None, "v": views}
+        html = st.templates.get_template(name).render({"request": request, **context})
+        body = html.encode()
+        digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+        hit = st.shared_pages.setdefault(path, (body, f'"{digest}"'))
+    body, etag = hit
+    headers = {"etag": etag, "cache-control": SHARED_CACHE_CONTROL}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(body, headers=headers)
 
 
 def redirect(request: Request, url: str) -> Response:
@@ -577,26 +601,28 @@ def _haystack(t: Any) -> str:
 
 
 @router.get("/techniques/{tid}", response_class=HTMLResponse)
-def technique_page(request: Request, tid: str) -> Response:
+async def technique_page(request: Request, tid: str) -> Response:
     st = web_state(request)
     try:
         t = st.catalogue.technique(tid)
     except KeyError:
         raise HTTPException(404, "There is no technique with that name.") from None
-    return render(request, "technique.html", title=t.name, t=t, svg=views.picture_svg(t))
+    if request.url.path in st.shared_pages:
+        return shared(request, "technique.html")
+    return shared(request, "technique.html", title=t.name, t=t, svg=views.picture_svg(t))
 
 
 @router.get("/learn", response_class=HTMLResponse)
-def learn_index(request: Request) -> Response:
-    return render(request, "learn.html", title="Learn", topics=web_state(request).catalogue.topics)
+async def learn_index(request: Request) -> Response:
+    return shared(request, "learn.html", title="Learn", topics=web_state(request).catalogue.topics)
 
 
 @router.get("/learn/{topic_id}", response_class=HTMLResponse)
-def learn_topic(request: Request, topic_id: str) -> Response:
+async def learn_topic(request: Request, topic_id: str) -> Response:
     st = web_state(request)
     try:
         topic = st.catalogue.topic(topic_id)
     except KeyError:
         raise HTTPException(404, "There is no such topic.") from None
     related = [st.catalogue.topic(r) for r in topic.related]
-    return render(request, "topic.html", title=topic.title, topic=topic, related=related)
+    return shared(request, "topic.html", title=topic.title, topic=topic, related=related)

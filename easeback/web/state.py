@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
@@ -22,6 +22,8 @@ class WebState:
     templates: Jinja2Templates
     allow_speed: bool  # tests may run the player at accelerated time
     journal: Any = None  # the journal door, when the journal part is installed
+    # pages the same for every visitor, rendered once: path -> (html, etag)
+    shared_pages: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
 
 def web_state(request: Request) -> WebState:
