@@ -358,6 +358,34 @@ def load_history(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None
     return History(screenings, check_ins, sessions, restores)
 
 
+def load_stops(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None = None) -> History:
+    """Only what the safety gates read, as a History: every stop (one stopped session record
+    each) and every restore. A page view need not load years of check-ins to learn whether a
+    technique is left out or a nerve-sign stop re-opened the screening."""
+    with engine.connect() as conn:
+        sessions = tuple(
+            SessionRecord(
+                at=_local(at, tz),
+                status="stopped",
+                stops=(StopEvent(_local(at, tz), StopReason(reason), technique),),
+            )
+            for at, reason, technique in conn.execute(
+                select(StopRow.at, StopRow.reason, StopRow.technique_id)
+                .where(StopRow.person == person)
+                .order_by(StopRow.at, StopRow.id)
+            )
+        )
+        restores = tuple(
+            (tid, _local(at, tz))
+            for tid, at in conn.execute(
+                select(RestoreRow.technique_id, RestoreRow.at)
+                .where(RestoreRow.person == person)
+                .order_by(RestoreRow.at, RestoreRow.id)
+            )
+        )
+    return History(sessions=sessions, restores=restores)
+
+
 EXPORT_TABLES: dict[str, type[Base]] = {
     "screenings": ScreeningRow,
     "check_ins": CheckInRow,

@@ -96,6 +96,12 @@ class JournalDoor:
 
         return journal.history(self.engine)
 
+    def stops(self) -> Any:
+        """Stops and restores only (a History): what the safety gates of every page read."""
+        from easeback.storage import repository
+
+        return repository.load_stops(self.engine)
+
     def page(self, limit: int, before: str | None = None, since: str | None = None) -> Any:
         """The newest `limit` entries before a place (`entries.key_text`), newest first, and how
         many older ones there are."""

@@ -115,7 +115,7 @@ def expire_lapsed(st: WebState, sess: WebSession) -> None:
     history = None
     if st.journal is not None:
         try:
-            history = st.journal.history()
+            history = st.journal.stops()
         except errors.InputError:
             history = None  # the journal pages report it; the 7 days still apply
     why = lapse_reason(sess.screened_at, datetime.now(UTC), history)
@@ -355,7 +355,7 @@ def _prune_left_out(st: WebState, sess: WebSession) -> None:
     if st.journal is not None:
         # a journal that cannot be read is reported by its pages; this browser's stops count
         with contextlib.suppress(errors.InputError):
-            gone |= progression.left_out(st.journal.history())
+            gone |= progression.left_out(st.journal.stops())
     kept = [t for t in sess.routine["techniques"] if t["id"] not in gone]
     if len(kept) == len(sess.routine["techniques"]):
         return

@@ -122,3 +122,33 @@ def test_going_back_to_change_an_answer_keeps_a_finished_screening_valid(visitor
     visitor.screen(clear_answers())
     visitor.post("/screening/2", {"answer": "no"})  # changed after the result, then away
     assert _plan(visitor)["cues"]
+
+
+def test_the_gates_read_the_same_stops_as_the_whole_history(tmp_path, catalogue):
+    """The web gates read stops and restores only (no check-ins): the same stops, the same
+    techniques left out, as loading the whole journal."""
+    from easeback.domain import progression
+    from easeback.storage import open_engine, repository
+    from easeback.usecases import planning
+    from easeback.usecases.screening import screen_answers
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'j.sqlite3'}")
+    result = screen_answers(catalogue, clear_answers())
+    routine = planning.plan_routine(catalogue, result, planning.make_request("floor", 10))
+    assert routine is not None
+    ids = [i.technique.id for i in routine.items]
+    now = journal.utc_now()
+    for k, (tid, reason) in enumerate(
+        [(ids[0], "sharp_pain"), (ids[1], "numbness"), (ids[2], "sharp_pain"), (ids[0], "other")]
+    ):
+        at = now - timedelta(days=5 - k)
+        journal.log_check_in(engine, journal.make_check_in(3, 3, at))
+        journal.log_session(engine, routine, 3, 3, at, f"{tid}:{reason}")
+    journal.restore(engine, journal.history(engine), ids[2], now)
+    whole, gates = repository.load_history(engine), repository.load_stops(engine)
+    assert [(s.at, s.reason, s.technique_id) for s in gates.stops()] == [
+        (s.at, s.reason, s.technique_id) for s in whole.stops()
+    ]
+    assert progression.left_out(gates) == progression.left_out(whole) == {ids[0]}
+    assert gates.check_ins == () and len(whole.check_ins) == 4
+    engine.dispose()
