@@ -66,6 +66,7 @@ class PropKind(StrEnum):
     TOWEL = "towel"
     PILLOW = "pillow"
     WATER = "water"
+    POOL_WALL = "pool-wall"  # the pool's side wall behind the walker, with a rail along it
 
 
 # default (width, height) of each prop in metres; height is the top of its resting surface
@@ -80,6 +81,7 @@ PROP_SIZES: dict[PropKind, tuple[float, float]] = {
     PropKind.TOWEL: (0.09, 0.09),
     PropKind.PILLOW: (0.45, 0.1),
     PropKind.WATER: (4.0, 1.15),
+    PropKind.POOL_WALL: (4.0, 1.3),  # height: the edge of the pool; the rail runs just below
 }
 SUPPORT_OF: dict[PropKind, SupportKind] = {
     PropKind.BED: SupportKind.BED,

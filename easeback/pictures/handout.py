@@ -71,9 +71,10 @@ def _reportlab() -> Any:
 
 def write_handout(
     items: Sequence[HandoutItem], path: Path, title: str, notes: Sequence[str]
-) -> None:
+) -> list[float]:
     """Write the handout PDF: per technique its name, key poses and dose kept together, then
-    the steps, what to feel and when to stop."""
+    the steps, what to feel and when to stop. Returns how much of each page's column is
+    filled (0-1), page by page."""
     from easeback.pictures import png_bytes
     from easeback.pictures.svg import key_poses_svg
 
@@ -90,13 +91,16 @@ def write_handout(
     width = a4[0] - 40 * mm
     for n, item in enumerate(items, 1):
         t = item.technique
-        png = png_bytes(key_poses_svg(t), scale=1.5)
+        svg = key_poses_svg(t, crop=True)
+        png = png_bytes(svg, scale=1.5)
+        w, h = (float(v) for v in svg.split('viewBox="', 1)[1].split('"', 1)[0].split()[2:])
         # the two key poses fill the column: each is half the column wide, so a lying figure
-        # is drawn long enough to read; title, pictures and dose stay together and the steps
-        # flow on, so no page is left with one exercise and a blank half
+        # is drawn long enough to read, cropped to the rows it fills; title, pictures and dose
+        # stay together and the steps flow on, so no page is left with one exercise and a
+        # blank half
         head: list[Any] = [
             platypus.Paragraph(f"{n}. {_esc(t.name)}", styles["Heading2"]),
-            platypus.Image(io.BytesIO(png), width=width, height=width * 300 / 800),
+            platypus.Image(io.BytesIO(png), width=width, height=width * h / w),
             platypus.Paragraph(f"<b>Dose:</b> {_esc(item.dosage)}", styles["BodyText"]),
         ]
         story.append(platypus.KeepTogether(head))
@@ -121,7 +125,18 @@ def write_handout(
         topMargin=18 * mm,
         bottomMargin=18 * mm,
     )
+    fills: dict[int, float] = {}
+
+    drawn = (platypus.Paragraph, platypus.Image, platypus.ListFlowable)
+
+    def record(flowable: Any) -> None:
+        frame = doc.frame
+        if frame is not None and isinstance(flowable, drawn):  # not breaks or spacers
+            fills[doc.page] = (frame._y1 + frame._height - frame._y) / frame._height
+
+    doc.afterFlowable = record
     doc.build(story)
+    return [fills[p] for p in sorted(fills)]
 
 
 def _esc(text: str) -> str:

@@ -98,6 +98,7 @@ class Frame:
     scale: float = MAX_SCALE
     ox: float = WIDTH / 2
     oy: float = HEIGHT - 40
+    span: tuple[float, float] = (0.0, HEIGHT)  # picture rows the figure and props fill
 
     def xy(self, v: Vec) -> Point:
         return (
@@ -464,6 +465,8 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         return parts, []
     if k is PropKind.WALL:
         return [_rect(frame, prop.x - 0.04, 0.0, prop.x + 0.04, h, 'fill="#d7d2ca"', 0)], []
+    if k is PropKind.POOL_WALL:
+        return _pool_wall(frame, prop), []
     if k in (PropKind.BALL, PropKind.ROLLER, PropKind.TOWEL):
         cx, cy = frame.xy((prop.x, base + h / 2, 0))
         colour = {"ball": "#e4e05c", "roller": "#5aa0c8", "towel": "#e9a7b8"}[k.value]
@@ -482,6 +485,33 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         + "".join("q10,-4 20,0t20,0" for _ in range(int(WIDTH // 40) + 1))
         + f'" fill="none" stroke="{WATER}" stroke-width="2"/>',
     ]
+
+
+POOL_TILE = "#e4edf1"
+
+
+def _pool_wall(frame: Frame, prop: PropSpec) -> list[str]:
+    """The pool's side wall seen square on behind the walker: tiles up to the edge, and a
+    rail on short posts just under the edge, within reach of a hand."""
+    w, top = prop.size
+    x0, x1 = prop.x - w / 2, prop.x + w / 2
+    rail = top - 0.12
+    (ax, _), (bx, _) = frame.xy((x0, 0, 0)), frame.xy((x1, 0, 0))
+    _, ty = frame.xy((0, top, 0))
+    _, ry = frame.xy((0, rail, 0))
+    _, fy = frame.xy((0, 0, 0))
+    left, right = max(ax, 0.0), min(bx, WIDTH)
+    out = [f'<rect x="{left:.1f}" y="{ty:.1f}" width="{right - left:.1f}" '
+           f'height="{fy - ty:.1f}" fill="{POOL_TILE}"/>',
+           f'<path d="M{left:.1f},{ty:.1f}H{right:.1f}" stroke="{PROP_INK}" stroke-width="3"/>']
+    step = 0.8 * frame.scale
+    posts = "".join(f"M{x:.1f},{ty:.1f}V{ry:.1f}"
+                    for x in (left + step / 2 + i * step for i in range(int(WIDTH // step) + 1))
+                    if x < right)  # fmt: skip
+    out.append(f'<path d="{posts}" stroke="#8d99a3" stroke-width="3"/>')
+    out.append(f'<path d="M{left:.1f},{ry:.1f}H{right:.1f}" stroke="#8d99a3" stroke-width="5" '
+               'stroke-linecap="round"/>')  # fmt: skip
+    return out
 
 
 def _props(fig: Figure, frame: Frame) -> tuple[list[str], list[str]]:
@@ -625,7 +655,7 @@ def _prop_extent(fig: Figure) -> list[Vec]:
     pts: list[Vec] = [(0.0, -0.02, 0.0)] if fig.view in (View.SIDE, View.FRONT) else []
     for prop in fig.props:
         w, h = prop.size
-        if prop.kind in (PropKind.WATER, PropKind.MAT, PropKind.WALL):
+        if prop.kind in (PropKind.WATER, PropKind.MAT, PropKind.WALL, PropKind.POOL_WALL):
             continue
         top = prop.base + h + (0.45 if prop.kind is PropKind.CHAIR and prop.back else 0.0)
         if fig.view is View.SIDE:
@@ -656,7 +686,8 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
     scale = min(MAX_SCALE * fig.zoom, (WIDTH - 2 * MARGIN) / w, (HEIGHT - 2 * MARGIN) / h)
     ox = WIDTH / 2 - scale * (min(xs) + max(xs)) / 2
     oy = HEIGHT / 2 - scale * (min(ys) + max(ys)) / 2
-    return Frame(cam, scale, ox, oy)
+    top = HEIGHT / 2 - scale * h / 2
+    return Frame(cam, scale, ox, oy, (top, top + scale * h))
 
 
 # ---- the SVG ----
@@ -950,29 +981,50 @@ def _badge(n: int, x: float, y: float) -> str:
     )
 
 
-def key_poses_svg(technique: Technique) -> str:
+_PAIR = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
+
+
+def _rows(svg: str) -> list[float]:
+    """Picture rows of every coordinate pair in a drawing's paths (arc radii count too, which
+    only ever widens the span)."""
+    return [float(m.group(2)) for m in _PAIR.finditer(svg)]
+
+
+def key_poses_svg(technique: Technique, crop: bool = False) -> str:
     """Start and end pose side by side, numbered, with the movement drawn as an arrow on the end
-    pose and, for techniques done per side, a reminder to repeat on the other side."""
+    pose and, for techniques done per side, a reminder to repeat on the other side.
+
+    `crop` trims the empty rows above and below (a lying figure is wide and low), so a page
+    can hold more exercises with each pose as wide as before."""
     fig = figure_for(technique.id)
     start = technique_svg(technique, "start")
     end = technique_svg(technique, "end")
+    motion = motion_arrow(fig, technique)
+    top, bottom = 0.0, HEIGHT
+    if crop and not fig.inset:
+        span = drawing(fig, technique, "end").frame.span
+        rows = [*span, *_rows(motion)]
+        top = max(0.0, min(rows) - 34)
+        bottom = min(HEIGHT, max(rows) + (26 if fig.sided else 8))
+    height = bottom - top
     arrow = (
-        f'<path d="M{WIDTH - 6:g},{HEIGHT / 2:g}h12l-5,-6m5,6l-5,6" fill="none" stroke="{INK}" '
-        'stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/>'
+        f'<path d="M{WIDTH - 6:g},{top + height / 2:g}h12l-5,-6m5,6l-5,6" fill="none" '
+        f'stroke="{INK}" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/>'
     )
-    extra = _badge(1, 20, 20) + _badge(2, WIDTH + 20, 20)
-    extra += f'<g transform="translate({WIDTH:g},0)">{motion_arrow(fig, technique)}</g>'
+    extra = _badge(1, 20, top + 20) + _badge(2, WIDTH + 20, top + 20)
+    extra += f'<g transform="translate({WIDTH:g},0)">{motion}</g>'
     if fig.inset == "pelvis":
         extra += f'<g transform="translate({WIDTH:g},0)">{pelvis_inset(fig, technique)}</g>'
     if fig.sided:
         extra += (
-            f'<text x="{2 * WIDTH - 12:g}" y="{HEIGHT - 10:g}" text-anchor="end" '
+            f'<text x="{2 * WIDTH - 12:g}" y="{bottom - 10:g}" text-anchor="end" '
             f'font-family="sans-serif" font-size="15" fill="{INK}">'
             "then repeat on the other side ↺</text>"
         )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'viewBox="0 0 {2 * WIDTH:g} {HEIGHT:g}" width="{2 * WIDTH:g}" height="{HEIGHT:g}">'
+        f'viewBox="0 {top:g} {2 * WIDTH:g} {height:g}" width="{2 * WIDTH:g}" '
+        f'height="{height:g}">'
         f"{_nest(start, 0, 0, 's')}{_nest(end, WIDTH, 0, 'e')}{arrow}{extra}</svg>"
     )
 

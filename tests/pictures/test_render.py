@@ -13,7 +13,7 @@ from easeback.content.loader import default_catalogue
 from easeback.domain.body import mirror_part, pose_body
 from easeback.domain.planning import PlanRequest, build_plan
 from easeback.domain.screening import screen
-from easeback.pictures import contact_sheet_png, save_picture, technique_svg
+from easeback.pictures import contact_sheet_png, handout, save_picture, technique_svg
 from easeback.pictures.figures import View, drawn_gap, figure_for
 from easeback.pictures.svg import HEIGHT, WIDTH, drawing, key_poses_svg
 from easeback.terminal.cli import main
@@ -116,10 +116,28 @@ def test_handout_from_a_plan(tmp_path, capsys):
     assert out.read_bytes()[:5] == b"%PDF-"
 
 
-def test_handout_without_a_plan_lists_every_technique(tmp_path, capsys):
+def test_handout_of_every_technique_leaves_no_page_half_empty(tmp_path):
+    """Every technique in one handout: each page but the last is at least half filled, so no
+    page holds one exercise above a blank half (the key poses keep the column's full width,
+    each pose half of it, cropped to the rows the figure fills)."""
     out = tmp_path / "all.pdf"
-    assert main(["handout", "--out", str(out)]) == 0
+    fills = handout.write_handout(handout.items_from_techniques(TECHNIQUES), out, "All", [])
     assert out.stat().st_size > 100_000
+    assert len(fills) >= 8
+    assert all(f >= 0.5 for f in fills[:-1]), [round(f, 2) for f in fills]
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_cropped_key_poses_keep_the_whole_figure(technique):
+    fig = figure_for(technique.id)
+    svg = key_poses_svg(technique, crop=True)
+    _, top, width, height = (float(v) for v in ET.fromstring(svg).get("viewBox", "").split())
+    assert width == 2 * WIDTH
+    span = drawing(fig, technique, "end").frame.span
+    assert top <= max(0.0, span[0] - 20) and top + height >= min(HEIGHT, span[1])
+    lying = technique.positions[0] in ("supine", "prone") and technique.places == ("floor",)
+    if fig.view is View.SIDE and not fig.inset and lying:
+        assert height < 0.8 * HEIGHT  # a lying figure's empty rows are trimmed
 
 
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
