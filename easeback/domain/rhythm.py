@@ -1,15 +1,17 @@
 """Counting repetitions from signals that repeat, without knowing the movement.
 
 Signals are resampled to a fixed rate by averaging the frames in each slot, which keeps
-movements of 2-3 Hz. Every half second each signal that moves finds its own period from its
-autocorrelation over the last seconds, and the period most signals share wins (a vote, weighted
-by how clearly each repeats). A stretch where the rhythm is clear (with hysteresis on that
-clarity) and the signals move adds its length divided by the period to the count, so the count
-follows the rhythm instead of single peaks that noise can split or merge. When a rhythm is first
-found, or found to be longer than first thought, the moving stretch of the window that showed it
-is counted (again) at that period, so the first cycles are not lost. Slow drift is removed by
-detrending each window. Slow movements (5-15 s a repetition) are analysed on a coarser, longer
-record.
+movements of 2-3 Hz. Every half second the signals that move are compared with themselves one
+candidate period later, each relative to its own mean over that period (what repeats at that
+period stays whole, a slower sway or drift drops out), summed over all of them: a self-
+similarity of the whole body, as RepNet (CVPR 2020) computes on learned features, here on
+landmark positions and joint angles. The period is the lag where the body looks most like itself
+again. A stretch where the rhythm is clear (with hysteresis on that clarity) and the signals
+move adds its length divided by the period to the count, so the count follows the rhythm instead
+of single peaks that noise can split or merge. When a rhythm is first found, or found to be
+longer than first thought, the moving stretch of the window that showed it is counted (again) at
+that period, so the first cycles are not lost. Slow drift is removed by detrending each window.
+Slow movements (5-15 s a repetition) are analysed on a coarser, longer record.
 
 Pure and clock-free like the rest of the domain: plain math, frames carry their own time.
 easeback.domain.repetition feeds it signals from pose landmarks; the technique coach feeds it
@@ -22,7 +24,8 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import mul
+from itertools import accumulate
+from operator import mul, sub
 
 # ---- tuning: why each number is what it is ----
 
@@ -40,19 +43,24 @@ SLOW_FROM = 4.0  # seconds; a shorter period is better resolved by the quick ana
 HOP = 0.5  # seconds between analyses
 HOP_SAMPLES = round(HOP * RATE)
 MIN_HISTORY = 2.0  # seconds of samples before the first analysis
-ENTER, EXIT = 0.3, 0.2  # clarity (autocorrelation at the period) to start and keep counting
-CHANCE = 3.0  # ...and to start, this many times the spread of noise's autocorrelation
+# Clarity is half the rise of the self-similarity from its lowest point at a shorter lag (where
+# a repeating movement is least like itself, half a period on) to the period's peak: 0..1.
+ENTER, EXIT = 0.1, 0.1  # clarity to start and keep counting...
+CHANCE = 3.0  # ...and to start, this many times the spread that noise alone gives: the peak and
+# the dip are each the extreme of dozens of lags, about 1.5 spreads from zero for noise
 AGREE = 0.15  # two periods this close (share of the longer) are the same rhythm
-PROMINENCE = 0.2  # a period's peak rises this far above the autocorrelation's dip before it
-MIN_OWN = 0.2  # a signal whose autocorrelation peaks lower does not vote
-MIN_VOTE = 0.5  # the winning period's votes (summed squared clarity): two signals at 0.5, or
-# one at 0.71; a real movement moves several landmarks, a lone noisy signal seldom repeats so well
-SHORTER_PEAK = 0.85  # a peak at a shorter lag this high (share of the best) is the period
+MIN_OWN = 0.1  # a peak lower than this is no rhythm; signals this alike at the period carry it
+SHORTER_PEAK = 0.7  # a peak at a shorter lag this high (share of the best) is the period: two
+# repetitions are as alike as one, and real ones vary, so the longer lag may score a little more
+CYCLES = 2.0  # a period is looked for only if the window holds this many of it
 ACTIVE = 0.5  # a hop moves when its spread is this share of the moving level...
 MOVING_LEVEL = 0.8  # ...the spread this share of the window's hops stay below
 HOLD_GAP = 0.5  # seconds a lost signal keeps its last value; longer gaps read as no movement
 MIN_SPREAD = 0.03  # a signal must vary by this (torso lengths, or radians / 1.5) to be used
+FLOOR = 0.02  # residual movement (torso lengths per signal) that counts as tracker noise: it
+# shrinks the self-similarity of a still figure, whose residuals are nothing but that noise
 TOP_SIGNALS = 16  # the signals that vary most are analysed (bounds the work per analysis)
+
 
 @dataclass(frozen=True, slots=True)
 class Rhythm:
@@ -62,6 +70,7 @@ class Rhythm:
     clarity: float
     signal: str
     signals: tuple[str, ...] = ()  # every signal the analysis weighed
+    chance: float = 0.0  # the spread of the clarity that noise alone would give
 
 
 def _detrend(xs: list[float | None]) -> list[float] | None:
@@ -77,30 +86,34 @@ def _detrend(xs: list[float | None]) -> list[float] | None:
     return [0.0 if x is None else x - mx - slope * (i - mi) for i, x in enumerate(xs)]
 
 
-def _peaks(acf: list[float], lo: int, hi: int) -> list[int]:
-    """Lags of the autocorrelation's peaks that rise PROMINENCE above the dip before them: a
-    smooth drift has a slowly falling autocorrelation, whose noise makes small peaks."""
-    out, dip = [], acf[1]
-    for k in range(2, hi + 1):
-        dip = min(dip, acf[k])
-        if k >= lo and acf[k] >= acf[k - 1] and acf[k] > acf[k + 1] and acf[k] - dip >= PROMINENCE:
-            out.append(k)
-    return out
+def _residual(d: list[float], pre: list[float], k: int) -> list[float]:
+    """The signal minus its mean over one period of k samples centred on each sample (pre: its
+    running sums): what repeats every k samples stays whole, and anything slower (a sway, a
+    drift) is taken out."""
+    n, half = len(d), k // 2
+    sums = list(map(sub, pre[k:], pre[: n - k + 1]))  # of the k samples from each start
+    means = [s / k for s in [sums[0]] * half + sums + [sums[-1]] * (k - half - 1)]
+    return list(map(sub, d, means))
 
 
-def _own_period(acf: list[float], lo: int, hi: int) -> tuple[float, float] | None:
-    """One signal's period in samples (refined between lags) and its autocorrelation there."""
-    peaks = _peaks(acf, lo, hi)
-    if not peaks:
-        return None
-    best = max(acf[k] for k in peaks)
-    if best < MIN_OWN:
-        return None
-    k = next(k for k in peaks if acf[k] >= SHORTER_PEAK * best)
-    a, b, c = acf[k - 1], acf[k], acf[k + 1]
-    bend = a - 2 * b + c
-    shift = 0.5 * (a - c) / bend if bend < 0 else 0.0
-    return k + shift, b
+def _periodicity(
+    ds: list[tuple[list[float], list[float]]], k: int
+) -> tuple[float, list[float], float]:
+    """How alike the signals are one lag of k samples apart, each taken relative to its mean
+    over that lag: 1 when they repeat exactly every k samples. Summed over all the signals (a
+    self-similarity of the whole body, the ones moving most weighing most); also each one's own,
+    and how many independent signals the sum is worth (their energies' participation ratio)."""
+    num = da = db = squares = 0.0
+    own = []
+    for d, pre in ds:
+        y = _residual(d, pre, k)
+        a, b = y[:-k], y[k:]
+        sab, saa, sbb = sum(map(mul, a, b)), sum(map(mul, a, a)), sum(map(mul, b, b))
+        num, da, db = num + sab, da + saa, db + sbb
+        squares += saa * saa
+        own.append(sab / math.sqrt(saa * sbb) if saa > 0 and sbb > 0 else 0.0)
+    floor = len(ds) * FLOOR**2 * (len(ds[0][0]) - k)  # movement smaller than this is noise
+    return num / math.sqrt((da + floor) * (db + floor)), own, da * da / squares if squares else 1.0
 
 
 def rhythm(
@@ -108,12 +121,13 @@ def rhythm(
     rate: float = RATE,
     periods: tuple[float, float] = (MIN_PERIOD, MAX_PERIOD),
 ) -> Rhythm | None:
-    """The period the signals agree on (None: nothing repeats).
+    """The period the signals share (None: nothing repeats).
 
-    Each signal that moves finds its own period from its autocorrelation; the period wins that
-    the most signals share, weighted by how clearly each repeats (its autocorrelation there,
-    squared). A vote rather than one summed autocorrelation, because in real footage most
-    signals carry only tracking noise, or a slow sway, which would drown the few that move.
+    For each candidate lag, the signals that move are compared with themselves one lag later,
+    each taken relative to its own mean over that lag (so a slow sway under a quick movement
+    does not hide it), and summed: the lag at which the body looks most like itself again. Of
+    the peaks, the shortest one nearly as alike as the best is the period, since two or three
+    repetitions are alike as well.
     """
     moving: list[tuple[float, str, list[float]]] = []
     for name, xs in columns.items():
@@ -126,33 +140,36 @@ def rhythm(
     if not moving:
         return None
     moving.sort(reverse=True)
+    moving = moving[:TOP_SIGNALS]
     n = len(moving[0][2])
     lo = max(2, math.ceil(periods[0] * rate))
-    hi = min(n // 2, int(periods[1] * rate))
+    hi = min(int(n / CYCLES), int(periods[1] * rate))
     if hi <= lo + 1:
         return None
-    own: list[tuple[float, float, str]] = []  # period in samples, clarity, name
-    for var, name, d in moving[:TOP_SIGNALS]:
-        acf = [0.0] * (hi + 2)
-        for lag in range(1, hi + 2):
-            acf[lag] = sum(map(mul, d, d[lag:])) / (n - lag) / var
-        found = _own_period(acf, lo, hi)
-        if found is not None:
-            own.append((*found, name))
-    votes: list[tuple[float, float, list[tuple[float, float, str]]]] = []  # score, period
-    for p, _, _ in own:
-        agree = [o for o in own if abs(o[0] - p) <= AGREE * max(o[0], p)]
-        votes.append((sum(r * r for _, r, _ in agree), p, agree))
-    if not votes:
+    ds = [(d, list(accumulate(d, initial=0.0))) for _, _, d in moving]
+    score: dict[int, tuple[float, list[float], float]] = {}
+    for k in range(2, hi + 2):
+        score[k] = _periodicity(ds, k)
+    peaks = [
+        k
+        for k in range(lo, hi + 1)
+        if score[k][0] >= score[k - 1][0] and score[k][0] > score[k + 1][0]
+    ]
+    if not peaks:
         return None
-    top, p, agree = max(votes, key=lambda v: v[0])
-    if top < MIN_VOTE:
+    best = max(score[k][0] for k in peaks)
+    if best < MIN_OWN:
         return None
-    score = top
-    period = sum(p * r * r for p, r, _ in agree) / score
-    clarity = score / sum(r for _, r, _ in agree)  # their mean clarity, the clearest weighing most
-    lead = max(agree, key=lambda o: o[1])[2]
-    return Rhythm(period / rate, clarity, lead, tuple(name for _, _, name in agree))
+    k = next(k for k in peaks if score[k][0] >= SHORTER_PEAK * best)
+    a, b, c = score[k - 1][0], score[k][0], score[k + 1][0]
+    bend = a - 2 * b + c
+    shift = 0.5 * (a - c) / bend if bend < 0 else 0.0
+    _, own, worth = score[k]
+    names = [name for (_, name, _), r in zip(moving, own, strict=True) if r >= MIN_OWN]
+    lead = max(zip(own, (name for _, name, _ in moving), strict=True))[1]
+    dip = min(score[j][0] for j in range(2, k))
+    chance = 1 / math.sqrt(worth * (n - k))
+    return Rhythm((k + shift) / rate, (b - dip) / 2, lead, tuple(names) or (lead,), chance)
 
 
 @dataclass
@@ -301,7 +318,7 @@ class PeriodCounter:
                 and (found is None or slower.clarity > found.clarity)
             ):
                 found, rows, rate = slower, slow, SLOW_RATE
-        clear = found is not None and found.clarity >= self._need(len(rows))
+        clear = found is not None and found.clarity >= self._need(found.chance)
         if clear and not self.counting:
             # to start, two analyses in a row must agree on the period: one can be a fluke
             prev, self._candidate = self._candidate, found
@@ -353,7 +370,6 @@ class PeriodCounter:
         for h, v in spreads:
             h.credit = h.seconds / found.period if v >= ACTIVE * level else 0.0
 
-    def _need(self, n: int) -> float:
-        """The clarity that counts: higher for short windows, where noise correlates by chance
-        (the autocorrelation of noise spreads about 1/sqrt(n))."""
-        return EXIT if self.counting else max(ENTER, CHANCE / math.sqrt(n))
+    def _need(self, chance: float) -> float:
+        """The clarity that counts: to start, CHANCE times what noise alone would give."""
+        return EXIT if self.counting else max(ENTER, CHANCE * chance)
