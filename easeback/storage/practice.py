@@ -126,20 +126,28 @@ def people_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
         return _users(s, (UserRow.clinic_id == clinic) & (UserRow.role == "person"))
 
 
+def all_users(engine: Engine) -> list[UserRecord]:
+    with Session(engine) as s:
+        return _users(s, UserRow.id.is_not(None))
+
+
 def set_password(engine: Engine, user_id: int, password_hash: str) -> None:
     with Session(engine) as s, s.begin():
         s.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
 
 
 def delete_user(engine: Engine, user_id: int) -> None:
-    """The account and every journal row it owns, in one transaction. Sessions take their
-    technique results, stops and camera numbers with them (ON DELETE CASCADE)."""
+    """The account and every journal row it owns, in one transaction, and the sign-in failures
+    that name its email. Sessions take their technique results, stops and camera numbers with
+    them, the account its tokens and programmes (ON DELETE CASCADE)."""
     with Session(engine) as s, s.begin():
         for table in (StopRow, RestoreRow, CheckInRow, ScreeningRow):
             s.execute(delete(table).where(table.user_id == user_id))
         ids = select(SessionRow.id).where(SessionRow.user_id == user_id)
         s.execute(delete(TechniqueResultRow).where(TechniqueResultRow.session_id.in_(ids)))
         s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+        email = s.scalar(select(UserRow.email).where(UserRow.id == user_id))
+        s.execute(delete(SignInFailureRow).where(SignInFailureRow.key == f"email:{email}"))
         s.execute(delete(UserRow).where(UserRow.id == user_id))
 
 
@@ -210,6 +218,59 @@ def revoke_all(engine: Engine, user_id: int, now: datetime) -> None:
             .where(TokenRow.user_id == user_id, TokenRow.revoked_at.is_(None))
             .values(revoked_at=to_utc(now))
         )
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A live sign-in session or API token as its owner sees it (never its value)."""
+
+    id: int
+    kind: str
+    created_at: datetime  # naive UTC
+    expires_at: datetime
+
+
+def live_tokens(engine: Engine, user_id: int, now: datetime) -> list[TokenInfo]:
+    """The user's unrevoked, unexpired sessions and API tokens, newest first."""
+    t = TokenRow
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(t.id, t.kind, t.created_at, t.expires_at)
+            .where(
+                t.user_id == user_id,
+                t.kind.in_(("session", "api")),
+                t.revoked_at.is_(None),
+                t.expires_at > to_utc(now),
+            )
+            .order_by(t.created_at.desc(), t.id.desc())
+        ).all()
+    return [TokenInfo(i, k, c, e) for i, k, c, e in found]
+
+
+def token_id(engine: Engine, token_hash: str) -> int | None:
+    with engine.connect() as conn:
+        return conn.scalar(select(TokenRow.id).where(TokenRow.token_hash == token_hash))
+
+
+def revoke_token_of(
+    engine: Engine, user_id: int, token_id: int, now: datetime, audit: Audit | None = None
+) -> bool:
+    """Revoke one live session or API token of this user; False if they have no such token."""
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(TokenRow)
+            .where(
+                TokenRow.id == token_id,
+                TokenRow.user_id == user_id,
+                TokenRow.kind.in_(("session", "api")),
+                TokenRow.revoked_at.is_(None),
+            )
+            .values(revoked_at=to_utc(now))
+        )
+        if not done.rowcount:
+            return False
+        _append(conn, audit)
+        return True
 
 
 # ---- sign-in failures (kept in the database so every worker sees them) ----

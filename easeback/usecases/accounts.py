@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from easeback.storage import practice as repo
 from easeback.storage.accounts import ROLES
@@ -118,6 +118,34 @@ def add_user(
     return uid, invite
 
 
+def _admin(actor: UserRecord) -> None:
+    if actor.role != "admin":
+        from easeback.usecases.practice import NotFound
+
+        raise NotFound()
+
+
+def users(engine: Engine, actor: UserRecord, now: datetime) -> list[dict[str, Any]]:
+    """Every account of the practice, for an admin (anyone else: NotFound)."""
+    _admin(actor)
+    repo.audit(engine, now, actor.id, "users.list", None)
+    return [
+        {"id": u.id, "email": u.email, "role": u.role, "clinic": u.clinic}
+        for u in repo.all_users(engine)
+    ]
+
+
+def admin_add_user(
+    engine: Engine, actor: UserRecord, email: str, role: str, clinic: str | None, now: datetime
+) -> tuple[int, str]:
+    """An admin adds a user (and their clinic, if new); they set a password through the
+    one-time invite returned."""
+    _admin(actor)
+    uid, invite = add_user(engine, email, role, clinic or None, None, now, actor.id)
+    assert invite is not None  # no password given: always an invite
+    return uid, invite
+
+
 def accept_invite(engine: Engine, invite: str, password: str, now: datetime) -> UserRecord:
     """Set the password of an invited user; the invite works once."""
     found = repo.token_owner(engine, token_hash(invite), ("invite",), now)
@@ -169,3 +197,42 @@ def delete_account(engine: Engine, actor: UserRecord, now: datetime) -> None:
     repo.revoke_all(engine, actor.id, now)
     repo.delete_user(engine, actor.id)
     repo.audit(engine, now, actor.id, "account.delete", actor.id)
+
+
+# ---- a user's own sign-ins: see them, open an API token, revoke any ----
+
+
+def sign_ins(engine: Engine, actor: UserRecord, token: str, now: datetime) -> list[dict[str, Any]]:
+    """The actor's live sessions and API tokens, marking the one this request came with."""
+    current = current_token_id(engine, token)
+    return [
+        {
+            "id": t.id,
+            "kind": t.kind,
+            "created_at": t.created_at.isoformat() + "Z",
+            "expires_at": t.expires_at.isoformat() + "Z",
+            "current": t.id == current,
+        }
+        for t in repo.live_tokens(engine, actor.id, now)
+    ]
+
+
+def current_token_id(engine: Engine, token: str) -> int | None:
+    return repo.token_id(engine, token_hash(token))
+
+
+def new_api_token(engine: Engine, actor: UserRecord, now: datetime) -> str:
+    """A new API token for a script or phone app (shown once: only its hash is kept)."""
+    token = secrets.token_urlsafe(32)
+    repo.add_token(engine, actor.id, token_hash(token), "api", now, now + timedelta(days=API_DAYS))
+    repo.audit(engine, now, actor.id, "token.add", actor.id, "api")
+    return token
+
+
+def revoke(engine: Engine, actor: UserRecord, token_id: int, now: datetime) -> None:
+    """Revoke one of the actor's own sessions or API tokens; anyone else's is NotFound."""
+    entry = repo.Audit(now, actor.id, "token.revoke", actor.id, str(token_id))
+    if not repo.revoke_token_of(engine, actor.id, token_id, now, entry):
+        from easeback.usecases.practice import NotFound
+
+        raise NotFound()

@@ -104,24 +104,69 @@ def test_audit_log_is_append_only(engine, people, db_url):
     trail = repo.audit_trail(engine, people["ann"])
     assert [r["action"] for r in trail] == ["user.add", "sign_in"]
     assert not [n for n in dir(repo) if "audit" in n and n not in ("audit", "audit_trail")]
-    if db_url.startswith("postgresql"):
-        for sql in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
-            with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
-                conn.execute(text(sql))
-        assert len(repo.audit_trail(engine, people["ann"])) == 2
+    # the database itself refuses, on SQLite as on PostgreSQL
+    for sql in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(sql))
+    assert [r["action"] for r in repo.audit_trail(engine, people["ann"])] == ["user.add", "sign_in"]
 
 
 def test_deleting_an_account_removes_the_journal_and_keeps_the_audit(engine, people, catalogue):
+    """Afterwards no row anywhere points at ann or names her; the audit log keeps ids and
+    actions only (a tombstone), and bob's data is untouched."""
+    from sqlalchemy import inspect
+
     from easeback.usecases import practice
+    from tests.web.answers import clear_answers
 
     ann = repo.user_by_id(engine, people["ann"])
     bob = repo.user_by_id(engine, people["bob"])
-    assert ann is not None and bob is not None
-    practice.check_in(engine, ann, 5, 4, T0)
-    practice.check_in(engine, bob, 3, 3, T0)
+    alice = repo.user_by_id(engine, people["alice"])
+    assert ann is not None and bob is not None and alice is not None
+    for who in (ann, bob):
+        practice.screen(engine, catalogue, who, clear_answers(), T0)
+        practice.prescribe(engine, catalogue, alice, who.id, [{"id": "cat-cow", "reps": 5}], 3, T0)
+        practice.check_in(engine, who, 5, 4, T0)
+        practice.log_session(engine, catalogue, who, 5, 6, T0, "cat-cow:sharp_pain")
+    accounts.sign_in(engine, "ann@example.org", PASSWORD, "10.0.0.1", T0)
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(engine, "ann@example.org", "a wrong password", "10.0.0.1", T0)
+
+    def dump() -> dict[str, list[tuple[object, ...]]]:
+        with engine.connect() as conn:
+            names = inspect(conn).get_table_names()
+            return {n: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {n}"))] for n in names}
+
+    before = dump()
     accounts.delete_account(engine, ann, T0 + timedelta(minutes=1))
+    after = dump()
     assert repo.user_by_id(engine, ann.id) is None
+    owner_columns = {"user_id", "person_id"}
     with engine.connect() as conn:
-        owners = conn.execute(text("SELECT user_id FROM check_ins")).scalars().all()
-    assert owners == [bob.id]
+        for table in inspect(conn).get_table_names():
+            cols = {c["name"] for c in inspect(conn).get_columns(table)} & owner_columns
+            for col in cols:
+                n = conn.execute(
+                    text(f"SELECT count(*) FROM {table} WHERE {col} = :id"), {"id": ann.id}
+                )
+                assert n.scalar() == 0, (table, col)
+            if "person" in {c["name"] for c in inspect(conn).get_columns(table)}:
+                n = conn.execute(
+                    text(f"SELECT count(*) FROM {table} WHERE person = :p"),
+                    {"p": repo.person_key(ann.id)},
+                )
+                assert n.scalar() == 0, table
+    text_after = repr(after)
+    assert "ann@example.org" not in text_after
+    assert "ann@example.org" in repr(before)  # the check above could have failed
+    # bob's journal is all still there
+    for table in ("check_ins", "sessions", "screenings", "stops", "programmes"):
+        owner = "person_id" if table == "programmes" else "user_id"
+        with engine.connect() as conn:
+            n = conn.execute(
+                text(f"SELECT count(*) FROM {table} WHERE {owner} = :id"), {"id": bob.id}
+            )
+            assert n.scalar() == 1, table
+    # the audit log lost nothing and keeps that the account was deleted
+    assert len(after["audit_log"]) == len(before["audit_log"]) + 1
     assert repo.audit_trail(engine, ann.id)[-1]["action"] == "account.delete"

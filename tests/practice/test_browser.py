@@ -50,10 +50,10 @@ def practice(tmp_path, password_hash) -> Iterator[tuple[str, dict[str, int]]]:
         ("ann@example.org", "person", "North"),
         ("bob@example.org", "person", "North"),
         ("carol@south.example", "clinician", "South"),
+        ("adam@practice.example", "admin", None),
     ]:
-        uid = repo.add_user(
-            engine, email, role, repo.clinic_id(engine, clinic, T0), password_hash, T0
-        )
+        clinic_id = repo.clinic_id(engine, clinic, T0) if clinic else None
+        uid = repo.add_user(engine, email, role, clinic_id, password_hash, T0)
         ids[email.split("@")[0]] = uid
     engine.dispose()
     app = practice_app(url)
@@ -155,3 +155,64 @@ def test_prescribe_follow_and_see_it(browser, practice, catalogue):
     assert "ann@example.org" not in carol.content()
     for net in (alice_net, ann_net, bob_net, carol_net):
         clean(net)
+
+
+def test_an_admin_invites_a_person_who_manages_their_sign_ins(browser, practice):
+    base, _ids = practice
+    adam, adam_net = open_as(browser, base, "adam@practice.example", DESK)
+    expect(adam).to_have_url(base + "/users")
+    adam.get_by_label("Email").fill("finn@example.org")
+    adam.get_by_label("Role").select_option("person")
+    adam.get_by_label("Clinic").fill("North")
+    adam.get_by_role("button", name="Add and make an invite link").click()
+    link = adam.locator("#invite-link").inner_text()
+    assert link.startswith(base + "/invite/")
+    expect(adam.locator("#users")).to_contain_text("finn@example.org")
+    shoot(adam, "practice-admin-users")
+
+    # finn opens the link on a phone, chooses a password, signs in twice (phone and laptop)
+    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    finn_net = Network(base)
+    finn_net.attach(context)
+    finn = context.new_page()
+    finn_net.watch(finn)
+    finn.goto(link)
+    finn.get_by_label("New password").fill("finn's own password")
+    finn.get_by_role("button", name="Save and sign in").click()
+    finn.get_by_label("Password").fill("finn's own password")
+    finn.get_by_role("button", name="Sign in").click()
+    expect(finn).to_have_url(base + "/programme")
+    laptop, laptop_net = open_as_password(browser, base, "finn@example.org", "finn's own password")
+    finn.get_by_role("link", name="Account").click()
+    rows = finn.locator("#sign-ins tbody tr")
+    expect(rows).to_have_count(2)
+    finn.get_by_role("button", name="Make an API token").click()
+    expect(finn.locator("code.token")).to_be_visible()
+    expect(rows).to_have_count(3)
+    shoot(finn, "practice-account-phone")
+    width = finn.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the account page scrolls sideways ({width}px)"
+    # signing the laptop out from the phone
+    finn.goto(base + "/account")
+    others = finn.locator("#sign-ins tbody tr", has_not_text="(this one)")
+    others.filter(has_text="Browser sign-in").get_by_role("button", name="Revoke").click()
+    expect(finn.get_by_role("status")).to_have_text("Signed out there.")
+    expect(rows).to_have_count(2)
+    laptop.goto(base + "/programme")
+    expect(laptop).to_have_url(base + "/sign-in")
+    for net in (adam_net, finn_net, laptop_net):
+        clean(net)
+
+
+def open_as_password(browser: Any, base: str, email: str, password: str) -> tuple[Any, Network]:
+    context = browser.new_context(viewport=DESK, locale="en-GB")
+    net = Network(base)
+    net.attach(context)
+    page = context.new_page()
+    net.watch(page)
+    page.goto(base + "/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(base + "/programme")
+    return page, net

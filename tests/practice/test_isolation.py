@@ -48,7 +48,11 @@ def routes(app) -> list[tuple[str, str]]:
 
 
 def fill(path: str, person: int) -> str:
-    return path.replace("{person_id}", str(person)).replace("{tid}", "bridge")
+    return (
+        path.replace("{person_id}", str(person))
+        .replace("{tid}", "bridge")
+        .replace("{token_id}", "1")
+    )
 
 
 # A valid body for each write, so that scope (not validation) decides the answer.

@@ -60,6 +60,13 @@ class ItemIn(BaseModel):
     sets: StrictInt | None = None
 
 
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Annotated[str, Field(max_length=320)]
+    role: Annotated[str, Field(max_length=16)]
+    clinic: Annotated[str, Field(max_length=200)] | None = None
+
+
 class ProgrammeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     techniques: Annotated[list[ItemIn], Field(max_length=50)]
@@ -107,6 +114,23 @@ def _run(fn: Any, *args: Any) -> Any:
         return fn(*args)
     except practice.NotFound as exc:
         raise _not_found(exc) from None
+
+
+@router.get("/tokens", summary="My live sessions and API tokens (never their values)")
+def my_tokens(request: Request, c: Reader) -> list[dict[str, Any]]:
+    return accounts.sign_ins(practice_state(request).engine, c.user, c.token, now())
+
+
+@router.post("/tokens", status_code=201, summary="A new API token, shown this once")
+def new_token(request: Request, c: Writer) -> dict[str, Any]:
+    token = accounts.new_api_token(practice_state(request).engine, c.user, now())
+    return {"token": token, "expires_in_days": accounts.API_DAYS}
+
+
+@router.delete("/tokens/{token_id}", summary="Revoke one of my sessions or API tokens")
+def revoke_token(request: Request, token_id: int, c: Writer) -> dict[str, bool]:
+    _run(accounts.revoke, practice_state(request).engine, c.user, token_id, now())
+    return {"revoked": True}
 
 
 # ---- a person's own data ----
@@ -200,6 +224,20 @@ def delete_account(request: Request, c: Writer) -> Response:
 
 
 # ---- clinicians ----
+
+
+@router.get("/users", summary="Admin: every account of the practice")
+def list_users(request: Request, c: Reader) -> list[dict[str, Any]]:
+    return list(_run(accounts.users, practice_state(request).engine, c.user, now()))
+
+
+@router.post("/users", status_code=201, summary="Admin: add a user; answers a one-time invite")
+def add_user(request: Request, body: UserIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    uid, invite = _run(
+        accounts.admin_add_user, st.engine, c.user, body.email, body.role, body.clinic, now()
+    )
+    return {"id": uid, "invite": f"/invite/{invite}", "valid_days": accounts.INVITE_DAYS}
 
 
 @router.get("/people", summary="My clinic's people with activity, adherence, trends, flags")

@@ -132,7 +132,7 @@ async def accept_invite(request: Request, invite: str) -> Response:
 
 @router.get("/")
 def home(c: Caller = Depends(caller)) -> Response:  # noqa: B008
-    return see("/programme" if c.user.role == "person" else "/people")
+    return see({"person": "/programme", "admin": "/users"}.get(c.user.role, "/people"))
 
 
 @router.get("/pictures/{tid}.svg", include_in_schema=False)
@@ -259,6 +259,84 @@ async def delete_account(request: Request) -> Response:
     accounts.delete_account(practice_state(request).engine, c.user, now())
     resp = see("/sign-in")
     clear_session(request, resp)
+    return resp
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(
+    request: Request,
+    c: Caller = Depends(caller),  # noqa: B008
+    message: str | None = None,
+) -> Response:
+    st = practice_state(request)
+    tokens = accounts.sign_ins(st.engine, c.user, c.token, now())
+    note = {"revoked": "Signed out there.", "none": None}.get(message or "none")
+    return render(request, "account.html", c, title="Account", tokens=tokens, message=note)
+
+
+@router.post("/account/tokens")
+async def new_token(request: Request) -> Response:
+    c = caller(request)
+    await checked_form(request, c)
+    st = practice_state(request)
+    token = accounts.new_api_token(st.engine, c.user, now())
+    tokens = accounts.sign_ins(st.engine, c.user, c.token, now())
+    resp = render(request, "account.html", c, title="Account", tokens=tokens, new_token=token)
+    resp.headers["cache-control"] = "no-store"  # the token is shown this once
+    return resp
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def revoke_token(request: Request, token_id: int) -> Response:
+    c = caller(request)
+    await checked_form(request, c)
+    st = practice_state(request)
+    try:
+        accounts.revoke(st.engine, c.user, token_id, now())
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    if token_id == accounts.current_token_id(st.engine, c.token):
+        resp = see("/sign-in")
+        clear_session(request, resp)
+        return resp
+    return see("/account?message=revoked")
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    try:
+        found = accounts.users(practice_state(request).engine, c.user, now())
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    return render(request, "users.html", c, title="Users", users=found)
+
+
+@router.post("/users")
+async def add_user(request: Request) -> Response:
+    c = caller(request)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    clinic = str(form.get("clinic") or "").strip() or None
+    try:
+        uid, invite = accounts.admin_add_user(
+            st.engine, c.user, str(form.get("email", "")), str(form.get("role", "")), clinic, now()
+        )
+        found = accounts.users(st.engine, c.user, now())
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    link = str(request.base_url).rstrip("/") + f"/invite/{invite}"
+    added = next(u for u in found if u["id"] == uid)
+    resp = render(
+        request,
+        "users.html",
+        c,
+        title="Users",
+        users=found,
+        added=added,
+        link=link,
+        invite_days=accounts.INVITE_DAYS,
+    )
+    resp.headers["cache-control"] = "no-store"  # the invite is shown this once
     return resp
 
 
