@@ -46,13 +46,14 @@ def png_bytes(svg_text: str, scale: float = 2.0) -> bytes:
 
 
 def save_picture(technique: Technique, fmt: str, path: Path) -> None:
-    """Write the animated SVG, or a PNG of the start and end poses side by side."""
+    """Write the animated SVG, or a PNG of the start and end poses side by side (a row for
+    each movement of a figure that shows two)."""
     from easeback.pictures import svg
 
     if fmt == "svg":
         path.write_text(svg.technique_svg(technique, "animated"), encoding="utf-8")
     elif fmt == "png":
-        path.write_bytes(png_bytes(svg.key_poses_svg(technique)))
+        path.write_bytes(png_bytes(svg.all_key_poses_svg(technique)))
     else:
         raise ValueError(f"unknown picture format {fmt!r}; use svg or png")
 

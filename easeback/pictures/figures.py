@@ -156,6 +156,16 @@ class PoseSpec(Frozen):
     touch: tuple[str, ...] | None = None
 
 
+class PartSpec(Frozen):
+    """A second movement shown after the first (foam rolling: the buttocks, then the mid
+    back), with the same props and view."""
+
+    highlight: tuple[RegionName, ...] = Field(min_length=1)
+    start: PoseSpec
+    end: PoseSpec
+    arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
+
+
 class FigureSpec(Frozen):
     technique: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     view: View = View.SIDE
@@ -173,6 +183,7 @@ class FigureSpec(Frozen):
     arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
     inset: Literal["pelvis"] | None = None  # a close-up of a small movement, with an arrow
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
+    then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
 
 
 @dataclass(frozen=True)
@@ -193,6 +204,12 @@ class Figure:
     contacts: dict[str, dict[str, SupportKind]] = field(default_factory=dict)  # by pose
     touches: dict[str, tuple[Touch, ...]] = field(default_factory=dict)  # start/end
     ground: dict[str, dict[str, float]] = field(default_factory=dict)  # start/end: part -> height
+    then: Figure | None = None  # the second movement, if the steps describe two
+
+    @property
+    def parts(self) -> tuple[Figure, ...]:
+        """The movements drawn one after the other: this one, then any that follows."""
+        return (self, *(self.then.parts if self.then else ()))
 
     def keyframes(self) -> dict[str, Pose]:
         """Named key poses: start/end, or start/end for each side when done per side."""
@@ -482,6 +499,50 @@ def _touches(path: Path, entry: str, name: str, phrases: tuple[str, ...]) -> tup
         raise ContentError(path, entry, f"{name}.touch", str(exc)) from None
 
 
+def _key_poses(
+    path: Path,
+    entry: str,
+    prefix: str,
+    start_spec: PoseSpec,
+    end_spec: PoseSpec,
+    surfaces: list[Surface],
+    props: tuple[PropSpec, ...],
+) -> tuple[
+    Pose,
+    Pose,
+    dict[str, tuple[Touch, ...]],
+    dict[str, dict[str, float]],
+    dict[str, dict[str, SupportKind]],
+]:
+    """One movement's start and end pose, settled, its contacts met and checked; with the
+    contacts, body contacts and support heights of each pose by name."""
+    start_touch = _touches(path, entry, prefix + "start", start_spec.touch or ())
+    end_phrases = end_spec.touch if end_spec.touch is not None else start_spec.touch
+    end_touch = _touches(path, entry, prefix + "end", end_phrases or ())
+    start = _to_pose(start_spec, None)
+    start, start_ground = _settled(
+        path, entry, prefix + "start", start, start_spec.contacts or {}, surfaces, start_touch,
+        props,
+    )  # fmt: skip
+    end = _to_pose(end_spec, start)
+    end_contacts = end_spec.contacts if end_spec.contacts is not None else start_spec.contacts
+    ankles = {k: v for k, v in pose_body(start).landmarks.items() if k.startswith("ankle_")}
+    end, end_ground = _settled(
+        path, entry, prefix + "end", end, end_contacts or {}, surfaces, end_touch, props, ankles
+    )
+    if start.full_joints() == end.full_joints() and start.root == end.root:
+        raise ContentError(
+            path, entry, prefix + "end", "the end pose is the same as the start pose"
+        )
+    return (
+        start,
+        end,
+        {"start": start_touch, "end": end_touch},
+        {"start": start_ground, "end": end_ground},
+        {"start": dict(start_spec.contacts or {}), "end": dict(end_contacts or {})},
+    )
+
+
 def _figure(path: Path, data: Any, technique: Technique) -> Figure:
     entry = technique.id
     try:
@@ -492,21 +553,9 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         raise ContentError(path, entry, "technique", f"file is named for {technique.id!r}")
     fig = Figure(technique.id, spec.view, spec.props, spec.highlight, Pose(), Pose(), False)
     surfaces = fig.surfaces()
-    start_touch = _touches(path, entry, "start", spec.start.touch or ())
-    end_phrases = spec.end.touch if spec.end.touch is not None else spec.start.touch
-    end_touch = _touches(path, entry, "end", end_phrases or ())
-    start = _to_pose(spec.start, None)
-    start, start_ground = _settled(
-        path, entry, "start", start, spec.start.contacts or {}, surfaces, start_touch, spec.props
+    start, end, touches, grounds, contacts = _key_poses(
+        path, entry, "", spec.start, spec.end, surfaces, spec.props
     )
-    end = _to_pose(spec.end, start)
-    end_contacts = spec.end.contacts if spec.end.contacts is not None else spec.start.contacts
-    ankles = {k: v for k, v in pose_body(start).landmarks.items() if k.startswith("ankle_")}
-    end, end_ground = _settled(
-        path, entry, "end", end, end_contacts or {}, surfaces, end_touch, spec.props, ankles
-    )
-    if start.full_joints() == end.full_joints() and start.root == end.root:
-        raise ContentError(path, entry, "end", "the end pose is the same as the start pose")
     for what, (lo, hi) in spec.motion.items():
         amount, unit = motion_amount(start, end, what)
         if amount is None:
@@ -518,7 +567,19 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
                 f"moves {amount * k:.1f} {unit} from start to end; the steps allow "
                 f"{lo * k:g}–{hi * k:g} {unit}",
             )  # fmt: skip
+    then: Figure | None = None
+    if spec.then is not None:
+        t_start, t_end, t_touches, t_grounds, t_contacts = _key_poses(
+            path, entry, "then.", spec.then.start, spec.then.end, surfaces, spec.props
+        )
+        then = Figure(
+            technique.id, spec.view, spec.props, spec.then.highlight, t_start, t_end,
+            technique.dosage.per_side, spec.arrow, None, spec.zoom, spec.then.arrow_at,
+            t_contacts, t_touches, t_grounds,
+        )  # fmt: skip
     deepest = max(hip_flexion(start), hip_flexion(end))
+    if then is not None:
+        deepest = max(deepest, hip_flexion(then.start), hip_flexion(then.end))
     if abs(deepest - technique.hip_flexion_deg) > HIP_TOLERANCE_DEG:
         raise ContentError(
             path,
@@ -539,9 +600,10 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         spec.inset,
         spec.zoom,
         spec.arrow_at,
-        {"start": dict(spec.start.contacts or {}), "end": dict(end_contacts or {})},
-        {"start": start_touch, "end": end_touch},
-        {"start": start_ground, "end": end_ground},
+        contacts,
+        touches,
+        grounds,
+        then,
     )
 
 

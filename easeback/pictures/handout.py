@@ -76,6 +76,7 @@ def write_handout(
     the steps, what to feel and when to stop. Returns how much of each page's column is
     filled (0-1), page by page."""
     from easeback.pictures import png_bytes
+    from easeback.pictures.figures import figure_for
     from easeback.pictures.svg import key_poses_svg
 
     platypus = _reportlab()
@@ -91,16 +92,17 @@ def write_handout(
     width = a4[0] - 40 * mm
     for n, item in enumerate(items, 1):
         t = item.technique
-        svg = key_poses_svg(t, crop=True)
-        png = png_bytes(svg, scale=1.5)
-        w, h = (float(v) for v in svg.split('viewBox="', 1)[1].split('"', 1)[0].split()[2:])
+        head: list[Any] = [platypus.Paragraph(f"{n}. {_esc(t.name)}", styles["Heading2"])]
         # the two key poses fill the column: each is half the column wide, so a lying figure
         # is drawn long enough to read, cropped to the rows it fills; title, pictures and dose
         # stay together and the steps flow on, so no page is left with one exercise and a
-        # blank half
-        head: list[Any] = [
-            platypus.Paragraph(f"{n}. {_esc(t.name)}", styles["Heading2"]),
-            platypus.Image(io.BytesIO(png), width=width, height=width * h / w),
+        # blank half. A technique with two movements shows both, one under the other.
+        for part in range(len(figure_for(t.id).parts)):
+            svg = key_poses_svg(t, crop=True, part=part)
+            png = png_bytes(svg, scale=1.5)
+            w, h = (float(v) for v in svg.split('viewBox="', 1)[1].split('"', 1)[0].split()[2:])
+            head.append(platypus.Image(io.BytesIO(png), width=width, height=width * h / w))
+        head += [
             platypus.Paragraph(f"<b>Dose:</b> {_esc(item.dosage)}", styles["BodyText"]),
         ]
         story.append(platypus.KeepTogether(head))

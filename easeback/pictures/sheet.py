@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from easeback.domain.models import Technique
+from easeback.pictures.figures import figure_for
 from easeback.pictures.svg import HEIGHT, INK, WIDTH, _nest, key_poses_svg
 
 PANEL = 0.55  # each key pose is drawn at this fraction of its full size
@@ -13,20 +14,24 @@ LABEL = 22.0
 
 
 def contact_sheet_svg(techniques: Sequence[Technique], columns: int = 3) -> str:
-    """Every technique's numbered key poses (as printed), in a grid with their ids."""
+    """Every technique's numbered key poses (as printed), in a grid with their ids; a technique
+    with two movements takes a tile for each."""
     pw, ph = 2 * WIDTH * PANEL, HEIGHT * PANEL
     tile_w, tile_h = pw + 20, ph + LABEL + 10
-    rows = (len(techniques) + columns - 1) // columns
+    tiles = [(t, n) for t in techniques for n in range(len(figure_for(t.id).parts))]
+    rows = (len(tiles) + columns - 1) // columns
     parts: list[str] = []
-    for i, t in enumerate(techniques):
+    for i, (t, n) in enumerate(tiles):
         x, y = (i % columns) * tile_w + 10, (i // columns) * tile_h + 10
+        label = t.id if n == 0 else f"{t.id} (then)"
         parts.append(
             f'<text x="{x + 2:.0f}" y="{y + 15:.0f}" font-family="sans-serif" font-size="14" '
-            f'fill="{INK}">{escape(t.id)}</text>'
+            f'fill="{INK}">{escape(label)}</text>'
             f'<rect x="{x:.0f}" y="{y + LABEL:.0f}" width="{pw:.0f}" height="{ph:.0f}" '
             'fill="none" stroke="#ccc"/>'
         )
-        parts.append(_nest(key_poses_svg(t), x, y + LABEL, f"t{i}", PANEL, 2 * WIDTH))
+        svg = key_poses_svg(t, part=n)
+        parts.append(_nest(svg, x, y + LABEL, f"t{i}", PANEL, 2 * WIDTH))
     w, h = columns * tile_w + 20, rows * tile_h + 20
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '

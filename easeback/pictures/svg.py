@@ -376,41 +376,49 @@ class Sample:
     pose: Pose
     side: str  # "right", "left" or "" for techniques not done per side
     depth: float  # 0 at the start pose, 1 at the end pose: how strongly the stretch is felt
+    part: int = 0  # which movement of a figure that shows two (see Figure.then)
 
 
 def _ease(t: float) -> float:
     return t * t * (3 - 2 * t)
 
 
+CUT = 0.05  # seconds: between two movements the picture cuts, it does not morph
+
+
 def samples(fig: Figure, technique: Technique) -> list[Sample]:
     """The loop as poses at times (seconds), ending where it starts."""
     tp = tempo(technique)
-    keys = fig.keyframes()
-    sides = [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]
     out: list[Sample] = []
     now = 0.0
-    for side, suffix in sides:
-        start, end = keys["start" + suffix], keys["end" + suffix]
-        if out and out[-1].pose != start:
-            out.append(Sample(now, out[-1].pose, side, 0.0))
-            now += 0.8
-        out.append(Sample(now, start, side, 0.0))
-        now += tp.pause
-        for i in range(MOVE_FRAMES):
-            t = _ease(i / MOVE_FRAMES)
-            out.append(Sample(now, fig.held(interpolate(start, end, t), side), side, t))
-            now += tp.move / MOVE_FRAMES
-        out.append(Sample(now, end, side, 1.0))
-        now += tp.hold
-        for i in range(MOVE_FRAMES):
-            t = _ease(i / MOVE_FRAMES)
-            out.append(Sample(now, fig.held(interpolate(end, start, t), side), side, 1.0 - t))
-            now += tp.move / MOVE_FRAMES
+    for n, part in enumerate(fig.parts):
+        keys = part.keyframes()
+        sides = [("right", "_right"), ("left", "_left")] if part.sided else [("", "")]
+        for side, suffix in sides:
+            start, end = keys["start" + suffix], keys["end" + suffix]
+            if out and out[-1].pose != start:
+                out.append(Sample(now, out[-1].pose, side, 0.0, out[-1].part))
+                now += 0.8 if out[-1].part == n else CUT
+            out.append(Sample(now, start, side, 0.0, n))
+            now += tp.pause
+            for i in range(MOVE_FRAMES):
+                t = _ease(i / MOVE_FRAMES)
+                pose = part.held(interpolate(start, end, t), side)
+                out.append(Sample(now, pose, side, t, n))
+                now += tp.move / MOVE_FRAMES
+            out.append(Sample(now, end, side, 1.0, n))
+            now += tp.hold
+            for i in range(MOVE_FRAMES):
+                t = _ease(i / MOVE_FRAMES)
+                pose = part.held(interpolate(end, start, t), side)
+                out.append(Sample(now, pose, side, 1.0 - t, n))
+                now += tp.move / MOVE_FRAMES
     first = out[0]
     if out[-1].pose != first.pose:
-        out.append(Sample(now, out[-1].pose, out[-1].side, 0.0))
-        now += 0.8
-    out.append(Sample(now, first.pose, first.side, 0.0))
+        last = out[-1]
+        out.append(Sample(now, last.pose, last.side, 0.0, last.part))
+        now += 0.8 if last.part == first.part else CUT
+    out.append(Sample(now, first.pose, first.side, 0.0, first.part))
     return out
 
 
@@ -742,7 +750,8 @@ class Drawing:
         cam = self.frame.camera
         out: list[bool] = []
         for i, s in enumerate(self.samples):
-            on = region in self.fig.highlight_for("end_left" if s.side == "left" else "end")
+            part = self.fig.parts[s.part]
+            on = region in part.highlight_for("end_left" if s.side == "left" else "end")
             seen = facing(self.body(i), region, cam) > -0.8
             out.append(on and seen and s.depth >= 0.5)
         return out
@@ -813,9 +822,11 @@ class Drawing:
 
     @property
     def regions(self) -> list[str]:
-        """Every highlighted region of both sides, once each (the head is never highlighted)."""
-        both = [*self.fig.highlight, *self.fig.highlight_for("end_left")]
-        return [r for r in dict.fromkeys(both) if not r.startswith("head")]
+        """Every highlighted region of both sides and every movement, once each (the head is
+        never highlighted)."""
+        every = [r for part in self.fig.parts
+                 for r in (*part.highlight, *part.highlight_for("end_left"))]  # fmt: skip
+        return [r for r in dict.fromkeys(every) if not r.startswith("head")]
 
     def _highlights(self, group: Sequence[str]) -> str:
         out: list[str] = []
@@ -829,15 +840,19 @@ class Drawing:
         return "".join(out)
 
 
-def drawing(fig: Figure, technique: Technique, pose: PoseName) -> Drawing:
+def drawing(fig: Figure, technique: Technique, pose: PoseName, part: int = 0) -> Drawing:
+    """The animation, or one key pose of a movement (the first, unless `part` says), framed
+    alike so that every pose of the figure is drawn at one scale."""
     loop = samples(fig, technique)
     frame = fit(fig, [s.pose for s in loop])
     if pose == "animated":
         return Drawing(fig, frame, tuple(loop), loop[-1].time)
-    keys = fig.keyframes()
-    name = pose if not fig.sided else f"{pose}_right"
-    side = "right" if fig.sided else ""
-    return Drawing(fig, frame, (Sample(0.0, keys[name], side, 1.0 if pose == "end" else 0.0),), 1.0)
+    moving = fig.parts[part]
+    keys = moving.keyframes()
+    name = pose if not moving.sided else f"{pose}_right"
+    side = "right" if moving.sided else ""
+    depth = 1.0 if pose == "end" else 0.0
+    return Drawing(fig, frame, (Sample(0.0, keys[name], side, depth, part),), 1.0)
 
 
 def technique_svg(technique: Technique, pose: PoseName = "animated") -> str:
@@ -859,10 +874,10 @@ MOVERS = ("palm_l", "palm_r", "ankle_l", "ankle_r", "knee_l", "knee_r", "head", 
           "hip_centre", "waist")  # fmt: skip
 
 
-def turn_arrow(fig: Figure, technique: Technique) -> str:
+def turn_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
     """A flat curved arrow over the head, the way the chest and head turn."""
-    d = drawing(fig, technique, "end")
-    keys = fig.keyframes()
+    d = drawing(fig, technique, "end", part)
+    keys = fig.parts[part].keyframes()
     suffix = "_right" if fig.sided else ""
     a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
     (hx, hy), r = d.frame.xy(b.segments["head"].a), b.segments["head"].hw * d.frame.scale
@@ -878,19 +893,20 @@ def turn_arrow(fig: Figure, technique: Technique) -> str:
     )
 
 
-def motion_arrow(fig: Figure, technique: Technique) -> str:
+def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
     """A curved arrow from where the most-moving body point starts to where it ends (for a
     turn of the trunk, an arrow over the head the way it turns)."""
     if not fig.arrow:
         return ""
-    keys = fig.keyframes()
+    moving = fig.parts[part]
+    keys = moving.keyframes()
     suffix = "_right" if fig.sided else ""
     turn, _ = motion_amount(keys["start" + suffix], keys["end" + suffix], "trunk_turn")
     if turn is not None and turn > 15 and fig.view in (View.THREE_QUARTER, View.FRONT):
-        return turn_arrow(fig, technique)
-    d = drawing(fig, technique, "end")
+        return turn_arrow(fig, technique, part)
+    d = drawing(fig, technique, "end", part)
     a, b = pose_body(keys["start" + suffix]).landmarks, pose_body(keys["end" + suffix]).landmarks
-    movers = (fig.arrow_at,) if fig.arrow_at else MOVERS
+    movers = (moving.arrow_at,) if moving.arrow_at else MOVERS
     moves = [(math.dist(d.frame.xy(a[m]), d.frame.xy(b[m])), m) for m in movers]
     length, mark = max(moves)
     if length < 4:
@@ -990,19 +1006,20 @@ def _rows(svg: str) -> list[float]:
     return [float(m.group(2)) for m in _PAIR.finditer(svg)]
 
 
-def key_poses_svg(technique: Technique, crop: bool = False) -> str:
+def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> str:
     """Start and end pose side by side, numbered, with the movement drawn as an arrow on the end
     pose and, for techniques done per side, a reminder to repeat on the other side.
 
     `crop` trims the empty rows above and below (a lying figure is wide and low), so a page
-    can hold more exercises with each pose as wide as before."""
+    can hold more exercises with each pose as wide as before. A figure that shows two
+    movements draws the second with `part=1`, numbered on from the first."""
     fig = figure_for(technique.id)
-    start = technique_svg(technique, "start")
-    end = technique_svg(technique, "end")
-    motion = motion_arrow(fig, technique)
+    start = drawing(fig, technique, "start", part).render(f"{technique.name}: start position")
+    end = drawing(fig, technique, "end", part).render(f"{technique.name}: end position")
+    motion = motion_arrow(fig, technique, part)
     top, bottom = 0.0, HEIGHT
     if crop and not fig.inset:
-        span = drawing(fig, technique, "end").frame.span
+        span = drawing(fig, technique, "end", part).frame.span
         rows = [*span, *_rows(motion)]
         top = max(0.0, min(rows) - 34)
         bottom = min(HEIGHT, max(rows) + (26 if fig.sided else 8))
@@ -1011,9 +1028,9 @@ def key_poses_svg(technique: Technique, crop: bool = False) -> str:
         f'<path d="M{WIDTH - 6:g},{top + height / 2:g}h12l-5,-6m5,6l-5,6" fill="none" '
         f'stroke="{INK}" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/>'
     )
-    extra = _badge(1, 20, top + 20) + _badge(2, WIDTH + 20, top + 20)
+    extra = _badge(2 * part + 1, 20, top + 20) + _badge(2 * part + 2, WIDTH + 20, top + 20)
     extra += f'<g transform="translate({WIDTH:g},0)">{motion}</g>'
-    if fig.inset == "pelvis":
+    if fig.inset == "pelvis" and part == 0:
         extra += f'<g transform="translate({WIDTH:g},0)">{pelvis_inset(fig, technique)}</g>'
     if fig.sided:
         extra += (
@@ -1026,6 +1043,20 @@ def key_poses_svg(technique: Technique, crop: bool = False) -> str:
         f'viewBox="0 {top:g} {2 * WIDTH:g} {height:g}" width="{2 * WIDTH:g}" '
         f'height="{height:g}">'
         f"{_nest(start, 0, 0, 's')}{_nest(end, WIDTH, 0, 'e')}{arrow}{extra}</svg>"
+    )
+
+
+def all_key_poses_svg(technique: Technique) -> str:
+    """Every movement's key poses, one row each (most figures have one movement)."""
+    count = len(figure_for(technique.id).parts)
+    if count == 1:
+        return key_poses_svg(technique)
+    rows = "".join(_nest(key_poses_svg(technique, part=n), 0, n * HEIGHT, f"m{n}", 1.0, 2 * WIDTH)
+                   for n in range(count))  # fmt: skip
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'viewBox="0 0 {2 * WIDTH:g} {count * HEIGHT:g}" width="{2 * WIDTH:g}" '
+        f'height="{count * HEIGHT:g}">{rows}</svg>'
     )
 
 

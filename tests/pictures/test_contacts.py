@@ -179,7 +179,11 @@ def test_a_figure_with_a_hand_ten_centimetres_from_the_knee_is_refused():
 
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
 def test_every_declared_contact_holds_in_every_keyframe(technique):
-    fig = figure_for(technique.id)
+    for fig in figure_for(technique.id).parts:
+        _contacts_hold(fig)
+
+
+def _contacts_hold(fig: Figure) -> None:
     keys = fig.keyframes()
     for name, pose in keys.items():
         body = pose_body(pose)
@@ -199,10 +203,10 @@ def test_every_declared_contact_holds_in_every_keyframe(technique):
 
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
 def test_no_drawn_outline_goes_into_the_floor_or_a_prop(technique):
-    fig = figure_for(technique.id)
-    for name, pose in fig.keyframes().items():
-        on = frozenset(fig.contacts[name.split("_")[0]].values())
-        assert sunk(pose_body(pose), fig.props, on) == [], name
+    for fig in figure_for(technique.id).parts:
+        for name, pose in fig.keyframes().items():
+            on = frozenset(fig.contacts[name.split("_")[0]].values())
+            assert sunk(pose_body(pose), fig.props, on) == [], name
     assert DRAWN_TOLERANCE == 0.01
 
 
@@ -240,7 +244,11 @@ def test_in_between_frames_keep_contacts_and_stay_out_of_the_floor(technique):
     """Eight frames to each transition, as the animation draws them: no drawn outline in the
     floor or a prop, the contacts both key poses declare still held, and the parts that rest
     in both key poses still resting (within the contact tolerance)."""
-    fig = figure_for(technique.id)
+    for fig in figure_for(technique.id).parts:
+        _in_between_frames_hold(fig)
+
+
+def _in_between_frames_hold(fig: Figure) -> None:
     on = frozenset(fig.contacts["start"].values()) | frozenset(fig.contacts["end"].values())
     resting = {p: k for p, k in fig.contacts["start"].items() if fig.contacts["end"].get(p) == k}
     frames = between(fig, 8)
@@ -286,11 +294,30 @@ def _support_span(fig: Figure, pose: Pose) -> tuple[float, float]:
 def test_the_weight_is_over_what_holds_it_up(technique):
     """Seen from the side, the centre of mass lies over the stretch of floor, seat or prop the
     figure touches, in every key pose and in-between frame: nothing would tip over."""
-    fig = figure_for(technique.id)
-    for label, pose in [*fig.keyframes().items(), *between(fig, 4)]:
-        lo, hi = _support_span(fig, pose)
-        x = centre_of_mass(pose_body(pose))[0]
-        assert lo - 0.01 <= x <= hi + 0.01, (label, round(x, 3), round(lo, 3), round(hi, 3))
+    for fig in figure_for(technique.id).parts:
+        for label, pose in [*fig.keyframes().items(), *between(fig, 4)]:
+            lo, hi = _support_span(fig, pose)
+            x = centre_of_mass(pose_body(pose))[0]
+            assert lo - 0.01 <= x <= hi + 0.01, (label, round(x, 3), round(lo, 3), round(hi, 3))
+
+
+def test_foam_rolling_shows_the_mid_back_and_keeps_the_roller_off_the_lower_back():
+    """The steps roll the buttocks, then the mid back between the ribs and the shoulder
+    blades, never under the lower back: the figure draws both, and in the second the roller
+    is under the thorax while the low back's drawing stays clear of it."""
+    fig = figure_for("foam-roll-glutes-midback")
+    assert len(fig.parts) == 2 and fig.then is not None
+    assert fig.highlight == ("pelvis:back",) and fig.then.highlight == ("thorax:back",)
+    roller = next(p for p in fig.props if p.kind.value == "roller")
+    surface = roller.surface()
+    assert surface is not None
+    for name, pose in [*fig.then.keyframes().items(), *between(fig.then, 8)]:
+        body = pose_body(pose)
+        assert fig.then.contacts["start"]["thorax"] is SupportKind.ROLLER
+        gap = drawn_gap(body, "thorax", surface)
+        assert gap is not None and abs(gap) <= 0.02, name
+        low_back = drawn_gap(body, "lumbar", surface)
+        assert low_back is None or low_back > 0.03, (name, low_back)
 
 
 def test_a_kneeler_leaning_back_off_the_knees_alone_would_tip():
