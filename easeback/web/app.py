@@ -162,12 +162,15 @@ def _add_errors(app: FastAPI) -> None:
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
             )
         titles = {404: "Not found", 403: "Not allowed", 405: "Not allowed"}
+        title = titles.get(exc.status_code, "Something is wrong")
+        message = str(exc.detail or "")
+        if message.lower() in ("", title.lower(), "method not allowed", "forbidden"):
+            # Starlette's stock phrase only repeats the title: say what happened instead
+            message = {404: "There is no page at this address."}.get(
+                exc.status_code, "easeback cannot do that here."
+            )
         resp = pages.render(
-            request,
-            "error.html",
-            status=exc.status_code,
-            title=titles.get(exc.status_code, "Something is wrong"),
-            message=exc.detail,
+            request, "error.html", status=exc.status_code, title=title, message=message
         )
         resp.headers.update(exc.headers or {})
         return resp

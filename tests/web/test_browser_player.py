@@ -284,6 +284,16 @@ def test_after_an_accidental_reload_the_session_carries_on_where_it_was(site: An
     wait_state(page, "ready")
     resume = page.get_by_role("button", name=re.compile(r"^Carry on from \d+:\d\d$"))
     expect(resume).to_be_visible()
+    # the bar's fullest phase (Start again, Carry on and Stop) still fits at every size
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        stop_box_inside(page)
+        for button in (resume, page.get_by_role("button", name="Start again")):
+            box = button.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=_shot(f"player-{width}x{height}-carry-on-offered"))
+    page.set_viewport_size({"width": 390, "height": 844})
     resume.click()
     wait_state(page, "running")
     assert int(page.locator("#player").get_attribute("data-cue")) >= cue - 1

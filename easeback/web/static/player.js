@@ -128,7 +128,10 @@
   function nextLabel(c) {
     if (!c || c.kind === "complete") { return "the end"; }
     if (c.kind === "intro") { return names[c.index]; }
-    if (c.kind === "step") { return "the next step"; }
+    if (c.kind === "step") {
+      var number = /^(\d+)\./.exec(c.text || "");
+      return number ? "step " + number[1] : "the next step";
+    }
     if (c.kind === "move") { return "repetition " + c.rep + " of " + c.reps; }
     if (c.kind === "hold") { return "hold"; }
     if (c.kind === "release") { return "come back"; }
@@ -210,7 +213,9 @@
     $("countdown").textContent = "0";
     $("player-bar").hidden = true;
     $("skip").hidden = true;
+    root.hidden = true;  // the panel takes the player's place, as the stop panel does
     $("done").hidden = false;
+    window.scrollTo(0, 0);
     $("done-title").focus();
   }
 
