@@ -241,10 +241,11 @@ def needs_diagnosis(history: History, now: datetime) -> bool:
 
 def rescreen_reason(history: History, now: datetime) -> str | None:
     """Why the safety questions must be asked again before another session, or None."""
-    return _rescreen_reason(facts(history), now)
+    return rescreen_reason_from(facts(history), now)
 
 
-def _rescreen_reason(f: JournalFacts, now: datetime) -> str | None:
+def rescreen_reason_from(f: JournalFacts, now: datetime) -> str | None:
+    """rescreen_reason from the journal's facts."""
     if f.last_screening is None:
         return "There is no screening in your journal yet."
     if f.rescreen_stop is not None:
@@ -304,7 +305,7 @@ def advice_from(f: JournalFacts, now: datetime) -> tuple[Advice, ...]:
                 "assessment and diagnosis.",
             )
         )
-    reason = _rescreen_reason(f, now)
+    reason = rescreen_reason_from(f, now)
     if reason is not None:
         out.append(
             Advice(
@@ -348,6 +349,11 @@ def hold_targets(history: History, techniques: Iterable[Technique]) -> dict[str,
             for r in s.results:
                 if r.outcome == "done":
                     level[r.technique_id] = level.get(r.technique_id, 0) + 1
+    return hold_targets_from(level, techniques)
+
+
+def hold_targets_from(level: Mapping[str, int], techniques: Iterable[Technique]) -> dict[str, int]:
+    """Hold targets from the number of times each technique was done in a good session."""
     out: dict[str, int] = {}
     for t in techniques:
         ceiling = hold_ceiling(t)

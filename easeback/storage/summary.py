@@ -21,6 +21,7 @@ from easeback.domain.progression import RESCREEN_STOPS, REST_RISE, JournalFacts
 from easeback.storage.tables import (
     DEFAULT_PERSON,
     CheckInRow,
+    RestoreRow,
     ScreeningRow,
     SessionRow,
     StopRow,
@@ -165,6 +166,81 @@ def technique_sums(engine: Engine, person: str = DEFAULT_PERSON) -> list[Techniq
     with engine.connect() as conn:
         found = [(tid, int(n), int(s), int(q)) for tid, n, s, q in conn.execute(stmt)]
     return sorted(found)  # by id as Python orders it, whatever the database's collation
+
+
+def baseline_pain(engine: Engine, person: str = DEFAULT_PERSON) -> int | None:
+    """The first pain rating in the history's reading order, or None."""
+    with engine.connect() as conn:
+        return _pain_ends(conn, person)[0]
+
+
+def left_out(engine: Engine, person: str = DEFAULT_PERSON) -> frozenset[str]:
+    """Techniques stopped for sharp pain and not put back since (progression.left_out)."""
+    se, st, rs = SessionRow, StopRow, RestoreRow
+    with engine.connect() as conn:
+        stopped = dict(
+            conn.execute(
+                select(st.technique_id, func.max(st.at))
+                .join(se, se.id == st.session_id)
+                .where(
+                    st.person == person,
+                    se.person == person,
+                    st.reason == StopReason.SHARP_PAIN.value,
+                    st.technique_id.is_not(None),
+                    st.technique_id != "",
+                )
+                .group_by(st.technique_id)
+            ).all()
+        )
+        restored = dict(
+            conn.execute(
+                select(rs.technique_id, func.max(rs.at))
+                .where(rs.person == person)
+                .group_by(rs.technique_id)
+            ).all()
+        )
+    return frozenset(str(t) for t, at in stopped.items() if t not in restored or restored[t] < at)
+
+
+def done_techniques(engine: Engine, person: str = DEFAULT_PERSON) -> frozenset[str]:
+    """Techniques done in some session (progression.done_techniques)."""
+    se, tr = SessionRow, TechniqueResultRow
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(tr.technique_id)
+            .join(se, se.id == tr.session_id)
+            .where(se.person == person, tr.outcome == "done")
+            .distinct()
+        ).scalars()
+        return frozenset(str(t) for t in found)
+
+
+def good_session_levels(
+    engine: Engine, baseline: int | None, person: str = DEFAULT_PERSON
+) -> dict[str, int]:
+    """Per technique, how many times it was done in a good session (progression.good_session:
+    completed, never stopped, pain rated before and after, risen less than 2 points and, with a
+    baseline, below it plus 2)."""
+    se, tr, st = SessionRow, TechniqueResultRow, StopRow
+    stopped = select(st.id).where(st.session_id == se.id, st.person == person).exists()
+    good = [
+        se.person == person,
+        se.status == "completed",
+        se.pain_before.is_not(None),
+        se.pain_after.is_not(None),
+        se.pain_after - se.pain_before < REST_RISE,
+        ~stopped,
+    ]
+    if baseline is not None:
+        good.append(se.pain_after < baseline + REST_RISE)
+    stmt = (
+        select(tr.technique_id, func.count())
+        .join(se, se.id == tr.session_id)
+        .where(tr.outcome == "done", *good)
+        .group_by(tr.technique_id)
+    )
+    with engine.connect() as conn:
+        return {tid: int(n) for tid, n in conn.execute(stmt)}
 
 
 def counts(engine: Engine, person: str = DEFAULT_PERSON) -> tuple[int, int]:

@@ -95,7 +95,7 @@ def _journal_planner_inputs(cat: Catalogue) -> dict[str, Any]:
         if "journal extra" in str(exc):
             return {}
         raise
-    return journal.planner_inputs(journal.history(engine), cat.techniques)
+    return journal.planner_inputs_of(engine, cat.techniques)
 
 
 def _plan_from_args(args: argparse.Namespace) -> tuple[Any, Any, Any]:

@@ -267,10 +267,10 @@ def restore(engine: Engine, history: History, technique_id: str, at: datetime) -
 def latest_valid_screening(engine: Engine, cat: Catalogue, now: datetime) -> ScreeningResult | None:
     """The newest complete screening, screened again from its answers, while it is still valid
     (within 7 days, no nerve-sign stop since); None when the questions must be answered first."""
-    from easeback.storage import repository
+    from easeback.storage import repository, summary
     from easeback.usecases.screening import screen_answers
 
-    if progression.rescreen_reason(history(engine), local(now)) is not None:
+    if progression.rescreen_reason_from(summary.journal_facts(engine), local(now)) is not None:
         return None
     last = repository.latest_screening(engine)
     return None if last is None else screen_answers(cat, last["answers"])
@@ -295,6 +295,22 @@ def planner_inputs(h: History, techniques: Iterable[Technique]) -> dict[str, Any
         "done": progression.done_techniques(h),
         "helps": trends.helps(trends.technique_effects(h)),
         "hold_targets": progression.hold_targets(h, techniques),
+    }
+
+
+def planner_inputs_of(engine: Engine, techniques: Iterable[Technique]) -> dict[str, Any]:
+    """planner_inputs(history(engine), techniques) from the database's aggregates, without
+    loading the journal: the same inputs at 100 rows or 100,000."""
+    from easeback.storage import summary
+
+    base = summary.baseline_pain(engine)
+    effects = [trends.effect_from_sums(*sums) for sums in summary.technique_sums(engine)]
+    levels = summary.good_session_levels(engine, base)
+    return {
+        "left_out": summary.left_out(engine),
+        "done": summary.done_techniques(engine),
+        "helps": trends.helps(effects),
+        "hold_targets": progression.hold_targets_from(levels, techniques),
     }
 
 

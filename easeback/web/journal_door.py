@@ -49,7 +49,7 @@ class JournalDoor:
     def planner_inputs(self, cat: Catalogue) -> dict[str, Any]:
         from easeback.usecases import journal
 
-        return journal.planner_inputs(journal.history(self.engine), cat.techniques)
+        return journal.planner_inputs_of(self.engine, cat.techniques)
 
     def record_stop(
         self,

@@ -15,7 +15,7 @@ from easeback.storage import repository as repo
 from easeback.usecases import journal
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
-TECHNIQUES = ("cat-cow", "bridge", "pelvic-tilt", "knee-to-chest", "child-pose")
+TECHNIQUES = ("cat-cow", "bridge", "pelvic-tilt", "knee-to-chest-single", "bird-dog")
 OUTCOMES = ("done", "done", "done", "skipped", "stopped", "not_reached")
 
 
@@ -135,3 +135,25 @@ def test_bad_since_is_named(bad):
 def test_a_bad_place_in_the_journal_is_named(engine):
     with pytest.raises(journal.InputError, match="not a place in the journal"):
         journal.history_page(engine, 5, before="nonsense")
+
+
+def test_planner_inputs_from_sql_equal_those_from_the_loaded_history(db_url, catalogue):
+    from easeback.storage import open_engine
+
+    grown = 0  # journals where some hold grew past its low end
+    for seed in (8, 9, 10, 13):
+        engine = open_engine(db_url)
+        with engine.begin() as conn:  # a fresh journal each time, same database
+            for table in ("technique_results", "stops", "sessions", "check_ins", "screenings",
+                          "restores"):  # fmt: skip
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+        grow(engine, random.Random(seed))
+        grow(engine, random.Random(seed + 100), person="someone-else")
+        old = journal.planner_inputs(journal.history(engine), catalogue.techniques)
+        assert journal.planner_inputs_of(engine, catalogue.techniques) == old, seed
+        grown += any(
+            v > catalogue.technique(t).dosage.hold_seconds.min  # type: ignore[union-attr]
+            for t, v in old["hold_targets"].items()
+        )
+        engine.dispose()
+    assert grown

@@ -286,7 +286,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
             "no valid screening in your journal: answer the safety questions with "
             "`easeback start` (or in `easeback serve`) first"
         )
-    inputs = journal.planner_inputs(journal.history(engine), cat.techniques)
+    inputs = journal.planner_inputs_of(engine, cat.techniques)
     routine = planning.desk_break_routine(cat, result, schedule.minutes, **inputs)
     if routine is None or not routine.items:
         raise errors.InputError(
@@ -548,4 +548,4 @@ def journey_inputs(result: Any) -> dict[str, Any]:
     if engine is None:
         return {}
     journal.save_screening(engine, result, journal.utc_now())
-    return journal.planner_inputs(journal.history(engine), default_catalogue().techniques)
+    return journal.planner_inputs_of(engine, default_catalogue().techniques)
