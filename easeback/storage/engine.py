@@ -6,12 +6,13 @@ A file that is not an easeback database, or is damaged, is reported and never wr
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 HEAD_REVISION = "0006"  # tests check that this is Alembic's head
@@ -66,7 +67,34 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(parsed, poolclass=StaticPool) if memory else create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _checked_in)
+    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkin", _checked_in)
+    return engine
+
+
+# A pooled connection that sat idle may have been closed by the server (a restart, a failover,
+# an idle timeout). SQLAlchemy's pool_pre_ping checks every checkout with a round trip; a busy
+# practice checks out a connection several times per request, so only one idle this long is
+# checked. A connection dropped sooner fails one request, and the pool then replaces them all.
+PING_AFTER_IDLE = 10.0  # seconds
+
+
+def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    if time.monotonic() - record.info.get("checked_in", 0.0) < PING_AFTER_IDLE:
+        return
+    try:
+        cur = dbapi_conn.cursor()
+        cur.execute("SELECT 1")
+        cur.close()
+        dbapi_conn.rollback()
+    except Exception as exc:  # whatever the driver raises for a dead connection
+        raise DisconnectionError(str(exc)) from exc  # the pool retries with a fresh one
 
 
 def _check_sqlite_file(path: Path) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -177,25 +177,38 @@ def add_token(
         )
 
 
+def _token_owner_query(kinds: tuple[str, ...]) -> Any:
+    t, u = TokenRow, UserRow
+    return (
+        select(u.id, u.email, u.role, u.clinic_id, ClinicRow.name, u.password_hash, t.csrf)
+        .join(t, t.user_id == u.id)
+        .outerjoin(ClinicRow, u.clinic_id == ClinicRow.id)
+        .where(
+            t.token_hash == bindparam("hash"),
+            t.kind.in_(kinds),
+            t.revoked_at.is_(None),
+            t.expires_at > bindparam("now"),
+        )
+    )
+
+
+# Built once: on the hot paths, building a statement and its cache key every time cost more
+# CPU than running it (SQLAlchemy memoizes the key of a statement object it sees again).
+_TOKEN_OWNER: dict[tuple[str, ...], Any] = {
+    kinds: _token_owner_query(kinds) for kinds in (("session", "api"), ("invite",))
+}
+
+
 def token_owner(
     engine: Engine, token_hash: str, kinds: Sequence[str], now: datetime
 ) -> tuple[UserRecord, str | None] | None:
     """The user of a live (unrevoked, unexpired) token of one of the kinds, and its CSRF value:
     one query, as it runs on every request. Outside a transaction (AUTOCOMMIT): one statement
     needs none, and skipping BEGIN and ROLLBACK saves two of its four round trips."""
-    t, u = TokenRow, UserRow
+    key = tuple(kinds)
+    stmt = _TOKEN_OWNER[key] if key in _TOKEN_OWNER else _token_owner_query(key)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        row = conn.execute(
-            select(u.id, u.email, u.role, u.clinic_id, ClinicRow.name, u.password_hash, t.csrf)
-            .join(t, t.user_id == u.id)
-            .outerjoin(ClinicRow, u.clinic_id == ClinicRow.id)
-            .where(
-                t.token_hash == token_hash,
-                t.kind.in_(kinds),
-                t.revoked_at.is_(None),
-                t.expires_at > to_utc(now),
-            )
-        ).first()
+        row = conn.execute(stmt, {"hash": token_hash, "now": to_utc(now)}).first()
     if row is None:
         return None
     return UserRecord(row[0], row[1], row[2], row[3], row[4], row[5]), row[6]
@@ -310,17 +323,21 @@ class Audit:
     detail: str = ""
 
 
+_AUDIT = insert(AuditRow)
+
+
 def _append(conn: Connection | Session, entry: Audit | None) -> None:
     if entry is None:
         return
     conn.execute(
-        insert(AuditRow).values(
-            at=to_utc(entry.at),
-            actor_id=entry.actor_id,
-            action=entry.action,
-            subject_id=entry.subject_id,
-            detail=entry.detail,
-        )
+        _AUDIT,
+        {
+            "at": to_utc(entry.at),
+            "actor_id": entry.actor_id,
+            "action": entry.action,
+            "subject_id": entry.subject_id,
+            "detail": entry.detail,
+        },
     )
 
 
@@ -410,42 +427,44 @@ class Standing:
     history: History  # naive UTC times; sessions: only the stopped ones
 
 
+_p, _sc, _se, _st, _rs = ProgrammeRow, ScreeningRow, SessionRow, StopRow, RestoreRow
+_PROGRAMME = (
+    select(_p.at, _p.per_week, _p.items, _p.clinician_id)
+    .where(_p.person_id == bindparam("uid"))
+    .order_by(_p.at.desc(), _p.id.desc())
+    .limit(1)
+)
+_COMPLETE_SCREENING = (
+    select(_sc.at, _sc.disposition, _sc.answers)
+    .where(_sc.user_id == bindparam("uid"), _sc.complete)
+    .order_by(_sc.at.desc(), _sc.id.desc())
+    .limit(1)
+)
+_STOPPED = (
+    select(_se.id, _se.started_at, _se.status, _st.at, _st.reason, _st.technique_id)
+    .join(_se, _se.id == _st.session_id)
+    .where(_st.user_id == bindparam("uid"))
+    .order_by(_se.started_at, _se.id, _st.at, _st.id)
+)
+_RESTORES = (
+    select(_rs.technique_id, _rs.at).where(_rs.user_id == bindparam("uid")).order_by(_rs.at, _rs.id)
+)
+
+
 def standing(engine: Engine, user_id: int, audit: Audit | None = None) -> Standing:
     """Four small queries on one connection, however long the journal: this runs on every
     look at the programme and every logged session."""
-    p, sc, se, st = ProgrammeRow, ScreeningRow, SessionRow, StopRow
+    uid = {"uid": user_id}
     with engine.begin() as conn:
         _append(conn, audit)
-        prow = conn.execute(
-            select(p.at, p.per_week, p.items, p.clinician_id)
-            .where(p.person_id == user_id)
-            .order_by(p.at.desc(), p.id.desc())
-            .limit(1)
-        ).first()
-        srow = conn.execute(
-            select(sc.at, sc.disposition, sc.answers)
-            .where(sc.user_id == user_id, sc.complete)
-            .order_by(sc.at.desc(), sc.id.desc())
-            .limit(1)
-        ).first()
+        prow = conn.execute(_PROGRAMME, uid).first()
+        srow = conn.execute(_COMPLETE_SCREENING, uid).first()
         stopped: dict[int, tuple[datetime, str, list[StopEvent]]] = {}
-        for sid, started, status, at, reason, tid in conn.execute(
-            select(se.id, se.started_at, se.status, st.at, st.reason, st.technique_id)
-            .join(se, se.id == st.session_id)
-            .where(st.user_id == user_id)
-            .order_by(se.started_at, se.id, st.at, st.id)
-        ):
+        for sid, started, status, at, reason, tid in conn.execute(_STOPPED, uid):
             stopped.setdefault(sid, (started, status, []))[2].append(
                 StopEvent(at, StopReason(reason), tid)
             )
-        restores = tuple(
-            (str(tid), at)
-            for tid, at in conn.execute(
-                select(RestoreRow.technique_id, RestoreRow.at)
-                .where(RestoreRow.user_id == user_id)
-                .order_by(RestoreRow.at, RestoreRow.id)
-            )
-        )
+        restores = tuple((str(tid), at) for tid, at in conn.execute(_RESTORES, uid))
     programme = None
     if prow is not None:
         programme = {
@@ -473,26 +492,33 @@ def standing(engine: Engine, user_id: int, audit: Audit | None = None) -> Standi
 # ---- the journal, owned ----
 
 
+_CHECK_IN = insert(CheckInRow).returning(CheckInRow.id)
+_SESSION = insert(SessionRow).returning(SessionRow.id)
+_RESULT = insert(TechniqueResultRow)
+_STOP = insert(StopRow)
+
+
 def add_check_in(
     engine: Engine, user_id: int, check_in: CheckIn, at: datetime, audit: Audit | None = None
 ) -> int:
     peg = check_in.peg or (None, None, None)
-    with Session(engine) as s, s.begin():
-        _append(s, audit)
-        row = CheckInRow(
-            person=person_key(user_id),
-            user_id=user_id,
-            at=to_utc(at),
-            pain=check_in.pain,
-            stiffness=check_in.stiffness,
-            peg_pain=peg[0],
-            peg_enjoyment=peg[1],
-            peg_activity=peg[2],
-            activities=json.dumps([list(a) for a in check_in.activities]),
-        )
-        s.add(row)
-        s.flush()
-        return row.id
+    with engine.begin() as conn:
+        _append(conn, audit)
+        new_id: int = conn.execute(
+            _CHECK_IN,
+            {
+                "person": person_key(user_id),
+                "user_id": user_id,
+                "at": to_utc(at),
+                "pain": check_in.pain,
+                "stiffness": check_in.stiffness,
+                "peg_pain": peg[0],
+                "peg_enjoyment": peg[1],
+                "peg_activity": peg[2],
+                "activities": json.dumps([list(a) for a in check_in.activities]),
+            },
+        ).scalar_one()
+    return new_id
 
 
 def add_screening(
@@ -532,13 +558,16 @@ def last_screening(engine: Engine, user_id: int) -> tuple[datetime, list[str]] |
         return _last_screening(conn, user_id)
 
 
+_LAST_SCREENING = (
+    select(_sc.at, _sc.reasons)
+    .where(_sc.user_id == bindparam("uid"))
+    .order_by(_sc.at.desc(), _sc.id.desc())
+    .limit(1)
+)
+
+
 def _last_screening(conn: Connection, user_id: int) -> tuple[datetime, list[str]] | None:
-    row = conn.execute(
-        select(ScreeningRow.at, ScreeningRow.reasons)
-        .where(ScreeningRow.user_id == user_id)
-        .order_by(ScreeningRow.at.desc(), ScreeningRow.id.desc())
-        .limit(1)
-    ).first()
+    row = conn.execute(_LAST_SCREENING, {"uid": user_id}).first()
     return None if row is None else (row[0], _reached(row[1]))
 
 
@@ -546,15 +575,9 @@ def programme_and_screening(
     engine: Engine, user_id: int, audit: Audit | None = None
 ) -> tuple[tuple[datetime, int] | None, tuple[datetime, list[str]] | None]:
     """(since, per week) of the programme in force, and last_screening: one transaction."""
-    p = ProgrammeRow
     with engine.begin() as conn:
         _append(conn, audit)
-        prow = conn.execute(
-            select(p.at, p.per_week)
-            .where(p.person_id == user_id)
-            .order_by(p.at.desc(), p.id.desc())
-            .limit(1)
-        ).first()
+        prow = conn.execute(_PROGRAMME, {"uid": user_id}).first()
         return (None if prow is None else (prow[0], int(prow[1]))), _last_screening(conn, user_id)
 
 
@@ -572,40 +595,38 @@ def log_session(
     """A session logged afterwards, as one transaction (its audit line too), owned by the user."""
     utc = to_utc(at)
     key = person_key(user_id)
-    with Session(engine) as s, s.begin():
-        _append(s, audit)
-        row = SessionRow(
-            person=key,
-            user_id=user_id,
-            started_at=utc,
-            ended_at=utc,
-            source="logged",
-            status="stopped" if stop else "completed",
-            routine=json.dumps(dict(routine)),
-            pain_before=pain_before,
-            pain_after=pain_after,
-            soreness=None,
-        )
-        s.add(row)
-        s.flush()
-        for pos, (tid, outcome) in enumerate(results):
-            s.add(
-                TechniqueResultRow(
-                    session_id=row.id, position=pos, technique_id=tid, outcome=outcome, at=utc
-                )
-            )
+    with engine.begin() as conn:
+        _append(conn, audit)
+        sid: int = conn.execute(
+            _SESSION,
+            {
+                "person": key,
+                "user_id": user_id,
+                "started_at": utc,
+                "ended_at": utc,
+                "source": "logged",
+                "status": "stopped" if stop else "completed",
+                "routine": json.dumps(dict(routine)),
+                "pain_before": pain_before,
+                "pain_after": pain_after,
+                "soreness": None,
+            },
+        ).scalar_one()
+        if results:
+            conn.execute(
+                _RESULT,
+                [
+                    {"session_id": sid, "position": pos, "technique_id": tid,
+                     "outcome": outcome, "at": utc}
+                    for pos, (tid, outcome) in enumerate(results)
+                ],
+            )  # fmt: skip
         if stop:
-            s.add(
-                StopRow(
-                    person=key,
-                    user_id=user_id,
-                    session_id=row.id,
-                    at=utc,
-                    reason=stop[0],
-                    technique_id=stop[1],
-                )
-            )
-        sid: int = row.id
+            conn.execute(
+                _STOP,
+                {"person": key, "user_id": user_id, "session_id": sid, "at": utc,
+                 "reason": stop[0], "technique_id": stop[1]},
+            )  # fmt: skip
     return sid
 
 
