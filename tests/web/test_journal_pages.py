@@ -131,8 +131,8 @@ def test_history_comes_a_page_at_a_time(visitor, tmp_path):
     assert bad.status_code == 400 and "not a place in the journal" in bad.text
     page = client.get("/journal").text
     row = '<tr><td><span class="nowrap">'  # dates read "12 Jan 2024 09:00"
-    assert page.count(row) == 50 and "12 older entries" in page
+    assert page.count(row) == 50 and "Older entries</a> (12 more)" in page
     older = page.split('href="/journal?before=')[1].split('"')[0]
     page = client.get(f"/journal?before={older}").text
     assert page.count(row) == 12 and '"nowrap">1 Jan 2024</span>' in page
-    assert "older entries" not in page and "Back to the newest entries" in page
+    assert "Older entries" not in page and "Back to the newest entries" in page
