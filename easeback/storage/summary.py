@@ -243,6 +243,50 @@ def good_session_levels(
         return {tid: int(n) for tid, n in conn.execute(stmt)}
 
 
+def readings_from_day(
+    engine: Engine, days: int, person: str = DEFAULT_PERSON, tz: tzinfo | None = None
+) -> list[tuple[datetime, int]]:
+    """The pain readings (History.pain_readings, local time, same order) of the last `days`
+    calendar days up to the day of the newest reading; none when there is no reading."""
+    ci, se = CheckInRow, SessionRow
+    with engine.connect() as conn:
+        newest = [
+            conn.execute(select(func.max(ci.at)).where(ci.person == person)).scalar(),
+            conn.execute(
+                select(func.max(se.started_at)).where(
+                    se.person == person,
+                    or_(se.pain_before.is_not(None), se.pain_after.is_not(None)),
+                )
+            ).scalar(),
+        ]
+        found = [at for at in newest if at is not None]
+        if not found:
+            return []
+        last_day = _local(max(found) + AFTER, tz).date()
+        start = datetime.combine(last_day - timedelta(days=days - 1), datetime.min.time())
+        # the first UTC time whose local day is `start`'s, with a day's margin for the zone
+        since = start.replace(tzinfo=tz).astimezone(UTC).replace(tzinfo=None) - timedelta(days=1)
+        out = [
+            (_local(at, tz), int(pain))
+            for at, pain in conn.execute(
+                select(ci.at, ci.pain)
+                .where(ci.person == person, ci.at >= since)
+                .order_by(ci.at, ci.id)
+            )
+        ]
+        for at, before, after in conn.execute(
+            select(se.started_at, se.pain_before, se.pain_after)
+            .where(se.person == person, se.started_at >= since)
+            .order_by(se.started_at, se.id)
+        ):
+            if before is not None:
+                out.append((_local(at, tz), int(before)))
+            if after is not None:
+                out.append((_local(at, tz) + AFTER, int(after)))
+    out.sort(key=lambda r: r[0])
+    return [r for r in out if r[0] >= start]
+
+
 def counts(engine: Engine, person: str = DEFAULT_PERSON) -> tuple[int, int]:
     """(sessions, check-ins) in the journal."""
     with engine.connect() as conn:

@@ -349,6 +349,35 @@ def progress(h: History, techniques: Iterable[Technique], now: datetime) -> Prog
     )
 
 
+def progress_of(engine: Engine, techniques: Iterable[Technique], now: datetime) -> ProgressReport:
+    """progress(history(engine), techniques, now) from the database's aggregates, without
+    loading the journal."""
+    from easeback.storage import summary
+
+    f = summary.journal_facts(engine)
+    effects = [trends.effect_from_sums(*sums) for sums in summary.technique_sums(engine)]
+    levels = summary.good_session_levels(engine, f.baseline_pain)
+    sessions, check_ins = summary.counts(engine)
+    return ProgressReport(
+        baseline_pain=f.baseline_pain,
+        latest_pain=f.latest_pain,
+        meaningful_improvement=trends.meaningful_improvement(f.baseline_pain, f.latest_pain),
+        advice=progression.advice_from(f, now),
+        techniques=effects,
+        left_out=summary.left_out(engine),
+        hold_targets=progression.hold_targets_from(levels, techniques),
+        sessions=sessions,
+        check_ins=check_ins,
+    )
+
+
+def recent_readings(engine: Engine, days: int = 60) -> list[tuple[datetime, int]]:
+    """The pain readings of the last `days` days up to the newest one (for the pain chart)."""
+    from easeback.storage import summary
+
+    return summary.readings_from_day(engine, days)
+
+
 def progress_public(r: ProgressReport) -> dict[str, Any]:
     return _public(r.baseline_pain, r.latest_pain, r.advice, r.techniques)
 

@@ -110,10 +110,16 @@ class JournalDoor:
         return journal.history_page(self.engine, limit, journal.parse_since(since), before)
 
     def progress(self, cat: Catalogue) -> Any:
+        """The progress report, from the database's aggregates."""
         from easeback.usecases import journal
 
-        h = journal.history(self.engine)
-        return h, journal.progress(h, cat.techniques, journal.local(journal.utc_now()))
+        return journal.progress_of(self.engine, cat.techniques, journal.local(journal.utc_now()))
+
+    def recent_readings(self) -> list[Any]:
+        """Pain readings of the last 60 days up to the newest, for the chart."""
+        from easeback.usecases import journal
+
+        return journal.recent_readings(self.engine)
 
     def restore(self, technique_id: str) -> None:
         from easeback.usecases import journal

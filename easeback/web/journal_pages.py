@@ -152,7 +152,7 @@ def journal_page(request: Request, before: str | None = None) -> Response:
     from easeback.storage.entries import key_text
 
     j, st = door(request), web_state(request)
-    h, report = j.progress(st.catalogue)
+    report = j.progress(st.catalogue)
     page, older = j.page(PAGE, before)
     names = {t.id: t.name for t in st.catalogue.techniques}
     return render(
@@ -164,7 +164,7 @@ def journal_page(request: Request, before: str | None = None) -> Response:
         next_page=key_text(page[-1].key) if older else None,
         paged=before is not None,
         report=report,
-        chart=chart(h.pain_readings()),
+        chart=chart(j.recent_readings()),
         names=names,
         topics={t.id: t for t in st.catalogue.topics},
         exports=EXPORTS,
@@ -263,14 +263,12 @@ def api_history(
         query |= {"since": since} if since else {}
         response.headers["link"] = f'</api/history?{urlencode(query)}>; rel="next"'
         response.headers["x-older-entries"] = str(older)
-    return [
-        {"at": at.isoformat(), "kind": kind, "details": text} for at, kind, text in _rows(page)
-    ]
+    return [{"at": at.isoformat(), "kind": kind, "details": text} for at, kind, text in _rows(page)]
 
 
 @api.get("/progress", summary="Progress: pain change, advice, what helps you")
 def api_progress(request: Request) -> dict[str, Any]:
     from easeback.usecases.journal import progress_public
 
-    _, report = door(request).progress(web_state(request).catalogue)
+    report = door(request).progress(web_state(request).catalogue)
     return progress_public(report)

@@ -157,3 +157,21 @@ def test_planner_inputs_from_sql_equal_those_from_the_loaded_history(db_url, cat
         )
         engine.dispose()
     assert grown
+
+
+@pytest.mark.parametrize("seed", [14, 15])
+def test_the_progress_report_and_chart_from_sql_equal_those_from_the_history(
+    engine, catalogue, seed
+):
+    from easeback.web.journal_pages import chart
+
+    grow(engine, random.Random(seed), days=120)
+    grow(engine, random.Random(seed + 100), person="someone-else")
+    h = journal.history(engine)
+    now = journal.local(T0) + timedelta(days=130)
+    assert journal.progress_of(engine, catalogue.techniques, now) == journal.progress(
+        h, catalogue.techniques, now
+    )
+    recent = journal.recent_readings(engine)
+    assert recent and len(recent) < len(h.pain_readings())  # only the last 60 days are read
+    assert chart(recent) == chart(h.pain_readings())
