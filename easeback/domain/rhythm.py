@@ -24,8 +24,8 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
-from operator import mul, sub
+from itertools import accumulate, repeat
+from operator import mul, sub, truediv
 
 # ---- tuning: why each number is what it is ----
 
@@ -59,7 +59,7 @@ HOLD_GAP = 0.5  # seconds a lost signal keeps its last value; longer gaps read a
 MIN_SPREAD = 0.03  # a signal must vary by this (torso lengths, or radians / 1.5) to be used
 FLOOR = 0.02  # residual movement (torso lengths per signal) that counts as tracker noise: it
 # shrinks the self-similarity of a still figure, whose residuals are nothing but that noise
-TOP_SIGNALS = 16  # the signals that vary most are analysed (bounds the work per analysis)
+TOP_SIGNALS = 12  # the signals that vary most are analysed (bounds the work per analysis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +92,8 @@ def _residual(d: list[float], pre: list[float], k: int) -> list[float]:
     drift) is taken out."""
     n, half = len(d), k // 2
     sums = list(map(sub, pre[k:], pre[: n - k + 1]))  # of the k samples from each start
-    means = [s / k for s in [sums[0]] * half + sums + [sums[-1]] * (k - half - 1)]
-    return list(map(sub, d, means))
+    ends = [sums[0]] * half + sums + [sums[-1]] * (k - half - 1)
+    return list(map(sub, d, map(truediv, ends, repeat(k))))
 
 
 def _periodicity(

@@ -74,8 +74,10 @@ class Detector:
     """MediaPipe's pose landmarker in video mode (it tracks between frames), with a rescue.
 
     When the whole-frame tracker loses the person, a second tracker looks inside a crop around
-    the last good detection (the crop gives a small person more of the model's pixels); when no
-    one has been seen for a while, parts of the picture are searched every few frames. Without
+    the last good detection (the crop gives a small person more of the model's pixels) and,
+    once it finds them, follows them alone: one model call a frame, as without rescue, until it
+    loses them and the whole frame is looked at again. When no one has been seen for a while,
+    parts of the picture are searched every few frames in place of the whole frame. Without
     rescue it is the plain whole-frame tracker.
     """
 
@@ -95,6 +97,7 @@ class Detector:
         self._crop: _Crop | None = None  # pixels, kept while it fits
         self._lost = 0
         self._frame = 0
+        self._in_crop_now = False  # the crop tracker has the person: the whole frame waits
 
     def _new(self, static: bool, confidence: float) -> Any:
         return self._mp.solutions.pose.Pose(
@@ -110,6 +113,20 @@ class Detector:
         rgb = self._cv2.cvtColor(bgr, self._cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False
         self._frame += 1
+        h, w = rgb.shape[:2]
+        if self._in_crop_now:
+            found = self._in_crop(rgb, w, h)
+            if found is not None:
+                self.last_source = 2
+                return found
+            self._in_crop_now = False  # lost in the crop too: the whole frame again
+        elif self.rescue and self._lost > ROI_KEEP and self._frame % SEARCH_EVERY == 0:
+            found = self._search(rgb, w, h)  # no one for a while: parts of the picture instead
+            if found is not None:
+                self.last_source, self._lost, self._in_crop_now = 3, 0, True
+                return found
+            self.last_source = 0
+            return None
         began = time.perf_counter()
         result = self._pose.process(rgb)
         self.model_seconds += time.perf_counter() - began
@@ -122,16 +139,10 @@ class Detector:
         if not self.rescue:
             return None
         self._lost += 1
-        h, w = rgb.shape[:2]
         if self._roi is not None and self._lost <= ROI_KEEP:
             found = self._in_crop(rgb, w, h)
             if found is not None:
-                self.last_source, self._lost = 2, 0
-                return found
-        elif self._frame % SEARCH_EVERY == 0:
-            found = self._search(rgb, w, h)
-            if found is not None:
-                self.last_source, self._lost = 3, 0
+                self.last_source, self._lost, self._in_crop_now = 2, 0, True
                 return found
         return None
 
