@@ -207,3 +207,48 @@ def test_signing_in_again_after_revoking_everywhere_works(app, people, engine):
         "/api/login", json={"email": "ann@example.org", "password": PASSWORD}
     )
     assert again.status_code == 200
+
+
+# GET routes that read no one's journal or programme: the user's own account, pictures, forms.
+NOT_PERSON_DATA = {
+    "/", "/api/me", "/api/tokens", "/account", "/pictures/{tid}.svg", "/safety-check",
+    "/api/audit",  # reading the audit trail itself
+}  # fmt: skip
+
+
+def test_every_read_of_a_persons_data_leaves_an_audit_line(app, people, engine, admin):
+    """Route list from the app: every GET but the few above writes a line naming who read
+    whose data, whichever role the route is for (tried as ann, her clinician, the admin)."""
+    from sqlalchemy import text
+
+    from tests.practice.test_isolation import PUBLIC, fill, routes
+
+    callers = {
+        "ann": signed_in(app, "ann@example.org"),
+        "alice": signed_in(app, "alice@north.example"),
+        "adam": signed_in(app, "adam@practice.example"),
+    }
+    ids = {**people, "adam": admin}
+
+    def lines() -> list[tuple[int | None, int | None, str]]:
+        with engine.connect() as conn:
+            q = "SELECT actor_id, subject_id, action FROM audit_log ORDER BY id"
+            return [tuple(r) for r in conn.execute(text(q))]  # type: ignore[misc]
+
+    checked = []
+    for method, path in routes(app):
+        if method != "GET" or path in PUBLIC or path in NOT_PERSON_DATA:
+            continue
+        for who, client in callers.items():
+            before = len(lines())
+            resp = client.get(fill(path, people["ann"]), follow_redirects=False)
+            if resp.status_code == 404:
+                continue
+            assert resp.status_code == 200, (who, path, resp.status_code)
+            new = lines()[before:]
+            assert any(actor == ids[who] for actor, _s, _a in new), (who, path, new)
+            checked.append((who, path))
+            break
+        else:
+            pytest.fail(f"nobody could read {path}")
+    assert len(checked) >= 10, checked
