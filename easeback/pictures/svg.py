@@ -1033,11 +1033,11 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     if fig.inset == "pelvis" and part == 0:
         extra += f'<g transform="translate({WIDTH:g},0)">{pelvis_inset(fig, technique)}</g>'
     if fig.sided:
-        extra += (
-            f'<text x="{2 * WIDTH - 12:g}" y="{bottom - 10:g}" text-anchor="end" '
-            f'font-family="sans-serif" font-size="15" fill="{INK}">'
-            "then repeat on the other side ↺</text>"
-        )
+        cue = (f'<text x="{2 * WIDTH - 12:g}" y="{bottom - 10:g}" text-anchor="end" '
+               f'font-family="sans-serif" font-size="15" fill="{INK}"%s>'
+               "then repeat on the other side ↺</text>")  # fmt: skip
+        # a white outline drawn first keeps the words readable over a floor line or a prop
+        extra += cue % ' stroke="white" stroke-width="5" stroke-linejoin="round"' + cue % ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'viewBox="0 {top:g} {2 * WIDTH:g} {height:g}" width="{2 * WIDTH:g}" '
