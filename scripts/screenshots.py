@@ -57,9 +57,7 @@ class Shooter:
             self.page.evaluate(
                 "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
             )
-            self.page.wait_for_function(
-                "Array.from(document.images).every(i => i.complete)", timeout=120_000
-            )
+            self.page.wait_for_load_state("networkidle", timeout=120_000)
         path = self.out / f"{self.size}-{name}.png"
         self.page.screenshot(path=str(path), full_page=full)
         self.taken.append(path)

@@ -117,7 +117,7 @@ def chart(readings: list[tuple[Any, int]]) -> dict[str, Any] | None:
     if not days:
         return None
     w, h = 640, 300
-    left, right, top, bottom = 56, 36, 16, 44  # room for a date label centred on the last day
+    left, right, top, bottom = 60, 40, 24, 50  # room for a date label centred on the last day
     span = max(1, (days[-1] - days[0]).days)
 
     def x(d: date) -> float:
