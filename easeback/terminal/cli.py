@@ -170,9 +170,40 @@ def cmd_techniques(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_sheet(args: argparse.Namespace) -> int:
+    """The contact sheet: every technique's numbered key poses on one PNG, for review."""
+    from pathlib import Path
+
+    from easeback.pictures import PicturesUnavailable, contact_sheet_png
+
+    cat = _catalogue()
+    try:
+        chosen = (cat.technique(args.id),) if args.id else cat.techniques
+    except KeyError:
+        raise CliError(f"unknown technique id {args.id!r}; see `easeback techniques`") from None
+    out = Path(args.sheet)
+    existed = out.exists()
+    try:
+        with out.open("ab"):  # refuse an unwritable path before drawing for a minute
+            pass
+        contact_sheet_png(chosen, out)
+    except PicturesUnavailable as exc:
+        if not existed:
+            out.unlink(missing_ok=True)
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot write --sheet {args.sheet}: {exc.strerror}") from None
+    print(f"Wrote {args.sheet}")
+    return 0
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from easeback.terminal.render import render_technique
 
+    if args.sheet:
+        return _write_sheet(args)
+    if not args.id:
+        raise CliError("give a technique id, e.g. `easeback show cat-cow` (or --sheet FILE)")
     cat = _catalogue()
     try:
         t = cat.technique(args.id)
@@ -345,9 +376,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_techniques)
 
     p = sub.add_parser("show", help="show one technique in full")
-    p.add_argument("id", help="technique id, e.g. cat-cow")
+    p.add_argument("id", nargs="?", help="technique id, e.g. cat-cow")
     p.add_argument("--svg", metavar="FILE", help="also write its animated picture as SVG")
     p.add_argument("--png", metavar="FILE", help="also write its key poses as PNG")
+    p.add_argument(
+        "--sheet",
+        metavar="FILE",
+        help="write a contact sheet PNG of every technique's key poses (or only the id given)",
+    )
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("learn", help="why backs pop, red flags, who to see, and more")

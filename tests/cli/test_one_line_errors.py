@@ -61,7 +61,7 @@ CASES: list[tuple[list[str], str]] = [
     (["no-such-command"], "invalid choice"),
     (["checkin", "--pain", "eleven", "--stiffness", "2"], "--pain"),
     (["plan", "--answers", "{answers}", "--where", "floor", "--minutes", "ten"], "--minutes"),
-    (["show"], "the following arguments are required: id"),
+    (["show"], "give a technique id"),
     (["history", "--limit", "0"], "--limit"),
     # paths that cannot be written (under a plain file, or a folder where a file goes): the line
     # names the path
@@ -72,6 +72,7 @@ CASES: list[tuple[list[str], str]] = [
     (["show", "cat-cow", "--svg", "{blocked}/x.svg"], "cannot write --svg"),
     (["show", "cat-cow", "--png", "{blocked}/x.png"], "cannot write --png"),
     (["show", "cat-cow", "--png", "{folder}"], "cannot write --png"),
+    (["show", "--sheet", "{blocked}/sheet.png"], "cannot write --sheet"),
     (["progress", "--plot", "{blocked}/chart.png"], "a-file/inside"),
     (["progress", "--plot", "{blocked}/chart.svg"], "a-file/inside"),
     (["export", "--format", "csv", "--out", "{blocked}/tables"], "a-file/inside"),

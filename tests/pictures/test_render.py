@@ -96,12 +96,20 @@ def test_show_writes_pictures(tmp_path, capsys):
     assert (tmp_path / "b.png").exists() and (tmp_path / "b.svg").exists()
 
 
-def test_contact_sheet_of_all_techniques():
+def test_contact_sheet_of_all_techniques(capsys):
     ARTIFACTS.mkdir(exist_ok=True)
     out = ARTIFACTS / "contact-sheet.png"
-    contact_sheet_png(TECHNIQUES, out)
+    assert main(["show", "--sheet", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 50_000
+    one = ARTIFACTS / "contact-sheet-bridge.png"
+    contact_sheet_png([default_catalogue().technique("bridge")], one)
+    assert 0 < one.stat().st_size < out.stat().st_size
+
+
+def test_show_needs_an_id_or_a_sheet(capsys):
+    assert main(["show"]) == 2
+    assert "give a technique id" in capsys.readouterr().err
 
 
 def test_handout_from_a_plan(tmp_path, capsys):
