@@ -157,9 +157,18 @@ def test_full_journey(site: Any) -> None:
     if not journal_installed():
         return
     page.get_by_role("link", name="How do you feel now?").click()
-    page.get_by_label("Pain before the session").fill("5")
-    page.get_by_label("Pain now").fill("3")
-    page.get_by_label("Stiffness now").fill("4")
+    # ratings are rows of large tap targets, as in the screening
+    for group, value in (
+        ("Pain before the session", "5"),
+        ("Pain now", "3"),
+        ("Stiffness now", "4"),
+    ):
+        scale = page.get_by_role("group", name=re.compile(group))
+        scale.get_by_role("radio", name=value, exact=True).click()  # a tap on the big square
+        assert scale.get_by_role("radio", name=value, exact=True).is_checked()
+    pain_now = page.get_by_role("group", name=re.compile("Pain now"))
+    box = pain_now.get_by_role("radio", name="10").bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] >= 44, box
     shoot(page, "14-check-in")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/journal$"))
