@@ -193,7 +193,19 @@ class AutoCoach:
         self.events.extend(out)
         return out
 
+    def finish(self) -> list[Event]:
+        """The stream has ended: count what its last moments showed (see PeriodCounter.finish)."""
+        self.counter.finish()
+        out: list[Event] = []
+        t = self.counter.time
+        while self.counter.reps > self._reps:
+            self._reps += 1
+            out.append(Event(t, EventKind.REP, f"{self._reps} ({self.best})", self._reps))
+        self.events.extend(out)
+        return out
+
     def run(self, frames: Iterable[PoseFrame]) -> Summary:
         for f in frames:
             self.update(f)
+        self.finish()
         return Summary(self.reps, 0.0, list(self.events))

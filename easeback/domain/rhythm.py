@@ -242,6 +242,7 @@ class PeriodCounter:
     _seen: bool = False
     _t: float | None = None
     _candidate: Rhythm | None = None
+    _finished: bool = False
 
     def __post_init__(self) -> None:
         k = len(self.names)
@@ -252,6 +253,11 @@ class PeriodCounter:
     def count(self) -> float:
         """Repetitions so far, fractional."""
         return self.settled + sum(h.credit for h in self.hops)
+
+    @property
+    def time(self) -> float:
+        """The time of the last frame added (0 before any)."""
+        return self._t or 0.0
 
     @property
     def reps(self) -> int:
@@ -278,7 +284,7 @@ class PeriodCounter:
                 self._sums[i] += v
                 self._ns[i] += 1
 
-    def _close(self, t: float) -> None:
+    def _close(self, t: float, final: bool = False) -> None:
         row: list[float | None] = []
         for i in range(len(self.names)):
             if self._ns[i]:
@@ -297,11 +303,20 @@ class PeriodCounter:
             self.slow.append(_mean_rows(self._pending))
             self._pending.clear()
         self._since_hop += 1
-        if self._since_hop >= HOP_SAMPLES:
-            self._since_hop = 0
-            self._analyse(t)
+        if self._since_hop >= HOP_SAMPLES or final:
+            seconds, self._since_hop = self._since_hop / RATE, 0
+            self._analyse(t, seconds, final)
 
-    def _analyse(self, t: float) -> None:
+    def finish(self) -> None:
+        """The stream has ended: analyse what came after the last analysis, so that a short
+        clip's repetitions are counted. A rhythm first found here needs no second analysis to
+        agree with it (there will be none); it still has to stand CHANCE above noise."""
+        if self._slot is None or self._t is None or self._finished:
+            return
+        self._finished = True
+        self._close(self._slot / RATE, final=True)
+
+    def _analyse(self, t: float, seconds: float = HOP, final: bool = False) -> None:
         rows, slow = list(self.samples), list(self.slow)
         found, rate = None, RATE
         if len(rows) >= MIN_HISTORY * RATE:
@@ -322,10 +337,10 @@ class PeriodCounter:
         if clear and not self.counting:
             # to start, two analyses in a row must agree on the period: one can be a fluke
             prev, self._candidate = self._candidate, found
-            clear = prev is not None and found is not None and _agree(prev, found)
+            clear = final or (prev is not None and found is not None and _agree(prev, found))
         elif not clear:
             self._candidate = None
-        self.hops.append(_Hop(t, HOP_SAMPLES / RATE))
+        self.hops.append(_Hop(t, seconds))
         while self.hops and t - self.hops[0].t >= SLOW_WINDOW:
             self.settled += self.hops.popleft().credit
         was, self.counting = self.counting, clear

@@ -106,6 +106,7 @@ class Session:
 
     def summary(self) -> Summary:
         if isinstance(self.coach, AutoCoach):
+            self.coach.finish()  # the summary is asked for when the stream has ended
             return Summary(self.coach.reps, 0.0, list(self.coach.events))
         return self.coach.summary()
 

@@ -196,3 +196,25 @@ def test_counter_memory_stays_bounded():
     assert len(counter.samples) <= counter.samples.maxlen  # type: ignore[operator]
     assert len(counter.hops) <= 80
     assert counter.reps == pytest.approx(120, abs=1)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("hz", "reps"), [(3.0, 7), (2.0, 5)])
+def test_a_clip_shorter_than_three_seconds_is_counted_when_it_ends(
+    kind: str, hz: float, reps: int
+) -> None:
+    """A short clip (QUVA has clips of 2.5 s) ends before a second analysis could confirm the
+    rhythm: the end of the stream analyses what is left. The counter before issue 13 round 2
+    counted none of these."""
+    track = frames(steady(hz, stop=reps / hz), reps / hz + 0.1, kind, seed=4)
+    assert count(track) == reps
+
+
+def test_the_end_of_a_still_stream_adds_nothing():
+    """The last analysis, which needs no second one to agree, still asks for a clear rhythm."""
+    coach = AutoCoach()
+    for f in frames(lambda t: 0.0, 6.0, noise=0.008, seed=7):
+        coach.update(f)
+    assert coach.finish() == [] and coach.reps == 0
+    coach.finish()  # a second end changes nothing
+    assert coach.reps == 0
