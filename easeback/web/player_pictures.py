@@ -41,8 +41,22 @@ def _spans(loop: list[Any]) -> dict[str, dict[str, Span]]:
     return sides
 
 
+_DONE: dict[str, tuple[Technique, dict[str, Any] | None]] = {}
+
+
 def picture_phases(t: Technique) -> dict[str, Any] | None:
-    """{"svg": url, "duration": seconds, "sides": {side: {"in": (a, b), "out": (c, d)}}}."""
+    """{"svg": url, "duration": seconds, "sides": {side: {"in": (a, b), "out": (c, d)}}}.
+    Worked out once per technique object: the drawing is the same for everyone (sampling the
+    loop takes a good part of a second, which every player start would otherwise pay)."""
+    hit = _DONE.get(t.id)
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    found = _phases(t)
+    _DONE[t.id] = (t, found)
+    return found
+
+
+def _phases(t: Technique) -> dict[str, Any] | None:
     try:
         from easeback.pictures import svg
         from easeback.pictures.figures import figure_for
