@@ -21,6 +21,7 @@ from easeback.pictures.figures import (
     Figure,
     PropKind,
     PropSpec,
+    Tempo,
     View,
     figure_for,
     motion_amount,
@@ -386,8 +387,19 @@ def _ease(t: float) -> float:
 CUT = 0.05  # seconds: between two movements the picture cuts, it does not morph
 
 
+_LOOPS: dict[tuple[int, str, Tempo], tuple[Figure, tuple[Sample, ...]]] = {}
+
+
 def samples(fig: Figure, technique: Technique) -> list[Sample]:
-    """The loop as poses at times (seconds), ending where it starts."""
+    """The loop as poses at times (seconds), ending where it starts. Worked out once per
+    figure and pace: every key pose, arrow and crop of a drawing is framed by it."""
+    key = (id(fig), technique.id, tempo(technique))
+    if key not in _LOOPS:  # the figure is kept with its loop, so its id stays its own
+        _LOOPS[key] = (fig, tuple(_loop(fig, technique)))
+    return list(_LOOPS[key][1])
+
+
+def _loop(fig: Figure, technique: Technique) -> list[Sample]:
     tp = tempo(technique)
     out: list[Sample] = []
     now = 0.0
