@@ -97,8 +97,9 @@ def render_routine(console: Console, routine: Routine) -> None:
     for n, item in enumerate(routine.items, start=1):
         d = item.technique.dosage
         dose = count_text(item.reps, item.reps, "rep", "reps")
-        if item.hold_seconds:
-            dose += f" × {seconds_text(item.hold_seconds)} hold"
+        if item.hold_seconds:  # rolling, walking or resting lasts its time; a stretch is held
+            length = seconds_text(item.hold_seconds)
+            dose += f" of {length}" if d.rep_means else f" × {length} hold"
         if item.sets > 1:
             dose += f", {item.sets} sets"
         if d.per_side:

@@ -14,10 +14,13 @@ from easeback.wording import seconds_range_text as seconds_range_text
 from easeback.wording import seconds_text as seconds_text
 
 
-def dose_text(item: dict[str, Any]) -> str:
+def dose_text(item: dict[str, Any], t: Technique | None = None) -> str:
+    """A routine item's dose; a repetition that is rolling, walking or resting (rep_means) lasts
+    its time instead of holding it."""
     dose = count_text(int(item["reps"]), int(item["reps"]), "repetition", "repetitions")
     if item.get("hold_seconds"):
-        dose += f", {seconds_text(int(item['hold_seconds']))} hold"
+        length = seconds_text(int(item["hold_seconds"]))
+        dose += f" of {length}" if t is not None and t.dosage.rep_means else f", {length} hold"
     if item.get("per_side"):
         dose += ", each side"
     return dose

@@ -4,6 +4,7 @@ holds in minutes, and what one repetition is when it is not a held stretch."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -71,3 +72,20 @@ def test_a_long_hold_without_rep_means_is_refused() -> None:
     Dosage.model_validate(base | {"hold_seconds": {"min": 10, "max": 60}})
     with pytest.raises(ValidationError, match="rep_means"):
         Dosage.model_validate(base | {"hold_seconds": {"min": 120, "max": 600}, "rep_means": ""})
+
+
+def test_a_routine_says_a_walk_lasts_its_time_and_a_stretch_is_held(tmp_path) -> None:
+    import json
+
+    from tests.domain.answers import clear_answers
+
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(clear_answers()))
+    pool = " ".join(
+        run("plan", "--answers", str(answers), "--where", "pool", "--minutes", "10",
+            "--equipment", "pool", columns=120).split()
+    )  # fmt: skip
+    assert "1 rep of 2 min" in pool and "hold" not in pool.split("Walking in a warm pool")[1][:40]
+    floor = run("plan", "--answers", str(answers), "--where", "floor", "--minutes", "10",
+                columns=160)  # fmt: skip
+    assert re.search(r"\d+ reps × \d+ s hold", floor)

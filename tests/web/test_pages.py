@@ -249,6 +249,14 @@ def test_durations_read_in_minutes_and_counts_in_words(client):
     assert "1 repetition of 2–10 min" in pool and "One repetition is one unbroken walk" in pool
     roll = client.get("/techniques/foam-roll-glutes-midback").text
     assert "2–3 repetitions of 1–2 min" in roll
+    from easeback.content.loader import default_catalogue
+
+    cat = {t.id: t for t in default_catalogue().techniques}
+    walk = {"reps": 1, "hold_seconds": 120}
+    assert views.dose_text(walk, cat["pool-walking"]) == "1 repetition of 2 min"
+    assert (
+        views.dose_text({"reps": 5, "hold_seconds": 5}, cat["bridge"]) == "5 repetitions, 5 s hold"
+    )
     assert "One repetition is slow rolling back and forth" in roll
 
 
