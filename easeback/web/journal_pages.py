@@ -243,6 +243,7 @@ def api_check_in(request: Request, body: CheckInIn) -> dict[str, bool]:
     "/history",
     response_model=list[Entry],
     summary="Journal entries, newest first, a page at a time",
+    responses={400: {"description": "A `since` or `before` that is not a day or a page key"}},
     description="At most `limit` entries (since a day, if given). When older entries exist, "
     "the `Link` header's `next` address gives the following page.",
 )
