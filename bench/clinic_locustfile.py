@@ -3,7 +3,11 @@ clinicians (their people list, one person's progress). Tokens come from the file
 writes (CLINIC_TOKENS); each simulated user takes the next one.
 
 FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load generator shares this
-machine's cores with the server, and it spends several times less CPU per request."""
+machine's cores with the server, and it spends several times less CPU per request.
+
+Each simulated user first waits a random part of its usual pause: a thousand people do not all
+open the app in the same ten seconds, which is what starting everyone's first request the moment
+Locust spawns them (100 a second) would model."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import json
 import os
 import random
 
+import gevent
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 
@@ -28,6 +33,7 @@ class Person(FastHttpUser):
     def on_start(self) -> None:
         me = next(_people)
         self.auth = {"authorization": f"Bearer {me['token']}"}
+        gevent.sleep(random.uniform(0, 25))
 
     @task(3)
     def programme(self) -> None:
@@ -62,6 +68,7 @@ class Clinician(FastHttpUser):
         me = next(_clinicians)
         self.people = me["people"]
         self.auth = {"authorization": f"Bearer {me['token']}"}
+        gevent.sleep(random.uniform(0, 6))
 
     @task(1)
     def people_list(self) -> None:
