@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, String, Text, delete, select
+from sqlalchemy import DateTime, Engine, String, Text, bindparam, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from easeback.storage.tables import Base
@@ -39,14 +39,17 @@ def key_of(cookie: str) -> str:
     return hashlib.sha256(cookie.encode()).hexdigest()
 
 
+_LOAD = select(WizardRow.touched_at, WizardRow.state).where(WizardRow.key == bindparam("key"))
+
+
 def load_wizard(engine: Engine, cookie: str, now: datetime) -> dict[str, Any] | None:
     """The state kept for this cookie, or None when there is none or it went stale."""
-    with Session(engine) as s:
-        row = s.get(WizardRow, key_of(cookie))
-        if row is None or to_utc(now) - row.touched_at > IDLE:
-            return None
-        state: dict[str, Any] = json.loads(row.state)
-        return state
+    with engine.connect() as conn:  # one indexed read by primary key, no ORM unit of work
+        row = conn.execute(_LOAD, {"key": key_of(cookie)}).first()
+    if row is None or to_utc(now) - row.touched_at > IDLE:
+        return None
+    state: dict[str, Any] = json.loads(row.state)
+    return state
 
 
 def save_wizard(engine: Engine, cookie: str, state: dict[str, Any], now: datetime) -> None:

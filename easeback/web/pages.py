@@ -115,7 +115,7 @@ def expire_lapsed(st: WebState, sess: WebSession) -> None:
     history = None
     if st.journal is not None:
         try:
-            history = st.journal.stops()
+            history = journal_stops(st, sess)
         except errors.InputError:
             history = None  # the journal pages report it; the 7 days still apply
     why = lapse_reason(sess.screened_at, datetime.now(UTC), history)
@@ -125,6 +125,14 @@ def expire_lapsed(st: WebState, sess: WebSession) -> None:
         sess.screened_at = None
         sess.screening_saved = False
         sess.rescreen, sess.rescreen_why = True, why
+
+
+def journal_stops(st: WebState, sess: WebSession) -> Any:
+    """The journal's stops and restores (what the safety gates read), read once per request:
+    the lapse check and the left-out check of one page share them."""
+    if sess.journal_stops is None:
+        sess.journal_stops = st.journal.stops()
+    return sess.journal_stops
 
 
 def _finished(st: WebState, sess: WebSession) -> bool:
@@ -355,7 +363,7 @@ def _prune_left_out(st: WebState, sess: WebSession) -> None:
     if st.journal is not None:
         # a journal that cannot be read is reported by its pages; this browser's stops count
         with contextlib.suppress(errors.InputError):
-            gone |= progression.left_out(st.journal.stops())
+            gone |= progression.left_out(journal_stops(st, sess))
     kept = [t for t in sess.routine["techniques"] if t["id"] not in gone]
     if len(kept) == len(sess.routine["techniques"]):
         return

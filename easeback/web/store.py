@@ -46,6 +46,8 @@ class WebSession:
     screened_at: str | None = None  # ISO time (UTC) the answers were completed; valid 7 days
     screening_saved: bool = False  # the current answers' result is in the journal
     kept: str = ""  # the state as last stored (JSON), so only changes are written
+    # the journal's stops and restores, read at most once per request (a session lives one)
+    journal_stops: Any = field(default=None, repr=False, compare=False)
 
     def state(self) -> dict[str, Any]:
         return {
