@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import (
     FileResponse,
@@ -44,7 +45,7 @@ from easeback.web import camera, views
 from easeback.web.player_pictures import picture_phases
 from easeback.web.security import same_token
 from easeback.web.state import WebState, remember, session_of, web_state
-from easeback.web.store import WebSession
+from easeback.web.store import COOKIE, WebSession
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
@@ -173,7 +174,15 @@ def manifest() -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def welcome(request: Request) -> Response:
+async def welcome(request: Request) -> Response:
+    """A first visit (no cookie) reads nothing from the database and is answered on the event
+    loop; a returning visitor's state and the journal's stops are read in a worker thread."""
+    if request.cookies.get(COOKIE):
+        return await run_in_threadpool(_welcome, request)
+    return _welcome(request)
+
+
+def _welcome(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
     expire_lapsed(st, sess)
     return render(

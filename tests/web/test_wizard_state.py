@@ -79,3 +79,39 @@ def test_a_forged_or_foreign_cookie_gets_a_fresh_session(client):
     assert resp.status_code == 200
     fresh = resp.cookies.get("easeback_session")
     assert fresh and fresh != "not-a-session"
+
+
+def _statements(engine) -> list[str]:
+    """Every SQL statement the engine runs from now on (a real SQLAlchemy event, not a mock)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def log(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", log)
+    return seen
+
+
+def test_a_first_visit_reads_nothing_and_a_returning_one_reads_its_row_once(tmp_path):
+    app = create_app(Settings(data_dir=str(tmp_path)))
+    with TestClient(app, base_url=BASE) as client:
+        visitor = Visitor(client)
+        _plan(visitor)
+        cookie = client.cookies.get("easeback_session")
+        seen = _statements(app.state.web.journal.engine)
+        with TestClient(app, base_url=BASE) as stranger:
+            page = stranger.get("/")
+            assert page.status_code == 200 and "Start the safety check" in page.text
+        assert seen == [], "a visitor without a cookie touches no database"
+
+        client.cookies.set("easeback_session", cookie)
+        page = client.get("/")
+        assert "See the result of your last check" in page.text
+        wizard = [s for s in seen if "web_wizard" in s]
+        assert len(wizard) == 1 and wizard[0].lstrip().upper().startswith("SELECT"), seen
+        seen.clear()
+        assert client.get("/player").status_code == 200
+        stops = [s for s in seen if "FROM stops" in s]
+        assert len(stops) == 1, f"the journal's stops are read once per page, not {len(stops)}"
