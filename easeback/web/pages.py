@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -493,18 +494,29 @@ def player_page(request: Request, speed: float = 1.0) -> Response:
     )
 
 
+MAX_TIMELINES = 256  # distinct routines whose timeline is kept (a few kB to ~100 kB each)
+
+
 @router.get("/player/timeline.json")
 def player_timeline(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
     if not _plannable(st, sess) or sess.routine is None:
         return JSONResponse({"detail": "No routine is planned."}, status_code=404)
-    routine = planning.routine_from_public(st.catalogue, sess.routine)
-    cues = [c.as_dict() for c in build_timeline(routine)]
-    names = [i.technique.name for i in routine.items]
-    pictures = [picture_phases(i.technique) for i in routine.items]
-    return JSONResponse(
-        {"cues": cues, "techniques": names, "pictures": pictures, "total": routine.total_seconds}
-    )
+    key = json.dumps(sess.routine, sort_keys=True, separators=(",", ":"))
+    body = st.timelines.get(key)
+    if body is None:
+        routine = planning.routine_from_public(st.catalogue, sess.routine)
+        cues = [c.as_dict() for c in build_timeline(routine)]
+        names = [i.technique.name for i in routine.items]
+        pictures = [picture_phases(i.technique) for i in routine.items]
+        total = routine.total_seconds
+        content = {"cues": cues, "techniques": names, "pictures": pictures, "total": total}
+        body = bytes(JSONResponse(content).body)
+        while len(st.timelines) >= MAX_TIMELINES:  # dicts keep insertion order: oldest first
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
+                del st.timelines[next(iter(st.timelines))]
+        st.timelines[key] = body
+    return Response(body, media_type="application/json")
 
 
 @router.get("/sw.js")

@@ -24,6 +24,9 @@ class WebState:
     journal: Any = None  # the journal door, when the journal part is installed
     # pages the same for every visitor, rendered once: path -> (html, etag)
     shared_pages: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    # player timelines by routine (canonical JSON of the planned routine -> JSON body): the cues
+    # of one routine are the same for every visitor who planned it; bounded, oldest dropped
+    timelines: dict[str, bytes] = field(default_factory=dict)
 
 
 def web_state(request: Request) -> WebState:

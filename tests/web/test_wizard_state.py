@@ -115,3 +115,17 @@ def test_a_first_visit_reads_nothing_and_a_returning_one_reads_its_row_once(tmp_
         assert client.get("/player").status_code == 200
         stops = [s for s in seen if "FROM stops" in s]
         assert len(stops) == 1, f"the journal's stops are read once per page, not {len(stops)}"
+
+
+def test_one_routine_has_one_timeline_worked_out_once_for_everyone(tmp_path):
+    app = create_app(Settings(data_dir=str(tmp_path)))
+    bodies = []
+    for _ in range(2):  # two visitors who plan the same routine
+        with TestClient(app, base_url=BASE) as client:
+            _plan(Visitor(client))
+            first = client.get("/player/timeline.json")
+            assert first.status_code == 200 and first.json()["cues"]
+            bodies.append(first.content)
+            assert client.get("/player/timeline.json").content == first.content
+    assert bodies[0] == bodies[1]
+    assert len(app.state.web.timelines) == 1
