@@ -12,7 +12,7 @@ import heapq
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Engine, Select, and_, func, or_, select
@@ -34,6 +34,7 @@ from easeback.storage.tables import (
     StopRow,
     TechniqueResultRow,
 )
+from easeback.storage.times import local as _local
 
 BATCH = 500  # rows of one kind per query when streaming
 KINDS = ("check-in", "session", "screening")  # their order at the same time
@@ -53,10 +54,6 @@ class Entry:
     def at(self) -> datetime:
         """Local time, as the record has it."""
         return self.record.at
-
-
-def _local(at: datetime, tz: tzinfo | None) -> datetime:
-    return at.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
 
 
 def key_text(key: Key) -> str:

@@ -26,7 +26,6 @@ from easeback.storage.accounts import (
     TokenRow,
     UserRow,
 )
-from easeback.storage.repository import to_utc
 from easeback.storage.tables import (
     CheckInRow,
     RestoreRow,
@@ -35,6 +34,7 @@ from easeback.storage.tables import (
     StopRow,
     TechniqueResultRow,
 )
+from easeback.storage.times import to_utc
 
 
 class Taken(Exception):

@@ -34,16 +34,8 @@ from easeback.storage.tables import (
     StopRow,
     TechniqueResultRow,
 )
-
-
-def to_utc(at: datetime) -> datetime:
-    if at.tzinfo is None:
-        raise ValueError("times given to storage must carry a time zone")
-    return at.astimezone(UTC).replace(tzinfo=None)
-
-
-def _local(at: datetime, tz: tzinfo | None) -> datetime:
-    return at.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+from easeback.storage.times import local as _local
+from easeback.storage.times import to_utc
 
 
 def _add(engine: Engine, row: Base) -> int:

@@ -27,13 +27,10 @@ from easeback.storage.tables import (
     StopRow,
     TechniqueResultRow,
 )
+from easeback.storage.times import local as _local
 
 AFTER = timedelta(microseconds=1)  # a session's pain after counts just after its pain before
 TechniqueSums = tuple[str, int, int, int]  # (technique id, sessions, sum of changes, of squares)
-
-
-def _local(at: datetime, tz: tzinfo | None) -> datetime:
-    return at.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
 
 
 def _pain_ends(conn: Connection, person: str) -> tuple[int | None, int | None]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, String, Text, bindparam, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from easeback.storage.tables import Base
+from easeback.storage.times import to_utc
 
 IDLE = timedelta(days=7)  # a screening is valid for 7 days (safety.md)
 
@@ -27,12 +28,6 @@ class WizardRow(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the cookie
     touched_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     state: Mapped[str] = mapped_column(Text)  # JSON object, as WebSession.state() gives it
-
-
-def to_utc(at: datetime) -> datetime:
-    if at.tzinfo is None:
-        raise ValueError("times given to storage must carry a time zone")
-    return at.astimezone(UTC).replace(tzinfo=None)
 
 
 def key_of(cookie: str) -> str:
