@@ -298,6 +298,13 @@ def planner_inputs(h: History, techniques: Iterable[Technique]) -> dict[str, Any
     }
 
 
+def left_out_of(engine: Engine) -> frozenset[str]:
+    """Techniques stopped for sharp pain and not put back since, read from the database."""
+    from easeback.storage import summary
+
+    return summary.left_out(engine)
+
+
 def planner_inputs_of(engine: Engine, techniques: Iterable[Technique]) -> dict[str, Any]:
     """planner_inputs(history(engine), techniques) from the database's aggregates, without
     loading the journal: the same inputs at 100 rows or 100,000."""

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
+    import sys
     from pathlib import Path
 
     from easeback.content.loader import default_catalogue
@@ -26,6 +27,17 @@ def cmd_handout(args: argparse.Namespace) -> int:
         routine = planning.routine_from_public(cat, files.read_json_file(Path(args.plan), "plan"))
         items = handout.items_from_routine(routine)
         title, notes = "Your easeback routine", list(routine.notes)
+        # A plan file can be older than a sharp-pain stop: what the journal leaves out is left out.
+        gone = sorted({i.technique.id for i in items} & _left_out())
+        if gone:
+            items = [i for i in items if i.technique.id not in gone]
+            names = ", ".join(cat.technique(t).name for t in gone)
+            notes.append(f"Left out after sharp pain: {names}. Ask a professional before trying "
+                         "it again; `easeback restore ID` puts one back.")  # fmt: skip
+            print(f"easeback: note: left out after sharp pain: {', '.join(gone)}", file=sys.stderr)
+            if not items:
+                raise CliError("every technique in this plan was left out after sharp pain; "
+                               "make a new plan with `easeback plan`")  # fmt: skip
     else:
         items = handout.items_from_techniques(cat.techniques)
         title = "easeback techniques"
@@ -34,6 +46,21 @@ def cmd_handout(args: argparse.Namespace) -> int:
     handout.write_handout(items, out, title, notes)
     print(f"Wrote {out}")
     return 0
+
+
+def _left_out() -> frozenset[str]:
+    """Techniques the journal leaves out after sharp pain; none when there is no journal yet."""
+    from easeback.settings import Settings
+
+    settings = Settings.from_env()
+    journal_file = settings.resolved_data_dir() / "journal.sqlite3"
+    if not settings.database_url and not journal_file.exists():
+        return frozenset()  # nothing recorded yet, and no journal is created for a handout
+    from easeback.terminal.commands.journal import _journal_or_none
+    from easeback.usecases import journal
+
+    engine = _journal_or_none("nothing")
+    return frozenset() if engine is None else journal.left_out_of(engine)
 
 
 def register(sub: Any) -> None:  # argparse._SubParsersAction
