@@ -32,8 +32,9 @@ def cmd_handout(args: argparse.Namespace) -> int:
         if gone:
             items = [i for i in items if i.technique.id not in gone]
             names = ", ".join(cat.technique(t).name for t in gone)
+            back = " or ".join(f"easeback restore {t}" for t in gone)
             notes.append(f"Left out after sharp pain: {names}. Ask a professional before trying "
-                         "it again; `easeback restore ID` puts one back.")  # fmt: skip
+                         f"it again; once they agree, {back} puts it back in your plans.")  # fmt: skip
             print(f"easeback: note: left out after sharp pain: {', '.join(gone)}", file=sys.stderr)
             if not items:
                 raise CliError("every technique in this plan was left out after sharp pain; "
