@@ -33,8 +33,8 @@ def cmd_handout(args: argparse.Namespace) -> int:
             items = [i for i in items if i.technique.id not in gone]
             names = ", ".join(cat.technique(t).name for t in gone)
             back = " or ".join(f"easeback restore {t}" for t in gone)
-            notes.append(f"Left out after sharp pain: {names}. Ask a professional before trying "
-                         f"it again; once they agree, {back} puts it back in your plans.")  # fmt: skip
+            notes.append(f"Left out after sharp pain: {names}. Ask a professional before "
+                         f"trying it again; once they agree, {back} puts it back.")  # fmt: skip
             print(f"easeback: note: left out after sharp pain: {', '.join(gone)}", file=sys.stderr)
             if not items:
                 raise CliError("every technique in this plan was left out after sharp pain; "
