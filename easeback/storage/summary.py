@@ -284,6 +284,20 @@ def readings_from_day(
     return [r for r in out if r[0] >= start]
 
 
+def results_per_technique(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, int]:
+    """How many times each technique was done (or stopped part-way) in a session
+    (progression.sessions_with), counted by the database."""
+    se, tr = SessionRow, TechniqueResultRow
+    stmt = (
+        select(tr.technique_id, func.count())
+        .join(se, se.id == tr.session_id)
+        .where(se.person == person, tr.outcome.in_(("done", "stopped")))
+        .group_by(tr.technique_id)
+    )
+    with engine.connect() as conn:
+        return {tid: int(n) for tid, n in conn.execute(stmt)}
+
+
 def counts(engine: Engine, person: str = DEFAULT_PERSON) -> tuple[int, int]:
     """(sessions, check-ins) in the journal."""
     with engine.connect() as conn:

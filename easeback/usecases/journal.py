@@ -378,6 +378,13 @@ def progress_of(engine: Engine, techniques: Iterable[Technique], now: datetime) 
     )
 
 
+def sessions_per_technique(engine: Engine) -> dict[str, int]:
+    """progression.sessions_with(history(engine)), counted by the database."""
+    from easeback.storage import summary
+
+    return summary.results_per_technique(engine)
+
+
 def recent_readings(engine: Engine, days: int = 60) -> list[tuple[datetime, int]]:
     """The pain readings of the last `days` days up to the newest one (for the pain chart)."""
     from easeback.storage import summary

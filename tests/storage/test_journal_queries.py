@@ -175,3 +175,13 @@ def test_the_progress_report_and_chart_from_sql_equal_those_from_the_history(
     recent = journal.recent_readings(engine)
     assert recent and len(recent) < len(h.pain_readings())  # only the last 60 days are read
     assert chart(recent) == chart(h.pain_readings())
+
+
+@pytest.mark.parametrize("seed", [16, 17])
+def test_sessions_per_technique_from_sql_equal_those_from_the_history(engine, seed):
+    from easeback.domain.progression import sessions_with
+
+    grow(engine, random.Random(seed), days=90)
+    grow(engine, random.Random(seed + 100), person="someone-else")
+    counts = journal.sessions_per_technique(engine)
+    assert counts and counts == dict(sessions_with(journal.history(engine)))

@@ -152,30 +152,36 @@ def cmd_progress(args: argparse.Namespace) -> int:
     if args.json and not args.plot:
         _dump(journal.progress_summary(_engine(args), journal.local(_now())))
         return 0
-    cat = default_catalogue()
-    h = journal.history(_engine(args))
-    report = journal.progress(h, cat.techniques, journal.local(_now()))
-    if args.plot:
+    cat, engine = default_catalogue(), _engine(args)
+    if args.plot:  # the plot draws every rating, so it reads the whole journal
         from easeback.export.plot import save_plot
 
+        h = journal.history(engine)
         save_plot(h, Path(args.plot))
+        report = journal.progress(h, cat.techniques, journal.local(_now()))
+    else:  # aggregated by the database: the same cost at 100 rows or 100,000
+        report = journal.progress_of(engine, cat.techniques, journal.local(_now()))
     if args.json:
         _dump(journal.progress_public(report))
         return 0
-    _render_progress(h, report, cat)
+    _render_progress(engine, report, cat)
     if args.plot:
         print(f"Wrote {args.plot}")
     return 0
 
 
-def _render_progress(h: Any, report: Any, cat: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
+SPARK_DAYS = 60  # the pain line of `easeback progress`: the last 60 days up to the newest rating
 
-    from easeback.domain.progression import frequency, sessions_with
+
+def _render_progress(engine: Any, report: Any, cat: Any) -> None:
+    from rich.console import Console
+    from rich.table import Column, Table
+
+    from easeback.domain.progression import frequency
+    from easeback.usecases import journal
 
     console = Console()
-    readings = h.pain_readings()
+    readings = journal.recent_readings(engine, SPARK_DAYS)
     if not readings:
         console.print(
             "No pain ratings yet. Check in with `easeback checkin --pain N --stiffness N`."
@@ -184,8 +190,9 @@ def _render_progress(h: Any, report: Any, cat: Any) -> None:
         daily: dict[Any, int] = {}
         for at, pain in readings:
             daily[at.date()] = pain  # the day's last rating
-        days = list(daily)[-60:]
-        console.print(f"[bold]Pain, last {len(days)} days with ratings[/] (0 ▁ to 10 █)")
+        days = list(daily)
+        span = f"{len(days)} day{'s' if len(days) != 1 else ''} with ratings"
+        console.print(f"[bold]Pain, last {SPARK_DAYS} days[/] ({span}; 0 ▁ to 10 █)")
         console.print(f"  {spark([daily[d] for d in days])}  {days[0]} → {days[-1]}")
         change = report.change
         verdict = (
@@ -201,8 +208,11 @@ def _render_progress(h: Any, report: Any, cat: Any) -> None:
         console.print(f"[bold yellow]{a.code.value.replace('_', ' ')}:[/] {a.text}")
         console.print(f"  [dim]Learn more: easeback learn {a.learn}[/]")
     if report.techniques:
-        table = Table("Technique", "Sessions", "Mean change in pain", "95% interval", "How often")
-        counts = sessions_with(h)
+        table = Table("Sessions", "Mean change in pain", "95% interval", "How often")
+        # ids are what `restore` and `show` take: never cut one, the other columns wrap instead
+        width = max(len(e.technique_id) for e in report.techniques)
+        table.columns.insert(0, Column("Technique", no_wrap=True, min_width=width))
+        counts = journal.sessions_per_technique(engine)
         for e in report.techniques:
             try:
                 how = frequency(cat.technique(e.technique_id), counts.get(e.technique_id, 0))
