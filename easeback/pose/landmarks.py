@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from easeback.domain.motion import N_LANDMARKS, Landmark, PoseFrame
+from easeback.domain.motion import LEFT_SHOULDER, N_LANDMARKS, RIGHT_SHOULDER, Landmark, PoseFrame
 
 INSTALL_HINT = "pip install 'easeback[camera]'"
 MAX_WIDTH = 640  # larger frames are scaled down first: the model itself sees 256x256
@@ -58,6 +58,16 @@ SEARCH_EVERY = 8  # frames between searches over parts of the picture when no on
 SEARCH_TILES = ((0.0, 0.0, 0.6, 1.0), (0.4, 0.0, 1.0, 1.0), (0.2, 0.2, 0.8, 0.8))  # x0 y0 x1 y1
 RESCUE_CONFIDENCE = 0.3  # inside a crop there is little else to mistake for a person
 MIN_CROP = 96  # pixels; smaller crops carry too little detail to find a person in
+# A crop tracker left to itself at a low confidence goes on "tracking" ghosts: on real clips it
+# drew skeletons collapsed to a few pixels or spread far past the crop, frame after frame, while
+# the whole-frame tracker, never asked, would have found the person again. So a crop's pose is
+# kept only when it looks like a body seen in that crop (shoulders clearly seen, the clearly
+# seen landmarks inside the crop, spanning at least BODY_IN_CROP of its side; a true one spans
+# about 1/ROI_MARGIN), and the whole frame is tried again every REFRESH frames.
+BODY_IN_CROP = 0.25
+EDGE = 0.1  # share of the crop a clearly seen landmark may stray past its edge
+REFRESH = 30  # frames; one whole-frame try a second while the crop tracker follows someone
+PAUSE = 5  # frames without crop tries after a ghost: the person is not to be found there now
 
 
 _Crop = tuple[int, int, int, int]  # left, top, right, bottom in pixels
@@ -98,6 +108,9 @@ class Detector:
         self._lost = 0
         self._frame = 0
         self._in_crop_now = False  # the crop tracker has the person: the whole frame waits
+        self._following = 0  # frames the crop tracker has followed them
+        self.rejected = 0  # crop poses that did not look like a body in the crop (ghosts)
+        self._paused_until = 0  # the frame from which a crop may be tried again after a ghost
 
     def _new(self, static: bool, confidence: float) -> Any:
         return self._mp.solutions.pose.Pose(
@@ -115,6 +128,12 @@ class Detector:
         self._frame += 1
         h, w = rgb.shape[:2]
         if self._in_crop_now:
+            self._following += 1
+            if self._following % REFRESH == 0:  # the whole frame may have them again
+                found = self._whole(rgb)
+                if found is not None:
+                    self._in_crop_now = False
+                    return found
             found = self._in_crop(rgb, w, h)
             if found is not None:
                 self.last_source = 2
@@ -123,28 +142,37 @@ class Detector:
         elif self.rescue and self._lost > ROI_KEEP and self._frame % SEARCH_EVERY == 0:
             found = self._search(rgb, w, h)  # no one for a while: parts of the picture instead
             if found is not None:
-                self.last_source, self._lost, self._in_crop_now = 3, 0, True
+                self._follow(3)
                 return found
             self.last_source = 0
             return None
+        found = self._whole(rgb)
+        if found is not None or not self.rescue:
+            return found
+        self._lost += 1
+        if self._roi is not None and self._lost <= ROI_KEEP and self._frame >= self._paused_until:
+            found = self._in_crop(rgb, w, h)
+            if found is not None:
+                self._follow(2)
+                return found
+        return None
+
+    def _whole(self, rgb: Any) -> tuple[Landmark, ...] | None:
+        """The whole-frame tracker's pose, if it finds one."""
         began = time.perf_counter()
         result = self._pose.process(rgb)
         self.model_seconds += time.perf_counter() - began
         self.model_calls += 1
-        if result.pose_landmarks is not None:
-            self.last_source, self._lost = 1, 0
-            self._roi = _box(result.pose_landmarks.landmark)
-            return _landmarks(result.pose_landmarks.landmark, (0, 0, 1, 1), 1, 1)
-        self.last_source = 0
-        if not self.rescue:
+        if result.pose_landmarks is None:
+            self.last_source = 0
             return None
-        self._lost += 1
-        if self._roi is not None and self._lost <= ROI_KEEP:
-            found = self._in_crop(rgb, w, h)
-            if found is not None:
-                self.last_source, self._lost, self._in_crop_now = 2, 0, True
-                return found
-        return None
+        self.last_source, self._lost = 1, 0
+        self._roi = _box(result.pose_landmarks.landmark)
+        return _landmarks(result.pose_landmarks.landmark, (0, 0, 1, 1), 1, 1)
+
+    def _follow(self, source: int) -> None:
+        """A crop found the person: the crop tracker follows them from here."""
+        self.last_source, self._lost, self._in_crop_now, self._following = source, 0, True, 0
 
     def _crop_of(self, box: tuple[float, float, float, float], w: int, h: int) -> _Crop:
         x0, y0, x1, y1 = box
@@ -168,6 +196,11 @@ class Detector:
         result = self._crop_pose.process(rgb[y0:y1, x0:x1].copy())
         if result.pose_landmarks is None:
             return None
+        if not _plausible(result.pose_landmarks.landmark):
+            self.rejected += 1
+            self._paused_until = self._frame + PAUSE
+            self._crop_pose.reset()  # or it goes on tracking the ghost
+            return None
         found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
         self._roi = _box(found)
         return found
@@ -179,7 +212,7 @@ class Detector:
             crop = (int(tx0 * w), int(ty0 * h), int(tx1 * w), int(ty1 * h))
             self.rescue_calls += 1
             result = self._search_pose.process(rgb[crop[1] : crop[3], crop[0] : crop[2]].copy())
-            if result.pose_landmarks is not None:
+            if result.pose_landmarks is not None and _plausible(result.pose_landmarks.landmark):
                 found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
                 self._roi, self._crop = _box(found), None
                 return found
@@ -195,6 +228,19 @@ class Detector:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _plausible(lms: Any) -> bool:
+    """Whether a pose found in a crop (in the crop's normalised coordinates) looks like a body
+    seen in it rather than a ghost: both shoulders clearly seen, the clearly seen landmarks
+    within the crop and spanning at least BODY_IN_CROP of it."""
+    pts = [p for p in lms[:N_LANDMARKS] if p.visibility >= 0.5]
+    if lms[LEFT_SHOULDER].visibility < 0.5 or lms[RIGHT_SHOULDER].visibility < 0.5:
+        return False
+    xs, ys = [float(p.x) for p in pts], [float(p.y) for p in pts]
+    if min(xs) < -EDGE or min(ys) < -EDGE or max(xs) > 1 + EDGE or max(ys) > 1 + EDGE:
+        return False
+    return max(max(xs) - min(xs), max(ys) - min(ys)) >= BODY_IN_CROP
 
 
 def _moved(old: tuple[int, ...], new: tuple[int, ...]) -> bool:

@@ -61,3 +61,37 @@ def test_a_person_stepping_back_is_followed_at_one_model_call_a_frame(stepping_b
     assert found >= 0.7 * FAR  # the rescue before issue 13 round 2 found none of them
     # no second model run on every lost frame: the rescue before round 2 made 1.8 calls a frame
     assert calls <= 1.5 * len(stepping_back)
+
+
+def _pose_in_crop(x0: float, y0: float, x1: float, y1: float, shoulders: float = 0.9) -> list[Any]:
+    """33 landmarks spread over a box of the crop (its normalised coordinates), all clearly
+    seen but the shoulders, which are seen `shoulders` clearly."""
+    from types import SimpleNamespace
+
+    from easeback.domain.motion import LEFT_SHOULDER, N_LANDMARKS, RIGHT_SHOULDER
+
+    pts = []
+    for i in range(N_LANDMARKS):
+        u, v = (i % 6) / 5, (i // 6) / 5
+        vis = shoulders if i in (LEFT_SHOULDER, RIGHT_SHOULDER) else 0.9
+        pts.append(SimpleNamespace(x=x0 + u * (x1 - x0), y=y0 + v * (y1 - y0), visibility=vis))
+    return pts
+
+
+@pytest.mark.parametrize(
+    ("box", "shoulders", "kept"),
+    [
+        ((0.2, 0.2, 0.8, 0.8), 0.9, True),  # a body filling the crop as a rescue frames it
+        ((0.45, 0.45, 0.55, 0.55), 0.9, False),  # collapsed to a few pixels (seen on 078)
+        ((-0.6, 0.3, 0.9, 1.7), 0.9, False),  # spread far past the crop (seen on 007)
+        ((0.2, 0.2, 0.8, 0.8), 0.2, False),  # no shoulders to measure a body by
+    ],
+)
+def test_a_crop_pose_is_kept_only_when_it_looks_like_a_body_in_the_crop(
+    box: tuple[float, float, float, float], shoulders: float, kept: bool
+) -> None:
+    """The crop tracker at a low confidence went on drawing such ghosts frame after frame on
+    real clips, and the counter counted them; the rescue before issue 13 round 3 kept them all."""
+    from easeback.pose.landmarks import _plausible
+
+    assert _plausible(_pose_in_crop(*box, shoulders=shoulders)) is kept
