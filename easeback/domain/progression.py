@@ -200,6 +200,11 @@ def rest_day(history: History, today: date) -> date | None:
     return _rest_day(facts(history).last_rest_session, today)
 
 
+def rest_day_from(f: JournalFacts, today: date) -> date | None:
+    """rest_day from the journal's facts."""
+    return _rest_day(f.last_rest_session, today)
+
+
 def _rest_day(last_rest: datetime | None, today: date) -> date | None:
     due = None if last_rest is None else last_rest.date() + timedelta(days=1)
     return due if due is not None and due >= today else None

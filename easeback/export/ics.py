@@ -93,7 +93,6 @@ def write_ics(engine: Engine, cat: Catalogue, out: Path, now: datetime, times: s
 def reminder_routine(engine: Engine, cat: Catalogue, now: datetime) -> dict[str, Any] | None:
     """The latest routine as the daily reminders describe it: only while a valid screening
     allows a routine, and without the techniques left out after sharp pain (None otherwise)."""
-    from easeback.domain import progression
     from easeback.storage.repository import latest_routine
     from easeback.usecases import journal
 
@@ -101,7 +100,7 @@ def reminder_routine(engine: Engine, cat: Catalogue, now: datetime) -> dict[str,
     result = journal.latest_valid_screening(engine, cat, now)
     if routine is None or result is None or result.plannable() is None:
         return None
-    gone = progression.left_out(journal.history(engine))
+    gone = journal.left_out_of(engine)
     kept = [t for t in routine.get("techniques", []) if t.get("id") not in gone]
     if not kept:
         return None

@@ -253,11 +253,14 @@ def log_session(
     )
 
 
-def restore(engine: Engine, history: History, technique_id: str, at: datetime) -> int:
+def restore(engine: Engine, technique_id: str, at: datetime) -> int:
+    """Put a technique left out after sharp pain back in the plans (read from the database's
+    stops and restores, not the whole journal)."""
     from easeback.storage import repository
 
-    if technique_id not in progression.left_out(history):
-        left = ", ".join(sorted(progression.left_out(history))) or "none"
+    gone = left_out_of(engine)
+    if technique_id not in gone:
+        left = ", ".join(sorted(gone)) or "none"
         raise InputError(
             f"technique {technique_id!r} is not left out of your plans (left out: {left})"
         )
@@ -296,6 +299,13 @@ def planner_inputs(h: History, techniques: Iterable[Technique]) -> dict[str, Any
         "helps": trends.helps(trends.technique_effects(h)),
         "hold_targets": progression.hold_targets(h, techniques),
     }
+
+
+def facts_of(engine: Engine) -> progression.JournalFacts:
+    """progression.facts(history(engine)) from a few indexed queries."""
+    from easeback.storage import summary
+
+    return summary.journal_facts(engine)
 
 
 def left_out_of(engine: Engine) -> frozenset[str]:

@@ -124,4 +124,4 @@ class JournalDoor:
     def restore(self, technique_id: str) -> None:
         from easeback.usecases import journal
 
-        journal.restore(self.engine, self.history(), technique_id, journal.utc_now())
+        journal.restore(self.engine, technique_id, journal.utc_now())

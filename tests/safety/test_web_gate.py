@@ -144,7 +144,7 @@ def test_the_gates_read_the_same_stops_as_the_whole_history(tmp_path, catalogue)
         at = now - timedelta(days=5 - k)
         journal.log_check_in(engine, journal.make_check_in(3, 3, at))
         journal.log_session(engine, routine, 3, 3, at, f"{tid}:{reason}")
-    journal.restore(engine, journal.history(engine), ids[2], now)
+    journal.restore(engine, ids[2], now)
     whole, gates = repository.load_history(engine), repository.load_stops(engine)
     assert [(s.at, s.reason, s.technique_id) for s in gates.stops()] == [
         (s.at, s.reason, s.technique_id) for s in whole.stops()

@@ -82,7 +82,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from easeback.usecases import journal
 
     engine = _engine(args)
-    journal.restore(engine, journal.history(engine), args.technique_id, _now())
+    journal.restore(engine, args.technique_id, _now())
     print(f"{args.technique_id} is back in your plans. Stop at once if the sharp pain returns.")
     return 0
 
@@ -468,9 +468,9 @@ def guided_session(
             if not _still_allows(console, cat, result, routine):
                 return EXIT_BLOCKED
         return run_session(cat, routine, build_timeline(routine), speed=speed, voice=voice)
-    h = journal.history(engine)
+    facts = journal.facts_of(engine)  # a few indexed queries, whatever the journal's size
     now = journal.local(journal.utc_now())
-    reason = None if screened else progression.rescreen_reason(h, now)
+    reason = None if screened else progression.rescreen_reason_from(facts, now)
     if reason is not None:
         if not interactive:
             return _refuse_unscreened(reason)
@@ -483,7 +483,7 @@ def guided_session(
             journal.save_screening(engine, result, journal.utc_now())
             if not _still_allows(console, cat, result, routine):
                 return EXIT_BLOCKED
-    due = progression.rest_day(h, now.date())
+    due = progression.rest_day_from(journal.facts_of(engine), now.date())
     if due == now.date():
         console.print(
             "[bold yellow]Today is a rest day[/]: your pain rose 2 or more points last time, "
@@ -494,7 +494,7 @@ def guided_session(
 
             if Prompt.ask("Do the routine anyway?", choices=["yes", "no"], default="no") == "no":
                 return 0
-    skip = progression.left_out(h)
+    skip = journal.left_out_of(engine)
     kept = tuple(i for i in routine.items if i.technique.id not in skip)
     if len(kept) < len(routine.items):
         gone = sorted({i.technique.id for i in routine.items} & skip)
