@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from easeback.domain.models import Dosage
@@ -70,3 +70,20 @@ def dose_lines(d: Dosage) -> list[str]:
     if d.frequency_note:
         lines.append(d.frequency_note)
     return lines
+
+
+def entry_details(kind: str, r: Any) -> tuple[str, str]:
+    """A journal entry (`storage.entries.KINDS`, its record) as (what, details), the same words
+    on the journal page, in /api/history and in the practice's history."""
+    if kind == "check-in":
+        return "Check-in", f"pain {r.pain}/10, stiffness {r.stiffness}/10"
+    if kind == "session":
+        done = sum(1 for x in r.results if x.outcome == "done")
+        text = f"{r.status.replace('_', ' ')}, {done} of {len(r.results)} techniques done"
+        if r.pain_before is not None and r.pain_after is not None:
+            text += f", pain {r.pain_before} → {r.pain_after}"
+        for e in r.stops:
+            text += f"; stopped ({e.reason.value.replace('_', ' ')})"
+        return "Session", text
+    label = r.disposition.value.replace("_", " ") if r.disposition else "incomplete"
+    return "Safety check", label

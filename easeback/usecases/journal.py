@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from easeback.domain import progression, trends
@@ -457,23 +457,31 @@ def parse_since(value: str | None) -> datetime | None:
 
 
 def history_page(
-    engine: Engine, limit: int, since: datetime | None = None, before: str | None = None
+    engine: Engine,
+    limit: int,
+    since: datetime | None = None,
+    before: str | None = None,
+    person: str | None = None,
+    tz: tzinfo | None = None,
 ) -> tuple[list[Entry], int]:
     """The newest `limit` entries (since a naive UTC time, before a place given as
-    `entries.key_text`), newest first, and how many older ones there are beyond them."""
+    `entries.key_text`), newest first, and how many older ones there are beyond them. One
+    person's (default: this machine's) journal, times in `tz` (default: local)."""
     from easeback.storage import entries
+    from easeback.storage.tables import DEFAULT_PERSON
 
     try:
         key = None if before is None else entries.parse_key(before)
     except ValueError:
         raise InputError(f"before={before!r} is not a place in the journal") from None
-    page = entries.latest_entries(engine, limit, since=since, before=key)
+    who = DEFAULT_PERSON if person is None else person
+    page = entries.latest_entries(engine, limit, who, since=since, before=key, tz=tz)
     if len(page) < limit:
         return page, 0
-    older = entries.latest_entries(engine, 1, since=since, before=page[-1].key)
+    older = entries.latest_entries(engine, 1, who, since=since, before=page[-1].key)
     if not older:
         return page, 0
-    return page, entries.count_entries(engine, since=since, before=page[-1].key)
+    return page, entries.count_entries(engine, who, since=since, before=page[-1].key)
 
 
 def all_entries(engine: Engine, since: datetime | None = None) -> Iterator[Entry]:

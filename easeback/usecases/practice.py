@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from easeback.content.loader import Catalogue
+    from easeback.storage.entries import Entry
 
 
 TREND_DAYS = 90
@@ -291,10 +292,22 @@ def progress(
     return out | _summary(person, h, programme, screening, now)
 
 
-def history_rows(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> History:
+def history_page(
+    engine: Engine,
+    actor: UserRecord,
+    person_id: int,
+    now: datetime,
+    limit: int,
+    before: str | None = None,
+) -> tuple[list[Entry], int]:
+    """The newest `limit` entries of a person's journal before a place (`entries.key_text`),
+    newest first, times in UTC, and how many older ones there are; the read is audited."""
+    from easeback.usecases.journal import history_page as page
+
     person = scope(engine, actor, person_id)
+    found = page(engine, limit, before=before, person=person_key(person.id), tz=UTC)
     repo.audit(engine, now, actor.id, "history.read", person.id)
-    return history(engine, person)
+    return found
 
 
 def people(

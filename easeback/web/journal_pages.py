@@ -86,24 +86,11 @@ async def check_in_submit(request: Request) -> Response:
 PAGE = 50  # entries on the journal page and per /api/history request by default
 
 
-def _details(kind: str, r: Any) -> tuple[str, str]:
-    if kind == "check-in":
-        return "Check-in", f"pain {r.pain}/10, stiffness {r.stiffness}/10"
-    if kind == "session":
-        done = sum(1 for x in r.results if x.outcome == "done")
-        text = f"{r.status.replace('_', ' ')}, {done} of {len(r.results)} techniques done"
-        if r.pain_before is not None and r.pain_after is not None:
-            text += f", pain {r.pain_before} → {r.pain_after}"
-        for e in r.stops:
-            text += f"; stopped ({e.reason.value.replace('_', ' ')})"
-        return "Session", text
-    label = r.disposition.value.replace("_", " ") if r.disposition else "incomplete"
-    return "Safety check", label
-
-
 def _rows(page: list[Any]) -> list[tuple[Any, str, str]]:
     """Entries (newest first) as (when, what, details) rows."""
-    return [(e.at, *_details(e.kind, e.record)) for e in page]
+    from easeback.wording import entry_details
+
+    return [(e.at, *entry_details(e.kind, e.record)) for e in page]
 
 
 def chart(readings: list[tuple[Any, int]]) -> dict[str, Any] | None:

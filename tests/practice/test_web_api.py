@@ -208,3 +208,31 @@ def test_a_person_downloads_everything_and_deletes_the_account(app, people):
         "/api/login", json={"email": "ann@example.org", "password": PASSWORD}
     )
     assert again.status_code == 401
+
+
+def test_my_history_comes_a_page_at_a_time_newest_first(app):
+    """/api/history pages through the journal with `limit` and the `Link` header's next address,
+    every entry once, newest first; a bad `before` is named, and another person sees none."""
+    ann = signed_in(app, "ann@example.org")
+    for pain in range(7):
+        assert ann.post("/api/check-ins", json={"pain": pain, "stiffness": 1}).status_code == 201
+    assert ann.post("/api/screenings", json={"answers": CLEAR}).status_code in (200, 201)
+    everything = ann.get("/api/history").json()
+    assert len(everything) == 8 and "link" not in ann.get("/api/history").headers
+    assert everything[0] == everything[0] | {"kind": "Safety check", "details": "clear"}
+    assert everything[-1]["details"] == "pain 0/10, stiffness 1/10"
+    assert all(r["at"].endswith("Z") for r in everything)
+    seen, url, older = [], "/api/history?limit=3", []
+    while url:
+        resp = ann.get(url)
+        assert resp.status_code == 200
+        seen += resp.json()
+        link = resp.headers.get("link")
+        older.append(resp.headers.get("x-older-entries"))
+        url = link[1 : link.index(">")] if link else ""
+    assert seen == everything
+    assert older == ["5", "2", None]
+    bad = ann.get("/api/history?before=nowhere")
+    assert bad.status_code == 400 and "before" in bad.text
+    assert ann.get("/api/history?limit=0").status_code == 422
+    assert signed_in(app, "bob@example.org").get("/api/history").json() == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.responses import JSONResponse, Response
 
@@ -143,29 +143,36 @@ def check_in(request: Request, body: CheckInIn, c: Writer) -> dict[str, bool]:
     return {"saved": True}
 
 
-def history_rows(h: Any) -> list[dict[str, str]]:
-    rows: list[tuple[Any, str, str]] = []
-    for ci in h.check_ins:
-        rows.append((ci.at, "Check-in", f"pain {ci.pain}/10, stiffness {ci.stiffness}/10"))
-    for s in h.sessions:
-        done = sum(1 for r in s.results if r.outcome == "done")
-        text = f"{s.status.replace('_', ' ')}, {done} of {len(s.results)} techniques done"
-        if s.pain_before is not None and s.pain_after is not None:
-            text += f", pain {s.pain_before} → {s.pain_after}"
-        for e in s.stops:
-            text += f"; stopped ({e.reason.value.replace('_', ' ')})"
-        rows.append((s.at, "Session", text))
-    for sc in h.screenings:
-        label = sc.disposition.value.replace("_", " ") if sc.disposition else "incomplete"
-        rows.append((sc.at, "Safety check", label))
-    rows.sort(key=lambda r: r[0], reverse=True)
-    return [{"at": at.isoformat() + "Z", "kind": k, "details": d} for at, k, d in rows]
+PAGE = 50  # entries per /api/history request by default
 
 
-@router.get("/history", summary="My journal, newest first")
-def history(request: Request, c: Reader) -> list[dict[str, str]]:
+@router.get(
+    "/history",
+    summary="My journal, newest first, a page at a time",
+    responses={400: {"description": "A `before` that is not a place in the journal"}},
+    description="At most `limit` entries (times in UTC). When older entries exist, the `Link` "
+    "header's `next` address gives the following page.",
+)
+def history(
+    request: Request,
+    response: Response,
+    c: Reader,
+    limit: Annotated[int, Query(ge=1, le=500)] = PAGE,
+    before: Annotated[str | None, Query(max_length=80)] = None,
+) -> list[dict[str, str]]:
+    from urllib.parse import urlencode
+
+    from easeback.storage.entries import key_text
+    from easeback.wording import entry_details
+
     st = practice_state(request)
-    return history_rows(_run(practice.history_rows, st.engine, c.user, c.user.id, now()))
+    page, older = _run(practice.history_page, st.engine, c.user, c.user.id, now(), limit, before)
+    if older:
+        query = urlencode({"limit": limit, "before": key_text(page[-1].key)})
+        response.headers["link"] = f'</api/history?{query}>; rel="next"'
+        response.headers["x-older-entries"] = str(older)
+    rows = [(e.at, *entry_details(e.kind, e.record)) for e in page]
+    return [{"at": at.isoformat() + "Z", "kind": k, "details": d} for at, k, d in rows]
 
 
 @router.get("/progress", summary="My progress: pain change, advice, adherence")
