@@ -241,16 +241,10 @@ def api_history(
     before: Annotated[str | None, Query(max_length=80)] = None,
     since: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
 ) -> list[dict[str, str]]:
-    from urllib.parse import urlencode
-
-    from easeback.storage.entries import key_text
+    from easeback.web.paging import link_next
 
     page, older = door(request).page(limit, before, since)
-    if older:
-        query = {"limit": limit, "before": key_text(page[-1].key)}
-        query |= {"since": since} if since else {}
-        response.headers["link"] = f'</api/history?{urlencode(query)}>; rel="next"'
-        response.headers["x-older-entries"] = str(older)
+    link_next(response, "/api/history", page, older, limit=limit, since=since)
     return [{"at": at.isoformat(), "kind": kind, "details": text} for at, kind, text in _rows(page)]
 
 

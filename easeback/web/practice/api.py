@@ -160,17 +160,12 @@ def history(
     limit: Annotated[int, Query(ge=1, le=500)] = PAGE,
     before: Annotated[str | None, Query(max_length=80)] = None,
 ) -> list[dict[str, str]]:
-    from urllib.parse import urlencode
-
-    from easeback.storage.entries import key_text
+    from easeback.web.paging import link_next
     from easeback.wording import entry_details
 
     st = practice_state(request)
     page, older = _run(practice.history_page, st.engine, c.user, c.user.id, now(), limit, before)
-    if older:
-        query = urlencode({"limit": limit, "before": key_text(page[-1].key)})
-        response.headers["link"] = f'</api/history?{query}>; rel="next"'
-        response.headers["x-older-entries"] = str(older)
+    link_next(response, "/api/history", page, older, limit=limit)
     rows = [(e.at, *entry_details(e.kind, e.record)) for e in page]
     return [{"at": at.isoformat() + "Z", "kind": k, "details": d} for at, k, d in rows]
 
