@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from easeback.content.loader import Catalogue
     from easeback.domain.planning import Routine
     from easeback.domain.screening import ScreeningResult
+    from easeback.storage.watch import JournalWatch
 
 
 def journal_installed() -> bool:
@@ -27,6 +28,7 @@ class JournalDoor:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._engine: Engine | None = None
+        self._watch: JournalWatch | None = None
 
     @property
     def engine(self) -> Engine:
@@ -36,10 +38,24 @@ class JournalDoor:
             self._engine = journal.open_journal(self.settings)
         return self._engine
 
+    @property
+    def watch(self) -> JournalWatch:
+        """The stops and wizard states kept in memory until another connection commits."""
+        if self._watch is None:
+            from easeback.storage.watch import JournalWatch
+
+            self._watch = JournalWatch(self.engine)
+        return self._watch
+
+    def peek_stops(self) -> Any:
+        """The kept stops when they are current and nothing must be waited for, else None."""
+        return None if self._watch is None else self._watch.peek_stops()
+
     def save_screening(self, result: ScreeningResult) -> None:
         from easeback.usecases import journal
 
         journal.save_screening(self.engine, result, journal.utc_now())
+        self.watch.invalidate()
 
     def latest_valid_screening(self, cat: Catalogue) -> ScreeningResult | None:
         from easeback.usecases import journal
@@ -70,6 +86,7 @@ class JournalDoor:
             rec("technique", {"id": item.technique.id, "outcome": outcome})
         rec("stopped", {"reason": reason})
         journal.save_coach_counts(self.engine, rec.start(), coach)
+        self.watch.invalidate()
 
     def check_in(
         self,
@@ -90,6 +107,7 @@ class JournalDoor:
         # after the session's own ratings, so "pain before" stays the earlier reading
         at = journal.utc_now()
         journal.log_check_in(self.engine, journal.make_check_in(pain, stiffness, at))
+        self.watch.invalidate()
 
     def history(self) -> Any:
         from easeback.usecases import journal
@@ -97,10 +115,9 @@ class JournalDoor:
         return journal.history(self.engine)
 
     def stops(self) -> Any:
-        """Stops and restores only (a History): what the safety gates of every page read."""
-        from easeback.storage import repository
-
-        return repository.load_stops(self.engine)
+        """Stops and restores only (a History): what the safety gates of every page read;
+        read again only when the journal changed."""
+        return self.watch.stops()
 
     def page(self, limit: int, before: str | None = None, since: str | None = None) -> Any:
         """The newest `limit` entries before a place (`entries.key_text`), newest first, and how
@@ -125,3 +142,4 @@ class JournalDoor:
         from easeback.usecases import journal
 
         journal.restore(self.engine, technique_id, journal.utc_now())
+        self.watch.invalidate()

@@ -65,6 +65,27 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     return resp
 
 
+MAX_VISITOR_PAGES = 512  # (page, visitor) pairs whose HTML is kept
+
+
+def render_kept(request: Request, name: str, inputs: Any, **context: Any) -> Response:
+    """`render` for a page made only from `context`, which `inputs` (compared by value)
+    determine together with the visitor (their form token): the HTML is kept per page and
+    visitor and made again when the inputs differ. The page's safety gates run before this,
+    on every request."""
+    st, sess = web_state(request), session_of(request)
+    key = (name, sess.id)
+    hit = st.visitor_pages.get(key)
+    if hit is not None and hit[0] == inputs:
+        return remember(request, HTMLResponse(hit[1]), sess)
+    resp = render(request, name, **context)
+    while len(st.visitor_pages) >= MAX_VISITOR_PAGES:  # dicts keep insertion order
+        with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
+            del st.visitor_pages[next(iter(st.visitor_pages))]
+    st.visitor_pages[key] = (inputs, bytes(resp.body))
+    return resp
+
+
 SHARED_CACHE_CONTROL = "no-cache"  # revalidate by ETag, so an upgraded app is never stale
 
 
@@ -106,7 +127,26 @@ def screening(st: WebState, sess: WebSession) -> ScreeningResult:
     """This visitor's screening; answers that have lapsed (7 days, or a nerve-sign stop in the
     journal since) are dropped first, so every page that plans or plays asks for them again."""
     expire_lapsed(st, sess)
-    return screen_answers(st.catalogue, sess.answers)
+    return screened(st, sess.answers)
+
+
+MAX_SCREENINGS = 1024  # distinct sets of answers whose screening is kept
+
+
+def screened(st: WebState, answers: Mapping[str, AnswerValue]) -> ScreeningResult:
+    """screen_answers for these answers, kept per set of answers (the result is immutable)."""
+    key = tuple((k, type(v).__name__, v) for k, v in sorted(answers.items()))
+    try:
+        result: ScreeningResult | None = st.screenings.get(key)
+    except TypeError:  # a value that is no answer (kept by something else): screen as it is
+        return screen_answers(st.catalogue, answers)
+    if result is None:
+        result = screen_answers(st.catalogue, answers)
+        while len(st.screenings) >= MAX_SCREENINGS:  # dicts keep insertion order: oldest first
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
+                del st.screenings[next(iter(st.screenings))]
+        st.screenings[key] = result
+    return result
 
 
 def expire_lapsed(st: WebState, sess: WebSession) -> None:
@@ -137,8 +177,42 @@ def journal_stops(st: WebState, sess: WebSession) -> Any:
     return sess.journal_stops
 
 
+def at_hand(request: Request) -> bool:
+    """Opens the visitor's session without waiting on the database, when it can: no cookie, or
+    their state and the journal's stops kept in memory and still current (the check does not
+    wait for a lock). True when the page can then be made on the event loop with no thread hop;
+    the page's safety gates still run, on the current data."""
+    if getattr(request.state, "easeback_session", None) is not None:
+        return False  # already opened (and maybe changed): leave it to the worker thread
+    st = web_state(request)
+    sess = st.sessions.peek(request.cookies.get(COOKIE))
+    if sess is None:
+        return False
+    if st.journal is not None and sess.answers:
+        stops = st.journal.peek_stops()
+        if stops is None:
+            return False
+        sess.journal_stops = stops
+    request.state.easeback_session = sess
+    return True
+
+
+async def on_loop_or_thread(request: Request, gates: Any, page: Any) -> Response:
+    """Makes `page(request)` on the event loop when the session is at hand and its safety gates
+    (`gates(st, sess)`, run here on current data) leave it unchanged, so nothing is written;
+    otherwise in a worker thread (which reads, runs the gates again and writes what changed)."""
+    if at_hand(request):
+        st, sess = web_state(request), session_of(request)
+        gates(st, sess)
+        if not st.sessions.changed(sess):
+            resp: Response = page(request)
+            return resp
+    resp = await run_in_threadpool(page, request)
+    return resp
+
+
 def _finished(st: WebState, sess: WebSession) -> bool:
-    return screen_answers(st.catalogue, sess.answers).complete
+    return screened(st, sess.answers).complete
 
 
 # ---- welcome and screening wizard ----
@@ -177,18 +251,19 @@ def manifest() -> Response:
 @router.get("/", response_class=HTMLResponse)
 async def welcome(request: Request) -> Response:
     """A first visit (no cookie) reads nothing from the database and is answered on the event
-    loop; a returning visitor's state and the journal's stops are read in a worker thread."""
-    if request.cookies.get(COOKIE):
-        return await run_in_threadpool(_welcome, request)
-    return _welcome(request)
+    loop, and so is a returning visitor whose state and stops are kept in memory and current;
+    else they are read in a worker thread."""
+    return await on_loop_or_thread(request, expire_lapsed, _welcome)
 
 
 def _welcome(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
     expire_lapsed(st, sess)
-    return render(
+    shown = (bool(sess.answers), sess.rescreen, sess.rescreen_why)
+    return render_kept(
         request,
         "welcome.html",
+        shown,
         started=bool(sess.answers),
         rescreen=sess.rescreen,
         rescreen_why=sess.rescreen_why,
@@ -294,7 +369,7 @@ async def answer_question(request: Request, n: int) -> Response:
     table = st.catalogue.screening
     following = next_question(table, sess.answers, after=q.id)
     # A finished screening is valid for 7 days from its last answer.
-    finished = screen_answers(st.catalogue, sess.answers).complete
+    finished = screened(st, sess.answers).complete
     sess.screened_at = datetime.now(UTC).isoformat() if finished else None
     if following is None:
         return redirect(request, "/result")
@@ -476,16 +551,21 @@ def routine_page(request: Request) -> Response:
 
 
 @router.get("/player", response_class=HTMLResponse)
-def player_page(request: Request, speed: float = 1.0) -> Response:
+async def player_page(request: Request, speed: float = 1.0) -> Response:
+    return await on_loop_or_thread(request, _plannable, lambda r: _player(r, speed))
+
+
+def _player(request: Request, speed: float) -> Response:
     st, sess = web_state(request), session_of(request)
     if not _plannable(st, sess) or sess.routine is None or not sess.routine["techniques"]:
         return redirect(request, "/plan")
     if not st.allow_speed or not 0.1 <= speed <= 1000:
         speed = 1.0
     names = [t["name"] for t in sess.routine["techniques"]]
-    return render(
+    return render_kept(
         request,
         "player.html",
+        (speed, sess.routine),
         title="Guided session",
         speed=speed,
         names=names,
@@ -498,7 +578,11 @@ MAX_TIMELINES = 256  # distinct routines whose timeline is kept (a few kB to ~10
 
 
 @router.get("/player/timeline.json")
-def player_timeline(request: Request) -> Response:
+async def player_timeline(request: Request) -> Response:
+    return await on_loop_or_thread(request, _plannable, _timeline)
+
+
+def _timeline(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
     if not _plannable(st, sess) or sess.routine is None:
         return JSONResponse({"detail": "No routine is planned."}, status_code=404)

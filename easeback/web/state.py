@@ -27,6 +27,12 @@ class WebState:
     # player timelines by routine (canonical JSON of the planned routine -> JSON body): the cues
     # of one routine are the same for every visitor who planned it; bounded, oldest dropped
     timelines: dict[str, bytes] = field(default_factory=dict)
+    # screenings by answers: a pure function of the (fixed) catalogue and the answers, worked
+    # out once for the answers every page's safety gate checks; bounded, oldest dropped
+    screenings: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    # pages made for one visitor ((template, session id) -> (what they were made from, html)):
+    # the welcome and player pages are made again only when what they show changed
+    visitor_pages: dict[tuple[str, str], tuple[Any, bytes]] = field(default_factory=dict)
 
 
 def web_state(request: Request) -> WebState:

@@ -45,7 +45,8 @@ class WebSession:
     rescreen_why: str = ""  # why, in words, when it was not a nerve-sign stop (a lapse)
     screened_at: str | None = None  # ISO time (UTC) the answers were completed; valid 7 days
     screening_saved: bool = False  # the current answers' result is in the journal
-    kept: str = ""  # the state as last stored (JSON), so only changes are written
+    # the state as last stored (snapshot()), so only changes are written
+    kept: tuple[Any, ...] = field(default=(), repr=False, compare=False)
     # the journal's stops and restores, read at most once per request (a session lives one)
     journal_stops: Any = field(default=None, repr=False, compare=False)
 
@@ -63,6 +64,19 @@ class WebSession:
     def state_json(self) -> str:
         return json.dumps(self.state(), sort_keys=True, separators=(",", ":"))
 
+    def snapshot(self) -> tuple[Any, ...]:
+        """The state, compared by value without encoding it (the routine is never changed in
+        place, only replaced, so it is compared as it is)."""
+        return (
+            dict(self.answers),
+            self.routine,
+            frozenset(self.left_out),
+            self.rescreen,
+            self.rescreen_why,
+            self.screened_at,
+            self.screening_saved,
+        )
+
     def restore(self, state: dict[str, Any]) -> None:
         self.answers = dict(state.get("answers") or {})
         routine = state.get("routine")
@@ -73,13 +87,17 @@ class WebSession:
         at = state.get("screened_at")
         self.screened_at = at if isinstance(at, str) else None
         self.screening_saved = bool(state.get("screening_saved"))
-        self.kept = self.state_json()
+        self.kept = self.snapshot()
 
 
 class SessionStore(Protocol):
     def load(self, sid: str) -> dict[str, Any] | None: ...
 
     def save(self, sid: str, state: dict[str, Any]) -> None: ...
+
+    def peek(self, sid: str) -> tuple[bool, dict[str, Any] | None]:
+        """(True, state or None) when it is known without waiting on I/O, else (False, None)."""
+        ...
 
 
 class MemoryStore:
@@ -100,6 +118,9 @@ class MemoryStore:
         self._items[sid] = (time.monotonic(), item[1])
         self._items.move_to_end(sid)
         return item[1]
+
+    def peek(self, sid: str) -> tuple[bool, dict[str, Any] | None]:
+        return True, self.load(sid)
 
     def save(self, sid: str, state: dict[str, Any]) -> None:
         self._items[sid] = (time.monotonic(), json.loads(json.dumps(state)))
@@ -129,23 +150,30 @@ class JournalStore:
             return None
 
     def load(self, sid: str) -> dict[str, Any] | None:
-        from easeback.storage.wizard import load_wizard
-
         engine = self._engine()
         if engine is None:
             assert self._fallback is not None
             return self._fallback.load(sid)
-        return load_wizard(engine, sid, datetime.now(UTC))
+        state: dict[str, Any] | None = self.journal.watch.load_wizard(sid, datetime.now(UTC))
+        return state
+
+    def peek(self, sid: str) -> tuple[bool, dict[str, Any] | None]:
+        """(True, state) when the state is at hand without waiting on the database."""
+        if self._fallback is not None:
+            return True, self._fallback.load(sid)
+        watch = getattr(self.journal, "_watch", None)
+        if watch is None:
+            return False, None
+        hit: tuple[bool, dict[str, Any] | None] = watch.peek_wizard(sid, datetime.now(UTC))
+        return hit
 
     def save(self, sid: str, state: dict[str, Any]) -> None:
-        from easeback.storage.wizard import save_wizard
-
         engine = self._engine()
         if engine is None:
             assert self._fallback is not None
             self._fallback.save(sid, state)
             return
-        save_wizard(engine, sid, state, datetime.now(UTC))
+        self.journal.watch.save_wizard(sid, state, datetime.now(UTC))
 
 
 def load_secret(folder: Path) -> bytes:
@@ -186,16 +214,30 @@ class Sessions:
 
     def open(self, cookie: str | None) -> WebSession:
         sid = cookie if cookie and _ID.match(cookie) else secrets.token_urlsafe(32)
+        return self._session(sid, self.store.load(sid) if cookie == sid else None)
+
+    def peek(self, cookie: str | None) -> WebSession | None:
+        """The session as `open` gives it when that needs no waiting on the database (no cookie,
+        or its state kept in memory and current), else None."""
+        if not (cookie and _ID.match(cookie)):
+            return self.open(None)
+        hit, state = self.store.peek(cookie)
+        return self._session(cookie, state) if hit else None
+
+    def _session(self, sid: str, state: dict[str, Any] | None) -> WebSession:
         sess = WebSession(id=sid, csrf=self.csrf(sid))
-        state = self.store.load(sid) if cookie == sid else None
         if state is not None:
             sess.restore(state)
         else:
-            sess.kept = sess.state_json()  # an empty session is not worth a row
+            sess.kept = sess.snapshot()  # an empty session is not worth a row
         return sess
 
+    def changed(self, sess: WebSession) -> bool:
+        """Whether `keep` would write."""
+        return sess.snapshot() != sess.kept
+
     def keep(self, sess: WebSession) -> None:
-        now = sess.state_json()
+        now = sess.snapshot()
         if now != sess.kept:
             self.store.save(sess.id, sess.state())
             sess.kept = now

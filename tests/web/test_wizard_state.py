@@ -94,27 +94,76 @@ def _statements(engine) -> list[str]:
     return seen
 
 
-def test_a_first_visit_reads_nothing_and_a_returning_one_reads_its_row_once(tmp_path):
+def test_a_first_visit_reads_nothing_and_a_returning_one_reads_only_what_changed(tmp_path):
+    """Every statement of both the app's engine and its watching connection is counted: a
+    returning visitor's state and the journal's stops are read again only after another
+    connection (here the terminal's, recording a stop) committed, and then once."""
+    from datetime import UTC, datetime
+
+    from easeback.storage import open_engine, repository
+
     app = create_app(Settings(data_dir=str(tmp_path)))
     with TestClient(app, base_url=BASE) as client:
         visitor = Visitor(client)
         _plan(visitor)
         cookie = client.cookies.get("easeback_session")
-        seen = _statements(app.state.web.journal.engine)
+        door = app.state.web.journal
+        seen = _statements(door.engine)
+        event_own = _statements(door.watch._own)
         with TestClient(app, base_url=BASE) as stranger:
             page = stranger.get("/")
             assert page.status_code == 200 and "Start the safety check" in page.text
-        assert seen == [], "a visitor without a cookie touches no database"
+        assert seen == [] and event_own == [], "a visitor without a cookie touches no database"
 
         client.cookies.set("easeback_session", cookie)
-        page = client.get("/")
-        assert "See the result of your last check" in page.text
-        wizard = [s for s in seen if "web_wizard" in s]
-        assert len(wizard) == 1 and wizard[0].lstrip().upper().startswith("SELECT"), seen
+        for _ in range(3):
+            page = client.get("/")
+            assert "See the result of your last check" in page.text
+            assert client.get("/player").status_code == 200
+            assert client.get("/player/timeline.json").status_code == 200
+        assert seen == [] and event_own == [], "nothing changed: nothing is read again"
+
+        # the terminal (another connection) records a stop for sharp pain in the routine's
+        # first technique: the next page reads the stops and this visitor's state once, and
+        # the player leaves that technique out
+        first = re.findall(r'href="/techniques/([a-z0-9-]+)"', client.get("/routine").text)[0]
+        terminal = open_engine(f"sqlite:///{tmp_path / 'journal.sqlite3'}")
+        now = datetime.now(UTC)
+        sid = repository.start_session(terminal, now, {"techniques": []}, None)
+        repository.add_stop(terminal, sid, now, "sharp_pain", first)
+        terminal.dispose()
         seen.clear()
+        event_own.clear()
+        timeline = client.get("/player/timeline.json")
+        assert first not in [c.get("technique_id") for c in timeline.json()["cues"]]
         assert client.get("/player").status_code == 200
         stops = [s for s in seen if "FROM stops" in s]
-        assert len(stops) == 1, f"the journal's stops are read once per page, not {len(stops)}"
+        assert len(stops) == 1, f"the journal's stops are read once after a change: {seen}"
+        wizard = [s for s in event_own if "web_wizard" in s]
+        assert wizard and wizard[0].lstrip().upper().startswith("SELECT"), event_own
+        assert len([s for s in wizard if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+def test_a_state_written_by_another_server_is_seen(tmp_path):
+    """Two apps on one data folder (two servers): what one writes for a browser, the other's
+    next page shows, although it kept that browser's state in memory."""
+    settings = Settings(data_dir=str(tmp_path))
+    with (
+        TestClient(create_app(settings), base_url=BASE) as one,
+        TestClient(create_app(settings), base_url=BASE) as two,
+    ):
+        _plan(Visitor(one))
+        cookie = one.cookies.get("easeback_session")
+        assert cookie
+        two.cookies.set("easeback_session", cookie)
+        assert two.get("/player").status_code == 200
+        assert one.get("/player").status_code == 200  # both keep the state now
+        # the other server starts the screening again: the routine is gone there
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', two.get("/").text)
+        assert csrf
+        two.post("/screening/start", data={"csrf_token": csrf.group(1)})
+        assert one.get("/player", follow_redirects=False).status_code == 303
+        assert "See the result of your last check" not in one.get("/").text
 
 
 def test_one_routine_has_one_timeline_worked_out_once_for_everyone(tmp_path):
