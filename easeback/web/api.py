@@ -10,12 +10,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from starlette.responses import JSONResponse
 
 from easeback.domain.models import Category, Equipment, Goal, Place
 from easeback.domain.timeline import build_timeline
 from easeback.usecases import catalogue, errors, planning
-from easeback.usecases.screening import screen_answers, screening_public
-from easeback.web.state import web_state
+from easeback.usecases.screening import screening_public
+from easeback.web.state import screened, web_state
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -95,6 +96,18 @@ class PlanOut(BaseModel):
     shortest_minutes: int | None = None  # the shortest routine here, when too few minutes
 
 
+# What PlanOut adds to a planned (or too short) routine's public shape: answered as it is, with
+# these, the response is already what the model would give, without validating it again per
+# request (tests/web/test_api_shapes.py checks that)
+PLAN_DEFAULTS: dict[str, Any] = {
+    "reasons": [],
+    "missing": [],
+    "reason": None,
+    "suggest": [],
+    "shortest_minutes": None,
+}
+
+
 class CueOut(BaseModel):
     offset: float
     duration: float
@@ -136,7 +149,7 @@ def _screen(request: Request, answers: dict[str, Any]) -> Any:
     """The screening of these answers; an answer of the wrong type or out of range is a 422
     naming its question, in the same shape as every other field error."""
     try:
-        return screen_answers(web_state(request).catalogue, answers)
+        return screened(web_state(request), answers)
     except errors.InputError as exc:
         if exc.field is None:
             raise HTTPException(400, str(exc)) from None
@@ -163,7 +176,7 @@ async def screening(request: Request, body: ScreeningIn) -> dict[str, Any]:
 
 
 @router.post("/plan", response_model=PlanOut, responses=ERRORS, summary="Plan a routine")
-async def plan(request: Request, body: PlanIn) -> dict[str, Any]:
+async def plan(request: Request, body: PlanIn) -> Any:
     """A routine when the screening allows one, else `planned: false` with the reasons.
 
     The screening is computed from the `answers` in this very request and holds for this
@@ -187,7 +200,7 @@ async def plan(request: Request, body: PlanIn) -> dict[str, Any]:
     if routine is None:
         out = screening_public(result)
         return {"planned": False} | {k: out[k] for k in ("disposition", "reasons", "missing")}
-    return planning.routine_public(routine)
+    return JSONResponse(PLAN_DEFAULTS | planning.routine_public(routine))
 
 
 @router.post("/timeline", response_model=list[CueOut], responses=ERRORS, summary="Session timeline")

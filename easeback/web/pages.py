@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,11 +42,11 @@ from easeback.domain.screening import (
 )
 from easeback.domain.timeline import build_timeline
 from easeback.usecases import catalogue, errors, planning
-from easeback.usecases.screening import lapse_reason, screen_answers
+from easeback.usecases.screening import lapse_reason
 from easeback.web import camera, views
 from easeback.web.player_pictures import picture_phases
 from easeback.web.security import same_token
-from easeback.web.state import WebState, remember, session_of, web_state
+from easeback.web.state import WebState, remember, screened, session_of, web_state
 from easeback.web.store import COOKIE, WebSession
 
 router = APIRouter(include_in_schema=False)
@@ -65,25 +66,33 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     return resp
 
 
-MAX_VISITOR_PAGES = 512  # (page, visitor) pairs whose HTML is kept
+MAX_VISITOR_PAGES = 512  # pages kept for render_kept
+# stands for the visitor's form token in a kept page; put in per response
+_TOKEN_MARK = "csrf-" + secrets.token_hex(16)
 
 
 def render_kept(request: Request, name: str, inputs: Any, **context: Any) -> Response:
-    """`render` for a page made only from `context`, which `inputs` (compared by value)
-    determine together with the visitor (their form token): the HTML is kept per page and
-    visitor and made again when the inputs differ. The page's safety gates run before this,
-    on every request."""
+    """`render` for a page made only from `context`, which `inputs` determine: the HTML is
+    kept and made again only when the inputs differ (compared by value); the visitor's form
+    token is put into it per response. Hashable inputs share one page between visitors (a
+    first visit's welcome); others (a routine) keep one page per visitor. The page's safety
+    gates run before this, on every request."""
     st, sess = web_state(request), session_of(request)
-    key = (name, sess.id)
-    hit = st.visitor_pages.get(key)
-    if hit is not None and hit[0] == inputs:
-        return remember(request, HTMLResponse(hit[1]), sess)
-    resp = render(request, name, **context)
-    while len(st.visitor_pages) >= MAX_VISITOR_PAGES:  # dicts keep insertion order
-        with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
-            del st.visitor_pages[next(iter(st.visitor_pages))]
-    st.visitor_pages[key] = (inputs, bytes(resp.body))
-    return resp
+    try:
+        key: tuple[str, Any] = (name, inputs)
+        hit = st.visitor_pages.get(key)
+    except TypeError:  # not hashable: kept per visitor and compared
+        key = (name, sess.id)
+        hit = st.visitor_pages.get(key)
+    if hit is None or hit[0] != inputs:
+        context |= {"csrf": _TOKEN_MARK, "has_journal": st.journal is not None, "v": views}
+        html = st.templates.get_template(name).render({"request": request, **context})
+        while len(st.visitor_pages) >= MAX_VISITOR_PAGES:  # dicts keep insertion order
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
+                del st.visitor_pages[next(iter(st.visitor_pages))]
+        hit = st.visitor_pages[key] = (inputs, html.encode())
+    body = hit[1].replace(_TOKEN_MARK.encode(), sess.csrf.encode())
+    return remember(request, HTMLResponse(body), sess)
 
 
 SHARED_CACHE_CONTROL = "no-cache"  # revalidate by ETag, so an upgraded app is never stale
@@ -128,25 +137,6 @@ def screening(st: WebState, sess: WebSession) -> ScreeningResult:
     journal since) are dropped first, so every page that plans or plays asks for them again."""
     expire_lapsed(st, sess)
     return screened(st, sess.answers)
-
-
-MAX_SCREENINGS = 1024  # distinct sets of answers whose screening is kept
-
-
-def screened(st: WebState, answers: Mapping[str, AnswerValue]) -> ScreeningResult:
-    """screen_answers for these answers, kept per set of answers (the result is immutable)."""
-    key = tuple((k, type(v).__name__, v) for k, v in sorted(answers.items()))
-    try:
-        result: ScreeningResult | None = st.screenings.get(key)
-    except TypeError:  # a value that is no answer (kept by something else): screen as it is
-        return screen_answers(st.catalogue, answers)
-    if result is None:
-        result = screen_answers(st.catalogue, answers)
-        while len(st.screenings) >= MAX_SCREENINGS:  # dicts keep insertion order: oldest first
-            with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
-                del st.screenings[next(iter(st.screenings))]
-        st.screenings[key] = result
-    return result
 
 
 def expire_lapsed(st: WebState, sess: WebSession) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +12,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from easeback.content.loader import Catalogue
+from easeback.domain.screening import AnswerValue, ScreeningResult
 from easeback.settings import Settings
+from easeback.usecases.screening import screen_answers
 from easeback.web.store import COOKIE, Sessions, WebSession
 
 
@@ -30,9 +34,9 @@ class WebState:
     # screenings by answers: a pure function of the (fixed) catalogue and the answers, worked
     # out once for the answers every page's safety gate checks; bounded, oldest dropped
     screenings: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-    # pages made for one visitor ((template, session id) -> (what they were made from, html)):
-    # the welcome and player pages are made again only when what they show changed
-    visitor_pages: dict[tuple[str, str], tuple[Any, bytes]] = field(default_factory=dict)
+    # the welcome and player pages ((template, what they show, or the session id when that is
+    # not hashable) -> (what they show, html)): made again only when what they show changed
+    visitor_pages: dict[tuple[str, Any], tuple[Any, bytes]] = field(default_factory=dict)
 
 
 def web_state(request: Request) -> WebState:
@@ -56,3 +60,22 @@ def remember(request: Request, response: Response, sess: WebSession) -> Response
         COOKIE, sess.id, httponly=True, samesite="strict", path="/", max_age=7 * 24 * 3600
     )
     return response
+
+
+MAX_SCREENINGS = 1024  # distinct sets of answers whose screening is kept
+
+
+def screened(st: WebState, answers: Mapping[str, AnswerValue]) -> ScreeningResult:
+    """screen_answers for these answers, kept per set of answers (the result is immutable)."""
+    key = tuple((k, type(v).__name__, v) for k, v in sorted(answers.items()))
+    try:
+        result: ScreeningResult | None = st.screenings.get(key)
+    except TypeError:  # a value that is no answer (kept by something else): screen as it is
+        return screen_answers(st.catalogue, answers)
+    if result is None:
+        result = screen_answers(st.catalogue, answers)
+        while len(st.screenings) >= MAX_SCREENINGS:  # dicts keep insertion order: oldest first
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
+                del st.screenings[next(iter(st.screenings))]
+        st.screenings[key] = result
+    return result
