@@ -1,15 +1,21 @@
-"""Load and validate the content files; refuse bad content naming the file, entry and field."""
+"""Load and validate the content files; refuse bad content naming the file, entry and field.
+
+Validation (YAML, then pydantic) is the content edge and costs a tenth of a second; the packaged
+catalogue is kept compiled (see `default_catalogue`), so a command that only plans reads it back
+without importing either.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
-
-import yaml
-from pydantic import BaseModel, ValidationError
 
 from easeback.content.schema import (
     DispositionText,
@@ -25,7 +31,7 @@ from easeback.domain.models import Disposition, Professional, StopReason, Techni
 from easeback.domain.screening import ScreeningTable
 
 CONTENT_DIR = Path(__file__).parent
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 class ContentError(Exception):
@@ -64,15 +70,20 @@ class Catalogue:
         raise KeyError(topic_id)
 
 
-# libyaml's safe loader when PyYAML was built with it: the same data (checked on every content
-# file), about 15x faster to load the catalogue; the pure-Python safe loader otherwise.
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def safe_loader() -> Any:
+    """libyaml's safe loader when PyYAML was built with it: the same data (checked on every
+    content file), about 15x faster to load the catalogue; the pure-Python safe loader otherwise."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml(path: Path) -> Any:
     """A YAML file's data; a ContentError names the file when it cannot be read or parsed."""
+    import yaml
+
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=safe_loader())
     except yaml.YAMLError as exc:
         raise ContentError(path, None, None, f"not valid YAML: {exc}") from exc
     except OSError as exc:
@@ -93,11 +104,24 @@ def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str | None:
     return None
 
 
+_VALIDATORS: dict[Any, Any] = {}  # pydantic's validator of each file shape, made once
+
+
+def _validator(model: Any) -> Any:
+    if model not in _VALIDATORS:
+        from pydantic import TypeAdapter
+
+        _VALIDATORS[model] = TypeAdapter(model)
+    return _VALIDATORS[model]
+
+
 def parse_file(model: type[M], path: Path) -> M:
     """Read a YAML file into model; a ContentError names the file, the entry and the field."""
+    from pydantic import ValidationError
+
     data = read_yaml(path)
     try:
-        return model.model_validate(data)
+        return _validator(model).validate_python(data)  # type: ignore[no-any-return]
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
@@ -182,8 +206,8 @@ def _load_screening(path: Path) -> tuple[ScreeningFile, ScreeningTable]:
     parsed = parse_file(ScreeningFile, path)
     try:
         table = ScreeningTable(questions=parsed.questions, rules=parsed.rules)
-    except ValidationError as exc:
-        raise ContentError(path, None, "rules", exc.errors()[0]["msg"]) from exc
+    except ValueError as exc:
+        raise ContentError(path, None, "rules", f"Value error, {exc}") from exc
     return parsed, table
 
 
@@ -220,5 +244,80 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
 
 @cache
 def default_catalogue() -> Catalogue:
-    """The packaged content, loaded once per process."""
-    return load_catalogue()
+    """The packaged content, loaded once per process: from the compiled catalogue when it is
+    there and was made from these very files by this very code, otherwise validated afresh
+    (and compiled for the next process)."""
+    return compiled_catalogue(CONTENT_DIR, _cache_dir())
+
+
+# ---- the compiled catalogue ----
+
+# The code that defines what a catalogue is: a change to any of them is a new catalogue format.
+_FORMAT_MODULES = (
+    "domain/models.py",
+    "domain/screening.py",
+    "content/schema.py",
+    "content/loader.py",
+)
+_COMPILED_NAME = "catalogue.pickle"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "easeback"
+
+
+def _stamp(path: str) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return (path, st.st_size, st.st_mtime_ns)
+
+
+def content_key(root: Path) -> tuple[object, ...]:
+    """What a compiled catalogue was made from: easeback's version, Python's, the files that
+    define its shape, and every content file (path, size, modification time)."""
+    from easeback import __version__
+
+    package = os.path.dirname(os.path.dirname(__file__))
+    files = [os.path.join(root, "sources.yaml"), os.path.join(root, "screening.yaml")]
+    for folder in ("techniques", "learn"):
+        with os.scandir(os.path.join(root, folder)) as entries:
+            files += sorted(e.path for e in entries if e.name.endswith(".yaml"))
+    return (
+        __version__,
+        sys.version,
+        tuple(_stamp(os.path.join(package, m)) for m in _FORMAT_MODULES),
+        tuple(_stamp(f) for f in files),
+    )
+
+
+def compiled_catalogue(root: Path, cache_dir: Path) -> Catalogue:
+    """The catalogue under root, read from its compiled copy in cache_dir when that copy was
+    made from the same files (see content_key); otherwise loaded and validated, and compiled.
+    A missing, stale, unreadable or corrupt copy is made again, never an error; a cache folder
+    that cannot be written only means the next process validates again."""
+    key = content_key(root)
+    path = cache_dir / _COMPILED_NAME
+    try:
+        with open(path, "rb") as f:
+            if pickle.load(f) == key:
+                cat = pickle.load(f)
+                if isinstance(cat, Catalogue):
+                    return cat
+    except Exception:
+        pass
+    cat = load_catalogue(root)
+    _write_compiled(path, key, cat)
+    return cat
+
+
+def _write_compiled(path: Path, key: tuple[object, ...], cat: Catalogue) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump(key, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(cat, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # readers see the old copy or the new one, never half of one
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

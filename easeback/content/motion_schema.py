@@ -7,20 +7,26 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from easeback.content.loader import CONTENT_DIR, Catalogue, ContentError, read_yaml
-from easeback.domain.models import Frozen, Technique
+from easeback.domain.models import Technique
 from easeback.domain.motion import Signal
+from easeback.domain.values import Check, Frozen, value
 
 MOTION_DIR = CONTENT_DIR / "motion"
 TEMPO_FRACTION = 0.5  # faster than half the instructed move time earns "slow down"
 
 
+@value
 class SignalsFile(Frozen):
-    signals: tuple[dict[str, Any], ...] = Field(min_length=1)
+    signals: Annotated[tuple[dict[str, Any], ...], Check(min_length=1)]
+
+
+_SIGNAL = TypeAdapter(Signal)
+_SIGNALS_FILE = TypeAdapter(SignalsFile)
 
 
 def _with_dosage(raw: dict[str, Any], technique: Technique) -> dict[str, Any]:
@@ -40,7 +46,7 @@ def _parse_entry(path: Path, raw: Any, index: int, cat: Catalogue) -> Signal:
     except KeyError:
         raise ContentError(path, entry, "technique", f"unknown technique id {tid!r}") from None
     try:
-        return Signal.model_validate(_with_dosage(raw, technique))
+        return _SIGNAL.validate_python(_with_dosage(raw, technique))
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or None
@@ -54,7 +60,7 @@ def load_signals(cat: Catalogue, root: Path | None = None) -> dict[str, Signal]:
     for path in sorted(root.glob("*.yaml")):
         data = read_yaml(path)
         try:
-            parsed = SignalsFile.model_validate(data)
+            parsed = _SIGNALS_FILE.validate_python(data)
         except ValidationError as exc:
             loc = ".".join(str(p) for p in exc.errors()[0]["loc"]) or None
             raise ContentError(path, None, loc, exc.errors()[0]["msg"]) from exc

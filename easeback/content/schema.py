@@ -1,24 +1,27 @@
-"""Shapes of the content files. Each file is validated against one of these when loaded."""
+"""Shapes of the content files. Each file is validated against one of these when loaded.
+
+Plain frozen values like the domain's: the loader validates files into them with pydantic,
+and a compiled catalogue is read back without it.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
-
 from easeback.domain.models import (
     Disposition,
-    Frozen,
     NonEmpty,
     Professional,
     StopReason,
     Technique,
 )
 from easeback.domain.screening import Question, Rule
+from easeback.domain.values import Check, Frozen, value
 
-TopicId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+TopicId = Annotated[str, Check(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
+@value
 class Source(Frozen):
     """One source article. Catalogue entries cite it by its exact title."""
 
@@ -26,14 +29,17 @@ class Source(Frozen):
     seed: NonEmpty  # file name under shared/seeds, for auditing
 
 
+@value
 class SourcesFile(Frozen):
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Source, ...], Check(min_length=1)]
 
 
+@value
 class TechniquesFile(Frozen):
-    techniques: tuple[Technique, ...] = Field(min_length=1)
+    techniques: Annotated[tuple[Technique, ...], Check(min_length=1)]
 
 
+@value
 class DispositionText(Frozen):
     disposition: Disposition
     title: NonEmpty
@@ -41,6 +47,7 @@ class DispositionText(Frozen):
     routine_note: NonEmpty
 
 
+@value
 class StopAdvice(Frozen):
     reason: StopReason
     label: NonEmpty
@@ -49,30 +56,34 @@ class StopAdvice(Frozen):
     learn: tuple[TopicId, ...] = ()
 
 
+@value
 class ScreeningFile(Frozen):
-    questions: tuple[Question, ...] = Field(min_length=1)
-    rules: tuple[Rule, ...] = Field(min_length=1)
-    dispositions: tuple[DispositionText, ...] = Field(min_length=5, max_length=5)
-    professionals: tuple[Professional, ...] = Field(min_length=3, max_length=3)
-    stops: tuple[StopAdvice, ...] = Field(min_length=5, max_length=5)
+    questions: Annotated[tuple[Question, ...], Check(min_length=1)]
+    rules: Annotated[tuple[Rule, ...], Check(min_length=1)]
+    dispositions: Annotated[tuple[DispositionText, ...], Check(min_length=5, max_length=5)]
+    professionals: Annotated[tuple[Professional, ...], Check(min_length=3, max_length=3)]
+    stops: Annotated[tuple[StopAdvice, ...], Check(min_length=5, max_length=5)]
 
 
+@value
 class Section(Frozen):
     heading: str | None = None
     paragraphs: tuple[NonEmpty, ...] = ()
     bullets: tuple[NonEmpty, ...] = ()
 
 
+@value
 class Topic(Frozen):
     """A learn page: plain-language background traced to the articles."""
 
     id: TopicId
     title: NonEmpty
     summary: NonEmpty
-    sections: tuple[Section, ...] = Field(min_length=1)
+    sections: Annotated[tuple[Section, ...], Check(min_length=1)]
     related: tuple[TopicId, ...] = ()
-    sources: tuple[NonEmpty, ...] = Field(min_length=1)
+    sources: Annotated[tuple[NonEmpty, ...], Check(min_length=1)]
 
 
+@value
 class LearnFile(Frozen):
-    topics: tuple[Topic, ...] = Field(min_length=1)
+    topics: Annotated[tuple[Topic, ...], Check(min_length=1)]

@@ -1,7 +1,9 @@
 """The vocabulary of easeback: techniques, their dosage and the names the safety spec fixes.
 
-These are frozen pydantic models so that the same types validate the content files and travel
-through the planner, the timeline and the doors unchanged. Nothing here does I/O.
+These are frozen, slotted value classes (domain/values.py): plain values that the planner, the
+timeline and the doors use at the speed of Python itself. The content edge (content/loader.py)
+validates the content files into these same types with pydantic, reading the limits declared
+here (`Check`); nothing in the domain imports pydantic, and nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -9,13 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-
-class Frozen(BaseModel):
-    """Base for every domain value: immutable, and unknown fields are an error."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from easeback.domain.values import Check, Frozen, value
 
 
 class Disposition(StrEnum):
@@ -114,32 +110,31 @@ class VariantKind(StrEnum):
     SUPPORTED = "supported"  # a chair or wall to hold (balance_problem)
 
 
-NonEmpty = Annotated[str, Field(min_length=1)]
-TechniqueId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+NonEmpty = Annotated[str, Check(min_length=1)]
+TechniqueId = Annotated[str, Check(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
+@value
 class SecondsRange(Frozen):
-    min: Annotated[int, Field(ge=1, le=1800)]
-    max: Annotated[int, Field(ge=1, le=1800)]
+    min: Annotated[int, Check(ge=1, le=1800)]
+    max: Annotated[int, Check(ge=1, le=1800)]
 
-    @model_validator(mode="after")
-    def _ordered(self) -> SecondsRange:
+    def __post_init__(self) -> None:
         if self.max < self.min:
             raise ValueError(f"max ({self.max}) is below min ({self.min})")
-        return self
 
 
+@value
 class CountRange(Frozen):
-    min: Annotated[int, Field(ge=1, le=50)]
-    max: Annotated[int, Field(ge=1, le=50)]
+    min: Annotated[int, Check(ge=1, le=50)]
+    max: Annotated[int, Check(ge=1, le=50)]
 
-    @model_validator(mode="after")
-    def _ordered(self) -> CountRange:
+    def __post_init__(self) -> None:
         if self.max < self.min:
             raise ValueError(f"max ({self.max}) is below min ({self.min})")
-        return self
 
 
+@value
 class Dosage(Frozen):
     """How much of a technique, as the articles give it.
 
@@ -148,28 +143,23 @@ class Dosage(Frozen):
     """
 
     hold_seconds: SecondsRange | None = None
-    progression_max_hold_seconds: Annotated[int, Field(ge=1, le=180)] | None = None
+    progression_max_hold_seconds: Annotated[int, Check(ge=1, le=180)] | None = None
     reps: CountRange
-    sets: Annotated[int, Field(ge=1, le=5)] = 1
-    max_sets: Annotated[int, Field(ge=1, le=5)] | None = None  # the planner may add sets up to this
+    sets: Annotated[int, Check(ge=1, le=5)] = 1
+    max_sets: Annotated[int, Check(ge=1, le=5)] | None = None  # the planner may add sets up to this
     per_side: bool = False
-    move_seconds: Annotated[int, Field(ge=1, le=30)] = 3
-    rest_seconds: Annotated[int, Field(ge=0, le=120)] = 5
-    setup_seconds: Annotated[int, Field(ge=5, le=120)] = 15
+    move_seconds: Annotated[int, Check(ge=1, le=30)] = 3
+    rest_seconds: Annotated[int, Check(ge=0, le=120)] = 5
+    setup_seconds: Annotated[int, Check(ge=5, le=120)] = 15
     times_per_day: NonEmpty
     frequency_note: str | None = None
     # What one repetition is, in a sentence, when it is not "move in, hold still, move out":
     # a minute of rolling, a walk in the pool, a long rest in a position.
     rep_means: NonEmpty | None = None
 
-    @model_validator(mode="after")
-    def _sets_ordered(self) -> Dosage:
+    def __post_init__(self) -> None:
         if self.max_sets is not None and self.max_sets < self.sets:
             raise ValueError(f"max_sets ({self.max_sets}) is below sets ({self.sets})")
-        return self
-
-    @model_validator(mode="after")
-    def _long_holds_explained(self) -> Dosage:
         # A "hold" of over a minute is rolling, walking or resting, not holding a stretch: the
         # reader needs to be told what one repetition is.
         if self.hold_seconds and self.hold_seconds.max > 60 and not self.rep_means:
@@ -177,17 +167,18 @@ class Dosage(Frozen):
                 f"rep_means is required when a repetition can last over a minute "
                 f"(hold_seconds max {self.hold_seconds.max}): say what one repetition is"
             )
-        return self
 
     @property
     def sets_max(self) -> int:
         return self.max_sets or self.sets
 
 
+@value
 class Step(Frozen):
     text: NonEmpty
 
 
+@value
 class Breathing(Frozen):
     """Breath cues spoken during a repetition: `into` while moving in, `out` while returning."""
 
@@ -196,24 +187,26 @@ class Breathing(Frozen):
     hold: str | None = None
 
 
+@value
 class Variant(Frozen):
     kind: VariantKind
     text: NonEmpty
 
 
+@value
 class Technique(Frozen):
     id: TechniqueId
     name: NonEmpty
     aliases: tuple[str, ...] = ()
     summary: NonEmpty
     category: Category
-    intensity: Annotated[int, Field(ge=1, le=3)]  # 1 gentle, 2 moderate, 3 active
-    goals: tuple[Goal, ...] = Field(min_length=1)
-    places: tuple[Place, ...] = Field(min_length=1)
-    positions: tuple[Position, ...] = Field(min_length=1)
+    intensity: Annotated[int, Check(ge=1, le=3)]  # 1 gentle, 2 moderate, 3 active
+    goals: Annotated[tuple[Goal, ...], Check(min_length=1)]
+    places: Annotated[tuple[Place, ...], Check(min_length=1)]
+    positions: Annotated[tuple[Position, ...], Check(min_length=1)]
     loads: tuple[Load, ...] = ()
-    directions: tuple[Direction, ...] = Field(min_length=1)
-    hip_flexion_deg: Annotated[int, Field(ge=0, le=150)]
+    directions: Annotated[tuple[Direction, ...], Check(min_length=1)]
+    hip_flexion_deg: Annotated[int, Check(ge=0, le=150)]
     crosses_legs: bool
     # Safety contract v2 fields (shared/spec/safety.md, "Technique fields that the rules read"):
     end_range_flexion: bool  # takes the lower back to the end of its bending range, or loads it
@@ -221,18 +214,18 @@ class Technique(Frozen):
     adducts_hip: bool  # a leg crosses the midline or turns inwards
     nerve_tension: bool  # long-sitting or straight-leg forward bending (sciatic nerve on stretch)
     progresses_from: TechniqueId | None = None  # the easier technique this one builds on
-    max_pain_now: Annotated[int, Field(ge=0, le=10)] | None = None  # not offered above this pain
+    max_pain_now: Annotated[int, Check(ge=0, le=10)] | None = None  # not offered above this pain
     equipment: tuple[Equipment, ...] = ()
     optional_equipment: tuple[Equipment, ...] = ()
     dosage: Dosage
-    steps: tuple[Step, ...] = Field(min_length=2)
+    steps: Annotated[tuple[Step, ...], Check(min_length=2)]
     breathing: Breathing
-    form_cues: tuple[NonEmpty, ...] = Field(min_length=1)
+    form_cues: Annotated[tuple[NonEmpty, ...], Check(min_length=1)]
     feel: NonEmpty
-    stop_if: tuple[NonEmpty, ...] = Field(min_length=1)
+    stop_if: Annotated[tuple[NonEmpty, ...], Check(min_length=1)]
     cautions: tuple[NonEmpty, ...] = ()
     variants: tuple[Variant, ...] = ()
-    sources: tuple[NonEmpty, ...] = Field(min_length=1)
+    sources: Annotated[tuple[NonEmpty, ...], Check(min_length=1)]
 
     def rule_fields(self) -> dict[str, object]:
         """Every field the safety and planning rules read, as plain JSON values.
@@ -264,6 +257,7 @@ class Technique(Frozen):
         return next((v for v in self.variants if v.kind is kind), None)
 
 
+@value
 class Professional(Frozen):
     id: Literal["physical_therapist", "chiropractor", "primary_care_physician"]
     name: NonEmpty

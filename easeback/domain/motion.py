@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-
-from easeback.domain.models import Frozen, TechniqueId
+from easeback.domain.models import TechniqueId
 from easeback.domain.rhythm import PeriodCounter
+from easeback.domain.values import Check, Frozen, value
 
 # ---- landmarks ----
 
@@ -180,6 +179,7 @@ def measure_all(
 # ---- signals: which angle a technique moves, declared in content/motion ----
 
 
+@value
 class Signal(Frozen):
     """How the camera sees one technique: the angle it moves, from where to where, how fast."""
 
@@ -188,15 +188,14 @@ class Signal(Frozen):
     angle: str
     side: Literal["left", "right", "either"] | None = None
     absolute: bool = False  # compare |angle|: a per-side movement done to either side
-    start: Annotated[float, Field(ge=-180, le=180)]
-    end: Annotated[float, Field(ge=-180, le=180)]
-    past_margin: Annotated[float, Field(gt=0, le=60)] | None = None
-    min_move_seconds: Annotated[float, Field(gt=0, le=30)]
+    start: Annotated[float, Check(ge=-180, le=180)]
+    end: Annotated[float, Check(ge=-180, le=180)]
+    past_margin: Annotated[float, Check(gt=0, le=60)] | None = None
+    min_move_seconds: Annotated[float, Check(gt=0, le=30)]
     holds: bool
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Signal:
+    def __post_init__(self) -> None:
         base = self.angle
         if base not in ANGLES and base not in BILATERAL:
             raise ValueError(f"unknown angle {base!r}; known: {', '.join(sorted(_known()))}")
@@ -228,7 +227,6 @@ class Signal(Frozen):
         wanted = View.FRONT if kind is AngleKind.TILT else View.SIDE
         if kind in (AngleKind.BEND, AngleKind.TILT) and self.view is not wanted:
             raise ValueError(f"a {kind.value} angle is measured from the {wanted.value} view")
-        return self
 
     @property
     def kind(self) -> AngleKind:

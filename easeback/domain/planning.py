@@ -11,15 +11,12 @@ from dataclasses import dataclass
 from heapq import heapify, heappop, heappush
 from math import inf
 from threading import Lock
-from typing import Annotated, Literal
-
-from pydantic import Field
+from typing import Literal
 
 from easeback.domain.models import (
     Direction,
     Disposition,
     Equipment,
-    Frozen,
     Goal,
     Place,
     Technique,
@@ -28,6 +25,7 @@ from easeback.domain.models import (
 from easeback.domain.screening import PlannableScreening
 from easeback.domain.timeline import READY_SECONDS
 from easeback.domain.timeline import item_seconds as _timeline_seconds
+from easeback.domain.values import Frozen, field, replace, value
 
 HOLD_STEP = 5  # holds grow in steps of this many seconds
 TOLERANCE = 0.10  # total time must be within this fraction of the minutes asked
@@ -53,17 +51,30 @@ def item_seconds(
     return _memo_of(t, variant).seconds((hold, reps, sets))
 
 
+@value
 class PlanRequest(Frozen):
     place: PlaceChoice
-    minutes: Annotated[int, Field(ge=1, le=120)]
+    minutes: int
     equipment: frozenset[Equipment] = frozenset()
     goal: Goal = Goal.GENERAL_RELIEF
     left_out: frozenset[str] = frozenset()  # techniques stopped for sharp pain, not yet restored
-    helps: Mapping[str, float] = Field(default_factory=dict)  # technique id -> mean pain drop
-    hold_targets: Mapping[str, int] = Field(default_factory=dict)  # progression, seconds
+    helps: Mapping[str, float] = field(default_factory=dict)  # technique id -> mean pain drop
+    hold_targets: Mapping[str, int] = field(default_factory=dict)  # progression, seconds
     # techniques with a logged session; empty means a first-timer (bottom of every range, and the
     # easiest version of every progression)
     done: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.minutes <= 120:
+            raise ValueError(f"minutes must be between 1 and 120, got {self.minutes}")
+        # Names are accepted for the choices ("floor", "mat"), as they come from a person.
+        setter = object.__setattr__
+        if self.place != "any":
+            setter(self, "place", Place(self.place))
+        setter(self, "goal", Goal(self.goal))
+        setter(self, "equipment", frozenset(Equipment(e) for e in self.equipment))
+        setter(self, "left_out", frozenset(self.left_out))
+        setter(self, "done", frozenset(self.done))
 
     def available_equipment(self) -> frozenset[Equipment]:
         implied = {Place.CHAIR: Equipment.CHAIR, Place.POOL: Equipment.POOL}
@@ -71,6 +82,7 @@ class PlanRequest(Frozen):
         return self.equipment | {extra} if extra else self.equipment
 
 
+@value
 class PlannedTechnique(Frozen):
     technique: Technique
     hold_seconds: int | None
@@ -84,6 +96,7 @@ class PlannedTechnique(Frozen):
         return item_seconds(self.technique, self.hold_seconds, self.reps, self.sets, self.variant)
 
 
+@value
 class Routine(Frozen):
     """A planned routine, or (planned false, no items) the reason none could be planned here."""
 
@@ -470,26 +483,28 @@ def _places_with_a_routine(
     catalogue: tuple[Technique, ...], s: PlannableScreening, req: PlanRequest
 ) -> tuple[Place, ...]:
     return tuple(
-        p
-        for p in Place
-        if p != req.place and suitable(catalogue, s, req.model_copy(update={"place": p}))
+        p for p in Place if p != req.place and suitable(catalogue, s, replace(req, place=p))
     )
 
 
 def _refusal(
-    screening: PlannableScreening, req: PlanRequest, minutes: int, reason: str, **why: object
+    screening: PlannableScreening,
+    req: PlanRequest,
+    minutes: int,
+    reason: str,
+    suggest: tuple[Place, ...] = (),
+    shortest_minutes: int | None = None,
 ) -> Routine:
-    return Routine.model_validate(
-        {
-            "disposition": screening.disposition,
-            "place": req.place,
-            "minutes": minutes,
-            "goal": req.goal,
-            "items": (),
-            "planned": False,
-            "reason": reason,
-        }
-        | why
+    return Routine(
+        disposition=screening.disposition,
+        place=req.place,
+        minutes=minutes,
+        goal=req.goal,
+        items=(),
+        planned=False,
+        reason=reason,
+        suggest=suggest,
+        shortest_minutes=shortest_minutes,
     )
 
 

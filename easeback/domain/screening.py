@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import IntEnum, StrEnum
-from typing import Annotated, Literal
-
-from pydantic import Field, field_validator, model_validator
+from typing import Annotated, ClassVar, Literal
 
 from easeback.domain.models import (
     Category,
     Direction,
     Disposition,
-    Frozen,
     Load,
     NonEmpty,
     Position,
     Technique,
     VariantKind,
 )
+from easeback.domain.values import Before, Check, Frozen, field, replace, value
 
 
 class Stage(IntEnum):
@@ -53,8 +51,9 @@ class AnswerError(ValueError):
         self.question = question
 
 
+@value
 class Question(Frozen):
-    id: Annotated[str, Field(pattern=r"^[a-z_]+$")]
+    id: Annotated[str, Check(pattern=r"^[a-z_]+$")]
     kind: QuestionKind
     text: NonEmpty
     help: str | None = None
@@ -85,36 +84,32 @@ class Question(Frozen):
                 f"got the boolean {str(value).lower()}",
             )
         if not isinstance(value, str) or value.lower() not in allowed:
-            raise AnswerError(
-                self.id, f"{name} must be one of {', '.join(allowed)}, got {value!r}"
-            )
+            raise AnswerError(self.id, f"{name} must be one of {', '.join(allowed)}, got {value!r}")
         return value.lower()
 
 
+def _no_booleans(value: object) -> object:
+    # YAML 1.1 reads a bare `yes` as True; insist on quoted answers so nothing is misread.
+    if isinstance(value, list | tuple) and any(isinstance(v, bool) for v in value):
+        raise ValueError('answers in a condition must be quoted strings like "yes"')
+    return value
+
+
+@value
 class Condition(Frozen):
     """When a rule fires. Exactly one comparison is given."""
 
-    is_in: tuple[AnswerValue, ...] | None = Field(default=None, alias="in")
+    __value_aliases__: ClassVar[dict[str, str]] = {"is_in": "in"}  # `in:` in the content files
+
+    is_in: Annotated[tuple[AnswerValue, ...] | None, Before(_no_booleans)] = None
     gt: int | None = None
     ge: int | None = None
     present: Literal[True] | None = None
 
-    model_config = Frozen.model_config | {"populate_by_name": True}
-
-    @field_validator("is_in", mode="before")
-    @classmethod
-    def _no_booleans(cls, value: object) -> object:
-        # YAML 1.1 reads a bare `yes` as True; insist on quoted answers so nothing is misread.
-        if isinstance(value, list | tuple) and any(isinstance(v, bool) for v in value):
-            raise ValueError('answers in a condition must be quoted strings like "yes"')
-        return value
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Condition:
+    def __post_init__(self) -> None:
         given = [k for k in ("is_in", "gt", "ge", "present") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("a condition needs exactly one of: in, gt, ge, present")
-        return self
 
     def holds(self, answer: AnswerValue | None) -> bool:
         if answer is None:
@@ -145,6 +140,7 @@ _EXCLUSION_FIELDS = (
 )
 
 
+@value
 class Exclusion(Frozen):
     """A technique filter. A technique matching every given field is excluded,
     unless it has the named variant, in which case the variant is required instead."""
@@ -162,11 +158,9 @@ class Exclusion(Frozen):
     max_pain_now_below: int | None = None  # the technique's own max_pain_now is below this
     unless_variant: VariantKind | None = None
 
-    @model_validator(mode="after")
-    def _some_field(self) -> Exclusion:
+    def __post_init__(self) -> None:
         if all(getattr(self, k) is None for k in _EXCLUSION_FIELDS):
             raise ValueError("an exclusion needs at least one technique field to match")
-        return self
 
     def matches(self, t: Technique) -> bool:
         below = self.max_pain_now_below
@@ -186,10 +180,11 @@ class Exclusion(Frozen):
         return all(checks)
 
 
+@value
 class Rule(Frozen):
     """One row of the decision table."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    id: Annotated[str, Check(pattern=r"^[a-z0-9_]+$")]
     question: str
     when: Condition
     disposition: Disposition | None = None
@@ -205,8 +200,7 @@ class Rule(Frozen):
     # (default: the clearance rule's advice).
     cleared_advice: NonEmpty | None = None
 
-    @model_validator(mode="after")
-    def _lowers_professional_first_only(self) -> Rule:
+    def __post_init__(self) -> None:
         # Only a professional's examination can lift professional_first; nothing lowers an
         # emergency or an urgent answer, and clearance lands on caution, never on clear.
         if self.lowers is not None and (
@@ -214,9 +208,9 @@ class Rule(Frozen):
             or self.disposition is not Disposition.CAUTION
         ):
             raise ValueError("a clearance rule may only lower professional_first to caution")
-        return self
 
 
+@value
 class Reason(Frozen):
     """A rule that fired, with the answer that fired it."""
 
@@ -230,6 +224,7 @@ class Reason(Frozen):
     cleared: bool = False  # lowered by a professional's clearance; the question still shows why
 
 
+@value
 class Constraints(Frozen):
     """What the fired rules demand of a routine."""
 
@@ -238,6 +233,7 @@ class Constraints(Frozen):
     max_minutes: int | None = None
 
 
+@value
 class ScreeningResult(Frozen):
     complete: bool
     missing: tuple[str, ...] = ()
@@ -245,7 +241,7 @@ class ScreeningResult(Frozen):
     disposition: Disposition | None
     reasons: tuple[Reason, ...] = ()
     constraints: Constraints = Constraints()
-    answers: Mapping[str, AnswerValue] = Field(default_factory=dict)
+    answers: Mapping[str, AnswerValue] = field(default_factory=dict)
 
     @property
     def emergency_now(self) -> bool:
@@ -266,20 +262,17 @@ class _Token:
 _TOKEN = _Token()
 
 
+@value
 class PlannableScreening(Frozen):
     result: ScreeningResult
     token: object
 
-    model_config = Frozen.model_config | {"arbitrary_types_allowed": True}
-
-    @model_validator(mode="after")
-    def _from_screening_only(self) -> PlannableScreening:
+    def __post_init__(self) -> None:
         if self.token is not _TOKEN:
             raise ValueError("a PlannableScreening comes only from ScreeningResult.plannable()")
         r = self.result
         if not r.complete or r.disposition is None or not r.disposition.allows_routine:
             raise ValueError("this screening does not allow a routine")
-        return self
 
     @property
     def disposition(self) -> Disposition:
@@ -291,24 +284,26 @@ class PlannableScreening(Frozen):
         return self.result.constraints
 
 
+@value
 class ScreeningTable(Frozen):
     """The questions and the decision table, as loaded from content."""
 
     questions: tuple[Question, ...]
     rules: tuple[Rule, ...]
 
-    @model_validator(mode="after")
-    def _rules_name_questions(self) -> ScreeningTable:
+    def __post_init__(self) -> None:
+        self._rules_name_questions()
+        self._questions_in_asking_order()
+
+    def _rules_name_questions(self) -> None:
         ids = {q.id for q in self.questions}
         if len(ids) != len(self.questions):
             raise ValueError("question ids must be unique")
         for rule in self.rules:
             if rule.question not in ids:
                 raise ValueError(f"rule {rule.id!r} names unknown question {rule.question!r}")
-        return self
 
-    @model_validator(mode="after")
-    def _questions_in_asking_order(self) -> ScreeningTable:
+    def _questions_in_asking_order(self) -> None:
         # The doors ask in declared order, so the file must already be in the order of asking.
         stages = [self.stage(q) for q in self.questions]
         for k in range(1, len(stages)):
@@ -322,7 +317,6 @@ class ScreeningTable(Frozen):
         for q in self.questions:
             if self.stage(q) is Stage.CLEARANCE and q.kind is not QuestionKind.YES_NO:
                 raise ValueError(f"clearance question {q.id!r} must be a yes_no question")
-        return self
 
     def stage(self, q: Question) -> Stage:
         """Where a question sits in the order of asking, read from the rules that name it."""
@@ -355,12 +349,12 @@ def validate_answers(table: ScreeningTable, raw: Mapping[str, object]) -> dict[s
     """Check every answer against its question; raise ValueError naming the first problem."""
     known = {q.id: q for q in table.questions}
     answers: dict[str, AnswerValue] = {}
-    for qid, value in raw.items():
+    for qid, given in raw.items():
         if qid not in known:
             raise AnswerError(qid, f"unknown question id {qid!r}")
-        if value is None:
+        if given is None:
             continue
-        answers[qid] = known[qid].validate_answer(value)
+        answers[qid] = known[qid].validate_answer(given)
     return answers
 
 
@@ -387,9 +381,7 @@ def _fire(table: ScreeningTable, answers: Mapping[str, AnswerValue]) -> list[Rea
         clearance = next((r for r, _ in fired if r.lowers is rule.disposition), None)
         if rule.disposition in lowered and clearance is not None:
             advice = rule.cleared_advice or clearance.advice
-            reason = reason.model_copy(
-                update={"disposition": clearance.disposition, "advice": advice, "cleared": True}
-            )
+            reason = replace(reason, disposition=clearance.disposition, advice=advice, cleared=True)
         reasons.append(reason)
     return reasons
 
@@ -463,11 +455,22 @@ def screen(table: ScreeningTable, raw: Mapping[str, object]) -> ScreeningResult:
         gentle=any(r.gentle for r in fired),
         max_minutes=min((r.max_minutes for r in fired if r.max_minutes), default=None),
     )
-    common = {"reasons": tuple(reasons), "answers": answers, "not_asked": tuple(not_asked)}
     if missing:
-        return ScreeningResult(complete=False, missing=tuple(missing), disposition=None, **common)
+        return ScreeningResult(
+            complete=False,
+            missing=tuple(missing),
+            disposition=None,
+            reasons=tuple(reasons),
+            answers=answers,
+            not_asked=tuple(not_asked),
+        )
     return ScreeningResult(
-        complete=True, disposition=_reached(reasons), constraints=constraints, **common
+        complete=True,
+        disposition=_reached(reasons),
+        constraints=constraints,
+        reasons=tuple(reasons),
+        answers=answers,
+        not_asked=tuple(not_asked),
     )
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from easeback.content.loader import ContentError, default_catalogue, read_yaml
 from easeback.domain import contacts as touch
@@ -41,9 +41,17 @@ from easeback.domain.body import (
     settle,
 )
 from easeback.domain.contacts import Touch
-from easeback.domain.models import Frozen, Technique
+from easeback.domain.models import Technique
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "content" / "figures"
+
+
+class Frozen(BaseModel):
+    """Base of the figure file shapes: immutable, and unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
 HIP_TOLERANCE_DEG = 15.0
 
 
@@ -106,6 +114,7 @@ def mirror_region(region: str) -> str:
     part, _, face = region.partition(":")
     face = {"left": "right", "right": "left"}.get(face, face)
     return mirror_part(part) + (f":{face}" if face else "")
+
 
 # One optional, range-checked field per joint, so an error names the exact joint.
 JointsSpec: type[BaseModel] = create_model(  # type: ignore[call-overload]

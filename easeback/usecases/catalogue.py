@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from easeback.content.loader import Catalogue
+from easeback.content.schema import StopAdvice, Topic
 from easeback.domain.models import Technique
 from easeback.usecases.choices import parse_category, parse_equipment, parse_place
 
@@ -51,3 +52,29 @@ def technique_public(t: Technique, full: bool = False) -> dict[str, Any]:
             "sources": list(t.sources),
         }
     return out
+
+
+def topic_public(t: Topic) -> dict[str, Any]:
+    """A learn page as JSON: every field, sections in order."""
+    return {
+        "id": t.id,
+        "title": t.title,
+        "summary": t.summary,
+        "sections": [
+            {"heading": s.heading, "paragraphs": list(s.paragraphs), "bullets": list(s.bullets)}
+            for s in t.sections
+        ],
+        "related": list(t.related),
+        "sources": list(t.sources),
+    }
+
+
+def stop_public(s: StopAdvice) -> dict[str, Any]:
+    """A stop reason the player offers, with the advice shown for it."""
+    return {
+        "reason": s.reason.value,
+        "label": s.label,
+        "advice": s.advice,
+        "rescreen": s.rescreen,
+        "learn": list(s.learn),
+    }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from easeback.domain.models import Category, Equipment, Goal, Place
 from easeback.usecases.errors import InputError
 
 
-def parse_place(value: str) -> Place | str:
+def parse_place(value: str) -> Place | Literal["any"]:
     if value == "any":
         return "any"
     try:

@@ -160,7 +160,14 @@ def _screen(request: Request, answers: dict[str, Any]) -> Any:
 @router.get("/questions", response_model=list[QuestionOut], summary="The screening questions")
 async def questions(request: Request) -> list[dict[str, Any]]:
     return [
-        q.model_dump(include={"id", "kind", "text", "min", "max", "optional"})
+        {
+            "id": q.id,
+            "kind": q.kind,
+            "text": q.text,
+            "min": q.min,
+            "max": q.max,
+            "optional": q.optional,
+        }
         for q in web_state(request).catalogue.screening.questions
     ]
 
@@ -256,7 +263,7 @@ async def technique(request: Request, tid: str) -> dict[str, Any]:
 @router.get("/topics", response_model=list[TopicOut], summary="Learn topics")
 async def topics(request: Request) -> list[dict[str, Any]]:
     return [
-        t.model_dump(include={"id", "title", "summary"})
+        {"id": t.id, "title": t.title, "summary": t.summary}
         for t in web_state(request).catalogue.topics
     ]
 
@@ -266,7 +273,7 @@ async def topics(request: Request) -> list[dict[str, Any]]:
 )
 async def topic(request: Request, topic_id: str) -> dict[str, Any]:
     try:
-        return web_state(request).catalogue.topic(topic_id).model_dump(mode="json")
+        return catalogue.topic_public(web_state(request).catalogue.topic(topic_id))
     except KeyError:
         raise HTTPException(404, f"unknown topic {topic_id!r}") from None
 
@@ -274,4 +281,4 @@ async def topic(request: Request, topic_id: str) -> dict[str, Any]:
 @router.get("/stop-reasons", response_model=list[StopReasonOut], summary="Stop reasons")
 async def stop_reasons(request: Request) -> list[dict[str, Any]]:
     """What the player's stop button offers, with the advice shown for each."""
-    return [s.model_dump(mode="json") for s in web_state(request).catalogue.stops.values()]
+    return [catalogue.stop_public(s) for s in web_state(request).catalogue.stops.values()]

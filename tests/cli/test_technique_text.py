@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from easeback.content.loader import load_catalogue
 from easeback.domain.models import Dosage
@@ -68,10 +68,12 @@ def test_every_long_hold_says_what_a_repetition_is() -> None:
 def test_a_long_hold_without_rep_means_is_refused() -> None:
     base = {"reps": {"min": 1, "max": 1}, "times_per_day": "once a day"}
     with pytest.raises(ValidationError, match="rep_means is required"):
-        Dosage.model_validate(base | {"hold_seconds": {"min": 120, "max": 600}})
-    Dosage.model_validate(base | {"hold_seconds": {"min": 10, "max": 60}})
+        TypeAdapter(Dosage).validate_python(base | {"hold_seconds": {"min": 120, "max": 600}})
+    TypeAdapter(Dosage).validate_python(base | {"hold_seconds": {"min": 10, "max": 60}})
     with pytest.raises(ValidationError, match="rep_means"):
-        Dosage.model_validate(base | {"hold_seconds": {"min": 120, "max": 600}, "rep_means": ""})
+        TypeAdapter(Dosage).validate_python(
+            base | {"hold_seconds": {"min": 120, "max": 600}, "rep_means": ""}
+        )
 
 
 def test_a_routine_says_a_walk_lasts_its_time_and_a_stretch_is_held(tmp_path) -> None:

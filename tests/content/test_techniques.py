@@ -119,7 +119,11 @@ def test_no_stray_files_in_the_techniques_folder() -> None:
 def test_steps_never_instruct_force(t: Technique) -> None:
     for step in t.steps:
         assert not FORBIDDEN_IN_STEPS.search(step.text), (t.id, step.text)
-    for text in (t.summary, t.feel, *(v for v in t.breathing.model_dump().values() if v)):
+    for text in (
+        t.summary,
+        t.feel,
+        *(v for v in (t.breathing.into, t.breathing.out, t.breathing.hold) if v),
+    ):
         assert not FORBIDDEN_IN_STEPS.search(text), (t.id, text)
 
 

@@ -16,13 +16,13 @@ def test_fast_loader_gives_identical_data_for_every_content_file():
     assert len(files) > 30
     for path in files:
         text = path.read_text(encoding="utf-8")
-        assert yaml.load(text, Loader=loader._SAFE_LOADER) == yaml.safe_load(text), path
+        assert yaml.load(text, Loader=loader.safe_loader()) == yaml.safe_load(text), path
 
 
 def test_fast_loader_is_safe():
-    assert issubclass(loader._SAFE_LOADER, (yaml.SafeLoader, getattr(yaml, "CSafeLoader", ())))
+    assert issubclass(loader.safe_loader(), (yaml.SafeLoader, getattr(yaml, "CSafeLoader", ())))
     try:
-        yaml.load("!!python/object/apply:os.system ['true']", Loader=loader._SAFE_LOADER)
+        yaml.load("!!python/object/apply:os.system ['true']", Loader=loader.safe_loader())
     except yaml.YAMLError:
         pass
     else:

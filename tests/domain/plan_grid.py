@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from itertools import product
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from easeback.content.loader import Catalogue, default_catalogue
 from easeback.domain.planning import PlanRequest, Routine, build_plan
 from easeback.domain.screening import PlannableScreening, screen
@@ -71,7 +73,7 @@ def request(
     history: str, place: str, minutes: int, equipment: str, goal: str, cat: Catalogue
 ) -> PlanRequest:
     done = frozenset(t.id for t in cat.techniques) if history == "all" else frozenset()
-    return PlanRequest.model_validate(
+    return TypeAdapter(PlanRequest).validate_python(
         {
             "place": place,
             "minutes": minutes,

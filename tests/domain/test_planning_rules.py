@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from easeback.content.loader import Catalogue
 from easeback.domain.models import Equipment, Place, Technique
@@ -34,7 +35,7 @@ def everything(catalogue: Catalogue) -> frozenset[str]:
 
 def plan(catalogue: Catalogue, s: PlannableScreening | None = None, **kw: object) -> Routine:
     kw.setdefault("done", everything(catalogue))
-    req = PlanRequest.model_validate(kw)
+    req = TypeAdapter(PlanRequest).validate_python(kw)
     return build_plan(s or plannable(catalogue), req, catalogue.techniques)
 
 
@@ -258,7 +259,7 @@ def test_no_routine_breaks_a_rule(
     done = frozenset(all_ids[: int(len(all_ids) * done_share)])
     if 0 < done_share < 1:
         done = frozenset(data.draw(st.permutations(all_ids))[: len(done)])
-    req = PlanRequest.model_validate(
+    req = TypeAdapter(PlanRequest).validate_python(
         {
             "place": place,
             "minutes": minutes,

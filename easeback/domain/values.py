@@ -1,0 +1,193 @@
+"""Immutable value classes for the domain, and the limits the content edge checks on them.
+
+`@value` makes a frozen, slotted class with keyword-only fields, like
+`@dataclass(frozen=True, slots=True, kw_only=True)` but built without generating and compiling
+source code for each class: the standard decorator costs about a millisecond per class, and
+the catalogue's fifty classes are loaded by every command, `plan --json` included (its start-up
+is benchmarked against Python's own). `__post_init__`, when a class has one, checks the values.
+
+Pydantic is not imported here. The content edge validates content files into these classes
+through `__get_pydantic_core_schema__`, which reads the limits declared with `Check` and
+`Before` in `Annotated` fields; only then is pydantic loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Annotated, Any, ClassVar, Self, TypeVar, dataclass_transform
+
+T = TypeVar("T")
+_MISSING: Any = object()
+
+
+class Check:
+    """Limits on a field (pydantic's `Field` keywords: ge, le, gt, min_length, max_length,
+    pattern), checked where content is validated."""
+
+    __slots__ = ("limits",)
+
+    def __init__(self, **limits: Any) -> None:
+        self.limits = limits
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic import Field
+
+        return handler(Annotated[source, Field(**self.limits)])
+
+
+class Before:
+    """A check on the raw content value, before its type is checked (content edge only)."""
+
+    __slots__ = ("check",)
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(self.check, handler(source))
+
+
+class _Factory:
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+def field(*, default_factory: Callable[[], T]) -> T:
+    """A default made afresh for each value (`field(default_factory=dict)`)."""
+    return _Factory(default_factory)  # type: ignore[return-value]
+
+
+class FrozenError(AttributeError):
+    """A value's fields cannot be changed: make a new one with `replace`."""
+
+
+def _rebuild(cls: type[T], values: tuple[Any, ...]) -> T:
+    obj = object.__new__(cls)
+    for name, v in zip(cls.__value_fields__, values, strict=True):  # type: ignore[attr-defined]
+        object.__setattr__(obj, name, v)
+    return obj
+
+
+class Frozen:
+    """Base of every domain value. Its fields are listed in `__value_fields__`, in order."""
+
+    __slots__ = ()
+    __value_fields__: ClassVar[tuple[str, ...]] = ()
+    __value_defaults__: ClassVar[dict[str, Any]] = {}  # set once per class by @value
+    # Content field names that are Python keywords (`in:` is Condition.is_in).
+    __value_aliases__: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, **given: Any) -> None:
+        cls = type(self)
+        defaults = cls.__value_defaults__
+        setter = object.__setattr__
+        for name in cls.__value_fields__:
+            if name in given:
+                v = given.pop(name)
+            elif name in defaults:
+                v = defaults[name]
+                if type(v) is _Factory:
+                    v = v.make()
+            else:
+                raise TypeError(f"{cls.__name__}() missing keyword argument {name!r}")
+            setter(self, name, v)
+        if given:
+            raise TypeError(
+                f"{cls.__name__}() got unexpected keyword argument {next(iter(given))!r}"
+            )
+        post = getattr(self, "__post_init__", None)
+        if post is not None:
+            post()
+
+    def __setattr__(self, name: str, v: Any) -> None:
+        raise FrozenError(f"cannot assign to field {name!r} of a {type(self).__name__}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenError(f"cannot delete field {name!r} of a {type(self).__name__}")
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{n}={getattr(self, n)!r}" for n in type(self).__value_fields__)
+        return f"{type(self).__qualname__}({parts})"
+
+    @staticmethod
+    def __value_get__(obj: Any) -> tuple[Any, ...]:
+        return ()  # replaced by @value: every field's value, in order
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.__value_get__(self) == other.__value_get__(other)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.__value_get__(self)))
+
+    def model_copy(self, *, update: dict[str, Any]) -> Self:
+        """`replace(self, **update)`, spelt as pydantic spelt it for the call sites that do."""
+        return replace(self, **update)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.__value_get__(self)))
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """Content edge: a mapping with exactly these fields (unknown ones are an error), each
+        checked against its type and limits, then made into this value (its `__post_init__`
+        errors are reported at this value's place in the file)."""
+        import sys
+
+        from pydantic_core import core_schema as cs
+
+        scope = vars(sys.modules[cls.__module__])
+        hints = cls.__dict__["__annotations__"]  # noqa: RUF063 - inspect costs start-up time
+        fields = {
+            name: cs.typed_dict_field(
+                handler.generate_schema(
+                    eval(hints[name], scope) if isinstance(hints[name], str) else hints[name]
+                ),
+                required=name not in cls.__value_defaults__,
+                validation_alias=cls.__value_aliases__.get(name),
+            )
+            for name in cls.__value_fields__
+        }
+        schema = cs.typed_dict_schema(fields, extra_behavior="forbid", total=False)
+        return cs.no_info_after_validator_function(lambda d: cls(**d), schema)
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
+def value(cls: type[T]) -> type[T]:
+    """Make cls (a subclass of Frozen declaring its fields as annotations) a value class."""
+    own = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - inspect costs start-up time
+    names = tuple(n for n, hint in own.items() if not str(hint).startswith("ClassVar"))
+    skip = {*names, "__dict__", "__weakref__"}
+    ns = {k: v for k, v in cls.__dict__.items() if k not in skip}
+    defaults = {n: cls.__dict__[n] for n in names if n in cls.__dict__}
+    # attrgetter of two or more names gives the tuple of their values, at C speed
+    get = (
+        attrgetter(*names) if len(names) > 1 else lambda obj: tuple(getattr(obj, n) for n in names)
+    )
+    ns.update(
+        __slots__=names,
+        __value_fields__=names,
+        __value_defaults__=defaults,
+        __value_get__=staticmethod(get),
+        __match_args__=names,
+    )
+    meta: Any = type(cls)
+    made: type[T] = meta(cls.__name__, cls.__bases__, ns)
+    return made
+
+
+def replace(obj: T, **changes: Any) -> T:
+    """A copy of a value with some fields changed (checked again by its __post_init__)."""
+    fields: tuple[str, ...] = type(obj).__value_fields__  # type: ignore[attr-defined]
+    return type(obj)(**{n: getattr(obj, n) for n in fields} | changes)
+
+
+def fields_of(obj: object) -> dict[str, Any]:
+    """A value's fields by name (one level: nested values stay values)."""
+    return {n: getattr(obj, n) for n in type(obj).__value_fields__}  # type: ignore[attr-defined]
