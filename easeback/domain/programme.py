@@ -85,6 +85,7 @@ def hold_range(t: Technique) -> tuple[int, int]:
 class Hidden:
     technique_id: str
     why: str
+    rules: tuple[str, ...] = ()  # the screening rules that leave it out, if any
 
 
 def exclusions(t: Technique, screening: PlannableScreening) -> list[str]:
@@ -107,6 +108,34 @@ def variant_for(t: Technique, screening: PlannableScreening) -> Variant | None:
     return None
 
 
+def _unasked(screening: ScreeningResult | None) -> str:
+    if screening is None or screening.disposition is None:
+        return "no safety check yet"
+    return f"safety check says {screening.disposition.value.replace('_', ' ')}"
+
+
+def _fit(
+    items: Iterable[PlannedTechnique], plannable: PlannableScreening, left_out: frozenset[str]
+) -> tuple[tuple[PlannedTechnique, ...], tuple[Hidden, ...]]:
+    """The items the screening and the stops allow, each in the variant the screening asks for,
+    and the others with why."""
+    kept: list[PlannedTechnique] = []
+    hidden: list[Hidden] = []
+    for item in items:
+        t = item.technique
+        rules = exclusions(t, plannable)
+        if t.id in left_out:
+            hidden.append(Hidden(t.id, "stopped for sharp pain"))
+        elif rules:
+            hidden.append(Hidden(t.id, "screening rule " + ", ".join(rules), tuple(rules)))
+        else:
+            variant = variant_for(t, plannable)
+            kept.append(
+                item if item.variant == variant else item.model_copy(update={"variant": variant})
+            )
+    return tuple(kept), tuple(hidden)
+
+
 def shown(
     programme: Programme,
     screening: ScreeningResult | None,
@@ -116,40 +145,44 @@ def shown(
     screening that allows a routine nothing is shown."""
     plannable = screening.plannable() if screening is not None else None
     if plannable is None:
-        why = (
-            "no safety check yet"
-            if screening is None or screening.disposition is None
-            else f"safety check says {screening.disposition.value.replace('_', ' ')}"
-        )
+        why = _unasked(screening)
         return None, tuple(Hidden(p.technique.id, why) for p in programme.items)
-    items: list[PlannedTechnique] = []
-    hidden: list[Hidden] = []
-    for p in programme.items:
-        rules = exclusions(p.technique, plannable)
-        if p.technique.id in left_out:
-            hidden.append(Hidden(p.technique.id, "stopped for sharp pain"))
-        elif rules:
-            hidden.append(Hidden(p.technique.id, "screening rule " + ", ".join(rules)))
-        else:
-            items.append(
-                PlannedTechnique(
-                    technique=p.technique,
-                    hold_seconds=p.hold_seconds,
-                    reps=p.reps,
-                    sets=p.sets,
-                    variant=variant_for(p.technique, plannable),
-                    reason="prescribed by your clinician",
-                )
-            )
-    assert plannable.result.disposition is not None
+    prescribed = (
+        PlannedTechnique(
+            technique=p.technique,
+            hold_seconds=p.hold_seconds,
+            reps=p.reps,
+            sets=p.sets,
+            variant=None,
+            reason="prescribed by your clinician",
+        )
+        for p in programme.items
+    )
+    items, hidden = _fit(prescribed, plannable, left_out)
     routine = Routine(
-        disposition=plannable.result.disposition,
+        disposition=plannable.disposition,
         place="any",
         minutes=10,
         goal=Goal.GENERAL_RELIEF,
-        items=tuple(items),
+        items=items,
     )
-    return routine, tuple(hidden)
+    return routine, hidden
+
+
+def fitted(
+    routine: Routine, screening: ScreeningResult | None, left_out: frozenset[str]
+) -> tuple[Routine | None, tuple[Hidden, ...]]:
+    """A routine planned earlier (a plan file, a saved routine) as the screening in force now and
+    the stops since allow it: what they rule out is taken out (with why), what needs a variant
+    gets it. None when the screening allows no routine."""
+    plannable = screening.plannable() if screening is not None else None
+    if plannable is None:
+        why = _unasked(screening)
+        return None, tuple(Hidden(i.technique.id, why) for i in routine.items)
+    items, hidden = _fit(routine.items, plannable, left_out)
+    if items == routine.items and routine.disposition == plannable.disposition:
+        return routine, hidden
+    return routine.model_copy(update={"items": items, "disposition": plannable.disposition}), hidden
 
 
 def flags(history: History, last_screening: LastScreening | None) -> list[str]:

@@ -92,16 +92,25 @@ def write_ics(engine: Engine, cat: Catalogue, out: Path, now: datetime, times: s
 
 def reminder_routine(engine: Engine, cat: Catalogue, now: datetime) -> dict[str, Any] | None:
     """The latest routine as the daily reminders describe it: only while a valid screening
-    allows a routine, and without the techniques left out after sharp pain (None otherwise)."""
+    allows a routine, and without the techniques that screening rules out or that were left out
+    after sharp pain (None otherwise)."""
+    from easeback.domain.programme import fitted
     from easeback.storage.repository import latest_routine
     from easeback.usecases import journal
+    from easeback.usecases.errors import InputError
+    from easeback.usecases.planning import routine_from_public
 
     routine = latest_routine(engine)
     result = journal.latest_valid_screening(engine, cat, now)
     if routine is None or result is None or result.plannable() is None:
         return None
-    gone = journal.left_out_of(engine)
-    kept = [t for t in routine.get("techniques", []) if t.get("id") not in gone]
+    try:
+        planned = routine_from_public(cat, routine)
+    except InputError:  # a routine saved by an older easeback that no longer reads: none shown
+        return None
+    allowed, _hidden = fitted(planned, result, journal.left_out_of(engine))
+    ids = {i.technique.id for i in allowed.items} if allowed is not None else set()
+    kept = [t for t in routine.get("techniques", []) if t.get("id") in ids]
     if not kept:
         return None
     dropped = sum(int(t.get("seconds", 0)) for t in routine["techniques"] if t not in kept)

@@ -134,3 +134,42 @@ def _unfolded(path: Path) -> str:
     """The calendar's text with RFC 5545 line folding undone and escapes removed."""
     raw = path.read_text().replace("\r\n ", "").replace("\n ", "")
     return raw.replace("\\,", ",").replace("\\n", "\n")
+
+
+def _save_answers(catalogue: Catalogue, data_dir: Path, **overrides: object) -> None:
+    engine = journal.open_journal(Settings(data_dir=str(data_dir)))
+    result = screen_answers(catalogue, clear_answers(**overrides))
+    journal.save_screening(engine, result, journal.utc_now())
+    engine.dispose()
+
+
+def test_a_plan_file_older_than_the_answers_is_fitted_to_them(run, tmp_path, data_dir, catalogue):
+    """A plan made on clear answers, then a screening at 24 weeks of pregnancy: the session and the
+    calendar leave out what lies flat on the back, and say why; nothing left means no session."""
+    plan = _plan(run, tmp_path, minutes=10)
+    items = json.loads(plan.read_text())["techniques"]
+    supine = [t for t in items if "supine" in catalogue.technique(t["id"]).positions]
+    others = [t for t in items if t not in supine]
+    assert supine and others, [t["id"] for t in items]
+    _save_answers(catalogue, data_dir, pregnant_weeks=24)
+
+    r = run("session", "--plan", str(plan), "--speed", "2000", "--no-voice")
+    assert r.returncode == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    assert "Left out for your latest safety answers:" in said
+    assert all(t["name"] in said for t in supine) and "week 20 of pregnancy" in said
+    engine = journal.open_journal(Settings(data_dir=str(data_dir)))
+    (session,) = journal.history(engine).sessions
+    engine.dispose()
+    assert {x.technique_id for x in session.results} == {t["id"] for t in others}
+
+    out = tmp_path / "e.ics"
+    assert run("export", "--format", "ics", "--out", str(out)).returncode == 0
+    text = _unfolded(out)
+    assert all(t["name"] in text for t in others) and not any(t["name"] in text for t in supine)
+
+    only_supine = tmp_path / "supine.json"
+    data = json.loads(plan.read_text())
+    only_supine.write_text(json.dumps(data | {"techniques": supine}))
+    r = run("session", "--plan", str(only_supine), "--speed", "2000", "--no-voice")
+    assert r.returncode == 3 and "Nothing in this plan suits your latest answers" in r.stdout

@@ -467,6 +467,10 @@ def guided_session(
             result = _ask_screening_again(cat, console, None)
             if not _still_allows(console, cat, result, routine):
                 return EXIT_BLOCKED
+            fitted = _fit_to_answers(console, cat, routine, result, frozenset())
+            if fitted is None:
+                return EXIT_BLOCKED
+            routine = fitted
         return run_session(cat, routine, build_timeline(routine), speed=speed, voice=voice)
     facts = journal.facts_of(engine)  # a few indexed queries, whatever the journal's size
     now = journal.local(journal.utc_now())
@@ -494,14 +498,12 @@ def guided_session(
 
             if Prompt.ask("Do the routine anyway?", choices=["yes", "no"], default="no") == "no":
                 return 0
-    skip = journal.left_out_of(engine)
-    kept = tuple(i for i in routine.items if i.technique.id not in skip)
-    if len(kept) < len(routine.items):
-        gone = sorted({i.technique.id for i in routine.items} & skip)
-        console.print(
-            f"Left out after sharp pain: {', '.join(gone)} (`easeback restore ID` puts one back)."
-        )
-        routine = routine.model_copy(update={"items": kept})
+    # A plan file may be older than the answers in force or a sharp-pain stop: fit it to them.
+    result = journal.latest_valid_screening(engine, cat, journal.utc_now())
+    fitted = _fit_to_answers(console, cat, routine, result, journal.left_out_of(engine))
+    if fitted is None:
+        return EXIT_BLOCKED
+    routine = fitted
     before = _ask_int(console, "Your pain right now, 0-10?", 0, 10, False) if interactive else None
     recorder = journal.SessionRecorder(engine, routine, before)
     recorder.start()
@@ -533,6 +535,35 @@ def _refuse_unscreened(reason: str) -> int:
         file=sys.stderr,
     )
     return EXIT_BLOCKED
+
+
+def _fit_to_answers(
+    console: Any, cat: Any, routine: Any, result: Any, left_out: frozenset[str]
+) -> Any:
+    """The routine without what the screening in force or a sharp-pain stop rules out, saying
+    what was taken out and why; None (said) when nothing of it may be done."""
+    from easeback.domain.programme import fitted
+
+    kept, hidden = fitted(routine, result, left_out)
+    stopped = [h.technique_id for h in hidden if not h.rules and kept is not None]
+    if stopped:
+        gone = ", ".join(stopped)
+        console.print(f"Left out after sharp pain: {gone} (`easeback restore ID` puts one back).")
+    ruled = [h for h in hidden if h.rules]
+    if ruled:
+        names = ", ".join(cat.technique(h.technique_id).name for h in ruled)
+        rules = {r.id: r for r in cat.screening.rules}
+        why = " ".join(dict.fromkeys(rules[x].advice for h in ruled for x in h.rules if x in rules))
+        console.print(f"[bold yellow]Left out for your latest safety answers:[/] {names}. {why}")
+    if kept is None or not kept.items:
+        console.print(
+            "Nothing in this plan suits your latest answers: plan a new routine with "
+            "`easeback plan` (or `easeback start`)."
+        )
+        return None
+    if ruled:
+        console.print("For a routine made for these answers, plan again with `easeback plan`.")
+    return kept
 
 
 def _still_allows(console: Any, cat: Any, result: Any, routine: Any) -> bool:
