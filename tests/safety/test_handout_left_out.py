@@ -56,3 +56,38 @@ def test_a_technique_stopped_for_sharp_pain_is_not_printed(run: Run, tmp_path: P
     again = tmp_path / "again.pdf"
     assert run("handout", "--plan", str(plan), "--out", str(again)).returncode == 0
     assert "Left out after sharp pain" not in _text(again)
+
+
+def test_a_plan_file_is_printed_as_the_answers_in_force_allow(run: Run, tmp_path: Path) -> None:
+    """A plan made on clear answers, then a saved screening at 24 weeks of pregnancy: the handout
+    leaves out what lies flat on the back and says why; an urgent screening prints nothing."""
+    from easeback.content.loader import default_catalogue
+
+    cat = default_catalogue()
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(clear_answers()))
+    made = run("plan", "--answers", str(answers), "--where", "floor", "--minutes", "10", "--json")
+    plan = tmp_path / "plan.json"
+    plan.write_text(made.stdout)
+    items = json.loads(made.stdout)["techniques"]
+    supine = [t["name"] for t in items if "supine" in cat.technique(t["id"]).positions]
+    others = [t["name"] for t in items if t["name"] not in supine]
+    assert supine and others
+
+    pregnant = tmp_path / "pregnant.json"
+    pregnant.write_text(json.dumps(clear_answers(pregnant_weeks=24)))
+    assert run("screen", "--answers", str(pregnant), "--save").returncode == 0
+    out = tmp_path / "fitted.pdf"
+    printed = run("handout", "--plan", str(plan), "--out", str(out))
+    assert printed.returncode == 0, printed.stderr
+    text = _text(out)
+    assert "Left out for your latest safety answers" in text and "week 20 of pregnancy" in text
+    assert all(n in text for n in others)
+    assert all(text.count(n) == 1 for n in supine)  # named in the note only
+
+    urgent = tmp_path / "urgent.json"
+    urgent.write_text(json.dumps(clear_answers(severe_pain_limits_movement="yes")))
+    assert run("screen", "--answers", str(urgent), "--save").returncode == 0
+    refused = run("handout", "--plan", str(plan), "--out", str(tmp_path / "none.pdf"))
+    assert refused.returncode == 3 and "do not allow a routine" in refused.stderr
+    assert not (tmp_path / "none.pdf").exists()

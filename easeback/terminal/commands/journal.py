@@ -537,33 +537,56 @@ def _refuse_unscreened(reason: str) -> int:
     return EXIT_BLOCKED
 
 
-def _fit_to_answers(
-    console: Any, cat: Any, routine: Any, result: Any, left_out: frozenset[str]
-) -> Any:
-    """The routine without what the screening in force or a sharp-pain stop rules out, saying
-    what was taken out and why; None (said) when nothing of it may be done."""
+def fit_plan(
+    cat: Any, routine: Any, result: Any, left_out: frozenset[str]
+) -> tuple[Any | None, list[str]]:
+    """A plan file fitted to the screening in force (None: no valid one, then only the stops
+    count) and the sharp-pain stops, and notes in plain words on what was taken out and why.
+    The routine is None when those answers allow no routine at all."""
     from easeback.domain.programme import fitted
 
-    kept, hidden = fitted(routine, result, left_out)
-    stopped = [h.technique_id for h in hidden if not h.rules and kept is not None]
+    notes: list[str] = []
+    if result is None:
+        kept = routine.model_copy(
+            update={"items": tuple(i for i in routine.items if i.technique.id not in left_out)}
+        )
+        stopped = [i.technique.id for i in routine.items if i.technique.id in left_out]
+        ruled: list[Any] = []
+    else:
+        kept, hidden = fitted(routine, result, left_out)
+        if kept is None:
+            level = result.disposition.value.replace("_", " ") if result.disposition else "?"
+            notes.append(f"Your latest safety answers ({level}) do not allow a routine now: "
+                         "follow their advice; `easeback start` asks them again.")  # fmt: skip
+            return None, notes
+        stopped = [h.technique_id for h in hidden if not h.rules]
+        ruled = [h for h in hidden if h.rules]
     if stopped:
-        gone = ", ".join(stopped)
-        console.print(f"Left out after sharp pain: {gone} (`easeback restore ID` puts one back).")
-    ruled = [h for h in hidden if h.rules]
+        names = ", ".join(cat.technique(t).name for t in stopped)
+        back = " or ".join(f"easeback restore {t}" for t in stopped)
+        notes.append(f"Left out after sharp pain: {names}. Ask a professional before trying it "
+                     f"again; once they agree, {back} puts it back.")  # fmt: skip
     if ruled:
         names = ", ".join(cat.technique(h.technique_id).name for h in ruled)
         rules = {r.id: r for r in cat.screening.rules}
         why = " ".join(dict.fromkeys(rules[x].advice for h in ruled for x in h.rules if x in rules))
-        console.print(f"[bold yellow]Left out for your latest safety answers:[/] {names}. {why}")
-    if kept is None or not kept.items:
-        console.print(
-            "Nothing in this plan suits your latest answers: plan a new routine with "
-            "`easeback plan` (or `easeback start`)."
-        )
-        return None
-    if ruled:
-        console.print("For a routine made for these answers, plan again with `easeback plan`.")
-    return kept
+        notes.append(f"Left out for your latest safety answers: {names}. {why}")
+    if not kept.items:
+        notes.append("Nothing in this plan suits your latest answers and stops: plan a new "
+                     "routine with `easeback plan` (or `easeback start`).")  # fmt: skip
+    elif ruled:
+        notes.append("For a routine made for these answers, plan again with `easeback plan`.")
+    return kept, notes
+
+
+def _fit_to_answers(
+    console: Any, cat: Any, routine: Any, result: Any, left_out: frozenset[str]
+) -> Any:
+    """fit_plan, said in the terminal; None when nothing of the routine may be done."""
+    kept, notes = fit_plan(cat, routine, result, left_out)
+    for note in notes:
+        console.print(note)
+    return kept if kept is not None and kept.items else None
 
 
 def _still_allows(console: Any, cat: Any, result: Any, routine: Any) -> bool:

@@ -15,7 +15,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
 
     from easeback.content.loader import default_catalogue
     from easeback.pictures import handout
-    from easeback.terminal.errors import CliError
+    from easeback.terminal.errors import EXIT_BLOCKED, CliError
     from easeback.usecases import files, planning
 
     out = Path(args.out)
@@ -25,20 +25,15 @@ def cmd_handout(args: argparse.Namespace) -> int:
     cat = default_catalogue()
     if args.plan:
         routine = planning.routine_from_public(cat, files.read_json_file(Path(args.plan), "plan"))
-        items = handout.items_from_routine(routine)
         title, notes = "Your easeback routine", list(routine.notes)
-        # A plan file can be older than a sharp-pain stop: what the journal leaves out is left out.
-        gone = sorted({i.technique.id for i in items} & _left_out())
-        if gone:
-            items = [i for i in items if i.technique.id not in gone]
-            names = ", ".join(cat.technique(t).name for t in gone)
-            back = " or ".join(f"easeback restore {t}" for t in gone)
-            notes.append(f"Left out after sharp pain: {names}. Ask a professional before "
-                         f"trying it again; once they agree, {back} puts it back.")  # fmt: skip
-            print(f"easeback: note: left out after sharp pain: {', '.join(gone)}", file=sys.stderr)
-            if not items:
-                raise CliError("every technique in this plan was left out after sharp pain; "
-                               "make a new plan with `easeback plan`")  # fmt: skip
+        fitted, more = _fit_to_journal(cat, routine)
+        if fitted is None or not fitted.items:  # nothing to print: refused, as a session is
+            print(f"easeback: refused: {' '.join(more)}", file=sys.stderr)
+            return EXIT_BLOCKED
+        notes += more
+        for note in more:
+            print(f"easeback: note: {note}", file=sys.stderr)
+        items = handout.items_from_routine(fitted)
     else:
         items = handout.items_from_techniques(cat.techniques)
         title = "easeback techniques"
@@ -49,19 +44,23 @@ def cmd_handout(args: argparse.Namespace) -> int:
     return 0
 
 
-def _left_out() -> frozenset[str]:
-    """Techniques the journal leaves out after sharp pain; none when there is no journal yet."""
+def _fit_to_journal(cat: Any, routine: Any) -> tuple[Any | None, list[str]]:
+    """A plan file can be older than the answers in force or a sharp-pain stop: what the journal
+    rules out is not printed, and notes say what and why. No journal yet: the plan as it is."""
     from easeback.settings import Settings
 
     settings = Settings.from_env()
     journal_file = settings.resolved_data_dir() / "journal.sqlite3"
     if not settings.database_url and not journal_file.exists():
-        return frozenset()  # nothing recorded yet, and no journal is created for a handout
-    from easeback.terminal.commands.journal import _journal_or_none
+        return routine, []  # nothing recorded yet, and no journal is created for a handout
+    from easeback.terminal.commands.journal import _journal_or_none, fit_plan
     from easeback.usecases import journal
 
     engine = _journal_or_none("nothing")
-    return frozenset() if engine is None else journal.left_out_of(engine)
+    if engine is None:
+        return routine, []
+    result = journal.latest_valid_screening(engine, cat, journal.utc_now())
+    return fit_plan(cat, routine, result, journal.left_out_of(engine))
 
 
 def register(sub: Any) -> None:  # argparse._SubParsersAction
