@@ -58,8 +58,8 @@ class JournalWatch:
         self._raw: Any = None
         self._version: int | None = None
         self._stops: History | None = None
-        # sha256 key of the cookie -> (touched_at, state JSON), or None for no row
-        self._wizards: OrderedDict[str, tuple[datetime, str] | None] = OrderedDict()
+        # sha256 key of the cookie -> (touched_at, state), or None for no row
+        self._wizards: OrderedDict[str, tuple[datetime, dict[str, Any]] | None] = OrderedDict()
         if watchable(engine):
             # one connection for the whole app (StaticPool), shared by threads under the lock
             own = create_engine(
@@ -132,7 +132,7 @@ class JournalWatch:
             else:
                 with self._own.connect() as conn:
                     row = conn.execute(_LOAD, {"key": key}).first()
-                entry = None if row is None else (row.touched_at, row.state)
+                entry = None if row is None else (row.touched_at, json.loads(row.state))
                 self._keep(key, entry)
         return _fresh(entry, now)
 
@@ -168,17 +168,19 @@ class JournalWatch:
                     conn.execute(insert(_W).values(key=key, touched_at=at, state=text))
             # this connection's own commit leaves its data_version as it was; kept states of
             # the rows just pruned are refused by their age (_fresh) like the rows were
-            self._keep(key, (at, text))
+            self._keep(key, (at, json.loads(text)))
 
-    def _keep(self, key: str, entry: tuple[datetime, str] | None) -> None:
+    def _keep(self, key: str, entry: tuple[datetime, dict[str, Any]] | None) -> None:
         self._wizards[key] = entry
         self._wizards.move_to_end(key)
         while len(self._wizards) > self.max_wizards:
             self._wizards.popitem(last=False)
 
 
-def _fresh(entry: tuple[datetime, str] | None, now: datetime) -> dict[str, Any] | None:
+def _fresh(entry: tuple[datetime, dict[str, Any]] | None, now: datetime) -> dict[str, Any] | None:
+    """A copy of the kept state's top level; what it holds (answers, routine) is shared by the
+    requests that read it and must be replaced, never changed in place (the web session copies
+    its answers and left-out set, and only ever replaces its routine)."""
     if entry is None or to_utc(now) - entry[0] > wizard.IDLE:
         return None
-    state: dict[str, Any] = json.loads(entry[1])
-    return state
+    return dict(entry[1])

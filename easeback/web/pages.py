@@ -572,11 +572,25 @@ async def player_timeline(request: Request) -> Response:
     return await on_loop_or_thread(request, _plannable, _timeline)
 
 
+def _routine_key(st: WebState, routine: dict[str, Any]) -> str:
+    """The routine's canonical JSON, worked out once per routine object (a kept state's
+    routine is the same object for every request that reads it, and never changed in place)."""
+    hit = st.routine_keys.get(id(routine))
+    if hit is not None and hit[0] is routine:
+        return hit[1]
+    key = json.dumps(routine, sort_keys=True, separators=(",", ":"))
+    while len(st.routine_keys) >= MAX_TIMELINES:  # dicts keep insertion order: oldest first
+        with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
+            del st.routine_keys[next(iter(st.routine_keys))]
+    st.routine_keys[id(routine)] = (routine, key)  # holding it keeps its id from being reused
+    return key
+
+
 def _timeline(request: Request) -> Response:
     st, sess = web_state(request), session_of(request)
     if not _plannable(st, sess) or sess.routine is None:
         return JSONResponse({"detail": "No routine is planned."}, status_code=404)
-    key = json.dumps(sess.routine, sort_keys=True, separators=(",", ":"))
+    key = _routine_key(st, sess.routine)
     body = st.timelines.get(key)
     if body is None:
         routine = planning.routine_from_public(st.catalogue, sess.routine)

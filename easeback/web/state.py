@@ -31,6 +31,8 @@ class WebState:
     # player timelines by routine (canonical JSON of the planned routine -> JSON body): the cues
     # of one routine are the same for every visitor who planned it; bounded, oldest dropped
     timelines: dict[str, bytes] = field(default_factory=dict)
+    # id of a routine object -> (that routine, its canonical JSON): the timeline's key
+    routine_keys: dict[int, tuple[Any, str]] = field(default_factory=dict)
     # screenings by answers: a pure function of the (fixed) catalogue and the answers, worked
     # out once for the answers every page's safety gate checks; bounded, oldest dropped
     screenings: dict[tuple[Any, ...], Any] = field(default_factory=dict)

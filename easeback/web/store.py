@@ -78,6 +78,8 @@ class WebSession:
         )
 
     def restore(self, state: dict[str, Any]) -> None:
+        """Takes a state as stored; the routine is shared with the store (it is only ever
+        replaced, never changed in place), the answers and left-out set are copied."""
         self.answers = dict(state.get("answers") or {})
         routine = state.get("routine")
         self.routine = routine if isinstance(routine, dict) else None
