@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -71,8 +71,10 @@ MAX_VISITOR_PAGES = 512  # pages kept for render_kept
 _TOKEN_MARK = "csrf-" + secrets.token_hex(16)
 
 
-def render_kept(request: Request, name: str, inputs: Any, **context: Any) -> Response:
-    """`render` for a page made only from `context`, which `inputs` determine: the HTML is
+def render_kept(
+    request: Request, name: str, inputs: Any, context: Callable[[], dict[str, Any]]
+) -> Response:
+    """`render` for a page made only from `context()`, which `inputs` determine: the HTML is
     kept and made again only when the inputs differ (compared by value); the visitor's form
     token is put into it per response. Hashable inputs share one page between visitors (a
     first visit's welcome); others (a routine) keep one page per visitor. The page's safety
@@ -85,8 +87,8 @@ def render_kept(request: Request, name: str, inputs: Any, **context: Any) -> Res
         key = (name, sess.id)
         hit = st.visitor_pages.get(key)
     if hit is None or hit[0] != inputs:
-        context |= {"csrf": _TOKEN_MARK, "has_journal": st.journal is not None, "v": views}
-        html = st.templates.get_template(name).render({"request": request, **context})
+        made = context() | {"csrf": _TOKEN_MARK, "has_journal": st.journal is not None, "v": views}
+        html = st.templates.get_template(name).render({"request": request, **made})
         while len(st.visitor_pages) >= MAX_VISITOR_PAGES:  # dicts keep insertion order
             with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
                 del st.visitor_pages[next(iter(st.visitor_pages))]
@@ -254,9 +256,7 @@ def _welcome(request: Request) -> Response:
         request,
         "welcome.html",
         shown,
-        started=bool(sess.answers),
-        rescreen=sess.rescreen,
-        rescreen_why=sess.rescreen_why,
+        lambda: {"started": shown[0], "rescreen": shown[1], "rescreen_why": shown[2]},
     )
 
 
@@ -551,16 +551,18 @@ def _player(request: Request, speed: float) -> Response:
         return redirect(request, "/plan")
     if not st.allow_speed or not 0.1 <= speed <= 1000:
         speed = 1.0
-    names = [t["name"] for t in sess.routine["techniques"]]
+    routine = sess.routine
     return render_kept(
         request,
         "player.html",
-        (speed, sess.routine),
-        title="Guided session",
-        speed=speed,
-        names=names,
-        stops=list(st.catalogue.stops.values()),
-        total=views.minutes_text(int(sess.routine["total_seconds"])),
+        (speed, routine),
+        lambda: {
+            "title": "Guided session",
+            "speed": speed,
+            "names": [t["name"] for t in routine["techniques"]],
+            "stops": list(st.catalogue.stops.values()),
+            "total": views.minutes_text(int(routine["total_seconds"])),
+        },
     )
 
 

@@ -73,6 +73,13 @@ class SecurityMiddleware:
         if refusal is not None:
             await refusal(scope, receive, _add_headers(send))
             return
+        if (
+            scope.get("http_version") in ("1.0", "1.1")
+            and "content-length" not in headers
+            and "transfer-encoding" not in headers
+        ):  # HTTP/1: a request with neither has no body; nothing to read ahead or replay
+            await self.app(scope, receive, _add_headers(send))
+            return
         body, too_big = await _read_body(receive, self.max_body, headers)
         if too_big:
             resp = PlainTextResponse("Request too large.", status_code=413)
