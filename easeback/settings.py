@@ -5,17 +5,43 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from dataclasses import field as dc_field
 from pathlib import Path
+from typing import Any, TypeVar
+
+from easeback.domain.values import Frozen, value
+
+T = TypeVar("T")
+
+
+class _Declared:
+    """A setting's default, environment variable and help text, as declared in Settings."""
+
+    __slots__ = ("default", "env", "help")
+
+    def __init__(self, default: object, env: str, help: str) -> None:
+        self.default, self.env, self.help = default, env, help
 
 
 def _setting(default: object, env: str, help: str) -> object:
-    return dc_field(default=default, metadata={"env": env, "help": help})
+    return _Declared(default, env, help)
 
 
-@dataclass(frozen=True)
-class Settings:
+def _declared(cls: type[T]) -> type[T]:
+    """Keep each setting's environment variable and help text (in `__settings__`, in order)
+    and leave its plain default for @value. A frozen value rather than a dataclass: the
+    dataclasses module imports inspect, and every command reads the settings."""
+    table: dict[str, tuple[str, str]] = {}
+    for name, d in list(vars(cls).items()):
+        if isinstance(d, _Declared):
+            table[name] = (d.env, d.help)
+            setattr(cls, name, d.default)
+    cls.__settings__ = table  # type: ignore[attr-defined]
+    return cls
+
+
+@value
+@_declared
+class Settings(Frozen):
     database_url: str | None = _setting(  # type: ignore[assignment]
         None,
         "EASEBACK_DATABASE_URL",
@@ -57,18 +83,19 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         env = os.environ if env is None else env
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = env.get(f.metadata["env"])
+        values: dict[str, Any] = {}
+        kinds = cls.__annotations__
+        for name, (variable, _help) in _TABLE.items():
+            raw = env.get(variable)
             if raw is not None:
-                if f.type in ("int", int):
-                    values[f.name] = int(raw)
-                elif f.type in ("bool", bool):
-                    values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+                if kinds[name] == "int":
+                    values[name] = int(raw)
+                elif kinds[name] == "bool":
+                    values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
                 else:
-                    values[f.name] = raw
+                    values[name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
     def resolved_data_dir(self) -> Path:
         if self.data_dir:
@@ -78,6 +105,9 @@ class Settings:
         return Path(user_data_dir("easeback", appauthor=False))
 
 
+_TABLE: dict[str, tuple[str, str]] = Settings.__settings__  # type: ignore[attr-defined]
+
+
 def documented() -> list[tuple[str, str, str]]:
     """(name, env variable, help) for each setting; the README table is checked against it."""
-    return [(f.name, f.metadata["env"], f.metadata["help"]) for f in fields(Settings)]
+    return [(name, env, help_text) for name, (env, help_text) in _TABLE.items()]

@@ -12,7 +12,6 @@ import os
 import pickle
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -29,6 +28,7 @@ from easeback.content.schema import (
 )
 from easeback.domain.models import Disposition, Professional, StopReason, Technique
 from easeback.domain.screening import ScreeningTable
+from easeback.domain.values import Frozen, value
 
 CONTENT_DIR = Path(__file__).parent
 M = TypeVar("M")
@@ -47,8 +47,8 @@ class ContentError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-@dataclass(frozen=True)
-class Catalogue:
+@value
+class Catalogue(Frozen):
     techniques: tuple[Technique, ...]
     screening: ScreeningTable
     dispositions: dict[Disposition, DispositionText]

@@ -6,11 +6,10 @@ allows one. The planner is deterministic: the same inputs give the same routine.
 
 from __future__ import annotations
 
+from _thread import allocate_lock  # threading would cost start-up time for one lock
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from heapq import heapify, heappop, heappush
 from math import inf
-from threading import Lock
 from typing import Literal
 
 from easeback.domain.models import (
@@ -25,7 +24,7 @@ from easeback.domain.models import (
 from easeback.domain.screening import PlannableScreening
 from easeback.domain.timeline import READY_SECONDS
 from easeback.domain.timeline import item_seconds as _timeline_seconds
-from easeback.domain.values import Frozen, field, replace, value
+from easeback.domain.values import Frozen, field, record, replace, value
 
 HOLD_STEP = 5  # holds grow in steps of this many seconds
 TOLERANCE = 0.10  # total time must be within this fraction of the minutes asked
@@ -118,8 +117,8 @@ class Routine(Frozen):
         return READY_SECONDS + sum(i.seconds for i in self.items)
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+@record
+class _Candidate(Frozen):
     technique: Technique
     variant: Variant | None
     score: float
@@ -141,8 +140,8 @@ def _screen_filter(t: Technique, s: PlannableScreening) -> tuple[bool, Variant |
     return True, variant
 
 
-@dataclass(frozen=True, slots=True)
-class _Static:
+@record
+class _Static(Frozen):
     """What a technique brings to every plan from its catalogue, worked out once."""
 
     easier: tuple[Technique, ...]  # the techniques it progresses from, nearest first
@@ -276,8 +275,8 @@ def _target_count(minutes: int) -> int:
 _State = tuple[int | None, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class _Range:
+@record
+class _Range(Frozen):
     """Where a dose starts and how far it may grow."""
 
     hold: int | None
@@ -342,7 +341,7 @@ class _Memo:
     def __init__(self, t: Technique, variant: Variant | None) -> None:
         self.technique = t
         self.variant = variant
-        self.lock = Lock()
+        self.lock = allocate_lock()
         self.lengths: dict[_State, int] = {}
         self.chains: dict[_Range, _Chain] = {}
 

@@ -10,11 +10,11 @@ technique. Time is always passed in; nothing here reads a clock.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from easeback.domain.models import StopReason, Technique, Variant
+from easeback.domain.values import Frozen, record, replace
 
 if TYPE_CHECKING:
     from easeback.domain.planning import PlannedTechnique, Routine
@@ -45,8 +45,8 @@ class CueKind(StrEnum):
     COMPLETE = "complete"
 
 
-@dataclass(frozen=True)
-class Cue:
+@record
+class Cue(Frozen):
     offset: float  # seconds from the session start
     duration: float
     kind: CueKind
@@ -85,19 +85,20 @@ def _join(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+# Patterns, compiled on first use (re keeps them): planning reads this module for its
+# arithmetic, and a plan needs none of them.
 # A step that keeps the position ("stay for the hold", "rest there ... for the time shown").
-_HOLD_STEP = re.compile(
-    r"\b(for the (whole )?hold|for the count|for the time shown|stay (there|still|for)|"
-    r"rest there|hold that|keep that)\b",
-    re.IGNORECASE,
+_HOLD_STEP = (
+    r"(?i)\b(for the (whole )?hold|for the count|for the time shown|stay (there|still|for)|"
+    r"rest there|hold that|keep that)\b"
 )
-_THEN = re.compile(r",\s*then\s+", re.IGNORECASE)
-_FINISH = re.compile(r"^(to finish|finish|come to a stop)\b", re.IGNORECASE)
-_REPEAT = re.compile(r"^repeat\b", re.IGNORECASE)  # the timeline's own counts say this
+_THEN = r"(?i),\s*then\s+"
+_FINISH = r"(?i)^(to finish|finish|come to a stop)\b"
+_REPEAT = r"(?i)^repeat\b"  # the timeline's own counts say this
 
 
-@dataclass(frozen=True)
-class Script:
+@record
+class Script(Frozen):
     """Where a technique's steps are said: the ones before the hold while getting into position
     (setup), the hold step at the first hold, what follows it at the first release, and a closing
     step ("To finish, ...") after the last repetition. Hold and release words never come early."""
@@ -115,7 +116,7 @@ def _sentence(text: str) -> str:
 
 def _split_then(step: str) -> tuple[str, str]:
     """ "Stay for the hold, then return slowly." -> ("Stay for the hold.", "Return slowly.")"""
-    parts = _THEN.split(step, maxsplit=1)
+    parts = re.split(_THEN, step, maxsplit=1)
     if len(parts) == 1:
         return step, ""
     return parts[0].rstrip(".") + ".", _sentence(parts[1])
@@ -125,7 +126,7 @@ def script(t: Technique, variant: Variant | None) -> Script:
     """Split a technique's steps by the phase they describe."""
     intro = _join(f"{t.name}.", variant.text if variant else None)
     steps = [s.text for s in t.steps]
-    at = next((i for i, s in enumerate(steps) if _HOLD_STEP.search(s)), None)
+    at = next((i for i, s in enumerate(steps) if re.search(_HOLD_STEP, s)), None)
     if at is None:
         numbered = tuple(f"{k}. {s}" for k, s in enumerate(steps, start=1))
         return Script(setup=(intro, *numbered), hold=None, release=None, finish=None)
@@ -133,8 +134,8 @@ def script(t: Technique, variant: Variant | None) -> Script:
     held, after = _split_then(steps[at])
     later = steps[at + 1 :]
     release = [after] if after else []
-    release += [s for s in later if not _FINISH.match(s) and not _REPEAT.match(s)]
-    finish = [s for s in later if _FINISH.match(s)]
+    release += [s for s in later if not re.match(_FINISH, s) and not re.match(_REPEAT, s)]
+    finish = [s for s in later if re.match(_FINISH, s)]
     if t.dosage.hold_seconds is None:  # nothing is held: the hold step belongs to the return
         release.insert(0, held)
         held = ""
@@ -156,8 +157,8 @@ def _rest_text(rest_seconds: int) -> str:
     return "Rest and breathe." if rest_seconds >= speaking_seconds("Rest and breathe.") else "Rest."
 
 
-@dataclass(frozen=True)
-class _Line:
+@record
+class _Line(Frozen):
     text: str
     say: str
     seconds: int
@@ -172,8 +173,8 @@ def _hold_text(seconds: int, sc: Script, first: bool) -> str:
     return _join(f"Hold for {seconds} seconds.", sc.hold if first else None)
 
 
-@dataclass(frozen=True)
-class _Rep:
+@record
+class _Rep(Frozen):
     """The cues of one repetition (move in, maybe hold, move out)."""
 
     move: _Line
@@ -366,8 +367,8 @@ class Outcome(StrEnum):
     STOPPED = "stopped"
 
 
-@dataclass(frozen=True)
-class SessionClock:
+@record
+class SessionClock(Frozen):
     """Where a session is, given monotonic readings passed in by the caller.
 
     elapsed(now) = now - started - paused_total + skipped; every deadline is absolute, so a
@@ -380,7 +381,7 @@ class SessionClock:
     paused_total: float = 0.0
     skipped: float = 0.0
     stopped: tuple[float, StopReason] | None = None
-    outcomes: tuple[tuple[int, Outcome], ...] = field(default=())
+    outcomes: tuple[tuple[int, Outcome], ...] = ()
 
     @property
     def length(self) -> float:

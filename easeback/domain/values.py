@@ -82,11 +82,20 @@ class Frozen:
     # Content field names that are Python keywords (`in:` is Condition.is_in).
     __value_aliases__: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, **given: Any) -> None:
+    def __init__(self, *args: Any, **given: Any) -> None:
         cls = type(self)
-        defaults = cls.__value_defaults__
+        names = cls.__value_fields__
         setter = object.__setattr__
-        for name in cls.__value_fields__:
+        if args:  # a @record's fields may be given in order
+            if len(args) > len(names):
+                raise TypeError(f"{cls.__name__}() takes {len(names)} values, got {len(args)}")
+            for name, v in zip(names, args, strict=False):
+                if name in given:
+                    raise TypeError(f"{cls.__name__}() got two values for {name!r}")
+                setter(self, name, v)
+            names = names[len(args) :]
+        defaults = cls.__value_defaults__
+        for name in names:
             if name in given:
                 v = given.pop(name)
             elif name in defaults:
@@ -160,7 +169,19 @@ class Frozen:
 
 @dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
 def value(cls: type[T]) -> type[T]:
-    """Make cls (a subclass of Frozen declaring its fields as annotations) a value class."""
+    """Make cls (a subclass of Frozen declaring its fields as annotations) a value class whose
+    fields are given by name."""
+    return _make(cls)
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def record(cls: type[T]) -> type[T]:
+    """Like `value`, for the small internal values built many times over, whose fields may
+    also be given in order (`_Line(text, say, seconds)`)."""
+    return _make(cls)
+
+
+def _make(cls: type[T]) -> type[T]:
     own = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - inspect costs start-up time
     names = tuple(n for n, hint in own.items() if not str(hint).startswith("ClassVar"))
     skip = {*names, "__dict__", "__weakref__"}

@@ -331,13 +331,69 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
+class _Deferred:
+    """A subcommand's parser while it is being declared: the calls made on it (add_argument,
+    set_defaults, groups, nested subcommands) are kept, and made on the real parser only when
+    that subcommand is the one given. `easeback --help` and every command then build one
+    subcommand's parser instead of all twenty (each costs argparse time and translations)."""
+
+    def __init__(self) -> None:
+        self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any], _Deferred]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> _Deferred:
+            result = _Deferred()
+            self._calls.append((name, args, kwargs, result))
+            return result
+
+        return call
+
+    def replay(self, real: Any) -> None:
+        for name, args, kwargs, result in self._calls:
+            made = getattr(real, name)(*args, **kwargs)
+            if result._calls:
+                result.replay(made)
+
+
+class _Subcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Subcommands whose parsers are built when chosen (see _Deferred); their names and help
+    lines are known at once, for `easeback --help` and for refusing an unknown command."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._declared: dict[str, tuple[dict[str, Any], _Deferred]] = {}
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if "help" in kwargs:
+            self._choices_actions.append(self._ChoicesPseudoAction(name, (), kwargs.pop("help")))
+        kwargs.setdefault("prog", f"{self._prog_prefix} {name}")
+        declared = _Deferred()
+        self._declared[name] = (kwargs, declared)
+        self._name_parser_map[name] = None  # a known name; the parser is made when it is chosen
+        return declared
+
+    def parser(self, name: str) -> argparse.ArgumentParser:
+        """The subcommand's parser, built now if it was not yet."""
+        if name in self._declared:
+            kwargs, declared = self._declared.pop(name)
+            real = self._parser_class(**kwargs)
+            declared.replay(real)
+            self._name_parser_map[name] = real
+        made: argparse.ArgumentParser = self._name_parser_map[name]
+        return made
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        self.parser(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="easeback",
         description="Safe, gentle relief for a stiff lower back: screening first, then a routine "
         "that fits where you are, talked through step by step. Not a diagnosis.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_Subcommands)
 
     p = sub.add_parser(
         "start", help="the whole journey in the terminal: screening, routine, session"
@@ -445,6 +501,14 @@ class _ReaderProofStdout:
             self._stream.flush()
 
 
+def _in_english(message: str) -> str:
+    """argparse's own words (usage:, options, its error phrases) as written. easeback speaks
+    English, and argparse would otherwise look its words up in a translation catalogue (none
+    ships for it): the first look-up imports locale and normalises the language, a tenth of
+    the time `easeback --help` takes beyond Python's own start-up."""
+    return message
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if not isinstance(sys.stdout, _ReaderProofStdout) and hasattr(sys.stdout, "fileno"):
         try:
@@ -453,15 +517,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         else:
             sys.stdout = _ReaderProofStdout(sys.stdout)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        from easeback.terminal.commands.web import cmd_serve, web_available
+    translate = argparse._  # type: ignore[attr-defined]
+    argparse._ = _in_english  # type: ignore[attr-defined]
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            from easeback.terminal.commands.web import cmd_serve, web_available
 
-        serve = web_available()
-        args = parser.parse_args(["serve" if serve else "start"])
-        handler = cmd_serve if serve else cmd_start
+            serve = web_available()
+            args = parser.parse_args(["serve" if serve else "start"])
+            handler = cmd_serve if serve else cmd_start
+    finally:
+        argparse._ = translate  # type: ignore[attr-defined]
     try:
         return handler(args)
     except CliError as exc:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from easeback.content.loader import Catalogue
-from easeback.domain.progression import RESCREEN_STOPS, SCREENING_VALID, History
 from easeback.domain.screening import AnswerError, ScreeningResult, screen
 from easeback.usecases.errors import InputError
+
+TYPE_CHECKING = False  # the journal's types: a plan from answers alone needs none of them
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from easeback.domain.progression import History
 
 
 def screen_answers(cat: Catalogue, raw: object) -> ScreeningResult:
@@ -51,6 +55,10 @@ def lapse_reason(screened_at: str | None, now: datetime, history: History | None
     safety.md: a screening is valid for 7 days, and a stop for radiating pain or numbness
     re-opens it; `history` is the journal's (naive local times) when there is one. Answers kept
     with no time at all count as lapsed: nobody can say how old they are."""
+    from datetime import UTC, datetime
+
+    from easeback.domain.progression import RESCREEN_STOPS, SCREENING_VALID
+
     if screened_at is None:
         return "Your answers were kept without the time you gave them; please answer again."
     try:
