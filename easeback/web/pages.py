@@ -745,3 +745,9 @@ async def learn_topic(request: Request, topic_id: str) -> Response:
         raise HTTPException(404, "There is no such topic.") from None
     related = [st.catalogue.topic(r) for r in topic.related]
     return shared(request, "topic.html", title=topic.title, topic=topic, related=related)
+
+
+# The pages asked for most often are matched first: the router tries its routes in order (twice
+# for an included router), and no two of these paths overlap, so the order is otherwise free.
+_HOT = ("/", "/player", "/player/timeline.json")
+router.routes.sort(key=lambda r: getattr(r, "path", "") not in _HOT)
