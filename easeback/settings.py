@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
 
-from easeback.domain.values import Frozen, value
+from easeback.domain.values import TYPE_CHECKING, Frozen, value
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 
 class _Declared:

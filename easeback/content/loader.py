@@ -14,7 +14,6 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
 
 from easeback.content.schema import (
     DispositionText,
@@ -28,10 +27,23 @@ from easeback.content.schema import (
 )
 from easeback.domain.models import Disposition, Professional, StopReason, Technique
 from easeback.domain.screening import ScreeningTable
-from easeback.domain.values import Frozen, value
+from easeback.domain.values import TYPE_CHECKING, Frozen, value
+
+if TYPE_CHECKING:
+    from typing import Any, Protocol, TypeVar
+
+    M = TypeVar("M")
+
+    class _Cited(Protocol):
+        @property
+        def id(self) -> str: ...
+
+        @property
+        def sources(self) -> tuple[str, ...]: ...
+
+    C = TypeVar("C", bound=_Cited)
 
 CONTENT_DIR = Path(__file__).parent
-M = TypeVar("M")
 
 
 class ContentError(Exception):
@@ -139,15 +151,6 @@ def _check_unique(path: Path, ids: list[str], what: str) -> None:
         seen.add(i)
 
 
-class _Cited(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def sources(self) -> tuple[str, ...]: ...
-
-
-C = TypeVar("C", bound=_Cited)
 
 
 def _load_cited(

@@ -6,8 +6,6 @@ and a compiled catalogue is read back without it.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from easeback.domain.models import (
     Disposition,
     NonEmpty,
@@ -16,7 +14,12 @@ from easeback.domain.models import (
     Technique,
 )
 from easeback.domain.screening import Question, Rule
-from easeback.domain.values import Check, Frozen, value
+from easeback.domain.values import TYPE_CHECKING, Check, Frozen, value
+
+if TYPE_CHECKING:
+    from typing import Annotated
+else:  # typing costs start-up time; the content edge makes it typing's own
+    from easeback.domain.values import Annotated
 
 TopicId = Annotated[str, Check(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 

@@ -9,9 +9,13 @@ here (`Check`); nothing in the domain imports pydantic, and nothing here does I/
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
 
-from easeback.domain.values import Check, Frozen, value
+from easeback.domain.values import TYPE_CHECKING, Check, Frozen, value
+
+if TYPE_CHECKING:
+    from typing import Annotated, Literal
+else:  # typing costs start-up time; the content edge makes it typing's own
+    from easeback.domain.values import Annotated
 
 
 class Disposition(StrEnum):

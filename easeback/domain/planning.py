@@ -10,7 +10,6 @@ from _thread import allocate_lock  # threading would cost start-up time for one 
 from collections.abc import Iterable, Mapping
 from heapq import heapify, heappop, heappush
 from math import inf
-from typing import Literal
 
 from easeback.domain.models import (
     Direction,
@@ -24,7 +23,12 @@ from easeback.domain.models import (
 from easeback.domain.screening import PlannableScreening
 from easeback.domain.timeline import READY_SECONDS
 from easeback.domain.timeline import item_seconds as _timeline_seconds
-from easeback.domain.values import Frozen, field, record, replace, value
+from easeback.domain.values import TYPE_CHECKING, Frozen, field, record, replace, value
+
+if TYPE_CHECKING:
+    from typing import Literal
+else:  # typing costs start-up time; the content edge makes it typing's own
+    from easeback.domain.values import Literal
 
 HOLD_STEP = 5  # holds grow in steps of this many seconds
 TOLERANCE = 0.10  # total time must be within this fraction of the minutes asked

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import IntEnum, StrEnum
-from typing import Annotated, ClassVar, Literal
 
 from easeback.domain.models import (
     Category,
@@ -21,7 +20,10 @@ from easeback.domain.models import (
     Technique,
     VariantKind,
 )
-from easeback.domain.values import Before, Check, Frozen, field, replace, value
+from easeback.domain.values import TYPE_CHECKING, Before, Check, Frozen, field, replace, value
+
+if TYPE_CHECKING:
+    from typing import Annotated, ClassVar, Literal
 
 
 class Stage(IntEnum):

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from easeback.domain.models import StopReason, Technique, Variant
-from easeback.domain.values import Frozen, record, replace
+from easeback.domain.values import TYPE_CHECKING, Frozen, record, replace
 
 if TYPE_CHECKING:
     from easeback.domain.planning import PlannedTechnique, Routine

@@ -8,17 +8,81 @@ is benchmarked against Python's own). `__post_init__`, when a class has one, che
 
 Pydantic is not imported here. The content edge validates content files into these classes
 through `__get_pydantic_core_schema__`, which reads the limits declared with `Check` and
-`Before` in `Annotated` fields; only then is pydantic loaded.
+`Before` in `Annotated` fields; only then is pydantic loaded. Nor is `typing`, at run time (it
+costs a tenth of Python's own start-up): the domain's few type aliases use the stand-ins
+`Annotated` and `Literal` below, which the content edge turns into typing's own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from operator import attrgetter
-from typing import Annotated, Any, ClassVar, Self, TypeVar, dataclass_transform
 
-T = TypeVar("T")
-_MISSING: Any = object()
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
+
+    T = TypeVar("T")
+else:
+
+    def dataclass_transform(**_: object) -> object:
+        return lambda decorated: decorated
+
+
+class _Later:
+    """A type alias written with a stand-in (`Annotated[str, Check(min_length=1)]`), made
+    with typing's own only where a type checker or the content edge reads it."""
+
+    __slots__ = ("args", "kind")
+
+    def __init__(self, kind: str, args: tuple[object, ...]) -> None:
+        self.kind, self.args = kind, args
+
+    def __or__(self, other: object) -> _Later:
+        return _Later("Union", (self, other))
+
+    def __ror__(self, other: object) -> _Later:
+        return _Later("Union", (other, self))
+
+    def real(self) -> Any:
+        import typing
+
+        args = tuple(a.real() if isinstance(a, _Later) else a for a in self.args)
+        if self.kind == "Annotated":
+            return typing.Annotated[args]
+        if self.kind == "Literal":
+            return typing.Literal[args]
+        return typing.Union[args]  # noqa: UP007 - made from a tuple of types
+
+
+class _StandIn:
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __getitem__(self, args: object) -> _Later:
+        return _Later(self.kind, args if isinstance(args, tuple) else (args,))
+
+
+if not TYPE_CHECKING:  # a module writes `if TYPE_CHECKING: from typing import Annotated`
+    Annotated = _StandIn("Annotated")  # and takes these otherwise
+    Literal = _StandIn("Literal")
+
+
+def edge_scope(module_name: str) -> dict[str, Any]:
+    """The names a module's string annotations use, with typing's own types and aliases:
+    what the content edge evaluates them in."""
+    import sys
+    import typing
+
+    scope = {
+        k: v.real() if isinstance(v, _Later) else v
+        for k, v in vars(sys.modules[module_name]).items()
+    }
+    for name in ("Annotated", "Literal", "ClassVar", "Any", "Union", "Optional"):
+        scope[name] = getattr(typing, name)
+    return scope
 
 
 class Check:
@@ -31,6 +95,8 @@ class Check:
         self.limits = limits
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from typing import Annotated
+
         from pydantic import Field
 
         return handler(Annotated[source, Field(**self.limits)])
@@ -147,11 +213,9 @@ class Frozen:
         """Content edge: a mapping with exactly these fields (unknown ones are an error), each
         checked against its type and limits, then made into this value (its `__post_init__`
         errors are reported at this value's place in the file)."""
-        import sys
-
         from pydantic_core import core_schema as cs
 
-        scope = vars(sys.modules[cls.__module__])
+        scope = edge_scope(cls.__module__)
         hints = cls.__dict__["__annotations__"]  # noqa: RUF063 - inspect costs start-up time
         fields = {
             name: cs.typed_dict_field(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from easeback.content.loader import Catalogue
 from easeback.content.schema import StopAdvice, Topic
 from easeback.domain.models import Technique
 from easeback.usecases.choices import parse_category, parse_equipment, parse_place
+
+TYPE_CHECKING = False  # typing costs start-up time; only the type checker reads it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def filter_techniques(

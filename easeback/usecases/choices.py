@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from easeback.domain.models import Category, Equipment, Goal, Place
 from easeback.usecases.errors import InputError
+
+TYPE_CHECKING = False  # typing costs start-up time; only the type checker reads it
+if TYPE_CHECKING:
+    from typing import Literal
 
 
 def parse_place(value: str) -> Place | Literal["any"]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from easeback.usecases.errors import InputError
+
+TYPE_CHECKING = False  # typing costs start-up time; only the type checker reads it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def read_json_file(path: str | Path, what: str) -> Any:

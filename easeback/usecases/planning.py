@@ -4,7 +4,6 @@ public shape of a routine (the scripting contract) with its way back from a plan
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from easeback.content.loader import Catalogue
 from easeback.domain.models import Disposition
@@ -13,6 +12,10 @@ from easeback.domain.screening import ScreeningResult
 from easeback.usecases.catalogue import technique_public
 from easeback.usecases.choices import parse_equipment, parse_goal, parse_place
 from easeback.usecases.errors import InputError
+
+TYPE_CHECKING = False  # typing costs start-up time; only the type checker reads it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def make_request(

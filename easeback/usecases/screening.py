@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from easeback.content.loader import Catalogue
 from easeback.domain.screening import AnswerError, ScreeningResult, screen
@@ -12,6 +11,7 @@ from easeback.usecases.errors import InputError
 TYPE_CHECKING = False  # the journal's types: a plan from answers alone needs none of them
 if TYPE_CHECKING:
     from datetime import datetime
+    from typing import Any
 
     from easeback.domain.progression import History
 
