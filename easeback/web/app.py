@@ -71,6 +71,7 @@ def create_app(
         journal=door,
     )
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
+    app.router.routes.extend(pages.fast_routes())  # matched first: see fast_routes
     app.mount("/static", _Static(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

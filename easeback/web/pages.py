@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import (
@@ -22,6 +23,7 @@ from starlette.responses import (
     RedirectResponse,
     Response,
 )
+from starlette.routing import Route
 
 from easeback.domain import progression
 from easeback.domain.models import (
@@ -240,7 +242,6 @@ def manifest() -> Response:
     return JSONResponse(MANIFEST, media_type="application/manifest+json")
 
 
-@router.get("/", response_class=HTMLResponse)
 async def welcome(request: Request) -> Response:
     """A first visit (no cookie) reads nothing from the database and is answered on the event
     loop, and so is a returning visitor whose state and stops are kept in memory and current;
@@ -540,8 +541,14 @@ def routine_page(request: Request) -> Response:
 # ---- player and stop ----
 
 
-@router.get("/player", response_class=HTMLResponse)
-async def player_page(request: Request, speed: float = 1.0) -> Response:
+async def player_page(request: Request) -> Response:
+    """The guided session; `?speed=` (tests only, with allow_speed) runs it faster."""
+    raw = request.query_params.get("speed")
+    try:
+        speed = 1.0 if raw is None else float(raw)
+    except ValueError:
+        error = {"type": "float_parsing", "loc": ("query", "speed"), "msg": "not a number"}
+        raise RequestValidationError([error]) from None
     return await on_loop_or_thread(request, _plannable, lambda r: _player(r, speed))
 
 
@@ -569,7 +576,6 @@ def _player(request: Request, speed: float) -> Response:
 MAX_TIMELINES = 256  # distinct routines whose timeline is kept (a few kB to ~100 kB each)
 
 
-@router.get("/player/timeline.json")
 async def player_timeline(request: Request) -> Response:
     return await on_loop_or_thread(request, _plannable, _timeline)
 
@@ -747,7 +753,19 @@ async def learn_topic(request: Request, topic_id: str) -> Response:
     return shared(request, "topic.html", title=topic.title, topic=topic, related=related)
 
 
-# The pages asked for most often are matched first: the router tries its routes in order (twice
-# for an included router), and no two of these paths overlap, so the order is otherwise free.
-_HOT = ("/", "/player", "/player/timeline.json")
-router.routes.sort(key=lambda r: getattr(r, "path", "") not in _HOT)
+def fast_routes() -> list[Route]:
+    """The pages every visit asks for, as plain Starlette routes that create_app puts before
+    all others: no FastAPI dependency solving and no walk through the included routers per
+    request. They take no parameters FastAPI would check (the player parses its one) and are
+    not in the API docs. GET only, as the routes of the router."""
+    routes = []
+    for path, endpoint in (
+        ("/", welcome),
+        ("/player", player_page),
+        ("/player/timeline.json", player_timeline),
+    ):
+        route = Route(path, endpoint, methods=["GET"], include_in_schema=False)
+        assert route.methods is not None
+        route.methods.discard("HEAD")
+        routes.append(route)
+    return routes
