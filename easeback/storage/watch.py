@@ -32,7 +32,7 @@ from easeback.storage.engine import _sqlite_pragmas
 from easeback.storage.repository import load_stops
 from easeback.storage.times import to_utc
 
-MAX_WIZARDS = 4096  # browsers whose state is kept in memory; the least recently used go first
+MAX_WIZARDS = 2000  # browsers whose state is kept in memory (as many as web.store.MemoryStore)
 
 _W = wizard.WizardRow
 _LOAD = wizard._LOAD
