@@ -147,11 +147,18 @@ class Frozen:
     __value_defaults__: ClassVar[dict[str, Any]] = {}  # set once per class by @value
     # Content field names that are Python keywords (`in:` is Condition.is_in).
     __value_aliases__: ClassVar[dict[str, str]] = {}
+    __value_post__: ClassVar[Callable[[Any], None] | None] = None  # the class's __post_init__
 
     def __init__(self, *args: Any, **given: Any) -> None:
         cls = type(self)
         names = cls.__value_fields__
         setter = object.__setattr__
+        if not given and len(args) == len(names):  # every field in order: the planner's way
+            for name, v in zip(names, args, strict=True):
+                setter(self, name, v)
+            if cls.__value_post__ is not None:
+                cls.__value_post__(self)
+            return
         if args:  # a @record's fields may be given in order
             if len(args) > len(names):
                 raise TypeError(f"{cls.__name__}() takes {len(names)} values, got {len(args)}")
@@ -175,9 +182,8 @@ class Frozen:
             raise TypeError(
                 f"{cls.__name__}() got unexpected keyword argument {next(iter(given))!r}"
             )
-        post = getattr(self, "__post_init__", None)
-        if post is not None:
-            post()
+        if cls.__value_post__ is not None:
+            cls.__value_post__(self)
 
     def __setattr__(self, name: str, v: Any) -> None:
         raise FrozenError(f"cannot assign to field {name!r} of a {type(self).__name__}")
@@ -260,6 +266,7 @@ def _make(cls: type[T]) -> type[T]:
         __value_fields__=names,
         __value_defaults__=defaults,
         __value_get__=staticmethod(get),
+        __value_post__=getattr(cls, "__post_init__", None),
         __match_args__=names,
     )
     meta: Any = type(cls)

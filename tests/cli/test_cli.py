@@ -455,3 +455,61 @@ def test_screen_reasons_are_plain_words_without_question_ids(answers):
     assert "pain_below_knee" not in shown and "pain_days" not in shown and " = " not in shown
     assert "below the knee" in shown and "12 weeks" in shown
     assert shown.count("counts as chronic") == 1
+
+
+def test_plan_json_from_the_compiled_catalogue_imports_no_pydantic_yaml_or_typing(
+    answers, tmp_path
+):
+    code = (
+        "import sys, contextlib, io\n"
+        "from easeback.terminal import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = cli.main(['plan', '--answers', {answers()!r}, '--where', 'floor',"
+        " '--minutes', '10', '--json'])\n"
+        "assert code == 0 and '\"planned\": true' in out.getvalue(), out.getvalue()\n"
+        "print(','.join(m for m in ('pydantic', 'yaml', 'typing', 'dataclasses', 'locale',"
+        " 'rich', 'sqlalchemy') if m in sys.modules))\n"
+    )
+    env = dict(os.environ, EASEBACK_DATA_DIR=str(tmp_path / "data"))
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    env.pop("EASEBACK_DATABASE_URL", None)
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, capture_output=True, text=True, check=True, env=env)
+    assert "pydantic" in first.stdout  # no compiled catalogue yet: validated, then compiled
+    again = subprocess.run(run, capture_output=True, text=True, check=True, env=env)
+    assert again.stdout.strip() == ""
+
+
+def test_every_subcommand_parser_is_built_when_chosen_and_helps(capsys):
+    import argparse
+
+    from easeback.terminal.cli import _Subcommands, build_parser, main
+
+    sub = build_parser()._subparsers._group_actions[0]  # type: ignore[union-attr]
+    assert isinstance(sub, _Subcommands)
+    assert all(p is None for p in sub.choices.values())  # nothing built until chosen
+    listed = {a.dest for a in sub._choices_actions}
+    assert listed == set(sub.choices)
+    translate = argparse._  # type: ignore[attr-defined]
+    for name in sub.choices:
+        with pytest.raises(SystemExit) as done:
+            main([name, "--help"])
+        assert done.value.code == 0
+        shown = capsys.readouterr().out
+        assert shown.startswith(f"usage: easeback {name} "), shown[:80]
+        assert sub.parser(name).format_help() == shown  # the real parser, built on demand
+        assert argparse._ is translate  # type: ignore[attr-defined]  # put back after parsing
+
+
+def test_nested_subcommands_are_declared_and_parsed_as_written(capsys):
+    from easeback.terminal.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["users", "add", "--help"])
+    assert done.value.code == 0
+    assert "--password-stdin" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as done:
+        main(["users", "nope"])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "invalid choice: 'nope'" in err
