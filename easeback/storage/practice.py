@@ -131,7 +131,7 @@ def all_users(engine: Engine) -> list[UserRecord]:
         return _users(s, UserRow.id.is_not(None))
 
 
-def set_password(engine: Engine, user_id: int, password_hash: str) -> None:
+def set_password(engine: Engine, user_id: int, password_hash: str | None) -> None:
     with Session(engine) as s, s.begin():
         s.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
 
@@ -229,6 +229,18 @@ def revoke_all(engine: Engine, user_id: int, now: datetime) -> None:
         s.execute(
             update(TokenRow)
             .where(TokenRow.user_id == user_id, TokenRow.revoked_at.is_(None))
+            .values(revoked_at=to_utc(now))
+        )
+
+
+def revoke_kind(engine: Engine, user_id: int, kind: str, now: datetime) -> None:
+    """End every live token of one kind (session, api, invite) of a user."""
+    with Session(engine) as s, s.begin():
+        s.execute(
+            update(TokenRow)
+            .where(
+                TokenRow.user_id == user_id, TokenRow.kind == kind, TokenRow.revoked_at.is_(None)
+            )
             .values(revoked_at=to_utc(now))
         )
 

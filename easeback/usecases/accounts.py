@@ -130,9 +130,52 @@ def users(engine: Engine, actor: UserRecord, now: datetime) -> list[dict[str, An
     _admin(actor)
     repo.audit(engine, now, actor.id, "users.list", None)
     return [
-        {"id": u.id, "email": u.email, "role": u.role, "clinic": u.clinic}
+        {
+            "id": u.id,
+            "email": u.email,
+            "role": u.role,
+            "clinic": u.clinic,
+            "can_sign_in": u.password_hash is not None,
+        }
         for u in repo.all_users(engine)
     ]
+
+
+def _other_user(engine: Engine, actor: UserRecord, user_id: int) -> UserRecord:
+    """An account an admin may lock or invite again: any but their own (404 when absent)."""
+    _admin(actor)
+    user = repo.user_by_id(engine, user_id)
+    if user is None:
+        from easeback.usecases.practice import NotFound
+
+        raise NotFound()
+    if user.id == actor.id:
+        raise InputError("you cannot lock or re-invite your own account; ask another admin")
+    return user
+
+
+def lock_user(engine: Engine, actor: UserRecord, user_id: int, now: datetime) -> UserRecord:
+    """An admin locks an account (someone left, a device was lost): every sign-in, API token and
+    invite of it ends at once and its password is removed. Its journal is kept; a new invite
+    link opens it again."""
+    user = _other_user(engine, actor, user_id)
+    repo.revoke_all(engine, user.id, now)
+    repo.set_password(engine, user.id, None)
+    repo.audit(engine, now, actor.id, "user.lock", user.id)
+    return user
+
+
+def invite_again(engine: Engine, actor: UserRecord, user_id: int, now: datetime) -> str:
+    """A new one-time invite link for an account (a forgotten password, a locked account):
+    earlier invites stop working; the password stays until the link is used."""
+    user = _other_user(engine, actor, user_id)
+    repo.revoke_kind(engine, user.id, "invite", now)
+    invite = secrets.token_urlsafe(32)
+    repo.add_token(
+        engine, user.id, token_hash(invite), "invite", now, now + timedelta(days=INVITE_DAYS)
+    )
+    repo.audit(engine, now, actor.id, "user.invite", user.id)
+    return invite
 
 
 def admin_add_user(
@@ -153,7 +196,7 @@ def accept_invite(engine: Engine, invite: str, password: str, now: datetime) -> 
         raise InputError("this invite link is not valid (used, expired or mistyped)")
     user = found[0]
     repo.set_password(engine, user.id, hash_password(password))
-    repo.revoke_token(engine, token_hash(invite), now)
+    repo.revoke_all(engine, user.id, now)  # a new password ends every earlier sign-in
     repo.audit(engine, now, user.id, "user.password_set", user.id)
     return user
 

@@ -116,7 +116,7 @@ def test_an_admin_adds_a_clinician_and_a_new_clinic(app, people, admin, engine):
     everyone = adam.get("/api/users").json()
     dora = next(u for u in everyone if u["email"] == "dora@east.example")
     assert dora == {"id": added.json()["id"], "email": "dora@east.example",
-                    "role": "clinician", "clinic": "East"}  # fmt: skip
+                    "role": "clinician", "clinic": "East", "can_sign_in": False}  # fmt: skip
     assert "password" not in str(everyone)
     c = TestClient(app, base_url=BASE)
     assert c.post(invite, data={"password": "dora's long password"}).status_code == 200
@@ -163,6 +163,73 @@ def test_the_users_page_adds_a_person_and_shows_the_invite_once(app, people, adm
     alice = signed_in(app, "alice@north.example")
     assert "finn@example.org" in [p["email"] for p in alice.get("/api/people").json()]
     assert adam.post("/users", data=form).status_code == 403  # no CSRF token
+
+
+def _login(app, email: str, password: str) -> int:
+    body = {"email": email, "password": password}
+    return TestClient(app, base_url=BASE).post("/api/login", json=body).status_code
+
+
+def test_an_admin_locks_an_account_and_a_new_invite_opens_it(app, people, admin, engine):
+    """Someone leaves or loses a phone: locking ends every sign-in and token at once and the
+    password with them; a new invite link (also the way back from a forgotten password) lets them
+    choose a new one. Nobody but an admin may do either, and never to their own account."""
+    adam = signed_in(app, "adam@practice.example")
+    ann = signed_in(app, "ann@example.org")
+    token = ann.post("/api/tokens").json()["token"]
+    script = TestClient(app, base_url=BASE, headers={"authorization": f"Bearer {token}"})
+    assert script.get("/api/me").status_code == 200
+    ann_id = people["ann"]
+    for c in (signed_in(app, "alice@north.example"), signed_in(app, "bob@example.org")):
+        assert c.post(f"/api/users/{ann_id}/lock").status_code == 404
+        assert c.post(f"/api/users/{ann_id}/invite").status_code == 404
+    assert adam.post("/api/users/999999/lock").status_code == 404
+    own = adam.post(f"/api/users/{admin}/lock")
+    assert own.status_code == 400 and "your own account" in own.json()["detail"]
+
+    locked = adam.post(f"/api/users/{ann_id}/lock")
+    assert locked.status_code == 200 and locked.json() == {"id": ann_id, "can_sign_in": False}
+    assert ann.get("/api/me").status_code == 401 and script.get("/api/me").status_code == 401
+    assert _login(app, "ann@example.org", PASSWORD) == 401
+    listed = next(u for u in adam.get("/api/users").json() if u["id"] == ann_id)
+    assert listed["can_sign_in"] is False
+
+    first = adam.post(f"/api/users/{ann_id}/invite").json()["invite"]
+    again = adam.post(f"/api/users/{ann_id}/invite")
+    assert again.status_code == 201
+    browser = TestClient(app, base_url=BASE)
+    assert browser.post(first, data={"password": "ann's new long password"}).status_code == 400
+    invite = again.json()["invite"]
+    assert browser.post(invite, data={"password": "ann's new long password"}).status_code == 200
+    assert _login(app, "ann@example.org", "ann's new long password") == 200
+    assert _login(app, "ann@example.org", PASSWORD) == 401
+    assert browser.post(invite, data={"password": "another long password"}).status_code == 400
+    trail = [(r["actor_id"], r["action"]) for r in repo.audit_trail(engine, ann_id)]
+    assert (admin, "user.lock") in trail and (admin, "user.invite") in trail
+
+
+def test_the_users_page_keeps_a_bad_entry_and_locks_with_a_second_step(app, people, admin):
+    adam = signed_in(app, "adam@practice.example")
+    csrf = adam.csrf  # type: ignore[attr-defined]
+    typed = {"email": "ann@example.org", "role": "clinician", "clinic": "North"}
+    bad = adam.post("/users", data={**typed, "csrf_token": csrf})
+    assert bad.status_code == 400
+    assert 'role="alert"' in bad.text and "ann@example.org already has an account" in bad.text
+    assert 'value="ann@example.org"' in bad.text and 'value="clinician" selected' in bad.text
+    assert 'id="clinic" name="clinic" type="text" list="clinics" autocomplete="off" value="North"' in (
+        bad.text
+    )
+    page = adam.get("/users").text
+    ann_id = people["ann"]
+    assert f'action="/users/{ann_id}/lock"' in page and "<details" in page
+    assert f'action="/users/{admin}/lock"' not in page  # not their own
+    assert adam.post(f"/users/{ann_id}/lock", data={}).status_code == 403  # no CSRF token
+    done = adam.post(f"/users/{ann_id}/lock", data={"csrf_token": csrf})
+    assert done.status_code == 200 and "ann@example.org</strong> is locked" in done.text
+    assert f'action="/users/{ann_id}/lock"' not in done.text  # nothing left to lock
+    invited = adam.post(f"/users/{ann_id}/invite", data={"csrf_token": csrf})
+    assert invited.status_code == 200 and invited.headers["cache-control"] == "no-store"
+    assert re.search(r'id="invite-link">http://127\.0\.0\.1/invite/[\w-]+<', invited.text)
 
 
 @pytest.mark.parametrize(

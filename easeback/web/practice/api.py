@@ -242,6 +242,20 @@ def add_user(request: Request, body: UserIn, c: Writer) -> dict[str, Any]:
     return {"id": uid, "invite": f"/invite/{invite}", "valid_days": accounts.INVITE_DAYS}
 
 
+@router.post("/users/{user_id}/lock", summary="Admin: lock an account (signed out everywhere)")
+def lock_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
+    user = _run(accounts.lock_user, practice_state(request).engine, c.user, user_id, now())
+    return {"id": user.id, "can_sign_in": False}
+
+
+@router.post(
+    "/users/{user_id}/invite", status_code=201, summary="Admin: a new one-time invite link"
+)
+def invite_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
+    invite = _run(accounts.invite_again, practice_state(request).engine, c.user, user_id, now())
+    return {"id": user_id, "invite": f"/invite/{invite}", "valid_days": accounts.INVITE_DAYS}
+
+
 @router.get("/people", summary="My clinic's people with activity, adherence, trends, flags")
 def people(request: Request, c: Reader) -> list[dict[str, Any]]:
     st = practice_state(request)

@@ -304,11 +304,22 @@ async def revoke_token(request: Request, token_id: int) -> Response:
 
 @router.get("/users", response_class=HTMLResponse)
 def users_page(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    return _users_page(request, c)
+
+
+def _users_page(request: Request, c: Caller, status: int = 200, **context: Any) -> Response:
     try:
         found = accounts.users(practice_state(request).engine, c.user, now())
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
-    return render(request, "users.html", c, title="Users", users=found)
+    resp = render(request, "users.html", c, status=status, title="Users", users=found, **context)
+    if "link" in context:
+        resp.headers["cache-control"] = "no-store"  # an invite is shown this once
+    return resp
+
+
+def _invite_link(request: Request, invite: str) -> str:
+    return str(request.base_url).rstrip("/") + f"/invite/{invite}"
 
 
 @router.post("/users")
@@ -317,27 +328,48 @@ async def add_user(request: Request) -> Response:
     form = await checked_form(request, c)
     st = practice_state(request)
     clinic = str(form.get("clinic") or "").strip() or None
+    email, role = str(form.get("email", "")), str(form.get("role", ""))
     try:
-        uid, invite = accounts.admin_add_user(
-            st.engine, c.user, str(form.get("email", "")), str(form.get("role", "")), clinic, now()
-        )
-        found = accounts.users(st.engine, c.user, now())
+        uid, invite = accounts.admin_add_user(st.engine, c.user, email, role, clinic, now())
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
-    link = str(request.base_url).rstrip("/") + f"/invite/{invite}"
-    added = next(u for u in found if u["id"] == uid)
-    resp = render(
-        request,
-        "users.html",
-        c,
-        title="Users",
-        users=found,
-        added=added,
-        link=link,
-        invite_days=accounts.INVITE_DAYS,
-    )
-    resp.headers["cache-control"] = "no-store"  # the invite is shown this once
-    return resp
+    except InputError as exc:  # the form again, as typed, with what was wrong
+        typed = {"email": email, "role": role, "clinic": clinic or ""}
+        return _users_page(request, c, status=400, error=str(exc), typed=typed)
+    return _users_page(
+        request, c, added_id=uid, link=_invite_link(request, invite),
+        invite_days=accounts.INVITE_DAYS, what="added",
+    )  # fmt: skip
+
+
+@router.post("/users/{user_id}/lock")
+async def lock_user(request: Request, user_id: int) -> Response:
+    c = caller(request)
+    await checked_form(request, c)
+    try:
+        user = accounts.lock_user(practice_state(request).engine, c.user, user_id, now())
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    except InputError as exc:
+        return _users_page(request, c, status=400, error=str(exc))
+    return _users_page(request, c, locked=user.email)
+
+
+@router.post("/users/{user_id}/invite")
+async def invite_user(request: Request, user_id: int) -> Response:
+    c = caller(request)
+    await checked_form(request, c)
+    st = practice_state(request)
+    try:
+        invite = accounts.invite_again(st.engine, c.user, user_id, now())
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    except InputError as exc:
+        return _users_page(request, c, status=400, error=str(exc))
+    return _users_page(
+        request, c, added_id=user_id, link=_invite_link(request, invite),
+        invite_days=accounts.INVITE_DAYS, what="invited",
+    )  # fmt: skip
 
 
 # ---- a clinician ----
