@@ -216,9 +216,7 @@ def test_the_users_page_keeps_a_bad_entry_and_locks_with_a_second_step(app, peop
     assert bad.status_code == 400
     assert 'role="alert"' in bad.text and "ann@example.org already has an account" in bad.text
     assert 'value="ann@example.org"' in bad.text and 'value="clinician" selected' in bad.text
-    assert 'id="clinic" name="clinic" type="text" list="clinics" autocomplete="off" value="North"' in (
-        bad.text
-    )
+    assert 'autocomplete="off" value="North"' in bad.text
     page = adam.get("/users").text
     ann_id = people["ann"]
     assert f'action="/users/{ann_id}/lock"' in page and "<details" in page
