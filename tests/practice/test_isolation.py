@@ -52,6 +52,7 @@ def fill(path: str, person: int) -> str:
         path.replace("{person_id}", str(person))
         .replace("{tid}", "bridge")
         .replace("{token_id}", "1")
+        .replace("{user_id}", str(person))
     )
 
 
