@@ -6,16 +6,21 @@ page gains nothing from calling it and the middleware refuses cross-site writes 
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from easeback.domain.models import Category, Equipment, Goal, Place
+from easeback.domain.planning import PlanRequest, Routine
 from easeback.domain.timeline import build_timeline
 from easeback.usecases import catalogue, errors, planning
 from easeback.usecases.screening import screening_public
+from easeback.web.fast import HotRoute
 from easeback.web.state import screened, web_state
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -193,21 +198,51 @@ async def plan(request: Request, body: PlanIn) -> Any:
     `professional_first` result, or an incomplete one, never yields techniques; techniques left
     out after sharp pain are the caller's to leave out (the API sees no journal)."""
     result = _screen(request, body.answers)
-    cat = web_state(request).catalogue
     try:
-        req = planning.make_request(
-            body.place if isinstance(body.place, str) else body.place.value,
-            body.minutes,
-            ",".join(e.value for e in body.equipment) or None,
-            body.goal.value,
-        )
+        req = _plan_request(body)
     except errors.InputError as exc:
         raise HTTPException(400, str(exc)) from None
-    routine = planning.plan_routine(cat, result, req)
+    routine = planning.plan_routine(web_state(request).catalogue, result, req)
     if routine is None:
         out = screening_public(result)
         return {"planned": False} | {k: out[k] for k in ("disposition", "reasons", "missing")}
+    return _planned(routine)
+
+
+def _plan_request(body: PlanIn) -> PlanRequest:
+    return planning.make_request(
+        body.place if isinstance(body.place, str) else body.place.value,
+        body.minutes,
+        ",".join(e.value for e in body.equipment) or None,
+        body.goal.value,
+    )
+
+
+def _planned(routine: Routine) -> Response:
     return JSONResponse(PLAN_DEFAULTS | planning.routine_public(routine))
+
+
+async def plan_at_once(request: Request, raw: bytes) -> Response | None:
+    """`plan` for a JSON body that PlanIn accepts and a screening that allows a routine,
+    validated by the same model without FastAPI's per-request layers; None for anything else,
+    which `plan` then answers (so every refusal and error is worded exactly as before)."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.partition(";")[0].strip().lower() != "application/json":
+        return None
+    try:
+        body = PlanIn.model_validate(json.loads(raw))
+        answers: dict[str, Any] = body.answers  # checked one by one by the screening
+        result = screened(web_state(request), answers)
+        req = _plan_request(body)
+    except (ValueError, RecursionError, errors.InputError):  # ValidationError is a ValueError
+        return None
+    routine = planning.plan_routine(web_state(request).catalogue, result, req)
+    return None if routine is None else _planned(routine)
+
+
+def hot_routes(router: ASGIApp) -> list[Route]:
+    """The API requests answered before FastAPI's router (see easeback.web.fast)."""
+    return [HotRoute("/api/plan", "POST", plan_at_once, router)]
 
 
 @router.post("/timeline", response_model=list[CueOut], responses=ERRORS, summary="Session timeline")

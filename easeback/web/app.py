@@ -71,7 +71,8 @@ def create_app(
         journal=door,
     )
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
-    app.router.routes.extend(pages.fast_routes())  # matched first: see fast_routes
+    # matched first: see pages.fast_routes and easeback.web.fast
+    app.router.routes.extend(pages.fast_routes() + api.hot_routes(app.router))
     app.mount("/static", _Static(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

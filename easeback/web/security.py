@@ -85,7 +85,7 @@ class SecurityMiddleware:
             resp = PlainTextResponse("Request too large.", status_code=413)
             await resp(scope, receive, _add_headers(send))
             return
-        await self.app(scope, _replay(body, receive), _add_headers(send))
+        await self.app(scope, replay(body, receive), _add_headers(send))
 
     def _refusal(self, scope: Scope, headers: Headers) -> PlainTextResponse | None:
         host = _hostname(headers.get("host", ""))
@@ -132,17 +132,18 @@ async def _read_body(receive: Receive, limit: int, headers: Headers) -> tuple[by
     return b"".join(chunks), False
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
+    """`receive` giving `body` (already read) first, as one message."""
     sent = False
 
-    async def replay() -> Message:
+    async def again() -> Message:
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
 
-    return replay
+    return again
 
 
 def _add_headers(send: Send) -> Send:

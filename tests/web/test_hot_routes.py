@@ -1,0 +1,141 @@
+"""Hot routes (easeback.web.fast) answer ordinary requests before FastAPI's router and hand the
+rest on: for every request the answer must be the one the FastAPI route alone gives, under the
+same security middleware."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.requests import Request
+
+from easeback.settings import Settings
+from easeback.web import create_app
+from easeback.web.api import plan_at_once
+from easeback.web.fast import HotRoute
+from easeback.web.security import HEADERS
+
+from .answers import clear_answers
+from .conftest import BASE
+
+GOOD: list[dict[str, Any]] = [
+    {"answers": clear_answers(), "place": "floor", "minutes": 10, "equipment": ["mat"]},
+    {"answers": clear_answers(), "place": "any", "minutes": 60, "equipment": ["mat"]},
+    {"answers": clear_answers(), "place": "chair", "minutes": 3, "goal": "desk-break"},
+    {"answers": clear_answers()},  # every default
+    {"answers": clear_answers(), "place": "floor", "minutes": 1},  # too short: planned false
+]
+# handed on: refused by the model, by the screening, or a screening that allows no routine
+HANDED_ON: list[Any] = [
+    {"answers": clear_answers(bladder_bowel_control="yes"), "place": "floor"},
+    {"answers": clear_answers(), "minutes": "ten"},
+    {"answers": clear_answers(), "minutes": 0},
+    {"answers": clear_answers(), "minutes": 10.5},
+    {"answers": clear_answers(), "place": "roof"},
+    {"answers": clear_answers(), "surprise": 1},
+    {"answers": clear_answers(), "equipment": ["mat"] * 17},
+    {"answers": clear_answers(pain_now=11)},
+    {"answers": clear_answers(pain_now="a lot")},
+    {"answers": {}},
+    {"place": "floor"},
+    [],
+    "plan",
+]
+
+
+def _raw(body: Any) -> bytes:
+    return json.dumps(body).encode()
+
+
+def _without_hot_routes(app: Any) -> Any:
+    app.router.routes[:] = [r for r in app.router.routes if not isinstance(r, HotRoute)]
+    return app
+
+
+@pytest.fixture
+def clients(tmp_path) -> Any:
+    hot = create_app(Settings(data_dir=str(tmp_path / "hot")))
+    plain = _without_hot_routes(create_app(Settings(data_dir=str(tmp_path / "plain"))))
+    with TestClient(hot, base_url=BASE) as a, TestClient(plain, base_url=BASE) as b:
+        yield a, b
+
+
+def _same(clients: Any, method: str, url: str, **kw: Any) -> Any:
+    hot, plain = (c.request(method, url, **kw) for c in clients)
+    assert hot.status_code == plain.status_code
+    assert hot.content == plain.content
+    assert dict(hot.headers) == dict(plain.headers)
+    return hot
+
+
+@pytest.mark.parametrize("body", GOOD + HANDED_ON, ids=lambda b: json.dumps(b)[-40:])
+def test_a_plan_is_answered_as_the_fastapi_route_answers_it(clients: Any, body: Any) -> None:
+    resp = _same(clients, "POST", "/api/plan", content=_raw(body), headers=_JSON)
+    for name, value in HEADERS.items():
+        assert resp.headers[name] == value
+
+
+_JSON = {"content-type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("content", "headers"),
+    [
+        (b"{not json", _JSON),
+        (_raw(GOOD[0]), {"content-type": "text/plain"}),
+        (_raw(GOOD[0]), {"content-type": "application/json; charset=utf-8"}),
+        (_raw(GOOD[0]), {}),
+        (b"", _JSON),
+    ],
+)
+def test_odd_bodies_are_answered_as_before(clients: Any, content: bytes, headers: Any) -> None:
+    _same(clients, "POST", "/api/plan", content=content, headers=headers)
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "HEAD"])
+def test_other_methods_are_refused_as_before(clients: Any, method: str) -> None:
+    resp = _same(clients, method, "/api/plan")
+    assert resp.status_code == 405
+
+
+def _request(app: Any, raw: bytes) -> Request:
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    scope = {"type": "http", "method": "POST", "path": "/api/plan", "headers": headers}
+    return Request(scope | {"app": app, "query_string": b""})
+
+
+@pytest.mark.parametrize("body", GOOD, ids=lambda b: json.dumps(b)[-40:])
+def test_an_ordinary_plan_is_answered_by_the_hot_route(tmp_path, body: Any) -> None:
+    app = create_app(Settings(data_dir=str(tmp_path)))
+    resp = asyncio.run(plan_at_once(_request(app, _raw(body)), _raw(body)))
+    assert resp is not None and resp.status_code == 200
+    with TestClient(_without_hot_routes(app), base_url=BASE) as plain:
+        assert bytes(resp.body) == plain.post("/api/plan", json=body).content
+
+
+@pytest.mark.parametrize("body", HANDED_ON, ids=lambda b: json.dumps(b)[-40:])
+def test_anything_else_is_handed_on(tmp_path, body: Any) -> None:
+    app = create_app(Settings(data_dir=str(tmp_path)))
+    assert asyncio.run(plan_at_once(_request(app, _raw(body)), _raw(body))) is None
+
+
+def test_the_hot_route_keeps_the_host_and_origin_checks(clients: Any) -> None:
+    hot, _ = clients
+    body = _raw(GOOD[0])
+    assert hot.post("/api/plan", content=body, headers=_JSON).status_code == 200
+    foreign = hot.post("/api/plan", content=body, headers=_JSON | {"host": "evil.example"})
+    assert foreign.status_code == 400
+    cross = hot.post("/api/plan", content=body, headers=_JSON | {"sec-fetch-site": "cross-site"})
+    assert cross.status_code == 403
+    origin = hot.post("/api/plan", content=body, headers=_JSON | {"origin": "http://evil.example"})
+    assert origin.status_code == 403
+    big = hot.post("/api/plan", content=b" " * 70_000 + body, headers=_JSON)
+    assert big.status_code == 413
+
+
+def test_the_plan_stays_in_the_api_schema(tmp_path) -> None:
+    app = create_app(Settings(data_dir=str(tmp_path)))
+    assert "post" in app.openapi()["paths"]["/api/plan"]
