@@ -191,18 +191,29 @@ def at_hand(request: Request) -> bool:
     return True
 
 
-async def on_loop_or_thread(request: Request, gates: Any, page: Any) -> Response:
-    """Makes `page(request)` on the event loop when the session is at hand and its safety gates
-    (`gates(st, sess)`, run here on current data) leave it unchanged, so nothing is written;
-    otherwise in a worker thread (which reads, runs the gates again and writes what changed)."""
+async def on_loop_or_thread(
+    request: Request,
+    gates: Callable[[WebState, WebSession], bool],
+    page: Callable[[Request, bool], Response],
+) -> Response:
+    """Makes `page(request, passed)` (`passed`: what the safety gates `gates(st, sess)` said)
+    on the event loop when the session is at hand and the gates, run here on current data,
+    leave it unchanged, so nothing is written; otherwise in a worker thread, which opens the
+    session, runs the gates (again) and writes what changed."""
     if at_hand(request):
         st, sess = web_state(request), session_of(request)
-        gates(st, sess)
+        passed = gates(st, sess)
         if not st.sessions.changed(sess):
-            resp: Response = page(request)
-            return resp
-    resp = await run_in_threadpool(page, request)
-    return resp
+            return page(request, passed)
+    return await run_in_threadpool(_gated, request, gates, page)
+
+
+def _gated(
+    request: Request,
+    gates: Callable[[WebState, WebSession], bool],
+    page: Callable[[Request, bool], Response],
+) -> Response:
+    return page(request, gates(web_state(request), session_of(request)))
 
 
 def _finished(st: WebState, sess: WebSession) -> bool:
@@ -246,12 +257,16 @@ async def welcome(request: Request) -> Response:
     """A first visit (no cookie) reads nothing from the database and is answered on the event
     loop, and so is a returning visitor whose state and stops are kept in memory and current;
     else they are read in a worker thread."""
-    return await on_loop_or_thread(request, expire_lapsed, _welcome)
+    return await on_loop_or_thread(request, _lapsed, _welcome)
 
 
-def _welcome(request: Request) -> Response:
-    st, sess = web_state(request), session_of(request)
+def _lapsed(st: WebState, sess: WebSession) -> bool:
     expire_lapsed(st, sess)
+    return True
+
+
+def _welcome(request: Request, _: bool) -> Response:
+    sess = session_of(request)
     shown = (bool(sess.answers), sess.rescreen, sess.rescreen_why)
     return render_kept(
         request,
@@ -549,12 +564,12 @@ async def player_page(request: Request) -> Response:
     except ValueError:
         error = {"type": "float_parsing", "loc": ("query", "speed"), "msg": "not a number"}
         raise RequestValidationError([error]) from None
-    return await on_loop_or_thread(request, _plannable, lambda r: _player(r, speed))
+    return await on_loop_or_thread(request, _plannable, lambda r, ok: _player(r, ok, speed))
 
 
-def _player(request: Request, speed: float) -> Response:
+def _player(request: Request, plannable: bool, speed: float) -> Response:
     st, sess = web_state(request), session_of(request)
-    if not _plannable(st, sess) or sess.routine is None or not sess.routine["techniques"]:
+    if not plannable or sess.routine is None or not sess.routine["techniques"]:
         return redirect(request, "/plan")
     if not st.allow_speed or not 0.1 <= speed <= 1000:
         speed = 1.0
@@ -594,9 +609,9 @@ def _routine_key(st: WebState, routine: dict[str, Any]) -> str:
     return key
 
 
-def _timeline(request: Request) -> Response:
+def _timeline(request: Request, plannable: bool) -> Response:
     st, sess = web_state(request), session_of(request)
-    if not _plannable(st, sess) or sess.routine is None:
+    if not plannable or sess.routine is None:
         return JSONResponse({"detail": "No routine is planned."}, status_code=404)
     key = _routine_key(st, sess.routine)
     body = st.timelines.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,10 +59,17 @@ def session_of(request: Request) -> WebSession:
 
 def remember(request: Request, response: Response, sess: WebSession) -> Response:
     web_state(request).sessions.keep(sess)
-    response.set_cookie(
-        COOKIE, sess.id, httponly=True, samesite="strict", path="/", max_age=7 * 24 * 3600
-    )
+    response.raw_headers.append(_cookie_header(sess.id))
     return response
+
+
+@functools.lru_cache(maxsize=4096)
+def _cookie_header(sid: str) -> tuple[bytes, bytes]:
+    """The session cookie's Set-Cookie header as Response.set_cookie writes it, made once per
+    session id rather than per response."""
+    resp = Response()
+    resp.set_cookie(COOKIE, sid, httponly=True, samesite="strict", path="/", max_age=7 * 24 * 3600)
+    return resp.raw_headers[-1]
 
 
 MAX_SCREENINGS = 1024  # distinct sets of answers whose screening is kept
