@@ -172,6 +172,11 @@ def _hold_text(seconds: int, sc: Script, first: bool) -> str:
     return _join(f"Hold for {seconds} seconds.", sc.hold if first else None)
 
 
+def _short_holds(seconds: int) -> tuple[str, str]:
+    """The hold said alone, then shorter still for a hold of a second or two."""
+    return f"Hold for {seconds} seconds.", f"Hold {seconds} seconds."
+
+
 @record
 class _Rep(Frozen):
     """The cues of one repetition (move in, maybe hold, move out)."""
@@ -202,20 +207,35 @@ def _rep(
         if first
         else f"{rep} of {reps}: {_MOVE}"
     )
+    move_say: str | None = b.into
     hold_line = None
     if hold:
         hold_line = _line(_hold_text(hold, sc, first), b.hold, hold, first)
-        if hold_line.seconds != hold:  # the words took longer: say the hold as it really is
-            longer = _line(_hold_text(hold_line.seconds, sc, first), b.hold, hold, first)
-            hold_line = replace(longer, seconds=hold_line.seconds)
+        if hold_line.seconds != hold:
+            # What to do in the hold would outlast it: say it while moving in, so the hold is
+            # as long as planned (a 3 s bridge hold, not 9 s because of the words).
+            if first and sc.hold:
+                move_text = _join(move_text, _then(sc.hold))
+            if first and b.hold:
+                move_say = _join(b.into, b.hold)
+            hold_line = min(
+                (_line(text, None, hold) for text in _short_holds(hold)),
+                key=lambda x: x.seconds,
+            )
+    release_text = (sc.release or _RELEASE) if first else _RELEASE
     release_text = (sc.release or _RELEASE) if first else _RELEASE
     if last:
         release_text = _join(release_text, sc.finish)
     return _Rep(
-        move=_line(move_text, b.into, d.move_seconds, first),
+        move=_line(move_text, move_say, d.move_seconds, first),
         hold=hold_line,
         release=_line(release_text, b.out, d.move_seconds, first),
     )
+
+
+def _then(step: str) -> str:
+    """ "Stay there for a few seconds." -> "Then stay there for a few seconds." """
+    return f"Then {step[:1].lower()}{step[1:]}"
 
 
 _SCRIPTS: dict[tuple[int, int], tuple[Technique, Variant | None, Script]] = {}

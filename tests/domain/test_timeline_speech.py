@@ -105,9 +105,10 @@ def test_setup_describes_getting_into_position_and_hold_words_wait_for_the_hold(
         for c in setup:
             assert not _HOLD_WORDS.search(c.say), (t.id, c.say)
         sc = script(t, None)
-        if sc.hold is not None:
+        if sc.hold is not None:  # at the hold, or while moving into it when it is short
             first_hold = next(c for c in cues if c.kind is CueKind.HOLD)
-            assert sc.hold in first_hold.say
+            first_move = next(c for c in cues if c.kind is CueKind.MOVE)
+            assert sc.hold in first_hold.say or f"Then {sc.hold[0].lower()}" in first_move.say
         if sc.release is not None:
             first_release = next(c for c in cues if c.kind is CueKind.RELEASE)
             assert first_release.say.startswith(sc.release)
@@ -134,3 +135,29 @@ def test_finishing_steps_come_after_the_last_repetition(catalogue: Catalogue) ->
     cues = [c for c in build_timeline(_routine(item)) if c.index == 0]
     finishing = [c for c in cues if "To finish" in c.say]
     assert finishing == [cues[-1]]
+
+
+def test_every_hold_lasts_and_names_the_planned_seconds(catalogue: Catalogue) -> None:
+    """A 3 s bridge hold is held 3 s, the first one too: what to do in the hold is said while
+    moving in when the words would outlast it (it was 'Hold for 9 seconds' before)."""
+    for t in catalogue.techniques:
+        d = t.dosage
+        if d.hold_seconds is None:
+            continue
+        for hold in sorted({d.hold_seconds.min, d.hold_seconds.max}):
+            item = PlannedTechnique(
+                technique=t, hold_seconds=hold, reps=d.reps.min, sets=d.sets, reason="test"
+            )
+            cues = build_timeline(_routine(item))
+            holds = [c for c in cues if c.kind is CueKind.HOLD]
+            assert holds, t.id
+            for c in holds:
+                assert c.duration == hold, (t.id, hold, c)
+                assert c.text.startswith((f"Hold for {hold} seconds.", f"Hold {hold} seconds.")), (
+                    t.id,
+                    c.text,
+                )
+            sc = script(t, None)
+            if sc.hold is not None:
+                first_move = next(c for c in cues if c.kind is CueKind.MOVE)
+                assert sc.hold in holds[0].say or sc.hold[1:] in first_move.say, t.id
