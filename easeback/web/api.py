@@ -13,7 +13,6 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
 
 from easeback.domain.models import Category, Equipment, Goal, Place
 from easeback.domain.planning import PlanRequest, Routine
@@ -240,9 +239,9 @@ async def plan_at_once(request: Request, raw: bytes) -> Response | None:
     return None if routine is None else _planned(routine)
 
 
-def hot_routes(router: ASGIApp) -> list[Route]:
-    """The API requests answered before FastAPI's router (see easeback.web.fast)."""
-    return [HotRoute("/api/plan", "POST", plan_at_once, router)]
+def hot_routes() -> list[Route]:
+    """The API requests answered before FastAPI (see easeback.web.fast)."""
+    return [HotRoute("/api/plan", "POST", plan_at_once)]
 
 
 @router.post("/timeline", response_model=list[CueOut], responses=ERRORS, summary="Session timeline")

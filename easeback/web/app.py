@@ -20,6 +20,7 @@ from easeback.content.loader import Catalogue, default_catalogue
 from easeback.settings import Settings
 from easeback.usecases.errors import InputError
 from easeback.web import api, camera, desk_breaks, pages, views
+from easeback.web.fast import HotApp
 from easeback.web.hosts import LOOPBACK_NAMES, is_loopback
 from easeback.web.journal_door import JournalDoor, journal_installed
 from easeback.web.security import PICTURE_CSP, SecurityMiddleware
@@ -52,7 +53,7 @@ def create_app(
 
         return create_practice_app(settings, catalogue or default_catalogue())
     use_journal = journal_installed() if journal is None else journal
-    app = FastAPI(
+    app = HotApp(
         title="easeback",
         summary="Safe, gentle relief for a stiff lower back. Not a diagnosis.",
         version="0.1.0",
@@ -71,8 +72,8 @@ def create_app(
         journal=door,
     )
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
-    # matched first: see pages.fast_routes and easeback.web.fast
-    app.router.routes.extend(pages.fast_routes() + api.hot_routes(app.router))
+    # served before everything else: see easeback.web.fast
+    app.add_hot_routes(pages.fast_routes() + api.hot_routes())
     app.mount("/static", _Static(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -1,16 +1,24 @@
-"""Hot routes in front of FastAPI's router: plain Starlette routes that create_app puts first.
+"""Hot routes in front of FastAPI: the requests every visit makes, served by plain Starlette routes
+under the app's own middleware and error handlers, without FastAPI's layers.
 
-FastAPI's per-request route matching, dependency solving and body validation cost more than the
-pages themselves. A hot route answers the ordinary request directly; anything else (input to
-refuse, a refusal to explain) goes on to the FastAPI route of the same path, which answers it
-exactly as before. The middleware (security headers, host and origin checks, error handling) is
-the same for both.
+FastAPI's per-request middleware (telemetry, body limits, an exit stack), route matching,
+dependency solving and body validation cost more than these pages themselves. HotApp answers a
+hot route's exact method and path through ServerErrorMiddleware, the app's middleware (the
+security headers, host and origin checks and body limit) and ExceptionMiddleware with the app's
+handlers, as Starlette builds them, straight to the route. A HotRoute may hand a request on
+(input to refuse, a refusal to explain): it then goes through the whole FastAPI app to the
+FastAPI route of the same path, which answers it exactly as before. Every hot route is also in
+the app's router, so the whole app alone answers the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
+from fastapi import FastAPI
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
@@ -25,13 +33,63 @@ HANDED_ON = "easeback.handed_on"
 Answer = Callable[[Request, bytes], Awaitable[Response | None]]
 
 
-class HotRoute(Route):
-    """A route for one path and method whose endpoint may hand the request on to `router`
-    (the app's FastAPI router), which then matches it without this route."""
+class HotApp(FastAPI):
+    """FastAPI with `hot` routes (each for one method and a path without parameters) served
+    through a short stack of the same middleware and handlers; see the module's docstring."""
 
-    def __init__(self, path: str, method: str, answer: Answer, router: ASGIApp) -> None:
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.hot: dict[tuple[str, str], Route] = {}
+        self._hot_stack: ASGIApp | None = None
+
+    def add_hot_routes(self, routes: list[Route]) -> None:
+        """Serve these routes first; they go into the router too."""
+        for route in routes:
+            assert route.methods is not None and len(route.methods) == 1, route
+            assert not route.param_convertors, route
+            self.hot[(next(iter(route.methods)), route.path)] = route
+        self.router.routes.extend(routes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and (scope["method"], scope["path"]) in self.hot
+            and not scope.get(HANDED_ON)
+        ):
+            scope["app"] = self
+            if self._hot_stack is None:
+                self._hot_stack = self._build_hot_stack()
+            await self._hot_stack(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    def _build_hot_stack(self) -> ASGIApp:
+        """As Starlette's build_middleware_stack, around the hot routes instead of the router
+        (built at the first request, when every handler and middleware is in)."""
+        error_handler = None
+        handlers: dict[Any, Any] = {}
+        for key, value in self.exception_handlers.items():
+            if key in (500, Exception):
+                error_handler = value
+            else:
+                handlers[key] = value
+        app: ASGIApp = ExceptionMiddleware(self._hot_route, handlers=handlers, debug=self.debug)
+        for cls, args, kwargs in reversed(self.user_middleware):
+            app = cls(app, *args, **kwargs)
+        return ServerErrorMiddleware(app, handler=error_handler, debug=self.debug)
+
+    async def _hot_route(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = self.hot[(scope["method"], scope["path"])]
+        scope.update(route.matches(scope)[1])
+        await route.handle(scope, receive, send)
+
+
+class HotRoute(Route):
+    """A route for one path and method whose `answer` may hand the request on (by answering
+    None) to the whole app, where it reaches the FastAPI route of the same path."""
+
+    def __init__(self, path: str, method: str, answer: Answer) -> None:
         self._answer = answer
-        self._router = router
         super().__init__(path, answer, methods=[method], include_in_schema=False)
         self.app = self._serve  # an ASGI app: it reads the body itself, to hand it on
         assert self.methods is not None
@@ -50,6 +108,6 @@ class HotRoute(Route):
         response = await self._answer(request, body)
         if response is None:
             scope[HANDED_ON] = True
-            await self._router(scope, replay(body, receive), send)
+            await scope["app"](scope, replay(body, receive), send)
             return
         await response(scope, receive, send)

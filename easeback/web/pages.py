@@ -769,10 +769,10 @@ async def learn_topic(request: Request, topic_id: str) -> Response:
 
 
 def fast_routes() -> list[Route]:
-    """The pages every visit asks for, as plain Starlette routes that create_app puts before
-    all others: no FastAPI dependency solving and no walk through the included routers per
-    request. They take no parameters FastAPI would check (the player parses its one) and are
-    not in the API docs. GET only, as the routes of the router."""
+    """The pages every visit asks for, as plain Starlette routes that create_app serves before
+    all others (easeback.web.fast): no FastAPI layers, dependency solving or walk through the
+    included routers per request. They take no parameters FastAPI would check (the player
+    parses its one) and are not in the API docs. GET only, as the routes of the router."""
     routes = []
     for path, endpoint in (
         ("/", welcome),

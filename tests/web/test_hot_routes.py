@@ -51,6 +51,8 @@ def _raw(body: Any) -> bytes:
 
 
 def _without_hot_routes(app: Any) -> Any:
+    """The app as FastAPI alone serves it: no hot stack, and FastAPI's own /api/plan."""
+    app.hot.clear()
     app.router.routes[:] = [r for r in app.router.routes if not isinstance(r, HotRoute)]
     return app
 
@@ -139,3 +141,52 @@ def test_the_hot_route_keeps_the_host_and_origin_checks(clients: Any) -> None:
 def test_the_plan_stays_in_the_api_schema(tmp_path) -> None:
     app = create_app(Settings(data_dir=str(tmp_path)))
     assert "post" in app.openapi()["paths"]["/api/plan"]
+
+
+PAGES = ["/", "/player", "/player/timeline.json", "/player?speed=fast", "/player?speed=2"]
+
+
+def _both_ways(app: Any, client: Any, url: str, **kw: Any) -> tuple[Any, Any]:
+    """The answer of the hot stack, then of the whole FastAPI app, to the same request."""
+    hot = dict(app.hot)
+    first = client.get(url, **kw)
+    app.hot.clear()
+    try:
+        second = client.get(url, **kw)
+    finally:
+        app.hot.update(hot)
+    return first, second
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_hot_pages_are_the_pages_the_whole_app_serves(app: Any, visitor: Any, url: str) -> None:
+    visitor.screen(clear_answers())
+    plan = {"place": "floor", "minutes": 10, "equipment": "mat"}
+    assert visitor.post("/plan", plan).status_code == 200
+    hot, whole = _both_ways(app, visitor.client, url)
+    assert (hot.status_code, hot.content) == (whole.status_code, whole.content)
+    assert dict(hot.headers) == dict(whole.headers)
+    for name, value in HEADERS.items():
+        assert hot.headers[name] == value
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_hot_pages_without_a_routine_are_the_same_too(app: Any, client: Any, url: str) -> None:
+    hot, whole = _both_ways(app, client, url, follow_redirects=False)
+    assert hot.status_code == whole.status_code
+    if url != "/":  # a first visit gets a new session each time
+        assert (hot.content, dict(hot.headers)) == (whole.content, dict(whole.headers))
+
+
+def test_hot_pages_keep_the_host_check(client: Any) -> None:
+    for url in PAGES[:3]:
+        assert client.get(url, headers={"host": "evil.example"}).status_code == 400
+
+
+def test_a_hot_page_that_fails_fails_as_the_whole_app_does(app: Any) -> None:
+    app.state.web.sessions.store = None  # the session cannot be opened: a server error
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as c:
+        c.cookies.set("easeback_session", "a" * 43)
+        hot, whole = _both_ways(app, c, "/player")
+    assert hot.status_code == whole.status_code == 500
+    assert (hot.content, dict(hot.headers)) == (whole.content, dict(whole.headers))
