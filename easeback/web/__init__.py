@@ -11,6 +11,11 @@ if TYPE_CHECKING:
     from easeback.settings import Settings
 
 
+# uvicorn's options for `easeback serve`, which bench/web serves with too: warnings only, and no
+# access log (at that level it prints nothing, yet uvicorn would still format every request's line)
+SERVE_OPTIONS: dict[str, Any] = {"log_level": "warning", "access_log": False}
+
+
 def create_app(settings: Settings, **options: Any) -> FastAPI:
     """See easeback.web.app.create_app."""
     from easeback.web.app import create_app as build
@@ -18,4 +23,4 @@ def create_app(settings: Settings, **options: Any) -> FastAPI:
     return build(settings, **options)
 
 
-__all__ = ["create_app"]
+__all__ = ["SERVE_OPTIONS", "create_app"]

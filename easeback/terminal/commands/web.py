@@ -91,11 +91,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             journal.open_journal(settings).dispose()
     import uvicorn
 
-    from easeback.web import create_app
+    from easeback.web import SERVE_OPTIONS, create_app
 
     app = create_app(settings)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"easeback is running at http://{host}:{settings.port}/  (press Ctrl+C to stop)")
     sys.stdout.flush()
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(app, host=settings.host, port=settings.port, **SERVE_OPTIONS)
     return 0
