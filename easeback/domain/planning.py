@@ -181,6 +181,11 @@ def _static(techniques: tuple[Technique, ...]) -> dict[str, _Static]:
     return hit[1]
 
 
+# suitable()'s answers by what they depend on; bounded: cleared when full
+_SUITABLE: dict[tuple[object, ...], tuple[tuple[Technique, ...], list[_Candidate]]] = {}
+MAX_SUITABLE = 256
+
+
 def suitable(
     catalogue: Iterable[Technique], s: PlannableScreening, req: PlanRequest
 ) -> list[_Candidate]:
@@ -188,9 +193,35 @@ def suitable(
 
     A technique whose easier version has no logged session is replaced by that easier version
     (the easiest one not yet done); one whose easier version was left out is not offered.
+    Worked out once for each catalogue, set of exclusions and request (all immutable).
     """
-    have = req.available_equipment()
     techniques = catalogue if isinstance(catalogue, tuple) else tuple(catalogue)
+    have = req.available_equipment()
+    key = (
+        id(techniques),
+        s.constraints.exclusions,
+        req.place,
+        have,
+        req.goal,
+        req.left_out,
+        req.done,
+        tuple(sorted(req.helps.items())),
+    )
+    hit = _SUITABLE.get(key)
+    if hit is None or hit[0] is not techniques:
+        if len(_SUITABLE) >= MAX_SUITABLE:
+            _SUITABLE.clear()
+        hit = (techniques, _suitable(techniques, s, req, have))
+        _SUITABLE[key] = hit
+    return list(hit[1])
+
+
+def _suitable(
+    techniques: tuple[Technique, ...],
+    s: PlannableScreening,
+    req: PlanRequest,
+    have: frozenset[Equipment],
+) -> list[_Candidate]:
     static = _static(techniques)
     left_out, done, place = req.left_out, req.done, req.place
     allowed: dict[str, tuple[bool, Variant | None]] = {}
