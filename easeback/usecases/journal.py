@@ -430,13 +430,17 @@ def _public(
     }
 
 
-def progress_summary(engine: Engine, now: datetime) -> dict[str, Any]:
+def progress_summary(
+    engine: Engine, now: datetime, person: str | None = None, tz: tzinfo | None = None
+) -> dict[str, Any]:
     """progress_public's figures aggregated by the database (a few indexed queries and sums),
-    never loading the journal: the same numbers at 100 rows or 100,000. now is naive local."""
+    never loading the journal: the same numbers at 100 rows or 100,000. now is naive local
+    (naive in `tz` for a practice's person)."""
     from easeback.storage import summary
 
-    f = summary.journal_facts(engine)
-    effects = [trends.effect_from_sums(*sums) for sums in summary.technique_sums(engine)]
+    who = {} if person is None else {"person": person}
+    f = summary.journal_facts(engine, tz=tz, **who)
+    effects = [trends.effect_from_sums(*sums) for sums in summary.technique_sums(engine, **who)]
     return _public(f.baseline_pain, f.latest_pain, progression.advice_from(f, now), effects)
 
 

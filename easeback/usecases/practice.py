@@ -280,15 +280,18 @@ def _summary(
 def progress(
     engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
 ) -> dict[str, Any]:
-    from easeback.usecases.journal import progress as report
-    from easeback.usecases.journal import progress_public
+    """A person's progress: the figures aggregated by the database over the whole journal, the
+    trends, adherence and flags from the last TREND_DAYS of check-ins and every session, as in
+    the clinician's list (the journal is not loaded whole: a long one costs the same)."""
+    from easeback.usecases.journal import progress_summary
 
     person = scope(engine, actor, person_id)
-    h = history(engine, person)
     programme, screening = repo.programme_and_screening(
         engine, person.id, repo.Audit(now, actor.id, "progress.read", person.id)
     )
-    out = progress_public(report(h, cat.techniques, naive(now)))
+    v = repo.overviews(engine, [person.id], now - timedelta(days=TREND_DAYS))[person.id]
+    h = History(check_ins=tuple(v.check_ins), sessions=tuple(v.sessions))
+    out = progress_summary(engine, naive(now), person=person_key(person.id), tz=UTC)
     return out | _summary(person, h, programme, screening, now)
 
 
