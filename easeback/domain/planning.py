@@ -181,21 +181,29 @@ def _static(techniques: tuple[Technique, ...]) -> dict[str, _Static]:
     return hit[1]
 
 
-# suitable()'s answers by what they depend on; bounded: cleared when full
-_SUITABLE: dict[tuple[object, ...], tuple[tuple[Technique, ...], list[_Candidate]]] = {}
-MAX_SUITABLE = 256
+class _Suited:
+    """suitable()'s answer for one catalogue, set of exclusions and request, and _pick's choices
+    from it by how many techniques are asked for: worked out once (all inputs immutable)."""
+
+    __slots__ = ("cands", "picks", "techniques")
+
+    def __init__(self, techniques: tuple[Technique, ...], cands: list[_Candidate]) -> None:
+        self.techniques = techniques
+        self.cands = cands
+        self.picks: dict[int, list[_Candidate]] = {}
+
+    def pick(self, n: int) -> list[_Candidate]:
+        hit = self.picks.get(n)
+        if hit is None:
+            hit = self.picks[n] = _pick(self.cands, n)
+        return list(hit)
 
 
-def suitable(
-    catalogue: Iterable[Technique], s: PlannableScreening, req: PlanRequest
-) -> list[_Candidate]:
-    """Every technique this person may do here with what they have, scored for the goal.
+_SUITED: dict[tuple[object, ...], _Suited] = {}  # bounded: cleared when full
+MAX_SUITED = 256
 
-    A technique whose easier version has no logged session is replaced by that easier version
-    (the easiest one not yet done); one whose easier version was left out is not offered.
-    Worked out once for each catalogue, set of exclusions and request (all immutable).
-    """
-    techniques = catalogue if isinstance(catalogue, tuple) else tuple(catalogue)
+
+def _suited(techniques: tuple[Technique, ...], s: PlannableScreening, req: PlanRequest) -> _Suited:
     have = req.available_equipment()
     key = (
         id(techniques),
@@ -207,13 +215,25 @@ def suitable(
         req.done,
         tuple(sorted(req.helps.items())),
     )
-    hit = _SUITABLE.get(key)
-    if hit is None or hit[0] is not techniques:
-        if len(_SUITABLE) >= MAX_SUITABLE:
-            _SUITABLE.clear()
-        hit = (techniques, _suitable(techniques, s, req, have))
-        _SUITABLE[key] = hit
-    return list(hit[1])
+    hit = _SUITED.get(key)
+    if hit is None or hit.techniques is not techniques:
+        if len(_SUITED) >= MAX_SUITED:
+            _SUITED.clear()
+        hit = _SUITED[key] = _Suited(techniques, _suitable(techniques, s, req, have))
+    return hit
+
+
+def suitable(
+    catalogue: Iterable[Technique], s: PlannableScreening, req: PlanRequest
+) -> list[_Candidate]:
+    """Every technique this person may do here with what they have, scored for the goal.
+
+    A technique whose easier version has no logged session is replaced by that easier version
+    (the easiest one not yet done); one whose easier version was left out is not offered.
+    Worked out once for each catalogue, set of exclusions and request.
+    """
+    techniques = catalogue if isinstance(catalogue, tuple) else tuple(catalogue)
+    return list(_suited(techniques, s, req).cands)
 
 
 def _suitable(
@@ -562,7 +582,8 @@ def build_plan(
     notes: list[str] = []
     if minutes < req.minutes:
         notes.append(f"Shortened to {minutes} minutes because your pain is high right now.")
-    cands = suitable(techniques, screening, req)
+    suited = _suited(techniques, screening, req)
+    cands = list(suited.cands)
     if not cands:
         suggest = _places_with_a_routine(techniques, screening, req)
         where = "anywhere" if req.place == "any" else f"here ({req.place.value})"
@@ -570,7 +591,7 @@ def build_plan(
         if suggest:
             reason += " Places with a routine for you: " + ", ".join(p.value for p in suggest) + "."
         return _refusal(screening, req, minutes, reason, suggest=suggest)
-    chosen = _pick(cands, _target_count(minutes))
+    chosen = suited.pick(_target_count(minutes))
     picked = len(chosen)
     chains = [_memo(c).chain(_start(c, req, constraints.gentle)) for c in chosen]
     start = READY_SECONDS + sum(ch.seconds[0] for ch in chains)
