@@ -68,6 +68,11 @@ BODY_IN_CROP = 0.25
 EDGE = 0.1  # share of the crop a clearly seen landmark may stray past its edge
 REFRESH = 30  # frames; one whole-frame try a second while the crop tracker follows someone
 PAUSE = 5  # frames without crop tries after a ghost: the person is not to be found there now
+# After a ghost the crop tracker must forget it, but its reset() rebuilds MediaPipe's graph and
+# loads both models again (four to six model calls' worth), so that waits until a crop is tried
+# again. A blank picture would make it drop the ghost for one call, but its landmark visibility
+# filter is not reset by a frame without a pose and drags the next person's shoulders under the
+# body check for a dozen frames: on real clips it lost poses.
 
 
 _Crop = tuple[int, int, int, int]  # left, top, right, bottom in pixels
@@ -103,6 +108,7 @@ class Detector:
         self.model_seconds = 0.0  # in the whole-frame model, for the benchmarks
         self.model_calls = 0
         self.rescue_calls = 0  # the model run on crops
+        self.rescue_seconds = 0.0  # in the crop and search models, for the benchmarks
         self._roi: tuple[float, float, float, float] | None = None  # normalised x0 y0 x1 y1
         self._crop: _Crop | None = None  # pixels, kept while it fits
         self._lost = 0
@@ -111,6 +117,7 @@ class Detector:
         self._following = 0  # frames the crop tracker has followed them
         self.rejected = 0  # crop poses that did not look like a body in the crop (ghosts)
         self._paused_until = 0  # the frame from which a crop may be tried again after a ghost
+        self._haunted = False  # the crop tracker still holds a ghost it must forget
 
     def _new(self, static: bool, confidence: float) -> Any:
         return self._mp.solutions.pose.Pose(
@@ -191,27 +198,41 @@ class Detector:
             crop = self._crop = want  # a steady crop lets the crop tracker follow inside it
         if self._crop_pose is None:
             self._crop_pose = self._new(static=False, confidence=RESCUE_CONFIDENCE)
+        if self._haunted:
+            self._haunted = False
+            began = time.perf_counter()
+            self._crop_pose.reset()
+            self.rescue_seconds += time.perf_counter() - began
         x0, y0, x1, y1 = crop
-        self.rescue_calls += 1
-        result = self._crop_pose.process(rgb[y0:y1, x0:x1].copy())
+        result = self._rescue(self._crop_pose, rgb[y0:y1, x0:x1].copy())
         if result.pose_landmarks is None:
             return None
         if not _plausible(result.pose_landmarks.landmark):
             self.rejected += 1
             self._paused_until = self._frame + PAUSE
-            self._crop_pose.reset()  # or it goes on tracking the ghost
+            self._haunted = True  # or it goes on tracking the ghost
             return None
         found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
         self._roi = _box(found)
         return found
 
+    def _rescue(self, pose: Any, rgb: Any) -> Any:
+        """One run of a rescue model (a crop or a search tracker), counted and timed."""
+        began = time.perf_counter()
+        result = pose.process(rgb)
+        self.rescue_seconds += time.perf_counter() - began
+        self.rescue_calls += 1
+        return result
+
     def _search(self, rgb: Any, w: int, h: int) -> tuple[Landmark, ...] | None:
+        # All parts each time. One part a time, in turn, costs a third, but on a test clip it
+        # missed a small person whom the three parts at once found.
         if self._search_pose is None:
             self._search_pose = self._new(static=True, confidence=RESCUE_CONFIDENCE)
         for tx0, ty0, tx1, ty1 in SEARCH_TILES:
             crop = (int(tx0 * w), int(ty0 * h), int(tx1 * w), int(ty1 * h))
-            self.rescue_calls += 1
-            result = self._search_pose.process(rgb[crop[1] : crop[3], crop[0] : crop[2]].copy())
+            tile = rgb[crop[1] : crop[3], crop[0] : crop[2]].copy()
+            result = self._rescue(self._search_pose, tile)
             if result.pose_landmarks is not None and _plausible(result.pose_landmarks.landmark):
                 found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
                 self._roi, self._crop = _box(found), None
