@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +80,47 @@ def test_live_mode_prints_events_as_they_happen(demo_clip, capsys, monkeypatch):
     assert lines[0].startswith("Watching the camera")
     assert lines[-1].startswith("Repetitions: 0")
     assert any("Move so the camera sees your whole body" in line for line in lines[1:-1])
+
+
+def test_a_wide_video_is_scaled_to_the_working_width_keeping_where_the_person_is(
+    demo_clip: Path, tmp_path: Path
+):
+    """Frames wider than 640 are scaled down before detection (854x480 is common on real
+    clips): the person is found as often and in the same place as in the same frames at 640."""
+    import cv2  # type: ignore[import-untyped,import-not-found,unused-ignore]
+
+    from easeback.pose.landmarks import Detector, open_stream
+
+    stream = open_stream(video=str(demo_clip))
+    try:
+        small = [f for _, (_, f) in zip(range(60), stream.frames(), strict=False)]
+    finally:
+        stream.close()
+    wide = tmp_path / "wide.mp4"
+    writer = cv2.VideoWriter(str(wide), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (854, 480))
+    for f in small:
+        writer.write(cv2.resize(f, (854, 480), interpolation=cv2.INTER_CUBIC))
+    writer.release()
+
+    stream = open_stream(video=str(wide))
+    try:
+        assert (stream.width, stream.height) == (640, 360)
+        scaled = [f for _, f in stream.frames()]
+    finally:
+        stream.close()
+    assert len(scaled) == len(small)
+    assert all(f.shape == (360, 640, 3) for f in scaled)
+
+    def poses(frames: list[Any]) -> list[Any]:
+        with Detector() as det:
+            return [det.detect(f) for f in frames]
+
+    near = [
+        max(abs(p.x - q.x), abs(p.y - q.y))
+        for a, b in zip(poses(small), poses(scaled), strict=True)
+        if a is not None and b is not None
+        for p, q in zip(a, b, strict=True)
+        if p.seen and q.seen
+    ]
+    assert len(near) >= 0.8 * len(small) * 10  # a pose with ten or more points seen, both ways
+    assert sorted(near)[len(near) // 2] < 0.01  # the same place, to a few pixels
