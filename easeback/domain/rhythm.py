@@ -24,7 +24,7 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
+from itertools import accumulate, islice, repeat
 from operator import mul, sub, truediv
 
 # ---- tuning: why each number is what it is ----
@@ -73,27 +73,46 @@ class Rhythm:
     chance: float = 0.0  # the spread of the clarity that noise alone would give
 
 
-def _detrend(xs: list[float | None]) -> list[float] | None:
-    """Values minus their straight-line fit; gaps become 0 (no evidence either way)."""
-    pts = [(i, x) for i, x in enumerate(xs) if x is not None]
-    if len(pts) < len(xs) / 2:
-        return None
-    n = len(pts)
-    mi = sum(i for i, _ in pts) / n
-    mx = sum(x for _, x in pts) / n
-    sii = sum((i - mi) ** 2 for i, _ in pts)
-    slope = sum((i - mi) * (x - mx) for i, x in pts) / sii if sii > 0 else 0.0
-    return [0.0 if x is None else x - mx - slope * (i - mi) for i, x in enumerate(xs)]
+def _detrend(xs: list[float | None]) -> tuple[float, list[float]] | None:
+    """Values minus their straight-line fit, and their mean square; gaps become 0 (no evidence
+    either way). None when more than half the values are missing."""
+    n = len(xs)
+    if None in xs:
+        pts = [(i, x) for i, x in enumerate(xs) if x is not None]
+        if len(pts) < n / 2:
+            return None
+        m = len(pts)
+        mi = sum(i for i, _ in pts) / m
+        mx = sum(x for _, x in pts) / m
+        sii = sum((i - mi) ** 2 for i, _ in pts)
+        slope = sum((i - mi) * (x - mx) for i, x in pts) / sii if sii > 0 else 0.0
+        d = [0.0 if x is None else x - mx - slope * (i - mi) for i, x in enumerate(xs)]
+        return sum(map(mul, d, d)) / n, d
+    full: list[float] = xs  # type: ignore[assignment]  # no gaps
+    mi = (n - 1) / 2
+    mx = sum(full) / n
+    sii = n * (n * n - 1) / 12
+    slope = (sum(map(mul, range(n), full)) - mi * n * mx) / sii if sii > 0 else 0.0
+    # the mean square of the residuals, without making them: signals that hardly move are
+    # dropped before any per-sample work
+    var = max(sum(map(mul, full, full)) / n - mx * mx - slope * slope * sii / n, 0.0)
+    if var < MIN_SPREAD**2:
+        return var, []
+    c = mx - slope * mi
+    return var, [x - c - slope * i for i, x in enumerate(full)]
 
 
 def _residual(d: list[float], pre: list[float], k: int) -> list[float]:
     """The signal minus its mean over one period of k samples centred on each sample (pre: its
     running sums): what repeats every k samples stays whole, and anything slower (a sway, a
     drift) is taken out."""
-    n, half = len(d), k // 2
-    sums = list(map(sub, pre[k:], pre[: n - k + 1]))  # of the k samples from each start
-    ends = [sums[0]] * half + sums + [sums[-1]] * (k - half - 1)
-    return list(map(sub, d, map(truediv, ends, repeat(k))))
+    half = k // 2
+    means = list(map(truediv, map(sub, islice(pre, k, None), pre), repeat(k)))  # from each start
+    first, last = means[0], means[-1]  # the ends take the nearest whole period's mean
+    y = [x - first for x in islice(d, half)]
+    y += map(sub, islice(d, half, half + len(means)), means)
+    y += [x - last for x in islice(d, half + len(means), None)]
+    return y
 
 
 def _periodicity(
@@ -107,8 +126,10 @@ def _periodicity(
     own = []
     for d, pre in ds:
         y = _residual(d, pre, k)
-        a, b = y[:-k], y[k:]
-        sab, saa, sbb = sum(map(mul, a, b)), sum(map(mul, a, a)), sum(map(mul, b, b))
+        sab = sum(map(mul, y, islice(y, k, None)))  # y[i] * y[i + k]
+        sq = list(map(mul, y, y))
+        total = sum(sq)
+        saa, sbb = total - sum(sq[-k:]), total - sum(sq[:k])
         num, da, db = num + sab, da + saa, db + sbb
         squares += saa * saa
         own.append(sab / math.sqrt(saa * sbb) if saa > 0 and sbb > 0 else 0.0)
@@ -131,10 +152,10 @@ def rhythm(
     """
     moving: list[tuple[float, str, list[float]]] = []
     for name, xs in columns.items():
-        d = _detrend(xs)
-        if d is None:
+        fit = _detrend(xs)
+        if fit is None:
             continue
-        var = sum(v * v for v in d) / len(d)
+        var, d = fit
         if var >= MIN_SPREAD**2:
             moving.append((var, name, d))
     if not moving:

@@ -98,7 +98,9 @@ class Session:
         events = self.coach.update(frame)
         if frame.landmarks is not None:
             self.frames_with_pose += 1
-            if isinstance(self.coach, AutoCoach):
+            if not self.angles.keep:
+                pass  # a live session keeps no per-second angles: measuring them costs 0.1 ms
+            elif isinstance(self.coach, AutoCoach):
                 self.angles.add(frame.t, measure_all(frame.landmarks, AUTO_CANDIDATES, self.aspect))
             elif self.coach.value is not None:
                 self.angles.add(frame.t, {self.coach.signal.angle: self.coach.value})

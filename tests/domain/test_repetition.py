@@ -144,9 +144,7 @@ def test_a_lost_landmark_does_not_break_the_count(kind: str) -> None:
     """Moving landmarks (the wrist and hand; the nose and hips) are lost for 0.4 s of every
     1.3 s (occlusion, motion blur); others still show the movement."""
     lost = MOVING[kind]
-    track = frames(
-        steady(0.8, stop=15.0), 16.0, kind, hide=lambda t: lost if t % 1.3 < 0.4 else ()
-    )
+    track = frames(steady(0.8, stop=15.0), 16.0, kind, hide=lambda t: lost if t % 1.3 < 0.4 else ())
     assert count(track) == pytest.approx(12, abs=1)
 
 
@@ -187,6 +185,23 @@ def test_rhythm_reads_the_period_from_the_signals():
     assert found.clarity > 0.8
     flat = rhythm({"a": [0.001 * (i % 3) for i in range(150)]}, rate)
     assert flat is None
+
+
+@pytest.mark.parametrize("period", [0.3, 0.7, 1.3, 2.1, 2.9, 3.7, 4.6])
+def test_rhythm_finds_every_period_a_window_can_show_twice(period: float) -> None:
+    """From a quick stroke to the longest period a ten-second window holds twice, in three
+    signals out of phase with each other and noisy."""
+    rate, rng = 15.0, random.Random(11)
+    waves: dict[str, list[float | None]] = {
+        name: [
+            amp * math.sin(2 * math.pi * (i / rate / period + ph)) + rng.gauss(0, 0.05)
+            for i in range(150)
+        ]
+        for name, amp, ph in (("a", 1.0, 0.0), ("b", 0.6, 0.3), ("c", 0.3, 0.7))
+    }
+    found = rhythm(waves, rate)
+    assert found is not None
+    assert found.period == pytest.approx(period, rel=0.04)
 
 
 def test_counter_memory_stays_bounded():
