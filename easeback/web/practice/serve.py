@@ -60,6 +60,8 @@ def serve_practice(args: argparse.Namespace) -> int:
     open_journal(settings).dispose()
     import uvicorn
 
+    from easeback.web import SERVE_OPTIONS
+
     scheme = "https" if settings.tls_certfile else "http"
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(
@@ -79,6 +81,6 @@ def serve_practice(args: argparse.Namespace) -> int:
         # longer than clients and proxies keep idle connections, so a request never meets a
         # connection the server is just closing (uvicorn's default is 5 s)
         timeout_keep_alive=75,
-        log_level="warning",
+        **SERVE_OPTIONS,  # no access log: at warning level it printed nothing, yet cost time
     )
     return 0
