@@ -113,7 +113,7 @@ class Settings(Frozen):
 
 def _xdg_data_dir() -> str | None:
     """platformdirs' user_data_dir on plain Linux, where it is the XDG rule (an absolute
-    $XDG_DATA_HOME, else ~/.local/share), without importing it (about 10 ms of every command's
+    $XDG_DATA_HOME, else ~/.local/share), without importing it (10-20 ms of every command's
     start); None where anything is less plain, for platformdirs to decide."""
     if sys.platform != "linux" or "ANDROID_DATA" in os.environ:
         return None

@@ -223,7 +223,6 @@ def _rep(
                 key=lambda x: x.seconds,
             )
     release_text = (sc.release or _RELEASE) if first else _RELEASE
-    release_text = (sc.release or _RELEASE) if first else _RELEASE
     if last:
         release_text = _join(release_text, sc.finish)
     return _Rep(
