@@ -277,9 +277,7 @@ def _summary(
     }
 
 
-def progress(
-    engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
-) -> dict[str, Any]:
+def progress(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> dict[str, Any]:
     """A person's progress: the figures aggregated by the database over the whole journal, the
     trends, adherence and flags from the last TREND_DAYS of check-ins and every session, as in
     the clinician's list (the journal is not loaded whole: a long one costs the same)."""

@@ -38,7 +38,7 @@ def test_progress_matches_the_whole_journal_and_the_list(engine, people):
             before = max(3, 7 - day // 40)
             practice.log_session(engine, cat, ann, before, before - 1, now, stopped)
     now = T0 + timedelta(days=200)
-    got = practice.progress(engine, cat, alice, pid, now)
+    got = practice.progress(engine, alice, pid, now)
     whole = practice.history(engine, ann)
     want = progress_public(progress(whole, cat.techniques, practice.naive(now)))
     assert want["techniques"] and want["baseline_pain"] == 7 and want["latest_pain"] == 3

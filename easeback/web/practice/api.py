@@ -173,7 +173,7 @@ def history(
 @router.get("/progress", summary="My progress: pain change, advice, adherence")
 def progress(request: Request, c: Reader) -> dict[str, Any]:
     st = practice_state(request)
-    return dict(_run(practice.progress, st.engine, st.catalogue, c.user, c.user.id, now()))
+    return dict(_run(practice.progress, st.engine, c.user, c.user.id, now()))
 
 
 @router.post("/screenings", status_code=201, summary="Answer the safety check")
@@ -267,7 +267,7 @@ def person_progress(request: Request, person_id: int, c: Reader) -> dict[str, An
     st = practice_state(request)
     if c.user.role == "person":
         raise HTTPException(404, "Not found.")
-    return dict(_run(practice.progress, st.engine, st.catalogue, c.user, person_id, now()))
+    return dict(_run(practice.progress, st.engine, c.user, person_id, now()))
 
 
 @router.get(

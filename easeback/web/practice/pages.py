@@ -401,7 +401,7 @@ def person_page(
     st = practice_state(request)
     try:
         person = practice.scope(st.engine, c.user, person_id)
-        progress = practice.progress(st.engine, st.catalogue, c.user, person_id, now())
+        progress = practice.progress(st.engine, c.user, person_id, now())
         view = practice.programme_view(st.engine, st.catalogue, c.user, person_id, now())
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
