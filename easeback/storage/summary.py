@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.engine import Connection
 
+from easeback.domain.chart import Chart
 from easeback.domain.models import StopReason
 from easeback.domain.progression import RESCREEN_STOPS, REST_RISE, JournalFacts
 from easeback.storage.tables import (
@@ -30,6 +31,7 @@ from easeback.storage.tables import (
 from easeback.storage.times import local as _local
 
 AFTER = timedelta(microseconds=1)  # a session's pain after counts just after its pain before
+STREAM_ROWS = 2000  # rows fetched at a time where a query reads a whole journal
 TechniqueSums = tuple[str, int, int, int]  # (technique id, sessions, sum of changes, of squares)
 
 
@@ -308,3 +310,32 @@ def counts(engine: Engine, person: str = DEFAULT_PERSON) -> tuple[int, int]:
             select(func.count()).where(CheckInRow.person == person)
         ).scalar_one()
     return int(sessions), int(check_ins)
+
+
+def chart(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None = None) -> Chart | None:
+    """The binned pain and stiffness chart of the whole journal (local days in `tz`), its rows
+    streamed into the bins, never loaded at once; None for a journal with nothing to draw."""
+    ci, se, st = CheckInRow, SessionRow, StopRow
+    rated = and_(se.person == person, se.pain_before.is_not(None), se.pain_after.is_not(None))
+    with engine.connect() as conn:
+        ends = [
+            conn.execute(select(func.min(ci.at), func.max(ci.at)).where(ci.person == person)),
+            conn.execute(select(func.min(se.started_at), func.max(se.started_at)).where(rated)),
+            conn.execute(select(func.min(st.at), func.max(st.at)).where(st.person == person)),
+        ]
+        found = [at for result in ends for at in result.one() if at is not None]
+        if not found:
+            return None
+        out = Chart(_local(min(found), tz).date(), _local(max(found), tz).date())
+        streamed = conn.execution_options(yield_per=STREAM_ROWS)
+        for at, pain, stiffness in streamed.execute(
+            select(ci.at, ci.pain, ci.stiffness).where(ci.person == person)
+        ):
+            out.add_rating(_local(at, tz), pain, stiffness)
+        for at, before, after in streamed.execute(
+            select(se.started_at, se.pain_before, se.pain_after).where(rated)
+        ):
+            out.add_session(_local(at, tz), before or 0, after or 0)  # neither is NULL here
+        for (at,) in streamed.execute(select(st.at).where(st.person == person)):
+            out.add_stop(_local(at, tz))
+    return out

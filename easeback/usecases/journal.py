@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from easeback.content.loader import Catalogue
+    from easeback.domain.chart import Chart
     from easeback.storage.entries import Entry
 
 
@@ -393,6 +394,13 @@ def sessions_per_technique(engine: Engine) -> dict[str, int]:
     from easeback.storage import summary
 
     return summary.results_per_technique(engine)
+
+
+def chart(engine: Engine) -> Chart | None:
+    """The whole journal's pain and stiffness chart, binned (local days); None when empty."""
+    from easeback.storage import summary
+
+    return summary.chart(engine)
 
 
 def recent_readings(engine: Engine, days: int = 60) -> list[tuple[datetime, int]]:

@@ -125,7 +125,7 @@ def test_export_refuses_a_missing_folder(engine, catalogue, tmp_path):
 def test_plot_writes_png_or_svg(engine, tmp_path, suffix):
     from easeback.export.plot import save_plot
 
-    out = save_plot(journal.history(engine), tmp_path / f"chart.{suffix}")
+    out = save_plot(journal.chart(engine), tmp_path / f"chart.{suffix}")
     head = out.read_bytes()[:200]
     assert head.startswith(b"\x89PNG") if suffix == "png" else b"<svg" in out.read_bytes()[:2000]
 
@@ -137,7 +137,7 @@ def test_plot_has_a_date_axis_and_pain_ticks_0_to_10(engine, tmp_path):
 
     matplotlib.rcParams["svg.fonttype"] = "none"  # keep tick labels as text
     try:
-        svg = save_plot(journal.history(engine), tmp_path / "chart.svg").read_text()
+        svg = save_plot(journal.chart(engine), tmp_path / "chart.svg").read_text()
     finally:
         matplotlib.rcParams["svg.fonttype"] = "path"
     for k in range(11):
@@ -209,3 +209,36 @@ def test_pdf_pain_change_says_what_was_not_rated():
     assert _pain_change(None, None) == "not rated"
     assert _pain_change(4, None) == "before 4 (after not rated)"
     assert _pain_change(5, 3) == "5 → 3"
+
+
+def test_plot_of_an_empty_journal_says_there_is_nothing_yet(tmp_path):
+    import matplotlib
+
+    from easeback.export.plot import save_plot
+
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    try:
+        empty = open_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+        svg = save_plot(journal.chart(empty), tmp_path / "chart.svg").read_text()
+    finally:
+        matplotlib.rcParams["svg.fonttype"] = "path"
+    assert "Nothing to draw yet" in svg and "Jan</text>" not in svg
+
+
+def test_plot_of_a_long_journal_bins_by_month_and_names_years(tmp_path):
+    import matplotlib
+
+    from easeback.export.plot import save_plot
+
+    e = open_engine(f"sqlite:///{tmp_path / 'long.sqlite3'}")
+    for d in range(0, 4 * 365, 3):
+        at = NOW - timedelta(days=d)
+        journal.log_check_in(e, journal.make_check_in(d % 11, 3, at))
+    chart = journal.chart(e)
+    assert chart is not None and chart.days == 30 and len(chart.bins()) <= 50
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    try:
+        svg = save_plot(chart, tmp_path / "chart.svg").read_text()
+    finally:
+        matplotlib.rcParams["svg.fonttype"] = "path"
+    assert "mean of a month" in svg and "2022</text>" in svg

@@ -185,3 +185,47 @@ def test_sessions_per_technique_from_sql_equal_those_from_the_history(engine, se
     grow(engine, random.Random(seed + 100), person="someone-else")
     counts = journal.sessions_per_technique(engine)
     assert counts and counts == dict(sessions_with(journal.history(engine)))
+
+
+def _figures(chart) -> list[tuple[object, ...]]:
+    return [
+        (
+            b.start,
+            b.ratings,
+            b.pain,
+            b.stiffness,
+            b.pain_lo,
+            b.pain_hi,
+            b.sessions,
+            b.change,
+            b.stops,
+        )
+        for b in chart.bins()
+    ]
+
+
+@pytest.mark.parametrize(("seed", "days", "width"), [(18, 60, 1), (19, 400, 7)])
+def test_the_plot_chart_streamed_from_sql_bins_what_the_history_holds(engine, seed, days, width):
+    from easeback.domain.chart import Chart
+
+    grow(engine, random.Random(seed), days=days)
+    grow(engine, random.Random(seed + 100), person="someone-else", days=days)
+    h = journal.history(engine)
+    rated = [s for s in h.sessions if s.pain_before is not None and s.pain_after is not None]
+    times = [c.at for c in h.check_ins] + [s.at for s in rated] + [e.at for e in h.stops()]
+    expected = Chart(min(times).date(), max(times).date())
+    for c in h.check_ins:
+        expected.add_rating(c.at, c.pain, c.stiffness)
+    for s in rated:
+        expected.add_session(s.at, s.pain_before, s.pain_after)
+    for e in h.stops():
+        expected.add_stop(e.at)
+    got = journal.chart(engine)
+    assert got is not None and got.days == expected.days == width
+    assert _figures(got) == _figures(expected)
+    assert sum(b.ratings for b in got.bins()) == len(h.check_ins)
+    assert sum(b.stops for b in got.bins()) == len(h.stops()) > 0
+
+
+def test_an_empty_journal_has_no_chart(engine):
+    assert journal.chart(engine) is None
