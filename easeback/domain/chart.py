@@ -46,6 +46,7 @@ class Bin:
         "ratings",
         "sessions",
         "start",
+        "stiffness_ratings",
         "stiffness_sum",
         "stops",
     )  # fmt: skip
@@ -55,6 +56,7 @@ class Bin:
         self.ratings = 0
         self.pain_sum = 0
         self.stiffness_sum = 0
+        self.stiffness_ratings = 0
         self.pain_lo = 10
         self.pain_hi = 0
         self.sessions = 0  # rated before and after
@@ -67,7 +69,7 @@ class Bin:
 
     @property
     def stiffness(self) -> float | None:
-        return self.stiffness_sum / self.ratings if self.ratings else None
+        return self.stiffness_sum / self.stiffness_ratings if self.stiffness_ratings else None
 
     @property
     def change(self) -> float | None:
@@ -93,11 +95,15 @@ class Chart:
             found = self._bins[k] = Bin(self.first + timedelta(days=k * self.days))
         return found
 
-    def add_rating(self, at: datetime, pain: int, stiffness: int) -> None:
+    def add_rating(self, at: datetime, pain: int, stiffness: int | None = None) -> None:
+        """A pain rating, with the stiffness rated with it (a check-in) or without (a session's
+        pain before or after)."""
         b = self._bin(at)
         b.ratings += 1
         b.pain_sum += pain
-        b.stiffness_sum += stiffness
+        if stiffness is not None:
+            b.stiffness_ratings += 1
+            b.stiffness_sum += stiffness
         b.pain_lo = min(b.pain_lo, pain)
         b.pain_hi = max(b.pain_hi, pain)
 

@@ -22,16 +22,23 @@ DISCLAIMER = (
 
 
 def _chart(readings: list[tuple[datetime, int]]) -> Any:
+    """Every pain rating (check-ins and sessions), as the mean of each day, week or month by
+    the journal's span (easeback.domain.chart), so a long journal stays readable."""
     from reportlab.graphics.charts.lineplots import LinePlot  # type: ignore[import-untyped]
     from reportlab.graphics.shapes import Drawing, String  # type: ignore[import-untyped]
+
+    from easeback.domain.chart import Chart, bin_name
 
     d = Drawing(460, 170)
     if not readings:
         d.add(String(10, 80, "No pain ratings yet."))
         return d
-    t0 = datetime.combine(readings[0][0].date(), datetime.min.time(), readings[0][0].tzinfo)
-    points = [((at - t0).total_seconds() / 86400, pain) for at, pain in readings]
-    span = max(1, math.ceil(points[-1][0]))
+    chart = Chart(readings[0][0].date(), readings[-1][0].date())
+    for at, pain in readings:
+        chart.add_rating(at, pain)
+    t0 = datetime.combine(chart.first, datetime.min.time())
+    points = [((chart.middle(b) - t0).total_seconds() / 86400, b.pain) for b in chart.bins()]
+    span = (chart.last - chart.first).days + 1
     lp = LinePlot()
     lp.x, lp.y, lp.width, lp.height = 40, 30, 400, 125
     lp.data = [points]
@@ -40,9 +47,16 @@ def _chart(readings: list[tuple[datetime, int]]) -> Any:
     lp.xValueAxis.valueMin, lp.xValueAxis.valueMax = 0, span
     lp.xValueAxis.valueStep = max(1, math.ceil(span / 6))  # whole days, at most about 7 labels
     lp.xValueAxis.labels.fontSize = 7
-    lp.xValueAxis.labelTextFormat = lambda v: f"{(t0 + timedelta(days=v)):%d %b}"
+    shown = "%b %Y" if span > 300 else "%d %b"
+    lp.xValueAxis.labelTextFormat = lambda v: f"{(t0 + timedelta(days=v)):{shown}}"
+    if len(points) <= 120:
+        from reportlab.graphics.widgets.markers import makeMarker  # type: ignore[import-untyped]
+
+        lp.lines[0].symbol = makeMarker("FilledCircle", size=2.5)
     d.add(lp)
     d.add(String(4, 90, "pain", fontSize=7))
+    d.add(String(40, 4, f"Mean pain of each {bin_name(chart.days)}, 0 (none) to 10 (worst).",
+                 fontSize=7))  # fmt: skip
     return d
 
 

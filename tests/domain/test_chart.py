@@ -75,3 +75,11 @@ def test_bins_come_in_time_order_whatever_the_order_added():
 def test_a_chart_whose_last_day_is_before_its_first_is_refused():
     with pytest.raises(ValueError, match="before its first"):
         Chart(D0, D0 - timedelta(days=1))
+
+
+def test_a_session_rating_counts_for_pain_alone():
+    chart = Chart(D0, D0)
+    chart.add_rating(datetime(2025, 1, 1, 9), 8)  # a session's pain before: no stiffness
+    chart.add_rating(datetime(2025, 1, 1, 18), 4, 6)
+    (b,) = chart.bins()
+    assert (b.pain, b.stiffness, b.ratings) == (6.0, 6.0, 2)

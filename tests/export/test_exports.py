@@ -242,3 +242,16 @@ def test_plot_of_a_long_journal_bins_by_month_and_names_years(tmp_path):
     finally:
         matplotlib.rcParams["svg.fonttype"] = "path"
     assert "mean of a month" in svg and "2022</text>" in svg
+
+
+def test_pdf_pain_chart_draws_the_mean_of_each_week_of_a_long_journal():
+    from reportlab.graphics.charts.lineplots import LinePlot
+
+    from easeback.export.pdf import _chart
+
+    start = datetime(2023, 1, 2, 8)
+    readings = [(start + timedelta(hours=12 * k), k % 2 * 8) for k in range(2 * 400)]
+    plot = next(c for c in _chart(readings).contents if isinstance(c, LinePlot))
+    means = [y for _, y in plot.data[0]]
+    assert len(means) == 58 and means[:-1] == [4.0] * 57  # 400 days, a week a point
+    assert plot.xValueAxis.labelTextFormat(0) == "Jan 2023"
