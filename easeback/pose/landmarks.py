@@ -27,10 +27,33 @@ class CameraUnavailable(RuntimeError):
     """The camera extra is missing, or the camera or video cannot be opened."""
 
 
+# mediapipe.solutions imports its drawing helpers, and they import matplotlib.pyplot: about 0.9 s
+# of mediapipe's 1.3 s import, for drawing easeback never asks of it. They are loaded when first
+# used instead (a placeholder module stands in for each until then).
+_DRAWING = ("mediapipe.python.solutions.drawing_utils", "mediapipe.python.solutions.drawing_styles")
+
+
+class _OnFirstUse(ModuleType):
+    """Stands in for a module until one of its names is asked for, then imports it."""
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+        import sys
+
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
 def _modules() -> tuple[ModuleType, ModuleType]:
+    import sys
+
     os.environ.setdefault("GLOG_minloglevel", "2")  # keep mediapipe's C++ logging quiet
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")  # we report a camera that fails to open
+    if "mediapipe" not in sys.modules:
+        for name in _DRAWING:
+            sys.modules.setdefault(name, _OnFirstUse(name))
     try:
         import cv2  # type: ignore[import-untyped,import-not-found,unused-ignore]
         import mediapipe  # type: ignore[import-untyped,import-not-found,unused-ignore]
@@ -38,6 +61,10 @@ def _modules() -> tuple[ModuleType, ModuleType]:
         raise CameraUnavailable(
             f"the camera coach needs the camera extra ({exc.name} is missing): {INSTALL_HINT}"
         ) from exc
+    for name in _DRAWING:  # mp.solutions.drawing_utils, as an import would have set it
+        package, _, short = name.rpartition(".")
+        if short not in vars(sys.modules[package]):
+            setattr(sys.modules[package], short, sys.modules[name])
     return cv2, mediapipe
 
 
