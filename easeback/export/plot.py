@@ -81,6 +81,9 @@ def save_plot(chart: Chart | None, out: Path) -> Path:
     )
     from matplotlib.dates import AutoDateLocator, DateFormatter
 
+    if chart is not None and not rated:
+        ax.text(0.5, 0.5, "No check-ins yet: pain and stiffness come from `easeback checkin`.",
+                transform=ax.transAxes, ha="center", va="center")  # fmt: skip
     if chart is None:
         ax.text(0.5, 0.5, "Nothing to draw yet: no check-in or rated session in the journal.",
                 transform=ax.transAxes, ha="center", va="center")  # fmt: skip

@@ -225,6 +225,25 @@ def test_plot_of_an_empty_journal_says_there_is_nothing_yet(tmp_path):
     assert "Nothing to draw yet" in svg and "Jan</text>" not in svg
 
 
+def test_plot_of_sessions_without_check_ins_says_where_pain_lines_come_from(tmp_path, catalogue):
+    import matplotlib
+
+    from easeback.export.plot import save_plot
+
+    e = open_engine(f"sqlite:///{tmp_path / 'sessions.sqlite3'}")
+    result = screen(catalogue.screening, clear_answers(pain_days=10))
+    routine = build_plan(
+        result.plannable(), PlanRequest(place="floor", minutes=10), catalogue.techniques
+    )
+    journal.log_session(e, routine, 6, 4, NOW - timedelta(days=1))
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    try:
+        svg = save_plot(journal.chart(e), tmp_path / "chart.svg").read_text()
+    finally:
+        matplotlib.rcParams["svg.fonttype"] = "path"
+    assert "No check-ins yet" in svg and "May</text>" in svg
+
+
 def test_plot_of_a_long_journal_bins_by_month_and_names_years(tmp_path):
     import matplotlib
 
