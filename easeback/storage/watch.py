@@ -10,17 +10,24 @@ connections recording a stop). When one did, what was kept is read again on its 
 The wizard's own reads and writes go through the watching connection itself, so a visitor's save
 updates the kept state without making everything else look changed.
 
+`generation` names what is kept: it changes whenever any of it may have (another connection
+committed, a state was saved, everything was forgotten), so an answer made from what is kept can
+itself be kept under it. On the event loop the journal is asked once per turn of the loop (the
+peeks and `generation` of one turn share the answer): a request that follows a commit it could
+know of (the answer to the request that made it was sent) comes in a later turn and asks again.
+
 Only a SQLite file is watched. For any other database (PostgreSQL, an in-memory SQLite) nothing is
 kept: every read goes to the database, as before.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import weakref
 from collections import OrderedDict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, create_engine, delete, event, insert, update
@@ -57,6 +64,8 @@ class JournalWatch:
         self._own: Engine | None = None
         self._raw: Any = None
         self._version: int | None = None
+        self._generation = 0  # changes whenever what is kept may have changed
+        self._asked_in: asyncio.AbstractEventLoop | None = None  # the loop whose turn asked
         self._stops: History | None = None
         # sha256 key of the cookie -> (touched_at, state), or None for no row
         self._wizards: OrderedDict[str, tuple[datetime, dict[str, Any]] | None] = OrderedDict()
@@ -84,14 +93,45 @@ class JournalWatch:
         version = self._raw.execute("PRAGMA data_version").fetchall()[0][0]
         if version != self._version:
             self._version = version
-            self._stops = None
-            self._wizards.clear()
+            self._forget()
+
+    def _current_this_turn(self) -> None:
+        """_current, asked once per turn of the running event loop (every time off a loop)."""
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None and self._asked_in is loop:
+            return
+        self._current()
+        if loop is not None:
+            self._asked_in = loop
+            loop.call_soon(self._next_turn, loop)
+
+    def _next_turn(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._asked_in is loop:  # (another loop's turn may have asked since: leave it)
+            self._asked_in = None
+
+    def _forget(self) -> None:
+        self._stops = None
+        self._wizards.clear()
+        self._generation += 1
 
     def invalidate(self) -> None:
         """Forget everything kept (after a write the watch might not see as another's)."""
         with self._lock:
-            self._stops = None
-            self._wizards.clear()
+            self._forget()
+
+    def generation(self) -> int | None:
+        """What is kept now, by a number that changes whenever any of it may have; None when
+        nothing is kept or telling would mean waiting for the lock."""
+        if self._raw is None or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            self._current_this_turn()
+            return self._generation
+        finally:
+            self._lock.release()
 
     # ---- stops ----
 
@@ -112,7 +152,7 @@ class JournalWatch:
         if self._raw is None or not self._lock.acquire(blocking=False):
             return None
         try:
-            self._current()
+            self._current_this_turn()
             return self._stops
         finally:
             self._lock.release()
@@ -136,21 +176,27 @@ class JournalWatch:
                 self._keep(key, entry)
         return _fresh(entry, now)
 
-    def peek_wizard(self, cookie: str, now: datetime) -> tuple[bool, dict[str, Any] | None]:
-        """(True, state) when this cookie's state is kept and current and the check need not
-        wait; (False, None) when it must be read."""
+    def peek_wizard(
+        self, cookie: str, now: datetime
+    ) -> tuple[bool, dict[str, Any] | None, datetime | None]:
+        """(True, state, until) when this cookie's state is kept and current and the check
+        need not wait (`until`: when the state goes stale, None for no state); (False, None,
+        None) when it must be read."""
         if self._own is None or not self._lock.acquire(blocking=False):
-            return False, None
+            return False, None, None
         try:
-            self._current()
+            self._current_this_turn()
             key = wizard.key_of(cookie)
             if key not in self._wizards:
-                return False, None
+                return False, None, None
             entry = self._wizards[key]
             self._wizards.move_to_end(key)
         finally:
             self._lock.release()
-        return True, _fresh(entry, now)
+        state = _fresh(entry, now)
+        if entry is None or state is None:
+            return True, state, None
+        return True, state, (entry[0] + wizard.IDLE).replace(tzinfo=UTC)
 
     def save_wizard(self, cookie: str, state: dict[str, Any], now: datetime) -> None:
         """Keep this cookie's state (replacing what was there) and drop rows idle beyond the
@@ -169,6 +215,7 @@ class JournalWatch:
             # this connection's own commit leaves its data_version as it was; kept states of
             # the rows just pruned are refused by their age (_fresh) like the rows were
             self._keep(key, (at, json.loads(text)))
+            self._generation += 1
 
     def _keep(self, key: str, entry: tuple[datetime, dict[str, Any]] | None) -> None:
         self._wizards[key] = entry

@@ -49,6 +49,22 @@ def screening_public(result: ScreeningResult) -> dict[str, Any]:
     }
 
 
+def lapses_at(screened_at: str | None) -> datetime | None:
+    """When answers kept since `screened_at` (ISO time) lapse by the time alone (lapse_reason
+    says why from then on); None when no time can be read (they have lapsed already)."""
+    from datetime import UTC, datetime
+
+    from easeback.domain.progression import SCREENING_VALID
+
+    if screened_at is None:
+        return None
+    try:
+        at = datetime.fromisoformat(screened_at)
+    except ValueError:
+        return None
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)) + SCREENING_VALID
+
+
 def lapse_reason(screened_at: str | None, now: datetime, history: History | None) -> str | None:
     """Why answers kept since `screened_at` (ISO time) no longer allow a session, or None.
 

@@ -224,19 +224,28 @@ def _planned(routine: Routine) -> Response:
 async def plan_at_once(request: Request, raw: bytes) -> Response | None:
     """`plan` for a JSON body that PlanIn accepts and a screening that allows a routine,
     validated by the same model without FastAPI's per-request layers; None for anything else,
-    which `plan` then answers (so every refusal and error is worded exactly as before)."""
+    which `plan` then answers (so every refusal and error is worded exactly as before). A
+    routine's answer is kept by the body's bytes (easeback.web.kept.PlanAnswers)."""
     content_type = request.headers.get("content-type", "")
     if content_type.partition(";")[0].strip().lower() != "application/json":
         return None
+    st = web_state(request)
+    kept = st.plans.get(raw)
+    if kept is not None:
+        return kept
     try:
         body = PlanIn.model_validate(json.loads(raw))
         answers: dict[str, Any] = body.answers  # checked one by one by the screening
-        result = screened(web_state(request), answers)
+        result = screened(st, answers)
         req = _plan_request(body)
     except (ValueError, RecursionError, errors.InputError):  # ValidationError is a ValueError
         return None
-    routine = planning.plan_routine(web_state(request).catalogue, result, req)
-    return None if routine is None else _planned(routine)
+    routine = planning.plan_routine(st.catalogue, result, req)
+    if routine is None:
+        return None
+    answer = _planned(routine)
+    st.plans.put(raw, answer)
+    return answer
 
 
 def hot_routes() -> list[Route]:

@@ -44,8 +44,9 @@ from easeback.domain.screening import (
 )
 from easeback.domain.timeline import build_timeline
 from easeback.usecases import catalogue, errors, planning
-from easeback.usecases.screening import lapse_reason
+from easeback.usecases.screening import lapse_reason, lapses_at
 from easeback.web import camera, views
+from easeback.web.kept import KEEP, keep_until, kept_route
 from easeback.web.player_pictures import picture_phases
 from easeback.web.security import same_token
 from easeback.web.state import WebState, remember, screened, session_of, web_state
@@ -204,8 +205,22 @@ async def on_loop_or_thread(
         st, sess = web_state(request), session_of(request)
         passed = gates(st, sess)
         if not st.sessions.changed(sess):
-            return page(request, passed)
+            response = page(request, passed)
+            _may_keep(request, sess)
+            return response
     return await run_in_threadpool(_gated, request, gates, page)
+
+
+def _may_keep(request: Request, sess: WebSession) -> None:
+    """Lets easeback.web.kept keep this page's answer, made on the loop from what was kept and
+    current, when the visitor's cookie named their session: until the stored state goes stale,
+    the answers lapse by the time alone, or KEEP_SECONDS pass."""
+    if request.cookies.get(COOKIE) != sess.id:
+        return  # a new session: its cookie and token are new with each answer
+    lapses = lapses_at(sess.screened_at) if sess.answers else None
+    if sess.answers and sess.screened_at is not None and lapses is None:
+        return  # answers of no readable time lapse at once (the gates said so): nothing kept
+    setattr(request.state, KEEP, keep_until(datetime.now(UTC), sess.kept_until, lapses))
 
 
 def _gated(
@@ -771,16 +786,11 @@ async def learn_topic(request: Request, topic_id: str) -> Response:
 def fast_routes() -> list[Route]:
     """The pages every visit asks for, as plain Starlette routes that create_app serves before
     all others (easeback.web.fast): no FastAPI layers, dependency solving or walk through the
-    included routers per request. They take no parameters FastAPI would check (the player
-    parses its one) and are not in the API docs. GET only, as the routes of the router."""
-    routes = []
-    for path, endpoint in (
-        ("/", welcome),
-        ("/player", player_page),
-        ("/player/timeline.json", player_timeline),
-    ):
-        route = Route(path, endpoint, methods=["GET"], include_in_schema=False)
-        assert route.methods is not None
-        route.methods.discard("HEAD")
-        routes.append(route)
-    return routes
+    included routers per request, and their finished answers kept (easeback.web.kept). They
+    take no parameters FastAPI would check (the player parses its one) and are not in the API
+    docs. GET only, as the routes of the router."""
+    return [
+        kept_route("/", welcome),
+        kept_route("/player", player_page),
+        kept_route("/player/timeline.json", player_timeline),
+    ]

@@ -16,6 +16,7 @@ from easeback.content.loader import Catalogue
 from easeback.domain.screening import AnswerValue, ScreeningResult
 from easeback.settings import Settings
 from easeback.usecases.screening import screen_answers
+from easeback.web.kept import KeptAnswers, PlanAnswers
 from easeback.web.store import COOKIE, Sessions, WebSession
 
 
@@ -40,6 +41,10 @@ class WebState:
     # the welcome and player pages ((template, what they show, or the session id when that is
     # not hashable) -> (what they show, html)): made again only when what they show changed
     visitor_pages: dict[tuple[str, Any], tuple[Any, bytes]] = field(default_factory=dict)
+    # the finished answers of those pages and the player's timeline (easeback.web.kept)
+    kept: KeptAnswers = field(default_factory=KeptAnswers)
+    # POST /api/plan's planned answers by the request's body (easeback.web.kept)
+    plans: PlanAnswers = field(default_factory=PlanAnswers)
 
 
 def web_state(request: Request) -> WebState:

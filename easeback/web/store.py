@@ -19,7 +19,7 @@ import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,6 +49,8 @@ class WebSession:
     kept: tuple[Any, ...] = field(default=(), repr=False, compare=False)
     # the journal's stops and restores, read at most once per request (a session lives one)
     journal_stops: Any = field(default=None, repr=False, compare=False)
+    # when the stored state goes stale (peeked sessions with a state only), else None
+    kept_until: datetime | None = field(default=None, repr=False, compare=False)
 
     def state(self) -> dict[str, Any]:
         return {
@@ -97,8 +99,14 @@ class SessionStore(Protocol):
 
     def save(self, sid: str, state: dict[str, Any]) -> None: ...
 
-    def peek(self, sid: str) -> tuple[bool, dict[str, Any] | None]:
-        """(True, state or None) when it is known without waiting on I/O, else (False, None)."""
+    def peek(self, sid: str) -> tuple[bool, dict[str, Any] | None, datetime | None]:
+        """(True, state or None, when that state goes stale) when it is known without waiting
+        on I/O, else (False, None, None)."""
+        ...
+
+    def generation(self) -> Any:
+        """A value that changes whenever any stored state (or, with a journal, its stops) may
+        have changed; None when that cannot be told without waiting."""
         ...
 
 
@@ -111,6 +119,7 @@ class MemoryStore:
         self._items: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
         self.max_sessions = max_sessions
         self.idle_seconds = idle_seconds
+        self._generation = 0
 
     def load(self, sid: str) -> dict[str, Any] | None:
         item = self._items.get(sid)
@@ -121,14 +130,21 @@ class MemoryStore:
         self._items.move_to_end(sid)
         return item[1]
 
-    def peek(self, sid: str) -> tuple[bool, dict[str, Any] | None]:
-        return True, self.load(sid)
+    def peek(self, sid: str) -> tuple[bool, dict[str, Any] | None, datetime | None]:
+        state = self.load(sid)
+        if state is None:
+            return True, None, None
+        return True, state, datetime.now(UTC) + timedelta(seconds=self.idle_seconds)
+
+    def generation(self) -> int:
+        return self._generation
 
     def save(self, sid: str, state: dict[str, Any]) -> None:
         self._items[sid] = (time.monotonic(), json.loads(json.dumps(state)))
         self._items.move_to_end(sid)
         while len(self._items) > self.max_sessions:
             self._items.popitem(last=False)
+        self._generation += 1
 
     def __len__(self) -> int:
         return len(self._items)
@@ -159,15 +175,23 @@ class JournalStore:
         state: dict[str, Any] | None = self.journal.watch.load_wizard(sid, datetime.now(UTC))
         return state
 
-    def peek(self, sid: str) -> tuple[bool, dict[str, Any] | None]:
-        """(True, state) when the state is at hand without waiting on the database."""
+    def peek(self, sid: str) -> tuple[bool, dict[str, Any] | None, datetime | None]:
+        """(True, state, until) when the state is at hand without waiting on the database."""
         if self._fallback is not None:
-            return True, self._fallback.load(sid)
+            return self._fallback.peek(sid)
         watch = getattr(self.journal, "_watch", None)
         if watch is None:
-            return False, None
-        hit: tuple[bool, dict[str, Any] | None] = watch.peek_wizard(sid, datetime.now(UTC))
+            return False, None, None
+        hit: tuple[bool, dict[str, Any] | None, datetime | None]
+        hit = watch.peek_wizard(sid, datetime.now(UTC))
         return hit
+
+    def generation(self) -> Any:
+        """The watch's (the wizard states and the journal's stops), or the fallback's."""
+        if self._fallback is not None:
+            return ("memory", self._fallback.generation())
+        watch = getattr(self.journal, "_watch", None)
+        return None if watch is None else watch.generation()
 
     def save(self, sid: str, state: dict[str, Any]) -> None:
         engine = self._engine()
@@ -223,8 +247,16 @@ class Sessions:
         or its state kept in memory and current), else None."""
         if not (cookie and _ID.match(cookie)):
             return self.open(None)
-        hit, state = self.store.peek(cookie)
-        return self._session(cookie, state) if hit else None
+        hit, state, until = self.store.peek(cookie)
+        if not hit:
+            return None
+        sess = self._session(cookie, state)
+        sess.kept_until = until
+        return sess
+
+    def generation(self) -> Any:
+        """The store's generation (SessionStore.generation)."""
+        return self.store.generation()
 
     def _session(self, sid: str, state: dict[str, Any] | None) -> WebSession:
         sess = WebSession(id=sid, csrf=self.csrf(sid))
