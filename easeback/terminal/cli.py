@@ -38,7 +38,6 @@ def _console() -> Any:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from easeback.terminal.render import render_screening
     from easeback.usecases import files, screening
 
     cat = _catalogue()
@@ -54,6 +53,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
     if args.json:
         _dump(screening.screening_public(result))
     else:
+        from easeback.terminal.render import render_screening  # rich: not for --json
+
         render_screening(_console(), cat, result)
     if not result.complete:
         if not args.answers:
@@ -158,7 +159,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_techniques(args: argparse.Namespace) -> int:
-    from easeback.terminal.render import render_technique_table
     from easeback.usecases import catalogue
 
     cat = _catalogue()
@@ -166,6 +166,8 @@ def cmd_techniques(args: argparse.Namespace) -> int:
     if args.json:
         _dump([catalogue.technique_public(t, full=True) for t in items])
     else:
+        from easeback.terminal.render import render_technique_table  # rich: not for --json
+
         render_technique_table(_console(), items)
     return 0
 

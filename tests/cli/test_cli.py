@@ -318,15 +318,27 @@ def test_help_imports_nothing_heavy():
     assert out.stdout.strip() == ""
 
 
-def test_plan_json_without_a_journal_imports_neither_rich_nor_sqlalchemy(answers, tmp_path):
+@pytest.mark.parametrize(
+    ("command", "shows"),
+    [
+        (["plan", "--answers", "{answers}", "--where", "floor", "--minutes", "10", "--json"],
+         '"planned": true'),
+        (["screen", "--answers", "{answers}", "--json"], '"disposition"'),
+        (["techniques", "--json"], '"cat-cow"'),
+    ],
+)  # fmt: skip
+def test_json_commands_without_a_journal_import_neither_rich_nor_sqlalchemy(
+    answers, tmp_path, command, shows
+):
+    args = [answers() if a == "{answers}" else a for a in command]
     code = (
         "import sys, contextlib, io\n"
         "from easeback.terminal import cli\n"
         "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
-        f"    code = cli.main(['plan', '--answers', {answers()!r}, '--where', 'floor',"
-        " '--minutes', '10', '--json'])\n"
-        "assert code == 0 and '\"planned\": true' in out.getvalue(), out.getvalue()\n"
-        "print(','.join(m for m in ('rich', 'sqlalchemy', 'fastapi') if m in sys.modules))\n"
+        f"    code = cli.main({args!r})\n"
+        f"assert code == 0 and {shows!r} in out.getvalue(), out.getvalue()\n"
+        "heavy = ('rich', 'sqlalchemy', 'fastapi', 'pydantic', 'markdown_it')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
     env = dict(os.environ, EASEBACK_DATA_DIR=str(tmp_path / "data"))
     env.pop("EASEBACK_DATABASE_URL", None)
