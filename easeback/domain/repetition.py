@@ -3,7 +3,9 @@
 Many signals at once: landmark positions relative to the shoulders, scaled by the torso (camera
 motion and zoom cancel out), the shoulders' own movement against a slowly following centre (a jump
 or a bob), and joint angles, each read only where its landmarks are visible. easeback.domain
-.rhythm finds the period they share and counts by it.
+.rhythm finds the period they share and counts by it. Beside them, when the camera door gives
+them, a few numbers per frame of what the picture itself shows form a second group, whose own
+rhythm counts when it stands further above chance.
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ SIGNALS: tuple[str, ...] = (
     "body_y",
     *_JOINTS,
 )
+# What the picture itself shows (numbers the camera door makes from each frame, see
+# easeback.pose.appearance): analysed apart from the pose's signals, so that a movement no
+# landmark carries (only hands in view, a hoop, a person too small to track well) is still
+# counted, and whichever of the two stands further above chance counts.
+PICTURE_SIGNALS: tuple[str, ...] = tuple(f"picture_{i}" for i in range(1, 9))
 
 
 def _ok(lm: Landmark) -> bool:
@@ -138,17 +145,33 @@ def signals(
     return out
 
 
+_NO_POSE: tuple[None, ...] = (None,) * len(SIGNALS)
+_NO_PICTURE: tuple[None, ...] = (None,) * len(PICTURE_SIGNALS)
+
+
 @dataclass
 class RepCounter(PeriodCounter):
     """Counts repetitions of whatever a body repeats, frame by frame."""
 
-    names: tuple[str, ...] = SIGNALS
+    names: tuple[str, ...] = (*SIGNALS, *PICTURE_SIGNALS)
+    groups: tuple[tuple[str, ...], ...] = (SIGNALS, PICTURE_SIGNALS)
     aspect: float = 1.0
     body: _Body = field(default_factory=_Body)
 
-    def update(self, t: float, lms: Sequence[Landmark] | None) -> None:
-        values = None if lms is None else signals(lms, self.body, t, self.aspect)
-        self.add(t, values)
+    def update(
+        self, t: float, lms: Sequence[Landmark] | None, picture: Sequence[float] | None = None
+    ) -> None:
+        """One frame: its landmarks (None: no one found) and what its picture shows (None: not
+        seen, as when only landmarks are known)."""
+        pose = None if lms is None else signals(lms, self.body, t, self.aspect)
+        if picture is None:
+            self.add(t, None if pose is None else [*pose, *_NO_PICTURE])
+            return
+        if len(picture) != len(PICTURE_SIGNALS):
+            raise ValueError(
+                f"a frame's picture takes {len(PICTURE_SIGNALS)} numbers, not {len(picture)}"
+            )
+        self.add(t, [*(pose or _NO_POSE), *picture])
 
 
 @dataclass
@@ -180,8 +203,9 @@ class AutoCoach:
     def counted(self) -> int:
         return self.reps
 
-    def update(self, frame: PoseFrame) -> list[Event]:
-        self.counter.update(frame.t, frame.landmarks)
+    def update(self, frame: PoseFrame, picture: Sequence[float] | None = None) -> list[Event]:
+        """One frame; picture: the numbers its picture gives (see RepCounter.update)."""
+        self.counter.update(frame.t, frame.landmarks, picture)
         out: list[Event] = []
         if frame.landmarks is not None and not self._ready:
             self._ready = True  # tell the person they are seen: counting needs a few cycles

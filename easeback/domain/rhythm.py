@@ -11,7 +11,10 @@ move adds its length divided by the period to the count, so the count follows th
 of single peaks that noise can split or merge. When a rhythm is first found, or found to be
 longer than first thought, the moving stretch of the window that showed it is counted (again) at
 that period, so the first cycles are not lost. Slow drift is removed by detrending each window.
-Slow movements (5-15 s a repetition) are analysed on a coarser, longer record.
+Slow movements (5-15 s a repetition) are analysed on a coarser, longer record. Signals of
+different kinds (a pose's landmarks, what the picture shows) can be analysed apart, in groups:
+each group finds its own rhythm and the one standing furthest above chance counts, so that one
+kind's noise or drift does not drown the other's rhythm in a shared sum.
 
 Pure and clock-free like the rest of the domain: plain math, frames carry their own time.
 easeback.domain.repetition feeds it signals from pose landmarks; the technique coach feeds it
@@ -200,6 +203,13 @@ class _Hop:
     credit: float = 0.0  # repetitions: its seconds over the period, while it is moving
 
 
+def _above_chance(r: Rhythm) -> float:
+    """How far a rhythm's clarity stands above what noise alone would give it (its CHANCE
+    multiple): the measure that compares rhythms of different signals. Clarity alone favours a
+    few signals, whose noise reaches high clarities more easily."""
+    return r.clarity - CHANCE * r.chance
+
+
 def _agree(a: Rhythm, b: Rhythm) -> bool:
     return abs(a.period - b.period) <= AGREE * max(a.period, b.period)
 
@@ -243,6 +253,9 @@ class PeriodCounter:
     the module docstring). add() takes each frame's values, None where a signal is not seen."""
 
     names: tuple[str, ...] = ("value",)
+    # signals analysed apart, each group finding its own rhythm; the one standing furthest above
+    # chance counts (empty: all the signals together)
+    groups: tuple[tuple[str, ...], ...] = ()
     settled: float = 0.0  # repetitions of hops older than any window, no longer revised
     rhythm: Rhythm | None = None  # the last analysis with a clear rhythm
     counting: bool = False
@@ -338,22 +351,11 @@ class PeriodCounter:
         self._close(self._slot / RATE, final=True)
 
     def _analyse(self, t: float, seconds: float = HOP, final: bool = False) -> None:
-        rows, slow = list(self.samples), list(self.slow)
-        found, rate = None, RATE
-        if len(rows) >= MIN_HISTORY * RATE:
-            found = rhythm({n: [r[i] for r in rows] for i, n in enumerate(self.names)})
-        if len(slow) >= 2 * SLOW_MIN_PERIOD * SLOW_RATE:
-            slower = rhythm(
-                {n: [r[i] for r in slow] for i, n in enumerate(self.names)},
-                SLOW_RATE,
-                (SLOW_MIN_PERIOD, SLOW_MAX_PERIOD),
-            )
-            if (
-                slower is not None
-                and slower.period >= SLOW_FROM
-                and (found is None or slower.clarity > found.clarity)
-            ):
-                found, rows, rate = slower, slow, SLOW_RATE
+        found, rows, rate = None, list(self.samples), RATE
+        for group in self._groups():
+            got, got_rows, got_rate = self._analyse_group(group)
+            if got is not None and (found is None or _above_chance(got) > _above_chance(found)):
+                found, rows, rate = got, got_rows, got_rate
         clear = found is not None and found.clarity >= self._need(found.chance)
         if clear and not self.counting:
             # to start, two analyses in a row must agree on the period: one can be a fluke
@@ -372,6 +374,33 @@ class PeriodCounter:
             return
         self.rhythm = found
         self._credit(t, found, rows, rate)
+
+    def _groups(self) -> list[list[int]]:
+        """The signals analysed apart: each group's own rhythm competes (see `groups`)."""
+        if not self.groups:
+            return [list(range(len(self.names)))]
+        return [[self._index[n] for n in g] for g in self.groups]
+
+    def _analyse_group(
+        self, group: list[int]
+    ) -> tuple[Rhythm | None, list[list[float | None]], float]:
+        rows, slow = list(self.samples), list(self.slow)
+        found, rate = None, RATE
+        if len(rows) >= MIN_HISTORY * RATE:
+            found = rhythm({self.names[i]: [r[i] for r in rows] for i in group})
+        if len(slow) >= 2 * SLOW_MIN_PERIOD * SLOW_RATE:
+            slower = rhythm(
+                {self.names[i]: [r[i] for r in slow] for i in group},
+                SLOW_RATE,
+                (SLOW_MIN_PERIOD, SLOW_MAX_PERIOD),
+            )
+            if (
+                slower is not None
+                and slower.period >= SLOW_FROM
+                and (found is None or slower.clarity > found.clarity)
+            ):
+                found, rows, rate = slower, slow, SLOW_RATE
+        return found, rows, rate
 
     def _credit(
         self,

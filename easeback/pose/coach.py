@@ -6,9 +6,9 @@ Only derived numbers leave this module: counts, hold seconds, warnings and angle
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from easeback.domain.motion import (
     ANGLES,
@@ -21,6 +21,9 @@ from easeback.domain.motion import (
     measure_all,
 )
 from easeback.domain.repetition import AutoCoach
+
+if TYPE_CHECKING:
+    from easeback.pose.appearance import Appearance
 
 AUTO = "auto"
 
@@ -74,6 +77,7 @@ class Session:
     last_t: float = 0.0
     angles: PerSecond = field(default_factory=PerSecond)
     coach: Coach | AutoCoach = field(init=False)
+    _appearance: Appearance | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.angles.keep = self.keep_angles
@@ -92,10 +96,24 @@ class Session:
         """Per-second values are kept for angles; auto mode may count on a landmark position."""
         return not isinstance(self.coach, AutoCoach) or name in ANGLES
 
-    def update(self, frame: PoseFrame) -> list[Event]:
+    def update(
+        self, frame: PoseFrame, picture: Any = None, numbers: Sequence[float] | None = None
+    ) -> list[Event]:
+        """One frame's landmarks; for `auto`, also what its picture shows: the BGR picture
+        itself, or the numbers already made of it (see easeback.pose.appearance). The technique
+        coach reads the landmarks only."""
         self.frames += 1
         self.last_t = frame.t
-        events = self.coach.update(frame)
+        if isinstance(self.coach, AutoCoach):
+            if numbers is None and picture is not None:
+                if self._appearance is None:
+                    from easeback.pose.appearance import Appearance
+
+                    self._appearance = Appearance()
+                numbers = self._appearance.numbers(picture)
+            events = self.coach.update(frame, numbers)
+        else:
+            events = self.coach.update(frame)
         if frame.landmarks is not None:
             self.frames_with_pose += 1
             if not self.angles.keep:
@@ -136,11 +154,13 @@ class Session:
 
 def run(
     session: Session,
-    frames: Iterable[PoseFrame],
+    frames: Iterable[PoseFrame | tuple[PoseFrame, Any]],
     on_event: Callable[[Event], None] | None = None,
 ) -> Session:
-    for frame in frames:
-        for event in session.update(frame):
+    """Feed every frame to the session: PoseFrames, or (PoseFrame, BGR picture) pairs."""
+    for item in frames:
+        frame, picture = item if isinstance(item, tuple) else (item, None)
+        for event in session.update(frame, picture):
             if on_event is not None:
                 on_event(event)
     return session
@@ -148,7 +168,7 @@ def run(
 
 def analyse_video(technique_id: str, video: str) -> dict[str, Any]:
     """Run the coach over a recorded video and return its summary as plain data."""
-    from easeback.pose.landmarks import Detector, open_stream, pose_frames
+    from easeback.pose.landmarks import Detector, open_stream, pose_pictures
 
     if technique_id != AUTO:
         signal_for(technique_id)  # fail before opening anything
@@ -157,7 +177,7 @@ def analyse_video(technique_id: str, video: str) -> dict[str, Any]:
         with Detector() as detector:
             session = Session(technique_id, aspect=stream.aspect)
             began = time.perf_counter()
-            run(session, pose_frames(stream, detector))
+            run(session, pose_pictures(stream, detector))
             elapsed = time.perf_counter() - began
     finally:
         stream.close()
@@ -173,7 +193,7 @@ def coach_live(
     on_start: Callable[[], None] | None = None,
 ) -> Summary:
     """Coach from a webcam until the stream ends or the person presses Ctrl-C."""
-    from easeback.pose.landmarks import Detector, open_stream, pose_frames
+    from easeback.pose.landmarks import Detector, open_stream, pose_pictures
 
     if technique_id != AUTO:
         signal_for(technique_id)
@@ -183,7 +203,7 @@ def coach_live(
         with Detector() as detector:
             if on_start is not None:
                 on_start()
-            run(session, pose_frames(stream, detector), on_event)
+            run(session, pose_pictures(stream, detector), on_event)
     except KeyboardInterrupt:
         pass
     finally:

@@ -369,6 +369,12 @@ def pose_frames(stream: Stream, detector: Detector) -> Iterator[PoseFrame]:
         yield PoseFrame(t, detector.detect(frame))
 
 
+def pose_pictures(stream: Stream, detector: Detector) -> Iterator[tuple[PoseFrame, Any]]:
+    """Landmarks for every frame of the stream, with the frame's picture (BGR) beside them."""
+    for t, frame in stream.frames():
+        yield PoseFrame(t, detector.detect(frame)), frame
+
+
 def open_source(source: str) -> Stream:
     """The `camera_source` setting: a webcam by number ("0"), or a video file standing in."""
     source = source.strip()

@@ -224,7 +224,7 @@ class CameraCoach:
                         self._status = self._fresh_status("on")
                 assert session is not None
                 landmarks = detector.detect(frame)
-                events = session.update(PoseFrame(t, landmarks))
+                events = session.update(PoseFrame(t, landmarks), frame)
                 jpeg = None
                 if t - last_preview >= PREVIEW_EVERY:
                     jpeg = preview_jpeg(frame, landmarks, JPEG_QUALITY)
