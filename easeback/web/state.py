@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,7 @@ from easeback.domain.screening import AnswerValue, ScreeningResult
 from easeback.settings import Settings
 from easeback.usecases.screening import screen_answers
 from easeback.web.kept import KeptAnswers, PlanAnswers
-from easeback.web.store import COOKIE, Sessions, WebSession
+from easeback.web.store import COOKIE, SESSION_ID, Sessions, WebSession
 
 
 @dataclass(frozen=True)
@@ -68,13 +67,24 @@ def remember(request: Request, response: Response, sess: WebSession) -> Response
     return response
 
 
-@functools.lru_cache(maxsize=4096)
-def _cookie_header(sid: str) -> tuple[bytes, bytes]:
-    """The session cookie's Set-Cookie header as Response.set_cookie writes it, made once per
-    session id rather than per response."""
+def _set_cookie(sid: str) -> tuple[bytes, bytes]:
+    """The session cookie's Set-Cookie header as Response.set_cookie writes it."""
     resp = Response()
     resp.set_cookie(COOKIE, sid, httponly=True, samesite="strict", path="/", max_age=7 * 24 * 3600)
     return resp.raw_headers[-1]
+
+
+# a session id (secrets.token_urlsafe(32): letters, digits, - and _, which a cookie value holds
+# as they are) stands in the header made once; each response's id is put in its place
+_SID_MARK = "S" * 43
+_SET_COOKIE = _set_cookie(_SID_MARK)
+
+
+def _cookie_header(sid: str) -> tuple[bytes, bytes]:
+    """_set_cookie(sid), without making a cookie per response (a first visit's id is new)."""
+    if not SESSION_ID.fullmatch(sid):
+        return _set_cookie(sid)
+    return _SET_COOKIE[0], _SET_COOKIE[1].replace(_SID_MARK.encode(), sid.encode())
 
 
 MAX_SCREENINGS = 1024  # distinct sets of answers whose screening is kept

@@ -29,7 +29,7 @@ COOKIE = "easeback_session"
 MAX_SESSIONS = 2000  # the in-memory store only: sessions with state, oldest dropped first
 IDLE_SECONDS = 7 * 24 * 3600  # a screening is valid for 7 days (safety.md)
 SECRET_FILE = "web-secret"
-_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 
 log = logging.getLogger(__name__)
 
@@ -239,13 +239,13 @@ class Sessions:
         return hmac.new(self._secret, sid.encode(), hashlib.sha256).hexdigest()
 
     def open(self, cookie: str | None) -> WebSession:
-        sid = cookie if cookie and _ID.match(cookie) else secrets.token_urlsafe(32)
+        sid = cookie if cookie and SESSION_ID.match(cookie) else secrets.token_urlsafe(32)
         return self._session(sid, self.store.load(sid) if cookie == sid else None)
 
     def peek(self, cookie: str | None) -> WebSession | None:
         """The session as `open` gives it when that needs no waiting on the database (no cookie,
         or its state kept in memory and current), else None."""
-        if not (cookie and _ID.match(cookie)):
+        if not (cookie and SESSION_ID.match(cookie)):
             return self.open(None)
         hit, state, until = self.store.peek(cookie)
         if not hit:

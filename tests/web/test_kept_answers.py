@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -151,6 +152,18 @@ def test_an_answer_is_kept_until_the_first_moment_that_changes_it() -> None:
     soon, later = now + timedelta(seconds=1), now + timedelta(days=1)
     assert keep_until(now, later, None, soon) == soon.timestamp()
     assert keep_until(now, later) == (now + timedelta(seconds=KEEP_SECONDS)).timestamp()
+
+
+def test_the_session_cookie_header_is_the_one_set_cookie_writes() -> None:
+    """The header is made once and each response's session id put in: for any id the sessions
+    give it is byte for byte what Response.set_cookie writes (other values are made by it)."""
+    from easeback.web.state import _cookie_header, _set_cookie
+
+    sids = [secrets.token_urlsafe(32) for _ in range(500)]
+    sids += ["-" * 43, "_" * 43, "S" * 43, "0" * 43, "short", "S" * 43 + "\n", "a b" * 15]
+    for sid in sids:
+        assert _cookie_header(sid) == _set_cookie(sid), sid
+    assert _cookie_header("-" * 43)[1].startswith(b"easeback_session=" + b"-" * 43 + b";")
 
 
 # ---- POST /api/plan ----
