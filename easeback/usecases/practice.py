@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from easeback.domain import programme as prog
 from easeback.domain import progression
 from easeback.domain.models import Disposition, StopReason
+from easeback.domain.planning import Routine
 from easeback.domain.progression import CheckIn, History
 from easeback.storage import practice as repo
 from easeback.storage.practice import UserRecord, person_key
@@ -124,29 +125,64 @@ def log_session(
     if routine is None or not routine.items:
         raise InputError("do the safety check first: your programme is on hold until then")
     stop = _parse_stop(stopped, [i.technique.id for i in routine.items]) if stopped else None
-    results: list[tuple[str, str]] = []
-    reached = True
-    for item in routine.items:
-        tid = item.technique.id
-        if not reached:
-            results.append((tid, "not_reached"))
-        elif stop and tid == stop[0]:
-            results.append((tid, "stopped"))
-            reached = False
-        else:
-            results.append((tid, "done"))
-    sid = repo.log_session(
+    return repo.log_session(
         engine,
         actor.id,
         now,
         routine_public(routine),
         pain_before,
         pain_after,
-        results,
+        _results(routine, stop[0] if stop else None, stopped=stop is not None),
         (stop[1], stop[0]) if stop else None,
         repo.Audit(now, actor.id, "session.add", actor.id, stop[1] if stop else "completed"),
     )
-    return sid
+
+
+def _results(routine: Routine, stop_at: str | None, stopped: bool) -> list[tuple[str, str]]:
+    """Each technique's outcome: done up to the one stopped at, the rest not reached (all of
+    them when the session stopped before its first technique)."""
+    results: list[tuple[str, str]] = []
+    reached = not (stopped and stop_at is None)
+    for item in routine.items:
+        tid = item.technique.id
+        if not reached:
+            results.append((tid, "not_reached"))
+        elif stopped and tid == stop_at:
+            results.append((tid, "stopped"))
+            reached = False
+        else:
+            results.append((tid, "done"))
+    return results
+
+
+def record_stop(
+    engine: Engine, cat: Catalogue, actor: UserRecord, index: int | None, reason: str, now: datetime
+) -> int:
+    """A guided session of the programme stopped at technique `index` (None: before the first)
+    for `reason`: saved at once, its pain unrated, so that what the stop means applies from now
+    on (a technique stopped for sharp pain is left out; numbness, spreading pain or dizziness
+    ask for the safety check again) and the clinician sees it."""
+    try:
+        why = StopReason(reason)
+    except ValueError:
+        allowed = ", ".join(r.value for r in StopReason)
+        raise InputError(f"unknown stop reason {reason!r}; use one of {allowed}") from None
+    routine = programme_routine(engine, cat, actor, now)
+    if routine is None:
+        raise InputError("there is no session of your programme to stop")
+    ids = [i.technique.id for i in routine.items]
+    tid = ids[index] if index is not None and 0 <= index < len(ids) else None
+    return repo.log_session(
+        engine,
+        actor.id,
+        now,
+        routine_public(routine),
+        None,
+        None,
+        _results(routine, tid, stopped=True),
+        (why.value, tid),
+        repo.Audit(now, actor.id, "session.add", actor.id, why.value),
+    )
 
 
 def _parse_stop(value: str, ids: Sequence[str]) -> tuple[str, str]:
@@ -185,6 +221,18 @@ def _programme(
         screening = screen_answers(cat, standing.answers)
     routine, hidden = prog.shown(p, screening, progression.left_out(h))
     return routine, hidden, stored["at"]
+
+
+def programme_routine(
+    engine: Engine, cat: Catalogue, actor: UserRecord, now: datetime
+) -> Routine | None:
+    """The routine of their programme a person may do now, for the guided session: None when
+    nothing is prescribed, the safety check is missing or lapsed, or nothing is left to do."""
+    _own(actor)
+    audit = repo.Audit(now, actor.id, "programme.read", actor.id)
+    view = _programme(cat, repo.standing(engine, actor.id, audit), now)
+    routine: Routine | None = view[0] if view is not None else None
+    return routine if routine is not None and routine.items else None
 
 
 def programme_view(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from easeback.domain.models import Technique
+from easeback.domain.planning import Routine
 
 Span = tuple[float, float]
 
@@ -68,3 +69,16 @@ def _phases(t: Technique) -> dict[str, Any] | None:
     if not sides or not loop:
         return None
     return {"svg": f"/pictures/{t.id}.svg", "duration": float(loop[-1].time), "sides": sides}
+
+
+def player_timeline(routine: Routine) -> dict[str, Any]:
+    """What the guided player loads before Start: the cues, the techniques' names, their
+    pictures' phases and the total seconds."""
+    from easeback.domain.timeline import build_timeline
+
+    return {
+        "cues": [c.as_dict() for c in build_timeline(routine)],
+        "techniques": [i.technique.name for i in routine.items],
+        "pictures": [picture_phases(i.technique) for i in routine.items],
+        "total": routine.total_seconds,
+    }

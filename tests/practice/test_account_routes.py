@@ -278,6 +278,7 @@ def test_signing_in_again_after_revoking_everywhere_works(app, people, engine):
 NOT_PERSON_DATA = {
     "/", "/api/me", "/api/tokens", "/account", "/pictures/{tid}.svg", "/safety-check",
     "/api/audit",  # reading the audit trail itself
+    "/programme/stop",  # the stop reasons, the same for everyone
 }  # fmt: skip
 
 
@@ -286,8 +287,17 @@ def test_every_read_of_a_persons_data_leaves_an_audit_line(app, people, engine, 
     whose data, whichever role the route is for (tried as ann, her clinician, the admin)."""
     from sqlalchemy import text
 
+    from easeback.content.loader import default_catalogue
+    from easeback.usecases import practice
     from tests.practice.test_isolation import PUBLIC, fill, routes
+    from tests.web.answers import clear_answers
 
+    # ann has a programme and a safety check in force, so that her guided session is there
+    cat = default_catalogue()
+    ann, alice = repo.user_by_id(engine, people["ann"]), repo.user_by_id(engine, people["alice"])
+    assert ann is not None and alice is not None
+    practice.prescribe(engine, cat, alice, ann.id, [{"id": "cat-cow", "reps": 5}], 3, T_NOW)
+    practice.screen(engine, cat, ann, clear_answers(pain_days=10), T_NOW)
     callers = {
         "ann": signed_in(app, "ann@example.org"),
         "alice": signed_in(app, "alice@north.example"),

@@ -81,6 +81,27 @@ def clean(net: Network) -> None:
     assert net.csp_errors == [], f"CSP violations: {net.csp_errors}"
 
 
+def answer_all_clear(page: Any, catalogue: Any) -> None:
+    """The safety check with no red flag, a pain of 2."""
+    for q in catalogue.screening.questions:
+        box = page.locator(f'fieldset[data-question="{q.id}"]')
+        if q.kind is QuestionKind.INTEGER:
+            if not q.optional:
+                box.locator("input").fill("2")
+        else:
+            box.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Check").click()
+
+
+def prescribe(page: Any, base: str, person: str, ids: tuple[str, ...]) -> None:
+    page.get_by_role("link", name=person).click()
+    page.get_by_label("Sessions a week").fill("3")
+    for tid in ids:
+        page.locator(f'input[name="use"][value="{tid}"]').check()
+    page.get_by_role("button", name="Save programme").click()
+    expect(page.get_by_role("status")).to_have_text("Programme saved.")
+
+
 def test_prescribe_follow_and_see_it(browser, practice, catalogue):
     base, ids = practice
     ann_id = ids["ann"]
@@ -104,14 +125,7 @@ def test_prescribe_follow_and_see_it(browser, practice, catalogue):
     expect(ann).to_have_url(base + "/programme")
     expect(ann.get_by_text("Your programme is on hold")).to_be_visible()
     ann.get_by_role("link", name="do the safety check first").click()
-    for q in catalogue.screening.questions:
-        box = ann.locator(f'fieldset[data-question="{q.id}"]')
-        if q.kind is QuestionKind.INTEGER:
-            if not q.optional:
-                box.locator("input").fill("2")
-        else:
-            box.get_by_label("No", exact=True).check()
-    ann.get_by_role("button", name="Check").click()
+    answer_all_clear(ann, catalogue)
     expect(ann).to_have_url(base + "/programme?message=screened")
     cards = ann.locator("#programme > li")
     expect(cards).to_have_count(2)
@@ -216,3 +230,42 @@ def open_as_password(browser: Any, base: str, email: str, password: str) -> tupl
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(base + "/programme")
     return page, net
+
+
+def test_a_guided_session_on_a_phone_with_stop_in_reach(browser, practice, catalogue):
+    base, _ids = practice
+    alice, alice_net = open_as(browser, base, "alice@north.example", DESK)
+    prescribe(alice, base, "ann@example.org", ("bridge", "cat-cow"))
+    ann, ann_net = open_as(browser, base, "ann@example.org", PHONE)
+    ann.goto(base + "/safety-check")
+    answer_all_clear(ann, catalogue)
+    ann.get_by_role("link", name="Start a guided session").click()
+    expect(ann).to_have_url(base + "/programme/session")
+    player = ann.locator("#player")
+    expect(player).to_have_attribute("data-state", "ready", timeout=60_000)
+    expect(ann.locator("#next")).to_have_text("Bridge")
+    ann.get_by_role("button", name="Start").click()
+    expect(player).to_have_attribute("data-state", "running")
+    label = ann.locator("#technique-label")
+    expect(label).to_have_text("Technique 1 of 2: Bridge", timeout=60_000)  # past "get ready"
+    stop = ann.get_by_role("button", name="Stop: it hurts")
+    box = stop.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+    shoot(ann, "practice-person-session")
+    stop.click()
+    expect(ann.locator("#stop-panel")).to_be_visible()
+    ann.locator("#stop-panel").get_by_role(
+        "button", name="Sharp, shooting or unfamiliar pain"
+    ).click()
+    expect(
+        ann.get_by_role("heading", name="You stopped: sharp, shooting or unfamiliar pain")
+    ).to_be_visible()
+    shoot(ann, "practice-person-stopped")
+    ann.goto(base + "/programme")
+    expect(ann.locator("#programme > li")).to_have_count(1)  # the bridge is left out now
+    alice.goto(base + "/people")  # the clinician sees the stopped session and why
+    expect(alice.locator("table.people")).to_contain_text("1 / 3")
+    alice.get_by_role("link", name="ann@example.org").click()
+    expect(alice.locator("#hidden")).to_contain_text("stopped for sharp pain")
+    for net in (alice_net, ann_net):
+        clean(net)

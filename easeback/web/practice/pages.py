@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.datastructures import FormData
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from easeback.domain.models import StopReason
 from easeback.domain.programme import hold_range
@@ -183,6 +183,70 @@ def programme_page(
         stop_reasons=[(r.value, label) for r, label in STOP_LABELS.items()],
         message=notes.get(message or ""),
     )
+
+
+# ---- the guided session of a person's programme ----
+
+
+@router.get("/programme/session", response_class=HTMLResponse)
+def programme_session(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    """The guided player (timed, spoken cues, a stop button) on the programme as the person
+    may do it now; without a safety check in force, back to the programme page that says so."""
+    _person(c)
+    st = practice_state(request)
+    routine = practice.programme_routine(st.engine, st.catalogue, c.user, now())
+    if routine is None:
+        return see("/programme")
+    from easeback.web.views import minutes_text
+
+    return render(
+        request,
+        "player.html",
+        c,
+        title="Guided session",
+        speed=1.0,
+        names=[i.technique.name for i in routine.items],
+        total=minutes_text(routine.total_seconds),
+        stops=list(st.catalogue.stops.values()),
+    )
+
+
+@router.get("/programme/timeline.json")
+def programme_timeline(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    _person(c)
+    st = practice_state(request)
+    routine = practice.programme_routine(st.engine, st.catalogue, c.user, now())
+    if routine is None:
+        return JSONResponse({"detail": "No session of your programme now."}, status_code=404)
+    from easeback.web.player_pictures import player_timeline
+
+    return JSONResponse(player_timeline(routine))
+
+
+@router.get("/programme/stop", response_class=HTMLResponse)
+def programme_stop_page(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    _person(c)
+    stops = list(practice_state(request).catalogue.stops.values())
+    index = request.query_params.get("index", "")
+    return render(request, "stop.html", c, title="Stop", stops=stops, index=index)
+
+
+@router.post("/programme/stop")
+async def programme_stop(request: Request) -> Response:
+    """Stop pressed in the guided session: saved at once (see practice.record_stop), then what
+    to do now, and the pain ratings to add."""
+    c = caller(request)
+    _person(c)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    reason = str(form.get("reason", ""))
+    raw = str(form.get("index", "")).strip()
+    index = int(raw) if raw.isdigit() else None
+    if reason not in {r.value for r in StopReason}:
+        reason = StopReason.OTHER.value
+    practice.record_stop(st.engine, st.catalogue, c.user, index, reason, now())
+    advice = st.catalogue.stops[StopReason(reason)]
+    return render(request, "stopped.html", c, title="You stopped", advice=advice)
 
 
 def _int(form: FormData, name: str, label: str) -> int:
