@@ -80,17 +80,25 @@ def wait_kind(page: Any, kind: str, timeout: float = 30_000) -> None:
     expect(page.locator("#player")).to_have_attribute("data-kind", kind, timeout=timeout)
 
 
-PAUSE_AT = """kind => {
+PAUSE_AT = """([kind, ends]) => {
   const p = document.getElementById('player');
   if (p.dataset.kind !== kind || p.dataset.state !== 'running') { return false; }
+  const [start, end] = ends[Number(p.dataset.cue)];
+  const at = Number(document.getElementById('overall').value);
+  // Pause pauses at the click, a moment after this frame's time: not in a cue's last stretch,
+  // which a loaded machine's late click could carry into the next cue.
+  if (end - at < Math.min(1, (end - start) / 2)) { return false; }
   document.getElementById('pause').click();
   return true;
 }"""
 
 
 def pause_at(page: Any, kind: str) -> None:
-    """Pause in the frame the player reaches a cue of this kind (short cues pass quickly)."""
-    page.wait_for_function(PAUSE_AT, arg=kind, polling="raf", timeout=60_000)
+    """Pause in the frame the player is in a cue of this kind, early enough in it that the
+    pause lands in that cue (short cues pass quickly)."""
+    cues = timeline(page)["cues"]
+    ends = [[c["offset"], c["offset"] + c["duration"]] for c in cues]
+    page.wait_for_function(PAUSE_AT, arg=[kind, ends], polling="raf", timeout=60_000)
     wait_state(page, "paused")
 
 
