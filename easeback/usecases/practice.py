@@ -160,8 +160,8 @@ def record_stop(
 ) -> int:
     """A guided session of the programme stopped at technique `index` (None: before the first)
     for `reason`: saved at once, its pain unrated, so that what the stop means applies from now
-    on (a technique stopped for sharp pain is left out; numbness, spreading pain or dizziness
-    ask for the safety check again) and the clinician sees it."""
+    on (a technique stopped for sharp pain is left out; numbness or pain spreading down a leg
+    asks for the safety check again, as the catalogue's stops say) and the clinician sees it."""
     try:
         why = StopReason(reason)
     except ValueError:
