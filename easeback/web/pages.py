@@ -42,12 +42,11 @@ from easeback.domain.screening import (
     ScreeningTable,
     next_question,
 )
-from easeback.domain.timeline import build_timeline
 from easeback.usecases import catalogue, errors, planning
 from easeback.usecases.screening import lapse_reason, lapses_at
 from easeback.web import camera, views
 from easeback.web.kept import KEEP, keep_until, kept_route
-from easeback.web.player_pictures import picture_phases
+from easeback.web.player_pictures import timeline_content
 from easeback.web.security import same_token
 from easeback.web.state import WebState, remember, screened, session_of, web_state
 from easeback.web.store import COOKIE, WebSession
@@ -632,12 +631,7 @@ def _timeline(request: Request, plannable: bool) -> Response:
     body = st.timelines.get(key)
     if body is None:
         routine = planning.routine_from_public(st.catalogue, sess.routine)
-        cues = [c.as_dict() for c in build_timeline(routine)]
-        names = [i.technique.name for i in routine.items]
-        pictures = [picture_phases(i.technique) for i in routine.items]
-        total = routine.total_seconds
-        content = {"cues": cues, "techniques": names, "pictures": pictures, "total": total}
-        body = bytes(JSONResponse(content).body)
+        body = bytes(JSONResponse(timeline_content(routine)).body)
         while len(st.timelines) >= MAX_TIMELINES:  # dicts keep insertion order: oldest first
             with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
                 del st.timelines[next(iter(st.timelines))]

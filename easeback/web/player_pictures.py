@@ -71,7 +71,7 @@ def _phases(t: Technique) -> dict[str, Any] | None:
     return {"svg": f"/pictures/{t.id}.svg", "duration": float(loop[-1].time), "sides": sides}
 
 
-def player_timeline(routine: Routine) -> dict[str, Any]:
+def timeline_content(routine: Routine) -> dict[str, Any]:
     """What the guided player loads before Start: the cues, the techniques' names, their
     pictures' phases and the total seconds."""
     from easeback.domain.timeline import build_timeline

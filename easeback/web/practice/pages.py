@@ -218,9 +218,9 @@ def programme_timeline(request: Request, c: Caller = Depends(caller)) -> Respons
     routine = practice.programme_routine(st.engine, st.catalogue, c.user, now())
     if routine is None:
         return JSONResponse({"detail": "No session of your programme now."}, status_code=404)
-    from easeback.web.player_pictures import player_timeline
+    from easeback.web.player_pictures import timeline_content
 
-    return JSONResponse(player_timeline(routine))
+    return JSONResponse(timeline_content(routine))
 
 
 @router.get("/programme/stop", response_class=HTMLResponse)
