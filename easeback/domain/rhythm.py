@@ -420,20 +420,32 @@ class PeriodCounter:
         moving = _Spreads(rows, [self._index[n] for n in found.signals])
         first = t - (len(rows) - 1) / rate  # the time of rows[0]
         half = found.period * rate / 2
+        n = len(rows)
+
+        def spread(centre: float) -> float:
+            lo, hi = max(0, round(centre - half)), min(n, round(centre + half) + 1)
+            return moving.spread(lo, hi) if hi - lo >= 2 else 0.0
+
         spreads: list[tuple[_Hop, float]] = []
         for h in self.hops:
             if h.t < first or (revise_only and not h.credit):
                 continue
-            centre = (h.t - h.seconds / 2 - first) * rate
-            lo, hi = max(0, round(centre - half)), min(len(rows), round(centre + half) + 1)
-            spreads.append((h, moving.spread(lo, hi) if hi - lo >= 2 else 0.0))
+            spreads.append((h, spread((h.t - h.seconds / 2 - first) * rate)))
         if not spreads:
             return
         # the moving level: the spread of the most moving hops of the window (not of the whole
         # window, which a long pause would make small)
         level = sorted(v for _, v in spreads)[int(len(spreads) * MOVING_LEVEL)]
         for h, v in spreads:
-            h.credit = h.seconds / found.period if v >= ACTIVE * level else 0.0
+            # the share of the hop's own samples that move, each judged over a period centred
+            # on it: a hop where a stretch begins or ends is credited only for its moving part
+            end = (h.t - first) * rate
+            own = range(max(math.floor(end - h.seconds * rate) + 1, 0), min(math.floor(end) + 1, n))
+            if own:
+                share = sum(spread(j) >= ACTIVE * level for j in own) / len(own)
+            else:
+                share = float(v >= ACTIVE * level)
+            h.credit = share * h.seconds / found.period
 
     def _need(self, chance: float) -> float:
         """The clarity that counts: to start, CHANCE times what noise alone would give."""

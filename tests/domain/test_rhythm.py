@@ -1,0 +1,38 @@
+"""The period counter's own arithmetic, on plain synthetic signals (no pose)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from easeback.domain.rhythm import PeriodCounter
+
+
+def _stretch(period: float, reps: int, still: float, fps: float = 30.0) -> float:
+    """The fractional count of `reps` repetitions of `period` seconds, between `still` seconds
+    of stillness on either side, in two signals with a little tracker noise."""
+    rng = random.Random(1)
+    counter = PeriodCounter(names=("a", "b"))
+    start, end = still, still + period * reps
+    for i in range(int((end + still) * fps)):
+        t = i / fps
+        phase = 2 * math.pi * (t - start) / period
+        on = start <= t < end
+        a = (math.sin(phase) if on else 0.0) + rng.gauss(0, 0.01)
+        b = (0.5 * math.cos(phase) if on else 0.0) + rng.gauss(0, 0.01)
+        counter.add(t, [a, b])
+    counter.finish()
+    return counter.count
+
+
+@pytest.mark.parametrize("reps", [6, 12])
+def test_the_edges_of_a_stretch_are_credited_only_for_their_moving_part(reps: int) -> None:
+    # a half-second analysis straddling the start or the end of the stretch moves only in part:
+    # crediting it whole added up to a repetition per stretch at 2 Hz
+    assert _stretch(0.5, reps, still=3.0) == pytest.approx(reps, abs=0.7)
+
+
+def test_a_stretch_filling_the_stream_is_counted_exactly() -> None:
+    assert _stretch(0.5, 12, still=0.0) == pytest.approx(12, abs=0.1)
