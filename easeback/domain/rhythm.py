@@ -222,16 +222,36 @@ def _mean_rows(rows: Sequence[list[float | None]]) -> list[float | None]:
     return out
 
 
+def _about_mean(xs: list[float | None], k: int) -> list[float | None]:
+    """Each value minus the mean of the values seen over k samples centred on it: what repeats
+    every k samples stays, a drift or a shift of the scene under it goes. Near the ends, over the
+    samples there are."""
+    n, s = [0], [0.0]
+    for x in xs:
+        n.append(n[-1] + (x is not None))
+        s.append(s[-1] + (x or 0.0))
+    out: list[float | None] = []
+    for j, x in enumerate(xs):
+        lo, hi = max(0, j - k // 2), min(len(xs), j - k // 2 + k)
+        seen = n[hi] - n[lo]
+        out.append(None if x is None or not seen else x - (s[hi] - s[lo]) / seen)
+    return out
+
+
 class _Spreads:
     """How much some signals move over any run of rows: the root of their summed variances,
     from running sums, so that each run costs one step per signal."""
 
-    def __init__(self, rows: Sequence[list[float | None]], names: Sequence[int]) -> None:
+    def __init__(
+        self, rows: Sequence[list[float | None]], names: Sequence[int], k: int = 0
+    ) -> None:
         self.sums: list[tuple[list[int], list[float], list[float]]] = []
         for i in names:
+            col = [r[i] for r in rows]
+            if k >= 2:
+                col = _about_mean(col, k)
             n, s, q = [0], [0.0], [0.0]
-            for r in rows:
-                x = r[i]
+            for x in col:
                 n.append(n[-1] + (x is not None))
                 s.append(s[-1] + (x or 0.0))
                 q.append(q[-1] + (x or 0.0) ** 2)
@@ -413,11 +433,12 @@ class PeriodCounter:
         """Count the window's moving hops at this period, revising what an earlier, shorter
         window made of them (a slow movement shows its whole period only later).
 
-        A hop moves when the signals spread, over one period centred on it, at least ACTIVE of
-        what they do in the window's most moving hops: a pause longer than a period is not
+        A hop moves when the signals spread, over one period centred on it and each about its
+        own mean over a period (a drift or the scene shifting is no movement), at least ACTIVE
+        of what they do in the window's most moving hops: a pause longer than a period is not
         counted, and neither is the stillness before a late start.
         """
-        moving = _Spreads(rows, [self._index[n] for n in found.signals])
+        moving = _Spreads(rows, [self._index[n] for n in found.signals], round(found.period * rate))
         first = t - (len(rows) - 1) / rate  # the time of rows[0]
         half = found.period * rate / 2
         n = len(rows)

@@ -36,3 +36,29 @@ def test_the_edges_of_a_stretch_are_credited_only_for_their_moving_part(reps: in
 
 def test_a_stretch_filling_the_stream_is_counted_exactly() -> None:
     assert _stretch(0.5, 12, still=0.0) == pytest.approx(12, abs=0.1)
+
+
+def _sliding(period: float, reps: int, slide: float, fps: float = 30.0) -> float:
+    """The fractional count of a short clip of `reps` repetitions whose scene slides by `slide`
+    units a second in its last second (a camera turning away as the clip ends)."""
+    rng = random.Random(1)
+    counter = PeriodCounter(names=("a", "b"))
+    end = period * reps
+    for i in range(int(end * fps)):
+        t = i / fps
+        phase = 2 * math.pi * t / period
+        drift = slide * max(0.0, t - (end - 1.0))
+        a = math.sin(phase) + drift + rng.gauss(0, 0.01)
+        b = 0.5 * math.cos(phase) - drift + rng.gauss(0, 0.01)
+        counter.add(t, [a, b])
+    counter.finish()
+    return counter.count
+
+
+@pytest.mark.parametrize("period", [0.4, 0.5])
+def test_a_scene_sliding_away_does_not_make_the_repetitions_before_it_look_still(
+    period: float,
+) -> None:
+    # movement is judged by what repeats at the period: the slide's own spread, much larger
+    # than the repetitions', used to make every earlier step look still beside it
+    assert _sliding(period, 6, slide=10.0) == pytest.approx(6, abs=0.5)
