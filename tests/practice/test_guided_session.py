@@ -108,6 +108,22 @@ def test_stop_for_numbness_puts_the_programme_on_hold(app, engine, people):
     assert c.get("/programme/timeline.json").status_code == 404
 
 
+def test_a_stop_sent_again_still_says_what_to_do(app, engine, people):
+    _prescribed_and_screened(engine, people)
+    c, token = _signed_in("ann@example.org", app)
+    first = c.post(
+        "/programme/stop", data={"csrf_token": token, "index": "1", "reason": "numbness"}
+    )
+    assert "saved with your programme" in first.text
+    again = c.post(
+        "/programme/stop", data={"csrf_token": token, "index": "1", "reason": "numbness"}
+    )
+    assert again.status_code == 200 and "You stopped: numbness or tingling" in again.text
+    assert "This stop was not saved: there is no session of your programme to stop" in again.text
+    _alice, ann = _users(engine, people)
+    assert len(practice.history(engine, ann).sessions) == 1
+
+
 def test_a_clinician_has_no_guided_session(app, engine, people):
     _prescribed_and_screened(engine, people)
     c, _ = _signed_in("alice@north.example", app)

@@ -234,7 +234,8 @@ def programme_stop_page(request: Request, c: Caller = Depends(caller)) -> Respon
 @router.post("/programme/stop")
 async def programme_stop(request: Request) -> Response:
     """Stop pressed in the guided session: saved at once (see practice.record_stop), then what
-    to do now, and the pain ratings to add."""
+    to do now and a check-in. The advice is shown whatever happens to the saving (a stop sent
+    twice, a programme put on hold meanwhile): a stopped person always learns what to do."""
     c = caller(request)
     _person(c)
     form = await checked_form(request, c)
@@ -244,9 +245,13 @@ async def programme_stop(request: Request) -> Response:
     index = int(raw) if raw.isdigit() else None
     if reason not in {r.value for r in StopReason}:
         reason = StopReason.OTHER.value
-    practice.record_stop(st.engine, st.catalogue, c.user, index, reason, now())
+    try:
+        practice.record_stop(st.engine, st.catalogue, c.user, index, reason, now())
+        unsaved = None
+    except InputError as exc:
+        unsaved = str(exc)
     advice = st.catalogue.stops[StopReason(reason)]
-    return render(request, "stopped.html", c, title="You stopped", advice=advice)
+    return render(request, "stopped.html", c, title="You stopped", advice=advice, unsaved=unsaved)
 
 
 def _int(form: FormData, name: str, label: str) -> int:
