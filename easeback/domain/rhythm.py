@@ -27,7 +27,7 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, islice, repeat
+from itertools import accumulate, repeat
 from operator import mul, sub, truediv
 
 # ---- tuning: why each number is what it is ----
@@ -109,13 +109,16 @@ def _residual(d: list[float], pre: list[float], k: int) -> list[float]:
     """The signal minus its mean over one period of k samples centred on each sample (pre: its
     running sums): what repeats every k samples stays whole, and anything slower (a sway, a
     drift) is taken out."""
-    half = k // 2
-    means = list(map(truediv, map(sub, islice(pre, k, None), pre), repeat(k)))  # from each start
-    first, last = means[0], means[-1]  # the ends take the nearest whole period's mean
-    y = [x - first for x in islice(d, half)]
-    y += map(sub, islice(d, half, half + len(means)), means)
-    y += [x - last for x in islice(d, half + len(means), None)]
-    return y
+    n = len(d)
+    half, inside = k // 2, n - k + 1  # samples before the first whole period's centre; centres
+    # the ends take the nearest whole period's mean; lazy maps and slices, no list of means:
+    # this runs for every signal at every lag of every analysis
+    first, last = (pre[k] - pre[0]) / k, (pre[n] - pre[n - k]) / k
+    return [
+        *map(sub, d[:half], repeat(first)),
+        *map(sub, d[half : half + inside], map(truediv, map(sub, pre[k:], pre), repeat(k))),
+        *map(sub, d[half + inside :], repeat(last)),
+    ]
 
 
 def _periodicity(
@@ -129,10 +132,9 @@ def _periodicity(
     own = []
     for d, pre in ds:
         y = _residual(d, pre, k)
-        sab = sum(map(mul, y, islice(y, k, None)))  # y[i] * y[i + k]
-        sq = list(map(mul, y, y))
-        total = sum(sq)
-        saa, sbb = total - sum(sq[-k:]), total - sum(sq[:k])
+        sab = sum(map(mul, y, y[k:]))  # y[i] * y[i + k]
+        total, head, tail = sum(map(mul, y, y)), y[:k], y[-k:]
+        saa, sbb = total - sum(map(mul, tail, tail)), total - sum(map(mul, head, head))
         num, da, db = num + sab, da + saa, db + sbb
         squares += saa * saa
         own.append(sab / math.sqrt(saa * sbb) if saa > 0 and sbb > 0 else 0.0)

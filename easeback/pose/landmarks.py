@@ -145,6 +145,12 @@ class Detector:
         self.rejected = 0  # crop poses that did not look like a body in the crop (ghosts)
         self._paused_until = 0  # the frame from which a crop may be tried again after a ghost
         self._haunted = False  # the crop tracker still holds a ghost it must forget
+        # where the time goes, for the benchmarks: seconds and runs by stage ("convert" the
+        # colour conversion, "crop" and "search" the rescue models' runs, "reset" forgetting a
+        # ghost and "after reset" the crop run that follows it, which rebuilds what the reset
+        # dropped); "crop found" and the like count the runs that found a pose
+        self.stage_seconds: dict[str, float] = {}
+        self.stage_calls: dict[str, int] = {}
 
     def _new(self, static: bool, confidence: float) -> Any:
         return self._mp.solutions.pose.Pose(
@@ -156,9 +162,17 @@ class Detector:
             min_tracking_confidence=confidence,
         )
 
+    def _spent(self, stage: str, began: float, found: bool = False) -> None:
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - began
+        self.stage_calls[stage] = self.stage_calls.get(stage, 0) + 1
+        if found:
+            self.stage_calls[f"{stage} found"] = self.stage_calls.get(f"{stage} found", 0) + 1
+
     def detect(self, bgr: Any) -> tuple[Landmark, ...] | None:
+        began = time.perf_counter()
         rgb = self._cv2.cvtColor(bgr, self._cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False
+        self._spent("convert", began)
         self._frame += 1
         h, w = rgb.shape[:2]
         if self._in_crop_now:
@@ -225,13 +239,15 @@ class Detector:
             crop = self._crop = want  # a steady crop lets the crop tracker follow inside it
         if self._crop_pose is None:
             self._crop_pose = self._new(static=False, confidence=RESCUE_CONFIDENCE)
+        stage = "crop"
         if self._haunted:
-            self._haunted = False
+            self._haunted, stage = False, "after reset"
             began = time.perf_counter()
             self._crop_pose.reset()
             self.rescue_seconds += time.perf_counter() - began
+            self._spent("reset", began)
         x0, y0, x1, y1 = crop
-        result = self._rescue(self._crop_pose, rgb[y0:y1, x0:x1].copy())
+        result = self._rescue(self._crop_pose, rgb[y0:y1, x0:x1].copy(), stage)
         if result.pose_landmarks is None:
             return None
         if not _plausible(result.pose_landmarks.landmark):
@@ -243,12 +259,13 @@ class Detector:
         self._roi = _box(found)
         return found
 
-    def _rescue(self, pose: Any, rgb: Any) -> Any:
+    def _rescue(self, pose: Any, rgb: Any, stage: str) -> Any:
         """One run of a rescue model (a crop or a search tracker), counted and timed."""
         began = time.perf_counter()
         result = pose.process(rgb)
         self.rescue_seconds += time.perf_counter() - began
         self.rescue_calls += 1
+        self._spent(stage, began, result.pose_landmarks is not None)
         return result
 
     def _search(self, rgb: Any, w: int, h: int) -> tuple[Landmark, ...] | None:
@@ -259,7 +276,7 @@ class Detector:
         for tx0, ty0, tx1, ty1 in SEARCH_TILES:
             crop = (int(tx0 * w), int(ty0 * h), int(tx1 * w), int(ty1 * h))
             tile = rgb[crop[1] : crop[3], crop[0] : crop[2]].copy()
-            result = self._rescue(self._search_pose, tile)
+            result = self._rescue(self._search_pose, tile, "search")
             if result.pose_landmarks is not None and _plausible(result.pose_landmarks.landmark):
                 found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
                 self._roi, self._crop = _box(found), None
