@@ -29,11 +29,14 @@ class Disposition(StrEnum):
 
     @property
     def severity(self) -> int:
-        return list(Disposition).index(self)
+        return _SEVERITY[self]
 
     @property
     def allows_routine(self) -> bool:
         return self in (Disposition.CLEAR, Disposition.CAUTION)
+
+
+_SEVERITY = {d: k for k, d in enumerate(Disposition)}  # the order of declaration
 
 
 class Category(StrEnum):

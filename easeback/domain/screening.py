@@ -65,8 +65,14 @@ class Question(Frozen):
 
     def validate_answer(self, value: object) -> AnswerValue:
         """Return the answer in canonical form or raise AnswerError naming what is wrong."""
-        name = f"answer to {self.id!r}"
         if self.kind is QuestionKind.INTEGER:
+            if (
+                type(value) is int
+                and (self.min is None or value >= self.min)
+                and (self.max is None or value <= self.max)
+            ):
+                return value  # the usual case, checked without wording any error
+            name = f"answer to {self.id!r}"
             if isinstance(value, bool):
                 got = str(value).lower()
                 raise AnswerError(self.id, f"{name} must be a whole number, got the boolean {got}")
@@ -78,6 +84,9 @@ class Question(Frozen):
                 raise AnswerError(self.id, f"{name} must be at most {self.max}, got {value}")
             return value
         allowed = ("yes", "no", "unsure") if self.kind is QuestionKind.RED_FLAG else ("yes", "no")
+        if type(value) is str and value in allowed:
+            return value  # the usual case, already canonical
+        name = f"answer to {self.id!r}"
         if isinstance(value, bool):
             # true/false are not answers: a script that writes them may mean anything by them.
             raise AnswerError(
@@ -451,7 +460,8 @@ def screen(table: ScreeningTable, raw: Mapping[str, object]) -> ScreeningResult:
                 not_asked.append(q.id)
         elif not q.optional and table.stage(q) is not Stage.CLEARANCE:
             missing.append(q.id)
-    fired = [r for r in table.rules if any(x.rule == r.id for x in reasons)]
+    fired_ids = {x.rule for x in reasons}
+    fired = [r for r in table.rules if r.id in fired_ids]
     constraints = Constraints(
         exclusions=tuple((r.id, e) for r in fired for e in r.exclude),
         gentle=any(r.gentle for r in fired),

@@ -53,8 +53,9 @@ def desk_break_routine(
 # ---- public shapes (the scripting contract) ----
 
 
-def planned_public(item: PlannedTechnique) -> dict[str, Any]:
-    return technique_public(item.technique) | {
+def dose_public(item: PlannedTechnique) -> dict[str, Any]:
+    """What a plan sets for a technique, after its catalogue part in `planned_public`."""
+    return {
         "hold_seconds": item.hold_seconds,
         "reps": item.reps,
         "sets": item.sets,
@@ -65,7 +66,12 @@ def planned_public(item: PlannedTechnique) -> dict[str, Any]:
     }
 
 
-def routine_public(r: Routine) -> dict[str, Any]:
+def planned_public(item: PlannedTechnique) -> dict[str, Any]:
+    return technique_public(item.technique) | dose_public(item)
+
+
+def routine_head(r: Routine) -> dict[str, Any]:
+    """`routine_public` without its last key, "techniques"."""
     if not r.planned:  # nothing could be planned for this place or length: why, and what to try
         return {
             "planned": False,
@@ -78,7 +84,6 @@ def routine_public(r: Routine) -> dict[str, Any]:
             "shortest_minutes": r.shortest_minutes,
             "total_seconds": 0,
             "notes": list(r.notes),
-            "techniques": [],
         }
     return {
         "planned": True,
@@ -88,8 +93,13 @@ def routine_public(r: Routine) -> dict[str, Any]:
         "goal": r.goal.value,
         "total_seconds": r.total_seconds,
         "notes": list(r.notes),
-        "techniques": [planned_public(i) for i in r.items],
     }
+
+
+def routine_public(r: Routine) -> dict[str, Any]:
+    head = routine_head(r)
+    head["techniques"] = [planned_public(i) for i in r.items] if r.planned else []
+    return head
 
 
 def routine_from_public(cat: Catalogue, data: object) -> Routine:

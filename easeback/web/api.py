@@ -11,15 +11,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from easeback.domain.models import Category, Equipment, Goal, Place
-from easeback.domain.planning import PlanRequest, Routine
+from easeback.domain.planning import PlanRequest, Routine, build_plan, plan_inputs
 from easeback.domain.timeline import build_timeline
 from easeback.usecases import catalogue, errors, planning
 from easeback.usecases.screening import screening_public
 from easeback.web.fast import HotRoute
+from easeback.web.kept import Inputs
+from easeback.web.plan_json import PlanJSON
 from easeback.web.state import screened, web_state
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -218,14 +220,18 @@ def _plan_request(body: PlanIn) -> PlanRequest:
 
 
 def _planned(routine: Routine) -> Response:
-    return JSONResponse(PLAN_DEFAULTS | planning.routine_public(routine))
+    return Response(_PLAN_JSON.encode(routine), media_type="application/json")
+
+
+_PLAN_JSON = PlanJSON(PLAN_DEFAULTS)  # PLAN_DEFAULTS | routine_public(routine), rendered
 
 
 async def plan_at_once(request: Request, raw: bytes) -> Response | None:
     """`plan` for a JSON body that PlanIn accepts and a screening that allows a routine,
     validated by the same model without FastAPI's per-request layers; None for anything else,
     which `plan` then answers (so every refusal and error is worded exactly as before). A
-    routine's answer is kept by the body's bytes (easeback.web.kept.PlanAnswers)."""
+    routine's answer is kept by the body's bytes and by what the planner reads
+    (easeback.web.kept.PlanAnswers)."""
     content_type = request.headers.get("content-type", "")
     if content_type.partition(";")[0].strip().lower() != "application/json":
         return None
@@ -240,10 +246,14 @@ async def plan_at_once(request: Request, raw: bytes) -> Response | None:
         req = _plan_request(body)
     except (ValueError, RecursionError, errors.InputError):  # ValidationError is a ValueError
         return None
-    routine = planning.plan_routine(st.catalogue, result, req)
-    if routine is None:
+    plannable = result.plannable()
+    if plannable is None:
         return None
-    answer = _planned(routine)
+    inputs = Inputs(plan_inputs(plannable, req))
+    answer = st.plans.planned(inputs)
+    if answer is None:
+        answer = _planned(build_plan(plannable, req, st.catalogue.techniques))
+        st.plans.put_planned(inputs, answer)
     st.plans.put(raw, answer)
     return answer
 

@@ -140,17 +140,41 @@ class Finished(Response):
         self.background = None
 
 
+class Inputs:
+    """plan_inputs' key, hashed once (its screening constraints hash field by field)."""
+
+    __slots__ = ("_hash", "key")
+
+    def __init__(self, key: tuple[object, ...]) -> None:
+        self.key = key
+        self._hash = hash(key)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Inputs) and self._hash == other._hash and self.key == other.key
+
+
 class PlanAnswers:
-    """POST /api/plan's planned answers by the request body's bytes (JSON bodies only; the
-    route checks the content type first). A plan is a pure function of that body (answers,
-    place, minutes, equipment, goal) and the app's catalogue, which does not change while the
-    app runs: the API keeps no screening and reads neither the journal, the visitor nor the
-    time, so the same bytes get the same answer, and other bytes are screened and planned
-    afresh. Used from the event loop only; the oldest go first."""
+    """POST /api/plan's planned answers, kept two ways (JSON bodies only; the route checks the
+    content type first), the oldest going first; used from the event loop only.
+
+    By the request body's bytes: a plan is a pure function of that body (answers, place,
+    minutes, equipment, goal) and the app's catalogue, which does not change while the app runs:
+    the API keeps no screening and reads neither the journal, the visitor nor the time, so the
+    same bytes get the same answer.
+
+    By what the planner reads (easeback.domain.planning.plan_inputs: the screening's disposition
+    and constraints, and the request): other bytes are validated and screened afresh, and when
+    their screening allows a routine with the same constraints as one planned before (other
+    answers, or the same ones written otherwise), for the same request, the routine is that
+    one, and so is its answer."""
 
     def __init__(self, max_plans: int = MAX_PLANS) -> None:
         self.max_plans = max_plans
         self._items: dict[bytes, tuple[int, tuple[tuple[bytes, bytes], ...], bytes]] = {}
+        self._planned: dict[Inputs, tuple[int, tuple[tuple[bytes, bytes], ...], bytes]] = {}
 
     def get(self, body: bytes) -> Response | None:
         kept = self._items.get(body)
@@ -159,9 +183,22 @@ class PlanAnswers:
     def put(self, body: bytes, answer: Response) -> None:
         if len(body) > MAX_PLAN_BODY:
             return
-        while len(self._items) >= self.max_plans:
-            del self._items[next(iter(self._items))]
-        self._items[body] = (answer.status_code, tuple(answer.raw_headers), bytes(answer.body))
+        _put(self._items, body, answer, self.max_plans)
+
+    def planned(self, inputs: Inputs) -> Response | None:
+        """The answer kept for these plan inputs, if any."""
+        kept = self._planned.get(inputs)
+        return None if kept is None else Finished(*kept)
+
+    def put_planned(self, inputs: Inputs, answer: Response) -> None:
+        _put(self._planned, inputs, answer, self.max_plans)
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def _put(items: dict[Any, Any], key: object, answer: Response, most: int) -> None:
+    items.pop(key, None)
+    while len(items) >= most:
+        del items[next(iter(items))]
+    items[key] = (answer.status_code, tuple(answer.raw_headers), bytes(answer.body))

@@ -293,3 +293,26 @@ def _asked_once_per_turn(tmp_path: Any) -> None:
     watch.invalidate()
     assert watch.generation() != before
     engine.dispose()
+
+
+def test_other_answers_with_the_same_constraints_get_the_same_routine(two_apps: Any) -> None:
+    """Plans are kept by what the planner reads too (plan_inputs): other bytes whose screening
+    gives the same disposition and constraints get that routine's answer, made afresh for
+    them or not, and other constraints get their own."""
+    app, client, tmp_path = two_apps
+    planned = app.state.web.plans._planned
+    first = BASE_PLAN | {"answers": clear_answers(pain_now=2)}
+    made = _whole(_post(client, first))
+    assert len(planned) == 1
+    for other in (
+        BASE_PLAN | {"answers": clear_answers(pain_now=1)},
+        {"equipment": ["mat"], **BASE_PLAN, "answers": clear_answers(pain_now=2)},  # reordered
+    ):
+        answer = _whole(_post(client, other))
+        assert len(planned) == 1, "no new plan was made"
+        assert answer == made == _fresh(tmp_path, other)
+    knee = BASE_PLAN | {"answers": clear_answers(pain_now=2, knee_problem="yes")}
+    answer = _whole(_post(client, knee))
+    assert len(planned) == 2
+    assert answer != made
+    assert answer == _fresh(tmp_path / "knee", knee)
