@@ -34,7 +34,7 @@ from easeback.domain.motion import (
     PoseFrame,
     Summary,
 )
-from easeback.domain.rhythm import PeriodCounter
+from easeback.domain.rhythm import PeriodCounter, Similarities, similarities
 
 VISIBLE_MIN = 0.3  # landmarks below this visibility are left out
 SCALE_TAU = 1.0  # seconds; the torso length is averaged over this
@@ -179,13 +179,14 @@ class AutoCoach:
     """Generic mode: count the repetitions of whatever repeats, with an event for each."""
 
     aspect: float = 1.0
+    alike: Similarities = similarities  # see PeriodCounter.alike
     counter: RepCounter = field(init=False)
     events: list[Event] = field(default_factory=list)
     _reps: int = 0
     _ready: bool = False
 
     def __post_init__(self) -> None:
-        self.counter = RepCounter(aspect=self.aspect)
+        self.counter = RepCounter(aspect=self.aspect, alike=self.alike)
 
     @property
     def best(self) -> str | None:

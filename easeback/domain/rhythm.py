@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import mul, sub, truediv
@@ -81,15 +81,19 @@ def _detrend(xs: list[float | None]) -> tuple[float, list[float]] | None:
     either way). None when more than half the values are missing."""
     n = len(xs)
     if None in xs:
-        pts = [(i, x) for i, x in enumerate(xs) if x is not None]
-        if len(pts) < n / 2:
+        at = [i for i, x in enumerate(xs) if x is not None]
+        m = len(at)
+        if m < n / 2:
             return None
-        m = len(pts)
-        mi = sum(i for i, _ in pts) / m
-        mx = sum(x for _, x in pts) / m
-        sii = sum((i - mi) ** 2 for i, _ in pts)
-        slope = sum((i - mi) * (x - mx) for i, x in pts) / sii if sii > 0 else 0.0
-        d = [0.0 if x is None else x - mx - slope * (i - mi) for i, x in enumerate(xs)]
+        seen: list[float] = [x for x in xs if x is not None]
+        mi, mx = sum(at) / m, sum(seen) / m
+        di = [i - mi for i in at]
+        sii = sum(map(mul, di, di))
+        slope = sum(map(mul, di, map(sub, seen, repeat(mx)))) / sii if sii > 0 else 0.0
+        d = [0.0] * n
+        fit = map(sub, map(sub, seen, repeat(mx)), map(mul, di, repeat(slope)))
+        for i, r in zip(at, fit, strict=True):
+            d[i] = r
         return sum(map(mul, d, d)) / n, d
     full: list[float] = xs  # type: ignore[assignment]  # no gaps
     mi = (n - 1) / 2
@@ -121,31 +125,55 @@ def _residual(d: list[float], pre: list[float], k: int) -> list[float]:
     ]
 
 
-def _periodicity(
-    ds: list[tuple[list[float], list[float]]], k: int
-) -> tuple[float, list[float], float]:
+def _lagged(d: list[float], pre: list[float], k: int) -> tuple[float, float, float]:
+    """A signal taken relative to its mean over k samples, against itself k samples later: the
+    sum of their products, and of their squares before and after."""
+    y = _residual(d, pre, k)
+    sab = sum(map(mul, y, y[k:]))  # y[i] * y[i + k]
+    total, head, tail = sum(map(mul, y, y)), y[:k], y[-k:]
+    return sab, total - sum(map(mul, tail, tail)), total - sum(map(mul, head, head))
+
+
+def _similarity(ds: list[tuple[list[float], list[float]]], k: int) -> float:
     """How alike the signals are one lag of k samples apart, each taken relative to its mean
     over that lag: 1 when they repeat exactly every k samples. Summed over all the signals (a
-    self-similarity of the whole body, the ones moving most weighing most); also each one's own,
-    and how many independent signals the sum is worth (their energies' participation ratio)."""
-    num = da = db = squares = 0.0
-    own = []
+    self-similarity of the whole body, the ones moving most weighing most)."""
+    num = da = db = 0.0
     for d, pre in ds:
-        y = _residual(d, pre, k)
-        sab = sum(map(mul, y, y[k:]))  # y[i] * y[i + k]
-        total, head, tail = sum(map(mul, y, y)), y[:k], y[-k:]
-        saa, sbb = total - sum(map(mul, tail, tail)), total - sum(map(mul, head, head))
+        sab, saa, sbb = _lagged(d, pre, k)
         num, da, db = num + sab, da + saa, db + sbb
-        squares += saa * saa
-        own.append(sab / math.sqrt(saa * sbb) if saa > 0 and sbb > 0 else 0.0)
     floor = len(ds) * FLOOR**2 * (len(ds[0][0]) - k)  # movement smaller than this is noise
-    return num / math.sqrt((da + floor) * (db + floor)), own, da * da / squares if squares else 1.0
+    return num / math.sqrt((da + floor) * (db + floor))
+
+
+Signals = list[tuple[list[float], list[float]]]  # each signal's values and running sums
+# The self-similarity at every lag from 2 to the last given (see `similarities`). A door that
+# has numpy may pass a vectorised one (easeback.pose.similarity): the domain stays plain math.
+Similarities = Callable[[Signals, int], list[float]]
+
+
+def similarities(ds: Signals, last: int) -> list[float]:
+    """How alike the signals are at each lag from 2 samples to `last`, each taken relative to
+    its mean over that lag (see `_similarity`): the score at lag k is item k - 2."""
+    return [_similarity(ds, k) for k in range(2, last + 1)]
+
+
+def _periodicity(ds: list[tuple[list[float], list[float]]], k: int) -> tuple[list[float], float]:
+    """At the lag found: each signal's own likeness to itself, and how many independent signals
+    the sum is worth (their energies' participation ratio)."""
+    own, da, squares = [], 0.0, 0.0
+    for d, pre in ds:
+        sab, saa, sbb = _lagged(d, pre, k)
+        da, squares = da + saa, squares + saa * saa
+        own.append(sab / math.sqrt(saa * sbb) if saa > 0 and sbb > 0 else 0.0)
+    return own, da * da / squares if squares else 1.0
 
 
 def rhythm(
     columns: dict[str, list[float | None]],
     rate: float = RATE,
     periods: tuple[float, float] = (MIN_PERIOD, MAX_PERIOD),
+    alike: Similarities = similarities,
 ) -> Rhythm | None:
     """The period the signals share (None: nothing repeats).
 
@@ -173,27 +201,21 @@ def rhythm(
     if hi <= lo + 1:
         return None
     ds = [(d, list(accumulate(d, initial=0.0))) for _, _, d in moving]
-    score: dict[int, tuple[float, list[float], float]] = {}
-    for k in range(2, hi + 2):
-        score[k] = _periodicity(ds, k)
-    peaks = [
-        k
-        for k in range(lo, hi + 1)
-        if score[k][0] >= score[k - 1][0] and score[k][0] > score[k + 1][0]
-    ]
+    score = dict(enumerate(alike(ds, hi + 1), start=2))
+    peaks = [k for k in range(lo, hi + 1) if score[k] >= score[k - 1] and score[k] > score[k + 1]]
     if not peaks:
         return None
-    best = max(score[k][0] for k in peaks)
+    best = max(score[k] for k in peaks)
     if best < MIN_OWN:
         return None
-    k = next(k for k in peaks if score[k][0] >= SHORTER_PEAK * best)
-    a, b, c = score[k - 1][0], score[k][0], score[k + 1][0]
+    k = next(k for k in peaks if score[k] >= SHORTER_PEAK * best)
+    a, b, c = score[k - 1], score[k], score[k + 1]
     bend = a - 2 * b + c
     shift = 0.5 * (a - c) / bend if bend < 0 else 0.0
-    _, own, worth = score[k]
+    own, worth = _periodicity(ds, k)
     names = [name for (_, name, _), r in zip(moving, own, strict=True) if r >= MIN_OWN]
     lead = max(zip(own, (name for _, name, _ in moving), strict=True))[1]
-    dip = min(score[j][0] for j in range(2, k))
+    dip = min(score[j] for j in range(2, k))
     chance = 1 / math.sqrt(worth * (n - k))
     return Rhythm((k + shift) / rate, (b - dip) / 2, lead, tuple(names) or (lead,), chance)
 
@@ -224,14 +246,17 @@ def _mean_rows(rows: Sequence[list[float | None]]) -> list[float | None]:
     return out
 
 
+def _running(xs: Sequence[float | None]) -> tuple[list[int], list[float]]:
+    """Running counts and sums of the values seen (n[j], s[j]: over the first j values)."""
+    seen = list(accumulate((x is not None for x in xs), initial=0))
+    return seen, list(accumulate((0.0 if x is None else x for x in xs), initial=0.0))
+
+
 def _about_mean(xs: list[float | None], k: int) -> list[float | None]:
     """Each value minus the mean of the values seen over k samples centred on it: what repeats
     every k samples stays, a drift or a shift of the scene under it goes. Near the ends, over the
     samples there are."""
-    n, s = [0], [0.0]
-    for x in xs:
-        n.append(n[-1] + (x is not None))
-        s.append(s[-1] + (x or 0.0))
+    n, s = _running(xs)
     out: list[float | None] = []
     for j, x in enumerate(xs):
         lo, hi = max(0, j - k // 2), min(len(xs), j - k // 2 + k)
@@ -252,12 +277,9 @@ class _Spreads:
             col = [r[i] for r in rows]
             if k >= 2:
                 col = _about_mean(col, k)
-            n, s, q = [0], [0.0], [0.0]
-            for x in col:
-                n.append(n[-1] + (x is not None))
-                s.append(s[-1] + (x or 0.0))
-                q.append(q[-1] + (x or 0.0) ** 2)
-            self.sums.append((n, s, q))
+            n, s = _running(col)
+            z = [0.0 if x is None else x for x in col]
+            self.sums.append((n, s, list(accumulate(map(mul, z, z), initial=0.0))))
 
     def spread(self, lo: int, hi: int) -> float:
         total = 0.0
@@ -288,6 +310,7 @@ class PeriodCounter:
         default_factory=lambda: deque(maxlen=int(SLOW_WINDOW * SLOW_RATE))
     )
     hops: deque[_Hop] = field(default_factory=deque)
+    alike: Similarities = similarities  # how the self-similarity is computed (see `rhythm`)
     _slot: int | None = None
     _sums: list[float] = field(init=False)
     _ns: list[int] = field(init=False)
@@ -409,12 +432,14 @@ class PeriodCounter:
         rows, slow = list(self.samples), list(self.slow)
         found, rate = None, RATE
         if len(rows) >= MIN_HISTORY * RATE:
-            found = rhythm({self.names[i]: [r[i] for r in rows] for i in group})
+            columns = {self.names[i]: [r[i] for r in rows] for i in group}
+            found = rhythm(columns, alike=self.alike)
         if len(slow) >= 2 * SLOW_MIN_PERIOD * SLOW_RATE:
             slower = rhythm(
                 {self.names[i]: [r[i] for r in slow] for i in group},
                 SLOW_RATE,
                 (SLOW_MIN_PERIOD, SLOW_MAX_PERIOD),
+                self.alike,
             )
             if (
                 slower is not None

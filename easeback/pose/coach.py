@@ -21,6 +21,7 @@ from easeback.domain.motion import (
     measure_all,
 )
 from easeback.domain.repetition import AutoCoach
+from easeback.domain.rhythm import Similarities
 
 if TYPE_CHECKING:
     from easeback.pose.appearance import Appearance
@@ -65,6 +66,16 @@ class PerSecond:
         return [round(per[s][0] / per[s][1], 1) if s in per else None for s in range(seconds)]
 
 
+def _alike() -> Similarities:
+    """The counter's self-similarity: with numpy, which the camera extra brings, about ten times
+    faster than the plain one and the same to the last bits."""
+    try:
+        from easeback.pose.similarity import similarities
+    except ImportError:  # no numpy: the domain's own, plain one
+        from easeback.domain.rhythm import similarities
+    return similarities
+
+
 @dataclass
 class Session:
     """Feeds pose frames to the technique's coach (or the generic one) and keeps the numbers."""
@@ -82,7 +93,7 @@ class Session:
     def __post_init__(self) -> None:
         self.angles.keep = self.keep_angles
         if self.technique_id == AUTO:
-            self.coach = AutoCoach(aspect=self.aspect)
+            self.coach = AutoCoach(aspect=self.aspect, alike=_alike())
         else:
             self.coach = Coach(signal_for(self.technique_id), aspect=self.aspect)
 

@@ -62,3 +62,21 @@ def test_a_scene_sliding_away_does_not_make_the_repetitions_before_it_look_still
     # movement is judged by what repeats at the period: the slide's own spread, much larger
     # than the repetitions', used to make every earlier step look still beside it
     assert _sliding(period, 6, slide=10.0) == pytest.approx(6, abs=0.5)
+
+
+@pytest.mark.parametrize("k", [2, 3, 7, 8, 30, 74, 75])
+def test_a_signal_is_taken_about_its_mean_over_one_period_centred_on_each_sample(k: int) -> None:
+    # the residual the self-similarity is computed on, against its plain definition: each
+    # sample minus the mean of the k samples from k // 2 before it, the ends taking the
+    # nearest whole period's mean
+    from itertools import accumulate
+
+    from easeback.domain.rhythm import _residual
+
+    rng = random.Random(k)
+    d = [rng.gauss(0, 1) + 0.01 * i for i in range(150)]
+    got = _residual(d, list(accumulate(d, initial=0.0)), k)
+    assert len(got) == len(d)
+    for i, x in enumerate(d):
+        start = min(max(i - k // 2, 0), len(d) - k)
+        assert got[i] == pytest.approx(x - sum(d[start : start + k]) / k, abs=1e-12)
