@@ -74,6 +74,7 @@ def create_app(
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
     # served before everything else: see easeback.web.fast
     app.add_hot_routes(pages.fast_routes() + api.hot_routes())
+    app.find_hot_routes(pages.rendered_shared_page)
     app.mount("/static", _Static(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -28,6 +28,7 @@ from easeback.web.security import replay
 
 # set in the scope when a hot route hands its request on, so the router passes it by
 HANDED_ON = "easeback.handed_on"
+HOT_ROUTE = "easeback.hot_route"  # the hot route chosen for a request, until it handles it
 
 # the answer to a request, or None to hand it on to the FastAPI route
 Answer = Callable[[Request, bytes], Awaitable[Response | None]]
@@ -41,6 +42,7 @@ class HotApp(FastAPI):
         super().__init__(**kwargs)
         self.hot: dict[tuple[str, str], Route] = {}
         self._hot_stack: ASGIApp | None = None
+        self._find_hot: Callable[[Any, Scope], Route | None] | None = None
 
     def add_hot_routes(self, routes: list[Route]) -> None:
         """Serve these routes first; they go into the router too."""
@@ -50,17 +52,23 @@ class HotApp(FastAPI):
             self.hot[(next(iter(route.methods)), route.path)] = route
         self.router.routes.extend(routes)
 
+    def find_hot_routes(self, find: Callable[[Any, Scope], Route | None]) -> None:
+        """Also serve first the requests for which `find(app, scope)` names a route (one that
+        may hand them on, as a HotRoute), asked per request: e.g. pages already rendered."""
+        self._find_hot = find
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and (scope["method"], scope["path"]) in self.hot
-            and not scope.get(HANDED_ON)
-        ):
-            scope["app"] = self
-            if self._hot_stack is None:
-                self._hot_stack = self._build_hot_stack()
-            await self._hot_stack(scope, receive, send)
-            return
+        if scope["type"] == "http" and not scope.get(HANDED_ON):
+            route = self.hot.get((scope["method"], scope["path"]))
+            if route is None and self._find_hot is not None:
+                route = self._find_hot(self, scope)
+            if route is not None:
+                scope["app"] = self
+                scope[HOT_ROUTE] = route
+                if self._hot_stack is None:
+                    self._hot_stack = self._build_hot_stack()
+                await self._hot_stack(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
     def _build_hot_stack(self) -> ASGIApp:
@@ -79,7 +87,7 @@ class HotApp(FastAPI):
         return ServerErrorMiddleware(app, handler=error_handler, debug=self.debug)
 
     async def _hot_route(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = self.hot[(scope["method"], scope["path"])]
+        route = scope.pop(HOT_ROUTE)
         scope.update(route.matches(scope)[1])
         await route.handle(scope, receive, send)
 

@@ -24,6 +24,7 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Route
+from starlette.types import Scope
 
 from easeback.domain import progression
 from easeback.domain.models import (
@@ -45,6 +46,7 @@ from easeback.domain.screening import (
 from easeback.usecases import catalogue, errors, planning
 from easeback.usecases.screening import lapse_reason, lapses_at
 from easeback.web import camera, views
+from easeback.web.fast import HotRoute
 from easeback.web.kept import KEEP, keep_until, kept_route
 from easeback.web.player_pictures import timeline_content
 from easeback.web.security import same_token
@@ -107,7 +109,7 @@ def shared(request: Request, name: str, **context: Any) -> Response:
     rendered once per path and served from memory with an ETag; a browser that has it gets 304.
     No session is opened and no cookie is set for it."""
     st = web_state(request)
-    path = request.url.path
+    path = request.scope["path"]
     hit = st.shared_pages.get(path)
     if hit is None:
         context |= {"csrf": "", "has_journal": st.journal is not None, "v": views}
@@ -115,11 +117,32 @@ def shared(request: Request, name: str, **context: Any) -> Response:
         body = html.encode()
         digest = hashlib.blake2b(body, digest_size=12).hexdigest()
         hit = st.shared_pages.setdefault(path, (body, f'"{digest}"'))
-    body, etag = hit
+    return _shared_answer(request, *hit)
+
+
+def _shared_answer(request: Request, body: bytes, etag: str) -> Response:
     headers = {"etag": etag, "cache-control": SHARED_CACHE_CONTROL}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return HTMLResponse(body, headers=headers)
+
+
+async def _shared_at_once(request: Request, raw: bytes) -> Response | None:
+    """A shared page already rendered, answered as `shared` answers it; None (hand the
+    request on to its route) for any other."""
+    hit = web_state(request).shared_pages.get(request.scope["path"])
+    return None if hit is None else _shared_answer(request, *hit)
+
+
+_SHARED_ROUTE = HotRoute("/{page:path}", "GET", _shared_at_once)
+
+
+def rendered_shared_page(app: Any, scope: Scope) -> Route | None:
+    """The route that answers this request before FastAPI when it asks for a shared page
+    (technique, learn) already rendered: from memory, without FastAPI's layers."""
+    if scope["method"] == "GET" and scope["path"] in app.state.web.shared_pages:
+        return _SHARED_ROUTE
+    return None
 
 
 def redirect(request: Request, url: str) -> Response:
@@ -756,7 +779,7 @@ async def technique_page(request: Request, tid: str) -> Response:
         t = st.catalogue.technique(tid)
     except KeyError:
         raise HTTPException(404, "There is no technique with that name.") from None
-    if request.url.path in st.shared_pages:
+    if request.scope["path"] in st.shared_pages:
         return shared(request, "technique.html")
     return shared(request, "technique.html", title=t.name, t=t, svg=views.picture_svg(t))
 

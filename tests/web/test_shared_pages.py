@@ -49,3 +49,34 @@ def test_the_current_page_is_marked_in_the_navigation(client):
     assert '<a href="/learn" aria-current="page">' in learn
     assert '<a href="/techniques" aria-current="page">' in technique
     assert '<a href="/learn" aria-current' not in technique
+
+
+@pytest.mark.parametrize("path", ["/techniques/cat-cow", "/learn", "/learn/red-flags"])
+def test_a_rendered_shared_page_is_answered_before_fastapi_as_fastapi_answered_it(
+    client, monkeypatch, path
+):
+    """Once rendered, the page is answered from memory before FastAPI's layers (the route,
+    which would ask the catalogue again, is not reached), with the same status, headers and
+    body, the security middleware's headers included; the ETag still gives 304."""
+    first = client.get(path)
+    assert first.status_code == 200
+    catalogue = client.app.state.web.catalogue
+
+    def unreachable(*args, **kwargs):
+        raise AssertionError("the FastAPI route was reached")
+
+    monkeypatch.setattr(type(catalogue), "technique", unreachable)
+    monkeypatch.setattr(type(catalogue), "topic", unreachable)
+    for _ in range(2):
+        again = client.get(path)
+        assert again.status_code == 200 and again.content == first.content
+        assert again.headers == first.headers
+    fresh = client.get(path, headers={"if-none-match": first.headers["etag"]})
+    assert fresh.status_code == 304 and fresh.content == b""
+    assert client.post(path).status_code == 405  # other methods are still FastAPI's to refuse
+
+
+def test_a_page_not_yet_rendered_goes_to_its_route(client):
+    assert client.get("/techniques/no-such").status_code == 404
+    assert "/techniques/no-such" not in client.app.state.web.shared_pages
+    assert client.get("/techniques/bridge?x=1").status_code == 200
