@@ -462,6 +462,23 @@ def _start(c: _Candidate, req: PlanRequest, gentle: bool) -> _Range:
     return _Range(hold, hold_max, d.reps.min, d.reps.max, d.sets, d.sets_max)
 
 
+_FILLS: dict[tuple[object, ...], tuple[int, ...]] = {}  # bounded: cleared when full
+MAX_FILLS = 4096
+
+
+def _filled(chains: list[_Chain], budget: int) -> tuple[int, ...]:
+    """_fill's answer, remembered: it depends only on the chains (each a fixed growth path,
+    worked out lazily but always the same) and the budget, and a long routine takes a few
+    hundred growth steps to fill."""
+    key = (budget, *chains)  # the chains themselves: kept alive, so compared by identity
+    hit = _FILLS.get(key)
+    if hit is None:
+        if len(_FILLS) >= MAX_FILLS:
+            _FILLS.clear()
+        hit = _FILLS[key] = tuple(_fill(chains, budget))
+    return hit
+
+
 def _fill(chains: list[_Chain], budget: int) -> list[int]:
     """Grow doses, least-grown first, until the routine reaches the budget without overshooting.
 
@@ -616,7 +633,7 @@ def build_plan(
                 )
             return _refusal(screening, req, minutes, reason, shortest_minutes=at_least)
         chosen, chains = [shortest], [chain]
-    at = _fill(chains, budget)
+    at = _filled(chains, budget)
     if picked < _target_count(minutes):
         suit = "technique suits" if picked == 1 else "techniques suit"
         notes.append(f"Only {picked} {suit} this place, your equipment and your answers.")

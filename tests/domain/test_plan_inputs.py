@@ -76,3 +76,30 @@ def test_a_journal_history_is_part_of_the_key(catalogue: Catalogue) -> None:
         )
     }
     assert len(keys) == 5
+
+
+def test_remembered_fills_give_the_routines_worked_out_afresh(catalogue: Catalogue) -> None:
+    """The planner remembers how it filled a routine's doses (by the chosen growth paths and
+    the budget): plans made again, in another order, are those made with nothing remembered."""
+    from easeback.domain import planning as domain
+
+    plannable = screen_answers(catalogue, clear_answers()).plannable()
+    assert plannable is not None
+    everything = "mat,ball,towel,chair,wall,foam-roller,pillow"
+    requests = [
+        make_request(place, minutes, everything, done=frozenset(t.id for t in catalogue.techniques))
+        for place in ("floor", "any", "chair")
+        for minutes in range(8, 64, 3)
+    ]
+
+    def plans(order: list[int]) -> dict[int, object]:
+        return {k: build_plan(plannable, requests[k], catalogue.techniques) for k in order}
+
+    everyone = list(range(len(requests)))
+    domain._FILLS.clear()
+    fresh = plans(everyone)
+    assert len(domain._FILLS) > 10
+    assert plans(everyone[::-1]) == fresh
+    domain._FILLS.clear()
+    domain._MEMOS.clear()  # new growth paths too
+    assert plans(everyone[1::2]) == {k: fresh[k] for k in everyone[1::2]}
