@@ -157,6 +157,9 @@ def _next_label(routine: Routine, cue: Cue) -> str:
     """What comes next, in a few words (the cue's own text says it in full when it comes)."""
     if cue.kind is CueKind.INTRO and cue.index is not None:
         return routine.items[cue.index].technique.name
+    if cue.kind is CueKind.STEP:  # "2. Slowly round your back ...": step 2, as the web player
+        number = cue.text.partition(".")[0]
+        return f"step {number}" if number.isdigit() else "the next step"
     labels = {
         CueKind.STEP: "the next step",
         CueKind.MOVE: f"repetition {cue.rep} of {cue.reps}",

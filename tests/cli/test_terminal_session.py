@@ -126,3 +126,21 @@ def test_a_session_ended_early_keeps_what_was_done(catalogue: Catalogue, routine
     assert [t["outcome"] for t in techniques[1:]] == [None] * (len(routine.items) - 1)
     assert [k for k, _ in events if k in ("completed", "stopped")] == []
     assert f"Session ended early. 1 of {len(routine.items)} techniques done." in out.getvalue()
+
+
+def test_next_names_the_coming_step_by_its_number(routine: Routine) -> None:
+    """Eyes closed, "Next: step 3" tells where you are; "the next step" told nothing (the web
+    player already numbered it)."""
+    cues = build_timeline(routine)
+    clock = SessionClock(timeline=cues, started=0.0)
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    seen = []
+    for cue, nxt in zip(cues, cues[1:], strict=False):
+        if nxt.kind is CueKind.STEP:
+            console.file = io.StringIO()
+            console.print(_view(routine, clock, cue.offset + 0.01))
+            shown = " ".join(console.file.getvalue().replace("│", " ").split())
+            number = nxt.text.split(".")[0]
+            assert f"Next: step {number}" in shown, shown
+            seen.append(number)
+    assert len(seen) >= 3 and "2" in seen
