@@ -7,6 +7,7 @@ import io
 import time
 from collections import deque
 from collections.abc import Callable
+from itertools import pairwise
 
 import pytest
 from rich.console import Console
@@ -135,7 +136,7 @@ def test_next_names_the_coming_step_by_its_number(routine: Routine) -> None:
     clock = SessionClock(timeline=cues, started=0.0)
     console = Console(file=io.StringIO(), width=80, color_system=None)
     seen = []
-    for cue, nxt in zip(cues, cues[1:], strict=False):
+    for cue, nxt in pairwise(cues):
         if nxt.kind is CueKind.STEP:
             console.file = io.StringIO()
             console.print(_view(routine, clock, cue.offset + 0.01))
