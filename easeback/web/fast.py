@@ -22,7 +22,7 @@ from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from easeback.web.security import replay
 
@@ -58,6 +58,11 @@ class HotApp(FastAPI):
         self._find_hot = find
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            # HEAD is GET without the body (RFC 9110 9.3.2): the same status and headers,
+            # Content-Length included, for every page and file, as link checkers and curl -I
+            # expect (FastAPI's routes would refuse it with 405)
+            scope, send = dict(scope, method="GET"), _headers_only(send)
         if scope["type"] == "http" and not scope.get(HANDED_ON):
             route = self.hot.get((scope["method"], scope["path"]))
             if route is None and self._find_hot is not None:
@@ -90,6 +95,22 @@ class HotApp(FastAPI):
         route = scope.pop(HOT_ROUTE)
         scope.update(route.matches(scope)[1])
         await route.handle(scope, receive, send)
+
+
+def _headers_only(send: Send) -> Send:
+    """The response's start as it is, then one empty body; the rest of the body is dropped."""
+    ended = False
+
+    async def send_headers(message: Message) -> None:
+        nonlocal ended
+        if message["type"] == "http.response.body":
+            if not ended:
+                ended = True
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await send(message)
+
+    return send_headers
 
 
 class HotRoute(Route):

@@ -79,3 +79,15 @@ def test_the_invite_link_sets_a_password_once(app, engine):
     again = c.post(f"/invite/{invite}", data={"password": "another password"})
     assert again.status_code == 400 and "not valid" in again.text
     assert sign_in(c, "dan@example.org", "my new password").url.path == "/programme"
+
+
+def test_head_answers_as_get_without_the_body(app):
+    c = TestClient(app, base_url=BASE)
+    for url in ("/", "/programme"):  # strangers are sent to sign in, by HEAD as by GET
+        head, got = c.head(url, follow_redirects=False), c.get(url, follow_redirects=False)
+        assert head.status_code == got.status_code == 303, url
+        assert head.headers["location"] == got.headers["location"] == "/sign-in"
+    head, got = c.head("/sign-in"), c.get("/sign-in")
+    assert head.status_code == got.status_code == 200
+    assert head.content == b"" and int(head.headers["content-length"]) == len(got.content)
+    assert c.head("/static/nav.js").status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -53,9 +54,27 @@ def test_serves_on_loopback_and_prints_the_address():
     try:
         assert f"http://127.0.0.1:{port}/" in line
         assert _get(f"http://127.0.0.1:{port}/") == 200
+        _head_then_get(port)
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+def _head_then_get(port: int) -> None:
+    """HEAD and then GET on one kept-alive connection: the server sends HEAD's headers (with the
+    page's length) and no body, or the GET's answer would be read out of step."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        for path in ("/", "/learn/red-flags", "/static/nav.js"):
+            conn.request("HEAD", path)
+            head = conn.getresponse()
+            assert head.status == 200 and head.read() == b"", path
+            conn.request("GET", path)
+            got = conn.getresponse()
+            body = got.read()
+            assert got.status == 200 and len(body) == int(head.headers["content-length"]), path
+    finally:
+        conn.close()
 
 
 def test_allow_remote_warns():

@@ -21,6 +21,7 @@ from easeback.content.loader import Catalogue
 from easeback.settings import Settings
 from easeback.usecases import practice
 from easeback.usecases.errors import InputError
+from easeback.web.fast import HotApp
 from easeback.web.practice import api, pages
 from easeback.web.practice.state import PracticeState
 from easeback.web.security import SecurityMiddleware
@@ -37,7 +38,7 @@ def create_practice_app(settings: Settings, catalogue: Catalogue) -> FastAPI:
         yield
         app.state.practice.engine.dispose()
 
-    app = FastAPI(
+    app = HotApp(  # FastAPI that also answers HEAD (no hot routes here)
         lifespan=lifespan,
         title="easeback practice",
         summary="Home programmes for a practice: people, clinicians, progress. Not a diagnosis.",
