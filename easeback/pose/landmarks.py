@@ -144,7 +144,7 @@ class Detector:
         self._following = 0  # frames the crop tracker has followed them
         self.rejected = 0  # crop poses that did not look like a body in the crop (ghosts)
         self._paused_until = 0  # the frame from which a crop may be tried again after a ghost
-        self._haunted = False  # the crop tracker still holds a ghost it must forget
+        self._forgot = False  # the crop tracker forgot a ghost; its next run starts afresh
         # where the time goes, for the benchmarks: seconds and runs by stage ("convert" the
         # colour conversion, "crop" and "search" the rescue models' runs, "reset" forgetting a
         # ghost and "after reset" the crop run that follows it, which rebuilds what the reset
@@ -240,12 +240,8 @@ class Detector:
         if self._crop_pose is None:
             self._crop_pose = self._new(static=False, confidence=RESCUE_CONFIDENCE)
         stage = "crop"
-        if self._haunted:
-            self._haunted, stage = False, "after reset"
-            began = time.perf_counter()
-            self._crop_pose.reset()
-            self.rescue_seconds += time.perf_counter() - began
-            self._spent("reset", began)
+        if self._forgot:
+            self._forgot, stage = False, "after reset"
         x0, y0, x1, y1 = crop
         result = self._rescue(self._crop_pose, rgb[y0:y1, x0:x1].copy(), stage)
         if result.pose_landmarks is None:
@@ -253,11 +249,24 @@ class Detector:
         if not _plausible(result.pose_landmarks.landmark):
             self.rejected += 1
             self._paused_until = self._frame + PAUSE
-            self._haunted = True  # or it goes on tracking the ghost
+            self._forget_ghost()
             return None
         found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
         self._roi = _box(found)
         return found
+
+    def _forget_ghost(self) -> None:
+        """Reset the crop tracker, or it goes on tracking the ghost. Done when the ghost is seen,
+        not at the next crop run: MediaPipe rebuilds the tracker's graph (its models loaded
+        again, about 140 ms of work) in threads of its own after reset() returns, so with a
+        spare core the rebuild overlaps the whole-frame runs of the pause, where the next crop
+        run used to wait for it: a live preview froze for that long at each ghost. The crop
+        tracker sees the same frames either way, so the poses found are the same."""
+        began = time.perf_counter()
+        self._crop_pose.reset()
+        self.rescue_seconds += time.perf_counter() - began
+        self._spent("reset", began)
+        self._forgot = True
 
     def _rescue(self, pose: Any, rgb: Any, stage: str) -> Any:
         """One run of a rescue model (a crop or a search tracker), counted and timed."""

@@ -63,6 +63,39 @@ def test_a_person_stepping_back_is_followed_at_one_model_call_a_frame(stepping_b
     assert calls <= 1.5 * len(stepping_back)
 
 
+@pytest.fixture(scope="module")
+def staying_back(demo_clip: Path) -> list[Any]:
+    """As stepping_back, the small person followed for 180 frames: long enough for ghosts."""
+    from easeback.pose.landmarks import open_stream
+
+    stream = open_stream(video=str(demo_clip))
+    try:
+        frames = [f for _, (_, f) in zip(range(NEAR + 180), stream.frames(), strict=False)]
+    finally:
+        stream.close()
+    assert len(frames) == NEAR + 180
+    return [_framed(f, 0.75) for f in frames[:NEAR]] + [_framed(f, 0.3) for f in frames[NEAR:]]
+
+
+def test_a_ghost_is_forgotten_when_it_is_seen(staying_back):
+    """The crop tracker is reset in the frame where its pose is rejected as a ghost, not at its
+    next run: MediaPipe rebuilds the graph in threads of its own meanwhile, where the next crop
+    run used to wait about 140 ms for it (a frozen live preview at every ghost)."""
+    from easeback.pose.landmarks import Detector
+
+    ghosts = 0
+    with Detector() as det:
+        for frame in staying_back:
+            rejected, resets = det.rejected, det.stage_calls.get("reset", 0)
+            det.detect(frame)
+            if det.rejected > rejected:
+                ghosts += 1
+                assert det.stage_calls.get("reset", 0) == resets + 1
+            else:
+                assert det.stage_calls.get("reset", 0) == resets
+    assert ghosts >= 1  # the small person's crops give a few ghosts
+
+
 def _pose_in_crop(x0: float, y0: float, x1: float, y1: float, shoulders: float = 0.9) -> list[Any]:
     """33 landmarks spread over a box of the crop (its normalised coordinates), all clearly
     seen but the shoulders, which are seen `shoulders` clearly."""
