@@ -179,6 +179,14 @@ class Dosage(Frozen):
     def sets_max(self) -> int:
         return self.max_sets or self.sets
 
+    @property
+    def hold_ceiling(self) -> int | None:
+        """The longest hold easeback plans: the range's top, or the technique's own progression
+        limit (up to 3 minutes) where it allows one."""
+        if self.hold_seconds is None:
+            return None
+        return max(self.hold_seconds.max, self.progression_max_hold_seconds or 0)
+
 
 @value
 class Step(Frozen):

@@ -453,7 +453,7 @@ def _start(c: _Candidate, req: PlanRequest, gentle: bool) -> _Range:
     hold, hold_max = None, None
     if d.hold_seconds is not None:
         hold = d.hold_seconds.min
-        ceiling = max(d.hold_seconds.max, d.progression_max_hold_seconds or 0)
+        ceiling = d.hold_ceiling or d.hold_seconds.max
         target = req.hold_targets.get(c.technique.id)
         hold_max = min(ceiling, target) if target else d.hold_seconds.max
         hold_max = max(hold, hold_max)

@@ -76,9 +76,9 @@ def prescribe(
 
 def hold_range(t: Technique) -> tuple[int, int]:
     """Seconds a clinician may prescribe: the technique's range, up to its progression ceiling."""
-    h = t.dosage.hold_seconds
-    assert h is not None
-    return h.min, max(h.max, t.dosage.progression_max_hold_seconds or 0)
+    h, ceiling = t.dosage.hold_seconds, t.dosage.hold_ceiling
+    assert h is not None and ceiling is not None
+    return h.min, ceiling
 
 
 @dataclass(frozen=True)

@@ -331,10 +331,7 @@ def good_session(s: SessionRecord, baseline: int | None) -> bool:
 def hold_ceiling(t: Technique) -> int | None:
     """The longest hold progression may reach: the range's top, or the technique's own
     progression limit (up to 3 minutes) where it allows one."""
-    d = t.dosage
-    if d.hold_seconds is None:
-        return None
-    return max(d.hold_seconds.max, d.progression_max_hold_seconds or 0)
+    return t.dosage.hold_ceiling
 
 
 def done_techniques(history: History) -> frozenset[str]:

@@ -140,6 +140,18 @@ def routine_from_public(cat: Catalogue, data: object) -> Routine:
                         f"plan technique {t.id!r}: {name} must be a whole number of 1 or more, "
                         f"got {value!r}"
                     )
+            # no more than the planner gives: a plan file edited by hand (or an old one after the
+            # catalogue changed) must not lead a session past the articles' doses
+            for name, value, most in (
+                ("hold_seconds", hold, t.dosage.hold_ceiling),
+                ("reps", raw["reps"], t.dosage.reps.max),
+                ("sets", raw["sets"], t.dosage.sets_max),
+            ):
+                if value is not None and most is not None and value > most:
+                    raise InputError(
+                        f"plan technique {t.id!r}: {name} {value} is more than easeback ever "
+                        f"plans for {t.name} ({most}); plan again"
+                    )
             items.append(
                 PlannedTechnique(
                     technique=t,
