@@ -236,3 +236,19 @@ def test_my_history_comes_a_page_at_a_time_newest_first(app):
     assert bad.status_code == 400 and "before" in bad.text
     assert ann.get("/api/history?limit=0").status_code == 422
     assert signed_in(app, "bob@example.org").get("/api/history").json() == []
+
+
+def test_one_session_a_week_reads_as_one(app, people):
+    """A programme of one session a week says so in the singular, to both sides."""
+    alice, ann = signed_in(app, "alice@north.example"), signed_in(app, "ann@example.org")
+    pid = people["ann"]
+    for per_week, words in ((1, "1 session a week."), (3, "3 sessions a week.")):
+        resp = alice.post(
+            f"/api/people/{pid}/programme",
+            json={"techniques": [{"id": "cat-cow", "reps": 5}], "per_week": per_week},
+        )
+        assert resp.status_code == 201, resp.text
+        if per_week == 1:
+            assert ann.post("/api/screenings", json={"answers": CLEAR}).status_code == 201
+        assert words in alice.get(f"/people/{pid}").text
+        assert words in ann.get("/programme").text

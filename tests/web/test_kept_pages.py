@@ -70,3 +70,20 @@ def test_a_kept_player_page_follows_a_new_routine(tmp_path: Any) -> None:
         before, after = label.search(short), label.search(long)
         assert before and after
         assert before.groups() != after.groups()  # the total and the first technique
+
+
+def test_the_player_counts_its_techniques_in_words(tmp_path: Any) -> None:
+    """One technique is "1 technique", not "1 techniques"."""
+    app = create_app(Settings(data_dir=str(tmp_path)))
+    with TestClient(app, base_url=BASE) as client:
+        visitor = Visitor(client)
+        visitor.screen(clear_answers())
+        label = re.compile(r'id="technique-label"[^>]*>([^<]+)<')
+        seen = {}
+        for minutes in (2, 20):
+            visitor.post("/plan", {"place": "floor", "minutes": minutes, "equipment": "mat"})
+            found = label.search(client.get("/player").text)
+            assert found
+            seen[minutes] = found.group(1)
+        assert re.match(r"1 technique · ", seen[2]), seen[2]
+        assert re.match(r"([2-9]|\d\d+) techniques · ", seen[20]), seen[20]

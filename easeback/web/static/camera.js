@@ -143,12 +143,21 @@
     window.clearInterval(poller);
     $("camera-live").hidden = true;
     $("camera-preview").removeAttribute("src");
+    $("camera-preview").classList.add("waiting");
     setState("off");
     send("/player/camera/stop", {}, keepalive);
   }
 
-  $("camera-preview").addEventListener("load", function () { window.setTimeout(refreshPicture, 80); });
-  $("camera-preview").addEventListener("error", function () { window.setTimeout(refreshPicture, 400); });
+  // A frame shown takes the waiting box's place; a frame the camera could not give brings it back
+  // (before the first frame, and once the camera has gone) instead of a broken picture.
+  $("camera-preview").addEventListener("load", function () {
+    $("camera-preview").classList.remove("waiting");
+    window.setTimeout(refreshPicture, 80);
+  });
+  $("camera-preview").addEventListener("error", function () {
+    $("camera-preview").classList.add("waiting");
+    window.setTimeout(refreshPicture, 400);
+  });
   $("camera-on").addEventListener("change", function (e) {
     if (e.target.checked) { switchOn(); } else { switchOff(false); }
   });
