@@ -391,6 +391,9 @@ class Coach:
     _seen_since: float | None = None
     _last_seen: float | None = None
     _setup_said: bool = False
+    _said_problem: str | None = None  # what the last setup guidance said was wrong
+    _problem: str | None = None  # a different problem, and since when it has lasted
+    _problem_since: float = 0.0
     _smooth: _Smoother = field(default_factory=_Smoother)
     _at: Literal["start", "end"] | None = None
     _left_start: float = 0.0  # last time at the start band
@@ -457,9 +460,21 @@ class Coach:
             lost = self._last_seen is None or t - self._last_seen > LOST_SECONDS
             if lost and not self._setup_said:
                 out.append(Event(t, EventKind.SETUP, problem))
-                self._setup_said = True
+                self._setup_said, self._said_problem, self._problem = True, problem, None
                 self._ready = False
                 self._restart()
+            elif self._setup_said and problem != self._said_problem:
+                # Still not ready, for another reason now (seen at last, but side-on where the
+                # technique needs the front): say the new one once it has lasted, or the person
+                # reads "no one in the picture" over their own outline. A problem flickering
+                # between two never lasts, so it is not said over and over.
+                if problem != self._problem:
+                    self._problem, self._problem_since = problem, t
+                elif t - self._problem_since >= LOST_SECONDS:
+                    out.append(Event(t, EventKind.SETUP, problem))
+                    self._said_problem, self._problem = problem, None
+            else:
+                self._problem = None
             return None
         assert lms is not None
         self._last_seen = t

@@ -151,7 +151,10 @@ class Session:
             "signal": name,
             "reps": summary.reps,
             "hold_seconds": round(summary.hold_seconds, 1),
-            "warnings": [{"t": round(e.t, 2), "kind": e.kind.value} for e in summary.warnings],
+            "warnings": [
+                {"t": round(e.t, 2), "kind": e.kind.value, "message": e.message}
+                for e in summary.warnings
+            ],
             "fps": round(fps, 2),
             "frames": self.frames,
             "frames_with_pose": self.frames_with_pose,

@@ -184,6 +184,31 @@ def test_missing_landmarks_are_setup_guidance():
     assert [e.kind for e in events] == [EventKind.SETUP]
 
 
+def test_a_new_reason_for_not_starting_is_said_once_it_lasts():
+    """No one in the picture, then a person seen from the wrong side: the guidance moves on to
+    the new problem (else "no one in the picture" stays over the person's own outline)."""
+    sig = SIGNALS["bridge"]  # a side-view signal
+    front = syn._landmarks(syn.SCENES["standing-front"])
+    coach = Coach(sig)
+    frames = [PoseFrame(t / 30, None) for t in range(60)]
+    frames += [PoseFrame(t / 30, front) for t in range(60, 150)]
+    events = [(f.t, e) for f in frames for e in coach.update(f)]
+    assert [e.kind for _, e in events] == [EventKind.SETUP, EventKind.SETUP]
+    assert events[0][1].detail == "no one in the picture"
+    assert "side-on" in events[1][1].detail
+    assert 3.0 <= events[1][0] <= 3.1  # a second after the person came into view at 2 s
+
+
+def test_a_problem_flickering_between_two_is_not_said_over_and_over():
+    sig = SIGNALS["bridge"]
+    front = syn._landmarks(syn.SCENES["standing-front"])
+    coach = Coach(sig)
+    frames = [PoseFrame(t / 30, None if t < 30 or t % 2 else front) for t in range(300)]
+    events = [e for f in frames for e in coach.update(f)]
+    assert [e.kind for e in events] == [EventKind.SETUP]
+    assert events[0].detail == "no one in the picture"
+
+
 # ---- warnings fire when they should, and not otherwise ----
 
 

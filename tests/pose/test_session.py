@@ -26,7 +26,13 @@ def test_public_summary_has_the_documented_shape():
     assert {"reps", "hold_seconds", "warnings", "fps", "angles"} <= set(out)
     assert out["reps"] == 3
     assert out["hold_seconds"] > 3 * 5
-    assert out["warnings"] == [{"t": 0.0, "kind": "setup"}]
+    assert out["warnings"] == [
+        {
+            "t": 0.0,
+            "kind": "setup",
+            "message": "Move so the camera sees your whole body (no one in the picture)",
+        }
+    ]
     series = out["angles"]["hip_bend"]
     assert len(series) == int(session.last_t) + 1  # one value per second
     assert series[0] is None  # nobody in view during the first second

@@ -57,7 +57,7 @@ def test_coach_command_runs_end_to_end_on_the_clip(demo_clip, capsys):
     assert out["frames_with_pose"] >= 0.8 * out["frames"]
     assert isinstance(out["reps"], int) and out["reps"] >= 0
     for w in out["warnings"]:
-        assert set(w) == {"t", "kind"}
+        assert set(w) == {"t", "kind", "message"} and w["message"]
     (series,) = out["angles"].values()
     assert len(series) == out["frames"] // 30 + (out["frames"] % 30 > 0)
 

@@ -47,7 +47,7 @@ def _print_summary(data: dict[str, Any]) -> None:
     print(f"Technique: {data['technique']}   signal: {data['signal'] or '-'}")
     print(f"Repetitions: {data['reps']}   held: {data['hold_seconds']} s")
     for w in data["warnings"]:
-        print(f"  {w['t']:7.1f}s  {w['kind']}")
+        print(f"  {w['t']:7.1f}s  {w['message']}")
     print(f"{data['frames_with_pose']} of {data['frames']} frames had a person in view")
 
 
