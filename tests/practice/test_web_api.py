@@ -252,3 +252,12 @@ def test_one_session_a_week_reads_as_one(app, people):
             assert ann.post("/api/screenings", json={"answers": CLEAR}).status_code == 201
         assert words in alice.get(f"/people/{pid}").text
         assert words in ann.get("/programme").text
+    # a dose in words, as the personal app gives it: one repetition of a long rest
+    resp = alice.post(
+        f"/api/people/{pid}/programme",
+        json={"techniques": [{"id": "decompression-90-90", "reps": 1, "hold_seconds": 300}]}
+        | {"per_week": 2},
+    )
+    assert resp.status_code == 201, resp.text
+    page = ann.get("/programme").text
+    assert "1 repetition of 5 min" in page and "repetitions" not in page

@@ -14,18 +14,14 @@ import pytest
 from easeback.settings import Settings
 from easeback.web import create_app
 
-from .browser import CHROMIUM
-from .test_browser import (  # noqa: F401  (Debian's Chromium for the browser check)
+from .test_camera_voice import (  # noqa: F401  (Debian's Chromium, and the same marks)
+    ScriptedCamera,
     base_url,
     browser_context_args,
     browser_type_launch_args,
+    pytestmark,
+    screen_and_plan,
 )
-from .test_camera_voice import ScriptedCamera, screen_and_plan
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium"),
-]
 
 
 def a_jpeg() -> bytes:

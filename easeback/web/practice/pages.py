@@ -23,6 +23,7 @@ from easeback.web.practice.auth import (
     set_session,
 )
 from easeback.web.practice.state import practice_state
+from easeback.web.views import dose_text
 
 router = APIRouter(include_in_schema=False)
 
@@ -172,6 +173,8 @@ def programme_page(
     steps = {
         t["id"]: [s.text for s in st.catalogue.technique(t["id"]).steps] for t in view["techniques"]
     }
+    # in words, as the personal app says them: "1 repetition, 30 s hold", never "1 repetitions"
+    doses = {t["id"]: dose_text(t, st.catalogue.technique(t["id"])) for t in view["techniques"]}
     notes = {"saved": "Saved. Well done.", "screened": "Thank you: your safety check is saved."}
     return render(
         request,
@@ -180,6 +183,7 @@ def programme_page(
         title="My programme",
         view=view,
         steps=steps,
+        doses=doses,
         stop_reasons=[(r.value, label) for r, label in STOP_LABELS.items()],
         message=notes.get(message or ""),
     )
