@@ -83,6 +83,9 @@ ROI_MARGIN = 1.6  # the crop around the last good detection: this many times its
 ROI_KEEP = 60  # frames a lost person is looked for around where they were
 SEARCH_EVERY = 8  # frames between searches over parts of the picture when no one is tracked
 SEARCH_TILES = ((0.0, 0.0, 0.6, 1.0), (0.4, 0.0, 1.0, 1.0), (0.2, 0.2, 0.8, 0.8))  # x0 y0 x1 y1
+# A search looks at one part a frame, in the first frames of every SEARCH_EVERY, each in place of
+# that frame's whole-frame look: one model call a frame while no one is found, where all three
+# parts in one frame stalled a live preview for three calls' time (about 150 ms) every 8 frames.
 RESCUE_CONFIDENCE = 0.3  # inside a crop there is little else to mistake for a person
 MIN_CROP = 96  # pixels; smaller crops carry too little detail to find a person in
 # A crop tracker left to itself at a low confidence goes on "tracking" ghosts: on real clips it
@@ -187,8 +190,10 @@ class Detector:
                 self.last_source = 2
                 return found
             self._in_crop_now = False  # lost in the crop too: the whole frame again
-        elif self.rescue and self._lost > ROI_KEEP and self._frame % SEARCH_EVERY == 0:
-            found = self._search(rgb, w, h)  # no one for a while: parts of the picture instead
+        elif (
+            self.rescue and self._lost > ROI_KEEP and self._frame % SEARCH_EVERY < len(SEARCH_TILES)
+        ):  # no one for a while: a part of the picture instead of the whole
+            found = self._search(rgb, w, h, SEARCH_TILES[self._frame % SEARCH_EVERY])
             if found is not None:
                 self._follow(3)
                 return found
@@ -277,19 +282,22 @@ class Detector:
         self._spent(stage, began, result.pose_landmarks is not None)
         return result
 
-    def _search(self, rgb: Any, w: int, h: int) -> tuple[Landmark, ...] | None:
-        # All parts each time. One part a time, in turn, costs a third, but on a test clip it
-        # missed a small person whom the three parts at once found.
+    def _search(
+        self, rgb: Any, w: int, h: int, part: tuple[float, float, float, float]
+    ) -> tuple[Landmark, ...] | None:
+        """One part of the picture looked at afresh (every part is looked at in turn, each
+        once every SEARCH_EVERY frames: one part each eighth frame missed a small person whom
+        the three parts found)."""
         if self._search_pose is None:
             self._search_pose = self._new(static=True, confidence=RESCUE_CONFIDENCE)
-        for tx0, ty0, tx1, ty1 in SEARCH_TILES:
-            crop = (int(tx0 * w), int(ty0 * h), int(tx1 * w), int(ty1 * h))
-            tile = rgb[crop[1] : crop[3], crop[0] : crop[2]].copy()
-            result = self._rescue(self._search_pose, tile, "search")
-            if result.pose_landmarks is not None and _plausible(result.pose_landmarks.landmark):
-                found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
-                self._roi, self._crop = _box(found), None
-                return found
+        tx0, ty0, tx1, ty1 = part
+        crop = (int(tx0 * w), int(ty0 * h), int(tx1 * w), int(ty1 * h))
+        tile = rgb[crop[1] : crop[3], crop[0] : crop[2]].copy()
+        result = self._rescue(self._search_pose, tile, "search")
+        if result.pose_landmarks is not None and _plausible(result.pose_landmarks.landmark):
+            found = _landmarks(result.pose_landmarks.landmark, crop, w, h)
+            self._roi, self._crop = _box(found), None
+            return found
         return None
 
     def close(self) -> None:

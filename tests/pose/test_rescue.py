@@ -96,6 +96,44 @@ def test_a_ghost_is_forgotten_when_it_is_seen(staying_back):
     assert ghosts >= 1  # the small person's crops give a few ghosts
 
 
+@pytest.fixture(scope="module")
+def appearing_small(demo_clip: Path) -> list[Any]:
+    """Nobody for 70 frames (longer than a lost person is looked for where they were), then
+    the demo clip's person at 45% of the picture: too small for the whole-frame tracker."""
+    import numpy as np
+
+    from easeback.pose.landmarks import open_stream
+
+    stream = open_stream(video=str(demo_clip))
+    try:
+        frames = [f for _, (_, f) in zip(range(60), stream.frames(), strict=False)]
+    finally:
+        stream.close()
+    assert len(frames) == 60
+    empty = [np.full_like(frames[0], 110) for _ in range(70)]
+    return empty + [_framed(f, 0.45) for f in frames]
+
+
+def test_a_search_finds_a_small_person_at_one_model_call_a_frame(appearing_small):
+    """While no one is found, parts of the picture are looked at one a frame, each in place of
+    that frame's whole-frame look; the search used to look at all three parts in one frame, three
+    model calls at once (a live preview froze for them every 8 frames)."""
+    from easeback.pose.landmarks import Detector
+
+    with Detector() as det:
+        calls, found = [], []
+        for frame in appearing_small:
+            before = det.model_calls + det.rescue_calls
+            found.append(det.detect(frame) is not None)
+            calls.append(det.model_calls + det.rescue_calls - before)
+        searches = det.stage_calls.get("search", 0)
+    first = found.index(True)
+    assert 70 <= first < 70 + 16  # the small person is found within two rounds of the parts
+    assert searches >= 3  # by the search, which looked at every part
+    assert max(calls[:first]) == 1  # one model call a frame until then
+    assert sum(found[first:]) >= 0.7 * len(found[first:])  # and followed from there
+
+
 def _pose_in_crop(x0: float, y0: float, x1: float, y1: float, shoulders: float = 0.9) -> list[Any]:
     """33 landmarks spread over a box of the crop (its normalised coordinates), all clearly
     seen but the shoulders, which are seen `shoulders` clearly."""
