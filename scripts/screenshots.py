@@ -179,6 +179,21 @@ def shoot_player(sh: Shooter) -> None:
     page.get_by_role("button", name="Start").click()
     page.wait_for_selector("#player[data-state=done]", state="attached", timeout=120_000)
     sh.shot("17-player-done", full=False)
+    # The camera coach: set EASEBACK_CAMERA_SOURCE to a video to see it count; without a camera
+    # (no webcam 0 here) the page says what is wrong.
+    sh.go("/player")
+    page.wait_for_selector("#player[data-state=ready]", state="attached")
+    page.get_by_label("Count my repetitions and holds with the camera").check()
+    page.locator("#camera-title").scroll_into_view_if_needed()
+    sh.shot("18-player-camera-starting", full=False)
+    page.wait_for_selector(
+        "#camera[data-state=error], #camera[data-state=missing], #camera-preview:not(.waiting)",
+        state="attached",
+        timeout=120_000,
+    )
+    page.locator("#camera-title").scroll_into_view_if_needed()
+    sh.shot("19-player-camera", full=False)
+    page.get_by_label("Count my repetitions and holds with the camera").uncheck()
 
 
 def seed_journal(app: Any) -> None:

@@ -5,6 +5,7 @@ tests/web/test_camera_coach.py."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -79,5 +80,90 @@ def test_the_preview_waits_in_a_box_that_says_so_until_a_frame_comes(
         page.get_by_label("Count my repetitions and holds with the camera").uncheck()
         expect(page.locator("#camera-live")).to_be_hidden()
         expect(preview).to_have_class(re.compile(r"\bwaiting\b"))  # no stale frame next time
+        page.unroute_all(behavior="wait")
+        page.goto("about:blank")
+
+
+def test_a_camera_that_cannot_be_opened_says_what_to_do_and_switches_off(
+    page: Any, tmp_path: Path
+) -> None:
+    """No webcam at the configured number: the real camera door fails to open it, and the page
+    says so in words a person can act on, with the switch off and no box waiting for a picture."""
+    from playwright.sync_api import expect
+
+    from .browser import live_server
+
+    pytest.importorskip("cv2", reason="camera extra not installed")
+    settings = Settings(data_dir=str(tmp_path / "data"), camera_source=str(tmp_path / "none.mp4"))
+    app = create_app(settings, allow_speed=True)
+    with live_server(app) as base:
+        page.set_default_timeout(60_000)
+        screen_and_plan(page, base)
+        page.goto(base + "/player")
+        switch = page.get_by_label("Count my repetitions and holds with the camera")
+        switch.check()
+        expect(page.locator("#camera")).to_have_attribute("data-state", "error")
+        error = page.locator("#camera-error")
+        expect(error).to_be_visible()
+        expect(error).to_contain_text("no video file at")  # the door's own reason
+        expect(error).to_contain_text("Check that a webcam is connected")
+        expect(switch).not_to_be_checked()
+        expect(page.locator("#camera-live")).to_be_hidden()
+        switch.check()  # trying again hides the old message until the new answer comes
+        expect(error).to_be_visible()
+        expect(switch).not_to_be_checked()
+        page.goto("about:blank")
+
+
+def test_an_earlier_error_does_not_switch_off_a_camera_starting_again(
+    page: Any, tmp_path: Path
+) -> None:
+    """Until the server has taken the page's start request, a status still carrying an earlier
+    run's error (a webcam plugged in since) leaves the switch on; once it has, an error is news."""
+    from playwright.sync_api import expect
+
+    from .browser import live_server
+
+    cam = ScriptedCamera("bridge")
+    held: list[Any] = []
+    errored = {"on": True}
+
+    def status(route: Any) -> None:
+        cam.status(route) if not errored["on"] else route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "installed": True,
+                    "routine": [{"id": "bridge", "mode": "bridge"}],
+                    "technique": "bridge",
+                    "state": "error",
+                    "error": "cannot open camera 0",
+                    "reps": 0,
+                    "hold_seconds": 0.0,
+                    "warnings": {},
+                    "message": None,
+                }
+            ),
+        )
+        cam.polls += errored["on"]
+
+    app = create_app(Settings(data_dir=str(tmp_path / "data")), allow_speed=True)
+    with live_server(app) as base:
+        page.set_default_timeout(60_000)
+        screen_and_plan(page, base)
+        cam.attach(page)
+        page.route("**/player/camera.json", status)
+        page.route("**/player/camera/start", lambda r: held.append(r))  # answered when told
+        page.goto(base + "/player")
+        switch = page.get_by_label("Count my repetitions and holds with the camera")
+        switch.check()
+        cam.wait_polls(page, 5)  # five polls of the stale error while the start is unanswered
+        assert held, "the page never asked to start the camera"
+        expect(switch).to_be_checked()
+        expect(page.locator("#camera-error")).to_be_hidden()
+        held.pop().fulfill(status=200, body="{}")  # the server has taken it: the error is news
+        expect(switch).not_to_be_checked()
+        expect(page.locator("#camera")).to_have_attribute("data-state", "error")
         page.unroute_all(behavior="wait")
         page.goto("about:blank")

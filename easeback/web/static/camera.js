@@ -26,6 +26,7 @@
   var SAY_EVERY = 8000;
   var said = {}, heard = null;  // when each kind was last said; the counts already seen
   var on = false, routine = null, current = null, poller = null, frames = 0;
+  var answered = false;  // the server has taken the last start request
 
   function setState(s) { box.setAttribute("data-state", s); }
 
@@ -50,7 +51,9 @@
     var tid = techniqueId();
     if (tid === current) { return; }
     current = tid;
+    answered = false;
     send("/player/camera/start", { technique: tid, run: run }).then(function (r) {
+      answered = true;
       if (r.status === 409) { needsInstall(); }
     });
   }
@@ -86,7 +89,10 @@
     });
   }
 
-  function show(s) {
+  function show(s, fresh) {
+    // A status asked for before the server took this start may still be an earlier run's error:
+    // it must not switch off a camera that is starting again.
+    if (s.state === "error" && !fresh) { return; }
     sayNew(s);
     $("camera-reps").textContent = String(s.reps);
     $("camera-hold").textContent = String(Math.round(s.hold_seconds));
@@ -105,19 +111,31 @@
     var err = $("camera-error");
     err.hidden = !s.error;
     err.textContent = s.error || "";
+    if (s.state === "error") {
+      // The camera is not running: no preview box or numbers waiting for it, the switch off, and
+      // what the person can do about it.
+      err.textContent = "The camera coach could not go on (" + s.error + "). Check that a webcam " +
+        "is connected and that no other program is using it, then switch the coach on again. " +
+        "The session itself does not need the camera.";
+      $("camera-on").checked = false;
+      switchOff(false);
+      setState("error");
+      return;
+    }
     setState(s.state);
     if (s.state === "off" && on) { current = null; follow(); }  // it went idle: start again
   }
 
   function poll() {
     if (!on) { return; }
+    var fresh = answered;  // asked after the server took the last start
     fetch("/player/camera.json", { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (s) {
         if (!on) { return; }
         if (!s.installed) { needsInstall(); return; }
         if (routine === null) { routine = s.routine || []; follow(); }
-        if (s.technique === current) { show(s); }
+        if (s.technique === current) { show(s, fresh); }
       })
       .catch(function () { /* the next poll tries again */ });
   }
@@ -127,6 +145,7 @@
     current = null;
     heard = null;
     $("camera-install").hidden = true;
+    $("camera-error").hidden = true;
     $("camera-live").hidden = false;
     $("camera-message").textContent = "Starting the camera…";
     setState("starting");
