@@ -62,6 +62,16 @@ def practice(tmp_path, password_hash) -> Iterator[tuple[str, dict[str, int]]]:
     dispose(app)
 
 
+@pytest.fixture(autouse=True)
+def _contexts_closed(browser: Any) -> Iterator[None]:
+    """Each test's windows are closed when it ends: left open, a guided session on a phone page
+    went on running its timers and animations for the rest of the test run (a third of a core
+    each, in CI)."""
+    yield
+    for context in list(browser.contexts):
+        context.close()
+
+
 def open_as(browser: Any, base: str, email: str, viewport: dict[str, int]) -> tuple[Any, Network]:
     context = browser.new_context(viewport=viewport, locale="en-GB")
     net = Network(base)

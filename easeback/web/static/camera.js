@@ -170,6 +170,7 @@
   // A frame shown takes the waiting box's place; a frame the camera could not give brings it back
   // (before the first frame, and once the camera has gone) instead of a broken picture.
   $("camera-preview").addEventListener("load", function () {
+    if (!on) { return; }  // a frame that arrives after switching off is not shown next time
     $("camera-preview").classList.remove("waiting");
     window.setTimeout(refreshPicture, 80);
   });
