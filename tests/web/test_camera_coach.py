@@ -215,7 +215,7 @@ def test_browser_count_updates_from_the_camera(
         net = Network(base)
         net.attach(page.context)
         net.watch(page)
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(30_000)
         page.goto(base + "/")
         page.get_by_role("button", name="Start the safety check").click()
         answer_all(page)
@@ -237,16 +237,17 @@ def test_browser_count_updates_from_the_camera(
         expect(page.locator("#camera-reps")).to_have_text(re.compile(r"^[1-9]"), timeout=240_000)
         # the preview's src changes every 80 ms, so wait for a loaded frame rather than sample one
         # (polled from here: a string predicate would need eval, which the page's CSP forbids)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while page.evaluate("document.getElementById('camera-preview').naturalWidth") != 640:
             assert time.monotonic() < deadline, "no loaded 640-pixel preview frame"
             time.sleep(0.05)
         page.get_by_label("Count my repetitions and holds with the camera").uncheck()
         expect(box).to_have_attribute("data-state", "off")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while app.state.camera.running:
             assert time.monotonic() < deadline
             time.sleep(0.1)
-        page.unroute_all(behavior="wait")  # let in-flight rewrites finish before the server stops
+        # drop the rewriting route without waiting on a rewrite in flight (its error is ignored)
+        page.unroute_all(behavior="ignoreErrors")
         page.goto("about:blank")
         assert net.foreign == [] and net.csp_errors == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ def test_the_preview_waits_in_a_box_that_says_so_until_a_frame_comes(
         page.get_by_label("Count my repetitions and holds with the camera").uncheck()
         expect(page.locator("#camera-live")).to_be_hidden()
         expect(preview).to_have_class(re.compile(r"\bwaiting\b"))  # no stale frame next time
-        page.unroute_all(behavior="wait")
+        page.unroute_all(behavior="ignoreErrors")
         page.goto("about:blank")
 
 
@@ -154,15 +155,69 @@ def test_an_earlier_error_does_not_switch_off_a_camera_starting_again(
         cam.attach(page)
         page.route("**/player/camera.json", status)
         page.route("**/player/camera/start", lambda r: held.append(r))  # answered when told
-        page.goto(base + "/player")
-        switch = page.get_by_label("Count my repetitions and holds with the camera")
-        switch.check()
-        cam.wait_polls(page, 5)  # five polls of the stale error while the start is unanswered
-        assert held, "the page never asked to start the camera"
-        expect(switch).to_be_checked()
-        expect(page.locator("#camera-error")).to_be_hidden()
-        held.pop().fulfill(status=200, body="{}")  # the server has taken it: the error is news
-        expect(switch).not_to_be_checked()
-        expect(page.locator("#camera")).to_have_attribute("data-state", "error")
-        page.unroute_all(behavior="wait")
-        page.goto("about:blank")
+        try:
+            page.goto(base + "/player")
+            switch = page.get_by_label("Count my repetitions and holds with the camera")
+            switch.check()
+            cam.wait_polls(page, 5)  # five polls of the stale error while the start is unanswered
+            assert len(held) == 1, f"{len(held)} start requests, where the page sends one"
+            expect(switch).to_be_checked()
+            expect(page.locator("#camera-error")).to_be_hidden()
+            held.pop().fulfill(status=200, body="{}")  # the server has taken it: the error is news
+            expect(switch).not_to_be_checked()
+            expect(page.locator("#camera")).to_have_attribute("data-state", "error")
+        finally:
+            release(page, held)
+
+
+def release(page: Any, held: list[Any]) -> None:
+    """Answer whatever request a test still holds, then drop its routes without waiting on them:
+    Playwright waits for a held request's handler until the request is answered, and waiting on
+    one that no one answers would never end (the CI run of 2026-12-01 stopped there at 90 min)."""
+    while held:
+        held.pop().fulfill(status=503, body="{}")
+    page.unroute_all(behavior="ignoreErrors")
+    page.goto("about:blank")
+
+
+def test_the_camera_waits_for_the_routine_before_starting(page: Any, tmp_path: Path) -> None:
+    """The player changes its state as it sets itself up, which the camera coach follows. Before
+    the first answer names the routine, that change starts nothing: one start request, for the
+    technique on screen, never one for the generic mode followed at once by another."""
+    from .browser import live_server
+
+    cam = ScriptedCamera("bridge")
+    held: list[Any] = []
+    starts: list[str] = []
+
+    def status(route: Any) -> None:
+        held.append(route) if not starts and not cam.polls else cam.status(route)
+
+    def record(request: Any) -> None:
+        if request.method == "POST" and request.url.endswith("/player/camera/start"):
+            starts.append(str(request.post_data_json["technique"]))
+
+    app = create_app(Settings(data_dir=str(tmp_path / "data")), allow_speed=True)
+    with live_server(app) as base:
+        page.set_default_timeout(60_000)
+        screen_and_plan(page, base)
+        cam.attach(page)
+        page.route("**/player/camera.json", status)  # the first answer waits until told
+        page.on("request", record)
+        try:
+            page.goto(base + "/player")
+            page.get_by_label("Count my repetitions and holds with the camera").check()
+            deadline = time.monotonic() + 60
+            while not held:
+                assert time.monotonic() < deadline, "the page never asked for the numbers"
+                page.wait_for_timeout(50)
+            # the player moves on (as it does when it has set itself up) before any answer came
+            page.evaluate("document.getElementById('player').setAttribute('data-index', '0')")
+            page.evaluate("document.getElementById('player').setAttribute('data-state', 'ready')")
+            cam.polls += 1  # from now on the numbers are answered at once
+            while held:
+                cam.status(held.pop())
+            cam.wait_polls(page, 3)
+            assert starts == ["bridge"]
+        finally:
+            release(page, held)

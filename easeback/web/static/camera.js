@@ -47,7 +47,10 @@
   }
 
   function follow() {
-    if (!on) { return; }
+    // Nothing is started before the first answer names the routine: the player may change its
+    // state meanwhile (as it sets itself up), and a start for the generic mode sent then would
+    // be followed at once by another for the technique itself.
+    if (!on || routine === null) { return; }
     var tid = techniqueId();
     if (tid === current) { return; }
     current = tid;
@@ -149,7 +152,7 @@
     $("camera-live").hidden = false;
     $("camera-message").textContent = "Starting the camera…";
     setState("starting");
-    if (routine !== null) { follow(); }
+    follow();
     poll();
     poller = window.setInterval(poll, 300);
     refreshPicture();
