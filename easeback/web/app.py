@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
@@ -26,6 +25,7 @@ from easeback.web.journal_door import JournalDoor, journal_installed
 from easeback.web.security import PICTURE_CSP, SecurityMiddleware
 from easeback.web.state import WebState, web_state
 from easeback.web.store import JournalStore, MemoryStore, Sessions, SessionStore, load_secret
+from easeback.web.templating import templates as jinja_templates
 
 HERE = Path(__file__).parent
 
@@ -60,7 +60,7 @@ def create_app(
         docs_url=None,  # the stock docs page loads its assets from a CDN; /docs is ours
         redoc_url=None,
     )
-    templates = Jinja2Templates(directory=HERE / "templates")
+    templates = jinja_templates(HERE / "templates")
     door = JournalDoor(settings) if use_journal else None
     store: SessionStore = MemoryStore() if door is None else JournalStore(door)
     app.state.web = WebState(

@@ -221,6 +221,21 @@ def test_library_filters_and_search(client):
     assert client.get("/techniques", params={"place": "moon"}).status_code == 400
 
 
+def test_library_counts_what_it_shows_in_words(client):
+    """The count above the cards: "1 technique" for one, never "1 techniques"."""
+
+    def count_line(html: str) -> str:
+        found = re.search(r'<p role="status">([^<]*)', html)
+        assert found, "the library shows no count"
+        return found.group(1).strip(" ·")
+
+    n_all = len(default_catalogue().techniques)
+    assert count_line(client.get("/techniques").text) == f"{n_all} techniques"
+    one = client.get("/techniques", params={"q": "cat cow"}).text
+    assert len(re.findall(TILE, one)) == 1
+    assert count_line(one) == "1 technique"
+
+
 def test_library_is_a_grid_of_cards_with_each_key_pose(client):
     html = client.get("/techniques").text
     ids = re.findall(r'<a class="tile" href="/techniques/([a-z0-9-]+)"', html)

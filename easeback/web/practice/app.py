@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,6 +24,7 @@ from easeback.web.fast import HotApp
 from easeback.web.practice import api, pages
 from easeback.web.practice.state import PracticeState
 from easeback.web.security import SecurityMiddleware
+from easeback.web.templating import templates as jinja_templates
 
 WEB = Path(__file__).parent.parent
 HSTS = "max-age=31536000; includeSubDomains"
@@ -52,7 +52,7 @@ def create_practice_app(settings: Settings, catalogue: Catalogue) -> FastAPI:
         settings=settings,
         catalogue=catalogue,
         engine=open_journal(settings),
-        templates=Jinja2Templates(directory=WEB / "templates"),
+        templates=jinja_templates(WEB / "templates"),
         tls=tls,
     )
     app.add_middleware(SecurityMiddleware, allowed_hosts=_hosts(settings))
