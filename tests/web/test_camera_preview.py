@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +37,32 @@ def a_jpeg() -> bytes:
     return bytes(buf.tobytes())
 
 
+@contextmanager
+def scripted_player(page: Any, tmp_path: Path, held: list[Any] | None = None) -> Iterator[str]:
+    """The app served live, screened and planned through the page's own session, its camera
+    answered by a ScriptedCamera the test attaches. On the way out, whatever request the test
+    still holds is answered and the routes dropped without waiting on them: Playwright waits for
+    a held request's handler until the request is answered, and waiting on one that no one
+    answers would never end (the CI run of 2026-12-01 stopped there at 90 min)."""
+    from .browser import live_server
+
+    app = create_app(Settings(data_dir=str(tmp_path / "data")), allow_speed=True)
+    with live_server(app) as base:
+        page.set_default_timeout(60_000)
+        screen_and_plan(page, base)
+        try:
+            yield base
+        finally:
+            while held:
+                held.pop().fulfill(status=503, body="{}")
+            page.unroute_all(behavior="ignoreErrors")
+            page.goto("about:blank")
+
+
 def test_the_preview_waits_in_a_box_that_says_so_until_a_frame_comes(
     page: Any, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect
-
-    from .browser import live_server
 
     cam = ScriptedCamera("bridge")
     frames = {"jpeg": None}
@@ -52,10 +74,7 @@ def test_the_preview_waits_in_a_box_that_says_so_until_a_frame_comes(
         else:
             route.fulfill(status=200, content_type="image/jpeg", body=frames["jpeg"])
 
-    app = create_app(Settings(data_dir=str(tmp_path / "data")), allow_speed=True)
-    with live_server(app) as base:
-        page.set_default_timeout(60_000)
-        screen_and_plan(page, base)
+    with scripted_player(page, tmp_path) as base:
         cam.attach(page)
         page.route("**/player/camera/frame.jpg*", frame)  # the newest route is asked first
         page.goto(base + "/player")
@@ -80,8 +99,6 @@ def test_the_preview_waits_in_a_box_that_says_so_until_a_frame_comes(
         page.get_by_label("Count my repetitions and holds with the camera").uncheck()
         expect(page.locator("#camera-live")).to_be_hidden()
         expect(preview).to_have_class(re.compile(r"\bwaiting\b"))  # no stale frame next time
-        page.unroute_all(behavior="ignoreErrors")
-        page.goto("about:blank")
 
 
 def test_a_camera_that_cannot_be_opened_says_what_to_do_and_switches_off(
@@ -122,8 +139,6 @@ def test_an_earlier_error_does_not_switch_off_a_camera_starting_again(
     run's error (a webcam plugged in since) leaves the switch on; once it has, an error is news."""
     from playwright.sync_api import expect
 
-    from .browser import live_server
-
     cam = ScriptedCamera("bridge")
     held: list[Any] = []
     errored = {"on": True}
@@ -148,76 +163,53 @@ def test_an_earlier_error_does_not_switch_off_a_camera_starting_again(
         )
         cam.polls += errored["on"]
 
-    app = create_app(Settings(data_dir=str(tmp_path / "data")), allow_speed=True)
-    with live_server(app) as base:
-        page.set_default_timeout(60_000)
-        screen_and_plan(page, base)
+    with scripted_player(page, tmp_path, held) as base:
         cam.attach(page)
         page.route("**/player/camera.json", status)
         page.route("**/player/camera/start", lambda r: held.append(r))  # answered when told
-        try:
-            page.goto(base + "/player")
-            switch = page.get_by_label("Count my repetitions and holds with the camera")
-            switch.check()
-            cam.wait_polls(page, 5)  # five polls of the stale error while the start is unanswered
-            assert len(held) == 1, f"{len(held)} start requests, where the page sends one"
-            expect(switch).to_be_checked()
-            expect(page.locator("#camera-error")).to_be_hidden()
-            held.pop().fulfill(status=200, body="{}")  # the server has taken it: the error is news
-            expect(switch).not_to_be_checked()
-            expect(page.locator("#camera")).to_have_attribute("data-state", "error")
-        finally:
-            release(page, held)
-
-
-def release(page: Any, held: list[Any]) -> None:
-    """Answer whatever request a test still holds, then drop its routes without waiting on them:
-    Playwright waits for a held request's handler until the request is answered, and waiting on
-    one that no one answers would never end (the CI run of 2026-12-01 stopped there at 90 min)."""
-    while held:
-        held.pop().fulfill(status=503, body="{}")
-    page.unroute_all(behavior="ignoreErrors")
-    page.goto("about:blank")
+        page.goto(base + "/player")
+        switch = page.get_by_label("Count my repetitions and holds with the camera")
+        switch.check()
+        cam.wait_polls(page, 5)  # five polls of the stale error while the start is unanswered
+        assert len(held) == 1, f"{len(held)} start requests, where the page sends one"
+        expect(switch).to_be_checked()
+        expect(page.locator("#camera-error")).to_be_hidden()
+        held.pop().fulfill(status=200, body="{}")  # the server has taken it: the error is news
+        expect(switch).not_to_be_checked()
+        expect(page.locator("#camera")).to_have_attribute("data-state", "error")
 
 
 def test_the_camera_waits_for_the_routine_before_starting(page: Any, tmp_path: Path) -> None:
     """The player changes its state as it sets itself up, which the camera coach follows. Before
     the first answer names the routine, that change starts nothing: one start request, for the
     technique on screen, never one for the generic mode followed at once by another."""
-    from .browser import live_server
-
     cam = ScriptedCamera("bridge")
     held: list[Any] = []
+    holding = {"on": True}  # the numbers wait until told
     starts: list[str] = []
 
     def status(route: Any) -> None:
-        held.append(route) if not starts and not cam.polls else cam.status(route)
+        held.append(route) if holding["on"] else cam.status(route)
 
     def record(request: Any) -> None:
         if request.method == "POST" and request.url.endswith("/player/camera/start"):
             starts.append(str(request.post_data_json["technique"]))
 
-    app = create_app(Settings(data_dir=str(tmp_path / "data")), allow_speed=True)
-    with live_server(app) as base:
-        page.set_default_timeout(60_000)
-        screen_and_plan(page, base)
+    with scripted_player(page, tmp_path, held) as base:
         cam.attach(page)
-        page.route("**/player/camera.json", status)  # the first answer waits until told
+        page.route("**/player/camera.json", status)
         page.on("request", record)
-        try:
-            page.goto(base + "/player")
-            page.get_by_label("Count my repetitions and holds with the camera").check()
-            deadline = time.monotonic() + 60
-            while not held:
-                assert time.monotonic() < deadline, "the page never asked for the numbers"
-                page.wait_for_timeout(50)
-            # the player moves on (as it does when it has set itself up) before any answer came
-            page.evaluate("document.getElementById('player').setAttribute('data-index', '0')")
-            page.evaluate("document.getElementById('player').setAttribute('data-state', 'ready')")
-            cam.polls += 1  # from now on the numbers are answered at once
-            while held:
-                cam.status(held.pop())
-            cam.wait_polls(page, 3)
-            assert starts == ["bridge"]
-        finally:
-            release(page, held)
+        page.goto(base + "/player")
+        page.get_by_label("Count my repetitions and holds with the camera").check()
+        deadline = time.monotonic() + 60
+        while not held:
+            assert time.monotonic() < deadline, "the page never asked for the numbers"
+            page.wait_for_timeout(50)
+        # the player moves on (as it does when it has set itself up) before any answer came
+        page.evaluate("document.getElementById('player').setAttribute('data-index', '0')")
+        page.evaluate("document.getElementById('player').setAttribute('data-state', 'ready')")
+        holding["on"] = False  # from now on the numbers are answered at once
+        while held:
+            cam.status(held.pop())
+        cam.wait_polls(page, 3)
+        assert starts == ["bridge"]
