@@ -18,6 +18,7 @@ from easeback.domain.planning import Routine
 from easeback.domain.progression import CheckIn, History
 from easeback.storage import practice as repo
 from easeback.storage.practice import UserRecord, person_key
+from easeback.usecases.device_keys import checked_key
 from easeback.usecases.errors import InputError
 from easeback.usecases.planning import routine_public
 from easeback.usecases.screening import screen_answers, screening_public
@@ -70,15 +71,23 @@ def history(engine: Engine, person: UserRecord) -> History:
 # ---- a person's own journal ----
 
 
-def check_in(engine: Engine, actor: UserRecord, pain: int, stiffness: int, now: datetime) -> int:
+def check_in(
+    engine: Engine,
+    actor: UserRecord,
+    pain: int,
+    stiffness: int,
+    now: datetime,
+    key: str | None = None,
+) -> int | None:
+    """A check-in; once per device `key` (sent again until confirmed: nothing is written for
+    a key received before)."""
     _own(actor)
     try:
         c = CheckIn(naive(now), pain, stiffness)
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    return repo.add_check_in(
-        engine, actor.id, c, now, repo.Audit(now, actor.id, "check_in.add", actor.id)
-    )
+    audit = repo.Audit(now, actor.id, "check_in.add", actor.id)
+    return repo.add_check_in(engine, actor.id, c, now, audit, checked_key(key))
 
 
 def screen(
@@ -109,10 +118,14 @@ def log_session(
     pain_after: int,
     now: datetime,
     stopped: str | None = None,
-) -> int:
+    key: str | None = None,
+) -> int | None:
     """A session of the person's programme, as far as it went: everything done up to a stop
-    (TECHNIQUE_ID:REASON), that one stopped, the rest not reached."""
+    (TECHNIQUE_ID:REASON), that one stopped, the rest not reached. Once per device `key`."""
     _own(actor)
+    key = checked_key(key)
+    if key is not None and repo.was_received(engine, actor.id, key):
+        return None  # sent again: saved the first time, whatever has changed since
     for name, value in (("pain before", pain_before), ("pain after", pain_after)):
         try:
             progression.check_score(name, value)
@@ -135,6 +148,7 @@ def log_session(
         _results(routine, stop[0] if stop else None, stopped=stop is not None),
         (stop[1], stop[0]) if stop else None,
         repo.Audit(now, actor.id, "session.add", actor.id, stop[1] if stop else "completed"),
+        key,
     )
 
 
@@ -156,17 +170,28 @@ def _results(routine: Routine, stop_at: str | None, stopped: bool) -> list[tuple
 
 
 def record_stop(
-    engine: Engine, cat: Catalogue, actor: UserRecord, index: int | None, reason: str, now: datetime
-) -> int:
+    engine: Engine,
+    cat: Catalogue,
+    actor: UserRecord,
+    index: int | None,
+    reason: str,
+    now: datetime,
+    key: str | None = None,
+) -> int | None:
     """A guided session of the programme stopped at technique `index` (None: before the first)
     for `reason`: saved at once, its pain unrated, so that what the stop means applies from now
     on (a technique stopped for sharp pain is left out; numbness or pain spreading down a leg
-    asks for the safety check again, as the catalogue's stops say) and the clinician sees it."""
+    asks for the safety check again, as the catalogue's stops say) and the clinician sees it.
+    Once per device `key`: a stop sent again (kept on the phone during an outage, or its first
+    answer lost) writes nothing, even though the programme it stopped is on hold since."""
     try:
         why = StopReason(reason)
     except ValueError:
         allowed = ", ".join(r.value for r in StopReason)
         raise InputError(f"unknown stop reason {reason!r}; use one of {allowed}") from None
+    key = checked_key(key)
+    if key is not None and repo.was_received(engine, actor.id, key):
+        return None
     routine = programme_routine(engine, cat, actor, now)
     if routine is None:
         raise InputError("there is no session of your programme to stop")
@@ -182,6 +207,7 @@ def record_stop(
         _results(routine, tid, stopped=True),
         (why.value, tid),
         repo.Audit(now, actor.id, "session.add", actor.id, why.value),
+        key,
     )
 
 
