@@ -14,7 +14,8 @@
   var PENDING = "Saved on this phone; will be sent when the connection is back.";
   var WAIT_MS = 20000;  // a request with no answer by then is kept for later
   var ADVICE_MS = 3000;  // a stop shows its advice from the page if the server has not answered
-  var sending = {}, retry = null, delay = 2000, sentNow = [];
+  var REFUSED = "easeback-outbox-refused";  // keys the server refused for good (last few)
+  var sending = {}, retry = null, delay = 2000, sentNow = [], shown = {};
 
   function load() {
     try {
@@ -34,6 +35,19 @@
   }
 
   function drop(key) { store(load().filter(function (i) { return i.key !== key; })); }
+
+  function refuse(key) {
+    drop(key);
+    try {
+      var keys = JSON.parse(window.localStorage.getItem(REFUSED) || "[]").slice(-19);
+      keys.push(key);
+      window.localStorage.setItem(REFUSED, JSON.stringify(keys));
+    } catch (e) { /* nothing kept */ }
+  }
+
+  function refused(key) {
+    try { return JSON.parse(window.localStorage.getItem(REFUSED) || "[]").indexOf(key) >= 0; } catch (e) { return false; }
+  }
 
   function newKey() {
     var bytes = new Uint8Array(16);
@@ -83,8 +97,7 @@
         return send(item, true).then(function (out) {
           delete sending[item.key];
           if (out.result === "later") { later = true; return; }
-          drop(item.key);  // confirmed, or refused for good (the answer says why; nothing to retry)
-          if (out.result === "sent") { sentNow.push(item.what || "entry"); }
+          if (out.result === "sent") { drop(item.key); } else { refuse(item.key); }  // nothing to retry
         });
       });
     });
@@ -97,7 +110,7 @@
   function schedule() {
     if (retry !== null) { return; }
     retry = window.setTimeout(flush, delay);
-    delay = Math.min(delay * 2, 30000);
+    delay = Math.min(delay * 2, 15000);
   }
 
   /* ---- what the person sees ---- */
@@ -117,7 +130,13 @@
   }
 
   function showStatus() {
-    var waiting = load().length;
+    var items = load(), waiting = items.length, now = {};
+    items.forEach(function (i) { now[i.key] = true; });
+    Object.keys(shown).forEach(function (key) {  // gone: sent from here or from another tab
+      if (!now[key] && !refused(key)) { sentNow.push(shown[key]); }
+      if (!now[key]) { delete shown[key]; }
+    });
+    items.forEach(function (i) { shown[i.key] = i.what || "entry"; });
     var text = "";
     if (waiting) {
       text = PENDING + (waiting > 1 ? " (" + waiting + " waiting)" : "");
@@ -136,8 +155,8 @@
     if (!box || !box.hidden) { return; }
     var section = box.querySelector('[data-reason="' + reason + '"]') || box.querySelector('[data-reason="other"]');
     if (!section) { return; }
-    Array.prototype.forEach.call(document.querySelectorAll(".stop-reasons, .carry-on"), function (el) {
-      el.hidden = true;
+    Array.prototype.forEach.call(box.parentNode.children, function (el) {
+      if (el !== box) { el.hidden = true; }  // the question and its answers: answered now
     });
     section.hidden = false;
     box.hidden = false;
@@ -177,7 +196,7 @@
     };
     var stop = what === "stop";
     var reason = item.fields.reason || "other";
-    var kept = keep(item);  // first, so it survives this page closing mid-request
+    keep(item);  // first, so it survives this page closing mid-request
     var early = stop ? window.setTimeout(function () { showAdvice(reason); showStatus(); }, ADVICE_MS) : null;
     sending[item.key] = true;
     send(item, false).then(function (out) {
@@ -189,14 +208,13 @@
         return;
       }
       if (out.result === "later") {
-        if (!kept) { item.lost = true; }
         if (stop) { showAdvice(reason); }
         showStatus();
         schedule();
         form.removeAttribute("data-busy");
         return;
       }
-      drop(item.key);
+      refuse(item.key);
       if (stop && !out.response.ok) {  // refused (an expired form): the advice all the same
         showAdvice(reason);
         markNotSaved(out.response.status);
@@ -221,6 +239,7 @@
   }
 
   document.addEventListener("submit", submitted);
+  window.addEventListener("storage", function (e) { if (e.key === STORE) { showStatus(); } });
   window.addEventListener("online", function () { delay = 2000; flush(); });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && load().length) { flush(); }
