@@ -144,6 +144,10 @@ def test_a_stop_while_the_server_is_gone_says_what_to_do_and_is_saved_once_when_
         "Sent: the stop is saved now.", timeout=60_000
     )
     assert page.evaluate("localStorage.getItem('easeback-outbox')") == "[]"
+    # its answer lost, the phone would send it once more: still one stop
+    resend = {**kept[0]["fields"], "key": kept[0]["key"]}
+    again = page.request.post(srv.base + "/stop", form=resend)
+    assert again.ok and again.url.endswith("/stopped/numbness"), again.url
     sessions = srv.app.state.web.journal.history().sessions
     assert [[s.reason.value for s in x.stops] for x in sessions] == [["numbness"]]
     assert sessions[0].results[0].outcome == "stopped"

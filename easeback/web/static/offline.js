@@ -66,6 +66,7 @@
   function send(item, useToken) {
     var fields = {};
     Object.keys(item.fields).forEach(function (k) { fields[k] = item.fields[k]; });
+    fields.key = item.key;  // the server saves it with the write: a resend is never saved twice
     var token = useToken ? currentToken() : null;
     if (token) { fields.csrf_token = token; }  // this page's session is the one to send with
     var body = new URLSearchParams(fields);
