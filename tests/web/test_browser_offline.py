@@ -5,6 +5,7 @@ when the server is back on the same port and data, the stop is sent and saved on
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -137,12 +138,19 @@ def test_a_stop_while_the_server_is_gone_says_what_to_do_and_is_saved_once_when_
     other.goto(srv.base + "/")
     expect(other.get_by_role("button", name="Menu")).to_be_visible()  # nav.js ran
     expect(other.locator("[data-outbox-status]")).to_have_text(PENDING)
+    # a check-in made with no server: kept beside the stop
+    other.goto(srv.base + "/check-in")
+    for group, value in (("Pain now", "3"), ("Stiffness now", "2")):
+        scale = other.get_by_role("group", name=re.compile(group))
+        scale.get_by_role("radio", name=value, exact=True).click()
+    other.get_by_role("button", name="Save").click()
+    expect(other.locator("[data-outbox-status]")).to_have_text(PENDING + " (2 waiting)")
+    expect(status).to_have_text(PENDING + " (2 waiting)")  # the stop's tab hears of it
 
     srv.start()  # the same port and data folder
-    expect(status).to_have_text("Sent: the stop is saved now.", timeout=60_000)
-    expect(other.locator("[data-outbox-status]")).to_have_text(
-        "Sent: the stop is saved now.", timeout=60_000
-    )
+    sent = re.compile(r"^Sent: the (stop and the check-in|check-in and the stop) are saved now\.$")
+    expect(status).to_have_text(sent, timeout=60_000)
+    expect(other.locator("[data-outbox-status]")).to_have_text(sent, timeout=60_000)
     assert page.evaluate("localStorage.getItem('easeback-outbox')") == "[]"
     # its answer lost, the phone would send it once more: still one stop
     resend = {**kept[0]["fields"], "key": kept[0]["key"]}
@@ -151,6 +159,8 @@ def test_a_stop_while_the_server_is_gone_says_what_to_do_and_is_saved_once_when_
     sessions = srv.app.state.web.journal.history().sessions
     assert [[s.reason.value for s in x.stops] for x in sessions] == [["numbness"]]
     assert sessions[0].results[0].outcome == "stopped"
+    check_ins = srv.app.state.web.journal.history().check_ins
+    assert [(c.pain, c.stiffness) for c in check_ins] == [(3, 2)]
     # and the server applied it: the player asks for the safety questions again
     other.goto(srv.base + "/player")
     expect(other).not_to_have_url(srv.base + "/player")

@@ -142,7 +142,12 @@
     if (waiting) {
       text = PENDING + (waiting > 1 ? " (" + waiting + " waiting)" : "");
     } else if (sentNow.length) {
-      text = "Sent: the " + sentNow[sentNow.length - 1].replace("_", "-") + " is saved now.";
+      var names = [];
+      sentNow.forEach(function (w) {
+        var name = "the " + w.replace("_", "-");
+        if (names.indexOf(name) < 0) { names.push(name); }
+      });
+      text = "Sent: " + names.join(" and ") + (names.length > 1 ? " are" : " is") + " saved now.";
     }
     if (!text && !document.querySelector("[data-outbox-status]:not(:empty)")) { return; }
     statusBoxes().forEach(function (box) {

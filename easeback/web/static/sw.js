@@ -10,7 +10,8 @@ var STOPPED = ["sharp_pain", "radiating_pain", "numbness", "dizziness", "other"]
   return "/stopped/" + r;
 });
 var SHELL = ["/player", "/static/inline-svg.js", "/static/player.js", "/static/player.css", "/static/style.css",
-  "/static/camera.js", "/static/icon.svg", "/static/nav.js", "/static/offline.js", "/"].concat(STOPPED);
+  "/static/camera.js", "/static/icon.svg", "/static/nav.js", "/static/offline.js", "/",
+  "/check-in", "/check-in?session=1"].concat(STOPPED);  // a check-in made offline waits in offline.js
 
 function kept(url) {
   return url.origin === self.location.origin && (
