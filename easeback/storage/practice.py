@@ -743,7 +743,8 @@ def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[
     return out
 
 
-def was_received(engine: Engine, user_id: int, key: str) -> bool:
-    """Whether a write was saved before under this device key."""
+def received_before(engine: Engine, user_id: int, key: str, kind: str) -> tuple[int | None] | None:
+    """(the id it made,) of a write of this kind saved before under this device key, else None
+    (KeyReused when the key came with another kind of write)."""
     with engine.connect() as conn:
-        return received(conn, person_key(user_id), key) is not None
+        return received(conn, person_key(user_id), key, kind)

@@ -26,16 +26,29 @@ class ReceivedRow(Base):
     ref: Mapped[int | None] = mapped_column(Integer)  # the id of the row the write made
 
 
-_FIND = select(ReceivedRow.ref).where(
+class KeyReused(Exception):
+    """The key was saved with another kind of write: the client made one key for two writes."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+_FIND = select(ReceivedRow.ref, ReceivedRow.kind).where(
     ReceivedRow.person == bindparam("person"), ReceivedRow.key == bindparam("key")
 )
 _ADD = insert(ReceivedRow)
 
 
-def received(conn: Connection, person: str, key: str) -> tuple[int | None] | None:
-    """(ref,) of the write already saved under this key, or None."""
+def received(conn: Connection, person: str, key: str, kind: str) -> tuple[int | None] | None:
+    """(ref,) of the write of this kind already saved under this key, or None; KeyReused when
+    the key was saved with another kind of write."""
     row = conn.execute(_FIND, {"person": person, "key": key}).first()
-    return None if row is None else (row[0],)
+    if row is None:
+        return None
+    if row[1] != kind:
+        raise KeyReused(row[1])
+    return (row[0],)
 
 
 def once(
@@ -56,7 +69,7 @@ def once(
     for attempt in range(2):
         try:
             with engine.begin() as conn:
-                found = received(conn, person, key)
+                found = received(conn, person, key, kind)
                 if found is not None:
                     return found[0], False
                 ref = write(conn)
@@ -68,7 +81,7 @@ def once(
             if attempt:
                 raise
             with engine.connect() as conn:
-                found = received(conn, person, key)
+                found = received(conn, person, key, kind)
             if found is not None:
                 return found[0], False
             raise

@@ -23,3 +23,10 @@ def checked_key(key: str | None) -> str | None:
     if not valid_key(key):
         raise InputError("key must be 16 to 64 letters, digits, '-' or '_'")
     return key
+
+
+def reused(kind: str) -> InputError:
+    """The error for a key sent before with another kind of write (storage's KeyReused)."""
+    return InputError(
+        f"key was used before for a {kind.replace('_', '-')}; make a new key for each write"
+    )

@@ -17,7 +17,7 @@ from easeback.domain.planning import Routine
 from easeback.domain.progression import Advice, CheckIn, History
 from easeback.domain.screening import QuestionKind, ScreeningResult, ScreeningTable
 from easeback.settings import Settings
-from easeback.usecases.device_keys import checked_key
+from easeback.usecases.device_keys import checked_key, reused
 from easeback.usecases.errors import InputError
 from easeback.usecases.planning import routine_public
 from easeback.usecases.screening import screening_public
@@ -231,15 +231,20 @@ def record_stop(
         if k == index:
             outcome, tid = "stopped", item.technique.id
         results.append((item.technique.id, outcome))
-    _id, saved = repository.record_stop(
-        engine,
-        at,
-        routine_public(routine),
-        results,
-        (why.value, tid),
-        checked_coach_counts(coach),
-        checked_key(key),
-    )
+    from easeback.storage.received import KeyReused
+
+    try:
+        _id, saved = repository.record_stop(
+            engine,
+            at,
+            routine_public(routine),
+            results,
+            (why.value, tid),
+            checked_coach_counts(coach),
+            checked_key(key),
+        )
+    except KeyReused as exc:
+        raise reused(exc.kind) from None
     return saved
 
 
@@ -267,9 +272,14 @@ def record_check_in(
         }
     # the session a moment before its check-in, so "pain before" stays the earlier reading
     at = check_in.at - timedelta(microseconds=1)
-    _id, saved = repository.record_check_in(
-        engine, check_in, at, session, checked_coach_counts(coach), checked_key(key)
-    )
+    from easeback.storage.received import KeyReused
+
+    try:
+        _id, saved = repository.record_check_in(
+            engine, check_in, at, session, checked_coach_counts(coach), checked_key(key)
+        )
+    except KeyReused as exc:
+        raise reused(exc.kind) from None
     return saved
 
 

@@ -18,7 +18,8 @@ from easeback.domain.planning import Routine
 from easeback.domain.progression import CheckIn, History
 from easeback.storage import practice as repo
 from easeback.storage.practice import UserRecord, person_key
-from easeback.usecases.device_keys import checked_key
+from easeback.storage.received import KeyReused
+from easeback.usecases.device_keys import checked_key, reused
 from easeback.usecases.errors import InputError
 from easeback.usecases.planning import routine_public
 from easeback.usecases.screening import screen_answers, screening_public
@@ -87,7 +88,10 @@ def check_in(
     except ValueError as exc:
         raise InputError(str(exc)) from None
     audit = repo.Audit(now, actor.id, "check_in.add", actor.id)
-    return repo.add_check_in(engine, actor.id, c, now, audit, checked_key(key))
+    try:
+        return repo.add_check_in(engine, actor.id, c, now, audit, checked_key(key))
+    except KeyReused as exc:
+        raise reused(exc.kind) from None
 
 
 def screen(
@@ -124,8 +128,9 @@ def log_session(
     (TECHNIQUE_ID:REASON), that one stopped, the rest not reached. Once per device `key`."""
     _own(actor)
     key = checked_key(key)
-    if key is not None and repo.was_received(engine, actor.id, key):
-        return None  # sent again: saved the first time, whatever has changed since
+    before = _received(engine, actor, key, "stop" if stopped else "session")
+    if before is not None:
+        return before[0]  # sent again: saved the first time, whatever has changed since
     for name, value in (("pain before", pain_before), ("pain after", pain_after)):
         try:
             progression.check_score(name, value)
@@ -150,6 +155,19 @@ def log_session(
         repo.Audit(now, actor.id, "session.add", actor.id, stop[1] if stop else "completed"),
         key,
     )
+
+
+def _received(
+    engine: Engine, actor: UserRecord, key: str | None, kind: str
+) -> tuple[int | None] | None:
+    """(the id it made,) of this kind of write saved before under the device's key, else None;
+    looked up before the write is checked, since what it changed may refuse it now."""
+    if key is None:
+        return None
+    try:
+        return repo.received_before(engine, actor.id, key, kind)
+    except KeyReused as exc:
+        raise reused(exc.kind) from None
 
 
 def _results(routine: Routine, stop_at: str | None, stopped: bool) -> list[tuple[str, str]]:
@@ -190,8 +208,9 @@ def record_stop(
         allowed = ", ".join(r.value for r in StopReason)
         raise InputError(f"unknown stop reason {reason!r}; use one of {allowed}") from None
     key = checked_key(key)
-    if key is not None and repo.was_received(engine, actor.id, key):
-        return None
+    before = _received(engine, actor, key, "stop")
+    if before is not None:
+        return before[0]
     routine = programme_routine(engine, cat, actor, now)
     if routine is None:
         raise InputError("there is no session of your programme to stop")

@@ -17,6 +17,7 @@ from tests.practice.test_guided_session import _prescribed_and_screened, _signed
 from tests.practice.web import dispose, practice_app
 
 KEY = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
+OTHER = "z" * 40
 
 
 @pytest.fixture
@@ -87,3 +88,33 @@ def test_the_key_is_each_persons_own(engine, people):
     assert len(practice.history(engine, bob).check_ins) == 1
     with pytest.raises(InputError, match="key must be 16 to 64"):
         practice.check_in(engine, ann, 3, 3, now, "x" * 65)
+
+
+def test_the_api_takes_an_idempotency_key(app, engine, people):
+    from tests.practice.web import signed_in
+
+    _prescribed_and_screened(engine, people)
+    c = signed_in(app, "ann@example.org")
+    headers = {"Idempotency-Key": KEY}
+    first = c.post("/api/sessions", json={"pain_before": 4, "pain_after": 2}, headers=headers)
+    again = c.post("/api/sessions", json={"pain_before": 4, "pain_after": 2}, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert first.json()["session"] == again.json()["session"]
+    reused = c.post("/api/check-ins", json={"pain": 2, "stiffness": 2}, headers=headers)
+    assert reused.status_code == 400
+    assert reused.json() == {
+        "detail": "key was used before for a session; make a new key for each write"
+    }
+    for _ in range(2):
+        resp = c.post(
+            "/api/check-ins", json={"pain": 2, "stiffness": 2}, headers={"Idempotency-Key": OTHER}
+        )
+        assert resp.status_code == 201, resp.text
+    bad = c.post(
+        "/api/check-ins", json={"pain": 2, "stiffness": 2}, headers={"Idempotency-Key": "x"}
+    )
+    assert bad.status_code == 400
+    assert bad.json() == {"detail": "key must be 16 to 64 letters, digits, '-' or '_'"}
+    _alice, ann = _users(engine, people)
+    h = practice.history(engine, ann)
+    assert len(h.sessions) == 1 and len(h.check_ins) == 1

@@ -112,3 +112,12 @@ def test_the_service_worker_keeps_every_stopped_page_and_the_home_page():
     assert set(re.findall(r'"([a-z_]+)"', listed.group(1))) == {r.value for r in StopReason}
     for path in ('"/"', '"/static/nav.js"', '"/static/offline.js"', '"/player"'):
         assert path in sw, path
+
+
+def test_one_key_for_two_kinds_of_write_is_refused_in_one_line(app, visitor):
+    _planned(visitor)
+    visitor.post("/stop", {"reason": "other", "index": "0", "key": KEY})
+    resp = visitor.post("/check-in", {"pain": 3, "stiffness": 3, "key": KEY})
+    assert resp.status_code == 400
+    assert "key was used before for a stop; make a new key for each write" in resp.text
+    assert _history(app).check_ins == ()
