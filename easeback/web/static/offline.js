@@ -177,6 +177,14 @@
     });
   }
 
+  function notKept(what) {  // storage switched off or full: say so rather than promise
+    statusBoxes().forEach(function (box) {
+      box.textContent = "Not saved: the server cannot be reached and this browser keeps nothing. " +
+        "Note the " + what.replace("_", "-") + " yourself, or try again when the connection is back.";
+      box.setAttribute("data-outbox", "lost");
+    });
+  }
+
   /* ---- forms that opt in ---- */
 
   function fieldsOf(form, submitter) {
@@ -202,7 +210,7 @@
     };
     var stop = what === "stop";
     var reason = item.fields.reason || "other";
-    keep(item);  // first, so it survives this page closing mid-request
+    var kept = keep(item);  // first, so it survives this page closing mid-request
     var early = stop ? window.setTimeout(function () { showAdvice(reason); showStatus(); }, ADVICE_MS) : null;
     sending[item.key] = true;
     send(item, false).then(function (out) {
@@ -216,6 +224,7 @@
       if (out.result === "later") {
         if (stop) { showAdvice(reason); }
         showStatus();
+        if (!kept) { notKept(what); }
         schedule();
         form.removeAttribute("data-busy");
         return;

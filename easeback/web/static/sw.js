@@ -51,6 +51,9 @@ self.addEventListener("fetch", function (event) {
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) { return cache.put(key, copy); });
     }
+    if (response.status >= 500) {  // the server is up but cannot answer (503): as if it were away
+      return caches.match(key).then(function (hit) { return hit || response; });
+    }
     return response;
   }).catch(function () {
     return caches.match(key).then(function (hit) {
