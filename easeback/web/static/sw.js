@@ -11,7 +11,7 @@ var STOPPED = ["sharp_pain", "radiating_pain", "numbness", "dizziness", "other"]
 });
 var SHELL = ["/player", "/static/inline-svg.js", "/static/player.js", "/static/player.css", "/static/style.css",
   "/static/camera.js", "/static/icon.svg", "/static/nav.js", "/static/offline.js", "/",
-  "/check-in", "/check-in?session=1"].concat(STOPPED);  // a check-in made offline waits in offline.js
+  "/check-in", "/check-in?session=1", "/stop"].concat(STOPPED);  // posts made offline wait in offline.js
 
 function kept(url) {
   return url.origin === self.location.origin && (
@@ -45,7 +45,8 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (!kept(url)) { return; }
   // the player's ?speed=... shares one entry; a picture's ?pose= is a different picture
-  var key = url.pathname === "/player" || STOPPED.indexOf(url.pathname) >= 0 ? url.pathname : url.pathname + url.search;
+  var one = url.pathname === "/player" || url.pathname === "/stop" || STOPPED.indexOf(url.pathname) >= 0;
+  var key = one ? url.pathname : url.pathname + url.search;
   event.respondWith(fetch(request).then(function (response) {
     if (response.ok && !response.redirected && response.type === "basic") {
       var copy = response.clone();
