@@ -562,7 +562,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from easeback.content.loader import ContentError
         from easeback.usecases.errors import InputError
 
-        if isinstance(exc, InputError):
+        storage = sys.modules.get("easeback.storage.engine")  # loaded only when a journal was
+        if isinstance(exc, InputError) or (storage and isinstance(exc, storage.StorageError)):
             print(f"easeback: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         if isinstance(exc, OSError) and exc.filename and exc.strerror:
