@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.pool import StaticPool
 
@@ -52,17 +52,31 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """A bare engine for the URL: SQLite gets WAL and foreign keys; psycopg 3 for PostgreSQL."""
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _parsed(url: str) -> URL:
+    """The URL of a database easeback can use (SQLite or PostgreSQL), else StorageError: an
+    unknown kind of database is named here, not deep inside a driver's import."""
+    scheme = url.split(":", 1)[0] if ":" in url else url[:20]
     try:
         parsed = make_url(url)
-        parsed.get_dialect()  # an unknown kind of database is named here, not deep inside
+        known = parsed.get_backend_name() in BACKENDS
+        if known:
+            parsed.get_dialect()
     except ArgumentError:
-        scheme = url.split(":", 1)[0] if ":" in url else url[:20]
+        known = False
+    if not known:
         raise StorageError(
             f"cannot use the database URL: {scheme!r} is not a database easeback knows "
             "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME)"
-        ) from None
+        )
+    return parsed
+
+
+def make_engine(url: str) -> Engine:
+    """A bare engine for the URL: SQLite gets WAL and foreign keys; psycopg 3 for PostgreSQL."""
+    parsed = _parsed(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
@@ -208,6 +222,14 @@ def _check_sqlite_tables(path: Path) -> None:
         )
 
 
+def _owner_only(path: Path) -> None:
+    """A journal just made: only its owner may read it (SQLite gives its -wal and -shm files the
+    database file's mode when it makes them)."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            p.chmod(0o600)
+
+
 def _migrate(engine: Engine) -> None:
     with engine.connect() as conn:
         names = set(inspect(conn).get_table_names())
@@ -231,32 +253,36 @@ def _migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, create_folder: bool = True) -> Engine:
     """An engine on a ready database: created on first use, migrated to the head revision.
 
+    A new SQLite journal is readable by its owner only (0600, in a 0700 folder when the folder
+    is made here: health data). create_folder=False refuses a file whose folder is missing (a
+    path the person typed, where a typo should not quietly start a journal somewhere new).
     Raises StorageError for a database that is corrupt, foreign or unreachable.
     """
-    try:
-        parsed = make_url(url)
-        parsed.get_dialect()  # an unknown kind of database is named here, not deep inside
-    except ArgumentError:
-        scheme = url.split(":", 1)[0] if ":" in url else url[:20]
-        raise StorageError(
-            f"cannot use the database URL: {scheme!r} is not a database easeback knows "
-            "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME)"
-        ) from None
+    parsed = _parsed(url)
+    new: Path | None = None  # a SQLite file made here
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)
+        if not create_folder and not path.parent.is_dir():
+            raise StorageError(
+                f"cannot use the database {path}: the folder {path.parent} does not exist "
+                "(create it first, or give a path in a folder that exists)"
+            )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise StorageError(
                 f"cannot create the folder {path.parent} for the database: {exc.strerror}"
             ) from None
         _check_sqlite_file(path)
+        new = None if path.exists() else path
     engine = make_engine(url)
     try:
         _migrate(engine)
+        if new is not None:
+            _owner_only(new)
     except StorageError:
         engine.dispose()
         raise

@@ -560,10 +560,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Exception as exc:  # one clear line for the errors we know how to name
         from easeback.content.loader import ContentError
+        from easeback.settings import SettingError
         from easeback.usecases.errors import InputError
 
         storage = sys.modules.get("easeback.storage.engine")  # loaded only when a journal was
-        if isinstance(exc, InputError) or (storage and isinstance(exc, storage.StorageError)):
+        if isinstance(exc, InputError | SettingError) or (
+            storage and isinstance(exc, storage.StorageError)
+        ):
             print(f"easeback: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         if isinstance(exc, OSError) and exc.filename and exc.strerror:

@@ -52,7 +52,8 @@ def open_journal(settings: Settings) -> Engine:
             "pip install 'easeback[journal]'"
         ) from None
     try:
-        return open_engine(database_url(settings))
+        # a database the person named must be where they said; the default folder is made
+        return open_engine(database_url(settings), create_folder=settings.database_url is None)
     except StorageError as exc:
         raise InputError(str(exc)) from None
 
