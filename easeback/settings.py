@@ -42,6 +42,16 @@ def _declared(cls: type[T]) -> type[T]:
     return cls
 
 
+class SettingError(ValueError):
+    """A setting from the environment that cannot be used; the message names the variable."""
+
+
+_NUMBERS = {  # the numeric settings' ranges, for from_env's one-line refusals
+    "port": (1, 65535, "a port number from 1 to 65535"),
+    "workers": (1, 1024, "a number of worker processes from 1 to 1024"),
+}
+
+
 @value
 @_declared
 class Settings(Frozen):
@@ -83,22 +93,40 @@ class Settings(Frozen):
         "(911 US/CA, 999 UK, 000 AU, 111 NZ), else 112.",
     )
 
+    # Settings from the environment that could not be read, as (name, message): a command
+    # that uses one calls require(name) and stops there; the others never notice (a stray
+    # EASEBACK_PORT must not stop a check-in).
+    unreadable: tuple[tuple[str, str], ...] = ()
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
+        unreadable: list[tuple[str, str]] = []
         kinds = cls.__annotations__
         for name, (variable, _help) in _TABLE.items():
             raw = env.get(variable)
             if raw is not None:
                 if kinds[name] == "int":
-                    values[name] = int(raw)
+                    low, high, what = _NUMBERS.get(name, (0, 2**31, "a whole number"))
+                    number = int(raw) if raw.strip().isdigit() else -1
+                    if low <= number <= high:
+                        values[name] = number
+                    elif overrides.get(name) is None:
+                        unreadable.append((name, f"{variable}={raw!r} is not {what}"))
                 elif kinds[name] == "bool":
                     values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
                 else:
                     values[name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        return cls(**values, unreadable=tuple(unreadable))
+
+    def require(self, *names: str) -> None:
+        """SettingError (one line naming the variable) if a setting this command uses could
+        not be read from the environment."""
+        for name, message in self.unreadable:
+            if name in names:
+                raise SettingError(message)
 
     def resolved_data_dir(self) -> Path:
         if self.data_dir:

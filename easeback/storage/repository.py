@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from easeback.domain.models import Disposition, StopReason
@@ -144,6 +144,24 @@ def add_stop(
             technique_id=technique_id,
         ),
     )
+
+
+def close_interrupted(engine: Engine, person: str = DEFAULT_PERSON) -> int:
+    """Guided sessions left in progress (the process was killed, the terminal closed) become
+    'interrupted', ended at their last result; called as the next session starts. Returns how
+    many were closed."""
+    last = (
+        select(func.max(TechniqueResultRow.at))
+        .where(TechniqueResultRow.session_id == SessionRow.id)
+        .scalar_subquery()
+    )
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(SessionRow)
+            .where(SessionRow.person == person, SessionRow.status == "in_progress")
+            .values(status="interrupted", ended_at=func.coalesce(last, SessionRow.started_at))
+        )
+    return int(done.rowcount)
 
 
 def finish_session(

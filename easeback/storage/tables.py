@@ -67,7 +67,7 @@ class SessionRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(16))  # timer | logged
-    status: Mapped[str] = mapped_column(String(16))  # in_progress | completed | stopped
+    status: Mapped[str] = mapped_column(String(16))  # in_progress|completed|stopped|interrupted
     routine: Mapped[str] = mapped_column(Text)  # JSON, as routine_public gives it
     pain_before: Mapped[int | None]
     pain_after: Mapped[int | None]

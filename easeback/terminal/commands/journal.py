@@ -100,7 +100,7 @@ def _details(kind: str, r: Any) -> str:
         )
         stops = "; ".join(f"stopped at {e.technique_id} ({e.reason.value})" for e in r.stops)
         soreness = f", soreness {r.soreness}" if r.soreness else ""
-        text = f"{r.status}, {done}/{len(r.results)} done, {pain}{soreness}"
+        text = f"{r.status.replace('_', ' ')}, {done}/{r.techniques} done, {pain}{soreness}"
         return text + (f"; {stops}" if stops else "")
     return r.disposition.value if r.disposition else "incomplete"
 
@@ -505,9 +505,13 @@ def guided_session(
     before = _ask_int(console, "Your pain right now, 0-10?", 0, 10, False) if interactive else None
     recorder = journal.SessionRecorder(engine, routine, before)
     recorder.start()
-    code = run_session(
-        cat, routine, build_timeline(routine), speed=speed, voice=voice, on_event=recorder
-    )
+    try:
+        code = run_session(
+            cat, routine, build_timeline(routine), speed=speed, voice=voice, on_event=recorder
+        )
+    except KeyboardInterrupt:
+        recorder.interrupted()
+        raise
     after, soreness = None, None
     if interactive:
         from rich.prompt import Prompt
