@@ -27,6 +27,7 @@ from easeback.usecases.errors import InputError
 from easeback.web.fast import HotApp
 from easeback.web.hosts import LOOPBACK_NAMES, hostname, is_loopback, public_origin, split_names
 from easeback.web.practice import api, pages
+from easeback.web.practice.inputs import ControlCharacterMiddleware
 from easeback.web.practice.logs import AccessLogMiddleware
 from easeback.web.practice.state import PracticeState, practice_state
 from easeback.web.security import SecurityMiddleware
@@ -88,6 +89,7 @@ def create_practice_app(
         templates=jinja_templates(WEB / "templates"),
         tls=tls,
     )
+    app.add_middleware(ControlCharacterMiddleware)  # inside the size limit: bodies are small
     app.add_middleware(
         SecurityMiddleware,
         allowed_hosts=allowed_hosts(settings),
