@@ -10,10 +10,8 @@ import html
 import http.client
 import os
 import re
-import shutil
 import socket
 import ssl
-import subprocess
 import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -23,80 +21,11 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 
+from tests.practice import proxy
 from tests.practice.conftest import PASSWORD
+from tests.practice.proxy import NAME
 from tests.practice.served import free_port, serving, wait_until
 from tests.storage import pg
-
-README = Path(__file__).parent.parent.parent / "README.md"
-HOW_TO_ENABLE = (
-    "nginx or openssl not found: install Debian's nginx-light and openssl packages "
-    "(apt-get install -y nginx-light openssl) to run the reverse-proxy test"
-)
-NAME = "clinic.example"
-
-
-def readme_recipe() -> str:
-    text = README.read_text(encoding="utf-8")
-    found = re.findall(r"```nginx\n(.*?)```", text, re.S)
-    assert len(found) == 1, "README should hold one nginx recipe"
-    return found[0]
-
-
-def nginx_conf(tmp: Path, upstreams: list[str], port: int, cert: Path, key: Path) -> str:
-    """The README's recipe with this test's ports, certificate and two upstream servers, inside
-    the few lines nginx needs to run without root's folders."""
-    recipe = readme_recipe()
-    swaps = {
-        "    server 127.0.0.1:8765;\n": "".join(f"    server {u};\n" for u in upstreams),
-        "listen 80;": f"listen 127.0.0.1:{free_port()};",
-        "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
-        f"/etc/letsencrypt/live/{NAME}/fullchain.pem": str(cert),
-        f"/etc/letsencrypt/live/{NAME}/privkey.pem": str(key),
-    }
-    for old, new in swaps.items():
-        assert old in recipe, f"the README's nginx recipe lacks {old!r}"
-        recipe = recipe.replace(old, new)
-    temp = "\n".join(
-        f"    {kind}_temp_path {tmp}/{kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
-    return f"""{user}daemon off;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-{temp}
-    log_format upstreams '$status $upstream_addr';
-    access_log {tmp}/access.log upstreams;
-{recipe}
-}}
-"""
-
-
-@pytest.fixture
-def tools() -> tuple[str, str]:
-    nginx = shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if Path(p).exists()), None
-    )
-    openssl = shutil.which("openssl")
-    if nginx is None or openssl is None:
-        if os.environ.get("EASEBACK_TEST_NGINX") == "require":
-            pytest.fail(HOW_TO_ENABLE)
-        pytest.skip(HOW_TO_ENABLE)
-    return nginx, openssl
-
-
-def certificate(openssl: str, where: Path) -> tuple[Path, Path]:
-    cert, key = where / "cert.pem", where / "key.pem"
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", f"/CN={NAME}", "-addext", f"subjectAltName=DNS:{NAME}",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    return cert, key
 
 
 class Browser:
@@ -148,42 +77,32 @@ def csrf_of(page: str) -> str:
 
 
 @pytest.fixture
-def proxied(tools, pg_server, tmp_path) -> Iterator[tuple[Browser, Path, list[str]]]:
+def proxied(pg_server, tmp_path) -> Iterator[tuple[Browser, Path, list[str]]]:
     from easeback.storage import open_engine
     from easeback.usecases import accounts
 
-    nginx, openssl = tools
+    found = proxy.binaries()
+    if found is None:
+        if os.environ.get("EASEBACK_TEST_NGINX") == "require":
+            pytest.fail(proxy.HOW_TO_ENABLE)
+        pytest.skip(proxy.HOW_TO_ENABLE)
+    nginx_bin, openssl = found
     url = pg.create_database(pg_server, f"proxy{os.getpid()}")
     engine = open_engine(url)
     accounts.add_user(engine, "admin@clinic.example", "admin", None, PASSWORD, datetime.now(UTC))
     engine.dispose()
     port = free_port()
-    cert, key = certificate(openssl, tmp_path)
+    cert, key = proxy.certificate(openssl, tmp_path)
     env = {"EASEBACK_PUBLIC_URL": f"https://{NAME}:{port}"}
     logs = [tmp_path / "one.log", tmp_path / "two.log"]
     # one after the other: the first migrates, the second finds the database ready
     with serving(url, logs[0], env=env) as (one, _), serving(url, logs[1], env=env) as (two, _):
-        ngx = tmp_path / "nginx"
-        ngx.mkdir()
-        ngx.chmod(0o777)  # nginx's workers run as nobody when the tests run as root
         upstreams = [one.removeprefix("http://"), two.removeprefix("http://")]
-        conf = ngx / "nginx.conf"
-        conf.write_text(nginx_conf(ngx, upstreams, port, cert, key))
-        check = subprocess.run([nginx, "-t", "-p", str(ngx), "-c", str(conf)],
-                               capture_output=True, text=True, timeout=60)  # fmt: skip
-        assert check.returncode == 0, check.stderr
-        proc = subprocess.Popen(
-            [nginx, "-p", str(ngx), "-c", str(conf)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        browser = Browser(port, ssl.create_default_context(cafile=str(cert)))
-        error_log = ngx / "error.log"
-        try:
-            wait_until(lambda: _answers(browser), None, error_log, "nginx")
-            yield browser, ngx / "access.log", upstreams
-        finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+        where = tmp_path / "nginx"
+        with proxy.nginx(nginx_bin, where, upstreams, port, cert, key) as access_log:
+            browser = Browser(port, ssl.create_default_context(cafile=str(cert)))
+            wait_until(lambda: _answers(browser), None, logs[0], "nginx")
+            yield browser, access_log, upstreams
 
 
 def _answers(browser: Browser) -> bool:
