@@ -63,19 +63,23 @@ def _record(u: UserRow, clinic: str | None) -> UserRecord:
 # ---- clinics and users ----
 
 
+def clinic_key(name: str) -> str:
+    """What makes two clinic names one: case and spacing do not count."""
+    return " ".join(name.split()).lower()
+
+
 def clinic_id(engine: Engine, name: str, at: datetime) -> int:
-    """The clinic of that name whatever its case ("north street" is "North Street"), created
-    as written if new (a unique index on the lower-case name settles two creating it at once)."""
-    name = name.strip()
+    """The clinic of that name whatever its case and spacing ("north  street" is "North
+    Street"), created if new (a unique index on the folded name settles two creating it at
+    once)."""
+    name, key = " ".join(name.split()), clinic_key(name)
     for _attempt in range(2):
         try:
             with Session(engine) as s, s.begin():
-                found = s.scalar(
-                    select(ClinicRow.id).where(func.lower(ClinicRow.name) == name.lower())
-                )
+                found = s.scalar(select(ClinicRow.id).where(ClinicRow.name_key == key))
                 if found is not None:
                     return found
-                row = ClinicRow(name=name, created_at=to_utc(at))
+                row = ClinicRow(name=name, name_key=key, created_at=to_utc(at))
                 s.add(row)
                 s.flush()
                 return row.id

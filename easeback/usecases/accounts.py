@@ -88,8 +88,8 @@ def normal_email(email: str) -> str:
     e = email.strip(" ").lower()
     try:
         validate_email(e, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise InputError(f"{email!r} is not an email address ({exc})") from None
+    except EmailNotValidError:
+        raise InputError(f"{email!r} is not an email address") from None
     return e
 
 

@@ -108,3 +108,49 @@ def test_sign_in_from_origin_null_is_refused(app):
     assert page.headers["referrer-policy"] == "same-origin"
     same = c.post("/sign-in", data=body, headers={"origin": BASE}, follow_redirects=False)
     assert same.status_code == 303
+
+
+def test_the_migration_merges_clinics_told_apart_only_by_case(db_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from easeback.storage import make_engine, open_engine
+    from easeback.storage.engine import MIGRATIONS
+
+    old = make_engine(db_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with old.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+    at = T0.replace(tzinfo=None)
+    with old.begin() as conn:
+        names = ["North Street", "south", "north street ", "NORTH  STREET"]
+        for cid, name in enumerate(names, start=1):
+            conn.execute(
+                text("INSERT INTO clinics (id, name, created_at) VALUES (:id, :name, :at)"),
+                {"id": cid, "name": name, "at": at},
+            )
+        for uid, cid in [(1, 1), (2, 3), (3, 4), (4, 2)]:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, role, clinic_id, created_at) "
+                    "VALUES (:id, :email, 'person', :cid, :at)"
+                ),
+                {"id": uid, "email": f"p{uid}@example.org", "cid": cid, "at": at},
+            )
+    old.dispose()
+    engine = open_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            clinics = conn.execute(text("SELECT id, name FROM clinics ORDER BY id")).all()
+            users = conn.execute(text("SELECT id, clinic_id FROM users ORDER BY id")).all()
+        assert [tuple(r) for r in clinics] == [(1, "North Street"), (2, "south")]
+        assert [tuple(r) for r in users] == [(1, 1), (2, 1), (3, 1), (4, 2)]
+        from easeback.storage import practice as repo
+
+        assert repo.clinic_id(engine, "north street", T0) == 1
+        assert repo.clinic_id(engine, "South", T0) == 2
+    finally:
+        engine.dispose()
