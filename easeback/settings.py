@@ -86,6 +86,30 @@ class Settings(Frozen):
     tls_keyfile: str | None = _setting(  # type: ignore[assignment]
         None, "EASEBACK_TLS_KEY", "TLS private key file (PEM) that goes with the certificate."
     )
+    public_url: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_PUBLIC_URL",
+        "Address people reach the practice at behind a proxy (https://clinic.example): its host "
+        "is allowed, invite links use it, and https marks cookies Secure.",
+    )
+    allowed_hosts: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_ALLOWED_HOSTS",
+        "More host names the app answers to, comma-separated (loopback names and the public "
+        "URL's host always are).",
+    )
+    trusted_proxies: str = _setting(  # type: ignore[assignment]
+        "127.0.0.1,::1",
+        "EASEBACK_TRUSTED_PROXIES",
+        "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count, "
+        "comma-separated.",
+    )
+    owner_database_url: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_OWNER_DATABASE_URL",
+        "PostgreSQL URL of the role that owns the tables, for `easeback db migrate`; the app's "
+        "own role then may only add to the audit log.",
+    )
     emergency_number: str | None = _setting(  # type: ignore[assignment]
         None,
         "EASEBACK_EMERGENCY_NUMBER",

@@ -63,16 +63,38 @@ def _record(u: UserRow, clinic: str | None) -> UserRecord:
 # ---- clinics and users ----
 
 
+def clinic_key(name: str) -> str:
+    """What makes two clinic names one: case and spacing do not count."""
+    return " ".join(name.split()).lower()
+
+
 def clinic_id(engine: Engine, name: str, at: datetime) -> int:
-    """The clinic of that name, created if new."""
-    with Session(engine) as s, s.begin():
-        found = s.scalar(select(ClinicRow.id).where(ClinicRow.name == name))
-        if found is not None:
-            return found
-        row = ClinicRow(name=name, created_at=to_utc(at))
-        s.add(row)
-        s.flush()
-        return row.id
+    """The clinic of that name whatever its case and spacing ("north  street" is "North
+    Street"), created if new (a unique index on the folded name settles two creating it at
+    once)."""
+    name, key = " ".join(name.split()), clinic_key(name)
+    for _attempt in range(2):
+        try:
+            with Session(engine) as s, s.begin():
+                found = s.scalar(select(ClinicRow.id).where(ClinicRow.name_key == key))
+                if found is not None:
+                    return found
+                row = ClinicRow(name=name, name_key=key, created_at=to_utc(at))
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            continue  # created meanwhile: found on the second look
+    raise RuntimeError(f"clinic {name!r} could be neither found nor created")
+
+
+# ids are 32-bit integers in the database: a larger (or negative) one names nothing, and is
+# answered as not found rather than sent to PostgreSQL, which would refuse it with an error
+MAX_ID = 2**31 - 1
+
+
+def _is_id(value: int) -> bool:
+    return 1 <= value <= MAX_ID
 
 
 def add_user(
@@ -116,6 +138,8 @@ def user_by_email(engine: Engine, email: str) -> UserRecord | None:
 
 
 def user_by_id(engine: Engine, user_id: int) -> UserRecord | None:
+    if not _is_id(user_id):
+        return None
     with Session(engine) as s:
         found = _users(s, UserRow.id == user_id)
     return found[0] if found else None
@@ -281,6 +305,8 @@ def revoke_token_of(
     engine: Engine, user_id: int, token_id: int, now: datetime, audit: Audit | None = None
 ) -> bool:
     """Revoke one live session or API token of this user; False if they have no such token."""
+    if not _is_id(token_id):
+        return False
     with engine.begin() as conn:
         done = conn.execute(
             update(TokenRow)

@@ -392,7 +392,8 @@ def _users_page(request: Request, c: Caller, status: int = 200, **context: Any) 
 
 
 def _invite_link(request: Request, invite: str) -> str:
-    return str(request.base_url).rstrip("/") + f"/invite/{invite}"
+    base = practice_state(request).settings.public_url or str(request.base_url)
+    return base.rstrip("/") + f"/invite/{invite}"
 
 
 @router.post("/users")
