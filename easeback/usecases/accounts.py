@@ -432,6 +432,18 @@ def second_step(engine: Engine, ticket: str, code: str, address: str, now: datet
     return _open(engine, user, "session", now, how, codes)
 
 
+def pending_enrolment(engine: Engine, ticket: str, now: datetime) -> tuple[str, str] | None:
+    """The secret (and its otpauth:// address) still being enrolled behind a live ticket, to
+    show again after a wrong first code; None once enrolled or when the ticket is gone."""
+    found = repo.token_owner(engine, token_hash(ticket), ("second",), now) if ticket else None
+    if found is None:
+        return None
+    factor = creds.second_factor(engine, found[0].id)
+    if factor.enabled or factor.secret is None:
+        return None
+    return factor.secret, totp.uri(factor.secret, found[0].email)
+
+
 def _recovery_code() -> str:
     raw = secrets.token_hex(5)  # 40 bits, typed once
     return f"{raw[:5]}-{raw[5:]}"

@@ -143,8 +143,8 @@ async def sign_in_second(request: Request) -> Response:
     except accounts.TooManyAttempts:
         return _second_page(request, ticket, None, None, 429, TOO_MANY)
     except accounts.SignInRefused:
-        secret = str(form.get("secret", ""))[:64] or None  # still enrolling: show it again
-        uri = str(form.get("uri", ""))[:300] or None
+        # still enrolling: the secret again, from the database
+        secret, uri = accounts.pending_enrolment(st.engine, ticket, now()) or (None, None)
         return _second_page(
             request, ticket, secret, uri, 401, "Wrong code: try the one showing now."
         )

@@ -37,6 +37,12 @@ def upgrade() -> None:
         "UPDATE users SET signed_in_at = (SELECT min(a.at) FROM audit_log a "
         "WHERE a.action = 'sign_in' AND a.actor_id = users.id)"
     )
+    # An invite still open for an account that has signed in could set its password: ended.
+    op.execute(
+        "UPDATE auth_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE kind = 'invite' "
+        "AND revoked_at IS NULL "
+        "AND user_id IN (SELECT id FROM users WHERE signed_in_at IS NOT NULL)"
+    )
     # Admins of no clinic managed every clinic: they are the practice's owners now.
     op.execute("UPDATE users SET role = 'owner' WHERE role = 'admin' AND clinic_id IS NULL")
     op.create_table(
