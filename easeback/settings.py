@@ -121,6 +121,36 @@ class Settings(Frozen):
     # that uses one calls require(name) and stops there; the others never notice (a stray
     # EASEBACK_PORT must not stop a check-in).
     unreadable: tuple[tuple[str, str], ...] = ()
+    two_factor: str = _setting(  # type: ignore[assignment]
+        "staff",
+        "EASEBACK_TWO_FACTOR",
+        "Who must sign in with an authenticator code as well as a password (practice mode): "
+        "staff (clinicians, admins, the owner; they enrol at first sign-in) or everyone.",
+    )
+    smtp_host: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_SMTP_HOST",
+        "SMTP server that sends password-reset emails (practice mode); unset, no email is sent.",
+    )
+    smtp_port: int = _setting(  # type: ignore[assignment]
+        587, "EASEBACK_SMTP_PORT", "Port of the SMTP server (587 STARTTLS, 465 TLS, 25 plain)."
+    )
+    smtp_security: str = _setting(  # type: ignore[assignment]
+        "starttls",
+        "EASEBACK_SMTP_SECURITY",
+        "How to reach the SMTP server: starttls, tls, or none (only for a relay on loopback).",
+    )
+    smtp_user: str | None = _setting(  # type: ignore[assignment]
+        None, "EASEBACK_SMTP_USER", "User name at the SMTP server, if it asks for one."
+    )
+    smtp_password: str | None = _setting(  # type: ignore[assignment]
+        None, "EASEBACK_SMTP_PASSWORD", "Password at the SMTP server, with the user name."
+    )
+    smtp_from: str = _setting(  # type: ignore[assignment]
+        "easeback@localhost",
+        "EASEBACK_SMTP_FROM",
+        "Sender address of the practice's emails (an address the SMTP server may send from).",
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
@@ -22,7 +22,6 @@ from easeback.storage.accounts import (
     AuditRow,
     ClinicRow,
     ProgrammeRow,
-    SignInFailureRow,
     TokenRow,
     UserRow,
 )
@@ -161,17 +160,15 @@ def set_password(engine: Engine, user_id: int, password_hash: str | None) -> Non
 
 
 def delete_user(engine: Engine, user_id: int) -> None:
-    """The account and every journal row it owns, in one transaction, and the sign-in failures
-    that name its email. Sessions take their technique results, stops and camera numbers with
-    them, the account its tokens and programmes (ON DELETE CASCADE)."""
+    """The account and every journal row it owns, in one transaction. Sessions take their
+    technique results, stops and camera numbers with them, the account its tokens, recovery
+    codes and programmes (ON DELETE CASCADE)."""
     with Session(engine) as s, s.begin():
         for table in (StopRow, RestoreRow, CheckInRow, ScreeningRow):
             s.execute(delete(table).where(table.user_id == user_id))
         ids = select(SessionRow.id).where(SessionRow.user_id == user_id)
         s.execute(delete(TechniqueResultRow).where(TechniqueResultRow.session_id.in_(ids)))
         s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
-        email = s.scalar(select(UserRow.email).where(UserRow.id == user_id))
-        s.execute(delete(SignInFailureRow).where(SignInFailureRow.key == f"email:{email}"))
         s.execute(delete(UserRow).where(UserRow.id == user_id))
 
 
@@ -322,28 +319,6 @@ def revoke_token_of(
             return False
         _append(conn, audit)
         return True
-
-
-# ---- sign-in failures (kept in the database so every worker sees them) ----
-
-
-def add_failures(engine: Engine, keys: Sequence[str], at: datetime) -> None:
-    utc = to_utc(at)
-    with Session(engine) as s, s.begin():
-        # Old failures no longer count; clearing them here keeps the table small.
-        s.execute(delete(SignInFailureRow).where(SignInFailureRow.at < utc - timedelta(hours=1)))
-        s.add_all(SignInFailureRow(key=k, at=utc) for k in keys)
-
-
-def failures_since(engine: Engine, keys: Sequence[str], since: datetime) -> int:
-    """The most failures any one of the keys has had since then."""
-    with Session(engine) as s:
-        counts = s.execute(
-            select(SignInFailureRow.key, func.count())
-            .where(SignInFailureRow.key.in_(keys), SignInFailureRow.at >= to_utc(since))
-            .group_by(SignInFailureRow.key)
-        ).all()
-    return max((int(n) for _, n in counts), default=0)
 
 
 # ---- audit log: append and read, nothing else ----

@@ -16,6 +16,7 @@ from easeback.domain import progression
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.planning import Routine
 from easeback.domain.progression import CheckIn, History
+from easeback.storage import credentials as creds
 from easeback.storage import practice as repo
 from easeback.storage.practice import UserRecord, person_key
 from easeback.usecases.errors import InputError
@@ -369,7 +370,9 @@ def people(
     last = repo.last_activity(engine, [p.id for p in found])
     # trends over the last 90 days; sessions all the way back, for adherence
     views = repo.overviews(engine, [p.id for p in found], now - timedelta(days=TREND_DAYS))
-    repo.audit(engine, now, actor.id, "people.list", None, f"clinic={actor.clinic_id}")
+    # one line a person listed, so the read shows in each one's trail
+    lines = [repo.Audit(now, actor.id, "people.list", p.id) for p in found]
+    creds.audit_many(engine, lines)
     out = []
     for p in found:
         v = views[p.id]
@@ -396,5 +399,6 @@ def export_fhir(
 
 
 def audit_trail(engine: Engine, actor: UserRecord, person_id: int) -> list[dict[str, Any]]:
+    """Who read or changed the person's data, each reader named (email and role)."""
     person = scope(engine, actor, person_id)
-    return repo.audit_trail(engine, person.id)
+    return creds.named_trail(engine, person.id)

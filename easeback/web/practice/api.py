@@ -9,13 +9,17 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from easeback.mail import MailError
 from easeback.usecases import accounts, practice
 from easeback.web.practice.auth import (
     Caller,
+    base_url,
     caller,
     clear_session,
+    mailer,
     now,
     set_session,
+    two_factor,
     writer,
 )
 from easeback.web.practice.state import practice_state
@@ -26,11 +30,37 @@ Reader = Annotated[Caller, Depends(caller)]
 Writer = Annotated[Caller, Depends(writer)]
 WRONG = "Wrong email or password."
 TOO_MANY = "Too many failed sign-ins; wait a minute and try again."
+WRONG_CODE = "Wrong code."
+RESET_SENT = (
+    "If an account has this address, an email with a link to choose a password is on its way."
+)
 
 
 class Login(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: Annotated[str, Field(max_length=320)]
+    password: Annotated[str, Field(max_length=1000)]
+
+
+class SecondIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ticket: Annotated[str, Field(max_length=200)]
+    code: Annotated[str, Field(max_length=40)]
+
+
+class PasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current: Annotated[str, Field(max_length=1000)]
+    new: Annotated[str, Field(max_length=1000)]
+
+
+class ForgotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Annotated[str, Field(max_length=320)]
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     password: Annotated[str, Field(max_length=1000)]
 
 
@@ -81,18 +111,83 @@ def _not_found(exc: practice.NotFound) -> HTTPException:
     return HTTPException(404, "Not found.")
 
 
-@router.post("/login", summary="Sign in: a token, and a session cookie for browsers")
+@router.post(
+    "/login",
+    summary="Sign in: a token and a session cookie, or the second step (an authenticator code)",
+)
 def login(request: Request, body: Login) -> Response:
     st = practice_state(request)
     try:
-        signed = accounts.sign_in(st.engine, body.email, body.password, address(request), now())
+        signed = accounts.sign_in(
+            st.engine, body.email, body.password, address(request), now(),
+            two_factor=two_factor(request),
+        )  # fmt: skip
     except accounts.TooManyAttempts:
-        return JSONResponse({"detail": TOO_MANY}, status_code=429, headers={"retry-after": "60"})
+        return _too_many()
     except accounts.SignInRefused:
         return JSONResponse({"detail": WRONG}, status_code=401)
-    resp = JSONResponse({"token": signed.token, "csrf": signed.csrf, "role": signed.user.role})
+    if isinstance(signed, accounts.SecondStep):
+        enrol = {"secret": signed.secret, "otpauth": signed.uri} if signed.secret else None
+        return JSONResponse(
+            {"second_factor": "totp", "ticket": signed.ticket, "enrol": enrol,
+             "next": "/api/login/second"},
+            headers={"cache-control": "no-store"},
+        )  # fmt: skip
+    return _signed(request, signed)
+
+
+def _too_many() -> Response:
+    return JSONResponse({"detail": TOO_MANY}, status_code=429, headers={"retry-after": "60"})
+
+
+def _signed(request: Request, signed: accounts.SignedIn) -> Response:
+    body: dict[str, Any] = {"token": signed.token, "csrf": signed.csrf, "role": signed.user.role}
+    if signed.recovery_codes:
+        body["recovery_codes"] = list(signed.recovery_codes)
+    resp = JSONResponse(body, headers={"cache-control": "no-store"})
     set_session(request, resp, signed.token)
     return resp
+
+
+@router.post(
+    "/login/second",
+    summary="Sign in, second step: the authenticator code (or a recovery code) with the ticket",
+)
+def login_second(request: Request, body: SecondIn) -> Response:
+    st = practice_state(request)
+    try:
+        signed = accounts.second_step(st.engine, body.ticket, body.code, address(request), now())
+    except accounts.TooManyAttempts:
+        return _too_many()
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": WRONG_CODE}, status_code=401)
+    return _signed(request, signed)
+
+
+@router.post("/password/forgot", status_code=202, summary="Email me a link to a new password")
+def forgot_password(request: Request, body: ForgotIn) -> Response:
+    st = practice_state(request)
+    try:
+        accounts.forgot_password(
+            st.engine, body.email, address(request), now(), mailer(request), base_url(request)
+        )
+    except accounts.TooManyAttempts:
+        return _too_many()
+    return JSONResponse({"detail": RESET_SENT}, status_code=202)
+
+
+@router.post("/password", summary="Change my password (the current one, then the new one)")
+def change_password(request: Request, body: PasswordIn, c: Writer) -> Response:
+    st = practice_state(request)
+    try:
+        accounts.change_password(
+            st.engine, c.user, body.current, body.new, c.token, address(request), now()
+        )
+    except accounts.TooManyAttempts:
+        return _too_many()
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": "Wrong current password."}, status_code=403)
+    return JSONResponse({"changed": True})
 
 
 @router.post("/logout", summary="Sign out: the token stops working at once")
@@ -215,11 +310,17 @@ def my_audit(request: Request, c: Reader) -> list[dict[str, Any]]:
     return list(_run(practice.audit_trail, st.engine, c.user, c.user.id))
 
 
-@router.delete("/account", summary="Delete my account and all my data")
-def delete_account(request: Request, c: Writer) -> Response:
+@router.delete("/account", summary="Delete my account and all my data (send my password)")
+def delete_account(request: Request, body: ConfirmIn, c: Writer) -> Response:
     if c.user.role != "person":
         raise HTTPException(404, "Not found.")
-    accounts.delete_account(practice_state(request).engine, c.user, now())
+    st = practice_state(request)
+    try:
+        accounts.delete_account(st.engine, c.user, body.password, address(request), now())
+    except accounts.TooManyAttempts:
+        return _too_many()
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": "Wrong password: the account is kept."}, status_code=403)
     resp = JSONResponse({"deleted": True})
     clear_session(request, resp)
     return resp
@@ -228,7 +329,7 @@ def delete_account(request: Request, c: Writer) -> Response:
 # ---- clinicians ----
 
 
-@router.get("/users", summary="Admin: every account of the practice")
+@router.get("/users", summary="Admin: the accounts of my clinic (the owner: every clinic's staff)")
 def list_users(request: Request, c: Reader) -> list[dict[str, Any]]:
     return list(_run(accounts.users, practice_state(request).engine, c.user, now()))
 
@@ -249,11 +350,28 @@ def lock_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
 
 
 @router.post(
-    "/users/{user_id}/invite", status_code=201, summary="Admin: a new one-time invite link"
+    "/users/{user_id}/invite",
+    status_code=201,
+    summary="Admin: a new one-time invite link, for an account that has never signed in",
 )
 def invite_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
     invite = _run(accounts.invite_again, practice_state(request).engine, c.user, user_id, now())
     return {"id": user_id, "invite": f"/invite/{invite}", "valid_days": accounts.INVITE_DAYS}
+
+
+@router.post(
+    "/users/{user_id}/reset", summary="Admin: email the account holder a password-reset link"
+)
+def reset_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    try:
+        user = _run(
+            accounts.send_reset, st.engine, c.user, user_id, now(), mailer(request),
+            base_url(request),
+        )  # fmt: skip
+    except MailError as exc:
+        raise HTTPException(502, str(exc)) from None
+    return {"id": user.id, "sent_to": user.email}
 
 
 @router.get("/people", summary="My clinic's people with activity, adherence, trends, flags")
