@@ -25,6 +25,7 @@ from easeback.storage.accounts import (
     TokenRow,
     UserRow,
 )
+from easeback.storage.received import once, received
 from easeback.storage.tables import (
     CheckInRow,
     RestoreRow,
@@ -512,10 +513,18 @@ _STOP = insert(StopRow)
 
 
 def add_check_in(
-    engine: Engine, user_id: int, check_in: CheckIn, at: datetime, audit: Audit | None = None
-) -> int:
+    engine: Engine,
+    user_id: int,
+    check_in: CheckIn,
+    at: datetime,
+    audit: Audit | None = None,
+    key: str | None = None,
+) -> int | None:
+    """A check-in and its audit line in one transaction, with the device's key when sent again
+    until confirmed (a key received before writes nothing and gives the earlier id)."""
     peg = check_in.peg or (None, None, None)
-    with engine.begin() as conn:
+
+    def write(conn: Connection) -> int:
         _append(conn, audit)
         new_id: int = conn.execute(
             _CHECK_IN,
@@ -531,7 +540,9 @@ def add_check_in(
                 "activities": json.dumps([list(a) for a in check_in.activities]),
             },
         ).scalar_one()
-    return new_id
+        return new_id
+
+    return once(engine, person_key(user_id), key, "check_in", at, write)[0]
 
 
 def add_screening(
@@ -604,11 +615,15 @@ def log_session(
     results: Sequence[tuple[str, str]],
     stop: tuple[str, str | None] | None = None,
     audit: Audit | None = None,
-) -> int:
-    """A session logged afterwards, as one transaction (its audit line too), owned by the user."""
+    device_key: str | None = None,
+) -> int | None:
+    """A session logged afterwards, as one transaction (its audit line too), owned by the user;
+    with the device's key when sent again until confirmed (a key received before writes
+    nothing and gives the earlier id)."""
     utc = to_utc(at)
     key = person_key(user_id)
-    with engine.begin() as conn:
+
+    def write(conn: Connection) -> int:
         _append(conn, audit)
         sid: int = conn.execute(
             _SESSION,
@@ -640,7 +655,10 @@ def log_session(
                 {"person": key, "user_id": user_id, "session_id": sid, "at": utc,
                  "reason": stop[0], "technique_id": stop[1]},
             )  # fmt: skip
-    return sid
+        return sid
+
+    kind = "stop" if stop else "session"
+    return once(engine, key, device_key, kind, at, write)[0]
 
 
 def last_activity(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
@@ -724,3 +742,10 @@ def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[
     for uid, (at, reasons) in latest.items():
         out[uid].screening = (at, _reached(reasons))
     return out
+
+
+def received_before(engine: Engine, user_id: int, key: str, kind: str) -> tuple[int | None] | None:
+    """(the id it made,) of a write of this kind saved before under this device key, else None
+    (KeyReused when the key came with another kind of write)."""
+    with engine.connect() as conn:
+        return received(conn, person_key(user_id), key, kind)

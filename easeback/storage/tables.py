@@ -153,5 +153,6 @@ class CoachCountRow(Base):
 
 
 # The practice mode's tables share this metadata (users, clinics, tokens, audit, programmes).
-# So does the web wizard's state (storage/wizard.py).
-from easeback.storage import accounts, wizard  # noqa: E402, F401
+# So does the web wizard's state (storage/wizard.py), and the keys of writes sent from a device
+# (storage/received.py).
+from easeback.storage import accounts, received, wizard  # noqa: E402, F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
@@ -231,10 +231,24 @@ def revoke_token(request: Request, token_id: int, c: Writer) -> dict[str, bool]:
 # ---- a person's own data ----
 
 
+# a key the client makes for a write it may send again (its first answer lost): saved once
+DeviceKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=64,
+        description="16 to 64 letters, digits, - or _, made by the client for this write: "
+        "sent again with the same key, it is saved once",
+    ),
+]
+
+
 @router.post("/check-ins", status_code=201, summary="Log a check-in")
-def check_in(request: Request, body: CheckInIn, c: Writer) -> dict[str, bool]:
+def check_in(
+    request: Request, body: CheckInIn, c: Writer, key: DeviceKey = None
+) -> dict[str, bool]:
     st = practice_state(request)
-    _run(practice.check_in, st.engine, c.user, body.pain, body.stiffness, now())
+    _run(practice.check_in, st.engine, c.user, body.pain, body.stiffness, now(), key)
     return {"saved": True}
 
 
@@ -284,7 +298,9 @@ def programme(request: Request, c: Reader) -> dict[str, Any]:
 
 
 @router.post("/sessions", status_code=201, summary="Log a session of my programme")
-def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
+def log_session(
+    request: Request, body: SessionIn, c: Writer, key: DeviceKey = None
+) -> dict[str, Any]:
     st = practice_state(request)
     sid = _run(
         practice.log_session,
@@ -295,6 +311,7 @@ def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
         body.pain_after,
         now(),
         body.stopped,
+        key,
     )
     return {"saved": True, "session": sid}
 

@@ -14,6 +14,7 @@ from easeback.domain.programme import hold_range
 from easeback.domain.screening import QuestionKind
 from easeback.mail import MailError
 from easeback.usecases import accounts, practice
+from easeback.usecases.device_keys import valid_key
 from easeback.usecases.errors import InputError
 from easeback.web.practice.auth import (
     Caller,
@@ -339,13 +340,30 @@ async def programme_stop(request: Request) -> Response:
     index = int(raw) if raw.isdigit() else None
     if reason not in {r.value for r in StopReason}:
         reason = StopReason.OTHER.value
+    key = str(form.get("key", ""))
+    key = key if valid_key(key) else ""  # a stop is never refused: saved without a bad key
     try:
-        practice.record_stop(st.engine, st.catalogue, c.user, index, reason, now())
-        unsaved = None
+        practice.record_stop(st.engine, st.catalogue, c.user, index, reason, now(), key)
     except InputError as exc:
-        unsaved = str(exc)
-    advice = st.catalogue.stops[StopReason(reason)]
-    return render(request, "stopped.html", c, title="You stopped", advice=advice, unsaved=unsaved)
+        advice = st.catalogue.stops[StopReason(reason)]
+        return render(
+            request, "stopped.html", c, title="You stopped", advice=advice, unsaved=str(exc)
+        )
+    return see(f"/programme/stopped/{reason}?saved=1")
+
+
+@router.get("/programme/stopped/{reason}", response_class=HTMLResponse)
+def programme_stopped(request: Request, reason: str, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    """What to do after a stop, and a check-in (the page a saved stop leads to)."""
+    _person(c)
+    try:
+        advice = practice_state(request).catalogue.stops[StopReason(reason)]
+    except ValueError:
+        raise HTTPException(404, "Unknown stop reason.") from None
+    saved = request.query_params.get("saved") == "1"
+    return render(
+        request, "stopped.html", c, title="You stopped", advice=advice, unsaved=None, saved=saved
+    )
 
 
 def _int(form: FormData, name: str, label: str) -> int:
@@ -364,7 +382,8 @@ async def log_session(request: Request) -> Response:
     before = _int(form, "pain_before", "pain before")
     after = _int(form, "pain_after", "pain after")
     stopped = str(form.get("stopped", "")) or None
-    practice.log_session(st.engine, st.catalogue, c.user, before, after, now(), stopped)
+    key = str(form.get("key", "")) or None  # the device's, when sent again until confirmed
+    practice.log_session(st.engine, st.catalogue, c.user, before, after, now(), stopped, key)
     return see("/programme?message=saved")
 
 
@@ -374,7 +393,8 @@ async def check_in(request: Request) -> Response:
     _person(c)
     form = await checked_form(request, c)
     pain, stiffness = _int(form, "pain", "pain"), _int(form, "stiffness", "stiffness")
-    practice.check_in(practice_state(request).engine, c.user, pain, stiffness, now())
+    key = str(form.get("key", "")) or None
+    practice.check_in(practice_state(request).engine, c.user, pain, stiffness, now(), key)
     return see("/programme?message=saved")
 
 
