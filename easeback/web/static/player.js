@@ -21,7 +21,7 @@
 
   var PHASES = {
     ready: "Get ready", intro: "Get into position", step: "Get into position",
-    move: "Move in", hold: "Hold", release: "Come back", rest: "Rest",
+    move: "Moving in", hold: "Hold", release: "Coming back", rest: "Rest",
     switch_side: "Switch sides", complete: "Done"
   };
 
