@@ -118,6 +118,7 @@
       crops[p.svg] = crop;
     }
     svg.setAttribute("viewBox", crop.join(" "));
+    svg.setAttribute("preserveAspectRatio", "xMidYMax meet");  // on the floor, next to the count
   }
 
   function sideOf(p, cue) {
