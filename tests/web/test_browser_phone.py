@@ -145,3 +145,66 @@ def _shot(name: str) -> str:
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return str(SCREENSHOTS / f"{name}.png")
+
+
+PAUSE_INTO = """([k, after, button]) => {
+  const p = document.getElementById('player');
+  if (Number(p.dataset.cue) !== k || p.dataset.state !== 'running') { return false; }
+  if (window.__seenAt === undefined || window.__seenCue !== k) {
+    window.__seenAt = performance.now(); window.__seenCue = k;
+  }
+  if (performance.now() - window.__seenAt < after) { return false; }
+  window.__pausedAt = performance.now();
+  document.querySelector(button).click();
+  return true;
+}"""
+
+
+def _said_after(page: Any, since: float) -> list[dict[str, Any]]:
+    log: list[dict[str, Any]] = page.evaluate("window.__speech")
+    return [e for e in log if e["op"] == "speak" and e["t"] >= since]
+
+
+def test_carrying_on_speaks_from_where_the_session_is_never_the_whole_cue_again(
+    site: Any,  # noqa: F811
+) -> None:
+    """Resume, and 'I'm fine, carry on' on the stop panel, say only what of the cue the voice had
+    not reached, and only if it fits in what is left of the cue's time; then the next cue is
+    said on time. Before, both re-read the whole cue from its start (heard 9 s late)."""
+    from .test_browser_player import SPEECH_RECORDER, timeline
+
+    page = site
+    page.add_init_script(SPEECH_RECORDER)
+    prepare(page, minutes=3)
+    cues = timeline(page)["cues"]
+    speed = 2
+    go(page, f"/player?speed={speed}")
+    wait_state(page, "ready")
+    page.get_by_role("button", name="Start").click()
+    # pause late in a setup step, carry on early in the first repetition's moving in
+    step = next(k for k, c in enumerate(cues) if c["kind"] == "step" and c["duration"] >= 6)
+    move = next(k for k, c in enumerate(cues) if k > step and c["kind"] == "move")
+    for k, fraction, how in ((step, 0.7, "pause"), (move, 0.3, "stop")):
+        cue = cues[k]
+        after = fraction * cue["duration"] / speed * 1000
+        selector = "#pause" if how == "pause" else "#stop-open button"
+        page.wait_for_function(PAUSE_INTO, arg=[k, after, selector], polling="raf", timeout=90_000)
+        wait_state(page, "paused" if how == "pause" else "stopped")
+        seen_for = page.evaluate("window.__pausedAt - window.__seenAt") / 1000 * speed
+        page.wait_for_timeout(300)
+        resumed = page.evaluate("performance.now()")
+        if how == "pause":
+            page.get_by_role("button", name="Resume").click()
+        else:
+            page.get_by_role("button", name="I'm fine, carry on").click()
+        wait_state(page, "running")
+        expect(page.locator("#player")).to_have_attribute("data-cue", str(k + 1), timeout=60_000)
+        said = _said_after(page, resumed)
+        again = [e for e in said if e["cue"] == k]
+        assert all(e["text"] != cue["say"] for e in again), ("the whole cue again", how, again)
+        left = cue["duration"] - seen_for  # session seconds left in the cue when carried on
+        for e in again:
+            assert cue["say"].endswith(e["text"]), (how, e)  # its remaining part
+            assert len(e["text"].split()) / 2.5 + 0.5 <= left + 0.5, (how, e, left)
+        assert [e["cue"] for e in said if e["cue"] != k][:1] == [k + 1], (how, said)
+        assert said[-1]["text"] == cues[k + 1]["say"] or said[-1]["cue"] > k + 1
