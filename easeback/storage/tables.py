@@ -152,6 +152,28 @@ class CoachCountRow(Base):
     __table_args__ = (Index("ix_coach_counts_session", "session_id"),)
 
 
+class OutcomeRow(Base):
+    """An outcome measure the person recorded: the PEG (items pain, enjoyment, activity) or the
+    PSFS (the activities they named), each item 0-10, and its score (the items' mean)."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
+        ForeignKey("users.id"), default=None, index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime)
+    measure: Mapped[str] = mapped_column(String(8))  # peg | psfs
+    items: Mapped[str] = mapped_column(Text)  # JSON [[label, 0-10], ...]
+    score: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (
+        Index("ix_outcomes_person_at", "person", "at"),
+        Index("ix_outcomes_user_at", "user_id", "at"),
+    )
+
+
 # The practice mode's tables share this metadata (users, clinics, tokens, audit, programmes).
 # So does the web wizard's state (storage/wizard.py).
 from easeback.storage import accounts, wizard  # noqa: E402, F401

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from easeback.domain import adherence, progression, triage
 from easeback.domain import programme as prog
-from easeback.domain import progression
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.planning import Routine
 from easeback.domain.progression import CheckIn, History
@@ -301,44 +301,80 @@ def prescribe(
 def _summary(
     person: UserRecord,
     h: History,
-    programme: tuple[datetime, int] | None,
+    care: repo.Care,
     screening: tuple[datetime, list[str]] | None,
     now: datetime,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    adherence = None
-    if programme is not None:
-        since, per_week = programme
-        done, due = prog.adherence(h, prog.Programme((), per_week), since, naive(now)) or (0, 0)
-        adherence = {"done": done, "prescribed": due}
-    pegs = [(c.at, c.peg_score) for c in h.check_ins if c.peg_score is not None]
+    programme = care.programmes[-1] if care.programmes else None
+    spans = [(p.at, p.per_week) for p in care.programmes]
+    found = adherence.weeks(spans, care.sessions_done, naive(now))
+    done, due = adherence.totals(found)
+    pegs = care.peg  # check-ins' PEG (journal command) and the weekly PEG
     last = None
     if screening is not None:
         last = prog.LastScreening(screening[0], frozenset(Disposition(d) for d in screening[1]))
+    record = triage.Record(
+        screenings=care.screenings,
+        stops=care.stops,
+        pain=h.pain_readings(),
+        peg=care.peg,
+        sessions_done=care.sessions_done,
+        programmes=care.programmes,
+        restores=care.restores,
+        names=dict(names or {}),
+    )
     return {
         "id": person.id,
         "email": person.email,
-        "per_week": programme[1] if programme else None,
-        "adherence": adherence,
+        "per_week": programme.per_week if programme else None,
+        "adherence": {"done": done, "prescribed": due} if programme else None,
+        "weeks": [
+            {
+                "start": w.start.isoformat(),
+                "done": w.done,
+                "prescribed": w.prescribed,
+                "percent": w.percent,
+                "current": w.current,
+            }
+            for w in found
+        ],
         "pain": [{"at": at.isoformat(), "value": v} for at, v in h.pain_readings()[-30:]],
         "peg": [{"at": at.isoformat(), "value": v} for at, v in pegs[-30:]],
         "flags": prog.flags(h, last),
+        "needs": [
+            {
+                "need": x.need.value,
+                "text": x.text,
+                "at": x.at.isoformat() if x.at else None,
+                "link": f"/people/{person.id}#{x.anchor}",
+            }
+            for x in triage.reasons(record, naive(now))
+        ],
     }
 
 
-def progress(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> dict[str, Any]:
+def progress(
+    engine: Engine,
+    actor: UserRecord,
+    person_id: int,
+    now: datetime,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """A person's progress: the figures aggregated by the database over the whole journal, the
     trends, adherence and flags from the last TREND_DAYS of check-ins and every session, as in
     the clinician's list (the journal is not loaded whole: a long one costs the same)."""
     from easeback.usecases.journal import progress_summary
 
     person = scope(engine, actor, person_id)
-    programme, screening = repo.programme_and_screening(
+    _programme_in_force, screening = repo.programme_and_screening(
         engine, person.id, repo.Audit(now, actor.id, "progress.read", person.id)
     )
     v = repo.overviews(engine, [person.id], now - timedelta(days=TREND_DAYS))[person.id]
     h = History(check_ins=tuple(v.check_ins), sessions=tuple(v.sessions))
+    care = repo.care(engine, [person.id])[person.id]
     out = progress_summary(engine, naive(now), person=person_key(person.id), tz=UTC)
-    return out | _summary(person, h, programme, screening, now)
+    return out | _summary(person, h, care, screening, now, names)
 
 
 def history_page(
@@ -360,26 +396,43 @@ def history_page(
 
 
 def people(
-    engine: Engine, cat: Catalogue, actor: UserRecord, now: datetime
+    engine: Engine, cat: Catalogue, actor: UserRecord, now: datetime, need: str | None = None
 ) -> list[dict[str, Any]]:
-    """The clinician's people: last activity, adherence, pain and PEG trends, flags."""
+    """The clinician's people, most in need first (domain.triage), each with their reasons and
+    last activity, honest adherence, pain and PEG trends; `need` keeps those with one reason
+    (a triage.FILTERS key, or 'any')."""
     if actor.role not in ("clinician", "admin") or actor.clinic_id is None:
         raise NotFound()
+    if need and need != "any" and need not in triage.FILTERS:
+        allowed = ", ".join(["any", *triage.FILTERS])
+        raise InputError(f"unknown filter {need!r}; use one of {allowed}")
     found = repo.people_of_clinic(engine, actor.clinic_id)
-    last = repo.last_activity(engine, [p.id for p in found])
+    ids = [p.id for p in found]
+    last = repo.last_activity(engine, ids)
     # trends over the last 90 days; sessions all the way back, for adherence
-    views = repo.overviews(engine, [p.id for p in found], now - timedelta(days=TREND_DAYS))
+    views = repo.overviews(engine, ids, now - timedelta(days=TREND_DAYS))
+    cares = repo.care(engine, ids)
     repo.audit(engine, now, actor.id, "people.list", None, f"clinic={actor.clinic_id}")
+    names = {t.id: t.name for t in cat.techniques}
     out = []
     for p in found:
         v = views[p.id]
         h = History(check_ins=tuple(v.check_ins), sessions=tuple(v.sessions))
         seen = last.get(p.id)
         out.append(
-            _summary(p, h, v.programme, v.screening, now)
+            _summary(p, h, cares[p.id], v.screening, now, names)
             | {"last_activity": seen.isoformat() if seen else None}
         )
-    return out
+    ranked = triage.order((p["email"], [_reason(x) for x in p["needs"]]) for p in out)
+    return [out[i] for i in ranked if _wanted(out[i], need)]
+
+
+def _reason(x: Mapping[str, Any]) -> triage.Reason:
+    return triage.Reason(triage.Need(x["need"]), x["text"], None, "")
+
+
+def _wanted(row: Mapping[str, Any], need: str | None) -> bool:
+    return triage.matches([_reason(x) for x in row["needs"]], need)
 
 
 def export_fhir(

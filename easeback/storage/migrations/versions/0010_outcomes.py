@@ -1,0 +1,35 @@
+"""Outcome measures (PEG, PSFS) a person records, in the journal and in the practice.
+
+Revision ID: 0010
+Revises: 0006
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "outcomes",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("person", sa.String(64), nullable=False),
+        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("measure", sa.String(8), nullable=False),
+        sa.Column("items", sa.Text, nullable=False),
+        sa.Column("score", sa.Float, nullable=False),
+    )
+    op.create_index("ix_outcomes_user_id", "outcomes", ["user_id"])
+    op.create_index("ix_outcomes_person_at", "outcomes", ["person", "at"])
+    op.create_index("ix_outcomes_user_at", "outcomes", ["user_id", "at"])
+
+
+def downgrade() -> None:
+    op.drop_table("outcomes")
