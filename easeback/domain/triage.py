@@ -5,7 +5,7 @@ recorded and the time are passed in (naive UTC throughout).
 The reasons, most pressing first:
   emergency / urgent   the newest safety check (finished or stopped early) reached it;
   nerve_stop           a session stopped for numbness or pain spreading down a leg since then;
-  pain_rising          pain up 2 points or 30% over the last two weeks;
+  pain_rising          pain up 2 points or 30% over the last two weeks (day by day);
   sharp_stop           a technique of the programme left out after a sharp-pain stop;
   peg_worse            the PEG score up 2 points from the first;
   screening_expired    a programme, but no safety check in the last 7 days (the person sees
@@ -59,7 +59,7 @@ FILTERS = {  # the list's filters: several reasons may share one
     "expired": (Need.SCREENING_EXPIRED,),
     "peg": (Need.PEG_WORSE,),
 }
-NERVE = {"radiating_pain": "pain spreading down a leg", "numbness": "numbness or tingling"}
+NERVE = {"radiating_pain": "radiating pain", "numbness": "numbness"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +121,9 @@ def _screening(r: Record) -> list[Reason]:
     last = r.screenings[-1]
     for need in (Need.EMERGENCY, Need.URGENT):
         if need.value in last.reached:
-            words = "stopped early at an emergency answer" if not last.complete else "finished"
-            text = f"safety check reached {need.value} ({words})"
+            text = f"screening: {need.value}"
+            if not last.complete:
+                text += " (stopped early at an emergency answer)"
             return [Reason(need, text, last.at, f"screening-{last.id}")]
     return []
 
@@ -142,11 +143,21 @@ def _nerve(r: Record) -> list[Reason]:
     ]
 
 
+def _daily(readings: Sequence[tuple[datetime, int]]) -> list[tuple[datetime, int]]:
+    """The last reading of each day (a session's before and after are one day's, not a trend)."""
+    last: dict[object, tuple[datetime, int]] = {}
+    for at, v in sorted(readings, key=lambda p: p[0]):
+        last[at.date()] = (at, v)
+    return list(last.values())
+
+
 def _pain(r: Record, now: datetime) -> list[Reason]:
-    """From the last reading before the two weeks (or the first within them) to the newest."""
+    """From the last day's reading before the two weeks (or the first day within them) to the
+    newest day's; each day counts by its last reading."""
     start = now - WINDOW
-    before = [p for p in r.pain if p[0] < start]
-    within = [p for p in r.pain if start <= p[0] <= now]
+    daily = [p for p in _daily(r.pain) if p[0] <= now]
+    before = [p for p in daily if p[0] < start]
+    within = [p for p in daily if p[0] >= start]
     if not within:
         return []
     first = before[-1] if before else within[0]

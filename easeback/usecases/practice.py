@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from easeback.domain import adherence, progression, triage
+from easeback.domain import adherence, outcomes, progression, triage
 from easeback.domain import programme as prog
 from easeback.domain.models import Disposition, StopReason
+from easeback.domain.outcomes import Measure, Outcome
 from easeback.domain.planning import Routine
 from easeback.domain.progression import CheckIn, History
 from easeback.storage import practice as repo
@@ -109,9 +110,11 @@ def log_session(
     pain_after: int,
     now: datetime,
     stopped: str | None = None,
+    skipped: Sequence[str] = (),
 ) -> int:
     """A session of the person's programme, as far as it went: everything done up to a stop
-    (TECHNIQUE_ID:REASON), that one stopped, the rest not reached."""
+    (TECHNIQUE_ID:REASON), that one stopped, the rest not reached; the techniques in `skipped`
+    (ids of the programme) were skipped, not done."""
     _own(actor)
     for name, value in (("pain before", pain_before), ("pain after", pain_after)):
         try:
@@ -125,6 +128,14 @@ def log_session(
     if routine is None or not routine.items:
         raise InputError("do the safety check first: your programme is on hold until then")
     stop = _parse_stop(stopped, [i.technique.id for i in routine.items]) if stopped else None
+    ids = {i.technique.id for i in routine.items}
+    for tid in skipped:
+        if tid not in ids:
+            raise InputError(f"skipped technique {tid!r} is not in your programme")
+    results = [
+        (tid, "skipped" if tid in skipped and outcome == "done" else outcome)
+        for tid, outcome in _results(routine, stop[0] if stop else None, stopped=stop is not None)
+    ]
     return repo.log_session(
         engine,
         actor.id,
@@ -132,7 +143,7 @@ def log_session(
         routine_public(routine),
         pain_before,
         pain_after,
-        _results(routine, stop[0] if stop else None, stopped=stop is not None),
+        results,
         (stop[1], stop[0]) if stop else None,
         repo.Audit(now, actor.id, "session.add", actor.id, stop[1] if stop else "completed"),
     )
@@ -332,6 +343,7 @@ def _summary(
         "weeks": [
             {
                 "start": w.start.isoformat(),
+                "label": f"{w.start.day} {w.start:%b}",
                 "done": w.done,
                 "prescribed": w.prescribed,
                 "percent": w.percent,
@@ -446,6 +458,200 @@ def export_fhir(
     return validate(build_bundle(engine, cat, now, person=person_key(person.id)))
 
 
+def export_csv(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> bytes:
+    """A person's data as CSV files, one per kind of record, zipped."""
+    import io
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from easeback.export.csv import write_csv
+
+    person = scope(engine, actor, person_id)
+    repo.audit(engine, now, actor.id, "export.csv", person.id)
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_csv(engine, Path(tmp) / "csv", person=person_key(person.id))
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in sorted(folder.iterdir()):
+                z.write(f, f.name)
+    return buf.getvalue()
+
+
 def audit_trail(engine: Engine, actor: UserRecord, person_id: int) -> list[dict[str, Any]]:
     person = scope(engine, actor, person_id)
     return repo.audit_trail(engine, person.id)
+
+
+# ---- a person's whole record, for their clinician's page ----
+
+RESULT_WORDS = {
+    "done": "done",
+    "skipped": "skipped",
+    "stopped": "stopped",
+    "not_reached": "not reached",
+}
+STOP_WORDS = {
+    "sharp_pain": "sharp or shooting pain",
+    "radiating_pain": "pain spreading down a leg",
+    "numbness": "numbness or tingling",
+    "dizziness": "dizziness",
+    "other": "another reason",
+}
+
+
+def _entry(
+    at: datetime,
+    anchor: str,
+    kind: str,
+    text: str,
+    details: Sequence[str] = (),
+    alert: bool = False,
+) -> dict[str, Any]:
+    return {
+        "at": at,
+        "anchor": anchor,
+        "kind": kind,
+        "text": text,
+        "details": list(details),
+        "alert": alert,
+    }
+
+
+def _outcome_text(o: Outcome) -> str:
+    if o.measure is Measure.PEG:
+        items = ", ".join(f"{k} {v}" for k, v in o.items)
+        return f"{o.score:.1f} ({items})"
+    return f"{o.score:.1f}: " + "; ".join(f"{k} {v}/10" for k, v in o.items)
+
+
+def record_view(
+    engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
+) -> dict[str, Any]:
+    """A person's dated timeline (newest first: safety checks, check-ins, sessions with each
+    technique done, skipped or stopped, stops and the advice they were given, programme
+    changes, put-backs, PEG and PSFS) and the series of their charts (pain, PEG, PSFS)."""
+    if actor.role not in ("clinician", "admin"):
+        raise NotFound()
+    person = scope(engine, actor, person_id)
+    w = repo.whole_record(engine, person.id, repo.Audit(now, actor.id, "record.read", person.id))
+    names = {t.id: t.name for t in cat.techniques}
+    out: list[dict[str, Any]] = []
+    for s in w.screenings:
+        reached = {r.get("disposition") for r in s["reasons"]}
+        label = (s["disposition"] or "not finished").replace("_", " ")
+        if not s["complete"] and "emergency" in reached:
+            label = "stopped early: emergency"
+        details = [f"{r['question']}: {r['advice']}" for r in s["reasons"] if r.get("advice")]
+        alert = bool(reached & {"emergency", "urgent"})
+        out.append(_entry(s["at"], f"screening-{s['id']}", "Safety check", label, details, alert))
+    for c in w.check_ins:
+        text = f"pain {c['pain']}/10, stiffness {c['stiffness']}/10"
+        if c["peg_pain"] is not None:
+            text += f", PEG items {c['peg_pain']}, {c['peg_enjoyment']}, {c['peg_activity']}"
+        out.append(_entry(c["at"], f"check-in-{c['id']}", "Check-in", text))
+    for s in w.sessions:
+        outcomes = [o for _t, o in s["results"]]
+        status = adherence.session_status(s["status"], outcomes).replace("_", " ")
+        text = status
+        if s["pain_before"] is not None and s["pain_after"] is not None:
+            text += f", pain {s['pain_before']} → {s['pain_after']}"
+        details = [f"{names.get(t, t)}: {RESULT_WORDS.get(o, o)}" for t, o in s["results"]]
+        out.append(_entry(s["at"], f"session-{s['id']}", "Session", text, details))
+    for st in w.stops:
+        why = STOP_WORDS.get(st["reason"], st["reason"])
+        tid = st["technique_id"]
+        where = f" at {names.get(tid, tid)}" if tid else ""
+        advice = cat.stops.get(StopReason(st["reason"]))
+        details = [f"Advice shown: {advice.advice}"] if advice else []
+        alert = st["reason"] in ("radiating_pain", "numbness", "sharp_pain")
+        out.append(_entry(st["at"], f"stop-{st['id']}", "Stop", why + where, details, alert))
+    for p in w.programmes:
+        by = f" by {p['email']}" if p["email"] else ""
+        text = f"{p['per_week']} a week{by}"
+        details = [_item_text(i, names) for i in p["items"]]
+        out.append(_entry(p["at"], f"programme-{p['id']}", "Programme set", text, details))
+    for r in w.restores:
+        tid = r["technique_id"]
+        out.append(_entry(r["at"], f"restore-{r['id']}", "Put back", names.get(tid, tid)))
+    for oid, o in w.outcomes:
+        kind = "PEG" if o.measure is Measure.PEG else "PSFS"
+        out.append(_entry(o.at, f"outcome-{oid}", kind, _outcome_text(o)))
+    out.sort(key=lambda e: e["at"], reverse=True)
+    pain: list[tuple[datetime, float]] = [(c["at"], c["pain"]) for c in w.check_ins]
+    for s in w.sessions:
+        if s["pain_before"] is not None:
+            pain.append((s["at"], s["pain_before"]))
+        if s["pain_after"] is not None:
+            pain.append((s["at"] + timedelta(seconds=1), s["pain_after"]))
+    peg = [(o.at, o.score) for _i, o in w.outcomes if o.measure is Measure.PEG] + [
+        (c["at"], (c["peg_pain"] + c["peg_enjoyment"] + c["peg_activity"]) / 3)
+        for c in w.check_ins
+        if c["peg_pain"] is not None and c["peg_enjoyment"] is not None
+        and c["peg_activity"] is not None
+    ]
+    psfs = [(o.at, o.score) for _i, o in w.outcomes if o.measure is Measure.PSFS]
+    return {
+        "timeline": out,
+        "pain": sorted(pain),
+        "peg": sorted(peg),
+        "psfs": psfs,
+        "activities": [k for k, _v in psfs_last.items] if (psfs_last := _last_psfs(w)) else [],
+    }
+
+
+def _last_psfs(w: repo.Whole) -> Outcome | None:
+    found = [o for _i, o in w.outcomes if o.measure is Measure.PSFS]
+    return found[-1] if found else None
+
+
+def _item_text(item: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    tid = str(item.get("id"))
+    parts = [f"{item.get('reps')} reps"]
+    if item.get("hold_seconds"):
+        parts.append(f"hold {item['hold_seconds']} s")
+    if item.get("sets", 1) and item.get("sets", 1) > 1:
+        parts.append(f"{item['sets']} sets")
+    return f"{names.get(tid, tid)}: " + ", ".join(parts)
+
+
+# ---- outcome measures a person records ----
+
+
+def record_outcome(
+    engine: Engine, actor: UserRecord, measure: str, values: object, now: datetime
+) -> int:
+    """A PEG ({pain, enjoyment, activity}) or a PSFS ([[activity, 0-10], ...]) of the person."""
+    _own(actor)
+    try:
+        if measure == Measure.PEG:
+            v = values if isinstance(values, Mapping) else {}
+            o = outcomes.peg(naive(now), v.get("pain"), v.get("enjoyment"), v.get("activity"))
+        elif measure == Measure.PSFS:
+            rows = values if isinstance(values, list) else []
+            pairs: list[tuple[object, object]] = []
+            for r in rows:
+                if not isinstance(r, list | tuple) or len(r) != 2:
+                    raise InputError("each PSFS activity is [name, score 0-10]")
+                pairs.append((r[0], r[1]))
+            o = outcomes.psfs(naive(now), pairs)
+        else:
+            raise InputError(f"unknown measure {measure!r}; use peg or psfs")
+    except outcomes.OutcomeError as exc:
+        raise InputError(str(exc)) from None
+    detail = f"{o.measure.value} {o.score:.1f}"
+    return repo.add_outcome(
+        engine, actor.id, o, now, repo.Audit(now, actor.id, "outcome.add", actor.id, detail)
+    )
+
+
+def outcomes_due(engine: Engine, actor: UserRecord, now: datetime) -> dict[str, Any]:
+    """Which measures the person should record now, and the activities they named last."""
+    _own(actor)
+    last = repo.last_outcomes(engine, actor.id)
+    psfs = last.get("psfs")
+    return {
+        "peg": outcomes.due(Measure.PEG, last["peg"].at if "peg" in last else None, naive(now)),
+        "psfs": outcomes.due(Measure.PSFS, psfs.at if psfs else None, naive(now)),
+        "activities": [k for k, _v in psfs.items] if psfs else [],
+    }

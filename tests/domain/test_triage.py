@@ -43,7 +43,7 @@ def test_emergency_screening_first_and_linked():
     sc = Screening(7, NOW - DAY, False, frozenset({"emergency"}))
     found = reasons(Record(screenings=[sc]), NOW)
     assert [(x.need, x.anchor) for x in found] == [(Need.EMERGENCY, "screening-7")]
-    assert "stopped early at an emergency answer" in found[0].text
+    assert found[0].text == "screening: emergency (stopped early at an emergency answer)"
 
 
 def test_a_nerve_stop_since_the_last_screening_only():
@@ -56,7 +56,7 @@ def test_a_nerve_stop_since_the_last_screening_only():
     )
     found = [x for x in reasons(r, NOW) if x.need is Need.NERVE_STOP]
     assert [(x.text, x.anchor) for x in found] == [
-        ("stopped for pain spreading down a leg", "stop-4")
+        ("stopped for radiating pain", "stop-4")
     ]
 
 
@@ -82,6 +82,13 @@ def test_a_rise_of_30_percent_counts_one_point_of_five_does_not():
     assert not rising(5, 6)  # 20%, one point
     assert rising(5, 7)
     assert not rising(7, 6)
+
+
+def test_a_rise_within_one_day_is_not_a_trend():
+    session = [(NOW - DAY, 3), (NOW - DAY + timedelta(hours=1), 5)]
+    assert needs(Record(screenings=[CLEAR], pain=session)) == []
+    again = [*session, (NOW, 5)]
+    assert needs(Record(screenings=[CLEAR], pain=again)) == []  # 5 the day before, 5 today
 
 
 def test_a_sharp_stop_that_emptied_the_programme():
@@ -158,8 +165,9 @@ moments = st.integers(min_value=0, max_value=60 * 24 * 30).map(lambda m: NOW - t
 def test_pain_rising_only_when_the_newest_reading_is_above_the_start(readings):
     pain = sorted(readings)
     found = Need.PAIN_RISING in needs(Record(screenings=[CLEAR], pain=pain))
-    start = [p for p in pain if p[0] < NOW - timedelta(days=14)]
-    within = [p for p in pain if p[0] >= NOW - timedelta(days=14)]
+    daily = list({at.date(): (at, v) for at, v in sorted(pain, key=lambda p: p[0])}.values())
+    start = [p for p in daily if p[0] < NOW - timedelta(days=14)]
+    within = [p for p in daily if p[0] >= NOW - timedelta(days=14)]
     if found:
         first = start[-1] if start else within[0]
         rise = within[-1][1] - first[1]

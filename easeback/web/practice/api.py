@@ -45,6 +45,25 @@ class SessionIn(BaseModel):
     pain_before: Score
     pain_after: Score
     stopped: Annotated[str, Field(max_length=100)] | None = None
+    skipped: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=12)] = []
+
+
+class PegIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pain: Score
+    enjoyment: Score
+    activity: Score
+
+
+class ActivityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    score: Score
+
+
+class PsfsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    activities: Annotated[list[ActivityIn], Field(min_length=1, max_length=3)]
 
 
 class ScreeningIn(BaseModel):
@@ -200,8 +219,31 @@ def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
         body.pain_after,
         now(),
         body.stopped,
+        body.skipped,
     )
     return {"saved": True, "session": sid}
+
+
+@router.post("/outcomes/peg", status_code=201, summary="Record my weekly PEG (each item 0-10)")
+def record_peg(request: Request, body: PegIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    oid = _run(practice.record_outcome, st.engine, c.user, "peg", body.model_dump(), now())
+    return {"saved": True, "outcome": oid}
+
+
+@router.post(
+    "/outcomes/psfs", status_code=201, summary="Record my PSFS: up to three activities, 0-10"
+)
+def record_psfs(request: Request, body: PsfsIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    rows = [[a.name, a.score] for a in body.activities]
+    oid = _run(practice.record_outcome, st.engine, c.user, "psfs", rows, now())
+    return {"saved": True, "outcome": oid}
+
+
+@router.get("/outcomes/due", summary="Which outcome measures I should record now")
+def outcomes_due(request: Request, c: Reader) -> dict[str, Any]:
+    return dict(_run(practice.outcomes_due, practice_state(request).engine, c.user, now()))
 
 
 @router.get("/export/fhir", summary="All my data as a FHIR R4 bundle")
@@ -256,10 +298,40 @@ def invite_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
     return {"id": user_id, "invite": f"/invite/{invite}", "valid_days": accounts.INVITE_DAYS}
 
 
-@router.get("/people", summary="My clinic's people with activity, adherence, trends, flags")
-def people(request: Request, c: Reader) -> list[dict[str, Any]]:
+@router.get(
+    "/people", summary="My clinic's people, most in need first, with their reasons and trends"
+)
+def people(
+    request: Request,
+    c: Reader,
+    need: Annotated[str | None, Query(max_length=20)] = None,
+) -> list[dict[str, Any]]:
     st = practice_state(request)
-    return list(_run(practice.people, st.engine, st.catalogue, c.user, now()))
+    return list(_run(practice.people, st.engine, st.catalogue, c.user, now(), need))
+
+
+@router.get("/people/{person_id}/record", summary="One person's dated timeline and chart series")
+def person_record(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    st = practice_state(request)
+    found = dict(_run(practice.record_view, st.engine, st.catalogue, c.user, person_id, now()))
+    for e in found["timeline"]:
+        e["at"] = e["at"].isoformat()
+    for key in ("pain", "peg", "psfs"):
+        found[key] = [{"at": at.isoformat(), "value": v} for at, v in found[key]]
+    return found
+
+
+@router.get("/people/{person_id}/export/csv", summary="One person's data as CSV files (zip)")
+def person_csv(request: Request, person_id: int, c: Reader) -> Response:
+    if c.user.role == "person":
+        raise HTTPException(404, "Not found.")
+    st = practice_state(request)
+    data = _run(practice.export_csv, st.engine, c.user, person_id, now())
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="easeback-csv.zip"'},
+    )
 
 
 @router.get("/people/{person_id}/progress", summary="One person's progress")

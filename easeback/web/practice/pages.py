@@ -182,6 +182,7 @@ def programme_page(
         c,
         title="My programme",
         view=view,
+        due=practice.outcomes_due(st.engine, c.user, now()),
         steps=steps,
         doses=doses,
         stop_reasons=[(r.value, label) for r, label in STOP_LABELS.items()],
@@ -274,8 +275,60 @@ async def log_session(request: Request) -> Response:
     before = _int(form, "pain_before", "pain before")
     after = _int(form, "pain_after", "pain after")
     stopped = str(form.get("stopped", "")) or None
-    practice.log_session(st.engine, st.catalogue, c.user, before, after, now(), stopped)
+    skipped = [str(t) for t in form.getlist("skipped")]
+    practice.log_session(st.engine, st.catalogue, c.user, before, after, now(), stopped, skipped)
     return see("/programme?message=saved")
+
+
+def _outcomes_page(request: Request, c: Caller, status: int = 200, **context: Any) -> Response:
+    from easeback.domain.outcomes import PEG_ITEMS
+
+    due = practice.outcomes_due(practice_state(request).engine, c.user, now())
+    return render(
+        request,
+        "outcomes.html",
+        c,
+        status=status,
+        title="How is your back affecting your life?",
+        due=due,
+        peg_items=PEG_ITEMS,
+        **context,
+    )
+
+
+@router.get("/outcomes", response_class=HTMLResponse)
+def outcomes_page(
+    request: Request,
+    c: Caller = Depends(caller),  # noqa: B008
+    message: str | None = None,
+) -> Response:
+    _person(c)
+    saved = {"peg": "Saved: your weekly questions.", "psfs": "Saved: your activities."}
+    return _outcomes_page(request, c, message=saved.get(message or ""))
+
+
+@router.post("/outcomes/{measure}")
+async def record_outcome(request: Request, measure: str) -> Response:
+    c = caller(request)
+    _person(c)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    values: object
+    try:
+        if measure == "peg":
+            values = {k: _int(form, k, f"PEG {k}") for k in ("pain", "enjoyment", "activity")}
+        else:
+            rows: list[list[object]] = []
+            values = rows
+            for k in range(3):
+                name = str(form.get(f"activity_{k}", "")).strip()
+                raw = str(form.get(f"score_{k}", "")).strip()
+                if name or raw:
+                    rows.append([name, _int(form, f"score_{k}", f"activity {k + 1}'s score")])
+        practice.record_outcome(st.engine, c.user, measure, values, now())
+    except InputError as exc:
+        return _outcomes_page(request, c, status=400, error=str(exc))
+    return see(f"/outcomes?message={measure}")
 
 
 @router.post("/check-in")
@@ -453,12 +506,37 @@ def _clinician(c: Caller) -> None:
         raise HTTPException(404, "Not found.")
 
 
+PEOPLE_FILTERS = [
+    ("", "Everyone"),
+    ("any", "Anyone in need"),
+    ("screening", "Emergency or urgent screening"),
+    ("nerve", "Numbness or radiating-pain stop"),
+    ("pain", "Pain rising"),
+    ("sharp", "Sharp-pain stop"),
+    ("quiet", "No session for 7 days"),
+    ("expired", "Safety check out of date"),
+    ("peg", "PEG worse"),
+]
+
+
 @router.get("/people", response_class=HTMLResponse)
-def people_page(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+def people_page(
+    request: Request,
+    c: Caller = Depends(caller),  # noqa: B008
+    need: str | None = None,
+) -> Response:
     _clinician(c)
     st = practice_state(request)
-    found = practice.people(st.engine, st.catalogue, c.user, now())
-    return render(request, "people.html", c, title="People", people=found)
+    found = practice.people(st.engine, st.catalogue, c.user, now(), need or None)
+    return render(
+        request,
+        "people.html",
+        c,
+        title="People",
+        people=found,
+        need=need,
+        filters=PEOPLE_FILTERS,
+    )
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
@@ -468,17 +546,28 @@ def person_page(
     c: Caller = Depends(caller),  # noqa: B008
     message: str | None = None,
 ) -> Response:
-    from easeback.web.journal_pages import chart
+    from easeback.domain.outcomes import PAIN_MIC, PSFS_MIC, mic
+    from easeback.web.charts import dated_chart
 
     _clinician(c)
     st = practice_state(request)
+    names = {t.id: t.name for t in st.catalogue.techniques}
     try:
         person = practice.scope(st.engine, c.user, person_id)
-        progress = practice.progress(st.engine, c.user, person_id, now())
+        progress = practice.progress(st.engine, c.user, person_id, now(), names)
         view = practice.programme_view(st.engine, st.catalogue, c.user, person_id, now())
+        record = practice.record_view(st.engine, st.catalogue, c.user, person_id, now())
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
-    readings = [(_at(r["at"]), r["value"]) for r in progress["pain"]]
+    until = practice.naive(now())
+    peg = record["peg"]
+    charts = {
+        "pain": dated_chart(record["pain"], "Pain 0–10 (higher is worse)", PAIN_MIC, until),
+        "peg": dated_chart(
+            peg, "PEG 0–10 (higher is worse)", mic("peg", peg[0][1]) if peg else None, until
+        ),
+        "psfs": dated_chart(record["psfs"], "PSFS mean 0–10 (higher is better)", PSFS_MIC, until),
+    }
     return render(
         request,
         "person.html",
@@ -487,19 +576,14 @@ def person_page(
         person=person,
         progress=progress,
         view=view,
-        chart=chart(readings),
+        record=record,
+        charts=charts,
         techniques=st.catalogue.techniques,
         holds={t.id: hold_range(t) for t in st.catalogue.techniques if t.dosage.hold_seconds},
-        names={t.id: t.name for t in st.catalogue.techniques},
+        names=names,
         current={i["id"]: i for i in view.get("prescription", [])},
         message="Programme saved." if message == "saved" else None,
     )
-
-
-def _at(value: str) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(value)
 
 
 @router.post("/people/{person_id}/programme")
