@@ -120,3 +120,25 @@ def change_words(measure: str, first: float, last: float) -> str:
     better = last - first >= step if measure == Measure.PSFS else first - last >= step
     worse = first - last >= step if measure == Measure.PSFS else last - first >= step
     return "better" if better else ("worse" if worse else "no important change")
+
+
+def summary(found: Sequence[Outcome]) -> dict[str, dict[str, object]]:
+    """Per measure recorded: the first and latest score and what the change means, in words
+    ('better', 'worse', 'no important change'), for the progress advice of both modes."""
+    out: dict[str, dict[str, object]] = {}
+    for measure in Measure:
+        scores = [o for o in sorted(found, key=lambda o: o.at) if o.measure is measure]
+        if not scores:
+            continue
+        first, last = scores[0].score, scores[-1].score
+        words = change_words(measure, first, last) if len(scores) > 1 else "first recording"
+        out[measure.value] = {
+            "first": round(first, 1),
+            "latest": round(last, 1),
+            "count": len(scores),
+            "change": words,
+            "text": f"{measure.value.upper()} {first:.1f} → {last:.1f}: {words}"
+            if len(scores) > 1
+            else f"{measure.value.upper()} {first:.1f} (first recording)",
+        }
+    return out

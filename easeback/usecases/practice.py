@@ -18,6 +18,7 @@ from easeback.domain.outcomes import Measure, Outcome
 from easeback.domain.planning import Routine
 from easeback.domain.progression import CheckIn, History
 from easeback.storage import practice as repo
+from easeback.storage.outcomes import outcomes as stored_outcomes
 from easeback.storage.practice import UserRecord, person_key
 from easeback.usecases.errors import InputError
 from easeback.usecases.planning import routine_public
@@ -386,7 +387,10 @@ def progress(
     h = History(check_ins=tuple(v.check_ins), sessions=tuple(v.sessions))
     care = repo.care(engine, [person.id])[person.id]
     out = progress_summary(engine, naive(now), person=person_key(person.id), tz=UTC)
-    return out | _summary(person, h, care, screening, now, names)
+    recorded = [o for _i, o in stored_outcomes(engine, person_key(person.id))]
+    return out | _summary(person, h, care, screening, now, names) | {
+        "outcomes": outcomes.summary(recorded)
+    }
 
 
 def history_page(

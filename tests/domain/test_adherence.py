@@ -61,3 +61,17 @@ def test_every_week_is_within_0_and_100_percent(progs, sessions, now):
     assert 0 <= done <= due
     assert all(0 <= w.percent <= 100 and w.capped <= w.prescribed for w in found)
     assert sum(1 for w in found if w.current) == (1 if found else 0)
+
+
+def test_the_journal_history_says_skipped_for_a_session_with_everything_skipped():
+    from easeback.domain.progression import SessionRecord, TechniqueResult
+    from easeback.wording import entry_details
+
+    skipped = (TechniqueResult("bridge", "skipped"), TechniqueResult("cat-cow", "skipped"))
+    record = SessionRecord(T, "completed", 4, 4, results=skipped)
+    assert entry_details("session", record) == (
+        "Session",
+        "skipped, 0 of 2 techniques done, pain 4 → 4",
+    )
+    one = SessionRecord(T, "completed", results=(skipped[0], TechniqueResult("x", "done")))
+    assert entry_details("session", one)[1] == "completed, 1 of 2 techniques done"

@@ -50,3 +50,19 @@ def test_minimal_important_change_and_its_direction():
     assert mic("peg", 6) == 1.8 and mic("peg", 2) == 1.0
     assert change_words("psfs", 3, 5) == "better" and change_words("peg", 3, 5) == "worse"
     assert change_words("pain", 6, 5) == "no important change"
+
+
+def test_summary_reads_each_measure_in_words():
+    from easeback.domain.outcomes import summary
+
+    found = [
+        peg(T, 6, 4, 5),
+        psfs(T, [("Socks", 3), ("Gardening", 5)]),
+        peg(T + timedelta(days=7), 3, 3, 3),
+        psfs(T + timedelta(days=14), [("Socks", 7), ("Gardening", 6)]),
+    ]
+    got = summary(found)
+    assert got["peg"]["text"] == "PEG 5.0 → 3.0: better"
+    assert got["psfs"]["text"] == "PSFS 4.0 → 6.5: better"
+    assert summary(found[:1])["peg"]["text"] == "PEG 5.0 (first recording)"
+    assert summary([]) == {}

@@ -46,8 +46,9 @@ def week(engine, people, password_hash):
     practice.log_session(engine, cat, users["bob"], 3, 4, now - DAY, "cat-cow:numbness")
     practice.screen(engine, cat, users["dee"], clear_answers(), now - 2 * DAY)
     for k in (3, 2, 1):
-        practice.log_session(engine, cat, users["dee"], 4, 4, now - k * DAY, None,
-                             ["bridge", "cat-cow"])  # fmt: skip
+        practice.log_session(
+            engine, cat, users["dee"], 4, 4, now - k * DAY, None, ["bridge", "cat-cow"]
+        )
     return cat, users, now
 
 
@@ -142,6 +143,9 @@ def test_peg_and_psfs_reach_the_record_the_fhir_export_and_the_csv(engine, peopl
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert "outcomes.csv" in z.namelist() and "sessions.csv" in z.namelist()
         found = list(csv.DictReader(io.StringIO(z.read("outcomes.csv").decode())))
-    assert [(r["measure"], r["score"]) for r in found] == [("peg", "5.0"), ("psfs", "4.0"),
-                                                          ("peg", "7.0")]  # fmt: skip
+    assert [(r["measure"], r["score"]) for r in found] == [
+        ("peg", "5.0"),
+        ("psfs", "4.0"),
+        ("peg", "7.0"),
+    ]
     assert {r["user_id"] for r in found} == {str(ann.id)}
