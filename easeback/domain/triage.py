@@ -240,10 +240,13 @@ def _quiet(r: Record, now: datetime) -> list[Reason]:
         days = (now - r.programmes[0].at).days
         return [
             Reason(
-                Need.NO_SESSION, f"no session in {days} days of the programme", None, "adherence"
+                Need.NO_SESSION,
+                f"no session done in {days} days of the programme",
+                None,
+                "adherence",
             )
         ]
-    text = f"no session for {(now - last).days} days"
+    text = f"no session done for {(now - last).days} days"
     return [Reason(Need.NO_SESSION, text, last, "adherence")]
 
 

@@ -23,6 +23,7 @@ from easeback.storage.practice import UserRecord, person_key
 from easeback.usecases.errors import InputError
 from easeback.usecases.planning import routine_public
 from easeback.usecases.screening import screen_answers, screening_public
+from easeback.wording import count_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -572,7 +573,7 @@ def record_view(
         out.append(_entry(st["at"], f"stop-{st['id']}", "Stop", why + where, details, alert))
     for p in w.programmes:
         by = f" by {p['email']}" if p["email"] else ""
-        text = f"{p['per_week']} a week{by}"
+        text = f"{count_text(p['per_week'], p['per_week'], 'session', 'sessions')} a week{by}"
         details = [_item_text(i, names) for i in p["items"]]
         out.append(_entry(p["at"], f"programme-{p['id']}", "Programme set", text, details))
     for r in w.restores:

@@ -128,11 +128,11 @@ def test_no_session_for_a_week_and_screening_expired():
     found = reasons(r, NOW)
     assert [x.need for x in found] == [Need.SCREENING_EXPIRED, Need.NO_SESSION]
     assert found[0].text == "last safety check 10 days ago: the programme is on hold"
-    assert found[1].text == "no session for 8 days"
+    assert found[1].text == "no session done for 8 days"
     never = reasons(Record(programmes=[PROG]), NOW)
     assert [x.text for x in never] == [
         "no safety check yet: the programme is on hold",
-        "no session in 20 days of the programme",
+        "no session done in 20 days of the programme",
     ]
     fresh = Record(programmes=[Programme(NOW - 3 * DAY, 3, ("bridge",))], screenings=[CLEAR])
     assert reasons(fresh, NOW) == []  # a programme younger than a week is not yet behind

@@ -147,7 +147,9 @@ def test_a_week_in_the_clinic(browser, clinic):
     expect(rows.nth(1)).to_contain_text("ann@example.org")
     expect(rows.nth(1).locator("td.needs")).to_contain_text("pain rose 3 → 8 since")
     expect(rows.nth(2)).to_contain_text("dee@example.org")
-    expect(rows.nth(2).locator("td.needs")).to_have_text("no session in 10 days of the programme")
+    expect(rows.nth(2).locator("td.needs")).to_have_text(
+        "no session done in 10 days of the programme"
+    )
     shoot(alice, "clinic-people-desk")
     alice.get_by_role("link", name="Numbness or radiating-pain stop").click()
     expect(rows).to_have_count(1)

@@ -59,7 +59,7 @@ def test_the_list_orders_people_by_need_with_their_reasons(engine, people, week)
     needs = {r["email"].split("@")[0]: [(n["need"], n["text"]) for n in r["needs"]] for r in rows}
     assert needs["bob"] == [("nerve_stop", "stopped for numbness at Cat-cow")]
     assert needs["ann"] == [("pain_rising", "pain rose 3 → 8 since 3 Mar")]
-    assert needs["dee"] == [("no_session", "no session in 15 days of the programme")]
+    assert needs["dee"] == [("no_session", "no session done in 15 days of the programme")]
     stop_link = rows[0]["needs"][0]["link"]
     assert stop_link.startswith(f"/people/{people['bob']}#stop-")
     # sessions with everything skipped are not sessions done
@@ -92,7 +92,7 @@ def test_a_person_record_shows_the_timeline_and_the_series(engine, people, week)
     assert [e["text"] for e in sessions] == ["skipped, pain 4 → 4"] * 3
     assert sessions[0]["details"] == ["Bridge: skipped", "Cat-cow: skipped"]
     assert view["timeline"][-1]["kind"] == "Programme set"
-    assert view["timeline"][-1]["text"] == "3 a week by alice@north.example"
+    assert view["timeline"][-1]["text"] == "3 sessions a week by alice@north.example"
     bob = practice.record_view(engine, cat, users["alice"], people["bob"], now)
     [stop] = [e for e in bob["timeline"] if e["kind"] == "Stop"]
     assert stop["text"] == "numbness or tingling at Cat-cow" and stop["alert"]
