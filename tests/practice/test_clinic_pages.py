@@ -157,3 +157,8 @@ def test_the_single_person_app_records_peg_and_psfs(tmp_path):
             e["resource"].get("code", {}).get("coding", [{}])[0].get("code") for e in fhir["entry"]
         ]
         assert codes.count("91148-7") == 2 and codes.count("psfs") == 1
+        from tests.export.test_exports import _pdf_text
+
+        text = _pdf_text(v.client.get("/journal/export/pdf").content)
+        assert "PEG 5.0" in text and "7.0: worse." in text, text
+        assert "Socks 3" in text
