@@ -7,7 +7,7 @@ Times go in as aware datetimes and are stored as naive UTC; reads convert them t
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -392,6 +392,14 @@ EXPORT_TABLES: dict[str, type[Base]] = {
 
 def rows(engine: Engine, kind: str, person: str = DEFAULT_PERSON) -> list[dict[str, Any]]:
     """Every row of one kind for the person, as column -> value (times in UTC), in id order."""
+    return list(iter_rows(engine, kind, person))
+
+
+def iter_rows(
+    engine: Engine, kind: str, person: str = DEFAULT_PERSON, batch: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """The rows of `rows`, fetched `batch` at a time from a server-side cursor, so an export of
+    a long journal holds one batch in memory rather than every row."""
     table = EXPORT_TABLES[kind]
     cols = [c.name for c in table.__table__.columns]
     stmt = select(table.__table__)
@@ -400,10 +408,11 @@ def rows(engine: Engine, kind: str, person: str = DEFAULT_PERSON) -> list[dict[s
     else:
         stmt = stmt.join(SessionRow.__table__).where(SessionRow.person == person)
     with engine.connect() as conn:
-        return [
-            dict(zip(cols, r, strict=True))
-            for r in conn.execute(stmt.order_by(table.__table__.c.id))
-        ]
+        result = conn.execution_options(yield_per=batch).execute(
+            stmt.order_by(table.__table__.c.id)
+        )
+        for r in result:
+            yield dict(zip(cols, r, strict=True))
 
 
 def latest_screening(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ Every read or change of a person's data is written to the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -454,13 +454,15 @@ def _wanted(row: Mapping[str, Any], need: str | None) -> bool:
 
 def export_fhir(
     engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
-) -> str:
-    """All of a person's data as a validated FHIR R4 bundle (JSON text)."""
-    from easeback.export.fhir import build_bundle, validate
+) -> Iterator[str]:
+    """All of a person's data as a FHIR R4 bundle, JSON text in pieces, each entry validated.
+    Scope and audit are settled before the first piece, so a refusal is an answer, not a
+    broken download."""
+    from easeback.export.fhir import stream
 
     person = scope(engine, actor, person_id)
     repo.audit(engine, now, actor.id, "export.fhir", person.id)
-    return validate(build_bundle(engine, cat, now, person=person_key(person.id)))
+    return stream(engine, cat, now, person=person_key(person.id))
 
 
 def export_csv(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> bytes:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from easeback.usecases import errors, planning
 from easeback.web import camera
@@ -243,6 +243,17 @@ def export(request: Request, fmt: str) -> Response:
     if fmt not in EXPORTS:
         raise HTTPException(404, "Unknown export format.")
     name, media = EXPORTS[fmt]
+    headers = {"content-disposition": f'attachment; filename="{name}"'}
+    if fmt == "fhir":
+        from easeback.export import ExportError
+        from easeback.export.fhir import stream
+
+        try:
+            pieces = stream(j.engine, st.catalogue, utc_now())
+        except ExportError as exc:
+            raise errors.InputError(str(exc)) from None
+        # streamed: a long journal is never held whole in the server's memory
+        return StreamingResponse(pieces, media_type=media, headers=headers)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / ("csv" if fmt == "csv" else name)
         if fmt == "csv":

@@ -101,6 +101,36 @@ def test_an_invalid_bundle_is_refused_before_writing(tmp_path):
         )
 
 
+def test_fhir_stream_writes_the_whole_bundle_in_pieces_with_every_entry_validated(
+    engine, catalogue
+):
+    from fhir.resources.R4B.bundle import Bundle
+
+    from easeback.export.fhir import build_bundle, stream
+
+    pieces = list(stream(engine, catalogue, NOW))
+    whole = build_bundle(engine, catalogue, NOW)
+    # one piece per entry, plus the head and the tail: nothing is held back until the end
+    assert len(pieces) == len(whole["entry"]) + 2
+    data = json.loads("".join(pieces))
+    Bundle.model_validate(data)
+    assert data == whole
+
+
+def test_a_failed_fhir_export_leaves_the_earlier_file_as_it_was(engine, catalogue, tmp_path):
+    from sqlalchemy import text
+
+    out = tmp_path / "bundle.json"
+    export("fhir", engine, catalogue, out, NOW)
+    before = out.read_bytes()
+    with engine.begin() as conn:  # a screening whose stored answers are not JSON any more
+        conn.execute(text("UPDATE screenings SET answers = 'not json'"))
+    with pytest.raises(ValueError):
+        export("fhir", engine, catalogue, out, NOW)
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_pdf_is_a_pdf_with_the_sections(engine, catalogue, tmp_path):
     path = export("pdf", engine, catalogue, tmp_path / "summary.pdf", NOW)
     data = path.read_bytes()

@@ -132,7 +132,7 @@ def test_peg_and_psfs_reach_the_record_the_fhir_export_and_the_csv(engine, peopl
     assert kinds["PSFS"] == "4.0: Putting on socks 3/10; Gardening 5/10"
     row = next(r for r in practice.people(engine, cat, alice, now + 8 * DAY) if r["id"] == ann.id)
     assert ("peg_worse", "PEG 5.0 → 7.0") in [(n["need"], n["text"]) for n in row["needs"]]
-    bundle = json.loads(practice.export_fhir(engine, cat, alice, ann.id, now + 8 * DAY))
+    bundle = json.loads("".join(practice.export_fhir(engine, cat, alice, ann.id, now + 8 * DAY)))
     obs = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"]
     pegs = [o for o in obs if o["code"]["coding"][0]["code"] == "91148-7"]
     assert [o["component"][-1]["valueQuantity"]["value"] for o in pegs] == [5.0, 7.0]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from easeback.usecases import accounts, practice
 from easeback.web.practice.auth import (
@@ -379,9 +379,10 @@ def person_export(request: Request, person_id: int, c: Reader) -> Response:
 
 def _fhir(request: Request, c: Caller, person_id: int) -> Response:
     st = practice_state(request)
-    text = _run(practice.export_fhir, st.engine, st.catalogue, c.user, person_id, now())
-    return Response(
-        text,
+    pieces = _run(practice.export_fhir, st.engine, st.catalogue, c.user, person_id, now())
+    # streamed: a long journal is never held whole in a worker's memory
+    return StreamingResponse(
+        pieces,
         media_type="application/fhir+json",
         headers={"content-disposition": 'attachment; filename="easeback-fhir.json"'},
     )
