@@ -31,6 +31,8 @@ from easeback.storage.accounts import (
 from easeback.storage.outcomes import decode, insert_outcome
 from easeback.storage.tables import (
     CheckInRow,
+    EpisodeRow,
+    NoteRow,
     OutcomeRow,
     RestoreRow,
     ScreeningRow,
@@ -779,7 +781,7 @@ def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
     ids = list(out)
     sc, st, se, tr, rs, oc, ci = (
         ScreeningRow, StopRow, SessionRow, TechniqueResultRow, RestoreRow, OutcomeRow, CheckInRow
-    )  # fmt: skip
+    )
     with engine.connect() as conn:
         for sid, uid, at, complete, reasons in conn.execute(
             select(sc.id, sc.user_id, sc.at, sc.complete, sc.reasons)
@@ -799,7 +801,7 @@ def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
                    ProgrammeRow.items)
             .where(ProgrammeRow.person_id.in_(ids))
             .order_by(ProgrammeRow.at, ProgrammeRow.id)
-        ):  # fmt: skip
+        ):
             tids = tuple(str(i["id"]) for i in json.loads(items))
             out[uid].programmes.append(triage.Programme(at, int(per_week), tids))
         for uid, tid, at in conn.execute(
@@ -858,7 +860,7 @@ def whole_record(engine: Engine, user_id: int, audit: Audit | None = None) -> Wh
     """One person's whole record, in one transaction (with the read's audit line)."""
     sc, ci, se, tr, st, rs, oc = (
         ScreeningRow, CheckInRow, SessionRow, TechniqueResultRow, StopRow, RestoreRow, OutcomeRow
-    )  # fmt: skip
+    )
     p = ProgrammeRow
 
     def dicts(conn: Connection, stmt: Any) -> list[dict[str, Any]]:
@@ -878,14 +880,14 @@ def whole_record(engine: Engine, user_id: int, audit: Audit | None = None) -> Wh
                    ci.peg_activity)
             .where(ci.user_id == user_id)
             .order_by(ci.at, ci.id),
-        )  # fmt: skip
+        )
         sessions = dicts(
             conn,
             select(se.id, se.started_at.label("at"), se.status, se.pain_before, se.pain_after,
                    se.soreness)
             .where(se.user_id == user_id)
             .order_by(se.started_at, se.id),
-        )  # fmt: skip
+        )
         results: dict[int, list[tuple[str, str]]] = {}
         for sid, tid, outcome in conn.execute(
             select(tr.session_id, tr.technique_id, tr.outcome)
@@ -924,3 +926,179 @@ def whole_record(engine: Engine, user_id: int, audit: Audit | None = None) -> Wh
         srow["reasons"] = json.loads(srow["reasons"])
     outs = [(i, decode(at, m, items)) for i, at, m, items in found]
     return Whole(screenings, check_ins, sessions, stops, programmes, restores, outs)
+
+
+# ---- episodes of care and clinicians' notes ----
+
+
+def _open_episode(conn: Connection, person_id: int) -> Any:
+    e = EpisodeRow
+    return conn.execute(
+        select(e.id, e.clinic_id, e.clinician_id, e.started_at)
+        .where(e.person_id == person_id, e.ended_at.is_(None))
+        .order_by(e.started_at.desc(), e.id.desc())
+        .limit(1)
+    ).first()
+
+
+def latest_episode(engine: Engine, person_id: int) -> dict[str, Any] | None:
+    """The person's newest episode: {id, clinic_id, clinician_id, started_at, ended_at,
+    end_reason} (naive UTC), or None."""
+    e = EpisodeRow
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(e.id, e.clinic_id, e.clinician_id, e.started_at, e.ended_at, e.end_reason)
+            .where(e.person_id == person_id)
+            .order_by(e.started_at.desc(), e.id.desc())
+            .limit(1)
+        ).first()
+    return None if row is None else dict(row._mapping)
+
+
+def start_episode(
+    engine: Engine,
+    person_id: int,
+    clinic: int | None,
+    clinician_id: int | None,
+    at: datetime,
+    audit: Audit | None = None,
+    keep: bool = True,
+) -> int:
+    """Open an episode (or, with `keep`, leave the open one as it is); its id."""
+    with engine.begin() as conn:
+        found = _open_episode(conn, person_id)
+        if found is not None and keep:
+            return int(found[0])
+        _append(conn, audit)
+        new_id: int = conn.execute(
+            insert(EpisodeRow).returning(EpisodeRow.id),
+            {"person_id": person_id, "clinic_id": clinic, "clinician_id": clinician_id,
+             "started_at": to_utc(at)},
+        ).scalar_one()
+        return new_id
+
+
+def assign(
+    engine: Engine,
+    person_id: int,
+    clinic: int | None,
+    clinician_id: int | None,
+    at: datetime,
+    audit: Audit | None = None,
+) -> None:
+    """The clinician assigned to the open episode (one is opened if none is)."""
+    with engine.begin() as conn:
+        _append(conn, audit)
+        found = _open_episode(conn, person_id)
+        if found is None:
+            conn.execute(
+                insert(EpisodeRow),
+                {"person_id": person_id, "clinic_id": clinic, "clinician_id": clinician_id,
+                 "started_at": to_utc(at)},
+            )
+        else:
+            conn.execute(
+                update(EpisodeRow)
+                .where(EpisodeRow.id == found[0])
+                .values(clinician_id=clinician_id)
+            )
+
+
+def end_episode(
+    engine: Engine,
+    person_id: int,
+    clinic: int | None,
+    by: int,
+    at: datetime,
+    reason: str,
+    audit: Audit | None = None,
+    new_clinic: int | None = None,
+) -> None:
+    """End the open episode (discharged, or moved: then the person's clinic changes in the
+    same transaction); with none open, an episode that starts and ends now says so."""
+    utc = to_utc(at)
+    with engine.begin() as conn:
+        _append(conn, audit)
+        found = _open_episode(conn, person_id)
+        if found is None:
+            conn.execute(
+                insert(EpisodeRow),
+                {"person_id": person_id, "clinic_id": clinic, "clinician_id": None,
+                 "started_at": utc, "ended_at": utc, "ended_by": by, "end_reason": reason},
+            )
+        else:
+            conn.execute(
+                update(EpisodeRow)
+                .where(EpisodeRow.id == found[0])
+                .values(ended_at=utc, ended_by=by, end_reason=reason)
+            )
+        if new_clinic is not None:
+            conn.execute(
+                update(UserRow).where(UserRow.id == person_id).values(clinic_id=new_clinic)
+            )
+
+
+def add_note(
+    engine: Engine, person_id: int, author_id: int, at: datetime, text: str, audit: Audit | None
+) -> int:
+    with engine.begin() as conn:
+        _append(conn, audit)
+        new_id: int = conn.execute(
+            insert(NoteRow).returning(NoteRow.id),
+            {"person_id": person_id, "author_id": author_id, "at": to_utc(at), "text": text},
+        ).scalar_one()
+        return new_id
+
+
+def episodes_and_notes(
+    engine: Engine, person_id: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every episode (with its clinician's and closer's email) and note (with its author's
+    email) of the person, in time order, naive UTC."""
+    e, n = EpisodeRow, NoteRow
+    clinician, closer, author = UserRow.__table__.alias(), UserRow.__table__.alias(), UserRow
+    with engine.connect() as conn:
+        episodes = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(e.id, e.clinic_id, ClinicRow.name.label("clinic"), e.clinician_id,
+                       clinician.c.email.label("clinician"), e.started_at, e.ended_at,
+                       e.end_reason, closer.c.email.label("closer"))
+                .outerjoin(ClinicRow, ClinicRow.id == e.clinic_id)
+                .outerjoin(clinician, clinician.c.id == e.clinician_id)
+                .outerjoin(closer, closer.c.id == e.ended_by)
+                .where(e.person_id == person_id)
+                .order_by(e.started_at, e.id)
+            )
+        ]
+        notes = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(n.id, n.at, n.text, author.email.label("author"))
+                .outerjoin(author, author.id == n.author_id)
+                .where(n.person_id == person_id)
+                .order_by(n.at, n.id)
+            )
+        ]
+    return episodes, notes
+
+
+def clinicians_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
+    with Session(engine) as s:
+        return _users(s, (UserRow.clinic_id == clinic) & (UserRow.role == "clinician"))
+
+
+def ended(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each user's newest episode was discharged, for those whose newest one was."""
+    e = EpisodeRow
+    out: dict[int, tuple[datetime, datetime | None, str | None]] = {}
+    if not user_ids:
+        return {}
+    with engine.connect() as conn:
+        for pid, started, at, reason in conn.execute(
+            select(e.person_id, e.started_at, e.ended_at, e.end_reason)
+            .where(e.person_id.in_(list(user_ids)))
+            .order_by(e.started_at, e.id)
+        ):
+            out[int(pid)] = (started, at, reason)
+    return {pid: at for pid, (_s, at, why) in out.items() if at is not None and why == "discharged"}

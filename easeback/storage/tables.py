@@ -174,6 +174,38 @@ class OutcomeRow(Base):
     )
 
 
+class EpisodeRow(Base):
+    """An episode of care in the practice: a person in a clinic, the clinician assigned, from its
+    start until discharge (or a move to another clinic)."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    clinic_id: Mapped[int | None] = mapped_column(Integer)
+    clinician_id: Mapped[int | None] = mapped_column(Integer)  # assigned; None: nobody yet
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_by: Mapped[int | None] = mapped_column(Integer)
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # discharged | moved
+
+    __table_args__ = (Index("ix_episodes_person_started", "person_id", "started_at"),)
+
+
+class NoteRow(Base):
+    """A clinician's note about a person: read by their clinic only, never by the person."""
+
+    __tablename__ = "care_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    text: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_care_notes_person_at", "person_id", "at"),)
+
+
 # The practice mode's tables share this metadata (users, clinics, tokens, audit, programmes).
 # So does the web wizard's state (storage/wizard.py).
 from easeback.storage import accounts, wizard  # noqa: E402, F401

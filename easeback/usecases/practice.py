@@ -123,7 +123,7 @@ def log_session(
             progression.check_score(name, value)
         except ValueError as exc:
             raise InputError(str(exc)) from None
-    view = _programme(cat, repo.standing(engine, actor.id), now)
+    view = _programme(cat, _standing(engine, actor.id)[0], now)
     if view is None:
         raise InputError("no programme has been prescribed to you yet")
     routine, _hidden, _at = view
@@ -219,6 +219,22 @@ def _techniques(cat: Catalogue) -> dict[str, Any]:
     return {t.id: t for t in cat.techniques}
 
 
+def _standing(
+    engine: Engine, user_id: int, audit: repo.Audit | None = None
+) -> tuple[repo.Standing, datetime | None]:
+    """repo.standing, with no programme in force when the person was discharged after it was
+    set (their programme ended with the episode); and when they were discharged."""
+    from dataclasses import replace
+
+    standing = repo.standing(engine, user_id, audit)
+    episode = repo.latest_episode(engine, user_id)
+    if episode is None or episode["end_reason"] != "discharged" or standing.programme is None:
+        return standing, None
+    if episode["ended_at"] < standing.programme["at"]:
+        return standing, None
+    return replace(standing, programme=None), episode["ended_at"]
+
+
 def _programme(
     cat: Catalogue, standing: repo.Standing, now: datetime
 ) -> tuple[Any, tuple[prog.Hidden, ...], datetime] | None:
@@ -243,7 +259,7 @@ def programme_routine(
     nothing is prescribed, the safety check is missing or lapsed, or nothing is left to do."""
     _own(actor)
     audit = repo.Audit(now, actor.id, "programme.read", actor.id)
-    view = _programme(cat, repo.standing(engine, actor.id, audit), now)
+    view = _programme(cat, _standing(engine, actor.id, audit)[0], now)
     routine: Routine | None = view[0] if view is not None else None
     return routine if routine is not None and routine.items else None
 
@@ -254,12 +270,18 @@ def programme_view(
     """The programme as the actor may see it: the person sees what they may do now; a
     clinician also sees what is held back and why."""
     person = scope(engine, actor, person_id)
-    standing = repo.standing(
+    standing, discharged = _standing(
         engine, person.id, repo.Audit(now, actor.id, "programme.read", person.id)
     )
     stored = standing.programme
     if stored is None:
-        return {"prescribed": False, "per_week": None, "techniques": [], "on_hold": None}
+        return {
+            "prescribed": False,
+            "per_week": None,
+            "techniques": [],
+            "on_hold": None,
+            "discharged": discharged.isoformat() if discharged else None,
+        }
     view = _programme(cat, standing, now)
     assert view is not None
     routine, hidden, _at = view
@@ -296,6 +318,15 @@ def prescribe(
         for x in p.items
     ]
     ids = ",".join(str(i["id"]) for i in clean)
+    clinician = actor.id if actor.role == "clinician" else None
+    repo.start_episode(
+        engine,
+        person.id,
+        person.clinic_id,
+        clinician,
+        now,
+        repo.Audit(now, actor.id, "episode.start", person.id),
+    )
     repo.add_programme(
         engine,
         person.id,
@@ -318,10 +349,14 @@ def _summary(
     screening: tuple[datetime, list[str]] | None,
     now: datetime,
     names: Mapping[str, str] | None = None,
+    discharged: datetime | None = None,
 ) -> dict[str, Any]:
     programme = care.programmes[-1] if care.programmes else None
     spans = [(p.at, p.per_week) for p in care.programmes]
-    found = adherence.weeks(spans, care.sessions_done, naive(now))
+    until = naive(now)
+    if discharged is not None and programme is not None and discharged >= programme.at:
+        until = min(until, discharged)  # the programme ended with the episode
+    found = adherence.weeks(spans, care.sessions_done, until)
     done, due = adherence.totals(found)
     pegs = care.peg  # check-ins' PEG (journal command) and the weekly PEG
     last = None
@@ -333,7 +368,7 @@ def _summary(
         pain=h.pain_readings(),
         peg=care.peg,
         sessions_done=care.sessions_done,
-        programmes=care.programmes,
+        programmes=care.programmes if until == naive(now) else (),
         restores=care.restores,
         names=dict(names or {}),
     )
@@ -356,6 +391,7 @@ def _summary(
         "pain": [{"at": at.isoformat(), "value": v} for at, v in h.pain_readings()[-30:]],
         "peg": [{"at": at.isoformat(), "value": v} for at, v in pegs[-30:]],
         "flags": prog.flags(h, last),
+        "discharged": discharged.isoformat() if until != naive(now) and discharged else None,
         "needs": [
             {
                 "need": x.need.value,
@@ -387,11 +423,14 @@ def progress(
     v = repo.overviews(engine, [person.id], now - timedelta(days=TREND_DAYS))[person.id]
     h = History(check_ins=tuple(v.check_ins), sessions=tuple(v.sessions))
     care = repo.care(engine, [person.id])[person.id]
+    discharged = repo.ended(engine, [person.id]).get(person.id)
     out = progress_summary(engine, naive(now), person=person_key(person.id), tz=UTC)
     recorded = [o for _i, o in stored_outcomes(engine, person_key(person.id))]
-    return out | _summary(person, h, care, screening, now, names) | {
-        "outcomes": outcomes.summary(recorded)
-    }
+    return (
+        out
+        | _summary(person, h, care, screening, now, names, discharged)
+        | {"outcomes": outcomes.summary(recorded)}
+    )
 
 
 def history_page(
@@ -429,6 +468,7 @@ def people(
     # trends over the last 90 days; sessions all the way back, for adherence
     views = repo.overviews(engine, ids, now - timedelta(days=TREND_DAYS))
     cares = repo.care(engine, ids)
+    discharged = repo.ended(engine, ids)
     repo.audit(engine, now, actor.id, "people.list", None, f"clinic={actor.clinic_id}")
     names = {t.id: t.name for t in cat.techniques}
     out = []
@@ -437,7 +477,7 @@ def people(
         h = History(check_ins=tuple(v.check_ins), sessions=tuple(v.sessions))
         seen = last.get(p.id)
         out.append(
-            _summary(p, h, cares[p.id], v.screening, now, names)
+            _summary(p, h, cares[p.id], v.screening, now, names, discharged.get(p.id))
             | {"last_activity": seen.isoformat() if seen else None}
         )
     ranked = triage.order((p["email"], [_reason(x) for x in p["needs"]]) for p in out)
@@ -584,6 +624,31 @@ def record_view(
     for oid, o in w.outcomes:
         kind = "PEG" if o.measure is Measure.PEG else "PSFS"
         out.append(_entry(o.at, f"outcome-{oid}", kind, _outcome_text(o)))
+    episodes, notes = repo.episodes_and_notes(engine, person.id)
+    for ep in episodes:
+        who = f", {ep['clinician']} assigned" if ep["clinician"] else ""
+        out.append(
+            _entry(
+                ep["started_at"],
+                f"episode-{ep['id']}",
+                "Episode started",
+                f"in {ep['clinic'] or 'no clinic'}{who}",
+            )
+        )
+        if ep["ended_at"] is not None:
+            what = "Discharged" if ep["end_reason"] == "discharged" else "Moved to another clinic"
+            by = f"by {ep['closer']}" if ep["closer"] else ""
+            out.append(_entry(ep["ended_at"], f"episode-{ep['id']}-end", what, by))
+    for n in notes:
+        out.append(
+            _entry(
+                n["at"],
+                f"note-{n['id']}",
+                "Note",
+                n["text"],
+                [f"by {n['author']}"] if n["author"] else [],
+            )
+        )
     out.sort(key=lambda e: e["at"], reverse=True)
     pain: list[tuple[datetime, float]] = [(c["at"], c["pain"]) for c in w.check_ins]
     for s in w.sessions:
@@ -594,7 +659,8 @@ def record_view(
     peg = [(o.at, o.score) for _i, o in w.outcomes if o.measure is Measure.PEG] + [
         (c["at"], (c["peg_pain"] + c["peg_enjoyment"] + c["peg_activity"]) / 3)
         for c in w.check_ins
-        if c["peg_pain"] is not None and c["peg_enjoyment"] is not None
+        if c["peg_pain"] is not None
+        and c["peg_enjoyment"] is not None
         and c["peg_activity"] is not None
     ]
     psfs = [(o.at, o.score) for _i, o in w.outcomes if o.measure is Measure.PSFS]
@@ -662,3 +728,113 @@ def outcomes_due(engine: Engine, actor: UserRecord, now: datetime) -> dict[str, 
         "psfs": outcomes.due(Measure.PSFS, psfs.at if psfs else None, naive(now)),
         "activities": [k for k, _v in psfs.items] if psfs else [],
     }
+
+
+# ---- episodes of care and clinicians' notes ----
+
+NOTE_MAX = 4000
+
+
+def _clinic_staff(actor: UserRecord) -> None:
+    if actor.role not in ("clinician", "admin") or actor.clinic_id is None:
+        raise NotFound()
+
+
+def care_view(engine: Engine, actor: UserRecord, person_id: int) -> dict[str, Any]:
+    """The episode in force (or the last), the clinicians who may be assigned, every episode
+    and note: for the person's clinic only (a note is never shown to the person)."""
+    _clinic_staff(actor)
+    person = scope(engine, actor, person_id)
+    episodes, notes = repo.episodes_and_notes(engine, person.id)
+    staff = repo.clinicians_of_clinic(engine, actor.clinic_id or 0)
+    return {
+        "episode": episodes[-1] if episodes else None,
+        "episodes": episodes,
+        "notes": notes,
+        "clinicians": [{"id": u.id, "email": u.email} for u in staff],
+    }
+
+
+def assign_clinician(
+    engine: Engine, actor: UserRecord, person_id: int, clinician_id: int | None, now: datetime
+) -> None:
+    """Assign one of the clinic's clinicians to the person's episode (None: nobody)."""
+    _clinic_staff(actor)
+    person = scope(engine, actor, person_id)
+    if clinician_id is not None:
+        staff = {u.id for u in repo.clinicians_of_clinic(engine, actor.clinic_id or 0)}
+        if clinician_id not in staff:
+            raise InputError("choose a clinician of this clinic")
+    repo.assign(
+        engine,
+        person.id,
+        person.clinic_id,
+        clinician_id,
+        now,
+        repo.Audit(now, actor.id, "episode.assign", person.id, str(clinician_id or "")),
+    )
+
+
+def add_note(engine: Engine, actor: UserRecord, person_id: int, text: str, now: datetime) -> int:
+    """A clinician's note on the person's record, seen by their clinic only; audited."""
+    _clinic_staff(actor)
+    person = scope(engine, actor, person_id)
+    clean = text.strip()
+    if not clean:
+        raise InputError("a note needs some text")
+    if len(clean) > NOTE_MAX:
+        raise InputError(f"a note has at most {NOTE_MAX} characters, this one {len(clean)}")
+    return repo.add_note(
+        engine,
+        person.id,
+        actor.id,
+        now,
+        clean,
+        repo.Audit(now, actor.id, "note.add", person.id),
+    )
+
+
+def discharge(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> None:
+    """End the person's episode: their programme ends with it; their journal stays theirs
+    (they can go on checking in, download it, or take it to the single-person app)."""
+    _clinic_staff(actor)
+    person = scope(engine, actor, person_id)
+    repo.end_episode(
+        engine,
+        person.id,
+        person.clinic_id,
+        actor.id,
+        now,
+        "discharged",
+        repo.Audit(now, actor.id, "episode.discharge", person.id),
+    )
+
+
+def move_person(
+    engine: Engine, actor: UserRecord, person_id: int, clinic: str, now: datetime
+) -> dict[str, Any]:
+    """Move a person to another clinic (created if new): the practice's owner does this, an
+    admin without a clinic until the owner role exists. The episode in the old clinic ends
+    ('moved'); the new clinic sees the whole record, the old one no longer does."""
+    if actor.role != "admin" or actor.clinic_id is not None:
+        raise NotFound()
+    person = repo.user_by_id(engine, person_id)
+    if person is None or person.role != "person":
+        raise NotFound()
+    name = " ".join(clinic.split())
+    if not name or len(name) > 200:
+        raise InputError("name the clinic to move the person to (up to 200 characters)")
+    new = repo.clinic_id(engine, name, now)
+    if new == person.clinic_id:
+        raise InputError(f"{person.email} is already in {name}")
+    repo.end_episode(
+        engine,
+        person.id,
+        person.clinic_id,
+        actor.id,
+        now,
+        "moved",
+        repo.Audit(now, actor.id, "person.move", person.id, f"clinic={new}"),
+        new_clinic=new,
+    )
+    return {"id": person.id, "clinic": name}

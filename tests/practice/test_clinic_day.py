@@ -91,8 +91,11 @@ def test_a_person_record_shows_the_timeline_and_the_series(engine, people, week)
     sessions = [e for e in view["timeline"] if e["kind"] == "Session"]
     assert [e["text"] for e in sessions] == ["skipped, pain 4 → 4"] * 3
     assert sessions[0]["details"] == ["Bridge: skipped", "Cat-cow: skipped"]
-    assert view["timeline"][-1]["kind"] == "Programme set"
-    assert view["timeline"][-1]["text"] == "3 sessions a week by alice@north.example"
+    first = {e["kind"]: e["text"] for e in view["timeline"][-2:]}
+    assert first == {
+        "Programme set": "3 sessions a week by alice@north.example",
+        "Episode started": "in North, alice@north.example assigned",
+    }
     bob = practice.record_view(engine, cat, users["alice"], people["bob"], now)
     [stop] = [e for e in bob["timeline"] if e["kind"] == "Stop"]
     assert stop["text"] == "numbness or tingling at Cat-cow" and stop["alert"]
@@ -149,3 +152,76 @@ def test_peg_and_psfs_reach_the_record_the_fhir_export_and_the_csv(engine, peopl
         ("peg", "7.0"),
     ]
     assert {r["user_id"] for r in found} == {str(ann.id)}
+
+
+def test_an_episode_notes_discharge_and_a_move(engine, people, week, password_hash):
+    from sqlalchemy import func, select
+
+    from easeback.storage.tables import EpisodeRow, NoteRow
+
+    cat, users, now = week
+    alice, ann, carol = users["alice"], users["ann"], users["carol"]
+    pid = ann.id
+    episode = practice.care_view(engine, alice, pid)["episode"]
+    assert episode["clinician"] == "alice@north.example" and episode["ended_at"] is None
+    with pytest.raises(InputError, match="choose a clinician of this clinic"):
+        practice.assign_clinician(engine, alice, pid, carol.id, now)
+    practice.assign_clinician(engine, alice, pid, None, now)
+    assert practice.care_view(engine, alice, pid)["episode"]["clinician"] is None
+    # notes: the clinic only, audited, one-line errors
+    practice.add_note(engine, alice, pid, "  Pain up since the move to a standing desk.  ", now)
+    notes = practice.care_view(engine, alice, pid)["notes"]
+    assert [(n["text"], n["author"]) for n in notes] == [
+        ("Pain up since the move to a standing desk.", "alice@north.example")
+    ]
+    with pytest.raises(InputError, match="a note needs some text"):
+        practice.add_note(engine, alice, pid, "   ", now)
+    with pytest.raises(InputError, match="at most 4000 characters, this one 4001"):
+        practice.add_note(engine, alice, pid, "x" * 4001, now)
+    for outsider in (ann, carol):
+        with pytest.raises(practice.NotFound):
+            practice.care_view(engine, outsider, pid)
+        with pytest.raises(practice.NotFound):
+            practice.add_note(engine, outsider, pid, "hello", now)
+    assert "note.add" in [a["action"] for a in repo.audit_trail(engine, pid)]
+    timeline = practice.record_view(engine, cat, alice, pid, now)["timeline"]
+    assert timeline[0]["kind"] == "Note" and timeline[0]["details"] == ["by alice@north.example"]
+
+    # discharge: the programme ends, the journal stays, nothing programme-bound is asked of them
+    practice.discharge(engine, alice, pid, now)
+    view = practice.programme_view(engine, cat, ann, pid, now + DAY)
+    assert view["prescribed"] is False and view["discharged"]
+    with pytest.raises(InputError, match="no programme has been prescribed to you yet"):
+        practice.log_session(engine, cat, ann, 3, 3, now + DAY)
+    practice.check_in(engine, ann, 4, 3, now + DAY)
+    later = now + 20 * DAY
+    row = next(r for r in practice.people(engine, cat, alice, later) if r["id"] == pid)
+    assert [n["need"] for n in row["needs"]] == [] and row["discharged"]
+    assert len(row["weeks"]) == 3  # the weeks stopped at the discharge
+    kinds = [e["kind"] for e in practice.record_view(engine, cat, alice, pid, later)["timeline"]]
+    assert "Discharged" in kinds
+    # prescribing again starts a new episode and the programme is back
+    practice.prescribe(engine, cat, alice, pid, [CAT_COW], 3, later)
+    assert practice.programme_view(engine, cat, ann, pid, later)["prescribed"] is True
+    assert practice.care_view(engine, alice, pid)["episode"]["ended_at"] is None
+
+    # a move to another clinic: by the owner (an admin without a clinic), not by a clinician
+    adam = repo.user_by_id(
+        engine, repo.add_user(engine, "adam@x.example", "admin", None, password_hash, T0)
+    )
+    with pytest.raises(practice.NotFound):
+        practice.move_person(engine, alice, pid, "South", later)
+    with pytest.raises(InputError, match="already in North"):
+        practice.move_person(engine, adam, pid, "North", later)
+    assert practice.move_person(engine, adam, pid, "South", later) == {"id": pid, "clinic": "South"}
+    carol_sees = practice.care_view(engine, carol, pid)
+    assert [e["end_reason"] for e in carol_sees["episodes"]] == ["discharged", "moved"]
+    with pytest.raises(practice.NotFound):
+        practice.progress(engine, alice, pid, later)
+    # deleting the account takes its episodes and notes with it
+    repo.delete_user(engine, pid)
+    with engine.connect() as conn:
+        for table in (EpisodeRow, NoteRow):
+            assert conn.execute(select(func.count()).select_from(table)).scalar() == (
+                0 if table is NoteRow else 2  # bob's and dee's episodes remain
+            )

@@ -133,6 +133,24 @@ def test_a_day_in_the_clinic_through_the_pages(app):
     )
     assert ann.get("/api/outcomes/due").json()["peg"] is False
 
+    # care: a note and a discharge from bob's page; bob never sees the note
+    resp = form(alice, f"/people/{bob_id}/care/note", {"text": "Numbness: GP letter sent."})
+    assert resp.headers["location"] == f"/people/{bob_id}?message=note#care"
+    page = alice.get(f"/people/{bob_id}").text
+    assert "Numbness: GP letter sent." in page and "Note saved." not in page
+    assert form(alice, f"/people/{bob_id}/care/discharged", {}).status_code == 400
+    form(alice, f"/people/{bob_id}/care/discharged", {"confirm": "yes"})
+    page = alice.get(f"/people/{bob_id}?message=discharged").text
+    assert "Discharged: the programme has ended" in page and 'id="episode">Discharged on' in page
+    mine = bob.get("/programme").text
+    assert 'id="discharged"' in mine and "GP letter" not in mine
+    assert bob.get(f"/api/people/{bob_id}/care").status_code == 404
+    assert "GP letter" not in bob.get("/api/history").text
+    assert alice.post(f"/api/people/{ann_id}/notes", json={"text": ""}).status_code == 422
+    assert alice.post(f"/api/people/{ann_id}/notes", json={"text": "ok"}).status_code == 201
+    body = alice.get(f"/api/people/{ann_id}/care").json()
+    assert [n["text"] for n in body["notes"]] == ["ok"]
+
 
 def test_the_single_person_app_records_peg_and_psfs(tmp_path):
     app = create_app(Settings(data_dir=str(tmp_path)), allow_speed=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
@@ -84,6 +85,21 @@ class UserIn(BaseModel):
     email: Annotated[str, Field(max_length=320)]
     role: Annotated[str, Field(max_length=16)]
     clinic: Annotated[str, Field(max_length=200)] | None = None
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class ClinicianIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clinician_id: StrictInt | None
+
+
+class ClinicIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clinic: Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class ProgrammeIn(BaseModel):
@@ -319,6 +335,40 @@ def person_record(request: Request, person_id: int, c: Reader) -> dict[str, Any]
     for key in ("pain", "peg", "psfs"):
         found[key] = [{"at": at.isoformat(), "value": v} for at, v in found[key]]
     return found
+
+
+@router.get("/people/{person_id}/care", summary="One person's episodes of care and notes")
+def person_care(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    found = dict(_run(practice.care_view, practice_state(request).engine, c.user, person_id))
+    return dict(jsonable_encoder(found))
+
+
+@router.post("/people/{person_id}/notes", status_code=201, summary="Add a clinician's note")
+def add_note(request: Request, person_id: int, body: NoteIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    nid = _run(practice.add_note, engine, c.user, person_id, body.text, now())
+    return {"saved": True, "note": nid}
+
+
+@router.put("/people/{person_id}/clinician", summary="Assign a clinician of the clinic")
+def assign(request: Request, person_id: int, body: ClinicianIn, c: Writer) -> dict[str, bool]:
+    engine = practice_state(request).engine
+    _run(practice.assign_clinician, engine, c.user, person_id, body.clinician_id, now())
+    return {"saved": True}
+
+
+@router.post("/people/{person_id}/discharge", summary="Discharge: the programme ends")
+def discharge(request: Request, person_id: int, c: Writer) -> dict[str, bool]:
+    _run(practice.discharge, practice_state(request).engine, c.user, person_id, now())
+    return {"discharged": True}
+
+
+@router.post(
+    "/people/{person_id}/clinic", summary="Owner (an admin without a clinic): move a person"
+)
+def move(request: Request, person_id: int, body: ClinicIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    return dict(_run(practice.move_person, engine, c.user, person_id, body.clinic, now()))
 
 
 @router.get("/people/{person_id}/export/csv", summary="One person's data as CSV files (zip)")

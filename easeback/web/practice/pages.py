@@ -183,11 +183,21 @@ def programme_page(
         title="My programme",
         view=view,
         due=practice.outcomes_due(st.engine, c.user, now()),
+        discharged_on=_day(view.get("discharged")),
         steps=steps,
         doses=doses,
         stop_reasons=[(r.value, label) for r, label in STOP_LABELS.items()],
         message=notes.get(message or ""),
     )
+
+
+def _day(iso: str | None) -> str | None:
+    from datetime import datetime
+
+    if not iso:
+        return None
+    d = datetime.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"
 
 
 # ---- the guided session of a person's programme ----
@@ -557,6 +567,7 @@ def person_page(
         progress = practice.progress(st.engine, c.user, person_id, now(), names)
         view = practice.programme_view(st.engine, st.catalogue, c.user, person_id, now())
         record = practice.record_view(st.engine, st.catalogue, c.user, person_id, now())
+        care = practice.care_view(st.engine, c.user, person_id)
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
     until = practice.naive(now())
@@ -577,13 +588,47 @@ def person_page(
         progress=progress,
         view=view,
         record=record,
+        care=care,
         charts=charts,
         techniques=st.catalogue.techniques,
         holds={t.id: hold_range(t) for t in st.catalogue.techniques if t.dosage.hold_seconds},
         names=names,
         current={i["id"]: i for i in view.get("prescription", [])},
-        message="Programme saved." if message == "saved" else None,
+        message=PERSON_NOTES.get(message or ""),
     )
+
+
+PERSON_NOTES = {
+    "saved": "Programme saved.",
+    "note": "Note saved.",
+    "assigned": "Assigned clinician saved.",
+    "discharged": "Discharged: the programme has ended; the person keeps their journal.",
+}
+
+
+@router.post("/people/{person_id}/care/{what}")
+async def person_care(request: Request, person_id: int, what: str) -> Response:
+    """A note, the assigned clinician, or a discharge, from the person's page."""
+    c = caller(request)
+    _clinician(c)
+    form = await checked_form(request, c)
+    engine = practice_state(request).engine
+    try:
+        if what == "note":
+            practice.add_note(engine, c.user, person_id, str(form.get("text", ""))[:8000], now())
+        elif what == "assigned":
+            raw = str(form.get("clinician", "")).strip()
+            chosen = int(raw) if raw.isdigit() else None
+            practice.assign_clinician(engine, c.user, person_id, chosen, now())
+        elif what == "discharged":
+            if form.get("confirm") != "yes":
+                raise InputError("tick the box to confirm the discharge")
+            practice.discharge(engine, c.user, person_id, now())
+        else:
+            raise HTTPException(404, "Not found.")
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    return see(f"/people/{person_id}?message={what}#care")
 
 
 @router.post("/people/{person_id}/programme")

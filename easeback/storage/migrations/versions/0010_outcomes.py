@@ -1,4 +1,5 @@
-"""Outcome measures (PEG, PSFS) a person records, in the journal and in the practice.
+"""Outcome measures (PEG, PSFS) a person records, in the journal and in the practice; episodes
+of care (assigned clinician, start, discharge) and clinicians' notes in the practice.
 
 Revision ID: 0010
 Revises: 0006
@@ -29,7 +30,34 @@ def upgrade() -> None:
     op.create_index("ix_outcomes_user_id", "outcomes", ["user_id"])
     op.create_index("ix_outcomes_person_at", "outcomes", ["person", "at"])
     op.create_index("ix_outcomes_user_at", "outcomes", ["user_id", "at"])
+    op.create_table(
+        "episodes",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "person_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("clinic_id", sa.Integer),
+        sa.Column("clinician_id", sa.Integer),
+        sa.Column("started_at", sa.DateTime, nullable=False),
+        sa.Column("ended_at", sa.DateTime),
+        sa.Column("ended_by", sa.Integer),
+        sa.Column("end_reason", sa.String(16)),
+    )
+    op.create_index("ix_episodes_person_started", "episodes", ["person_id", "started_at"])
+    op.create_table(
+        "care_notes",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "person_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("author_id", sa.Integer),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+    )
+    op.create_index("ix_care_notes_person_at", "care_notes", ["person_id", "at"])
 
 
 def downgrade() -> None:
+    op.drop_table("care_notes")
+    op.drop_table("episodes")
     op.drop_table("outcomes")
