@@ -1,7 +1,8 @@
 """An HL7 FHIR R4 Bundle of the journal: pain Observations (LOINC 72514-3), PEG panels
-(91148-7, score 91147-9) and a QuestionnaireResponse per screening. Validated with fhir.resources
-(its R4B models, the 4.x line) entry by entry as the bundle is written, so an export of any
-length is streamed in constant memory."""
+(91148-7, score 91147-9), PSFS Observations (a local code: LOINC has none) and a
+QuestionnaireResponse per screening. Validated with fhir.resources (its R4B models, the 4.x
+line) entry by entry as the bundle is written, so an export of any length is streamed in
+constant memory."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ UCUM = "http://unitsofmeasure.org"
 PAIN = "72514-3"
 PEG_PANEL = "91148-7"
 PEG_SCORE = "91147-9"
+# LOINC has no code for the Patient-Specific Functional Scale: a local code system names it.
+LOCAL = "urn:easeback:outcome"
+PSFS = "psfs"
 NS = uuid.UUID("6d1f6f0a-2b7e-4c55-9a43-3f1a3e0c7b21")  # fixed, so exports are reproducible
 
 
@@ -91,6 +95,42 @@ def _peg(patient: str, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _outcome(patient: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A PEG or PSFS recorded on its own (the `outcomes` table) as an Observation."""
+    items = [(str(k), int(v)) for k, v in json.loads(row["items"])]
+    if row["measure"] == "peg":
+        values = dict(items)
+        return _peg(
+            patient,
+            {
+                "id": f"o{row['id']}",
+                "at": row["at"],
+                "peg_pain": values["pain"],
+                "peg_enjoyment": values["enjoyment"],
+                "peg_activity": values["activity"],
+            },
+        )
+    code = {
+        "coding": [{"system": LOCAL, "code": PSFS, "display": "Patient-Specific Functional Scale"}],
+        "text": "Patient-Specific Functional Scale (0 unable to 10 as before the problem)",
+    }
+    return {
+        "fullUrl": _urn("psfs", row["id"]),
+        "resource": {
+            "resourceType": "Observation",
+            "status": "final",
+            "category": _survey(),
+            "code": code,
+            "subject": {"reference": patient},
+            "effectiveDateTime": _when(row["at"]),
+            "valueQuantity": _score(round(float(row["score"]), 2)),
+            "component": [
+                {"code": {"text": name}, "valueQuantity": _score(value)} for name, value in items
+            ],
+        },
+    }
+
+
 def _answer(value: object) -> dict[str, Any]:
     if isinstance(value, bool) or not isinstance(value, int):
         return {"valueString": str(value)}
@@ -140,6 +180,8 @@ def entries(engine: Engine, cat: Catalogue, person: str | None = None) -> Iterat
         yield _pain(patient, f"c{row['id']}", row["at"], row["pain"], "Daily check-in")
         if row["peg_pain"] is not None:
             yield _peg(patient, row)
+    for row in iter_rows(engine, "outcomes", who):
+        yield _outcome(patient, row)
     for row in iter_rows(engine, "sessions", who):
         for when, key, note in (("pain_before", "b", "before"), ("pain_after", "a", "after")):
             if row[when] is not None:

@@ -28,6 +28,7 @@ from easeback.storage.tables import (
     Base,
     CheckInRow,
     CoachCountRow,
+    OutcomeRow,
     RestoreRow,
     ScreeningRow,
     SessionRow,
@@ -403,6 +404,7 @@ EXPORT_TABLES: dict[str, type[Base]] = {
     "technique_results": TechniqueResultRow,
     "stops": StopRow,
     "restores": RestoreRow,
+    "outcomes": OutcomeRow,
 }
 
 

@@ -40,7 +40,15 @@ def engine(tmp_path, catalogue):
 def test_csv_writes_one_file_per_kind_with_every_row(engine, catalogue, tmp_path):
     out = export("csv", engine, catalogue, tmp_path / "csv", NOW)
     files = sorted(p.name for p in out.iterdir())
-    kinds = ("screenings", "check_ins", "sessions", "technique_results", "stops", "restores")
+    kinds = (
+        "screenings",
+        "check_ins",
+        "sessions",
+        "technique_results",
+        "stops",
+        "restores",
+        "outcomes",
+    )
     assert files == sorted(f"{k}.csv" for k in kinds)
     with (out / "check_ins.csv").open() as fh:
         rows = list(csv.DictReader(fh))
