@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from xml.sax.saxutils import escape
 
-from easeback.domain.body import Body, Pose, Segment, Vec, dot, interpolate, pose_body
+from easeback.domain.body import Body, Pose, Segment, Vec, dot, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures.figures import (
     Figure,
@@ -23,6 +23,7 @@ from easeback.pictures.figures import (
     PropSpec,
     Tempo,
     View,
+    ease,
     figure_for,
     motion_amount,
     tempo,
@@ -276,6 +277,30 @@ def drawn_outline(body: Body, view: View = View.SIDE) -> dict[str, list[Point]]:
     return {k: [(x, -y) for x, y in v] for k, v in shapes.items()}
 
 
+def picture_shape(body: Body, part: str, frame: Frame) -> list[Point]:
+    """Points along one drawn shape of the body ("torso" for the trunk), in picture pixels."""
+    if part == "torso":
+        return _smooth_curve(_torso(body, frame))
+    seg = body.segments[part]
+    if part == "head":
+        (x, y), r = frame.xy(seg.a), seg.hw * frame.scale
+        return [(x + r * math.cos(a / 16 * math.pi), y + r * math.sin(a / 16 * math.pi))
+                for a in range(32)]  # fmt: skip
+    return _part_curve(_outline(seg, frame))
+
+
+def picture_shapes(body: Body, frame: Frame) -> dict[str, list[Point]]:
+    """Every drawn shape of the body, in picture pixels."""
+    names = [n for n in body.segments if n not in TRUNK] + ["torso"]
+    return {n: picture_shape(body, n, frame) for n in names}
+
+
+def eye_point(body: Body, frame: Frame) -> Point:
+    """Where the eye is drawn: between the head's centre and the nose."""
+    (cx, cy), ((nx, ny), _) = frame.xy(body.segments["head"].a), _nose(body, frame)
+    return (cx + 0.55 * (nx - cx), cy + 0.55 * (ny - cy))
+
+
 # ---- highlighted regions ----
 
 BAND = 0.5  # a highlighted face covers this fraction of the part's depth (or width)
@@ -304,12 +329,18 @@ def region_segment(body: Body, region: str) -> Segment:
     trim = 0.12 if seg.hw == seg.hd else 0.0  # limbs: keep the band off the joints
 
     def moved(p: Vec, q: Vec) -> Vec:
-        return tuple(pi + v_i * shift + (qi - pi) * trim
-                     for pi, qi, v_i in zip(p, q, v, strict=True))  # type: ignore[return-value]
+        return tuple(
+            pi + v_i * shift + (qi - pi) * trim for pi, qi, v_i in zip(p, q, v, strict=True)
+        )  # type: ignore[return-value]
 
     return Segment(
-        f"{part}-{face}", moved(seg.a, seg.b), moved(seg.b, seg.a), seg.lateral, seg.forward,
-        seg.hw if deep else new_half, new_half if deep else seg.hd,
+        f"{part}-{face}",
+        moved(seg.a, seg.b),
+        moved(seg.b, seg.a),
+        seg.lateral,
+        seg.forward,
+        seg.hw if deep else new_half,
+        new_half if deep else seg.hd,
     )
 
 
@@ -355,6 +386,12 @@ def _depth(body: Body, names: Sequence[str], cam: Camera) -> float:
     return sum(mids) / (2 * len(mids))
 
 
+def drawn_over_head(body: Body, cam: Camera) -> list[str]:
+    """The limb groups drawn after the head (over it, where they cross)."""
+    groups = [g for g, _ in _order(body, cam)]
+    return groups[groups.index("torso") + 1 :]
+
+
 def _order(body: Body, cam: Camera) -> list[tuple[str, str]]:
     """(group, colour) from far to near; limbs well behind the torso are drawn paler."""
     torso = _depth(body, GROUPS["torso"], cam)
@@ -380,8 +417,7 @@ class Sample:
     part: int = 0  # which movement of a figure that shows two (see Figure.then)
 
 
-def _ease(t: float) -> float:
-    return t * t * (3 - 2 * t)
+_ease = ease
 
 
 CUT = 0.05  # seconds: between two movements the picture cuts, it does not morph
@@ -413,18 +449,18 @@ def _loop(fig: Figure, technique: Technique) -> list[Sample]:
                 now += 0.8 if out[-1].part == n else CUT
             out.append(Sample(now, start, side, 0.0, n))
             now += tp.pause
-            for i in range(MOVE_FRAMES):
-                t = _ease(i / MOVE_FRAMES)
-                pose = part.held(interpolate(start, end, t), side)
-                out.append(Sample(now, pose, side, t, n))
-                now += tp.move / MOVE_FRAMES
+            # limbs moved in turn get the frames each would have on its own
+            frames = MOVE_FRAMES * max(1, len(part.in_turn))
+            for i in range(frames):
+                t = i / frames
+                out.append(Sample(now, part.tween(t, side), side, _ease(t), n))
+                now += tp.move / frames
             out.append(Sample(now, end, side, 1.0, n))
             now += tp.hold
-            for i in range(MOVE_FRAMES):
-                t = _ease(i / MOVE_FRAMES)
-                pose = part.held(interpolate(end, start, t), side)
-                out.append(Sample(now, pose, side, 1.0 - t, n))
-                now += tp.move / MOVE_FRAMES
+            for i in range(frames):
+                t = i / frames
+                out.append(Sample(now, part.tween(t, side, back=True), side, 1.0 - _ease(t), n))
+                now += tp.move / frames
     first = out[0]
     if out[-1].pose != first.pose:
         last = out[-1]
@@ -521,9 +557,11 @@ def _pool_wall(frame: Frame, prop: PropSpec) -> list[str]:
     _, ry = frame.xy((0, rail, 0))
     _, fy = frame.xy((0, 0, 0))
     left, right = max(ax, 0.0), min(bx, WIDTH)
-    out = [f'<rect x="{left:.1f}" y="{ty:.1f}" width="{right - left:.1f}" '
-           f'height="{fy - ty:.1f}" fill="{POOL_TILE}"/>',
-           f'<path d="M{left:.1f},{ty:.1f}H{right:.1f}" stroke="{PROP_INK}" stroke-width="3"/>']
+    out = [
+        f'<rect x="{left:.1f}" y="{ty:.1f}" width="{right - left:.1f}" '
+        f'height="{fy - ty:.1f}" fill="{POOL_TILE}"/>',
+        f'<path d="M{left:.1f},{ty:.1f}H{right:.1f}" stroke="{PROP_INK}" stroke-width="3"/>',
+    ]
     step = 0.8 * frame.scale
     posts = "".join(f"M{x:.1f},{ty:.1f}V{ry:.1f}"
                     for x in (left + step / 2 + i * step for i in range(int(WIDTH // step) + 1))
@@ -741,6 +779,11 @@ class Drawing:
     samples: tuple[Sample, ...]
     duration: float
 
+    @property
+    def closeup(self) -> Frame | None:
+        """The frame of the close-up this drawing shows, if any."""
+        return None
+
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
 
@@ -886,7 +929,33 @@ MOVERS = ("palm_l", "palm_r", "ankle_l", "ankle_r", "knee_l", "knee_r", "head", 
           "hip_centre", "waist")  # fmt: skip
 
 
-def turn_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
+@dataclass(frozen=True)
+class Arrow:
+    """A motion arrow as drawn on the end pose: points along its shaft from tail to tip, in
+    that picture's pixels, the body point it shows moving, and which way the drawing of that
+    point moves on the picture from the start pose to the end pose (pixels)."""
+
+    shaft: tuple[Point, ...]
+    svg: str
+    follows: str
+    moves: Point
+
+
+def _quad(p0: Point, q: Point, p1: Point, n: int = 12) -> tuple[Point, ...]:
+    return tuple(
+        ((1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * q[0] + t * t * p1[0],
+         (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * q[1] + t * t * p1[1])
+        for t in (i / n for i in range(n + 1))
+    )  # fmt: skip
+
+
+def _arc(c: Point, rx: float, ry: float, a0: float, a1: float, n: int = 12) -> tuple[Point, ...]:
+    """Points on an elliptical arc from angle a0 to a1 (radians, picture coordinates)."""
+    return tuple((c[0] + rx * math.cos(a), c[1] + ry * math.sin(a))
+                 for a in (a0 + (a1 - a0) * i / n for i in range(n + 1)))  # fmt: skip
+
+
+def turn_arrow(fig: Figure, technique: Technique, part: int = 0) -> Arrow:
     """A flat curved arrow over the head, the way the chest and head turn."""
     d = drawing(fig, technique, "end", part)
     keys = fig.parts[part].keyframes()
@@ -899,17 +968,24 @@ def turn_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
     cy, rx, ry = hy - r - 14, 30.0, 9.0
     x0, x1 = (hx - rx, hx + rx) if rightwards else (hx + rx, hx - rx)
     sweep = 0 if rightwards else 1
-    return (
+    shaft = (
+        _arc((hx, cy), rx, ry, math.pi, 2 * math.pi)
+        if rightwards
+        else _arc((hx, cy), rx, ry, 2 * math.pi, math.pi)
+    )
+    svg = (
         f'{ARROW_G}<path d="M{x0:.1f},{cy:.1f}A{rx:g},{ry:g} 0 0 {sweep} {x1:.1f},{cy:.1f}"/>'
         f'<path d="{_arrowhead(x1, cy, 0.0, -1.0, 8)}"/></g>'
     )
+    return Arrow(shaft, svg, "nose", (nose_b - nose_a, 0.0))
 
 
-def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
-    """A curved arrow from where the most-moving body point starts to where it ends (for a
-    turn of the trunk, an arrow over the head the way it turns)."""
+def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arrow | None:
+    """The arrow on the end pose: from where the most-moving body point starts to where it
+    ends (for a turn of the trunk, over the head the way it turns); None when nothing moves
+    enough to show, or the figure draws none."""
     if not fig.arrow:
-        return ""
+        return None
     moving = fig.parts[part]
     keys = moving.keyframes()
     suffix = "_right" if fig.sided else ""
@@ -922,14 +998,15 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
     moves = [(math.dist(d.frame.xy(a[m]), d.frame.xy(b[m])), m) for m in movers]
     length, mark = max(moves)
     if length < 4:
-        return ""
+        return None
     (x0, y0), (x1, y1) = d.frame.xy(a[mark]), d.frame.xy(b[mark])
     if length < 25:  # a small lift or push: a short straight arrow just past where it ends
         ux, uy = (x1 - x0) / length, (y1 - y0) / length
         sx, sy = x1 + 12 * ux, y1 + 12 * uy
         ex, ey = sx + 22 * ux, sy + 22 * uy
-        return (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
-                f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+        svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+               f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+        return Arrow(((sx, sy), (ex, ey)), svg, mark, (x1 - x0, y1 - y0))
     # bow the arrow away from the body's middle so it does not lie on the figure
     mx, my = (x0 + x1) / 2, (y0 + y1) / 2
     cx, cy = d.frame.xy(b["waist"])
@@ -943,14 +1020,72 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
     tn = math.hypot(tx, ty) or 1.0
     ex, ey = x1 - 9 * tx / tn, y1 - 9 * ty / tn
     sx, sy = x0 + 9 * (qx - x0) / bow if bow else x0, y0 + 9 * (qy - y0) / bow if bow else y0
-    return (
-        f"{ARROW_G}<path d=\"M{sx:.1f},{sy:.1f}Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}\"/>"
+    svg = (
+        f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}"/>'
         f'<path d="{_arrowhead(ex, ey, tx, ty)}"/></g>'
     )
+    return Arrow(_quad((sx, sy), (qx, qy), (ex, ey)), svg, mark, (x1 - x0, y1 - y0))
+
+
+def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
+    """The end pose's motion arrow as SVG ("" when there is none)."""
+    arrow = motion_arrow_shape(fig, technique, part)
+    return arrow.svg if arrow else ""
 
 
 INSET_R = 62.0  # radius of the round close-up, in picture pixels
 INSET_ZOOM = 1.6  # how much larger than the figure the close-up draws
+
+
+def inset_frame(fig: Figure, technique: Technique) -> Frame:
+    """The close-up's frame: seen from the side, the hip of the end pose at its middle."""
+    keys = fig.keyframes()
+    b = pose_body(keys["end_right" if fig.sided else "end"])
+    cx, cy = WIDTH - INSET_R - 10, INSET_R + 10
+    hip = b.landmarks["hip_centre"]
+    scale = drawing(fig, technique, "end").frame.scale * INSET_ZOOM
+    return Frame(CAMERAS[View.SIDE], scale, cx - hip[0] * scale, cy + (hip[1] + 0.02) * scale)
+
+
+def _screen_angle(frame: Frame, seg: Segment) -> float:
+    (ax, ay), (bx, by) = frame.xy(seg.a), frame.xy(seg.b)
+    return math.atan2(by - ay, bx - ax)
+
+
+def inset_arrow(fig: Figure, technique: Technique) -> Arrow:
+    """The close-up's curved arrow over the pelvis, with which way the drawn pelvis turns
+    there (the pelvis of the start and end pose as the close-up draws them)."""
+    keys = fig.keyframes()
+    suffix = "_right" if fig.sided else ""
+    start_pose, end_pose = keys["start" + suffix], keys["end" + suffix]
+    a, b = pose_body(start_pose), pose_body(end_pose)
+    frame = inset_frame(fig, technique)
+    hip = b.landmarks["hip_centre"]
+    turn = end_pose.root.pitch - start_pose.root.pitch  # -: the tailbone curls up
+    hx, hy = frame.xy(hip)
+    r = 0.15 * frame.scale
+    # an arc over the pelvis, pointing the way it turns (clockwise on screen when tucking)
+    s0, s1 = math.radians(-150.0), math.radians(-60.0)
+    p0 = (hx + r * math.cos(s0), hy + r * math.sin(s0))
+    p1 = (hx + r * math.cos(s1), hy + r * math.sin(s1))
+    clockwise = (turn < 0) == (b.landmarks["head"][0] < hip[0])
+    shaft = _arc((hx, hy), r, r, s0, s1)
+    if not clockwise:
+        p0, p1 = p1, p0
+        shaft = shaft[::-1]
+    flag = 1 if clockwise else 0
+    tx, ty = (-(p1[1] - hy), p1[0] - hx) if clockwise else (p1[1] - hy, -(p1[0] - hx))
+    svg = (
+        f'{ARROW_G}<path d="M{p0[0]:.1f},{p0[1]:.1f}A{r:.1f},{r:.1f} 0 0 {flag} '
+        f'{p1[0]:.1f},{p1[1]:.1f}"/><path d="{_arrowhead(p1[0], p1[1], tx, ty)}"/></g>'
+    )
+    # the point under the arc's middle, turned as the drawn pelvis turns
+    turned = _screen_angle(frame, b.segments["pelvis"]) - _screen_angle(frame, a.segments["pelvis"])
+    mx, my = shaft[len(shaft) // 2]
+    c, s_ = math.cos(turned), math.sin(turned)
+    dx, dy = mx - hx, my - hy
+    moves = (c * dx - s_ * dy - dx, s_ * dx + c * dy - dy)
+    return Arrow(shaft, svg, "pelvis", moves)
 
 
 def pelvis_inset(fig: Figure, technique: Technique) -> str:
@@ -962,26 +1097,13 @@ def pelvis_inset(fig: Figure, technique: Technique) -> str:
     start_pose, end_pose = keys["start" + suffix], keys["end" + suffix]
     a, b = pose_body(start_pose), pose_body(end_pose)
     cx, cy = WIDTH - INSET_R - 10, INSET_R + 10
-    hip = b.landmarks["hip_centre"]
-    scale = drawing(fig, technique, "end").frame.scale * INSET_ZOOM
-    frame = Frame(CAMERAS[View.SIDE], scale, cx - hip[0] * scale, cy + (hip[1] + 0.02) * scale)
+    frame = inset_frame(fig, technique)
     _, fy = frame.xy((0.0, 0.0, 0.0))
     torso = _smooth(_torso(b, frame))
     thigh = _path(_outline(b.segments["thigh_r"], frame))
     was = _path(_outline(a.segments["pelvis"], frame, blob=True))
     now = _path(_outline(b.segments["pelvis"], frame, blob=True))
     turn = end_pose.root.pitch - start_pose.root.pitch  # -: the tailbone curls up
-    hx, hy = frame.xy(hip)
-    r = 0.15 * scale
-    # an arc over the pelvis, pointing the way it turns (clockwise on screen when tucking)
-    s0, s1 = math.radians(-150.0), math.radians(-60.0)
-    p0 = (hx + r * math.cos(s0), hy + r * math.sin(s0))
-    p1 = (hx + r * math.cos(s1), hy + r * math.sin(s1))
-    clockwise = (turn < 0) == (b.landmarks["head"][0] < hip[0])
-    if not clockwise:
-        p0, p1 = p1, p0
-    flag = 1 if clockwise else 0
-    tx, ty = (-(p1[1] - hy), p1[0] - hx) if clockwise else (p1[1] - hy, -(p1[0] - hx))
     clip = "inset-clip"
     words = "pelvis tips back" if turn < 0 else "pelvis tips forward"
     return (
@@ -994,8 +1116,7 @@ def pelvis_inset(fig: Figure, technique: Technique) -> str:
         f'<path d="{torso}" fill="{FAR}" stroke="{INK}" stroke-width="1.5"/>'
         f'<path d="{now}" fill="{HIGHLIGHT}" stroke="{INK}" stroke-width="1.5"/>'
         f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
-        f'{ARROW_G}<path d="M{p0[0]:.1f},{p0[1]:.1f}A{r:.1f},{r:.1f} 0 0 {flag} '
-        f'{p1[0]:.1f},{p1[1]:.1f}"/><path d="{_arrowhead(p1[0], p1[1], tx, ty)}"/></g>'
+        f"{inset_arrow(fig, technique).svg}"
         f'</g><text x="{cx - INSET_R - 8:g}" y="{cy + 5:g}" text-anchor="end" '
         f'font-family="sans-serif" font-size="14" fill="{INK}">{words}</text></g>'
     )
