@@ -62,6 +62,7 @@ class View(StrEnum):
     TOP = "top"
     THREE_QUARTER = "three-quarter"  # from the front-right and above: turns of a sitter
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
+    FEET_END = "feet-end"  # from beyond the feet and above: legs lowered to either side
 
 
 class PropKind(StrEnum):

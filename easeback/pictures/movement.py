@@ -18,7 +18,6 @@ Each check returns one line per problem (empty when the picture is right), so th
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -38,7 +37,6 @@ ARRIVED_DEG = 3.0  # a limb within this of its end pose has arrived
 VISIBLE_PX = 8.0  # the least movement on the picture that a reader sees move
 ARROW_AGREES = 0.5  # cosine between an arrow and its body point's movement
 ARROW_ON_BODY = 0.2  # at most this share of an arrow may lie over the body
-FACE_CLEAR_PX = 2.0
 
 
 def check(technique: Technique) -> list[str]:
@@ -166,42 +164,12 @@ def visibility_problems(fig: Figure, technique: Technique) -> list[str]:
 # ---- arrows ----
 
 
-def _inside(p: Point, poly: Sequence[Point]) -> bool:
-    x, y = p
-    hit = False
-    n = len(poly)
-    for i in range(n):
-        (x0, y0), (x1, y1) = poly[i - 1], poly[i]
-        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
-            hit = not hit
-    return hit
-
-
-def _dense(points: Sequence[Point], step: float = 2.0) -> list[Point]:
-    out = [points[0]]
-    for p, q in itertools.pairwise(points):
-        k = max(1, int(math.dist(p, q) / step))
-        out += [(p[0] + (q[0] - p[0]) * i / k, p[1] + (q[1] - p[1]) * i / k)
-                for i in range(1, k + 1)]  # fmt: skip
-    return out
-
-
 def arrow_agrees(arrow: svg.Arrow) -> float:
     """Cosine between the arrow (tail to tip) and the movement of its body point."""
     (x0, y0), (x1, y1) = arrow.shaft[0], arrow.shaft[-1]
     ax, ay, (mx, my) = x1 - x0, y1 - y0, arrow.moves
     n = math.hypot(ax, ay) * math.hypot(mx, my)
     return (ax * mx + ay * my) / n if n else 0.0
-
-
-def on_body(arrow: svg.Arrow, body: Body, frame: svg.Frame) -> tuple[float, bool]:
-    """The share of the arrow over the drawn body, and whether it touches the face."""
-    shapes = svg.picture_shapes(body, frame)
-    points = _dense(arrow.shaft)
-    over = sum(1 for p in points if any(_inside(p, s) for s in shapes.values()))
-    (hx, hy), r = frame.xy(body.segments["head"].a), body.segments["head"].hw * frame.scale
-    face = any(math.dist(p, (hx, hy)) <= r + FACE_CLEAR_PX for p in points)
-    return over / len(points), face
 
 
 def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
@@ -215,13 +183,15 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
             out.append(f"{name}: the arrow does not point the way the {arrow.follows} moves")
         keys = part.keyframes()
         end = keys["end_right" if part.sided else "end"]
-        share, face = on_body(arrow, pose_body(end), svg.drawing(fig, technique, "end", n).frame)
+        share, face = svg.over_body(
+            arrow.shaft, pose_body(end), svg.drawing(fig, technique, "end", n).frame
+        )
         if share > ARROW_ON_BODY:
             out.append(f"{name}: {share:.0%} of the arrow lies over the body")
         if face:
             out.append(f"{name}: the arrow lands on the face")
     if fig.inset == "pelvis":
-        arrow = svg.inset_arrow(fig, technique)
+        arrow = svg.inset_arrow(fig, svg.drawing(fig, technique, "end").frame.scale)
         if arrow_agrees(arrow) < ARROW_AGREES:
             out.append(f"{technique.id}: the close-up's arrow turns against the pelvis it draws")
     return out
@@ -239,7 +209,7 @@ def face_problems(fig: Figure, technique: Technique) -> list[str]:
             body = d.body(0)
             eye = svg.eye_point(body, d.frame)
             for group in svg.drawn_over_head(body, d.frame.camera):
-                if any(_inside(eye, svg.picture_shape(body, p, d.frame))
+                if any(svg.inside(eye, svg.picture_shape(body, p, d.frame))
                        for p in svg.GROUPS[group]):  # fmt: skip
                     out.append(f"{technique.id} ({pose} {n + 1}): the {group.replace('_', ' ')} "
                                "is drawn across the face")  # fmt: skip
