@@ -466,17 +466,25 @@ def result_page(request: Request) -> Response:
         return render(request, "incomplete.html", first=first, title="Screening not finished")
     sess.rescreen, sess.rescreen_why = False, ""
     d = result.disposition
-    see = dict.fromkeys(pid for r in result.reasons for pid in r.see)
+    shown = list(result.shown_reasons)  # what to do instead, when no routine may follow
+    see = dict.fromkeys(pid for r in shown for pid in r.see)
+    call_number: str | None = None
+    if result.call:  # get seen now: the call button, as on the emergency page
+        call_number = views.emergency_number(
+            st.settings.emergency_number, request.headers.get("accept-language", "")
+        )
     return render(
         request,
         "result.html",
         title=st.catalogue.dispositions[d].title,
         d=d,
         text=st.catalogue.dispositions[d],
-        reasons=_reasons(st, list(result.reasons)),
+        reasons=_reasons(st, shown),
         professionals=[st.catalogue.professionals[p] for p in see],
         may_plan=d.allows_routine,
         not_asked=len(result.not_asked),
+        number=call_number,
+        check_first=result.check_first,
     )
 
 
