@@ -7,11 +7,11 @@ Times go in as aware datetimes and are stored as naive UTC; reads convert them t
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from easeback.domain.models import Disposition, StopReason
@@ -28,6 +28,7 @@ from easeback.storage.tables import (
     Base,
     CheckInRow,
     CoachCountRow,
+    OutcomeRow,
     RestoreRow,
     ScreeningRow,
     SessionRow,
@@ -144,6 +145,24 @@ def add_stop(
             technique_id=technique_id,
         ),
     )
+
+
+def close_interrupted(engine: Engine, person: str = DEFAULT_PERSON) -> int:
+    """Guided sessions left in progress (the process was killed, the terminal closed) become
+    'interrupted', ended at their last result; called as the next session starts. Returns how
+    many were closed."""
+    last = (
+        select(func.max(TechniqueResultRow.at))
+        .where(TechniqueResultRow.session_id == SessionRow.id)
+        .scalar_subquery()
+    )
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(SessionRow)
+            .where(SessionRow.person == person, SessionRow.status == "in_progress")
+            .values(status="interrupted", ended_at=func.coalesce(last, SessionRow.started_at))
+        )
+    return int(done.rowcount)
 
 
 def finish_session(
@@ -385,11 +404,20 @@ EXPORT_TABLES: dict[str, type[Base]] = {
     "technique_results": TechniqueResultRow,
     "stops": StopRow,
     "restores": RestoreRow,
+    "outcomes": OutcomeRow,
 }
 
 
 def rows(engine: Engine, kind: str, person: str = DEFAULT_PERSON) -> list[dict[str, Any]]:
     """Every row of one kind for the person, as column -> value (times in UTC), in id order."""
+    return list(iter_rows(engine, kind, person))
+
+
+def iter_rows(
+    engine: Engine, kind: str, person: str = DEFAULT_PERSON, batch: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """The rows of `rows`, fetched `batch` at a time from a server-side cursor, so an export of
+    a long journal holds one batch in memory rather than every row."""
     table = EXPORT_TABLES[kind]
     cols = [c.name for c in table.__table__.columns]
     stmt = select(table.__table__)
@@ -398,10 +426,11 @@ def rows(engine: Engine, kind: str, person: str = DEFAULT_PERSON) -> list[dict[s
     else:
         stmt = stmt.join(SessionRow.__table__).where(SessionRow.person == person)
     with engine.connect() as conn:
-        return [
-            dict(zip(cols, r, strict=True))
-            for r in conn.execute(stmt.order_by(table.__table__.c.id))
-        ]
+        result = conn.execution_options(yield_per=batch).execute(
+            stmt.order_by(table.__table__.c.id)
+        )
+        for r in result:
+            yield dict(zip(cols, r, strict=True))
 
 
 def latest_screening(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, Any] | None:

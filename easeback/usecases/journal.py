@@ -53,7 +53,8 @@ def open_journal(settings: Settings) -> Engine:
             "pip install 'easeback[journal]'"
         ) from None
     try:
-        return open_engine(database_url(settings))
+        # a database the person named must be where they said; the default folder is made
+        return open_engine(database_url(settings), create_folder=settings.database_url is None)
     except StorageError as exc:
         raise InputError(str(exc)) from None
 
@@ -148,6 +149,8 @@ class SessionRecorder:
         from easeback.storage import repository
 
         if self.session_id is None:
+            # a session killed mid-way never said how it ended: close it before the next
+            repository.close_interrupted(self.engine)
             self.session_id = repository.start_session(
                 self.engine, self.clock(), routine_public(self.routine), self.pain_before
             )
@@ -173,6 +176,14 @@ class SessionRecorder:
         elif kind == "completed":
             self.status = "completed"
             repository.finish_session(self.engine, sid, now, "completed")
+
+    def interrupted(self) -> None:
+        """The session ended without finishing or a stop (Ctrl+C): what was reached is kept."""
+        from easeback.storage import repository
+
+        if self.session_id is not None and self.status == "in_progress":
+            self.status = "interrupted"
+            repository.finish_session(self.engine, self.session_id, self.clock(), "interrupted")
 
     def finish(self, pain_after: int | None, soreness: str | None = None) -> None:
         from easeback.storage import repository
