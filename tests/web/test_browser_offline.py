@@ -153,7 +153,7 @@ def test_a_stop_while_the_server_is_gone_says_what_to_do_and_is_saved_once_when_
     for group, value in (("Pain now", "3"), ("Stiffness now", "2")):
         scale = other.get_by_role("group", name=re.compile(group))
         scale.get_by_role("radio", name=value, exact=True).click()
-    other.get_by_role("button", name="Save").click()
+    other.get_by_role("button", name="Save", exact=True).click()
     expect(other.locator("[data-outbox-status]")).to_have_text(PENDING + " (2 waiting)")
     expect(status).to_have_text(PENDING + " (2 waiting)")  # the stop's tab hears of it
 
