@@ -28,7 +28,7 @@ from easeback.storage.accounts import (
     UserRow,
 )
 from easeback.storage.outcomes import decode, insert_outcome
-from easeback.storage.received import once, received
+from easeback.storage.received import ReceivedRow, once, received
 from easeback.storage.tables import (
     CheckInRow,
     EpisodeRow,
@@ -167,15 +167,16 @@ def set_password(engine: Engine, user_id: int, password_hash: str | None) -> Non
 
 
 def delete_user(engine: Engine, user_id: int) -> None:
-    """The account and every journal row it owns, in one transaction. Sessions take their
-    technique results, stops and camera numbers with them, the account its tokens, recovery
-    codes and programmes (ON DELETE CASCADE)."""
+    """The account and every journal row it owns (and the keys its phone sent writes with), in
+    one transaction. Sessions take their technique results, stops and camera numbers with them,
+    the account its tokens, recovery codes and programmes (ON DELETE CASCADE)."""
     with Session(engine) as s, s.begin():
         for table in (StopRow, RestoreRow, CheckInRow, ScreeningRow, OutcomeRow):
             s.execute(delete(table).where(table.user_id == user_id))
         ids = select(SessionRow.id).where(SessionRow.user_id == user_id)
         s.execute(delete(TechniqueResultRow).where(TechniqueResultRow.session_id.in_(ids)))
         s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+        s.execute(delete(ReceivedRow).where(ReceivedRow.person == person_key(user_id)))
         s.execute(delete(UserRow).where(UserRow.id == user_id))
 
 
@@ -806,7 +807,13 @@ def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
         return out
     ids = list(out)
     sc, st, se, tr, rs, oc, ci = (
-        ScreeningRow, StopRow, SessionRow, TechniqueResultRow, RestoreRow, OutcomeRow, CheckInRow
+        ScreeningRow,
+        StopRow,
+        SessionRow,
+        TechniqueResultRow,
+        RestoreRow,
+        OutcomeRow,
+        CheckInRow,
     )
     with engine.connect() as conn:
         for sid, uid, at, complete, reasons in conn.execute(
@@ -823,8 +830,9 @@ def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
         ):
             out[_id(uid)].stops.append(triage.Stop(stop_id, at, reason, tid))
         for uid, at, per_week, items in conn.execute(
-            select(ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week,
-                   ProgrammeRow.items)
+            select(
+                ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week, ProgrammeRow.items
+            )
             .where(ProgrammeRow.person_id.in_(ids))
             .order_by(ProgrammeRow.at, ProgrammeRow.id)
         ):
@@ -885,7 +893,13 @@ class Whole:
 def whole_record(engine: Engine, user_id: int, audit: Audit | None = None) -> Whole:
     """One person's whole record, in one transaction (with the read's audit line)."""
     sc, ci, se, tr, st, rs, oc = (
-        ScreeningRow, CheckInRow, SessionRow, TechniqueResultRow, StopRow, RestoreRow, OutcomeRow
+        ScreeningRow,
+        CheckInRow,
+        SessionRow,
+        TechniqueResultRow,
+        StopRow,
+        RestoreRow,
+        OutcomeRow,
     )
     p = ProgrammeRow
 
@@ -902,15 +916,22 @@ def whole_record(engine: Engine, user_id: int, audit: Audit | None = None) -> Wh
         )
         check_ins = dicts(
             conn,
-            select(ci.id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment,
-                   ci.peg_activity)
+            select(
+                ci.id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment, ci.peg_activity
+            )
             .where(ci.user_id == user_id)
             .order_by(ci.at, ci.id),
         )
         sessions = dicts(
             conn,
-            select(se.id, se.started_at.label("at"), se.status, se.pain_before, se.pain_after,
-                   se.soreness)
+            select(
+                se.id,
+                se.started_at.label("at"),
+                se.status,
+                se.pain_before,
+                se.pain_after,
+                se.soreness,
+            )
             .where(se.user_id == user_id)
             .order_by(se.started_at, se.id),
         )
@@ -998,8 +1019,12 @@ def start_episode(
         _append(conn, audit)
         new_id: int = conn.execute(
             insert(EpisodeRow).returning(EpisodeRow.id),
-            {"person_id": person_id, "clinic_id": clinic, "clinician_id": clinician_id,
-             "started_at": to_utc(at)},
+            {
+                "person_id": person_id,
+                "clinic_id": clinic,
+                "clinician_id": clinician_id,
+                "started_at": to_utc(at),
+            },
         ).scalar_one()
         return new_id
 
@@ -1019,8 +1044,12 @@ def assign(
         if found is None:
             conn.execute(
                 insert(EpisodeRow),
-                {"person_id": person_id, "clinic_id": clinic, "clinician_id": clinician_id,
-                 "started_at": to_utc(at)},
+                {
+                    "person_id": person_id,
+                    "clinic_id": clinic,
+                    "clinician_id": clinician_id,
+                    "started_at": to_utc(at),
+                },
             )
         else:
             conn.execute(
@@ -1049,8 +1078,15 @@ def end_episode(
         if found is None:
             conn.execute(
                 insert(EpisodeRow),
-                {"person_id": person_id, "clinic_id": clinic, "clinician_id": None,
-                 "started_at": utc, "ended_at": utc, "ended_by": by, "end_reason": reason},
+                {
+                    "person_id": person_id,
+                    "clinic_id": clinic,
+                    "clinician_id": None,
+                    "started_at": utc,
+                    "ended_at": utc,
+                    "ended_by": by,
+                    "end_reason": reason,
+                },
             )
         else:
             conn.execute(
@@ -1087,9 +1123,17 @@ def episodes_and_notes(
         episodes = [
             dict(r._mapping)
             for r in conn.execute(
-                select(e.id, e.clinic_id, ClinicRow.name.label("clinic"), e.clinician_id,
-                       clinician.c.email.label("clinician"), e.started_at, e.ended_at,
-                       e.end_reason, closer.c.email.label("closer"))
+                select(
+                    e.id,
+                    e.clinic_id,
+                    ClinicRow.name.label("clinic"),
+                    e.clinician_id,
+                    clinician.c.email.label("clinician"),
+                    e.started_at,
+                    e.ended_at,
+                    e.end_reason,
+                    closer.c.email.label("closer"),
+                )
                 .outerjoin(ClinicRow, ClinicRow.id == e.clinic_id)
                 .outerjoin(clinician, clinician.c.id == e.clinician_id)
                 .outerjoin(closer, closer.c.id == e.ended_by)
