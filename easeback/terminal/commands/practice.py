@@ -16,11 +16,12 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
     users = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     add = users.add_parser(
         "add",
-        help="add a person, clinician or admin: the password comes from standard input with "
+        help="add a person, clinician, admin (of a clinic) or the owner (of the practice, no "
+        "clinic): the password comes from standard input with "
         "--password-stdin, otherwise a one-time invite link is printed",
     )
     add.add_argument("email", metavar="EMAIL")
-    add.add_argument("--role", required=True, choices=("person", "clinician", "admin"))
+    add.add_argument("--role", required=True, choices=("person", "clinician", "admin", "owner"))
     add.add_argument("--clinic", metavar="NAME", help="the clinic (created if new)")
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
