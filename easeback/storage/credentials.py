@@ -194,10 +194,11 @@ def enable_second_factor(
             update(UserRow).where(UserRow.id == user_id).values(totp_enabled_at=to_utc(now))
         )
         conn.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.user_id == user_id))
-        conn.execute(
-            insert(RecoveryCodeRow),
-            [{"user_id": user_id, "code_hash": h, "used_at": None} for h in code_hashes],
-        )
+        if code_hashes:
+            conn.execute(
+                insert(RecoveryCodeRow),
+                [{"user_id": user_id, "code_hash": h, "used_at": None} for h in code_hashes],
+            )
         _append(conn, entry)
 
 
