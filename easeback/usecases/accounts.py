@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from easeback.mail import Mailer
+    from easeback.settings import Settings
 
 SESSION_DAYS = 14
 API_DAYS = 90
@@ -110,6 +111,24 @@ def _verify(stored: str | None, password: str) -> bool:
         return bool(h.verify(stored, password))
     except (VerificationError, InvalidHashError):
         return False
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to serve a practice whose sign-in settings cannot be what was meant."""
+    from easeback.mail import SECURITY
+
+    if settings.two_factor not in TWO_FACTOR:
+        raise InputError(
+            f"EASEBACK_TWO_FACTOR is {settings.two_factor!r}; use staff (the default) or everyone"
+        )
+    if settings.smtp_security not in SECURITY:
+        raise InputError(
+            f"EASEBACK_SMTP_SECURITY is {settings.smtp_security!r}; use {', '.join(SECURITY)}"
+        )
+    if settings.smtp_security == "none" and settings.smtp_user:
+        raise InputError(
+            "EASEBACK_SMTP_SECURITY=none would send the SMTP password in clear: use starttls or tls"
+        )
 
 
 def normal_email(email: str) -> str:

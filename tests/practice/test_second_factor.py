@@ -151,3 +151,16 @@ def test_the_pages_enrol_a_clinician_and_show_the_recovery_codes_once(app, peopl
     assert len(codes) == 10
     assert c.get("/people").status_code == 200  # signed in by the cookie
     assert "10 recovery codes left" in c.get("/account").text
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"two_factor": "sometimes"}, "EASEBACK_TWO_FACTOR is 'sometimes'"),
+        ({"smtp_security": "ssl3"}, "EASEBACK_SMTP_SECURITY is 'ssl3'"),
+        ({"smtp_security": "none", "smtp_user": "me"}, "send the SMTP password in clear"),
+    ],
+)
+def test_a_wrong_sign_in_setting_is_refused_at_start(tmp_path, setting, message):
+    with pytest.raises(InputError, match=message):
+        practice_app(f"sqlite:///{tmp_path / 'p.sqlite3'}", **setting)

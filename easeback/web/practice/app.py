@@ -31,7 +31,10 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_practice_app(settings: Settings, catalogue: Catalogue) -> FastAPI:
+    from easeback.usecases.accounts import check_settings
     from easeback.usecases.journal import open_journal
+
+    check_settings(settings)  # before anything opens: a wrong sign-in setting is named
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
