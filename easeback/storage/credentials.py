@@ -231,10 +231,17 @@ def recovery_codes_left(engine: Engine, user_id: int) -> int:
 
 
 def audit_many(engine: Engine, entries: Sequence[Audit]) -> None:
-    """Lines about many people (a list read names each person listed), in one transaction."""
+    """Lines about many people (a list read names each person listed), in one transaction and
+    one statement (executemany: a clinician's list of 50 is one round trip, not 50)."""
+    if not entries:
+        return
+    rows = [
+        {"at": to_utc(e.at), "actor_id": e.actor_id, "action": e.action,
+         "subject_id": e.subject_id, "detail": e.detail}
+        for e in entries
+    ]  # fmt: skip
     with engine.begin() as conn:
-        for entry in entries:
-            _append(conn, entry)
+        conn.execute(insert(AuditRow), rows)
 
 
 def named_trail(engine: Engine, subject_id: int) -> list[dict[str, Any]]:
