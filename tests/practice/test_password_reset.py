@@ -226,3 +226,18 @@ def test_without_smtp_the_practice_says_what_to_set(db_url, people):
     )
     assert resp.status_code == 400 and "EASEBACK_SMTP_HOST" in resp.json()["detail"]
     dispose(app)
+
+
+def test_the_delete_form_asks_for_the_password(app, people, engine):
+    ann = signed_in(app, "ann@example.org")
+    csrf = ann.csrf  # type: ignore[attr-defined]
+    page = ann.get("/programme").text
+    assert 'action="/account/delete"' in page and 'name="password" type="password"' in page
+    form = {"csrf_token": csrf, "confirm": "yes"}
+    for password in ("", "not her password"):
+        kept = ann.post("/account/delete", data={**form, "password": password})
+        assert kept.status_code == 403 and "your account is kept" in kept.text
+    assert repo.user_by_id(engine, people["ann"]) is not None
+    gone = ann.post("/account/delete", data={**form, "password": PASSWORD}, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == "/sign-in"
+    assert repo.user_by_id(engine, people["ann"]) is None
