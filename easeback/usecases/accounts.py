@@ -195,10 +195,10 @@ def users(engine: Engine, actor: UserRecord, now: datetime) -> list[dict[str, An
     """The accounts the actor manages (anyone else: NotFound); each one listed gets an audit
     line, as the list shows their email."""
     _manager(actor)
-    found = [u for u in repo.all_users(engine) if manages(actor, u) or u.id == actor.id]
-    first = creds.signed_in_at(engine, [u.id for u in found])
-    creds.audit_many(
-        engine, [repo.Audit(now, actor.id, "users.list", u.id) for u in found if u.id != actor.id]
+    found = creds.listed_users(
+        engine,
+        lambda u: manages(actor, u) or u.id == actor.id,
+        lambda u: None if u.id == actor.id else repo.Audit(now, actor.id, "users.list", u.id),
     )
     return [
         {
@@ -207,9 +207,9 @@ def users(engine: Engine, actor: UserRecord, now: datetime) -> list[dict[str, An
             "role": u.role,
             "clinic": u.clinic,
             "can_sign_in": u.password_hash is not None,
-            "has_signed_in": first.get(u.id) is not None,
+            "has_signed_in": first is not None,
         }
-        for u in found
+        for u, first in found
     ]
 
 
