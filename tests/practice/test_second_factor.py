@@ -140,6 +140,7 @@ def test_the_pages_enrol_a_clinician_and_show_the_recovery_codes_once(app, peopl
     uri = re.search(r'id="totp-uri">(otpauth://[^<]+)<', page.text)
     ticket = re.search(r'name="ticket" value="([^"]+)"', page.text)
     assert secret and uri and ticket
+    assert re.search(r'<svg width="\d+" height="\d+" class="qr"><title>QR code', page.text)
     assert c.get("/people", follow_redirects=False).headers["location"] == "/sign-in"
     wrong = c.post("/sign-in/second", data={"ticket": ticket[1], "code": "abc"})
     assert wrong.status_code == 401 and 'role="alert"' in wrong.text and secret[1] in wrong.text
