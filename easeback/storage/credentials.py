@@ -204,6 +204,18 @@ def enable_second_factor(
         _append(conn, entry)
 
 
+def clear_second_factor(engine: Engine, user_id: int) -> None:
+    """Forget the account's authenticator key and recovery codes: it enrols again at its next
+    sign-in (a lost phone)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(totp_secret=None, totp_enabled_at=None, totp_last_step=None)
+        )
+        conn.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.user_id == user_id))
+
+
 def use_recovery_code(engine: Engine, user_id: int, code_hash: str, now: datetime) -> bool:
     """Spend one unused recovery code: True once, False ever after (or for a wrong one)."""
     with engine.begin() as conn:

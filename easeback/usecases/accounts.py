@@ -226,11 +226,13 @@ def _other_user(engine: Engine, actor: UserRecord, user_id: int) -> UserRecord:
 
 def lock_user(engine: Engine, actor: UserRecord, user_id: int, now: datetime) -> UserRecord:
     """An admin locks an account (someone left, a device was lost): every sign-in, API token and
-    password link of it ends at once and its password is removed. Its journal is kept; a reset
-    email to the holder opens it again."""
+    password link of it ends at once, and its password and two-step key are removed. Its
+    journal is kept; a reset email to the holder opens it again, and they enrol a new phone at
+    their next sign-in."""
     user = _other_user(engine, actor, user_id)
     repo.revoke_all(engine, user.id, now)
     repo.set_password(engine, user.id, None)
+    creds.clear_second_factor(engine, user.id)
     repo.audit(engine, now, actor.id, "user.lock", user.id)
     return user
 

@@ -241,3 +241,19 @@ def test_the_delete_form_asks_for_the_password(app, people, engine):
     gone = ann.post("/account/delete", data={**form, "password": PASSWORD}, follow_redirects=False)
     assert gone.status_code == 303 and gone.headers["location"] == "/sign-in"
     assert repo.user_by_id(engine, people["ann"]) is None
+
+
+def test_a_locked_clinician_enrols_a_new_phone_after_the_reset(app, people, mail):
+    """A lost phone: the admin locks the account, which also forgets its two-step key and
+    recovery codes; the holder's reset email opens it and the next sign-in enrols afresh."""
+    alice = signed_in(app, "alice@north.example")  # enrolled now
+    nora = signed_in(app, "nora@north.example")
+    assert nora.post(f"/api/users/{people['alice']}/lock").status_code == 200
+    assert alice.get("/api/me").status_code == 401
+    assert nora.post(f"/api/users/{people['alice']}/reset").status_code == 200
+    link = _link(mail.to("alice@north.example")[0])
+    assert TestClient(app, base_url=BASE).post(link, data={"password": NEW}).status_code == 200
+    step = TestClient(app, base_url=BASE).post(
+        "/api/login", json={"email": "alice@north.example", "password": NEW}
+    )
+    assert step.status_code == 200 and step.json()["enrol"]["secret"]
