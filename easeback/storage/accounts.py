@@ -25,6 +25,9 @@ class ClinicRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # the name folded to lower case and trimmed: one clinic whatever the case (migration 0007)
+    name_key: Mapped[str | None] = mapped_column(String(200))
+    __table_args__ = (Index("ux_clinics_name_key", "name_key", unique=True),)
 
 
 class UserRow(Base):

@@ -132,9 +132,15 @@ def check_settings(settings: Settings) -> None:
 
 
 def normal_email(email: str) -> str:
-    e = email.strip().lower()
-    if "@" not in e or e.startswith("@") or e.endswith("@") or len(e) > 320 or " " in e:
-        raise InputError(f"{email!r} is not an email address")
+    """The address in lower case, checked by email-validator for its form only (no DNS look-up:
+    the server may have no network): `a@b` and an address with a newline are refused."""
+    from email_validator import EmailNotValidError, validate_email
+
+    e = email.strip(" ").lower()
+    try:
+        validate_email(e, check_deliverability=False)
+    except EmailNotValidError:
+        raise InputError(f"{email!r} is not an email address") from None
     return e
 
 

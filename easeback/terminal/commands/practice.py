@@ -30,7 +30,7 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
         "--base-url",
         metavar="URL",
         help="address people reach the practice at, for the invite link "
-        "(default http://HOST:PORT from the settings)",
+        "(default $EASEBACK_PUBLIC_URL, else http://HOST:PORT from the settings)",
     )
     add.add_argument(
         "--database",
@@ -60,6 +60,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         engine.dispose()
     print(f"added {args.role} {accounts.normal_email(args.email)} (id {uid})")
     if invite is not None:
-        base = (args.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+        given = args.base_url or settings.public_url
+        base = (given or f"http://{settings.host}:{settings.port}").rstrip("/")
         print(f"one-time invite link (valid {accounts.INVITE_DAYS} days): {base}/invite/{invite}")
     return 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from easeback.mail import MailError
 from easeback.usecases import accounts, practice
@@ -75,6 +76,25 @@ class SessionIn(BaseModel):
     pain_before: Score
     pain_after: Score
     stopped: Annotated[str, Field(max_length=100)] | None = None
+    skipped: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=12)] = []
+
+
+class PegIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pain: Score
+    enjoyment: Score
+    activity: Score
+
+
+class ActivityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    score: Score
+
+
+class PsfsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    activities: Annotated[list[ActivityIn], Field(min_length=1, max_length=3)]
 
 
 class ScreeningIn(BaseModel):
@@ -95,6 +115,21 @@ class UserIn(BaseModel):
     email: Annotated[str, Field(max_length=320)]
     role: Annotated[str, Field(max_length=16)]
     clinic: Annotated[str, Field(max_length=200)] | None = None
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class ClinicianIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clinician_id: StrictInt | None
+
+
+class ClinicIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clinic: Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class ProgrammeIn(BaseModel):
@@ -231,10 +266,24 @@ def revoke_token(request: Request, token_id: int, c: Writer) -> dict[str, bool]:
 # ---- a person's own data ----
 
 
+# a key the client makes for a write it may send again (its first answer lost): saved once
+DeviceKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=64,
+        description="16 to 64 letters, digits, - or _, made by the client for this write: "
+        "sent again with the same key, it is saved once",
+    ),
+]
+
+
 @router.post("/check-ins", status_code=201, summary="Log a check-in")
-def check_in(request: Request, body: CheckInIn, c: Writer) -> dict[str, bool]:
+def check_in(
+    request: Request, body: CheckInIn, c: Writer, key: DeviceKey = None
+) -> dict[str, bool]:
     st = practice_state(request)
-    _run(practice.check_in, st.engine, c.user, body.pain, body.stiffness, now())
+    _run(practice.check_in, st.engine, c.user, body.pain, body.stiffness, now(), key)
     return {"saved": True}
 
 
@@ -284,7 +333,9 @@ def programme(request: Request, c: Reader) -> dict[str, Any]:
 
 
 @router.post("/sessions", status_code=201, summary="Log a session of my programme")
-def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
+def log_session(
+    request: Request, body: SessionIn, c: Writer, key: DeviceKey = None
+) -> dict[str, Any]:
     st = practice_state(request)
     sid = _run(
         practice.log_session,
@@ -295,8 +346,32 @@ def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
         body.pain_after,
         now(),
         body.stopped,
+        body.skipped,
+        key,
     )
     return {"saved": True, "session": sid}
+
+
+@router.post("/outcomes/peg", status_code=201, summary="Record my weekly PEG (each item 0-10)")
+def record_peg(request: Request, body: PegIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    oid = _run(practice.record_outcome, st.engine, c.user, "peg", body.model_dump(), now())
+    return {"saved": True, "outcome": oid}
+
+
+@router.post(
+    "/outcomes/psfs", status_code=201, summary="Record my PSFS: up to three activities, 0-10"
+)
+def record_psfs(request: Request, body: PsfsIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    rows = [[a.name, a.score] for a in body.activities]
+    oid = _run(practice.record_outcome, st.engine, c.user, "psfs", rows, now())
+    return {"saved": True, "outcome": oid}
+
+
+@router.get("/outcomes/due", summary="Which outcome measures I should record now")
+def outcomes_due(request: Request, c: Reader) -> dict[str, Any]:
+    return dict(_run(practice.outcomes_due, practice_state(request).engine, c.user, now()))
 
 
 @router.get("/export/fhir", summary="All my data as a FHIR R4 bundle")
@@ -374,10 +449,74 @@ def reset_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
     return {"id": user.id, "sent_to": user.email}
 
 
-@router.get("/people", summary="My clinic's people with activity, adherence, trends, flags")
-def people(request: Request, c: Reader) -> list[dict[str, Any]]:
+@router.get(
+    "/people", summary="My clinic's people, most in need first, with their reasons and trends"
+)
+def people(
+    request: Request,
+    c: Reader,
+    need: Annotated[str | None, Query(max_length=20)] = None,
+) -> list[dict[str, Any]]:
     st = practice_state(request)
-    return list(_run(practice.people, st.engine, st.catalogue, c.user, now()))
+    return list(_run(practice.people, st.engine, st.catalogue, c.user, now(), need))
+
+
+@router.get("/people/{person_id}/record", summary="One person's dated timeline and chart series")
+def person_record(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    st = practice_state(request)
+    found = dict(_run(practice.record_view, st.engine, st.catalogue, c.user, person_id, now()))
+    for e in found["timeline"]:
+        e["at"] = e["at"].isoformat()
+    for key in ("pain", "peg", "psfs"):
+        found[key] = [{"at": at.isoformat(), "value": v} for at, v in found[key]]
+    return found
+
+
+@router.get("/people/{person_id}/care", summary="One person's episodes of care and notes")
+def person_care(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    found = dict(_run(practice.care_view, practice_state(request).engine, c.user, person_id))
+    return dict(jsonable_encoder(found))
+
+
+@router.post("/people/{person_id}/notes", status_code=201, summary="Add a clinician's note")
+def add_note(request: Request, person_id: int, body: NoteIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    nid = _run(practice.add_note, engine, c.user, person_id, body.text, now())
+    return {"saved": True, "note": nid}
+
+
+@router.put("/people/{person_id}/clinician", summary="Assign a clinician of the clinic")
+def assign(request: Request, person_id: int, body: ClinicianIn, c: Writer) -> dict[str, bool]:
+    engine = practice_state(request).engine
+    _run(practice.assign_clinician, engine, c.user, person_id, body.clinician_id, now())
+    return {"saved": True}
+
+
+@router.post("/people/{person_id}/discharge", summary="Discharge: the programme ends")
+def discharge(request: Request, person_id: int, c: Writer) -> dict[str, bool]:
+    _run(practice.discharge, practice_state(request).engine, c.user, person_id, now())
+    return {"discharged": True}
+
+
+@router.post(
+    "/people/{person_id}/clinic", summary="Owner (an admin without a clinic): move a person"
+)
+def move(request: Request, person_id: int, body: ClinicIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    return dict(_run(practice.move_person, engine, c.user, person_id, body.clinic, now()))
+
+
+@router.get("/people/{person_id}/export/csv", summary="One person's data as CSV files (zip)")
+def person_csv(request: Request, person_id: int, c: Reader) -> Response:
+    if c.user.role == "person":
+        raise HTTPException(404, "Not found.")
+    st = practice_state(request)
+    data = _run(practice.export_csv, st.engine, c.user, person_id, now())
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="easeback-csv.zip"'},
+    )
 
 
 @router.get("/people/{person_id}/progress", summary="One person's progress")
@@ -425,9 +564,10 @@ def person_export(request: Request, person_id: int, c: Reader) -> Response:
 
 def _fhir(request: Request, c: Caller, person_id: int) -> Response:
     st = practice_state(request)
-    text = _run(practice.export_fhir, st.engine, st.catalogue, c.user, person_id, now())
-    return Response(
-        text,
+    pieces = _run(practice.export_fhir, st.engine, st.catalogue, c.user, person_id, now())
+    # streamed: a long journal is never held whole in a worker's memory
+    return StreamingResponse(
+        pieces,
         media_type="application/fhir+json",
         headers={"content-disposition": 'attachment; filename="easeback-fhir.json"'},
     )

@@ -14,6 +14,7 @@ from easeback.domain.programme import hold_range
 from easeback.domain.screening import QuestionKind
 from easeback.mail import MailError
 from easeback.usecases import accounts, practice
+from easeback.usecases.device_keys import valid_key
 from easeback.usecases.errors import InputError
 from easeback.web.practice.auth import (
     Caller,
@@ -288,11 +289,22 @@ def programme_page(
         c,
         title="My programme",
         view=view,
+        due=practice.outcomes_due(st.engine, c.user, now()),
+        discharged_on=_day(view.get("discharged")),
         steps=steps,
         doses=doses,
         stop_reasons=[(r.value, label) for r, label in STOP_LABELS.items()],
         message=notes.get(message or ""),
     )
+
+
+def _day(iso: str | None) -> str | None:
+    from datetime import datetime
+
+    if not iso:
+        return None
+    d = datetime.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"
 
 
 # ---- the guided session of a person's programme ----
@@ -355,13 +367,30 @@ async def programme_stop(request: Request) -> Response:
     index = int(raw) if raw.isdigit() else None
     if reason not in {r.value for r in StopReason}:
         reason = StopReason.OTHER.value
+    key = str(form.get("key", ""))
+    key = key if valid_key(key) else ""  # a stop is never refused: saved without a bad key
     try:
-        practice.record_stop(st.engine, st.catalogue, c.user, index, reason, now())
-        unsaved = None
+        practice.record_stop(st.engine, st.catalogue, c.user, index, reason, now(), key)
     except InputError as exc:
-        unsaved = str(exc)
-    advice = st.catalogue.stops[StopReason(reason)]
-    return render(request, "stopped.html", c, title="You stopped", advice=advice, unsaved=unsaved)
+        advice = st.catalogue.stops[StopReason(reason)]
+        return render(
+            request, "stopped.html", c, title="You stopped", advice=advice, unsaved=str(exc)
+        )
+    return see(f"/programme/stopped/{reason}?saved=1")
+
+
+@router.get("/programme/stopped/{reason}", response_class=HTMLResponse)
+def programme_stopped(request: Request, reason: str, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    """What to do after a stop, and a check-in (the page a saved stop leads to)."""
+    _person(c)
+    try:
+        advice = practice_state(request).catalogue.stops[StopReason(reason)]
+    except ValueError:
+        raise HTTPException(404, "Unknown stop reason.") from None
+    saved = request.query_params.get("saved") == "1"
+    return render(
+        request, "stopped.html", c, title="You stopped", advice=advice, unsaved=None, saved=saved
+    )
 
 
 def _int(form: FormData, name: str, label: str) -> int:
@@ -380,8 +409,63 @@ async def log_session(request: Request) -> Response:
     before = _int(form, "pain_before", "pain before")
     after = _int(form, "pain_after", "pain after")
     stopped = str(form.get("stopped", "")) or None
-    practice.log_session(st.engine, st.catalogue, c.user, before, after, now(), stopped)
+    key = str(form.get("key", "")) or None  # the device's, when sent again until confirmed
+    skipped = [str(t) for t in form.getlist("skipped")]
+    practice.log_session(
+        st.engine, st.catalogue, c.user, before, after, now(), stopped, skipped, key
+    )
     return see("/programme?message=saved")
+
+
+def _outcomes_page(request: Request, c: Caller, status: int = 200, **context: Any) -> Response:
+    from easeback.domain.outcomes import PEG_ITEMS
+
+    due = practice.outcomes_due(practice_state(request).engine, c.user, now())
+    return render(
+        request,
+        "outcomes.html",
+        c,
+        status=status,
+        title="How is your back affecting your life?",
+        due=due,
+        peg_items=PEG_ITEMS,
+        **context,
+    )
+
+
+@router.get("/outcomes", response_class=HTMLResponse)
+def outcomes_page(
+    request: Request,
+    c: Caller = Depends(caller),  # noqa: B008
+    message: str | None = None,
+) -> Response:
+    _person(c)
+    saved = {"peg": "Saved: your weekly questions.", "psfs": "Saved: your activities."}
+    return _outcomes_page(request, c, message=saved.get(message or ""))
+
+
+@router.post("/outcomes/{measure}")
+async def record_outcome(request: Request, measure: str) -> Response:
+    c = caller(request)
+    _person(c)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    values: object
+    try:
+        if measure == "peg":
+            values = {k: _int(form, k, f"PEG {k}") for k in ("pain", "enjoyment", "activity")}
+        else:
+            rows: list[list[object]] = []
+            values = rows
+            for k in range(3):
+                name = str(form.get(f"activity_{k}", "")).strip()
+                raw = str(form.get(f"score_{k}", "")).strip()
+                if name or raw:
+                    rows.append([name, _int(form, f"score_{k}", f"activity {k + 1}'s score")])
+        practice.record_outcome(st.engine, c.user, measure, values, now())
+    except InputError as exc:
+        return _outcomes_page(request, c, status=400, error=str(exc))
+    return see(f"/outcomes?message={measure}")
 
 
 @router.post("/check-in")
@@ -390,7 +474,8 @@ async def check_in(request: Request) -> Response:
     _person(c)
     form = await checked_form(request, c)
     pain, stiffness = _int(form, "pain", "pain"), _int(form, "stiffness", "stiffness")
-    practice.check_in(practice_state(request).engine, c.user, pain, stiffness, now())
+    key = str(form.get("key", "")) or None
+    practice.check_in(practice_state(request).engine, c.user, pain, stiffness, now(), key)
     return see("/programme?message=saved")
 
 
@@ -531,7 +616,8 @@ def _users_page(request: Request, c: Caller, status: int = 200, **context: Any) 
 
 
 def _invite_link(request: Request, invite: str) -> str:
-    return str(request.base_url).rstrip("/") + f"/invite/{invite}"
+    base = practice_state(request).settings.public_url or str(request.base_url)
+    return base.rstrip("/") + f"/invite/{invite}"
 
 
 @router.post("/users")
@@ -608,12 +694,37 @@ def _clinician(c: Caller) -> None:
         raise HTTPException(404, "Not found.")
 
 
+PEOPLE_FILTERS = [
+    ("", "Everyone"),
+    ("any", "Anyone in need"),
+    ("screening", "Emergency or urgent screening"),
+    ("nerve", "Numbness or radiating-pain stop"),
+    ("pain", "Pain rising"),
+    ("sharp", "Sharp-pain stop"),
+    ("quiet", "No session for 7 days"),
+    ("expired", "Safety check out of date"),
+    ("peg", "PEG worse"),
+]
+
+
 @router.get("/people", response_class=HTMLResponse)
-def people_page(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+def people_page(
+    request: Request,
+    c: Caller = Depends(caller),  # noqa: B008
+    need: str | None = None,
+) -> Response:
     _clinician(c)
     st = practice_state(request)
-    found = practice.people(st.engine, st.catalogue, c.user, now())
-    return render(request, "people.html", c, title="People", people=found)
+    found = practice.people(st.engine, st.catalogue, c.user, now(), need or None)
+    return render(
+        request,
+        "people.html",
+        c,
+        title="People",
+        people=found,
+        need=need,
+        filters=PEOPLE_FILTERS,
+    )
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
@@ -623,17 +734,29 @@ def person_page(
     c: Caller = Depends(caller),  # noqa: B008
     message: str | None = None,
 ) -> Response:
-    from easeback.web.journal_pages import chart
+    from easeback.domain.outcomes import PAIN_MIC, PSFS_MIC, mic
+    from easeback.web.charts import dated_chart
 
     _clinician(c)
     st = practice_state(request)
+    names = {t.id: t.name for t in st.catalogue.techniques}
     try:
         person = practice.scope(st.engine, c.user, person_id)
-        progress = practice.progress(st.engine, c.user, person_id, now())
+        progress = practice.progress(st.engine, c.user, person_id, now(), names)
         view = practice.programme_view(st.engine, st.catalogue, c.user, person_id, now())
+        record = practice.record_view(st.engine, st.catalogue, c.user, person_id, now())
+        care = practice.care_view(st.engine, c.user, person_id)
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
-    readings = [(_at(r["at"]), r["value"]) for r in progress["pain"]]
+    until = practice.naive(now())
+    peg = record["peg"]
+    charts = {
+        "pain": dated_chart(record["pain"], "Pain 0–10 (higher is worse)", PAIN_MIC, until),
+        "peg": dated_chart(
+            peg, "PEG 0–10 (higher is worse)", mic("peg", peg[0][1]) if peg else None, until
+        ),
+        "psfs": dated_chart(record["psfs"], "PSFS mean 0–10 (higher is better)", PSFS_MIC, until),
+    }
     return render(
         request,
         "person.html",
@@ -642,19 +765,48 @@ def person_page(
         person=person,
         progress=progress,
         view=view,
-        chart=chart(readings),
+        record=record,
+        care=care,
+        charts=charts,
         techniques=st.catalogue.techniques,
         holds={t.id: hold_range(t) for t in st.catalogue.techniques if t.dosage.hold_seconds},
-        names={t.id: t.name for t in st.catalogue.techniques},
+        names=names,
         current={i["id"]: i for i in view.get("prescription", [])},
-        message="Programme saved." if message == "saved" else None,
+        message=PERSON_NOTES.get(message or ""),
     )
 
 
-def _at(value: str) -> Any:
-    from datetime import datetime
+PERSON_NOTES = {
+    "saved": "Programme saved.",
+    "note": "Note saved.",
+    "assigned": "Assigned clinician saved.",
+    "discharged": "Discharged: the programme has ended; the person keeps their journal.",
+}
 
-    return datetime.fromisoformat(value)
+
+@router.post("/people/{person_id}/care/{what}")
+async def person_care(request: Request, person_id: int, what: str) -> Response:
+    """A note, the assigned clinician, or a discharge, from the person's page."""
+    c = caller(request)
+    _clinician(c)
+    form = await checked_form(request, c)
+    engine = practice_state(request).engine
+    try:
+        if what == "note":
+            practice.add_note(engine, c.user, person_id, str(form.get("text", ""))[:8000], now())
+        elif what == "assigned":
+            raw = str(form.get("clinician", "")).strip()
+            chosen = int(raw) if raw.isdigit() else None
+            practice.assign_clinician(engine, c.user, person_id, chosen, now())
+        elif what == "discharged":
+            if form.get("confirm") != "yes":
+                raise InputError("tick the box to confirm the discharge")
+            practice.discharge(engine, c.user, person_id, now())
+        else:
+            raise HTTPException(404, "Not found.")
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    return see(f"/people/{person_id}?message={what}#care")
 
 
 @router.post("/people/{person_id}/programme")

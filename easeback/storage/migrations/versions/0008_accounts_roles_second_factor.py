@@ -5,7 +5,7 @@ recovery codes, hashed), and sign-in counters raised atomically under a hashed k
 sign_in_failures (which kept typed emails in plain text; its rows are dropped with it).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
