@@ -43,7 +43,8 @@ RESET_HOURS = 1
 SECOND_MINUTES = 5  # to type the authenticator code after the password
 MAX_ATTEMPTS = 10  # per account and per address, in ATTEMPT_WINDOW
 ATTEMPT_WINDOW = timedelta(minutes=1)
-MAX_RESET_EMAILS = 3  # per account and per address, in RESET_WINDOW
+MAX_RESET_EMAILS = 3  # per account, in RESET_WINDOW
+MAX_RESET_ASKS = 10  # per address (a clinic behind one address), in RESET_WINDOW
 RESET_WINDOW = timedelta(hours=1)
 MIN_PASSWORD = 10
 RECOVERY_CODES = 10
@@ -309,12 +310,13 @@ def forgot_password(
     base_url: str,
 ) -> None:  # fmt: skip
     """'Forgot password' on the sign-in page: a reset link by email if the address has an
-    account that may sign in; the same answer (none) either way. A few a hour per account and
-    per address, so nobody floods a mailbox."""
+    account that may sign in; the same answer (none) either way. Three an hour per account and
+    ten per address, so nobody floods a mailbox."""
     sender = _needs(mailer)
     typed = email.strip().lower()[:320]
-    keys = [_key("reset", typed), _key("reset-addr", address)]
-    if creds.take_attempt(engine, keys, now, RESET_WINDOW) > MAX_RESET_EMAILS:
+    per_address = creds.take_attempt(engine, [_key("reset-addr", address)], now, RESET_WINDOW)
+    per_account = creds.take_attempt(engine, [_key("reset", typed)], now, RESET_WINDOW)
+    if per_address > MAX_RESET_ASKS or per_account > MAX_RESET_EMAILS:
         raise TooManyAttempts()
     user = repo.user_by_email(engine, typed)
     if user is None or (user.password_hash is None and _has_signed_in(engine, user.id)):

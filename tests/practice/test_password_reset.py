@@ -127,6 +127,11 @@ def test_reset_emails_are_limited(app, people, mail):
         for _ in range(4)
     ]
     assert answers == [202, 202, 202, 429] and len(mail.to("bob@example.org")) == 3
+    others = [
+        anon.post("/api/password/forgot", json={"email": f"x{k}@example.org"}).status_code
+        for k in range(7)
+    ]
+    assert others == [202] * 6 + [429]  # ten asks an hour from one address
 
 
 def test_an_admin_sends_a_reset_and_never_sees_the_link(app, people, mail, engine):
@@ -257,3 +262,16 @@ def test_a_locked_clinician_enrols_a_new_phone_after_the_reset(app, people, mail
         "/api/login", json={"email": "alice@north.example", "password": NEW}
     )
     assert step.status_code == 200 and step.json()["enrol"]["secret"]
+
+
+def test_the_emailed_link_starts_with_the_public_address(db_url, people, smtp, mail):
+    _inbox, port = smtp
+    app = practice_app(
+        db_url, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
+        public_url="https://clinic.example/",
+    )  # fmt: skip
+    anon = TestClient(app, base_url=BASE)
+    assert anon.post("/api/password/forgot", json={"email": "ann@example.org"}).status_code == 202
+    body = str(mail.to("ann@example.org")[0].get_payload())
+    assert re.search(r"https://clinic\.example/reset/[\w-]+", body), body
+    dispose(app)
