@@ -62,7 +62,8 @@ class View(StrEnum):
     TOP = "top"
     THREE_QUARTER = "three-quarter"  # from the front-right and above: turns of a sitter
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
-    FEET_END = "feet-end"  # from beyond the feet and above: legs lowered to either side
+    OVERHEAD = "overhead"  # from nearly straight above: legs lowered to either side
+    FEET_END = "feet-end"  # from beyond the feet and above: bent knees tipping to either side
 
 
 class PropKind(StrEnum):
@@ -234,7 +235,9 @@ class FigureSpec(Frozen):
     arrow: bool = True  # draw the motion arrow (off for holds whose pose barely changes)
     # the landmark the arrow follows, when the one moving most is not what the steps move
     arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
-    inset: Literal["pelvis"] | None = None  # a close-up of a small movement, with an arrow
+    # a close-up of a small movement, with an arrow: the pelvis from the side, or the chest's
+    # turn over the still hips from straight above
+    inset: Literal["pelvis", "turn"] | None = None
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
     then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
     # limbs the steps move one after the other ("lift one knee and then the other"): each

@@ -139,8 +139,11 @@ def movement_px(fig: Figure, technique: Technique) -> dict[str, float]:
         moving = _moving_parts(part, a, b)
         out["figure"] = max(out.get("figure", 0.0), _shift(loop.frame, a, b, moving))
         closeup = loop.closeup if n == 0 else None
-        if closeup is not None:
+        if closeup is not None and fig.inset == "pelvis":
             out["close-up"] = _shift(closeup, a, b, ("pelvis",))
+        elif closeup is not None:  # the chest's turn from above: the shoulders
+            out["close-up"] = max(math.dist(closeup.xy(a.landmarks[m]), closeup.xy(b.landmarks[m]))
+                                  for m in ("shoulder_l", "shoulder_r"))  # fmt: skip
     return out
 
 
@@ -190,10 +193,13 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
             out.append(f"{name}: {share:.0%} of the arrow lies over the body")
         if face:
             out.append(f"{name}: the arrow lands on the face")
-    if fig.inset == "pelvis":
-        arrow = svg.inset_arrow(fig, svg.drawing(fig, technique, "end").frame.scale)
+    if fig.inset is not None:
+        scale = svg.drawing(fig, technique, "end").frame.scale
+        arrow = (svg.inset_arrow(fig, scale) if fig.inset == "pelvis"
+                 else svg.turn_closeup_arrow(fig, scale))  # fmt: skip
         if arrow_agrees(arrow) < ARROW_AGREES:
-            out.append(f"{technique.id}: the close-up's arrow turns against the pelvis it draws")
+            out.append(f"{technique.id}: the close-up's arrow turns against the "
+                       f"{arrow.follows} it draws")  # fmt: skip
     return out
 
 

@@ -15,16 +15,8 @@ from easeback.pictures.figures import figure_for, pelvis_tilt
 TECHNIQUES = default_catalogue().techniques
 IDS = [t.id for t in TECHNIQUES]
 
-# pictures the check finds wrong today; each fix takes its technique off this list
-KNOWN_WRONG = {"supine-spinal-twist"}
 
-
-@pytest.mark.parametrize(
-    "technique",
-    [pytest.param(t, marks=pytest.mark.xfail(strict=True)) if t.id in KNOWN_WRONG else t
-     for t in TECHNIQUES],
-    ids=IDS,
-)  # fmt: skip
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
 def test_every_picture_passes_the_movement_check(technique):
     assert movement.check(technique) == []
 
