@@ -235,9 +235,9 @@ class FigureSpec(Frozen):
     arrow: bool = True  # draw the motion arrow (off for holds whose pose barely changes)
     # the landmark the arrow follows, when the one moving most is not what the steps move
     arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
-    # a close-up of a small movement, with an arrow: the pelvis from the side, or the chest's
-    # turn over the still hips from straight above
-    inset: Literal["pelvis", "turn"] | None = None
+    # a close-up of a small movement, with an arrow: the pelvis from the side, the chest's
+    # turn over the still hips from straight above, or the chest's lift off the floor
+    inset: Literal["pelvis", "turn", "lift"] | None = None
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
     then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
     # limbs the steps move one after the other ("lift one knee and then the other"): each

@@ -141,9 +141,10 @@ def movement_px(fig: Figure, technique: Technique) -> dict[str, float]:
         closeup = loop.closeup if n == 0 else None
         if closeup is not None and fig.inset == "pelvis":
             out["close-up"] = _shift(closeup, a, b, ("pelvis",))
-        elif closeup is not None:  # the chest's turn from above: the shoulders
+        elif closeup is not None:  # the chest turning, or the arms lifting
+            marks = ("shoulder_l", "shoulder_r") if fig.inset == "turn" else ("palm_r", "head")
             out["close-up"] = max(math.dist(closeup.xy(a.landmarks[m]), closeup.xy(b.landmarks[m]))
-                                  for m in ("shoulder_l", "shoulder_r"))  # fmt: skip
+                                  for m in marks)  # fmt: skip
     return out
 
 
@@ -195,8 +196,8 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
             out.append(f"{name}: the arrow lands on the face")
     if fig.inset is not None:
         scale = svg.drawing(fig, technique, "end").frame.scale
-        arrow = (svg.inset_arrow(fig, scale) if fig.inset == "pelvis"
-                 else svg.turn_closeup_arrow(fig, scale))  # fmt: skip
+        arrow = {"pelvis": svg.inset_arrow, "turn": svg.turn_closeup_arrow,
+                 "lift": svg.lift_closeup_arrow}[fig.inset](fig, scale)  # fmt: skip
         if arrow_agrees(arrow) < ARROW_AGREES:
             out.append(f"{technique.id}: the close-up's arrow turns against the "
                        f"{arrow.follows} it draws")  # fmt: skip

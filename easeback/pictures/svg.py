@@ -898,6 +898,36 @@ class Drawing:
         values = [make(b) for b in bodies]
         return f'<path d="{values[0]}" {style}>{self._anim("d", values)}</path>'
 
+    def _lift_closeup(self, bodies: list[Body]) -> str:
+        """Seen from the side, close: the chest, head and arm lifting off the floor, the
+        start outline dashed and an arrow the way they rise."""
+        frame = self.closeup
+        assert frame is not None
+        keys = self.fig.keyframes()
+        start = pose_body(keys["start_right" if self.fig.sided else "start"])
+        digits = 1 if len(bodies) == 1 else 0
+        style = f'fill="{FAR}" stroke="{INK}" stroke-width="1.5"'
+        near = f'fill="{NEAR}" stroke="{INK}" stroke-width="1.5"'
+        drawn = [self._moving(bodies, lambda b: _smooth(_torso(b, frame), digits), style)]
+        for part in ("upper_arm_r", "forearm_r", "hand_r", "thigh_r"):
+            values = [_path(_outline(b.segments[part], frame), digits) for b in bodies]
+            drawn.append(f'<path d="{values[0]}" {near}>{self._anim("d", values)}</path>')
+        was = _smooth(_torso(start, frame)) + "".join(
+            _path(_outline(start.segments[p], frame)) for p in ("forearm_r", "hand_r")
+        )
+        _, fy = frame.xy((0.0, 0.0, 0.0))
+        r = bodies[0].segments["head"].hw * frame.scale
+        heads = [frame.xy(b.segments["head"].a) for b in bodies]
+        head = (f'<circle cx="{heads[0][0]:.1f}" cy="{heads[0][1]:.1f}" r="{r:.1f}" '
+                f'fill="{HEAD}" stroke="{INK}" stroke-width="1.6">'
+                f'{self._anim("cx", [f"{h[0]:.1f}" for h in heads])}'
+                f'{self._anim("cy", [f"{h[1]:.1f}" for h in heads])}</circle>')  # fmt: skip
+        arrow = lift_closeup_arrow(self.fig, self.frame.scale)
+        inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
+                 f'{"".join(drawn)}{head}<path d="{was}" fill="none" stroke="{INK}" '
+                 f'stroke-width="1.8" stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
+        return self._circle(inner, "a few centimetres up")
+
     def _turn_closeup(self, bodies: list[Body]) -> str:
         """Seen from straight above: the hips stay, the shoulders turn (their start dashed),
         the head with its nose, an arrow the way the chest turns."""
@@ -1016,6 +1046,8 @@ class Drawing:
         tips and the words for it (or, for a turn, the chest from above)."""
         if self.fig.inset == "turn":
             return self._turn_closeup(bodies)
+        if self.fig.inset == "lift":
+            return self._lift_closeup(bodies)
         frame = self.closeup
         assert frame is not None
         keys = self.fig.keyframes()
@@ -1081,14 +1113,25 @@ class Drawing:
                 for c, n in zip(centres, noses, strict=True)]  # fmt: skip
         ex = [f"{e[0]:.1f}" for e in eyes]
         ey = [f"{e[1]:.1f}" for e in eyes]
-        return (
-            f'<circle class="hd" cx="{nx[0]}" cy="{ny[0]}" r="{noses[0][1]:.1f}">'
-            f"{self._anim('cx', nx)}{self._anim('cy', ny)}</circle>"
-            f'<circle class="hd" cx="{cx[0]}" cy="{cy[0]}" r="{r:.1f}">'
-            f"{self._anim('cx', cx)}{self._anim('cy', cy)}</circle>"
-            f'<circle class="ey" cx="{ex[0]}" cy="{ey[0]}" r="{max(1.5, 0.13 * r):.1f}">'
-            f"{self._anim('cx', ex)}{self._anim('cy', ey)}</circle>"
-        )
+        nose = (f'<circle class="hd" cx="{nx[0]}" cy="{ny[0]}" r="{noses[0][1]:.1f}">'
+                f"{self._anim('cx', nx)}{self._anim('cy', ny)}</circle>")  # fmt: skip
+        head = (f'<circle class="hd" cx="{cx[0]}" cy="{cy[0]}" r="{r:.1f}">'
+                f"{self._anim('cx', cx)}{self._anim('cy', cy)}</circle>")  # fmt: skip
+        eye = (f'<circle class="ey" cx="{ex[0]}" cy="{ey[0]}" r="{max(1.5, 0.13 * r):.1f}">'
+               f"{self._anim('cx', ex)}{self._anim('cy', ey)}</circle>")  # fmt: skip
+        if self._face_up(bodies[len(bodies) // 2]):
+            # a face turned to the viewer (seen from above): the nose on the face shows
+            # which way the head turns; the eye would hide under it
+            return head + nose
+        return nose + head + eye
+
+    def _face_up(self, body: Body) -> bool:
+        """Whether the face points at the viewer (a lying figure seen from above)."""
+        head = body.segments["head"].a
+        nose = body.landmarks["nose"]
+        out = tuple(n - h for n, h in zip(nose, head, strict=True))
+        n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
+        return dot(out, self.frame.camera.toward) / n > 0.6  # type: ignore[arg-type]
 
     @property
     def regions(self) -> list[str]:
@@ -1346,7 +1389,26 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
 INSET_SCALE = 340.0  # pixels per metre: the pelvis about 65 px long
+LIFT_SCALE = 210.0  # pixels per metre of the lift's close-up: the head and the arms in view
 TURN_SCALE = 300.0  # pixels per metre of the turn's close-up: the shoulders about 105 px apart
+
+
+def lift_closeup_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
+    """The lift close-up's arrow: straight, over the hands, the way they rise on the
+    close-up; with that movement."""
+    keys = fig.keyframes()
+    suffix = "_right" if fig.sided else ""
+    a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
+    frame = inset_frame(fig, scale)
+    (x0, y0), (x1, y1) = (frame.xy(p.landmarks["wrist_r"]) for p in (a, b))
+    length = math.hypot(x1 - x0, y1 - y0) or 1.0
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    # over the forearm, the way it rises
+    sx, sy = x1 - 0.08 * frame.scale + 12 * ux, y1 - 0.06 * frame.scale + 12 * uy
+    ex, ey = sx + 24 * ux, sy + 24 * uy
+    svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+           f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+    return Arrow(((sx, sy), (ex, ey)), svg, "arms", (x1 - x0, y1 - y0))
 
 
 def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
@@ -1385,6 +1447,10 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
     keys = fig.keyframes()
     b = pose_body(keys["end_right" if fig.sided else "end"])
     cx, cy = INSET_C
+    if fig.inset == "lift":  # from the side, the chest at the middle, the floor in view
+        zoom = max(LIFT_SCALE, 1.7 * scale)
+        nx = (b.landmarks["head"][0] + b.landmarks["palm_r"][0]) / 2
+        return Frame(CAMERAS[View.SIDE], zoom, cx - nx * zoom, cy + INSET_R * 0.55)
     if fig.inset == "turn":  # from straight above, the neck at the middle
         zoom = max(TURN_SCALE, 1.6 * scale)
         nx, _, nz = b.landmarks["neck_base"]
