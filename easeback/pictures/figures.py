@@ -11,6 +11,7 @@ declared `hip_flexion_deg`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -651,6 +652,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
                 f"moves {amount * k:.1f} {unit} from start to end; the steps allow "
                 f"{lo * k:g}–{hi * k:g} {unit}",
             )  # fmt: skip
+    _check_in_turn(path, entry, spec, technique)
     then: Figure | None = None
     if spec.then is not None:
         t_start, t_end, t_touches, t_grounds, t_contacts = _key_poses(
@@ -691,6 +693,30 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         spec.in_turn,
         dict(spec.motion),
     )
+
+
+# a step that moves the legs one at a time: "lift one knee and then the other", "lower one
+# foot at a time"
+IN_TURN_STEP = re.compile(
+    r"\bone (knee|leg|foot)\b[^.]*\b(then the other|at a time)\b", re.IGNORECASE
+)
+
+
+def _check_in_turn(path: Path, entry: str, spec: FigureSpec, technique: Technique) -> None:
+    """Refuse a figure that lifts both feet off the floor together when the steps lift one leg
+    and then the other."""
+    step = next((s.text for s in technique.steps if IN_TURN_STEP.search(s.text)), None)
+    if step is None or spec.in_turn:
+        return
+    start = spec.start.contacts or {}
+    end = spec.end.contacts if spec.end.contacts is not None else start
+    lifted = [f for f in ("foot_l", "foot_r") if f in start and f not in end]
+    if len(lifted) == 2:
+        raise ContentError(
+            path, entry, "in_turn",
+            f"both feet leave the floor together, but the steps say {step!r}: list the legs "
+            "in in_turn (e.g. [[leg_r], [leg_l, rest]])",
+        )  # fmt: skip
 
 
 def load_figure(technique: Technique, root: Path | None = None) -> Figure:

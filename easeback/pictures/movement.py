@@ -2,8 +2,8 @@
 figure's data says and the way the steps say, visibly, and its arrows point the way the body
 moves without lying on it.
 
-Each check returns one line per problem (empty when the picture is right), so the tests and
-`easeback show --check` say in words what is wrong with which picture:
+Each check returns one line per problem (empty when the picture is right), so a test says in
+words what is wrong with which picture (loading a figure refuses the first kind already):
 
 - limbs the steps move in turn ("lift one knee and then the other", "lower one foot at a
   time") leave and reach the floor one at a time: both feet are never off their support
@@ -19,19 +19,22 @@ Each check returns one line per problem (empty when the picture is right), so th
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 from easeback.domain.body import Body, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures import svg
-from easeback.pictures.figures import LIMB_JOINTS, Figure, drawn_gap, figure_for, pelvis_tilt
+from easeback.pictures.figures import (
+    IN_TURN_STEP,
+    LIMB_JOINTS,
+    Figure,
+    drawn_gap,
+    figure_for,
+    pelvis_tilt,
+)
 
 Point = tuple[float, float]
 
-IN_TURN_STEP = re.compile(
-    r"\bone (knee|leg|foot)\b[^.]*\b(then the other|at a time)\b", re.IGNORECASE
-)
 OFF_SUPPORT = 0.03  # metres: a foot this far above its support has left it
 ARRIVED_DEG = 3.0  # a limb within this of its end pose has arrived
 VISIBLE_PX = 8.0  # the least movement on the picture that a reader sees move

@@ -137,3 +137,15 @@ def test_the_standing_backbend_keeps_the_knees_soft_and_eases_the_hips_forward()
         assert pose.angle("knee_flexion_l") >= 10 and pose.angle("knee_flexion_r") >= 10
     hips = [pose_body(p).landmarks["hip_centre"][0] for p in (fig.start, fig.end)]
     assert hips[1] > hips[0]  # the figure faces +x
+
+
+def test_legs_lifted_together_where_the_steps_lift_one_then_the_other_are_refused(tmp_path):
+    """The double knee hug as it was drawn (both legs up at once, no in_turn) is refused when
+    loaded, naming the step it contradicts."""
+    folder, data = _copy(tmp_path, "knee-to-chest-double")
+    del data["in_turn"]
+    (folder / "knee-to-chest-double.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError) as err:
+        load_figure(default_catalogue().technique("knee-to-chest-double"), folder)
+    assert err.value.field == "in_turn"
+    assert "one knee and then the other" in str(err.value)
