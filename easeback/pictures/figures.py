@@ -179,7 +179,10 @@ class PartSpec(Frozen):
     arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
 
 
-Limb = Literal["leg_l", "leg_r", "arm_l", "arm_r", "rest"]
+# a limb, "rest" (the root and every joint no group names) or one joint
+Limb = Annotated[
+    str, Field(pattern="^(leg_l|leg_r|arm_l|arm_r|rest|" + "|".join(JOINT_RANGES) + ")$")
+]
 LIMB_JOINTS: dict[str, tuple[str, ...]] = {
     f"{limb}_{s}": tuple(f"{j}_{s}" for j in joints)
     for limb, joints in (
@@ -199,7 +202,7 @@ def staged(start: Pose, end: Pose, u: float, in_turn: tuple[tuple[str, ...], ...
         return interpolate(start, end, ease(u))
     n = len(in_turn)
     share = {j: k for k, group in enumerate(in_turn) for limb in group
-             for j in LIMB_JOINTS.get(limb, ())}  # fmt: skip
+             for j in LIMB_JOINTS.get(limb, (limb,))}  # fmt: skip
     rest = next((k for k, g in enumerate(in_turn) if "rest" in g), None)
 
     def at(k: int | None) -> float:
