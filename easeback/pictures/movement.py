@@ -199,11 +199,14 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
             out.append(f"{name}: the arrow lands on the face")
     if fig.inset is not None:
         scale = svg.drawing(fig, technique, "end").frame.scale
-        arrow = {"pelvis": svg.inset_arrow, "turn": svg.turn_closeup_arrow,
-                 "lift": svg.lift_closeup_arrow}[fig.inset](fig, scale)  # fmt: skip
-        if arrow_agrees(arrow) < ARROW_AGREES:
-            out.append(f"{technique.id}: the close-up's arrow turns against the "
-                       f"{arrow.follows} it draws")  # fmt: skip
+        arrows = [{"pelvis": svg.inset_arrow, "turn": svg.turn_closeup_arrow,
+                   "lift": svg.lift_closeup_arrow}[fig.inset](fig, scale)]  # fmt: skip
+        if fig.inset == "turn" and fig.sided:
+            arrows.append(svg.turn_closeup_arrow(fig, scale, "left"))
+        for arrow in arrows:
+            if arrow_agrees(arrow) < ARROW_AGREES:
+                out.append(f"{technique.id}: the close-up's arrow turns against the "
+                           f"{arrow.follows} it draws")  # fmt: skip
     return out
 
 

@@ -964,8 +964,18 @@ class Drawing:
                 f'fill="{HEAD}" stroke="{INK}" stroke-width="1.4">'
                 f'{self._anim("cx", [f"{n[0]:.1f}" for n in noses])}'
                 f'{self._anim("cy", [f"{n[1]:.1f}" for n in noses])}</circle>')  # fmt: skip
-        arrow = turn_closeup_arrow(self.fig, self.frame.scale)
-        inner = f"{hips}{was}{chest}{head}{arrow.svg}"
+        one_side = "left" if self.samples[0].side == "left" else "right"
+        arrow = turn_closeup_arrow(self.fig, self.frame.scale, one_side).svg
+        if self.fig.sided and len(self.samples) > 1:  # each side's arrow while it turns
+            left = turn_closeup_arrow(self.fig, self.frame.scale, "left").svg
+            shown = [s.side != "left" for s in self.samples]
+            parts = []
+            for svg_, on in ((arrow, shown), (left, [not v for v in shown])):
+                ops = [str(int(v)) for v in on]
+                anim = self._anim("opacity", ops, discrete=True)
+                parts.append(f'<g opacity="{ops[0]}">{anim}{svg_}</g>')
+            arrow = "".join(parts)
+        inner = f"{hips}{was}{chest}{head}{arrow}"
         return self._circle(inner, "chest turns, hips stay")
 
     def body(self, i: int) -> Body:
@@ -1411,11 +1421,12 @@ def lift_closeup_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     return Arrow(((sx, sy), (ex, ey)), svg, "arms", (x1 - x0, y1 - y0))
 
 
-def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
+def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE, side: str = "right") -> Arrow:
     """The turn close-up's arrow: an arc in front of the chest the way the drawn shoulders
-    turn, with the movement of the shoulder line under its middle."""
+    turn (on the side given, for a technique done per side), with the movement of the
+    shoulder line under its middle."""
     keys = fig.keyframes()
-    suffix = "_right" if fig.sided else ""
+    suffix = f"_{side}" if fig.sided else ""
     a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
     frame = inset_frame(fig, scale)
 
