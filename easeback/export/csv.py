@@ -20,7 +20,7 @@ def write_csv(engine: Engine, out: Path) -> Path:
         raise ExportError(f"--out {out} is a file; csv export writes a folder of files")
     out.mkdir(exist_ok=True)
     for kind, table in EXPORT_TABLES.items():
-        cols = [c.name for c in table.__table__.columns]
+        cols = [c.name for c in table.columns]
         with (out / f"{kind}.csv").open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=cols)
             writer.writeheader()

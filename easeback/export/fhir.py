@@ -128,7 +128,7 @@ def build_bundle(
 ) -> dict[str, Any]:
     """Every screening, check-in and session pain of one person (the single person by default)."""
     from easeback.storage.repository import rows
-    from easeback.storage.tables import DEFAULT_PERSON
+    from easeback.storage.schema import DEFAULT_PERSON
 
     who = person or DEFAULT_PERSON
 
