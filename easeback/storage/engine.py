@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-HEAD_REVISION = "0006"  # tests check that this is Alembic's head
+HEAD_REVISION = "0010"  # tests check that this is Alembic's head
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 OUR_TABLES = frozenset(
@@ -135,23 +136,40 @@ def damaged_message(path: Path, why: str) -> str:
     )
 
 
-def _guard_sqlite_file(engine: Engine, path: Path) -> None:
-    checked: list[bool] = []  # once per engine: the first write of a process pays for it
+_INTACT: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines whose file was checked whole
 
+
+def _quick_check(dbapi_conn: Any, path: Path) -> None:
+    try:
+        found = dbapi_conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise JournalDamaged(damaged_message(path, str(exc))) from None
+    if found != [("ok",)]:
+        lines = "\n".join(str(r[0]) for r in found).splitlines()
+        first = next(x for x in [*lines, "damaged"] if x.strip() and "***" not in x)
+        raise JournalDamaged(damaged_message(path, first.strip()))
+
+
+def check_intact(engine: Engine) -> None:
+    """JournalDamaged unless the SQLite file is whole (once per engine; nothing for another
+    database). For a read that streams its answer, such as an export, which cannot take back
+    what it sent when it meets the damage half-way."""
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or path in (None, "", ":memory:") or engine in _INTACT:
+        return
+    with engine.connect() as conn:
+        _quick_check(conn.connection.dbapi_connection, Path(path))
+    _INTACT.add(engine)
+
+
+def _guard_sqlite_file(engine: Engine, path: Path) -> None:
     def before_execute(
         conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
     ) -> None:
-        if checked or not statement.lstrip()[:7].upper().startswith(WRITES):
+        if engine in _INTACT or not statement.lstrip()[:7].upper().startswith(WRITES):
             return
-        try:
-            found = conn.connection.dbapi_connection.execute("PRAGMA quick_check").fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise JournalDamaged(damaged_message(path, str(exc))) from None
-        if found != [("ok",)]:
-            lines = "\n".join(str(r[0]) for r in found).splitlines()
-            first = next(x for x in [*lines, "damaged"] if x.strip() and "***" not in x)
-            raise JournalDamaged(damaged_message(path, first.strip()))
-        checked.append(True)
+        _quick_check(conn.connection.dbapi_connection, path)
+        _INTACT.add(engine)  # the first write of a process pays for it
 
     def on_error(context: Any) -> None:
         exc = context.original_exception
@@ -243,6 +261,12 @@ def _migrate(engine: Engine) -> None:
             )
     if current == HEAD_REVISION:
         return
+    if current is not None and engine.dialect.name == "postgresql" and not owns_tables(engine):
+        raise StorageError(
+            f"{engine.url.render_as_string(hide_password=True)} is at revision {current} and "
+            f"easeback needs {HEAD_REVISION}, but its role does not own the tables: run "
+            "`easeback db migrate` with the owner's URL (EASEBACK_OWNER_DATABASE_URL)"
+        )
     from alembic import command
     from alembic.config import Config
 
@@ -292,3 +316,50 @@ def open_engine(url: str, create_folder: bool = True) -> Engine:
         where = engine.url.render_as_string(hide_password=True)
         raise StorageError(f"cannot use the database {where}: {first}") from None
     return engine
+
+
+def owns_tables(engine: Engine) -> bool:
+    """Whether the engine's role owns the audit log, and so could drop its trigger and rewrite
+    it (always true on SQLite, where nothing keeps a file's owner out)."""
+    if engine.dialect.name != "postgresql":
+        return True
+    with engine.connect() as conn:
+        owner = conn.execute(
+            text(
+                "SELECT tableowner = current_user FROM pg_tables "
+                "WHERE schemaname = current_schema() AND tablename = 'audit_log'"
+            )
+        ).scalar()
+    return owner is not False  # no table yet: whoever migrates will own it
+
+
+def grant_app_role(owner: Engine, role: str) -> None:
+    """Give the app's PostgreSQL role what the app needs and no more, on the owner's connection:
+    read and write the tables, but on the audit log only SELECT and INSERT (not being the owner,
+    it cannot disable or drop the trigger, nor drop the table), and only read alembic_version.
+    Run again after each migration (new tables); earlier grants are replaced, not added to."""
+    quote = owner.dialect.identifier_preparer.quote
+    who = quote(role)
+    with owner.begin() as conn:
+        me, database, schema = conn.execute(
+            text("SELECT current_user, current_database(), current_schema()")
+        ).one()
+        if role == me:
+            raise StorageError(
+                f"the app's role {role!r} is the owner's role: give the app a role of its own "
+                "(see README, A separate owner role)"
+            )
+        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+        if exists.scalar() is None:
+            raise StorageError(f"there is no PostgreSQL role {role!r}: create it first")
+        where = quote(schema)
+        for statement in (
+            f"GRANT CONNECT ON DATABASE {quote(database)} TO {who}",
+            f"GRANT USAGE ON SCHEMA {where} TO {who}",
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA {where} FROM {who}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {where} TO {who}",
+            f"REVOKE UPDATE, DELETE ON audit_log FROM {who}",
+            f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {who}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {where} TO {who}",
+        ):
+            conn.execute(text(statement))

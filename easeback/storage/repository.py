@@ -7,11 +7,11 @@ Times go in as aware datetimes and are stored as naive UTC; reads convert them t
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, Table, func, insert, select, update
 
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.progression import (
@@ -63,15 +63,12 @@ def add_screening(
     )
 
 
-def add_check_in(
-    engine: Engine, check_in: CheckIn, at: datetime, person: str = DEFAULT_PERSON
-) -> int:
+def _check_in(check_in: CheckIn, person: str, at: datetime | None = None) -> dict[str, Any]:
+    """A check-in's row (at: when it is filed, its own time by default)."""
     peg = check_in.peg or (None, None, None)
-    return _add(
-        engine,
-        schema.check_ins,
+    return dict(
         person=person,
-        at=to_utc(at),
+        at=to_utc(check_in.at if at is None else at),
         pain=check_in.pain,
         stiffness=check_in.stiffness,
         peg_pain=peg[0],
@@ -79,6 +76,12 @@ def add_check_in(
         peg_activity=peg[2],
         activities=json.dumps([list(a) for a in check_in.activities]),
     )
+
+
+def add_check_in(
+    engine: Engine, check_in: CheckIn, at: datetime, person: str = DEFAULT_PERSON
+) -> int:
+    return _add(engine, schema.check_ins, **_check_in(check_in, person, at))
 
 
 def start_session(
@@ -183,35 +186,10 @@ def log_session(
     person: str = DEFAULT_PERSON,
 ) -> int:
     """A session done away from the timer, written as one transaction: all of it or nothing."""
-    utc = to_utc(at)
     with engine.begin() as conn:
-        row = dict(
-            person=person,
-            started_at=utc,
-            ended_at=utc,
-            source="logged",
-            status="stopped" if stop else "completed",
-            routine=json.dumps(dict(routine)),
-            pain_before=pain_before,
-            pain_after=pain_after,
-            soreness=soreness,
+        return _session_rows(
+            conn, person, at, routine, pain_before, pain_after, results, stop, "logged", soreness
         )
-        sid = _key(conn.execute(insert(schema.sessions).values(row)))
-        if results:
-            conn.execute(
-                insert(schema.technique_results),
-                [
-                    dict(session_id=sid, position=pos, technique_id=tid, outcome=outcome, at=utc)
-                    for pos, (tid, outcome) in enumerate(results)
-                ],
-            )
-        if stop:
-            conn.execute(
-                insert(schema.stops).values(
-                    person=person, session_id=sid, at=utc, reason=stop[0], technique_id=stop[1]
-                )
-            )
-    return sid
 
 
 def add_restore(
@@ -229,22 +207,7 @@ def add_coach_counts(
     """The camera coach's numbers for a recorded session, one row per technique, in one
     transaction. Each mapping has technique_id and the COACH_FIELDS."""
     with engine.begin() as conn:
-        rows = [
-            dict(
-                session_id=session_id,
-                technique_id=str(c["technique_id"]),
-                reps=int(c["reps"]),
-                hold_seconds=float(c["hold_seconds"]),
-                slow_down=int(c["slow_down"]),
-                bouncing=int(c["bouncing"]),
-                past_range=int(c["past_range"]),
-                setup=int(c["setup"]),
-            )
-            for c in counts
-        ]
-        table = insert(schema.coach_counts)
-        ids = [_key(conn.execute(table.values(r))) for r in rows]
-    return ids
+        return _coach_rows(conn, session_id, counts)
 
 
 def coach_counts(engine: Engine, session_id: int) -> list[dict[str, Any]]:
@@ -390,11 +353,20 @@ EXPORT_TABLES: dict[str, Table] = {
     "technique_results": schema.technique_results,
     "stops": schema.stops,
     "restores": schema.restores,
+    "outcomes": schema.outcomes,
 }
 
 
 def rows(engine: Engine, kind: str, person: str = DEFAULT_PERSON) -> list[dict[str, Any]]:
     """Every row of one kind for the person, as column -> value (times in UTC), in id order."""
+    return list(iter_rows(engine, kind, person))
+
+
+def iter_rows(
+    engine: Engine, kind: str, person: str = DEFAULT_PERSON, batch: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """The rows of `rows`, fetched `batch` at a time from a server-side cursor, so an export of
+    a long journal holds one batch in memory rather than every row."""
     table = EXPORT_TABLES[kind]
     cols = [c.name for c in table.columns]
     stmt = select(table)
@@ -403,7 +375,9 @@ def rows(engine: Engine, kind: str, person: str = DEFAULT_PERSON) -> list[dict[s
     else:
         stmt = stmt.join(schema.sessions).where(schema.sessions.c.person == person)
     with engine.connect() as conn:
-        return [dict(zip(cols, r, strict=True)) for r in conn.execute(stmt.order_by(table.c.id))]
+        result = conn.execution_options(yield_per=batch).execute(stmt.order_by(table.c.id))
+        for r in result:
+            yield dict(zip(cols, r, strict=True))
 
 
 def latest_screening(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, Any] | None:
@@ -436,3 +410,124 @@ def latest_routine(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, An
             .limit(1)
         ).scalar()
     return None if raw is None else dict(json.loads(raw))
+
+
+# ---- writes sent from a device, each once (easeback.storage.received) ----
+
+
+def _session_rows(
+    conn: Connection,
+    person: str,
+    at: datetime,
+    routine: Mapping[str, Any],
+    pain_before: int | None,
+    pain_after: int | None,
+    results: Sequence[tuple[str, str]],
+    stop: tuple[str, str | None] | None,
+    source: str,
+    soreness: str | None = None,
+) -> int:
+    """A finished session, its techniques' outcomes and its stop, in the caller's transaction."""
+    utc = to_utc(at)
+    row = dict(
+        person=person,
+        started_at=utc,
+        ended_at=utc,
+        source=source,
+        status="stopped" if stop else "completed",
+        routine=json.dumps(dict(routine)),
+        pain_before=pain_before,
+        pain_after=pain_after,
+        soreness=soreness,
+    )
+    sid = _key(conn.execute(insert(schema.sessions).values(row)))
+    if results:
+        conn.execute(
+            insert(schema.technique_results),
+            [
+                dict(session_id=sid, position=pos, technique_id=tid, outcome=outcome, at=utc)
+                for pos, (tid, outcome) in enumerate(results)
+            ],
+        )
+    if stop:
+        conn.execute(
+            insert(schema.stops).values(
+                person=person, session_id=sid, at=utc, reason=stop[0], technique_id=stop[1]
+            )
+        )
+    return sid
+
+
+def _coach_rows(
+    conn: Connection, session_id: int, counts: Sequence[Mapping[str, Any]]
+) -> list[int]:
+    table = insert(schema.coach_counts)
+    return [
+        _key(
+            conn.execute(
+                table.values(
+                    session_id=session_id,
+                    technique_id=str(c["technique_id"]),
+                    **{f: (float if f == "hold_seconds" else int)(c[f]) for f in COACH_FIELDS},
+                )
+            )
+        )
+        for c in counts
+    ]
+
+
+def record_stop(
+    engine: Engine,
+    at: datetime,
+    routine: Mapping[str, Any],
+    results: Sequence[tuple[str, str]],
+    stop: tuple[str, str | None],
+    coach: Sequence[Mapping[str, Any]] = (),
+    key: str | None = None,
+    person: str = DEFAULT_PERSON,
+) -> tuple[int | None, bool]:
+    """A guided session stopped: the session, its techniques' outcomes, the stop (reason,
+    technique) and the camera coach's numbers, in one transaction with the device's key:
+    (session id, True), or (the earlier id, False) when that key was received before."""
+    from easeback.storage.received import once
+
+    def write(conn: Connection) -> int:
+        sid = _session_rows(conn, person, at, routine, None, None, results, stop, "timer")
+        _coach_rows(conn, sid, coach)
+        return sid
+
+    return once(engine, person, key, "stop", at, write)
+
+
+def record_check_in(
+    engine: Engine,
+    check_in: CheckIn,
+    at: datetime,
+    session: Mapping[str, Any] | None = None,
+    coach: Sequence[Mapping[str, Any]] = (),
+    key: str | None = None,
+    person: str = DEFAULT_PERSON,
+) -> tuple[int | None, bool]:
+    """A check-in, after the session it rates when `session` is given (routine, pain_before,
+    pain_after, results, soreness; with the camera coach's numbers), in one transaction with
+    the device's key: (check-in id, True), or (the earlier id, False) for a key received before."""
+    from easeback.storage.received import once
+
+    def write(conn: Connection) -> int:
+        if session is not None:
+            sid = _session_rows(
+                conn,
+                person,
+                at,
+                session["routine"],
+                session["pain_before"],
+                session["pain_after"],
+                session["results"],
+                None,
+                "logged",
+                session.get("soreness"),
+            )
+            _coach_rows(conn, sid, coach)
+        return _key(conn.execute(insert(schema.check_ins).values(_check_in(check_in, person))))
+
+    return once(engine, person, key, "check_in", at, write)

@@ -136,3 +136,18 @@ coach_counts = Table(
     Column("setup", Integer, nullable=False),
     Index("ix_coach_counts_session", "session_id"),
 )
+
+# An outcome measure the person recorded: the PEG (items pain, enjoyment, activity) or the PSFS
+# (the activities they named), each item 0-10, and its score (the items' mean).
+outcomes = Table(
+    "outcomes",
+    metadata,
+    _id(),
+    *_person(),
+    Column("at", DateTime, nullable=False),
+    Column("measure", String(8), nullable=False),  # peg | psfs
+    Column("items", Text, nullable=False),  # JSON [[label, 0-10], ...]
+    Column("score", Float, nullable=False),
+    Index("ix_outcomes_person_at", "person", "at"),
+    Index("ix_outcomes_user_at", "user_id", "at"),
+)

@@ -1,12 +1,14 @@
 """The journal's tables mapped to classes, for the practice mode and the code that works with
-rows as objects. The columns are defined once, in schema.py (Core tables, which the everyday
-commands query without the ORM); the annotations here only type the attributes."""
+rows as objects. The journal's columns are defined once, in schema.py (Core tables, which the
+everyday commands query without the ORM), and only typed here; the practice's own tables (episodes,
+notes) are declared here in full."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import DeclarativeBase, Mapped
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from easeback.storage import schema
 from easeback.storage.schema import DEFAULT_PERSON
@@ -16,6 +18,9 @@ __all__ = [
     "Base",
     "CheckInRow",
     "CoachCountRow",
+    "EpisodeRow",
+    "NoteRow",
+    "OutcomeRow",
     "RestoreRow",
     "ScreeningRow",
     "SessionRow",
@@ -119,6 +124,51 @@ class CoachCountRow(Base):
     setup: Mapped[int]
 
 
+class OutcomeRow(Base):
+    __table__ = schema.outcomes
+
+    id: Mapped[int]
+    person: Mapped[str]
+    user_id: Mapped[int | None]
+    at: Mapped[datetime]
+    measure: Mapped[str]
+    items: Mapped[str]
+    score: Mapped[float]
+
+
+class EpisodeRow(Base):
+    """An episode of care in the practice: a person in a clinic, the clinician assigned, from its
+    start until discharge (or a move to another clinic)."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    clinic_id: Mapped[int | None] = mapped_column(Integer)
+    clinician_id: Mapped[int | None] = mapped_column(Integer)  # assigned; None: nobody yet
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_by: Mapped[int | None] = mapped_column(Integer)
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # discharged | moved
+
+    __table_args__ = (Index("ix_episodes_person_started", "person_id", "started_at"),)
+
+
+class NoteRow(Base):
+    """A clinician's note about a person: read by their clinic only, never by the person."""
+
+    __tablename__ = "care_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    text: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_care_notes_person_at", "person_id", "at"),)
+
+
 # The practice mode's tables share this metadata (users, clinics, tokens, audit, programmes).
-# So does the web wizard's state (storage/wizard.py).
-from easeback.storage import accounts, wizard  # noqa: E402, F401
+# So does the web wizard's state (storage/wizard.py), and the keys of writes sent from a device
+# (storage/received.py).
+from easeback.storage import accounts, received, wizard  # noqa: E402, F401

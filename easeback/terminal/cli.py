@@ -500,9 +500,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_session)
 
-    from easeback.terminal.commands import coach, journal, pictures, practice, web
+    from easeback.terminal.commands import coach, database, journal, pictures, practice, web
 
-    for part in (journal, web, pictures, coach, practice):
+    for part in (journal, web, pictures, coach, practice, database):
         part.register(sub)
     return parser
 

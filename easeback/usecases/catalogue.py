@@ -76,6 +76,11 @@ def technique_public(t: Technique, full: bool = False) -> dict[str, Any]:
             "sets": d.sets,
             "per_side": d.per_side,
             "times_per_day": d.times_per_day,
+            "dose_source": {
+                "article": t.dose_source.article,
+                "figure": t.dose_source.figure,
+                "own": t.dose_source.own,
+            },
             "steps": [s.text for s in t.steps],
             "sources": list(t.sources),
         }

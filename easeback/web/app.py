@@ -19,6 +19,7 @@ from easeback.content.loader import Catalogue, default_catalogue
 from easeback.settings import Settings
 from easeback.usecases.errors import InputError
 from easeback.web import api, camera, desk_breaks, pages, views
+from easeback.web.compress import add_compression
 from easeback.web.fast import HotApp
 from easeback.web.hosts import LOOPBACK_NAMES, is_loopback
 from easeback.web.journal_door import JournalDoor, journal_installed
@@ -72,6 +73,7 @@ def create_app(
         journal=door,
     )
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
+    add_compression(app)
     # served before everything else: see easeback.web.fast
     app.add_hot_routes(pages.fast_routes() + api.hot_routes())
     app.find_hot_routes(pages.rendered_shared_page)

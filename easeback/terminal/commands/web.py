@@ -31,7 +31,8 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
     p.add_argument(
         "--allow-remote",
         action="store_true",
-        help="allow binding an address other devices can reach (no login protects it)",
+        help="allow binding an address other devices can reach (without --multi-user no "
+        "login protects it; --multi-user needs no such flag: every page asks for sign-in)",
     )
     p.add_argument(
         "--multi-user",
@@ -42,6 +43,12 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
     p.add_argument("--database", metavar="URL", help="database URL, e.g. postgresql://...")
     p.add_argument("--tls-cert", metavar="FILE", help="TLS certificate (PEM) to serve HTTPS")
     p.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM) of the certificate")
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="with --multi-user behind a proxy: the address people use, e.g. "
+        "https://clinic.example (allowed host, invite links, Secure cookies)",
+    )
     p.set_defaults(handler=cmd_serve)
 
 
