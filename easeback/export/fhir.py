@@ -169,7 +169,7 @@ def entries(engine: Engine, cat: Catalogue, person: str | None = None) -> Iterat
     """Every screening, check-in and session pain of one person (the single person by default),
     one bundle entry at a time, read from the journal in batches."""
     from easeback.storage.repository import iter_rows
-    from easeback.storage.tables import DEFAULT_PERSON
+    from easeback.storage.schema import DEFAULT_PERSON
 
     who = person or DEFAULT_PERSON
     patient = _urn("patient")
@@ -222,8 +222,13 @@ def stream(
     bundle as one model held every entry three times over (dict, model, text), 2.4 GB at 100k
     check-ins. An entry's text is our own dict's, dumped after the model accepted it; the model's
     own serializer cost more than its validation and wrote the same resource. The library is
-    looked for at once, so a missing extra is an error before the first byte goes out."""
-    return _pieces(_entry_model(), engine, cat, now, person)
+    looked for at once, so a missing extra is an error before the first byte goes out, and so
+    is a journal damaged inside (the stream could not take back what it sent)."""
+    from easeback.storage.engine import check_intact
+
+    model = _entry_model()
+    check_intact(engine)
+    return _pieces(model, engine, cat, now, person)
 
 
 def _pieces(

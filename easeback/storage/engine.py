@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -139,23 +140,40 @@ def damaged_message(path: Path, why: str) -> str:
     )
 
 
-def _guard_sqlite_file(engine: Engine, path: Path) -> None:
-    checked: list[bool] = []  # once per engine: the first write of a process pays for it
+_INTACT: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines whose file was checked whole
 
+
+def _quick_check(dbapi_conn: Any, path: Path) -> None:
+    try:
+        found = dbapi_conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise JournalDamaged(damaged_message(path, str(exc))) from None
+    if found != [("ok",)]:
+        lines = "\n".join(str(r[0]) for r in found).splitlines()
+        first = next(x for x in [*lines, "damaged"] if x.strip() and "***" not in x)
+        raise JournalDamaged(damaged_message(path, first.strip()))
+
+
+def check_intact(engine: Engine) -> None:
+    """JournalDamaged unless the SQLite file is whole (once per engine; nothing for another
+    database). For a read that streams its answer, such as an export, which cannot take back
+    what it sent when it meets the damage half-way."""
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or path in (None, "", ":memory:") or engine in _INTACT:
+        return
+    with engine.connect() as conn:
+        _quick_check(conn.connection.dbapi_connection, Path(path))
+    _INTACT.add(engine)
+
+
+def _guard_sqlite_file(engine: Engine, path: Path) -> None:
     def before_execute(
         conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
     ) -> None:
-        if checked or not statement.lstrip()[:7].upper().startswith(WRITES):
+        if engine in _INTACT or not statement.lstrip()[:7].upper().startswith(WRITES):
             return
-        try:
-            found = conn.connection.dbapi_connection.execute("PRAGMA quick_check").fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise JournalDamaged(damaged_message(path, str(exc))) from None
-        if found != [("ok",)]:
-            lines = "\n".join(str(r[0]) for r in found).splitlines()
-            first = next(x for x in [*lines, "damaged"] if x.strip() and "***" not in x)
-            raise JournalDamaged(damaged_message(path, first.strip()))
-        checked.append(True)
+        _quick_check(conn.connection.dbapi_connection, path)
+        _INTACT.add(engine)  # the first write of a process pays for it
 
     def on_error(context: Any) -> None:
         exc = context.original_exception

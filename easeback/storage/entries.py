@@ -26,14 +26,8 @@ from easeback.domain.progression import (
     StopEvent,
     TechniqueResult,
 )
-from easeback.storage.tables import (
-    DEFAULT_PERSON,
-    CheckInRow,
-    ScreeningRow,
-    SessionRow,
-    StopRow,
-    TechniqueResultRow,
-)
+from easeback.storage import schema
+from easeback.storage.schema import DEFAULT_PERSON
 from easeback.storage.times import local as _local
 
 BATCH = 500  # rows of one kind per query when streaming
@@ -105,7 +99,7 @@ class _Window:
 
 
 def _check_ins(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
-    ci = CheckInRow
+    ci = schema.check_ins.c
     cols = (ci.id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment, ci.peg_activity)
     stmt = w.apply(select(*cols, ci.activities).where(ci.person == w.person), 0, ci.at, ci.id)
     out = []
@@ -118,7 +112,7 @@ def _check_ins(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
 
 
 def _sessions(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
-    se, tr, st = SessionRow, TechniqueResultRow, StopRow
+    se, tr, st = schema.sessions.c, schema.technique_results.c, schema.stops.c
     # the routine (a few KB of JSON) only of sessions cut short: their results stop where they did
     short = case((se.status.in_(UNFINISHED), se.routine), else_=None)
     cols = (se.id, se.started_at, se.status, se.pain_before, se.pain_after, se.soreness, short)
@@ -181,7 +175,7 @@ def _pain_days(answers: str) -> int | None:
 
 
 def _screenings(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
-    sc = ScreeningRow
+    sc = schema.screenings.c
     stmt = select(sc.id, sc.at, sc.disposition, sc.answers).where(
         sc.person == w.person, sc.complete
     )
@@ -213,13 +207,12 @@ def count_entries(
     """How many entries the journal holds (since a naive UTC time; before a key)."""
     total = 0
     with engine.connect() as conn:
+        ci, se, sc = schema.check_ins.c, schema.sessions.c, schema.screenings.c
         for rank, time, ident, where in (
-            (0, CheckInRow.at, CheckInRow.id, CheckInRow.person == person),
-            (1, SessionRow.started_at, SessionRow.id, SessionRow.person == person),
-            (2, ScreeningRow.at, ScreeningRow.id, and_(
-                ScreeningRow.person == person, ScreeningRow.complete
-            )),
-        ):  # fmt: skip
+            (0, ci.at, ci.id, ci.person == person),
+            (1, se.started_at, se.id, se.person == person),
+            (2, sc.at, sc.id, and_(sc.person == person, sc.complete)),
+        ):
             stmt = select(func.count()).select_from(time.table).where(where)
             if since is not None:
                 stmt = stmt.where(time >= since)

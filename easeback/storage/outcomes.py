@@ -10,10 +10,11 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, insert, select
 
 from easeback.domain.outcomes import Measure, Outcome
-from easeback.storage.tables import DEFAULT_PERSON, OutcomeRow
+from easeback.storage import schema
+from easeback.storage.schema import DEFAULT_PERSON
 from easeback.storage.times import to_utc
 
-_INSERT = insert(OutcomeRow).returning(OutcomeRow.id)
+_INSERT = insert(schema.outcomes).returning(schema.outcomes.c.id)
 
 
 def insert_outcome(
@@ -45,10 +46,10 @@ def outcomes(
     engine: Engine, person: str = DEFAULT_PERSON, measures: Sequence[Measure] = tuple(Measure)
 ) -> list[tuple[int, Outcome]]:
     """(id, outcome) of the person in time order, times naive UTC."""
-    o = OutcomeRow
+    o = schema.outcomes.c
     with engine.connect() as conn:
         found = conn.execute(
-            select(o.id, o.at, o.measure, o.items)
+            select(o.id, o.at, o.measure, o["items"])  # .items is the collection's own
             .where(o.person == person, o.measure.in_([m.value for m in measures]))
             .order_by(o.at, o.id)
         ).all()

@@ -11,8 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, CursorResult, Engine, Table, func, insert, select, update
 
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.progression import (
@@ -23,28 +22,24 @@ from easeback.domain.progression import (
     StopEvent,
     TechniqueResult,
 )
-from easeback.storage.tables import (
-    DEFAULT_PERSON,
-    Base,
-    CheckInRow,
-    CoachCountRow,
-    OutcomeRow,
-    RestoreRow,
-    ScreeningRow,
-    SessionRow,
-    StopRow,
-    TechniqueResultRow,
-)
+from easeback.storage import schema
+from easeback.storage.schema import DEFAULT_PERSON
 from easeback.storage.times import local as _local
 from easeback.storage.times import to_utc
 
+# Core statements on schema's tables, not the ORM: a check-in need not import and map it.
 
-def _add(engine: Engine, row: Base) -> int:
-    with Session(engine) as s, s.begin():
-        s.add(row)
-        s.flush()
-        rid: int = row.id  # type: ignore[attr-defined]
-    return rid
+
+def _add(engine: Engine, table: Table, **values: Any) -> int:
+    with engine.begin() as conn:
+        return _key(conn.execute(insert(table).values(**values)))
+
+
+def _key(inserted: CursorResult[Any]) -> int:
+    """The id the database gave the row just inserted."""
+    key = inserted.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def add_screening(
@@ -58,34 +53,35 @@ def add_screening(
 ) -> int:
     return _add(
         engine,
-        ScreeningRow(
-            person=person,
-            at=to_utc(at),
-            complete=complete,
-            disposition=disposition,
-            answers=json.dumps(dict(answers), sort_keys=True),
-            reasons=json.dumps(list(reasons)),
-        ),
+        schema.screenings,
+        person=person,
+        at=to_utc(at),
+        complete=complete,
+        disposition=disposition,
+        answers=json.dumps(dict(answers), sort_keys=True),
+        reasons=json.dumps(list(reasons)),
+    )
+
+
+def _check_in(check_in: CheckIn, person: str, at: datetime | None = None) -> dict[str, Any]:
+    """A check-in's row (at: when it is filed, its own time by default)."""
+    peg = check_in.peg or (None, None, None)
+    return dict(
+        person=person,
+        at=to_utc(check_in.at if at is None else at),
+        pain=check_in.pain,
+        stiffness=check_in.stiffness,
+        peg_pain=peg[0],
+        peg_enjoyment=peg[1],
+        peg_activity=peg[2],
+        activities=json.dumps([list(a) for a in check_in.activities]),
     )
 
 
 def add_check_in(
     engine: Engine, check_in: CheckIn, at: datetime, person: str = DEFAULT_PERSON
 ) -> int:
-    peg = check_in.peg or (None, None, None)
-    return _add(
-        engine,
-        CheckInRow(
-            person=person,
-            at=to_utc(at),
-            pain=check_in.pain,
-            stiffness=check_in.stiffness,
-            peg_pain=peg[0],
-            peg_enjoyment=peg[1],
-            peg_activity=peg[2],
-            activities=json.dumps([list(a) for a in check_in.activities]),
-        ),
-    )
+    return _add(engine, schema.check_ins, **_check_in(check_in, person, at))
 
 
 def start_session(
@@ -98,17 +94,16 @@ def start_session(
 ) -> int:
     return _add(
         engine,
-        SessionRow(
-            person=person,
-            started_at=to_utc(at),
-            ended_at=None,
-            source=source,
-            status="in_progress",
-            routine=json.dumps(dict(routine)),
-            pain_before=pain_before,
-            pain_after=None,
-            soreness=None,
-        ),
+        schema.sessions,
+        person=person,
+        started_at=to_utc(at),
+        ended_at=None,
+        source=source,
+        status="in_progress",
+        routine=json.dumps(dict(routine)),
+        pain_before=pain_before,
+        pain_after=None,
+        soreness=None,
     )
 
 
@@ -117,13 +112,12 @@ def add_technique_result(
 ) -> int:
     return _add(
         engine,
-        TechniqueResultRow(
-            session_id=session_id,
-            position=position,
-            technique_id=technique_id,
-            outcome=outcome,
-            at=to_utc(at),
-        ),
+        schema.technique_results,
+        session_id=session_id,
+        position=position,
+        technique_id=technique_id,
+        outcome=outcome,
+        at=to_utc(at),
     )
 
 
@@ -137,13 +131,12 @@ def add_stop(
 ) -> int:
     return _add(
         engine,
-        StopRow(
-            person=person,
-            session_id=session_id,
-            at=to_utc(at),
-            reason=reason,
-            technique_id=technique_id,
-        ),
+        schema.stops,
+        person=person,
+        session_id=session_id,
+        at=to_utc(at),
+        reason=reason,
+        technique_id=technique_id,
     )
 
 
@@ -151,16 +144,13 @@ def close_interrupted(engine: Engine, person: str = DEFAULT_PERSON) -> int:
     """Guided sessions left in progress (the process was killed, the terminal closed) become
     'interrupted', ended at their last result; called as the next session starts. Returns how
     many were closed."""
-    last = (
-        select(func.max(TechniqueResultRow.at))
-        .where(TechniqueResultRow.session_id == SessionRow.id)
-        .scalar_subquery()
-    )
+    se, tr = schema.sessions.c, schema.technique_results.c
+    last = select(func.max(tr.at)).where(tr.session_id == se.id).scalar_subquery()
     with engine.begin() as conn:
         done = conn.execute(
-            update(SessionRow)
-            .where(SessionRow.person == person, SessionRow.status == "in_progress")
-            .values(status="interrupted", ended_at=func.coalesce(last, SessionRow.started_at))
+            update(schema.sessions)
+            .where(se.person == person, se.status == "in_progress")
+            .values(status="interrupted", ended_at=func.coalesce(last, se.started_at))
         )
     return int(done.rowcount)
 
@@ -173,12 +163,15 @@ def finish_session(
     pain_after: int | None = None,
     soreness: str | None = None,
 ) -> None:
-    with Session(engine) as s, s.begin():
-        row = s.get_one(SessionRow, session_id)
-        row.ended_at = to_utc(at)
-        row.status = status
-        row.pain_after = pain_after
-        row.soreness = soreness
+    se = schema.sessions
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(se)
+            .where(se.c.id == session_id)
+            .values(ended_at=to_utc(at), status=status, pain_after=pain_after, soreness=soreness)
+        )
+    if done.rowcount != 1:
+        raise LookupError(f"no session {session_id} to finish")
 
 
 def log_session(
@@ -193,41 +186,16 @@ def log_session(
     person: str = DEFAULT_PERSON,
 ) -> int:
     """A session done away from the timer, written as one transaction: all of it or nothing."""
-    utc = to_utc(at)
-    with Session(engine) as s, s.begin():
-        row = SessionRow(
-            person=person,
-            started_at=utc,
-            ended_at=utc,
-            source="logged",
-            status="stopped" if stop else "completed",
-            routine=json.dumps(dict(routine)),
-            pain_before=pain_before,
-            pain_after=pain_after,
-            soreness=soreness,
+    with engine.begin() as conn:
+        return _session_rows(
+            conn, person, at, routine, pain_before, pain_after, results, stop, "logged", soreness
         )
-        s.add(row)
-        s.flush()
-        for pos, (tid, outcome) in enumerate(results):
-            s.add(
-                TechniqueResultRow(
-                    session_id=row.id, position=pos, technique_id=tid, outcome=outcome, at=utc
-                )
-            )
-        if stop:
-            s.add(
-                StopRow(
-                    person=person, session_id=row.id, at=utc, reason=stop[0], technique_id=stop[1]
-                )
-            )
-        sid: int = row.id
-    return sid
 
 
 def add_restore(
     engine: Engine, technique_id: str, at: datetime, person: str = DEFAULT_PERSON
 ) -> int:
-    return _add(engine, RestoreRow(person=person, at=to_utc(at), technique_id=technique_id))
+    return _add(engine, schema.restores, person=person, at=to_utc(at), technique_id=technique_id)
 
 
 COACH_FIELDS = ("reps", "hold_seconds", "slow_down", "bouncing", "past_range", "setup")
@@ -238,38 +206,20 @@ def add_coach_counts(
 ) -> list[int]:
     """The camera coach's numbers for a recorded session, one row per technique, in one
     transaction. Each mapping has technique_id and the COACH_FIELDS."""
-    with Session(engine) as s, s.begin():
-        rows = [
-            CoachCountRow(
-                session_id=session_id,
-                technique_id=str(c["technique_id"]),
-                reps=int(c["reps"]),
-                hold_seconds=float(c["hold_seconds"]),
-                slow_down=int(c["slow_down"]),
-                bouncing=int(c["bouncing"]),
-                past_range=int(c["past_range"]),
-                setup=int(c["setup"]),
-            )
-            for c in counts
-        ]
-        s.add_all(rows)
-        s.flush()
-        ids = [r.id for r in rows]
-    return ids
+    with engine.begin() as conn:
+        return _coach_rows(conn, session_id, counts)
 
 
 def coach_counts(engine: Engine, session_id: int) -> list[dict[str, Any]]:
     """The camera coach's numbers kept with a session, in the order they were written."""
-    with Session(engine) as s:
-        found = s.scalars(
-            select(CoachCountRow)
-            .where(CoachCountRow.session_id == session_id)
-            .order_by(CoachCountRow.id)
+    cc = schema.coach_counts.c
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(cc.technique_id, *(cc[f] for f in COACH_FIELDS))
+            .where(cc.session_id == session_id)
+            .order_by(cc.id)
         ).all()
-        return [
-            {"technique_id": r.technique_id, **{f: getattr(r, f) for f in COACH_FIELDS}}
-            for r in found
-        ]
+    return [{"technique_id": r[0], **dict(zip(COACH_FIELDS, r[1:], strict=True))} for r in found]
 
 
 def _pain_days(answers: str) -> int | None:
@@ -283,12 +233,12 @@ def load_history(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None
     Plain column queries, not ORM entities: ten years of a journal load several times faster.
     """
     sc, ci, se, tr, st, rs = (
-        ScreeningRow,
-        CheckInRow,
-        SessionRow,
-        TechniqueResultRow,
-        StopRow,
-        RestoreRow,
+        schema.screenings.c,
+        schema.check_ins.c,
+        schema.sessions.c,
+        schema.technique_results.c,
+        schema.stops.c,
+        schema.restores.c,
     )
     with engine.connect() as conn:
         screenings = tuple(
@@ -330,7 +280,7 @@ def load_history(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None
         results: dict[int, list[TechniqueResult]] = {}
         for sid, tid, outcome in conn.execute(
             select(tr.session_id, tr.technique_id, tr.outcome)
-            .join(se, se.id == tr.session_id)
+            .join(schema.sessions, se.id == tr.session_id)
             .where(se.person == person)
             .order_by(tr.session_id, tr.position)
         ):
@@ -373,6 +323,7 @@ def load_stops(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None =
     """Only what the safety gates read, as a History: every stop (one stopped session record
     each) and every restore. A page view need not load years of check-ins to learn whether a
     technique is left out or a nerve-sign stop re-opened the screening."""
+    st, rs = schema.stops.c, schema.restores.c
     with engine.connect() as conn:
         sessions = tuple(
             SessionRecord(
@@ -381,30 +332,28 @@ def load_stops(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None =
                 stops=(StopEvent(_local(at, tz), StopReason(reason), technique),),
             )
             for at, reason, technique in conn.execute(
-                select(StopRow.at, StopRow.reason, StopRow.technique_id)
-                .where(StopRow.person == person)
-                .order_by(StopRow.at, StopRow.id)
+                select(st.at, st.reason, st.technique_id)
+                .where(st.person == person)
+                .order_by(st.at, st.id)
             )
         )
         restores = tuple(
             (tid, _local(at, tz))
             for tid, at in conn.execute(
-                select(RestoreRow.technique_id, RestoreRow.at)
-                .where(RestoreRow.person == person)
-                .order_by(RestoreRow.at, RestoreRow.id)
+                select(rs.technique_id, rs.at).where(rs.person == person).order_by(rs.at, rs.id)
             )
         )
     return History(sessions=sessions, restores=restores)
 
 
-EXPORT_TABLES: dict[str, type[Base]] = {
-    "screenings": ScreeningRow,
-    "check_ins": CheckInRow,
-    "sessions": SessionRow,
-    "technique_results": TechniqueResultRow,
-    "stops": StopRow,
-    "restores": RestoreRow,
-    "outcomes": OutcomeRow,
+EXPORT_TABLES: dict[str, Table] = {
+    "screenings": schema.screenings,
+    "check_ins": schema.check_ins,
+    "sessions": schema.sessions,
+    "technique_results": schema.technique_results,
+    "stops": schema.stops,
+    "restores": schema.restores,
+    "outcomes": schema.outcomes,
 }
 
 
@@ -419,27 +368,26 @@ def iter_rows(
     """The rows of `rows`, fetched `batch` at a time from a server-side cursor, so an export of
     a long journal holds one batch in memory rather than every row."""
     table = EXPORT_TABLES[kind]
-    cols = [c.name for c in table.__table__.columns]
-    stmt = select(table.__table__)
+    cols = [c.name for c in table.columns]
+    stmt = select(table)
     if "person" in cols:
-        stmt = stmt.where(table.__table__.c.person == person)
+        stmt = stmt.where(table.c.person == person)
     else:
-        stmt = stmt.join(SessionRow.__table__).where(SessionRow.person == person)
+        stmt = stmt.join(schema.sessions).where(schema.sessions.c.person == person)
     with engine.connect() as conn:
-        result = conn.execution_options(yield_per=batch).execute(
-            stmt.order_by(table.__table__.c.id)
-        )
+        result = conn.execution_options(yield_per=batch).execute(stmt.order_by(table.c.id))
         for r in result:
             yield dict(zip(cols, r, strict=True))
 
 
 def latest_screening(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, Any] | None:
     """The newest complete screening with its answers and reasons decoded, or None."""
-    with Session(engine) as s:
-        r = s.scalars(
-            select(ScreeningRow)
-            .where(ScreeningRow.person == person, ScreeningRow.complete)
-            .order_by(ScreeningRow.at.desc(), ScreeningRow.id.desc())
+    sc = schema.screenings.c
+    with engine.connect() as conn:
+        r = conn.execute(
+            select(sc.at, sc.disposition, sc.answers, sc.reasons)
+            .where(sc.person == person, sc.complete)
+            .order_by(sc.at.desc(), sc.id.desc())
             .limit(1)
         ).first()
         if r is None:
@@ -453,13 +401,14 @@ def latest_screening(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, 
 
 
 def latest_routine(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, Any] | None:
-    with Session(engine) as s:
-        raw = s.scalars(
-            select(SessionRow.routine)
-            .where(SessionRow.person == person)
-            .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+    se = schema.sessions.c
+    with engine.connect() as conn:
+        raw = conn.execute(
+            select(se.routine)
+            .where(se.person == person)
+            .order_by(se.started_at.desc(), se.id.desc())
             .limit(1)
-        ).first()
+        ).scalar()
     return None if raw is None else dict(json.loads(raw))
 
 
@@ -467,7 +416,7 @@ def latest_routine(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, An
 
 
 def _session_rows(
-    s: Session,
+    conn: Connection,
     person: str,
     at: datetime,
     routine: Mapping[str, Any],
@@ -478,8 +427,9 @@ def _session_rows(
     source: str,
     soreness: str | None = None,
 ) -> int:
+    """A finished session, its techniques' outcomes and its stop, in the caller's transaction."""
     utc = to_utc(at)
-    row = SessionRow(
+    row = dict(
         person=person,
         started_at=utc,
         ended_at=utc,
@@ -490,31 +440,40 @@ def _session_rows(
         pain_after=pain_after,
         soreness=soreness,
     )
-    s.add(row)
-    s.flush()
-    for pos, (tid, outcome) in enumerate(results):
-        s.add(
-            TechniqueResultRow(
-                session_id=row.id, position=pos, technique_id=tid, outcome=outcome, at=utc
-            )
+    sid = _key(conn.execute(insert(schema.sessions).values(row)))
+    if results:
+        conn.execute(
+            insert(schema.technique_results),
+            [
+                dict(session_id=sid, position=pos, technique_id=tid, outcome=outcome, at=utc)
+                for pos, (tid, outcome) in enumerate(results)
+            ],
         )
     if stop:
-        s.add(
-            StopRow(person=person, session_id=row.id, at=utc, reason=stop[0], technique_id=stop[1])
+        conn.execute(
+            insert(schema.stops).values(
+                person=person, session_id=sid, at=utc, reason=stop[0], technique_id=stop[1]
+            )
         )
-    sid: int = row.id
     return sid
 
 
-def _coach_rows(s: Session, session_id: int, counts: Sequence[Mapping[str, Any]]) -> None:
-    s.add_all(
-        CoachCountRow(
-            session_id=session_id,
-            technique_id=str(c["technique_id"]),
-            **{f: (float if f == "hold_seconds" else int)(c[f]) for f in COACH_FIELDS},
+def _coach_rows(
+    conn: Connection, session_id: int, counts: Sequence[Mapping[str, Any]]
+) -> list[int]:
+    table = insert(schema.coach_counts)
+    return [
+        _key(
+            conn.execute(
+                table.values(
+                    session_id=session_id,
+                    technique_id=str(c["technique_id"]),
+                    **{f: (float if f == "hold_seconds" else int)(c[f]) for f in COACH_FIELDS},
+                )
+            )
         )
         for c in counts
-    )
+    ]
 
 
 def record_stop(
@@ -532,11 +491,9 @@ def record_stop(
     (session id, True), or (the earlier id, False) when that key was received before."""
     from easeback.storage.received import once
 
-    def write(conn: Any) -> int:
-        with Session(bind=conn) as s:
-            sid = _session_rows(s, person, at, routine, None, None, results, stop, "timer")
-            _coach_rows(s, sid, coach)
-            s.flush()
+    def write(conn: Connection) -> int:
+        sid = _session_rows(conn, person, at, routine, None, None, results, stop, "timer")
+        _coach_rows(conn, sid, coach)
         return sid
 
     return once(engine, person, key, "stop", at, write)
@@ -556,36 +513,21 @@ def record_check_in(
     the device's key: (check-in id, True), or (the earlier id, False) for a key received before."""
     from easeback.storage.received import once
 
-    def write(conn: Any) -> int:
-        with Session(bind=conn) as s:
-            if session is not None:
-                sid = _session_rows(
-                    s,
-                    person,
-                    at,
-                    session["routine"],
-                    session["pain_before"],
-                    session["pain_after"],
-                    session["results"],
-                    None,
-                    "logged",
-                    session.get("soreness"),
-                )
-                _coach_rows(s, sid, coach)
-            peg = check_in.peg or (None, None, None)
-            row = CheckInRow(
-                person=person,
-                at=to_utc(check_in.at),
-                pain=check_in.pain,
-                stiffness=check_in.stiffness,
-                peg_pain=peg[0],
-                peg_enjoyment=peg[1],
-                peg_activity=peg[2],
-                activities=json.dumps([list(a) for a in check_in.activities]),
+    def write(conn: Connection) -> int:
+        if session is not None:
+            sid = _session_rows(
+                conn,
+                person,
+                at,
+                session["routine"],
+                session["pain_before"],
+                session["pain_after"],
+                session["results"],
+                None,
+                "logged",
+                session.get("soreness"),
             )
-            s.add(row)
-            s.flush()
-            rid: int = row.id
-        return rid
+            _coach_rows(conn, sid, coach)
+        return _key(conn.execute(insert(schema.check_ins).values(_check_in(check_in, person))))
 
     return once(engine, person, key, "check_in", at, write)

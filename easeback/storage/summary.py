@@ -19,15 +19,8 @@ from sqlalchemy.engine import Connection
 from easeback.domain.chart import Chart
 from easeback.domain.models import StopReason
 from easeback.domain.progression import BASELINE_MARGIN, RESCREEN_STOPS, REST_RISE, JournalFacts
-from easeback.storage.tables import (
-    DEFAULT_PERSON,
-    CheckInRow,
-    RestoreRow,
-    ScreeningRow,
-    SessionRow,
-    StopRow,
-    TechniqueResultRow,
-)
+from easeback.storage import schema
+from easeback.storage.schema import DEFAULT_PERSON
 from easeback.storage.times import local as _local
 
 AFTER = timedelta(microseconds=1)  # a session's pain after counts just after its pain before
@@ -37,7 +30,7 @@ TechniqueSums = tuple[str, int, int, int]  # (technique id, sessions, sum of cha
 
 def _pain_ends(conn: Connection, person: str) -> tuple[int | None, int | None]:
     """The first and the last pain rating in the history's reading order."""
-    ci, se = CheckInRow, SessionRow
+    ci, se = schema.check_ins.c, schema.sessions.c
     found: list[tuple[tuple[Any, ...], int]] = []  # (reading order key, pain)
     for newest in (False, True):
         row = conn.execute(
@@ -69,7 +62,7 @@ def _pain_ends(conn: Connection, person: str) -> tuple[int | None, int | None]:
 def _episode_start(conn: Connection, person: str, tz: tzinfo | None) -> datetime | None:
     """As told at screening (pain_days before a screening), else the first record; local time,
     with the days counted back from the local time as the history does."""
-    sc, ci, se = ScreeningRow, CheckInRow, SessionRow
+    sc, ci, se = schema.screenings.c, schema.check_ins.c, schema.sessions.c
     firsts = [
         conn.execute(select(func.min(sc.at)).where(sc.person == person, sc.complete)).scalar(),
         conn.execute(select(func.min(ci.at)).where(ci.person == person)).scalar(),
@@ -93,7 +86,7 @@ def journal_facts(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | Non
 ):  # fmt: skip
     """What `progression.facts` gives for the loaded history, in local time (tz, or the
     system's), from a few queries whatever the journal's length."""
-    sc, se, st = ScreeningRow, SessionRow, StopRow
+    sc, se, st = schema.screenings.c, schema.sessions.c, schema.stops.c
     with engine.connect() as conn:
         base, last = _pain_ends(conn, person)
         first_session = conn.execute(
@@ -115,7 +108,7 @@ def journal_facts(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | Non
         if screened is not None:
             stop = conn.execute(
                 select(st.reason)
-                .join(se, se.id == st.session_id)
+                .join(schema.sessions, se.id == st.session_id)
                 .where(
                     st.person == person,
                     se.person == person,
@@ -144,10 +137,10 @@ def journal_facts(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | Non
 def technique_sums(engine: Engine, person: str = DEFAULT_PERSON) -> list[TechniqueSums]:
     """Per technique done (or stopped) in a session rated before and after: how many such
     sessions, the sum of their changes in pain and the sum of the squares, by technique id."""
-    se, tr = SessionRow, TechniqueResultRow
+    se, tr = schema.sessions.c, schema.technique_results.c
     pairs = (
         select(tr.session_id.label("sid"), tr.technique_id.label("tid"))
-        .join(se, se.id == tr.session_id)
+        .join(schema.sessions, se.id == tr.session_id)
         .where(
             se.person == person,
             tr.outcome.in_(("done", "stopped")),
@@ -159,7 +152,7 @@ def technique_sums(engine: Engine, person: str = DEFAULT_PERSON) -> list[Techniq
     change = se.pain_after - se.pain_before
     stmt = (
         select(pairs.c.tid, func.count(), func.sum(change), func.sum(change * change))
-        .join(se, se.id == pairs.c.sid)
+        .join(schema.sessions, se.id == pairs.c.sid)
         .group_by(pairs.c.tid)
     )
     with engine.connect() as conn:
@@ -175,12 +168,12 @@ def baseline_pain(engine: Engine, person: str = DEFAULT_PERSON) -> int | None:
 
 def left_out(engine: Engine, person: str = DEFAULT_PERSON) -> frozenset[str]:
     """Techniques stopped for sharp pain and not put back since (progression.left_out)."""
-    se, st, rs = SessionRow, StopRow, RestoreRow
+    se, st, rs = schema.sessions.c, schema.stops.c, schema.restores.c
     with engine.connect() as conn:
         stopped = dict(
             conn.execute(
                 select(st.technique_id, func.max(st.at))
-                .join(se, se.id == st.session_id)
+                .join(schema.sessions, se.id == st.session_id)
                 .where(
                     st.person == person,
                     se.person == person,
@@ -203,11 +196,11 @@ def left_out(engine: Engine, person: str = DEFAULT_PERSON) -> frozenset[str]:
 
 def done_techniques(engine: Engine, person: str = DEFAULT_PERSON) -> frozenset[str]:
     """Techniques done in some session (progression.done_techniques)."""
-    se, tr = SessionRow, TechniqueResultRow
+    se, tr = schema.sessions.c, schema.technique_results.c
     with engine.connect() as conn:
         found = conn.execute(
             select(tr.technique_id)
-            .join(se, se.id == tr.session_id)
+            .join(schema.sessions, se.id == tr.session_id)
             .where(se.person == person, tr.outcome == "done")
             .distinct()
         ).scalars()
@@ -220,7 +213,7 @@ def good_session_levels(
     """Per technique, how many times it was done in a good session (progression.good_session:
     completed, never stopped, pain rated before and after, no rise in pain and, with a
     baseline, below it plus 2)."""
-    se, tr, st = SessionRow, TechniqueResultRow, StopRow
+    se, tr, st = schema.sessions.c, schema.technique_results.c, schema.stops.c
     stopped = select(st.id).where(st.session_id == se.id, st.person == person).exists()
     good = [
         se.person == person,
@@ -234,7 +227,7 @@ def good_session_levels(
         good.append(se.pain_after < baseline + BASELINE_MARGIN)
     stmt = (
         select(tr.technique_id, func.count())
-        .join(se, se.id == tr.session_id)
+        .join(schema.sessions, se.id == tr.session_id)
         .where(tr.outcome == "done", *good)
         .group_by(tr.technique_id)
     )
@@ -247,7 +240,7 @@ def readings_from_day(
 ) -> list[tuple[datetime, int]]:
     """The pain readings (History.pain_readings, local time, same order) of the last `days`
     calendar days up to the day of the newest reading; none when there is no reading."""
-    ci, se = CheckInRow, SessionRow
+    ci, se = schema.check_ins.c, schema.sessions.c
     with engine.connect() as conn:
         newest = [
             conn.execute(select(func.max(ci.at)).where(ci.person == person)).scalar(),
@@ -289,10 +282,10 @@ def readings_from_day(
 def results_per_technique(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, int]:
     """How many times each technique was done (or stopped part-way) in a session
     (progression.sessions_with), counted by the database."""
-    se, tr = SessionRow, TechniqueResultRow
+    se, tr = schema.sessions.c, schema.technique_results.c
     stmt = (
         select(tr.technique_id, func.count())
-        .join(se, se.id == tr.session_id)
+        .join(schema.sessions, se.id == tr.session_id)
         .where(se.person == person, tr.outcome.in_(("done", "stopped")))
         .group_by(tr.technique_id)
     )
@@ -304,10 +297,10 @@ def counts(engine: Engine, person: str = DEFAULT_PERSON) -> tuple[int, int]:
     """(sessions, check-ins) in the journal."""
     with engine.connect() as conn:
         sessions = conn.execute(
-            select(func.count()).where(SessionRow.person == person)
+            select(func.count()).where(schema.sessions.c.person == person)
         ).scalar_one()
         check_ins = conn.execute(
-            select(func.count()).where(CheckInRow.person == person)
+            select(func.count()).where(schema.check_ins.c.person == person)
         ).scalar_one()
     return int(sessions), int(check_ins)
 
@@ -315,7 +308,7 @@ def counts(engine: Engine, person: str = DEFAULT_PERSON) -> tuple[int, int]:
 def chart(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None = None) -> Chart | None:
     """The binned pain and stiffness chart of the whole journal (local days in `tz`), its rows
     streamed into the bins, never loaded at once; None for a journal with nothing to draw."""
-    ci, se, st = CheckInRow, SessionRow, StopRow
+    ci, se, st = schema.check_ins.c, schema.sessions.c, schema.stops.c
     rated = and_(se.person == person, se.pain_before.is_not(None), se.pain_after.is_not(None))
     with engine.connect() as conn:
         ends = [

@@ -1,177 +1,139 @@
-"""The journal's tables. Times are stored as naive UTC; every row belongs to one person."""
+"""The journal's tables mapped to classes, for the practice mode and the code that works with
+rows as objects. The journal's columns are defined once, in schema.py (Core tables, which the
+everyday commands query without the ORM), and only typed here; the practice's own tables (episodes,
+notes) are declared here in full."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-DEFAULT_PERSON = "me"
+from easeback.storage import schema
+from easeback.storage.schema import DEFAULT_PERSON
+
+__all__ = [
+    "DEFAULT_PERSON",
+    "Base",
+    "CheckInRow",
+    "CoachCountRow",
+    "EpisodeRow",
+    "NoteRow",
+    "OutcomeRow",
+    "RestoreRow",
+    "ScreeningRow",
+    "SessionRow",
+    "StopRow",
+    "TechniqueResultRow",
+]
 
 
 class Base(DeclarativeBase):
-    pass
+    metadata = schema.metadata
 
 
 class ScreeningRow(Base):
-    __tablename__ = "screenings"
+    __table__ = schema.screenings
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
-    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
-        ForeignKey("users.id"), default=None, index=True
-    )
-    at: Mapped[datetime] = mapped_column(DateTime)
+    id: Mapped[int]
+    person: Mapped[str]
+    user_id: Mapped[int | None]  # practice mode: the owner; None for one person
+    at: Mapped[datetime]
     complete: Mapped[bool]
-    disposition: Mapped[str | None] = mapped_column(String(32))
-    answers: Mapped[str] = mapped_column(Text)  # JSON object keyed by question id
-    reasons: Mapped[str] = mapped_column(Text)  # JSON list, as screening_public gives it
-
-    __table_args__ = (
-        Index("ix_screenings_person_at", "person", "at"),
-        Index("ix_screenings_user_at", "user_id", "at"),
-    )
+    disposition: Mapped[str | None]
+    answers: Mapped[str]
+    reasons: Mapped[str]
 
 
 class CheckInRow(Base):
-    __tablename__ = "check_ins"
+    __table__ = schema.check_ins
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
-    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
-        ForeignKey("users.id"), default=None, index=True
-    )
-    at: Mapped[datetime] = mapped_column(DateTime)
+    id: Mapped[int]
+    person: Mapped[str]
+    user_id: Mapped[int | None]
+    at: Mapped[datetime]
     pain: Mapped[int]
     stiffness: Mapped[int]
     peg_pain: Mapped[int | None]
     peg_enjoyment: Mapped[int | None]
     peg_activity: Mapped[int | None]
-    activities: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[name, 0-10], ...]
-
-    __table_args__ = (
-        Index("ix_check_ins_person_at", "person", "at"),
-        Index("ix_check_ins_user_at", "user_id", "at"),
-    )
+    activities: Mapped[str]
 
 
 class SessionRow(Base):
-    __tablename__ = "sessions"
+    __table__ = schema.sessions
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
-    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
-        ForeignKey("users.id"), default=None, index=True
-    )
-    started_at: Mapped[datetime] = mapped_column(DateTime)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
-    source: Mapped[str] = mapped_column(String(16))  # timer | logged
-    status: Mapped[str] = mapped_column(String(16))  # in_progress|completed|stopped|interrupted
-    routine: Mapped[str] = mapped_column(Text)  # JSON, as routine_public gives it
+    id: Mapped[int]
+    person: Mapped[str]
+    user_id: Mapped[int | None]
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    source: Mapped[str]
+    status: Mapped[str]
+    routine: Mapped[str]
     pain_before: Mapped[int | None]
     pain_after: Mapped[int | None]
-    soreness: Mapped[str | None] = mapped_column(String(8))  # low | medium | high
-
-    __table_args__ = (
-        Index("ix_sessions_person_started", "person", "started_at"),
-        Index("ix_sessions_user_started", "user_id", "started_at"),
-    )
+    soreness: Mapped[str | None]
 
 
 class TechniqueResultRow(Base):
-    """What happened to one routine item: done, skipped, stopped or not reached."""
+    __table__ = schema.technique_results
 
-    __tablename__ = "technique_results"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    id: Mapped[int]
+    session_id: Mapped[int]
     position: Mapped[int]
-    technique_id: Mapped[str] = mapped_column(String(64))
-    outcome: Mapped[str] = mapped_column(String(16))
-    at: Mapped[datetime] = mapped_column(DateTime)
-
-    __table_args__ = (Index("ix_technique_results_session", "session_id", "position"),)
+    technique_id: Mapped[str]
+    outcome: Mapped[str]
+    at: Mapped[datetime]
 
 
 class StopRow(Base):
-    __tablename__ = "stops"
+    __table__ = schema.stops
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
-    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
-        ForeignKey("users.id"), default=None, index=True
-    )
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(DateTime)
-    technique_id: Mapped[str | None] = mapped_column(String(64))
-    reason: Mapped[str] = mapped_column(String(32))
-
-    __table_args__ = (
-        Index("ix_stops_person_at", "person", "at"),
-        Index("ix_stops_user_at", "user_id", "at"),
-        Index("ix_stops_session", "session_id"),
-    )
+    id: Mapped[int]
+    person: Mapped[str]
+    user_id: Mapped[int | None]
+    session_id: Mapped[int]
+    at: Mapped[datetime]
+    technique_id: Mapped[str | None]
+    reason: Mapped[str]
 
 
 class RestoreRow(Base):
-    """The person put a technique left out for sharp pain back into their plans."""
+    __table__ = schema.restores
 
-    __tablename__ = "restores"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
-    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
-        ForeignKey("users.id"), default=None, index=True
-    )
-    at: Mapped[datetime] = mapped_column(DateTime)
-    technique_id: Mapped[str] = mapped_column(String(64))
-
-    __table_args__ = (
-        Index("ix_restores_person_at", "person", "at"),
-        Index("ix_restores_user_at", "user_id", "at"),
-    )
+    id: Mapped[int]
+    person: Mapped[str]
+    user_id: Mapped[int | None]
+    at: Mapped[datetime]
+    technique_id: Mapped[str]
 
 
 class CoachCountRow(Base):
-    """What the camera coach measured of one technique in a recorded session: derived numbers
-    only (the frames themselves are never kept)."""
+    __table__ = schema.coach_counts
 
-    __tablename__ = "coach_counts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    technique_id: Mapped[str] = mapped_column(String(64))
+    id: Mapped[int]
+    session_id: Mapped[int]
+    technique_id: Mapped[str]
     reps: Mapped[int]
-    hold_seconds: Mapped[float] = mapped_column(Float)
+    hold_seconds: Mapped[float]
     slow_down: Mapped[int]
     bouncing: Mapped[int]
     past_range: Mapped[int]
     setup: Mapped[int]
 
-    __table_args__ = (Index("ix_coach_counts_session", "session_id"),)
-
 
 class OutcomeRow(Base):
-    """An outcome measure the person recorded: the PEG (items pain, enjoyment, activity) or the
-    PSFS (the activities they named), each item 0-10, and its score (the items' mean)."""
+    __table__ = schema.outcomes
 
-    __tablename__ = "outcomes"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
-    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
-        ForeignKey("users.id"), default=None, index=True
-    )
-    at: Mapped[datetime] = mapped_column(DateTime)
-    measure: Mapped[str] = mapped_column(String(8))  # peg | psfs
-    items: Mapped[str] = mapped_column(Text)  # JSON [[label, 0-10], ...]
-    score: Mapped[float] = mapped_column(Float)
-
-    __table_args__ = (
-        Index("ix_outcomes_person_at", "person", "at"),
-        Index("ix_outcomes_user_at", "user_id", "at"),
-    )
+    id: Mapped[int]
+    person: Mapped[str]
+    user_id: Mapped[int | None]
+    at: Mapped[datetime]
+    measure: Mapped[str]
+    items: Mapped[str]
+    score: Mapped[float]
 
 
 class EpisodeRow(Base):

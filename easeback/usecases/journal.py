@@ -573,7 +573,7 @@ def history_page(
     `entries.key_text`), newest first, and how many older ones there are beyond them. One
     person's (default: this machine's) journal, times in `tz` (default: local)."""
     from easeback.storage import entries
-    from easeback.storage.tables import DEFAULT_PERSON
+    from easeback.storage.schema import DEFAULT_PERSON
 
     try:
         key = None if before is None else entries.parse_key(before)
