@@ -72,14 +72,28 @@ def dose_lines(d: Dosage) -> list[str]:
     return lines
 
 
+def dose_source_text(src: Any) -> str:
+    """Where a dose comes from (a technique's `dose_source`), in one line for `show` and the
+    technique's page: the article's words and title, then what easeback chose itself and why."""
+    parts = []
+    if src.article:
+        parts.append(f'The article "{src.article}" gives "{src.figure.rstrip(".")}".')
+    if src.own:
+        parts.append(src.own if src.article else f"easeback's own starting dose. {src.own}")
+    return " ".join(parts)
+
+
 def entry_details(kind: str, r: Any) -> tuple[str, str]:
     """A journal entry (`storage.entries.KINDS`, its record) as (what, details), the same words
     on the journal page, in /api/history and in the practice's history."""
     if kind == "check-in":
         return "Check-in", f"pain {r.pain}/10, stiffness {r.stiffness}/10"
     if kind == "session":
+        from easeback.domain.adherence import session_status
+
         done = sum(1 for x in r.results if x.outcome == "done")
-        text = f"{r.status.replace('_', ' ')}, {done} of {len(r.results)} techniques done"
+        status = session_status(r.status, [x.outcome for x in r.results])  # all skipped: skipped
+        text = f"{status.replace('_', ' ')}, {done} of {len(r.results)} techniques done"
         if r.pain_before is not None and r.pain_after is not None:
             text += f", pain {r.pain_before} → {r.pain_after}"
         for e in r.stops:

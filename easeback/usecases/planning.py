@@ -7,7 +7,13 @@ from collections.abc import Mapping
 
 from easeback.content.loader import Catalogue
 from easeback.domain.models import Disposition
-from easeback.domain.planning import PlannedTechnique, PlanRequest, Routine, build_plan
+from easeback.domain.planning import (
+    PlannedTechnique,
+    PlanRequest,
+    Routine,
+    build_plan,
+    within_limits,
+)
 from easeback.domain.screening import ScreeningResult
 from easeback.usecases.catalogue import technique_public
 from easeback.usecases.choices import parse_equipment, parse_goal, parse_place
@@ -38,6 +44,13 @@ def plan_routine(cat: Catalogue, result: ScreeningResult, req: PlanRequest) -> R
     if plannable is None:
         return None
     return build_plan(plannable, req, cat.techniques)
+
+
+def held_to(routine: Routine, result: ScreeningResult | None) -> Routine:
+    """A routine planned earlier, held to the gentle and length rules of the screening in force
+    (unchanged when none allows a routine: fitting it refuses that)."""
+    plannable = result.plannable() if result is not None else None
+    return routine if plannable is None else within_limits(routine, plannable)
 
 
 def desk_break_routine(

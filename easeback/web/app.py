@@ -203,6 +203,17 @@ def _add_errors(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(InputError, input_error)
+    if journal_installed():  # a journal damaged inside: say so and how to save it, not a 500
+        from easeback.storage import JournalDamaged
+
+        async def damaged(request: Request, exc: Exception) -> Response:
+            if _wants_json(request):
+                return JSONResponse({"detail": str(exc)}, status_code=503)
+            return pages.render(
+                request, "error.html", status=503, title="Your journal is damaged", message=str(exc)
+            )
+
+        app.add_exception_handler(JournalDamaged, damaged)
 
 
 def _plain(errors: Any) -> list[dict[str, Any]]:

@@ -44,6 +44,7 @@ from easeback.domain.screening import (
     next_question,
 )
 from easeback.usecases import catalogue, errors, planning
+from easeback.usecases.device_keys import valid_key
 from easeback.usecases.screening import lapse_reason, lapses_at
 from easeback.web import camera, views
 from easeback.web.fast import HotRoute
@@ -465,17 +466,25 @@ def result_page(request: Request) -> Response:
         return render(request, "incomplete.html", first=first, title="Screening not finished")
     sess.rescreen, sess.rescreen_why = False, ""
     d = result.disposition
-    see = dict.fromkeys(pid for r in result.reasons for pid in r.see)
+    shown = list(result.shown_reasons)  # what to do instead, when no routine may follow
+    see = dict.fromkeys(pid for r in shown for pid in r.see)
+    call_number: str | None = None
+    if result.call:  # get seen now: the call button, as on the emergency page
+        call_number = views.emergency_number(
+            st.settings.emergency_number, request.headers.get("accept-language", "")
+        )
     return render(
         request,
         "result.html",
         title=st.catalogue.dispositions[d].title,
         d=d,
         text=st.catalogue.dispositions[d],
-        reasons=_reasons(st, list(result.reasons)),
+        reasons=_reasons(st, shown),
         professionals=[st.catalogue.professionals[p] for p in see],
         may_plan=d.allows_routine,
         not_asked=len(result.not_asked),
+        number=call_number,
+        check_first=result.check_first,
     )
 
 
@@ -738,8 +747,12 @@ async def stop_submit(request: Request) -> Response:
     if st.journal is not None and sess.routine is not None:
         routine = planning.routine_from_public(st.catalogue, sess.routine)
         index = int(raw_index) if technique is not None else None
-        st.journal.record_stop(routine, index, reason.value, await camera.tally_of(request))
+        saved = st.journal.record_stop(
+            routine, index, reason.value, await camera.tally_of(request), _stop_key(form)
+        )
         camera.forget_tally(request)
+        if not saved:  # sent again from the device: what it changes was done the first time
+            return redirect(request, f"/stopped/{reason.value}")
     if reason is StopReason.SHARP_PAIN and technique is not None:
         sess.left_out.add(technique)
     if st.catalogue.stops[reason].rescreen:
@@ -749,6 +762,13 @@ async def stop_submit(request: Request) -> Response:
         sess.screened_at = None
         sess.screening_saved = False
     return redirect(request, f"/stopped/{reason.value}")
+
+
+def _stop_key(form: FormData) -> str | None:
+    """The device's key of a stop (sent again until confirmed); a stop is never refused, so a
+    malformed key is dropped and the stop saved without one."""
+    key = str(form.get("key", ""))
+    return key if valid_key(key) else None
 
 
 def _current_technique(sess: WebSession, raw_index: str) -> str | None:
