@@ -303,7 +303,8 @@ def test_library_search_and_learn(site: Any) -> None:
     go(page, "/techniques")
     page.get_by_label("Search").fill("cat")
     page.get_by_role("button", name="Show").click()
-    assert page.get_by_role("link", name=re.compile("Cat", re.I)).first.is_visible()
+    page.wait_for_url(re.compile(r"q=cat"))  # is_visible() does not wait for the new page
+    expect(page.get_by_role("link", name=re.compile("Cat", re.I)).first).to_be_visible()
     shoot(page, "11-library")
     page.get_by_role("link", name=re.compile("Cat", re.I)).first.click()
     shoot(page, "12-technique")
