@@ -16,9 +16,10 @@ from playwright.sync_api import expect
 from easeback.domain.screening import QuestionKind
 from easeback.storage import open_engine
 from easeback.storage import practice as repo
+from easeback.usecases import accounts
 from tests.practice.conftest import PASSWORD, T0
-from tests.practice.web import dispose, practice_app
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, Network, live_server, shoot
+from tests.practice.web import authenticator, dispose, practice_app
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, SERVED, Network, live_server, shoot
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -50,7 +51,7 @@ def practice(tmp_path, password_hash) -> Iterator[tuple[str, dict[str, int]]]:
         ("ann@example.org", "person", "North"),
         ("bob@example.org", "person", "North"),
         ("carol@south.example", "clinician", "South"),
-        ("adam@practice.example", "admin", None),
+        ("adam@practice.example", "admin", "North"),
     ]:
         clinic_id = repo.clinic_id(engine, clinic, T0) if clinic else None
         uid = repo.add_user(engine, email, role, clinic_id, password_hash, T0)
@@ -83,7 +84,28 @@ def open_as(browser: Any, base: str, email: str, viewport: dict[str, int]) -> tu
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    second_step(page, base, email)
     return page, net
+
+
+def second_step(page: Any, base: str, email: str) -> None:
+    """Staff (two-step sign-in is on for them by default) go on through the second step with
+    the code an authenticator app shows: enrolling at their first sign-in (the key shown on
+    the page), then keeping the recovery codes; persons have no second step."""
+    engine = SERVED[base].state.practice.engine
+    user = repo.user_by_email(engine, email)
+    assert user is not None, email
+    if user.role not in accounts.STAFF:
+        return
+    expect(page.locator('input[name="ticket"]')).to_be_attached()
+    enrolling = page.locator("#totp-secret")
+    step = {"enrol": {"secret": enrolling.inner_text()}} if enrolling.count() else None
+    page.locator("#code").fill(authenticator(engine, email, step))
+    page.locator('form[action="/sign-in/second"] button[type="submit"]').click()
+    if step:
+        expect(page.locator("#recovery-codes li")).to_have_count(accounts.RECOVERY_CODES)
+        page.get_by_role("link", name="I have kept them: continue").click()
+    expect(page.locator('input[name="ticket"]')).to_have_count(0)
 
 
 def clean(net: Network) -> None:
@@ -189,7 +211,7 @@ def test_an_admin_invites_a_person_who_manages_their_sign_ins(browser, practice)
     expect(adam).to_have_url(base + "/users")
     adam.get_by_label("Email").fill("finn@example.org")
     adam.get_by_label("Role").select_option("person")
-    adam.get_by_label("Clinic").fill("North")
+    expect(adam.get_by_text("The account joins your clinic, North.")).to_be_visible()
     adam.get_by_role("button", name="Add and make an invite link").click()
     link = adam.locator("#invite-link").inner_text()
     assert link.startswith(base + "/invite/")
