@@ -41,7 +41,11 @@ def technique_svg(technique: Technique, pose: Literal["start", "end", "animated"
 
 
 def png_bytes(svg_text: str, scale: float = 2.0) -> bytes:
-    data: bytes = cairosvg().svg2png(bytestring=svg_text.encode("utf-8"), scale=scale)
+    """The drawing as PNG on an opaque white background (a transparent one shows as black or
+    as a checkerboard in some viewers)."""
+    data: bytes = cairosvg().svg2png(
+        bytestring=svg_text.encode("utf-8"), scale=scale, background_color="white"
+    )
     return data
 
 

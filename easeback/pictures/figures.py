@@ -11,6 +11,7 @@ declared `hip_flexion_deg`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -62,7 +63,8 @@ class View(StrEnum):
     TOP = "top"
     THREE_QUARTER = "three-quarter"  # from the front-right and above: turns of a sitter
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
-    FEET_END = "feet-end"  # from beyond the feet and above: legs lowered to either side
+    OVERHEAD = "overhead"  # from nearly straight above: legs lowered to either side
+    FEET_END = "feet-end"  # from beyond the feet and above: bent knees tipping to either side
 
 
 class PropKind(StrEnum):
@@ -177,7 +179,10 @@ class PartSpec(Frozen):
     arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
 
 
-Limb = Literal["leg_l", "leg_r", "arm_l", "arm_r", "rest"]
+# a limb, "rest" (the root and every joint no group names) or one joint
+Limb = Annotated[
+    str, Field(pattern="^(leg_l|leg_r|arm_l|arm_r|rest|" + "|".join(JOINT_RANGES) + ")$")
+]
 LIMB_JOINTS: dict[str, tuple[str, ...]] = {
     f"{limb}_{s}": tuple(f"{j}_{s}" for j in joints)
     for limb, joints in (
@@ -197,7 +202,7 @@ def staged(start: Pose, end: Pose, u: float, in_turn: tuple[tuple[str, ...], ...
         return interpolate(start, end, ease(u))
     n = len(in_turn)
     share = {j: k for k, group in enumerate(in_turn) for limb in group
-             for j in LIMB_JOINTS.get(limb, ())}  # fmt: skip
+             for j in LIMB_JOINTS.get(limb, (limb,))}  # fmt: skip
     rest = next((k for k, g in enumerate(in_turn) if "rest" in g), None)
 
     def at(k: int | None) -> float:
@@ -234,7 +239,9 @@ class FigureSpec(Frozen):
     arrow: bool = True  # draw the motion arrow (off for holds whose pose barely changes)
     # the landmark the arrow follows, when the one moving most is not what the steps move
     arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
-    inset: Literal["pelvis"] | None = None  # a close-up of a small movement, with an arrow
+    # a close-up of a small movement, with an arrow: the pelvis from the side, the chest's
+    # turn over the still hips from straight above, or the chest's lift off the floor
+    inset: Literal["pelvis", "turn", "lift"] | None = None
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
     then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
     # limbs the steps move one after the other ("lift one knee and then the other"): each
@@ -648,6 +655,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
                 f"moves {amount * k:.1f} {unit} from start to end; the steps allow "
                 f"{lo * k:g}–{hi * k:g} {unit}",
             )  # fmt: skip
+    _check_in_turn(path, entry, spec, technique)
     then: Figure | None = None
     if spec.then is not None:
         t_start, t_end, t_touches, t_grounds, t_contacts = _key_poses(
@@ -688,6 +696,30 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         spec.in_turn,
         dict(spec.motion),
     )
+
+
+# a step that moves the legs one at a time: "lift one knee and then the other", "lower one
+# foot at a time"
+IN_TURN_STEP = re.compile(
+    r"\bone (knee|leg|foot)\b[^.]*\b(then the other|at a time)\b", re.IGNORECASE
+)
+
+
+def _check_in_turn(path: Path, entry: str, spec: FigureSpec, technique: Technique) -> None:
+    """Refuse a figure that lifts both feet off the floor together when the steps lift one leg
+    and then the other."""
+    step = next((s.text for s in technique.steps if IN_TURN_STEP.search(s.text)), None)
+    if step is None or spec.in_turn:
+        return
+    start = spec.start.contacts or {}
+    end = spec.end.contacts if spec.end.contacts is not None else start
+    lifted = [f for f in ("foot_l", "foot_r") if f in start and f not in end]
+    if len(lifted) == 2:
+        raise ContentError(
+            path, entry, "in_turn",
+            f"both feet leave the floor together, but the steps say {step!r}: list the legs "
+            "in in_turn (e.g. [[leg_r], [leg_l, rest]])",
+        )  # fmt: skip
 
 
 def load_figure(technique: Technique, root: Path | None = None) -> Figure:

@@ -72,9 +72,9 @@ def _reportlab() -> Any:
 def write_handout(
     items: Sequence[HandoutItem], path: Path, title: str, notes: Sequence[str]
 ) -> list[float]:
-    """Write the handout PDF: per technique its name, key poses and dose kept together, then
-    the steps, what to feel and when to stop. Returns how much of each page's column is
-    filled (0-1), page by page."""
+    """Write the handout PDF: per technique its name, key poses, dose, steps, what to feel and
+    when to stop, kept together on one page. Returns how much of each page's column is filled
+    (0-1), page by page."""
     from easeback.pictures import png_bytes
     from easeback.pictures.figures import figure_for
     from easeback.pictures.svg import key_poses_svg
@@ -94,9 +94,8 @@ def write_handout(
         t = item.technique
         head: list[Any] = [platypus.Paragraph(f"{n}. {_esc(t.name)}", styles["Heading2"])]
         # the two key poses fill the column: each is half the column wide, so a lying figure
-        # is drawn long enough to read, cropped to the rows it fills; title, pictures and dose
-        # stay together and the steps flow on, so no page is left with one exercise and a
-        # blank half. A technique with two movements shows both, one under the other.
+        # is drawn long enough to read, cropped to the rows it fills. A technique with two
+        # movements shows both, one under the other.
         for part in range(len(figure_for(t.id).parts)):
             svg = key_poses_svg(t, crop=True, part=part)
             png = png_bytes(svg, scale=1.5)
@@ -104,9 +103,6 @@ def write_handout(
             head.append(platypus.Image(io.BytesIO(png), width=width, height=width * h / w))
         head += [
             platypus.Paragraph(f"<b>Dose:</b> {_esc(item.dosage)}", styles["BodyText"]),
-        ]
-        story.append(platypus.KeepTogether(head))
-        block: list[Any] = [
             platypus.ListFlowable(
                 [platypus.Paragraph(_esc(s.text), styles["BodyText"]) for s in t.steps],
                 bulletType="1",
@@ -115,9 +111,10 @@ def write_handout(
             platypus.Paragraph(
                 "<b>Stop if:</b> " + " ".join(_esc(s) for s in t.stop_if), styles["BodyText"]
             ),
-            platypus.Spacer(1, 5 * mm),
         ]
-        story += block
+        # picture, dose, steps and when to stop on one page: a reader holding the page mid-
+        # exercise has the stop signs in front of them
+        story += [platypus.KeepTogether(head), platypus.Spacer(1, 5 * mm)]
     doc = platypus.SimpleDocTemplate(
         str(path),
         pagesize=a4,

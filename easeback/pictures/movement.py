@@ -2,8 +2,8 @@
 figure's data says and the way the steps say, visibly, and its arrows point the way the body
 moves without lying on it.
 
-Each check returns one line per problem (empty when the picture is right), so the tests and
-`easeback show --check` say in words what is wrong with which picture:
+Each check returns one line per problem (empty when the picture is right), so a test says in
+words what is wrong with which picture (loading a figure refuses the first kind already):
 
 - limbs the steps move in turn ("lift one knee and then the other", "lower one foot at a
   time") leave and reach the floor one at a time: both feet are never off their support
@@ -19,19 +19,22 @@ Each check returns one line per problem (empty when the picture is right), so th
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 from easeback.domain.body import Body, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures import svg
-from easeback.pictures.figures import LIMB_JOINTS, Figure, drawn_gap, figure_for, pelvis_tilt
+from easeback.pictures.figures import (
+    IN_TURN_STEP,
+    LIMB_JOINTS,
+    Figure,
+    drawn_gap,
+    figure_for,
+    pelvis_tilt,
+)
 
 Point = tuple[float, float]
 
-IN_TURN_STEP = re.compile(
-    r"\bone (knee|leg|foot)\b[^.]*\b(then the other|at a time)\b", re.IGNORECASE
-)
 OFF_SUPPORT = 0.03  # metres: a foot this far above its support has left it
 ARRIVED_DEG = 3.0  # a limb within this of its end pose has arrived
 VISIBLE_PX = 8.0  # the least movement on the picture that a reader sees move
@@ -139,8 +142,12 @@ def movement_px(fig: Figure, technique: Technique) -> dict[str, float]:
         moving = _moving_parts(part, a, b)
         out["figure"] = max(out.get("figure", 0.0), _shift(loop.frame, a, b, moving))
         closeup = loop.closeup if n == 0 else None
-        if closeup is not None:
+        if closeup is not None and fig.inset == "pelvis":
             out["close-up"] = _shift(closeup, a, b, ("pelvis",))
+        elif closeup is not None:  # the chest turning, or the arms lifting
+            marks = ("shoulder_l", "shoulder_r") if fig.inset == "turn" else ("palm_r", "head")
+            out["close-up"] = max(math.dist(closeup.xy(a.landmarks[m]), closeup.xy(b.landmarks[m]))
+                                  for m in marks)  # fmt: skip
     return out
 
 
@@ -190,10 +197,16 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
             out.append(f"{name}: {share:.0%} of the arrow lies over the body")
         if face:
             out.append(f"{name}: the arrow lands on the face")
-    if fig.inset == "pelvis":
-        arrow = svg.inset_arrow(fig, svg.drawing(fig, technique, "end").frame.scale)
-        if arrow_agrees(arrow) < ARROW_AGREES:
-            out.append(f"{technique.id}: the close-up's arrow turns against the pelvis it draws")
+    if fig.inset is not None:
+        scale = svg.drawing(fig, technique, "end").frame.scale
+        arrows = [{"pelvis": svg.inset_arrow, "turn": svg.turn_closeup_arrow,
+                   "lift": svg.lift_closeup_arrow}[fig.inset](fig, scale)]  # fmt: skip
+        if fig.inset == "turn" and fig.sided:
+            arrows.append(svg.turn_closeup_arrow(fig, scale, "left"))
+        for arrow in arrows:
+            if arrow_agrees(arrow) < ARROW_AGREES:
+                out.append(f"{technique.id}: the close-up's arrow turns against the "
+                           f"{arrow.follows} it draws")  # fmt: skip
     return out
 
 

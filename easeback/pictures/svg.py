@@ -89,10 +89,11 @@ CAMERAS: dict[View, Camera] = {
     View.FRONT: Camera((0, 0, -1), (0, 1, 0), (1, 0, 0)),
     View.TOP: Camera((1, 0, 0), (0, 0, -1), (0, 1, 0)),
     View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
-    View.ABOVE: _looking((0.3, 0.8, 0.75)),
-    View.FEET_END: _looking((0.75, 0.85, 0.0)),
+    View.ABOVE: _looking((0.2, 1.0, 0.45)),
+    View.OVERHEAD: _looking((0.0, 1.0, 0.12)),
+    View.FEET_END: _looking((0.8, 0.62, 0.0)),
 }
-OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.FEET_END)
+OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END)
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Frame:
     ox: float = WIDTH / 2
     oy: float = HEIGHT - 40
     span: tuple[float, float] = (0.0, HEIGHT)  # picture rows the figure and props fill
+    reach: tuple[float, float] | None = None  # metres along the floor the figure spans
 
     def xy(self, v: Vec) -> Point:
         return (
@@ -404,13 +406,18 @@ def drawn_over_head(body: Body, cam: Camera) -> list[str]:
 
 def _order(body: Body, cam: Camera) -> list[tuple[str, str]]:
     """(group, colour) from far to near; limbs well behind the torso are drawn paler."""
-    torso = _depth(body, GROUPS["torso"], cam)
     ranked = sorted(
         GROUPS, key=lambda g: _depth(body, GROUPS[g], cam) + (0.01 if g == "torso" else 0)
     )
+    # paler means further away across the floor: seen from above, a part is not behind the
+    # torso only because it is lower (the legs of a sitter are in front of it)
+    tx, tz = cam.toward[0], cam.toward[2]
+    n = math.hypot(tx, tz)
+    level = Camera(cam.right, cam.up, (tx / n, 0.0, tz / n)) if n > 0.3 else cam
+    torso_level = _depth(body, GROUPS["torso"], level)
     out = []
     for g in ranked:
-        behind = g != "torso" and _depth(body, GROUPS[g], cam) < torso - 0.04
+        behind = g != "torso" and _depth(body, GROUPS[g], level) < torso_level - 0.04
         out.append((g, FAR if behind else NEAR))
     return out
 
@@ -591,7 +598,9 @@ def _props(fig: Figure, frame: Frame) -> tuple[list[str], list[str]]:
             f'<path d="M{MARGIN / 2:g},{floor_y:.1f}H{WIDTH - MARGIN / 2:g}" stroke="{FLOOR}" '
             'stroke-width="2" stroke-linecap="round"/>'
         )
-    for prop in fig.props:
+    if fig.view in OBLIQUE and not any(p.kind in (PropKind.MAT, PropKind.BED) for p in fig.props):
+        back.append(_floor_patch(fig, frame))  # what the chair and the feet stand on
+    for prop in (fitted(p, frame.reach) for p in fig.props):
         b: list[str]
         f: list[str]
         if fig.view in OBLIQUE:
@@ -605,6 +614,18 @@ def _props(fig: Figure, frame: Frame) -> tuple[list[str], list[str]]:
         back += b
         front += f
     return back, front
+
+
+FLOOR_PATCH = "#ebe4d8"
+
+
+def _floor_patch(fig: Figure, frame: Frame) -> str:
+    """A patch of floor under the figure and its props, seen from above at an angle."""
+    reach = frame.reach or (-0.5, 0.5)
+    xs = [reach[0], reach[1]] + [p.x + k * p.size[0] / 2 for p in fig.props for k in (-1, 1)]
+    lo, hi = min(xs) - MAT_SPARE, max(xs) + MAT_SPARE
+    return _box(frame, (lo, -0.005, -0.42), (hi, 0.0, 0.42),
+                f'fill="{FLOOR_PATCH}" stroke="{FLOOR}" stroke-width="1.2"')  # fmt: skip
 
 
 def _front_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
@@ -667,7 +688,7 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
         mat = f'fill="{MAT}" fill-opacity="0.5"'
         return [_box(frame, (x0, -0.01, -0.45), (x1, 0.0, 0.45), mat)]
     if k is PropKind.BED:
-        return [_box(frame, (x0, 0.0, -0.75), (x1, base + h, 0.75),
+        return [_box(frame, (x0, 0.0, -BED_HALF), (x1, base + h, BED_HALF),
                      'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
     if k in (PropKind.CHAIR, PropKind.OTTOMAN):
         top = base + h
@@ -699,7 +720,7 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
     if prop.kind is PropKind.MAT:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.45, 0.45, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
-        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.75, 0.75,
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -BED_HALF, BED_HALF,
                         'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
     if prop.kind is PropKind.PILLOW:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.3, 0.3,
@@ -719,11 +740,45 @@ def _points(body: Body, frame: Frame) -> Iterator[Point]:
             yield from _outline(seg, frame)
 
 
-def _prop_extent(fig: Figure) -> list[Vec]:
+MAT_SPARE = 0.18  # metres of mat or bed shown beyond the figure at either end
+BED_HALF = 0.5  # a single bed's half-width
+
+
+def fitted(prop: PropSpec, reach: tuple[float, float] | None) -> PropSpec:
+    """A mat or bed drawn only as long as the figure needs (with a little to spare), so that
+    its ends show inside the picture instead of being cut by its edge."""
+    if reach is None or prop.kind not in (PropKind.MAT, PropKind.BED):
+        return prop
+    w = prop.size[0]
+    lo = max(prop.x - w / 2, reach[0] - MAT_SPARE)
+    hi = min(prop.x + w / 2, reach[1] + MAT_SPARE)
+    if prop.kind is PropKind.BED:  # the headboard stays where it is
+        lo = prop.x - w / 2
+    return prop.model_copy(update={"x": (lo + hi) / 2, "width": hi - lo})
+
+
+def _flat_extent(fig: Figure, prop: PropSpec) -> list[Vec]:
+    """Corners of a mat or bed as drawn in the figure's view."""
+    w, h = prop.size
+    x0, x1 = prop.x - w / 2, prop.x + w / 2
+    top = prop.base + h
+    if fig.view is View.SIDE:
+        lift = 0.35 if prop.kind is PropKind.BED else 0.0  # the headboard
+        return [(x0 - 0.04, -0.012, 0.0), (x1, top + lift, 0.0)]
+    if fig.view in OBLIQUE or fig.view is View.TOP:
+        z = BED_HALF if prop.kind is PropKind.BED else 0.45
+        return [(x, y, zz) for x in (x0, x1) for y in (0.0, top) for zz in (-z, z)]
+    return []
+
+
+def _prop_extent(fig: Figure, reach: tuple[float, float] | None = None) -> list[Vec]:
     pts: list[Vec] = [(0.0, -0.02, 0.0)] if fig.view in (View.SIDE, View.FRONT) else []
     for prop in fig.props:
         w, h = prop.size
-        if prop.kind in (PropKind.WATER, PropKind.MAT, PropKind.WALL, PropKind.POOL_WALL):
+        if prop.kind in (PropKind.MAT, PropKind.BED):
+            pts += _flat_extent(fig, fitted(prop, reach))
+            continue
+        if prop.kind in (PropKind.WATER, PropKind.WALL, PropKind.POOL_WALL):
             continue
         top = prop.base + h + (0.45 if prop.kind is PropKind.CHAIR and prop.back else 0.0)
         if fig.view is View.SIDE:
@@ -742,24 +797,41 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
     unit = Frame(cam, 1.0, 0.0, 0.0)
     xs: list[float] = []
     ys: list[float] = []
+    along: list[float] = []
     for pose in poses:
-        for x, y in _points(pose_body(pose), unit):
+        body = pose_body(pose)
+        for x, y in _points(body, unit):
             xs.append(x)
             ys.append(y)
-    for v in _prop_extent(fig):
+        along += [p[0] for seg in body.segments.values() for p in (seg.a, seg.b)]
+    reach = (min(along) - 0.1, max(along) + 0.1)
+    extent = _prop_extent(fig, reach)
+    if fig.view in OBLIQUE and not any(p.kind in (PropKind.MAT, PropKind.BED) for p in fig.props):
+        xs_ = [reach[0], reach[1]] + [p.x + k * p.size[0] / 2 for p in fig.props for k in (-1, 1)]
+        extent += [(x, 0.0, z) for x in (min(xs_) - MAT_SPARE, max(xs_) + MAT_SPARE)
+                   for z in (-0.42, 0.42)]  # fmt: skip
+    for v in extent:
         x, y = unit.xy(v)
         xs.append(x)
         ys.append(y)
     w, h = max(xs) - min(xs), max(ys) - min(ys)
-    # a figure with a close-up keeps below it
-    lo, hi = (INSET_C[1] + INSET_R + 8, HEIGHT - MARGIN) if fig.inset else (
-        MARGIN, HEIGHT - MARGIN)  # fmt: skip
-    scale = min(MAX_SCALE * fig.zoom, (WIDTH - 2 * MARGIN) / w, (hi - lo) / h)
-    ox = WIDTH / 2 - scale * (min(xs) + max(xs)) / 2
+    lo, hi = MARGIN, HEIGHT - MARGIN
+    left, right = MARGIN, WIDTH - MARGIN
+    if fig.sided:
+        hi -= CUE_BOX[1]  # room under the figure for 'then repeat on the other side'
+    if fig.inset:  # a figure with a close-up keeps below it, or left of it if that is larger
+        below = INSET_C[1] + INSET_R + 8
+        beside = INSET_C[0] - INSET_R - 8
+        if min((right - left) / w, (hi - below) / h) >= min((beside - left) / w, (hi - lo) / h):
+            lo = below
+        else:
+            right = beside
+    scale = min(MAX_SCALE * fig.zoom, (right - left) / w, (hi - lo) / h)
+    ox = (left + right) / 2 - scale * (min(xs) + max(xs)) / 2
     mid = (lo + hi) / 2
     oy = mid - scale * (min(ys) + max(ys)) / 2
     top = mid - scale * h / 2
-    return Frame(cam, scale, ox, oy, (top, top + scale * h))
+    return Frame(cam, scale, ox, oy, (top, top + scale * h), reach)
 
 
 # ---- the SVG ----
@@ -798,12 +870,113 @@ class Drawing:
     def closeup(self) -> Frame | None:
         """The frame of the close-up this drawing shows, if any: the animation and the end
         pose of a figure whose small movement is shown close up."""
-        if self.fig.inset != "pelvis":
+        if self.fig.inset is None:
             return None
         one = len(self.samples) == 1 and not self.moment
         if one and (self.samples[0].depth < 1.0 or self.samples[0].part):
             return None
         return inset_frame(self.fig, self.frame.scale)
+
+    def _circle(self, inner: str, words: str) -> str:
+        """A round close-up at the top right holding `inner`, with words to its left."""
+        cx, cy = INSET_C
+        clip = "inset-clip"
+        if self.frame.span[0] >= cy + INSET_R:  # the figure is below: the words go left
+            x, y, anchor = cx - INSET_R - 8, cy + 5, "end"
+        else:  # the figure is beside: the words go under the close-up
+            x, y, anchor = cx, cy + INSET_R + 18, "middle"
+        return (
+            f'<g class="inset"><clipPath id="{clip}"><circle cx="{cx:g}" cy="{cy:g}" '
+            f'r="{INSET_R:g}"/></clipPath>'
+            f'<circle cx="{cx:g}" cy="{cy:g}" r="{INSET_R:g}" fill="white" stroke="{INK}" '
+            f'stroke-width="2"/><g clip-path="url(#{clip})">{inner}</g>'
+            f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" '
+            f'font-family="sans-serif" font-size="14" fill="{INK}">{words}</text></g>'
+        )
+
+    def _moving(self, bodies: list[Body], make: Callable[[Body], str], style: str) -> str:
+        values = [make(b) for b in bodies]
+        return f'<path d="{values[0]}" {style}>{self._anim("d", values)}</path>'
+
+    def _lift_closeup(self, bodies: list[Body]) -> str:
+        """Seen from the side, close: the chest, head and arm lifting off the floor, the
+        start outline dashed and an arrow the way they rise."""
+        frame = self.closeup
+        assert frame is not None
+        keys = self.fig.keyframes()
+        start = pose_body(keys["start_right" if self.fig.sided else "start"])
+        digits = 1 if len(bodies) == 1 else 0
+        style = f'fill="{FAR}" stroke="{INK}" stroke-width="1.5"'
+        near = f'fill="{NEAR}" stroke="{INK}" stroke-width="1.5"'
+        drawn = [self._moving(bodies, lambda b: _smooth(_torso(b, frame), digits), style)]
+        for part in ("upper_arm_r", "forearm_r", "hand_r", "thigh_r"):
+            values = [_path(_outline(b.segments[part], frame), digits) for b in bodies]
+            drawn.append(f'<path d="{values[0]}" {near}>{self._anim("d", values)}</path>')
+        was = _smooth(_torso(start, frame)) + "".join(
+            _path(_outline(start.segments[p], frame)) for p in ("forearm_r", "hand_r")
+        )
+        _, fy = frame.xy((0.0, 0.0, 0.0))
+        r = bodies[0].segments["head"].hw * frame.scale
+        heads = [frame.xy(b.segments["head"].a) for b in bodies]
+        head = (f'<circle cx="{heads[0][0]:.1f}" cy="{heads[0][1]:.1f}" r="{r:.1f}" '
+                f'fill="{HEAD}" stroke="{INK}" stroke-width="1.6">'
+                f'{self._anim("cx", [f"{h[0]:.1f}" for h in heads])}'
+                f'{self._anim("cy", [f"{h[1]:.1f}" for h in heads])}</circle>')  # fmt: skip
+        arrow = lift_closeup_arrow(self.fig, self.frame.scale)
+        inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
+                 f'{"".join(drawn)}{head}<path d="{was}" fill="none" stroke="{INK}" '
+                 f'stroke-width="1.8" stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
+        return self._circle(inner, "a few centimetres up")
+
+    def _turn_closeup(self, bodies: list[Body]) -> str:
+        """Seen from straight above: the hips stay, the shoulders turn (their start dashed),
+        the head with its nose, an arrow the way the chest turns."""
+        frame = self.closeup
+        assert frame is not None
+        keys = self.fig.keyframes()
+        suffix = "_right" if self.fig.sided else ""
+        start = pose_body(keys["start" + suffix])
+        digits = 1 if len(bodies) == 1 else 0
+
+        def line(b: Body, a: str, c: str) -> str:
+            pts = (frame.xy(b.landmarks[a]), frame.xy(b.landmarks[c]))
+            return "M" + "L".join(f"{_num(x, digits)},{_num(y, digits)}" for x, y in pts)
+
+        k = frame.scale
+        hips = self._moving(
+            bodies,
+            lambda b: line(b, "hip_l", "hip_r"),
+            f'stroke="{FAR}" stroke-width="{0.2 * k:.0f}" stroke-linecap="round"',
+        )
+        chest = self._moving(bodies, lambda b: line(b, "shoulder_l", "shoulder_r"),
+                             f'stroke="{NEAR}" stroke-width="{0.14 * k:.0f}" '
+                             'stroke-linecap="round"')  # fmt: skip
+        was = (f'<path d="{line(start, "shoulder_l", "shoulder_r")}" stroke="{INK}" '
+               'stroke-width="2" stroke-dasharray="5 4" fill="none"/>')  # fmt: skip
+        r = bodies[0].segments["head"].hw * k
+        heads = [frame.xy(b.segments["head"].a) for b in bodies]
+        noses = [frame.xy(b.landmarks["nose"]) for b in bodies]
+        head = (f'<circle class="hd" cx="{heads[0][0]:.1f}" cy="{heads[0][1]:.1f}" r="{r:.1f}" '
+                f'fill="{HEAD}" stroke="{INK}" stroke-width="1.6">'
+                f'{self._anim("cx", [f"{h[0]:.1f}" for h in heads])}'
+                f'{self._anim("cy", [f"{h[1]:.1f}" for h in heads])}</circle>'
+                f'<circle cx="{noses[0][0]:.1f}" cy="{noses[0][1]:.1f}" r="{0.3 * r:.1f}" '
+                f'fill="{HEAD}" stroke="{INK}" stroke-width="1.4">'
+                f'{self._anim("cx", [f"{n[0]:.1f}" for n in noses])}'
+                f'{self._anim("cy", [f"{n[1]:.1f}" for n in noses])}</circle>')  # fmt: skip
+        one_side = "left" if self.samples[0].side == "left" else "right"
+        arrow = turn_closeup_arrow(self.fig, self.frame.scale, one_side).svg
+        if self.fig.sided and len(self.samples) > 1:  # each side's arrow while it turns
+            left = turn_closeup_arrow(self.fig, self.frame.scale, "left").svg
+            shown = [s.side != "left" for s in self.samples]
+            parts = []
+            for svg_, on in ((arrow, shown), (left, [not v for v in shown])):
+                ops = [str(int(v)) for v in on]
+                anim = self._anim("opacity", ops, discrete=True)
+                parts.append(f'<g opacity="{ops[0]}">{anim}{svg_}</g>')
+            arrow = "".join(parts)
+        inner = f"{hips}{was}{chest}{head}{arrow}"
+        return self._circle(inner, "chest turns, hips stay")
 
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
@@ -880,14 +1053,17 @@ class Drawing:
     def _closeup(self, bodies: list[Body]) -> str:
         """The round close-up of the pelvis seen from the side, moving with the figure: the
         trunk and thigh, the pelvis solid (its start outline dashed), an arrow the way it
-        tips and the words for it."""
+        tips and the words for it (or, for a turn, the chest from above)."""
+        if self.fig.inset == "turn":
+            return self._turn_closeup(bodies)
+        if self.fig.inset == "lift":
+            return self._lift_closeup(bodies)
         frame = self.closeup
         assert frame is not None
         keys = self.fig.keyframes()
         suffix = "_right" if self.fig.sided else ""
         start, end = keys["start" + suffix], keys["end" + suffix]
         digits = 1 if len(bodies) == 1 else 0
-        cx, cy = INSET_C
 
         def shapes(make: Callable[[Body], str]) -> tuple[str, str]:
             values = [make(b) for b in bodies]
@@ -924,21 +1100,15 @@ class Drawing:
         _, fy = frame.xy((0.0, 0.0, 0.0))
         tilt = pelvis_tilt(start, end)
         words = "pelvis tips back" if tilt > 0 else "pelvis tips forward"
-        clip = "inset-clip"
-        return (
-            f'<g class="inset"><clipPath id="{clip}"><circle cx="{cx:g}" cy="{cy:g}" '
-            f'r="{INSET_R:g}"/></clipPath>'
-            f'<circle cx="{cx:g}" cy="{cy:g}" r="{INSET_R:g}" fill="white" stroke="{INK}" '
-            f'stroke-width="2"/><g clip-path="url(#{clip})">'
+        inner = (
             f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
             f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
             f'stroke-dasharray="5 4"/><path d="{was_line}" stroke="{INK}" stroke-width="2" '
             f'stroke-dasharray="5 4"/><path d="{line}" stroke="{INK}" stroke-width="3" '
             f'stroke-linecap="round">{line_anim}</path>'
-            f"{inset_arrow(self.fig, self.frame.scale).svg}</g>"
-            f'<text x="{cx - INSET_R - 8:g}" y="{cy + 5:g}" text-anchor="end" '
-            f'font-family="sans-serif" font-size="14" fill="{INK}">{words}</text></g>'
+            f"{inset_arrow(self.fig, self.frame.scale).svg}"
         )
+        return self._circle(inner, words)
 
     def _head(self, bodies: list[Body]) -> str:
         centres = [self.frame.xy(b.segments["head"].a) for b in bodies]
@@ -953,14 +1123,25 @@ class Drawing:
                 for c, n in zip(centres, noses, strict=True)]  # fmt: skip
         ex = [f"{e[0]:.1f}" for e in eyes]
         ey = [f"{e[1]:.1f}" for e in eyes]
-        return (
-            f'<circle class="hd" cx="{nx[0]}" cy="{ny[0]}" r="{noses[0][1]:.1f}">'
-            f"{self._anim('cx', nx)}{self._anim('cy', ny)}</circle>"
-            f'<circle class="hd" cx="{cx[0]}" cy="{cy[0]}" r="{r:.1f}">'
-            f"{self._anim('cx', cx)}{self._anim('cy', cy)}</circle>"
-            f'<circle class="ey" cx="{ex[0]}" cy="{ey[0]}" r="{max(1.5, 0.13 * r):.1f}">'
-            f"{self._anim('cx', ex)}{self._anim('cy', ey)}</circle>"
-        )
+        nose = (f'<circle class="hd" cx="{nx[0]}" cy="{ny[0]}" r="{noses[0][1]:.1f}">'
+                f"{self._anim('cx', nx)}{self._anim('cy', ny)}</circle>")  # fmt: skip
+        head = (f'<circle class="hd" cx="{cx[0]}" cy="{cy[0]}" r="{r:.1f}">'
+                f"{self._anim('cx', cx)}{self._anim('cy', cy)}</circle>")  # fmt: skip
+        eye = (f'<circle class="ey" cx="{ex[0]}" cy="{ey[0]}" r="{max(1.5, 0.13 * r):.1f}">'
+               f"{self._anim('cx', ex)}{self._anim('cy', ey)}</circle>")  # fmt: skip
+        if self._face_up(bodies[len(bodies) // 2]):
+            # a face turned to the viewer (seen from above): the nose on the face shows
+            # which way the head turns; the eye would hide under it
+            return head + nose
+        return nose + head + eye
+
+    def _face_up(self, body: Body) -> bool:
+        """Whether the face points at the viewer (a lying figure seen from above)."""
+        head = body.segments["head"].a
+        nose = body.landmarks["nose"]
+        out = tuple(n - h for n, h in zip(nose, head, strict=True))
+        n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
+        return dot(out, self.frame.camera.toward) / n > 0.6  # type: ignore[arg-type]
 
     @property
     def regions(self) -> list[str]:
@@ -1218,6 +1399,57 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
 INSET_SCALE = 340.0  # pixels per metre: the pelvis about 65 px long
+LIFT_SCALE = 210.0  # pixels per metre of the lift's close-up: the head and the arms in view
+TURN_SCALE = 300.0  # pixels per metre of the turn's close-up: the shoulders about 105 px apart
+
+
+def lift_closeup_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
+    """The lift close-up's arrow: straight, over the hands, the way they rise on the
+    close-up; with that movement."""
+    keys = fig.keyframes()
+    suffix = "_right" if fig.sided else ""
+    a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
+    frame = inset_frame(fig, scale)
+    (x0, y0), (x1, y1) = (frame.xy(p.landmarks["wrist_r"]) for p in (a, b))
+    length = math.hypot(x1 - x0, y1 - y0) or 1.0
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    # over the forearm, the way it rises
+    sx, sy = x1 - 0.08 * frame.scale + 12 * ux, y1 - 0.06 * frame.scale + 12 * uy
+    ex, ey = sx + 24 * ux, sy + 24 * uy
+    svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+           f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+    return Arrow(((sx, sy), (ex, ey)), svg, "arms", (x1 - x0, y1 - y0))
+
+
+def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE, side: str = "right") -> Arrow:
+    """The turn close-up's arrow: an arc in front of the chest the way the drawn shoulders
+    turn (on the side given, for a technique done per side), with the movement of the
+    shoulder line under its middle."""
+    keys = fig.keyframes()
+    suffix = f"_{side}" if fig.sided else ""
+    a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
+    frame = inset_frame(fig, scale)
+
+    def angle(body: Body) -> float:
+        (lx, ly), (rx, ry) = (frame.xy(body.landmarks[f"shoulder_{s}"]) for s in "lr")
+        return math.atan2(ry - ly, rx - lx)
+
+    turned = (angle(b) - angle(a) + math.pi) % (2 * math.pi) - math.pi
+    cx, cy = frame.xy(a.landmarks["neck_base"])
+    r = 0.2 * frame.scale
+    s0, s1 = math.radians(-35.0), math.radians(35.0)  # in front: the figure faces right
+    if turned < 0:
+        s0, s1 = s1, s0
+    shaft = _arc((cx, cy), r, r, s0, s1)
+    (x0, y0), (x1, y1) = shaft[0], shaft[-1]
+    flag = 1 if turned > 0 else 0
+    tx, ty = (-(y1 - cy), x1 - cx) if turned > 0 else (y1 - cy, -(x1 - cx))
+    svg = (f'{ARROW_G}<path d="M{x0:.1f},{y0:.1f}A{r:.1f},{r:.1f} 0 0 {flag} '
+           f'{x1:.1f},{y1:.1f}"/><path d="{_arrowhead(x1, y1, tx, ty)}"/></g>')  # fmt: skip
+    mx, my = shaft[len(shaft) // 2]
+    c, s_ = math.cos(turned), math.sin(turned)
+    dx, dy = mx - cx, my - cy
+    return Arrow(shaft, svg, "chest", (c * dx - s_ * dy - dx, s_ * dx + c * dy - dy))
 
 
 def inset_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
@@ -1226,6 +1458,14 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
     keys = fig.keyframes()
     b = pose_body(keys["end_right" if fig.sided else "end"])
     cx, cy = INSET_C
+    if fig.inset == "lift":  # from the side, the chest at the middle, the floor in view
+        zoom = max(LIFT_SCALE, 1.7 * scale)
+        nx = (b.landmarks["head"][0] + b.landmarks["palm_r"][0]) / 2
+        return Frame(CAMERAS[View.SIDE], zoom, cx - nx * zoom, cy + INSET_R * 0.55)
+    if fig.inset == "turn":  # from straight above, the neck at the middle
+        zoom = max(TURN_SCALE, 1.6 * scale)
+        nx, _, nz = b.landmarks["neck_base"]
+        return Frame(CAMERAS[View.TOP], zoom, cx - nx * zoom, cy - nz * zoom)
     seg = b.segments["pelvis"]
     mid = tuple((p + q) / 2 for p, q in zip(seg.a, seg.b, strict=True))
     zoom = max(INSET_SCALE, 2.2 * scale)
@@ -1292,14 +1532,20 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     movements draws the second with `part=1`, numbered on from the first."""
     fig = figure_for(technique.id)
     start = drawing(fig, technique, "start", part).render(f"{technique.name}: start position")
-    end = drawing(fig, technique, "end", part).render(f"{technique.name}: end position")
-    motion = motion_arrow(fig, technique, part)
+    end_drawing = drawing(fig, technique, "end", part)
+    end = end_drawing.render(f"{technique.name}: end position")
+    arrow_shape = motion_arrow_shape(fig, technique, part)
+    motion = arrow_shape.svg if arrow_shape else ""
     top, bottom = 0.0, HEIGHT
     if crop and not fig.inset:
-        span = drawing(fig, technique, "end", part).frame.span
+        span = end_drawing.frame.span
         rows = [*span, *_rows(motion)]
         top = max(0.0, min(rows) - 34)
-        bottom = min(HEIGHT, max(rows) + (26 if fig.sided else 8))
+        bottom = min(HEIGHT, max(rows) + 8)
+    cue_at: Point | None = None
+    if fig.sided:
+        taken = _taken(end_drawing, arrow_shape)
+        cue_at, bottom = _cue_place(taken, top, bottom, HEIGHT if not crop or fig.inset else None)
     height = bottom - top
     arrow = (
         f'<path d="M{WIDTH - 6:g},{top + height / 2:g}h12l-5,-6m5,6l-5,6" fill="none" '
@@ -1307,18 +1553,107 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     )
     extra = _badge(2 * part + 1, 20, top + 20) + _badge(2 * part + 2, WIDTH + 20, top + 20)
     extra += f'<g transform="translate({WIDTH:g},0)">{motion}</g>'
-    if fig.sided:
-        cue = (f'<text x="{2 * WIDTH - 12:g}" y="{bottom - 10:g}" text-anchor="end" '
-               f'font-family="sans-serif" font-size="15" fill="{INK}"%s>'
-               "then repeat on the other side ↺</text>")  # fmt: skip
-        # a white outline drawn first keeps the words readable over a floor line or a prop
-        extra += cue % ' stroke="white" stroke-width="5" stroke-linejoin="round"' + cue % ""
+    if cue_at is not None:
+        cue = (f'<text class="cue" x="{WIDTH + cue_at[0]:g}" y="{cue_at[1]:g}" '
+               f'text-anchor="end" font-family="sans-serif" font-size="{CUE_SIZE:g}" '
+               f'fill="{INK}">{CUE}</text>')  # fmt: skip
+        extra += cue
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'viewBox="0 {top:g} {2 * WIDTH:g} {height:g}" width="{2 * WIDTH:g}" '
         f'height="{height:g}">'
         f"{_nest(start, 0, 0, 's')}{_nest(end, WIDTH, 0, 'e')}{arrow}{extra}</svg>"
     )
+
+
+CUE = "then repeat on the other side ↺"
+CUE_SIZE = 15.0
+CUE_BOX = (250.0, 16.0)  # the words' width and height in pixels, a little generous
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def _taken(d: Drawing, arrow: Arrow | None) -> list[list[Point]]:
+    """Outlines of what the end pose's picture draws: each body shape, each prop, the floor
+    line and the motion arrow, in that picture's pixels."""
+    body = d.body(0)
+    shapes = [*picture_shapes(body, d.frame).values()]
+    if arrow:  # the shaft, a few pixels wide
+        shapes += [_rect_poly((x - 3, y - 3, x + 3, y + 3)) for x, y in dense(arrow.shaft, 3)]
+    back, front = _props(d.fig, d.frame)
+    for fragment in (*back, *front):
+        shapes += _svg_shapes(fragment)
+    if d.closeup is not None:  # the close-up and its words, left of it
+        (cx, cy), r = INSET_C, INSET_R
+        shapes.append(_rect_poly((cx - r - 140, cy - r, cx + r, cy + r + 24)))
+    return shapes
+
+
+def _rect_poly(b: Box) -> list[Point]:
+    return [(b[0], b[1]), (b[2], b[1]), (b[2], b[3]), (b[0], b[3])]
+
+
+_ATTR = re.compile(r'(\w+)="(-?\d+(?:\.\d+)?)"')
+
+
+def _svg_shapes(fragment: str) -> list[list[Point]]:
+    """The outline of one SVG shape (rect, circle, or path as the polygon through its points)
+    in its own pixels."""
+    attrs = {k: float(v) for k, v in _ATTR.findall(fragment)}
+    if fragment.startswith("<rect") and "width" in attrs:
+        x, y = attrs.get("x", 0.0), attrs.get("y", 0.0)
+        return [_rect_poly((x, y, x + attrs["width"], y + attrs["height"]))]
+    if fragment.startswith("<circle"):
+        r = attrs["r"]
+        return [_rect_poly((attrs["cx"] - r, attrs["cy"] - r, attrs["cx"] + r, attrs["cy"] + r))]
+    line = re.search(r'd="M(-?[\d.]+),(-?[\d.]+)H(-?[\d.]+)"', fragment)
+    if line:  # the floor line
+        x0, y0, x1 = (float(g) for g in line.groups())
+        return [_rect_poly((x0, y0 - 2, x1, y0 + 2))]
+    pairs = [(float(a), float(b)) for a, b in _PAIR.findall(fragment)]
+    return [pairs] if len(pairs) >= 3 else []
+
+
+def hits(box: Box, poly: Sequence[Point]) -> bool:
+    """Whether a box and a polygon overlap (a corner of either inside the other, or the box's
+    edges crossing it, sampled every few pixels)."""
+    x0, y0, x1, y1 = box
+    if any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in poly):
+        return True
+    px, py = [x for x, _ in poly], [y for _, y in poly]
+    if max(px) < x0 or min(px) > x1 or max(py) < y0 or min(py) > y1:
+        return False
+    edge = dense([*_rect_poly(box), (x0, y0)], 4.0)
+    return any(inside(p, poly) for p in edge)
+
+
+def _cue_place(
+    taken: list[list[Point]], top: float, bottom: float, fixed: float | None,
+) -> tuple[Point, float]:  # fmt: skip
+    """Where the other-side reminder goes (its right end and baseline, in the end picture)
+    and the picture's new bottom: the first of bottom right, top right, bottom left, top
+    left and the very bottom where its words cross nothing drawn. A picture of fixed height
+    (`fixed`) does not grow; a cropped one grows below for the words when it must."""
+    w, _ = CUE_BOX
+    right = WIDTH - 10
+
+    def clear(x1: float, base: float) -> bool:
+        return not any(hits(cue_box(x1, base), poly) for poly in taken)
+
+    spots = [(right, bottom - 8), (right, top + 27), (w + 40, bottom - 8), (w + 40, top + 27),
+             (right, bottom - 3)]  # fmt: skip
+    for x1, base in spots:
+        if clear(x1, base) and top + 10 < cue_box(x1, base)[1]:
+            return (x1, base), bottom
+    if fixed is None:
+        return (right, bottom + CUE_BOX[1] + 2), bottom + CUE_BOX[1] + 8
+    return spots[0], bottom  # nothing is clear: the least bad
+
+
+def cue_box(right: float, base: float) -> Box:
+    """The box the other-side reminder's words fill, from their right end and baseline."""
+    return (right - CUE_BOX[0], base - CUE_BOX[1] + 4, right, base + 3)
 
 
 def all_key_poses_svg(technique: Technique) -> str:

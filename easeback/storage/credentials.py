@@ -7,7 +7,7 @@ Times go in as aware datetimes and are stored as naive UTC, like the journal's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,15 +15,17 @@ from typing import Any
 from sqlalchemy import Engine, case, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from easeback.storage.accounts import (
     AuditRow,
+    ClinicRow,
     RecoveryCodeRow,
     SignInCounterRow,
     TokenRow,
     UserRow,
 )
-from easeback.storage.practice import Audit, _append
+from easeback.storage.practice import Audit, UserRecord, _append, _record
 from easeback.storage.times import to_utc
 
 KEEP_COUNTERS = timedelta(hours=1)
@@ -194,11 +196,24 @@ def enable_second_factor(
             update(UserRow).where(UserRow.id == user_id).values(totp_enabled_at=to_utc(now))
         )
         conn.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.user_id == user_id))
-        conn.execute(
-            insert(RecoveryCodeRow),
-            [{"user_id": user_id, "code_hash": h, "used_at": None} for h in code_hashes],
-        )
+        if code_hashes:
+            conn.execute(
+                insert(RecoveryCodeRow),
+                [{"user_id": user_id, "code_hash": h, "used_at": None} for h in code_hashes],
+            )
         _append(conn, entry)
+
+
+def clear_second_factor(engine: Engine, user_id: int) -> None:
+    """Forget the account's authenticator key and recovery codes: it enrols again at its next
+    sign-in (a lost phone)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(totp_secret=None, totp_enabled_at=None, totp_last_step=None)
+        )
+        conn.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.user_id == user_id))
 
 
 def use_recovery_code(engine: Engine, user_id: int, code_hash: str, now: datetime) -> bool:
@@ -229,11 +244,37 @@ def recovery_codes_left(engine: Engine, user_id: int) -> int:
 # ---- the audit log: many lines at once, and a trail that names its readers ----
 
 
+def listed_users(
+    engine: Engine, shown: Callable[[UserRecord], bool], line: Callable[[UserRecord], Audit | None]
+) -> list[tuple[UserRecord, datetime | None]]:
+    """The accounts `shown` keeps, each with its first sign-in, and the audit line `line` makes
+    for each, written in the same transaction as the read."""
+    stmt = (
+        select(UserRow, ClinicRow.name)
+        .outerjoin(ClinicRow, UserRow.clinic_id == ClinicRow.id)
+        .order_by(UserRow.id)
+    )
+    with Session(engine) as s, s.begin():
+        records = [(_record(u, c), u.signed_in_at) for u, c in s.execute(stmt).all()]
+        found = [(u, at) for u, at in records if shown(u)]
+        lines = [e for e in (line(u) for u, _at in found) if e is not None]
+        if lines:
+            s.execute(insert(AuditRow), [_row(e) for e in lines])
+    return found
+
+
+def _row(e: Audit) -> dict[str, Any]:
+    return {"at": to_utc(e.at), "actor_id": e.actor_id, "action": e.action,
+            "subject_id": e.subject_id, "detail": e.detail}  # fmt: skip
+
+
 def audit_many(engine: Engine, entries: Sequence[Audit]) -> None:
-    """Lines about many people (a list read names each person listed), in one transaction."""
+    """Lines about many people (a list read names each person listed), in one transaction and
+    one statement (executemany: a clinician's list of 50 is one round trip, not 50)."""
+    if not entries:
+        return
     with engine.begin() as conn:
-        for entry in entries:
-            _append(conn, entry)
+        conn.execute(insert(AuditRow), [_row(e) for e in entries])
 
 
 def named_trail(engine: Engine, subject_id: int) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from easeback.mail import Mailer
+    from easeback.settings import Settings
 
 SESSION_DAYS = 14
 API_DAYS = 90
@@ -42,7 +43,8 @@ RESET_HOURS = 1
 SECOND_MINUTES = 5  # to type the authenticator code after the password
 MAX_ATTEMPTS = 10  # per account and per address, in ATTEMPT_WINDOW
 ATTEMPT_WINDOW = timedelta(minutes=1)
-MAX_RESET_EMAILS = 3  # per account and per address, in RESET_WINDOW
+MAX_RESET_EMAILS = 3  # per account, in RESET_WINDOW
+MAX_RESET_ASKS = 10  # per address (a clinic behind one address), in RESET_WINDOW
 RESET_WINDOW = timedelta(hours=1)
 MIN_PASSWORD = 10
 RECOVERY_CODES = 10
@@ -110,6 +112,24 @@ def _verify(stored: str | None, password: str) -> bool:
         return bool(h.verify(stored, password))
     except (VerificationError, InvalidHashError):
         return False
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to serve a practice whose sign-in settings cannot be what was meant."""
+    from easeback.mail import SECURITY
+
+    if settings.two_factor not in TWO_FACTOR:
+        raise InputError(
+            f"EASEBACK_TWO_FACTOR is {settings.two_factor!r}; use staff (the default) or everyone"
+        )
+    if settings.smtp_security not in SECURITY:
+        raise InputError(
+            f"EASEBACK_SMTP_SECURITY is {settings.smtp_security!r}; use {', '.join(SECURITY)}"
+        )
+    if settings.smtp_security == "none" and settings.smtp_user:
+        raise InputError(
+            "EASEBACK_SMTP_SECURITY=none would send the SMTP password in clear: use starttls or tls"
+        )
 
 
 def normal_email(email: str) -> str:
@@ -182,10 +202,10 @@ def users(engine: Engine, actor: UserRecord, now: datetime) -> list[dict[str, An
     """The accounts the actor manages (anyone else: NotFound); each one listed gets an audit
     line, as the list shows their email."""
     _manager(actor)
-    found = [u for u in repo.all_users(engine) if manages(actor, u) or u.id == actor.id]
-    first = creds.signed_in_at(engine, [u.id for u in found])
-    creds.audit_many(
-        engine, [repo.Audit(now, actor.id, "users.list", u.id) for u in found if u.id != actor.id]
+    found = creds.listed_users(
+        engine,
+        lambda u: manages(actor, u) or u.id == actor.id,
+        lambda u: None if u.id == actor.id else repo.Audit(now, actor.id, "users.list", u.id),
     )
     return [
         {
@@ -194,9 +214,9 @@ def users(engine: Engine, actor: UserRecord, now: datetime) -> list[dict[str, An
             "role": u.role,
             "clinic": u.clinic,
             "can_sign_in": u.password_hash is not None,
-            "has_signed_in": first.get(u.id) is not None,
+            "has_signed_in": first is not None,
         }
-        for u in found
+        for u, first in found
     ]
 
 
@@ -213,11 +233,13 @@ def _other_user(engine: Engine, actor: UserRecord, user_id: int) -> UserRecord:
 
 def lock_user(engine: Engine, actor: UserRecord, user_id: int, now: datetime) -> UserRecord:
     """An admin locks an account (someone left, a device was lost): every sign-in, API token and
-    password link of it ends at once and its password is removed. Its journal is kept; a reset
-    email to the holder opens it again."""
+    password link of it ends at once, and its password and two-step key are removed. Its
+    journal is kept; a reset email to the holder opens it again, and they enrol a new phone at
+    their next sign-in."""
     user = _other_user(engine, actor, user_id)
     repo.revoke_all(engine, user.id, now)
     repo.set_password(engine, user.id, None)
+    creds.clear_second_factor(engine, user.id)
     repo.audit(engine, now, actor.id, "user.lock", user.id)
     return user
 
@@ -288,12 +310,13 @@ def forgot_password(
     base_url: str,
 ) -> None:  # fmt: skip
     """'Forgot password' on the sign-in page: a reset link by email if the address has an
-    account that may sign in; the same answer (none) either way. A few a hour per account and
-    per address, so nobody floods a mailbox."""
+    account that may sign in; the same answer (none) either way. Three an hour per account and
+    ten per address, so nobody floods a mailbox."""
     sender = _needs(mailer)
     typed = email.strip().lower()[:320]
-    keys = [_key("reset", typed), _key("reset-addr", address)]
-    if creds.take_attempt(engine, keys, now, RESET_WINDOW) > MAX_RESET_EMAILS:
+    per_address = creds.take_attempt(engine, [_key("reset-addr", address)], now, RESET_WINDOW)
+    per_account = creds.take_attempt(engine, [_key("reset", typed)], now, RESET_WINDOW)
+    if per_address > MAX_RESET_ASKS or per_account > MAX_RESET_EMAILS:
         raise TooManyAttempts()
     user = repo.user_by_email(engine, typed)
     if user is None or (user.password_hash is None and _has_signed_in(engine, user.id)):

@@ -113,7 +113,8 @@ def screen(
         public["disposition"],
         dict(result.answers),
         public["reasons"],
-        repo.Audit(now, actor.id, "screening.add", actor.id, str(public["disposition"])),
+        # no health detail in the log: it outlives the account (the journal has the answers)
+        repo.Audit(now, actor.id, "screening.add", actor.id),
     )
     return public
 
@@ -166,7 +167,7 @@ def log_session(
         pain_after,
         results,
         (stop[1], stop[0]) if stop else None,
-        repo.Audit(now, actor.id, "session.add", actor.id, stop[1] if stop else "completed"),
+        repo.Audit(now, actor.id, "session.add", actor.id, "stopped" if stop else "completed"),
         key,
     )
 
@@ -239,7 +240,7 @@ def record_stop(
         None,
         _results(routine, tid, stopped=True),
         (why.value, tid),
-        repo.Audit(now, actor.id, "session.add", actor.id, why.value),
+        repo.Audit(now, actor.id, "session.add", actor.id, "stopped"),
         key,
     )
 

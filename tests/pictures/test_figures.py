@@ -14,6 +14,7 @@ from easeback.pictures.figures import (
     FIGURES_DIR,
     HIP_TOLERANCE_DEG,
     MAX_SHOWN_HOLD,
+    figure_for,
     keyframe_angles,
     keyframe_landmark_angles,
     load_figure,
@@ -116,3 +117,35 @@ def test_hip_flexion_must_match_the_technique(tmp_path):
 def test_missing_figure_is_refused(tmp_path):
     with pytest.raises(ContentError, match="no figure file"):
         load_figure(default_catalogue().technique("bridge"), tmp_path)
+
+
+def test_arms_that_hold_the_body_up_are_straight():
+    """On hands and knees the supporting arms stay straight, as the steps say and the data
+    gives (the bird-dog's was drawn bent about 55° where its data says 11, the cat's 44°)."""
+    for tid in ("bird-dog", "cat-cow"):
+        fig = figure_for(tid)
+        for name, pose in fig.keyframes().items():
+            for t in fig.touches_for(name):
+                if t.kind == "hand" and t.target == "floor":
+                    assert pose.angle(f"elbow_flexion_{t.side}") <= 15, (tid, name, t.side)
+
+
+def test_the_standing_backbend_keeps_the_knees_soft_and_eases_the_hips_forward():
+    """Steps: "your knees soft", "letting your hips move slightly forward"."""
+    fig = figure_for("standing-backbend")
+    for pose in (fig.start, fig.end):
+        assert pose.angle("knee_flexion_l") >= 10 and pose.angle("knee_flexion_r") >= 10
+    hips = [pose_body(p).landmarks["hip_centre"][0] for p in (fig.start, fig.end)]
+    assert hips[1] > hips[0]  # the figure faces +x
+
+
+def test_legs_lifted_together_where_the_steps_lift_one_then_the_other_are_refused(tmp_path):
+    """The double knee hug as it was drawn (both legs up at once, no in_turn) is refused when
+    loaded, naming the step it contradicts."""
+    folder, data = _copy(tmp_path, "knee-to-chest-double")
+    del data["in_turn"]
+    (folder / "knee-to-chest-double.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError) as err:
+        load_figure(default_catalogue().technique("knee-to-chest-double"), folder)
+    assert err.value.field == "in_turn"
+    assert "one knee and then the other" in str(err.value)

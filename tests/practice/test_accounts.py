@@ -176,3 +176,6 @@ def test_deleting_an_account_removes_the_journal_and_keeps_the_audit(engine, peo
     # the audit log lost nothing and keeps that the account was deleted
     assert len(after["audit_log"]) == len(before["audit_log"]) + 1
     assert repo.audit_trail(engine, ann.id)[-1]["action"] == "account.delete"
+    # and no health fact about her: the log outlives the account (security finding 11)
+    details = {r[5] for r in after["audit_log"]}
+    assert not details & {"sharp_pain", "clear", "caution", "emergency", "urgent"}, details

@@ -127,6 +127,11 @@ def test_reset_emails_are_limited(app, people, mail):
         for _ in range(4)
     ]
     assert answers == [202, 202, 202, 429] and len(mail.to("bob@example.org")) == 3
+    others = [
+        anon.post("/api/password/forgot", json={"email": f"x{k}@example.org"}).status_code
+        for k in range(7)
+    ]
+    assert others == [202] * 6 + [429]  # ten asks an hour from one address
 
 
 def test_an_admin_sends_a_reset_and_never_sees_the_link(app, people, mail, engine):
@@ -225,4 +230,48 @@ def test_without_smtp_the_practice_says_what_to_set(db_url, people):
         "/api/password/forgot", json={"email": "ann@example.org"}
     )
     assert resp.status_code == 400 and "EASEBACK_SMTP_HOST" in resp.json()["detail"]
+    dispose(app)
+
+
+def test_the_delete_form_asks_for_the_password(app, people, engine):
+    ann = signed_in(app, "ann@example.org")
+    csrf = ann.csrf  # type: ignore[attr-defined]
+    page = ann.get("/programme").text
+    assert 'action="/account/delete"' in page and 'name="password" type="password"' in page
+    form = {"csrf_token": csrf, "confirm": "yes"}
+    for password in ("", "not her password"):
+        kept = ann.post("/account/delete", data={**form, "password": password})
+        assert kept.status_code == 403 and "your account is kept" in kept.text
+    assert repo.user_by_id(engine, people["ann"]) is not None
+    gone = ann.post("/account/delete", data={**form, "password": PASSWORD}, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == "/sign-in"
+    assert repo.user_by_id(engine, people["ann"]) is None
+
+
+def test_a_locked_clinician_enrols_a_new_phone_after_the_reset(app, people, mail):
+    """A lost phone: the admin locks the account, which also forgets its two-step key and
+    recovery codes; the holder's reset email opens it and the next sign-in enrols afresh."""
+    alice = signed_in(app, "alice@north.example")  # enrolled now
+    nora = signed_in(app, "nora@north.example")
+    assert nora.post(f"/api/users/{people['alice']}/lock").status_code == 200
+    assert alice.get("/api/me").status_code == 401
+    assert nora.post(f"/api/users/{people['alice']}/reset").status_code == 200
+    link = _link(mail.to("alice@north.example")[0])
+    assert TestClient(app, base_url=BASE).post(link, data={"password": NEW}).status_code == 200
+    step = TestClient(app, base_url=BASE).post(
+        "/api/login", json={"email": "alice@north.example", "password": NEW}
+    )
+    assert step.status_code == 200 and step.json()["enrol"]["secret"]
+
+
+def test_the_emailed_link_starts_with_the_public_address(db_url, people, smtp, mail):
+    _inbox, port = smtp
+    app = practice_app(
+        db_url, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
+        public_url="https://clinic.example/",
+    )  # fmt: skip
+    anon = TestClient(app, base_url=BASE)
+    assert anon.post("/api/password/forgot", json={"email": "ann@example.org"}).status_code == 202
+    body = str(mail.to("ann@example.org")[0].get_payload())
+    assert re.search(r"https://clinic\.example/reset/[\w-]+", body), body
     dispose(app)

@@ -140,6 +140,7 @@ def test_the_pages_enrol_a_clinician_and_show_the_recovery_codes_once(app, peopl
     uri = re.search(r'id="totp-uri">(otpauth://[^<]+)<', page.text)
     ticket = re.search(r'name="ticket" value="([^"]+)"', page.text)
     assert secret and uri and ticket
+    assert re.search(r'<svg width="\d+" height="\d+" class="qr"><title>QR code', page.text)
     assert c.get("/people", follow_redirects=False).headers["location"] == "/sign-in"
     wrong = c.post("/sign-in/second", data={"ticket": ticket[1], "code": "abc"})
     assert wrong.status_code == 401 and 'role="alert"' in wrong.text and secret[1] in wrong.text
@@ -151,3 +152,16 @@ def test_the_pages_enrol_a_clinician_and_show_the_recovery_codes_once(app, peopl
     assert len(codes) == 10
     assert c.get("/people").status_code == 200  # signed in by the cookie
     assert "10 recovery codes left" in c.get("/account").text
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"two_factor": "sometimes"}, "EASEBACK_TWO_FACTOR is 'sometimes'"),
+        ({"smtp_security": "ssl3"}, "EASEBACK_SMTP_SECURITY is 'ssl3'"),
+        ({"smtp_security": "none", "smtp_user": "me"}, "send the SMTP password in clear"),
+    ],
+)
+def test_a_wrong_sign_in_setting_is_refused_at_start(tmp_path, setting, message):
+    with pytest.raises(InputError, match=message):
+        practice_app(f"sqlite:///{tmp_path / 'p.sqlite3'}", **setting)

@@ -26,7 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SERVED: dict[str, Any] = {}  # base URL -> the app live_server serves there (for helpers)
 
 
 def free_port() -> int:
@@ -49,12 +48,9 @@ def live_server(app: Any) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("test server did not start")
         time.sleep(0.02)
-    base = f"http://127.0.0.1:{port}"
-    SERVED[base] = app
     try:
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
-        SERVED.pop(base, None)
         server.should_exit = True
         thread.join(timeout=10)
 

@@ -63,7 +63,10 @@ def create_practice_app(
     """With `migrate` off (the workers of `serve --multi-user`, whose parent migrated) the
     database is not touched until the first request, so a worker replaced while it is down
     starts all the same and answers 503 until it is back."""
+    from easeback.usecases.accounts import check_settings
     from easeback.usecases.journal import open_journal
+
+    check_settings(settings)  # before anything opens: a wrong sign-in setting is named
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

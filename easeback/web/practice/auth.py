@@ -41,8 +41,10 @@ def two_factor(request: Request) -> str:
 
 
 def base_url(request: Request) -> str:
-    """Where people reach the practice, for links in emails (the Host is on the allow-list)."""
-    return str(request.base_url).rstrip("/")
+    """Where people reach the practice, for links in emails: the public URL when set, else
+    this request's own (its Host is on the allow-list)."""
+    public = practice_state(request).settings.public_url
+    return (public or str(request.base_url)).rstrip("/")
 
 
 def presented(request: Request) -> tuple[str | None, bool]:

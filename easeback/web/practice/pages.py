@@ -114,10 +114,26 @@ def _second_page(
     title = "Set up two-step sign-in" if secret else "Enter your code"
     resp = render(
         request, "second_factor.html", None, status=status, title=title, ticket=ticket,
-        secret=secret, uri=uri, error=error,
+        secret=secret, uri=uri, error=error, qr=_qr(uri) if uri else None,
     )  # fmt: skip
     resp.headers["cache-control"] = "no-store"
     return resp
+
+
+def _qr(uri: str) -> Any:
+    """The otpauth:// address as a QR code to scan, drawn here as inline SVG (segno, pure
+    Python, in the practice extra); without segno the page gives the key as text only."""
+    try:
+        import segno
+    except ImportError:
+        return None
+    from markupsafe import Markup
+
+    svg = segno.make(uri, error="m").svg_inline(
+        scale=4, svgclass="qr", lineclass=None, title="QR code of the address below",
+        dark="#000", light="#fff",
+    )  # fmt: skip
+    return Markup(svg)  # segno escapes the text it encodes; the address is our own
 
 
 def _signed_in(request: Request, signed: accounts.SignedIn) -> Response:
