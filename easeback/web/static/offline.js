@@ -62,7 +62,7 @@
   // is refused, never saved as theirs.
   function send(item) {
     var body = new URLSearchParams();
-    Object.keys(item.fields).forEach(function (k) {  // a list: each of a field's values
+    Object.keys(item.fields).forEach(function (k) {
       [].concat(item.fields[k]).forEach(function (v) { body.append(k, v); });
     });
     body.set("key", item.key);  // the server saves it with the write: a resend is never saved twice
@@ -187,8 +187,9 @@
     var fields = {};
     new FormData(form).forEach(function (value, name) {
       if (typeof value !== "string") { return; }
-      // a name given more than once (the techniques skipped) keeps every value, as a list
-      fields[name] = name in fields ? [].concat(fields[name], value) : value;
+      if (!(name in fields)) { fields[name] = value; return; }
+      // boxes of one name (the techniques skipped): every one ticked, not the last alone
+      fields[name] = [].concat(fields[name], value);
     });
     if (submitter && submitter.name) { fields[submitter.name] = submitter.value; }
     return fields;
