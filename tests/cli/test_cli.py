@@ -318,6 +318,18 @@ def test_help_imports_nothing_heavy():
     assert out.stdout.strip() == ""
 
 
+@pytest.fixture(scope="module")
+def compiled_cache(tmp_path_factory) -> Path:
+    """A cache folder (XDG_CACHE_HOME) holding the catalogue compiled from this tree: the one
+    in ~/.cache is shared by every checkout on the machine, and another tree's copy is stale
+    here, so the process would validate the content again (importing pydantic) now and then."""
+    from easeback.content.loader import CONTENT_DIR, compiled_catalogue
+
+    home = tmp_path_factory.mktemp("cache")
+    compiled_catalogue(CONTENT_DIR, home / "easeback")
+    return home
+
+
 @pytest.mark.parametrize(
     ("command", "shows"),
     [
@@ -328,7 +340,7 @@ def test_help_imports_nothing_heavy():
     ],
 )  # fmt: skip
 def test_json_commands_without_a_journal_import_neither_rich_nor_sqlalchemy(
-    answers, tmp_path, command, shows
+    answers, tmp_path, command, shows, compiled_cache
 ):
     args = [answers() if a == "{answers}" else a for a in command]
     code = (
@@ -341,6 +353,7 @@ def test_json_commands_without_a_journal_import_neither_rich_nor_sqlalchemy(
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
     env = dict(os.environ, EASEBACK_DATA_DIR=str(tmp_path / "data"))
+    env["XDG_CACHE_HOME"] = str(compiled_cache)
     env.pop("EASEBACK_DATABASE_URL", None)
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env

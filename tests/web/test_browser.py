@@ -123,7 +123,9 @@ def test_full_journey(site: Any) -> None:
     page = site
     go(page, "/")
     shoot(page, "01-welcome")
-    assert page.get_by_text("Not a diagnosis").is_visible()
+    # said in the summary above the first button, and again under "What easeback is not"
+    assert page.locator("p.lead").get_by_text("Not a diagnosis").is_visible()
+    assert page.locator("#isnot + ul").get_by_text("Not a diagnosis").is_visible()
     page.get_by_role("button", name="Start the safety check").click()
     assert "Question 1 of" in page.inner_text("main")
     shoot(page, "02-question")
