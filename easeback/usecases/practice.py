@@ -838,3 +838,78 @@ def move_person(
         new_clinic=new,
     )
     return {"id": person.id, "clinic": name}
+
+
+# ---- a clinic's programme templates, and the printable handout ----
+
+TEMPLATE_NAME_MAX = 120
+
+
+def templates(engine: Engine, actor: UserRecord) -> list[dict[str, Any]]:
+    _clinic_staff(actor)
+    return repo.templates(engine, actor.clinic_id or 0)
+
+
+def save_template(
+    engine: Engine, actor: UserRecord, person_id: int, name: str, now: datetime
+) -> int:
+    """The person's programme in force, kept as a template of the clinic under a name."""
+    _clinic_staff(actor)
+    person = scope(engine, actor, person_id)
+    clean = " ".join(name.split())
+    if not clean or len(clean) > TEMPLATE_NAME_MAX:
+        raise InputError(f"name the template (up to {TEMPLATE_NAME_MAX} characters)")
+    clinic = actor.clinic_id or 0
+    if any(t["name"].casefold() == clean.casefold() for t in repo.templates(engine, clinic)):
+        raise InputError(f"this clinic already has a template named {clean!r}")
+    stored = repo.latest_programme(engine, person.id)
+    if stored is None:
+        raise InputError("this person has no programme to make a template from")
+    repo.audit(engine, now, actor.id, "template.add", person.id, clean)
+    return repo.add_template(
+        engine, clinic, clean, stored["per_week"], stored["items"], actor.id, now
+    )
+
+
+def prescribe_template(
+    engine: Engine,
+    cat: Catalogue,
+    actor: UserRecord,
+    person_id: int,
+    template_id: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """Start the person's programme from one of the clinic's templates (checked again against
+    the catalogue, as any prescription is)."""
+    _clinic_staff(actor)
+    found = {t["id"]: t for t in repo.templates(engine, actor.clinic_id or 0)}
+    if template_id not in found:
+        raise InputError("choose one of this clinic's templates")
+    t = found[template_id]
+    return prescribe(engine, cat, actor, person_id, t["items"], t["per_week"], now)
+
+
+def handout_pdf(
+    engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
+) -> bytes:
+    """The printable handout (pictures, steps, doses, stop signs) of what the person may do of
+    their programme now: never more than the screening and the stops allow."""
+    import tempfile
+    from pathlib import Path
+
+    from easeback.pictures.handout import items_from_routine, write_handout
+
+    person = scope(engine, actor, person_id)
+    standing, _discharged = _standing(
+        engine, person.id, repo.Audit(now, actor.id, "handout.read", person.id)
+    )
+    view = _programme(cat, standing, now)
+    routine = view[0] if view is not None else None
+    if routine is None or not routine.items:
+        raise InputError("nothing to print: no programme, or it is on hold until the safety check")
+    per_week = standing.programme["per_week"] if standing.programme else 0
+    notes = [f"{count_text(per_week, per_week, 'session', 'sessions')} a week."]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "handout.pdf"
+        write_handout(items_from_routine(routine), path, "Your home programme", notes)
+        return path.read_bytes()

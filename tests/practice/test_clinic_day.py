@@ -225,3 +225,31 @@ def test_an_episode_notes_discharge_and_a_move(engine, people, week, password_ha
             assert conn.execute(select(func.count()).select_from(table)).scalar() == (
                 0 if table is NoteRow else 2  # bob's and dee's episodes remain
             )
+
+
+def test_templates_of_a_clinic_and_the_printable_handout(engine, people, week):
+    cat, users, now = week
+    alice, carol = users["alice"], users["carol"]
+    tid = practice.save_template(engine, alice, people["ann"], "  Early  extension ", now)
+    with pytest.raises(InputError, match="already has a template named 'early extension'"):
+        practice.save_template(engine, alice, people["bob"], "early extension", now)
+    with pytest.raises(InputError, match="name the template"):
+        practice.save_template(engine, alice, people["bob"], " ", now)
+    [t] = practice.templates(engine, alice)
+    assert (t["id"], t["name"], t["per_week"]) == (tid, "Early extension", 3)
+    assert [i["id"] for i in t["items"]] == ["bridge", "cat-cow"]
+    assert practice.templates(engine, carol) == []
+    with pytest.raises(InputError, match="choose one of this clinic's templates"):
+        practice.prescribe_template(engine, cat, carol, people["cat"], tid, now)
+    practice.prescribe(engine, cat, alice, people["dee"], [CAT_COW], 5, now)
+    practice.prescribe_template(engine, cat, alice, people["dee"], tid, now + DAY)
+    view = practice.programme_view(engine, cat, alice, people["dee"], now + DAY)
+    assert [i["id"] for i in view["prescription"]] == ["bridge", "cat-cow"]
+    assert view["per_week"] == 3
+    # the handout: what the person may do now, never more
+    pdf = practice.handout_pdf(engine, cat, users["ann"], people["ann"], now)
+    assert pdf.startswith(b"%PDF")
+    with pytest.raises(InputError, match="nothing to print"):
+        practice.handout_pdf(engine, cat, alice, people["ann"], now + 30 * DAY)  # check lapsed
+    with pytest.raises(practice.NotFound):
+        practice.handout_pdf(engine, cat, carol, people["ann"], now)

@@ -151,6 +151,18 @@ def test_a_day_in_the_clinic_through_the_pages(app):
     body = alice.get(f"/api/people/{ann_id}/care").json()
     assert [n["text"] for n in body["notes"]] == ["ok"]
 
+    # a template from ann's programme, used for bob; the handout of what ann may do now
+    resp = form(alice, f"/people/{ann_id}/template/save", {"name": "Extension start"})
+    assert resp.headers["location"] == f"/people/{ann_id}?message=template#prescribe"
+    [t] = alice.get("/api/templates").json()
+    resp = form(alice, f"/people/{bob_id}/template/use", {"template": str(t["id"])})
+    assert resp.headers["location"] == f"/people/{bob_id}?message=saved"
+    assert "Extension start (2 techniques, 3 a week)" in alice.get(f"/people/{ann_id}").text
+    pdf = alice.get(f"/people/{ann_id}/handout.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert ann.get("/programme/handout.pdf").content.startswith(b"%PDF")
+    assert bob.get(f"/people/{ann_id}/handout.pdf").status_code == 404
+
 
 def test_the_single_person_app_records_peg_and_psfs(tmp_path):
     app = create_app(Settings(data_dir=str(tmp_path)), allow_speed=True)

@@ -102,6 +102,16 @@ class ClinicIn(BaseModel):
     clinic: Annotated[str, Field(min_length=1, max_length=200)]
 
 
+class TemplateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class FromTemplateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    template_id: StrictInt
+
+
 class ProgrammeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     techniques: Annotated[list[ItemIn], Field(max_length=50)]
@@ -369,6 +379,35 @@ def discharge(request: Request, person_id: int, c: Writer) -> dict[str, bool]:
 def move(request: Request, person_id: int, body: ClinicIn, c: Writer) -> dict[str, Any]:
     engine = practice_state(request).engine
     return dict(_run(practice.move_person, engine, c.user, person_id, body.clinic, now()))
+
+
+@router.get("/templates", summary="My clinic's programme templates")
+def list_templates(request: Request, c: Reader) -> list[dict[str, Any]]:
+    return list(_run(practice.templates, practice_state(request).engine, c.user))
+
+
+@router.post(
+    "/people/{person_id}/templates", status_code=201, summary="Save a programme as a template"
+)
+def save_template(request: Request, person_id: int, body: TemplateIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    tid = _run(practice.save_template, engine, c.user, person_id, body.name, now())
+    return {"saved": True, "template": tid}
+
+
+@router.post(
+    "/people/{person_id}/programme/from-template",
+    status_code=201,
+    summary="Start a programme from one of the clinic's templates",
+)
+def from_template(
+    request: Request, person_id: int, body: FromTemplateIn, c: Writer
+) -> dict[str, Any]:
+    st = practice_state(request)
+    return dict(
+        _run(practice.prescribe_template, st.engine, st.catalogue, c.user, person_id,
+             body.template_id, now())
+    )
 
 
 @router.get("/people/{person_id}/export/csv", summary="One person's data as CSV files (zip)")

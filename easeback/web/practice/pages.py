@@ -568,6 +568,7 @@ def person_page(
         view = practice.programme_view(st.engine, st.catalogue, c.user, person_id, now())
         record = practice.record_view(st.engine, st.catalogue, c.user, person_id, now())
         care = practice.care_view(st.engine, c.user, person_id)
+        templates = practice.templates(st.engine, c.user)
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
     until = practice.naive(now())
@@ -589,6 +590,7 @@ def person_page(
         view=view,
         record=record,
         care=care,
+        templates=templates,
         charts=charts,
         techniques=st.catalogue.techniques,
         holds={t.id: hold_range(t) for t in st.catalogue.techniques if t.dosage.hold_seconds},
@@ -603,7 +605,61 @@ PERSON_NOTES = {
     "note": "Note saved.",
     "assigned": "Assigned clinician saved.",
     "discharged": "Discharged: the programme has ended; the person keeps their journal.",
+    "template": "Template saved for the clinic.",
 }
+
+
+@router.post("/people/{person_id}/template/{what}")
+async def person_template(request: Request, person_id: int, what: str) -> Response:
+    """Save the programme as a clinic template, or start the programme from one."""
+    c = caller(request)
+    _clinician(c)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    try:
+        if what == "save":
+            name = str(form.get("name", ""))[:400]
+            practice.save_template(st.engine, c.user, person_id, name, now())
+            return see(f"/people/{person_id}?message=template#prescribe")
+        if what == "use":
+            raw = str(form.get("template", "")).strip()
+            chosen = int(raw) if raw.isdigit() else -1
+            practice.prescribe_template(st.engine, st.catalogue, c.user, person_id, chosen, now())
+            return see(f"/people/{person_id}?message=saved")
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    raise HTTPException(404, "Not found.")
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"content-disposition": f'inline; filename="{name}"', "cache-control": "no-store"},
+    )
+
+
+@router.get("/people/{person_id}/handout.pdf")
+def person_handout(
+    request: Request,
+    person_id: int,
+    c: Caller = Depends(caller),  # noqa: B008
+) -> Response:
+    _clinician(c)
+    st = practice_state(request)
+    try:
+        data = practice.handout_pdf(st.engine, st.catalogue, c.user, person_id, now())
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    return _pdf(data, "easeback-programme.pdf")
+
+
+@router.get("/programme/handout.pdf")
+def my_handout(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    _person(c)
+    st = practice_state(request)
+    data = practice.handout_pdf(st.engine, st.catalogue, c.user, c.user.id, now())
+    return _pdf(data, "easeback-programme.pdf")
 
 
 @router.post("/people/{person_id}/care/{what}")
