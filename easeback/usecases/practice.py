@@ -721,6 +721,7 @@ def record_outcome(
 def outcomes_due(engine: Engine, actor: UserRecord, now: datetime) -> dict[str, Any]:
     """Which measures the person should record now, and the activities they named last."""
     _own(actor)
+    repo.audit(engine, now, actor.id, "outcomes.read", actor.id)
     last = repo.last_outcomes(engine, actor.id)
     psfs = last.get("psfs")
     return {
@@ -740,11 +741,14 @@ def _clinic_staff(actor: UserRecord) -> None:
         raise NotFound()
 
 
-def care_view(engine: Engine, actor: UserRecord, person_id: int) -> dict[str, Any]:
+def care_view(
+    engine: Engine, actor: UserRecord, person_id: int, now: datetime
+) -> dict[str, Any]:
     """The episode in force (or the last), the clinicians who may be assigned, every episode
-    and note: for the person's clinic only (a note is never shown to the person)."""
+    and note: for the person's clinic only (a note is never shown to the person); audited."""
     _clinic_staff(actor)
     person = scope(engine, actor, person_id)
+    repo.audit(engine, now, actor.id, "care.read", person.id)
     episodes, notes = repo.episodes_and_notes(engine, person.id)
     staff = repo.clinicians_of_clinic(engine, actor.clinic_id or 0)
     return {
@@ -845,8 +849,9 @@ def move_person(
 TEMPLATE_NAME_MAX = 120
 
 
-def templates(engine: Engine, actor: UserRecord) -> list[dict[str, Any]]:
+def templates(engine: Engine, actor: UserRecord, now: datetime) -> list[dict[str, Any]]:
     _clinic_staff(actor)
+    repo.audit(engine, now, actor.id, "templates.list", None, f"clinic={actor.clinic_id}")
     return repo.templates(engine, actor.clinic_id or 0)
 
 
@@ -882,6 +887,7 @@ def prescribe_template(
     """Start the person's programme from one of the clinic's templates (checked again against
     the catalogue, as any prescription is)."""
     _clinic_staff(actor)
+    scope(engine, actor, person_id)  # outside the clinic: 404, whatever the template
     found = {t["id"]: t for t in repo.templates(engine, actor.clinic_id or 0)}
     if template_id not in found:
         raise InputError("choose one of this clinic's templates")
@@ -905,11 +911,21 @@ def handout_pdf(
     )
     view = _programme(cat, standing, now)
     routine = view[0] if view is not None else None
-    if routine is None or not routine.items:
-        raise InputError("nothing to print: no programme, or it is on hold until the safety check")
     per_week = standing.programme["per_week"] if standing.programme else 0
-    notes = [f"{count_text(per_week, per_week, 'session', 'sessions')} a week."]
+    if routine is not None and routine.items:
+        notes = [f"{count_text(per_week, per_week, 'session', 'sessions')} a week."]
+        items = items_from_routine(routine)
+    elif standing.programme is None:
+        notes, items = ["No programme is prescribed now."], []
+    else:  # on hold: printing it would show what the safety check has not cleared
+        notes, items = [ON_HOLD_NOTE], []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "handout.pdf"
-        write_handout(items_from_routine(routine), path, "Your home programme", notes)
+        write_handout(items, path, "Your home programme", notes)
         return path.read_bytes()
+
+
+ON_HOLD_NOTE = (
+    "Your programme is on hold until you do the safety check (again): sign in and answer it "
+    "first, then print this handout."
+)

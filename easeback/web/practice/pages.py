@@ -567,8 +567,8 @@ def person_page(
         progress = practice.progress(st.engine, c.user, person_id, now(), names)
         view = practice.programme_view(st.engine, st.catalogue, c.user, person_id, now())
         record = practice.record_view(st.engine, st.catalogue, c.user, person_id, now())
-        care = practice.care_view(st.engine, c.user, person_id)
-        templates = practice.templates(st.engine, c.user)
+        care = practice.care_view(st.engine, c.user, person_id, now())
+        templates = practice.templates(st.engine, c.user, now())
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
     until = practice.naive(now())
@@ -609,28 +609,6 @@ PERSON_NOTES = {
 }
 
 
-@router.post("/people/{person_id}/template/{what}")
-async def person_template(request: Request, person_id: int, what: str) -> Response:
-    """Save the programme as a clinic template, or start the programme from one."""
-    c = caller(request)
-    _clinician(c)
-    form = await checked_form(request, c)
-    st = practice_state(request)
-    try:
-        if what == "save":
-            name = str(form.get("name", ""))[:400]
-            practice.save_template(st.engine, c.user, person_id, name, now())
-            return see(f"/people/{person_id}?message=template#prescribe")
-        if what == "use":
-            raw = str(form.get("template", "")).strip()
-            chosen = int(raw) if raw.isdigit() else -1
-            practice.prescribe_template(st.engine, st.catalogue, c.user, person_id, chosen, now())
-            return see(f"/people/{person_id}?message=saved")
-    except practice.NotFound:
-        raise HTTPException(404, "Not found.") from None
-    raise HTTPException(404, "Not found.")
-
-
 def _pdf(data: bytes, name: str) -> Response:
     return Response(
         data,
@@ -662,13 +640,14 @@ def my_handout(request: Request, c: Caller = Depends(caller)) -> Response:  # no
     return _pdf(data, "easeback-programme.pdf")
 
 
-@router.post("/people/{person_id}/care/{what}")
-async def person_care(request: Request, person_id: int, what: str) -> Response:
-    """A note, the assigned clinician, or a discharge, from the person's page."""
+async def _person_form(request: Request, person_id: int, what: str) -> Response:
+    """A note, the assigned clinician, a discharge, a template saved or used, from the
+    person's page; back to the page with what was done."""
     c = caller(request)
     _clinician(c)
     form = await checked_form(request, c)
-    engine = practice_state(request).engine
+    st = practice_state(request)
+    engine = st.engine
     try:
         if what == "note":
             practice.add_note(engine, c.user, person_id, str(form.get("text", ""))[:8000], now())
@@ -680,11 +659,42 @@ async def person_care(request: Request, person_id: int, what: str) -> Response:
             if form.get("confirm") != "yes":
                 raise InputError("tick the box to confirm the discharge")
             practice.discharge(engine, c.user, person_id, now())
-        else:
-            raise HTTPException(404, "Not found.")
+        elif what == "template":
+            name = str(form.get("name", ""))[:400]
+            practice.save_template(engine, c.user, person_id, name, now())
+            return see(f"/people/{person_id}?message=template#prescribe")
+        else:  # a programme from a template
+            raw = str(form.get("template", "")).strip()
+            tid = int(raw) if raw.isdigit() else -1
+            practice.prescribe_template(engine, st.catalogue, c.user, person_id, tid, now())
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
     return see(f"/people/{person_id}?message={what}#care")
+
+
+@router.post("/people/{person_id}/notes")
+async def person_note(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "note")
+
+
+@router.post("/people/{person_id}/clinician")
+async def person_clinician(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "assigned")
+
+
+@router.post("/people/{person_id}/discharge")
+async def person_discharge(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "discharged")
+
+
+@router.post("/people/{person_id}/templates")
+async def person_template_save(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "template")
+
+
+@router.post("/people/{person_id}/programme/from-template")
+async def person_template_use(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "saved")
 
 
 @router.post("/people/{person_id}/programme")
