@@ -598,8 +598,8 @@ def record_view(
             text += f", PEG items {c['peg_pain']}, {c['peg_enjoyment']}, {c['peg_activity']}"
         out.append(_entry(c["at"], f"check-in-{c['id']}", "Check-in", text))
     for s in w.sessions:
-        outcomes = [o for _t, o in s["results"]]
-        status = adherence.session_status(s["status"], outcomes).replace("_", " ")
+        results = [o for _t, o in s["results"]]
+        status = adherence.session_status(s["status"], results).replace("_", " ")
         text = status
         if s["pain_before"] is not None and s["pain_after"] is not None:
             text += f", pain {s['pain_before']} → {s['pain_after']}"
