@@ -72,6 +72,17 @@ def dose_lines(d: Dosage) -> list[str]:
     return lines
 
 
+def dose_source_text(src: Any) -> str:
+    """Where a dose comes from (a technique's `dose_source`), in one line for `show` and the
+    technique's page: the article's words and title, then what easeback chose itself and why."""
+    parts = []
+    if src.article:
+        parts.append(f'The article "{src.article}" gives "{src.figure.rstrip(".")}".')
+    if src.own:
+        parts.append(src.own if src.article else f"easeback's own starting dose. {src.own}")
+    return " ".join(parts)
+
+
 def entry_details(kind: str, r: Any) -> tuple[str, str]:
     """A journal entry (`storage.entries.KINDS`, its record) as (what, details), the same words
     on the journal page, in /api/history and in the practice's history."""

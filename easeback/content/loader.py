@@ -151,8 +151,6 @@ def _check_unique(path: Path, ids: list[str], what: str) -> None:
         seen.add(i)
 
 
-
-
 def _load_cited(
     folder: Path, read: Callable[[Path], tuple[C, ...]], what: str, titles: set[str]
 ) -> tuple[C, ...]:
@@ -174,7 +172,17 @@ def _load_techniques(root: Path, titles: set[str]) -> tuple[Technique, ...]:
         folder, lambda p: parse_file(TechniquesFile, p).techniques, "technique", titles
     )
     _check_progressions(folder, techniques)
+    _check_dose_sources(folder, techniques)
     return techniques
+
+
+def _check_dose_sources(folder: Path, techniques: tuple[Technique, ...]) -> None:
+    """A dose credited to an article credits one the technique cites."""
+    for t in techniques:
+        title = t.dose_source.article
+        if title is not None and title not in t.sources:
+            message = f"article {title!r} is not among the technique's sources"
+            raise ContentError(folder, t.id, "dose_source.article", message)
 
 
 def _check_progressions(folder: Path, techniques: tuple[Technique, ...]) -> None:
@@ -208,7 +216,9 @@ def _load_topics(root: Path, titles: set[str]) -> tuple[Topic, ...]:
 def _load_screening(path: Path) -> tuple[ScreeningFile, ScreeningTable]:
     parsed = parse_file(ScreeningFile, path)
     try:
-        table = ScreeningTable(questions=parsed.questions, rules=parsed.rules)
+        table = ScreeningTable(
+            questions=parsed.questions, rules=parsed.rules, check_first=parsed.check_first
+        )
     except ValueError as exc:
         raise ContentError(path, None, "rules", f"Value error, {exc}") from exc
     return parsed, table

@@ -66,6 +66,8 @@ class ScreeningFile(Frozen):
     dispositions: Annotated[tuple[DispositionText, ...], Check(min_length=5, max_length=5)]
     professionals: Annotated[tuple[Professional, ...], Check(min_length=3, max_length=3)]
     stops: Annotated[tuple[StopAdvice, ...], Check(min_length=5, max_length=5)]
+    # safety.md v3: the line every clear and caution result, plan and handout carries
+    check_first: NonEmpty
 
 
 @value

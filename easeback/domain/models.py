@@ -188,9 +188,38 @@ class Dosage(Frozen):
         return max(self.hold_seconds.max, self.progression_max_hold_seconds or 0)
 
 
+class StepPhase(StrEnum):
+    """When a guided session says a step (domain/timeline.py)."""
+
+    POSITION = "position"  # while getting into position, before the first repetition
+    MOVE = "move"  # with the first repetition's moving in
+    RELEASE = "release"  # with the first repetition's coming back
+
+
+@value
+class DoseSource(Frozen):
+    """Where a technique's dose comes from (safety.md v3): an article's figure, quoted with the
+    article's title, or easeback's own starting dose with the reason, or both (an article's
+    range that easeback starts below, or an article's hold with easeback's own repetitions)."""
+
+    article: NonEmpty | None = None  # the exact title of a source the technique cites
+    figure: NonEmpty | None = None  # the article's words for the dose
+    own: NonEmpty | None = None  # what easeback chose itself, and why
+
+    def __post_init__(self) -> None:
+        if self.article is None and self.own is None:
+            raise ValueError("a dose source needs an article (with its figure) or easeback's own")
+        if (self.article is None) != (self.figure is None):
+            raise ValueError("an article's dose needs both `article` and the `figure` it gives")
+
+
 @value
 class Step(Frozen):
     text: NonEmpty
+    # Unmarked, a step before the hold step is said while getting into position: a step that
+    # describes the movement itself is marked "move" (or "release"), so that it is said as the
+    # body does it, not up to 40 s before with the picture standing still.
+    phase: StepPhase | None = None
 
 
 @value
@@ -233,6 +262,7 @@ class Technique(Frozen):
     equipment: tuple[Equipment, ...] = ()
     optional_equipment: tuple[Equipment, ...] = ()
     dosage: Dosage
+    dose_source: DoseSource  # safety.md v3: every dose names where it comes from
     steps: Annotated[tuple[Step, ...], Check(min_length=2)]
     breathing: Breathing
     form_cues: Annotated[tuple[NonEmpty, ...], Check(min_length=1)]

@@ -537,7 +537,8 @@ def _reason(c: _Candidate, goal: Goal, new_dirs: frozenset[Direction], helps: fl
     if c.variant is not None:
         parts.append(f"{c.variant.kind.value} version for you")
     if c.instead_of is not None:
-        parts.append(f"the easier version of {c.instead_of.name}, to do first")
+        name = c.instead_of.name  # mid-sentence: "the easier version of knees to chest"
+        parts.append(f"the easier version of {name[:1].lower()}{name[1:]}, to do first")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
 
@@ -576,7 +577,44 @@ def _refusal(
         reason=reason,
         suggest=suggest,
         shortest_minutes=shortest_minutes,
+        notes=screening.constraints.notes,
     )
+
+
+def _why_none(techniques: tuple[Technique, ...], s: PlannableScreening, req: PlanRequest) -> str:
+    """Why nothing suits this place, naming what left the techniques out: the screening's rules
+    (their advice, so a pregnant person reads the week-20 rule, not "your equipment"), the
+    equipment at hand, or both."""
+    where = "anywhere" if req.place == "any" else f"here ({req.place.value})"
+    have = req.available_equipment()
+    blocked: dict[str, set[str]] = {}  # rule id -> the techniques here it leaves out
+    equipment = False
+    for t in techniques:
+        if t.id in req.left_out or (req.place != "any" and req.place not in t.places):
+            continue
+        blocking = [
+            rid
+            for rid, e in s.constraints.exclusions
+            if e.matches(t) and (e.unless_variant is None or not t.has_variant(e.unless_variant))
+        ]
+        for rid in blocking:
+            blocked.setdefault(rid, set()).add(t.id)
+        if not blocking and not have.issuperset(t.equipment):
+            equipment = True
+    # the fewest rules that explain every technique left out, those leaving out most first
+    rules: list[str] = []
+    left = set().union(*blocked.values()) if blocked else set()
+    while left:
+        rid = max(blocked, key=lambda r: len(blocked[r] & left))
+        rules.append(rid)
+        left -= blocked[rid]
+    advice = {r.rule: r.advice for r in s.result.reasons}
+    said = " ".join(dict.fromkeys(advice[r] for r in rules if r in advice))
+    if said and not equipment:
+        return f"No technique suits your answers {where}: {said}"
+    if said:
+        return f"No technique suits your answers and your equipment {where}: {said}"
+    return f"No technique suits your answers and your equipment {where}."
 
 
 def _at_most(minutes: int) -> str:
@@ -603,8 +641,7 @@ def build_plan(
     cands = list(suited.cands)
     if not cands:
         suggest = _places_with_a_routine(techniques, screening, req)
-        where = "anywhere" if req.place == "any" else f"here ({req.place.value})"
-        reason = f"No technique suits your answers and your equipment {where}."
+        reason = _why_none(techniques, screening, req)
         if suggest:
             reason += " Places with a routine for you: " + ", ".join(p.value for p in suggest) + "."
         return _refusal(screening, req, minutes, reason, suggest=suggest)
@@ -675,8 +712,35 @@ def build_plan(
         minutes=minutes,
         goal=req.goal,
         items=tuple(items),
-        notes=tuple(notes),
+        notes=(*screening.constraints.notes, *notes),
     )
+
+
+def within_limits(routine: Routine, screening: PlannableScreening) -> Routine:
+    """A routine planned earlier, held to the gentle and length rules of the screening in force
+    (the pain asked just before a session can be higher than when it was planned: safety.md,
+    "Asking again"): holds at the bottom of their range, techniques dropped from the end (the
+    most active) while it is longer than allowed, and the screening's notes added. Leaving out
+    what the screening excludes is `programme.fitted`'s part."""
+    c = screening.constraints
+    items = list(routine.items)
+    if c.gentle:
+        items = [
+            i
+            if i.hold_seconds is None or i.technique.dosage.hold_seconds is None
+            else replace(i, hold_seconds=min(i.hold_seconds, i.technique.dosage.hold_seconds.min))
+            for i in items
+        ]
+    minutes = routine.minutes
+    if c.max_minutes is not None:
+        minutes = min(minutes, c.max_minutes)
+        budget = c.max_minutes * 60 * (1 + TOLERANCE)
+        while len(items) > 1 and READY_SECONDS + sum(i.seconds for i in items) > budget:
+            items.pop()
+    notes = tuple(dict.fromkeys((*c.notes, *routine.notes)))
+    if tuple(items) == routine.items and minutes == routine.minutes and notes == routine.notes:
+        return routine
+    return replace(routine, items=tuple(items), minutes=minutes, notes=notes)
 
 
 def plan_inputs(screening: PlannableScreening, req: PlanRequest) -> tuple[object, ...]:

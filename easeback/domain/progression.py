@@ -18,7 +18,10 @@ from easeback.domain.planning import HOLD_STEP
 SCREENING_VALID = timedelta(days=7)
 PROFESSIONAL_AFTER = timedelta(days=7)
 DIAGNOSIS_AFTER = timedelta(days=84)
-REST_RISE = 2  # points of pain rise in one session that call for a rest day
+# Any rise in pain across one session calls for a rest day (safety.md v3, after the article's
+# "if the pain seems to get worse, or you are feeling very sore, take a day off").
+REST_RISE = 1
+BASELINE_MARGIN = 2  # a good session ends below the episode's starting pain plus this
 BEGINNER_SESSIONS = 8  # sessions before the beginner frequency note stops applying
 RESCREEN_STOPS = frozenset({StopReason.RADIATING_PAIN, StopReason.NUMBNESS})
 OUTCOMES = ("done", "skipped", "stopped", "not_reached")
@@ -79,12 +82,18 @@ class StopEvent:
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
     at: datetime
-    status: str  # in_progress | completed | stopped
+    status: str  # in_progress | completed | stopped | interrupted (ended without a word)
     pain_before: int | None = None
     pain_after: int | None = None
     soreness: str | None = None
     results: tuple[TechniqueResult, ...] = ()
     stops: tuple[StopEvent, ...] = ()
+    planned: int | None = None  # techniques in its routine, when known (a session cut short)
+
+    @property
+    def techniques(self) -> int:
+        """How many techniques the session was to have: its results say only those reached."""
+        return max(self.planned or 0, len(self.results))
 
     @property
     def change(self) -> int | None:
@@ -195,8 +204,8 @@ def facts(history: History) -> JournalFacts:
 
 
 def rest_day(history: History, today: date) -> date | None:
-    """The rest day still ahead or today: the day after a session with a 2-point rise or high
-    soreness. None when no such day is today or later."""
+    """The rest day still ahead or today: the day after a session in which pain rose at all, or
+    that left the person very sore. None when no such day is today or later."""
     return _rest_day(facts(history).last_rest_session, today)
 
 
@@ -290,8 +299,8 @@ def advice_from(f: JournalFacts, now: datetime) -> tuple[Advice, ...]:
         out.append(
             Advice(
                 AdviceCode.REST_DAY,
-                f"{when} is a rest day: your pain rose 2 or more points in a session, or you "
-                "were quite sore. Keep gently active with walking, but skip the routine.",
+                f"{when} is a rest day: your pain got worse during a session, or you were very "
+                "sore afterwards. Take a day off the routine; gentle walking is fine.",
             )
         )
     if _needs_professional(f, now):
@@ -325,7 +334,7 @@ def good_session(s: SessionRecord, baseline: int | None) -> bool:
     """A session that lets holds grow: finished, no stops, pain within 2 points of baseline."""
     if s.status != "completed" or s.stops or s.change is None or s.change >= REST_RISE:
         return False
-    return baseline is None or s.pain_after is None or s.pain_after < baseline + REST_RISE
+    return baseline is None or s.pain_after is None or s.pain_after < baseline + BASELINE_MARGIN
 
 
 def hold_ceiling(t: Technique) -> int | None:

@@ -43,6 +43,7 @@ class QuestionKind(StrEnum):
 
 
 AnswerValue = str | int
+CHOICES = {QuestionKind.RED_FLAG: ("yes", "no", "unsure"), QuestionKind.YES_NO: ("yes", "no")}
 
 
 class AnswerError(ValueError):
@@ -62,6 +63,11 @@ class Question(Frozen):
     min: int | None = None
     max: int | None = None
     optional: bool = False  # context questions only: may be left out ("not pregnant")
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The words a yes/no question takes as its answer (none: a whole number, min to max)."""
+        return CHOICES.get(self.kind, ())
 
     def validate_answer(self, value: object) -> AnswerValue:
         """Return the answer in canonical form or raise AnswerError naming what is wrong."""
@@ -83,7 +89,7 @@ class Question(Frozen):
             if self.max is not None and value > self.max:
                 raise AnswerError(self.id, f"{name} must be at most {self.max}, got {value}")
             return value
-        allowed = ("yes", "no", "unsure") if self.kind is QuestionKind.RED_FLAG else ("yes", "no")
+        allowed = self.choices
         if type(value) is str and value in allowed:
             return value  # the usual case, already canonical
         name = f"answer to {self.id!r}"
@@ -210,6 +216,10 @@ class Rule(Frozen):
     # What a professional_first reason says once a professional has cleared gentle exercise
     # (default: the clearance rule's advice).
     cleared_advice: NonEmpty | None = None
+    # The result offers the call button, as the emergency page does (safety.md v3: get seen now).
+    call: bool = False
+    # A line every routine planned under this rule carries (pregnancy: what is left out and why).
+    plan_note: NonEmpty | None = None
 
     def __post_init__(self) -> None:
         # Only a professional's examination can lift professional_first; nothing lowers an
@@ -233,6 +243,7 @@ class Reason(Frozen):
     see: tuple[str, ...] = ()
     learn: tuple[str, ...] = ()  # learn topic ids that explain this advice
     cleared: bool = False  # lowered by a professional's clearance; the question still shows why
+    call: bool = False  # the result offers the emergency call button with this advice
 
 
 @value
@@ -242,6 +253,7 @@ class Constraints(Frozen):
     exclusions: tuple[tuple[str, Exclusion], ...] = ()  # (rule id, exclusion)
     gentle: bool = False
     max_minutes: int | None = None
+    notes: tuple[str, ...] = ()  # lines every routine planned from this screening carries
 
 
 @value
@@ -253,11 +265,32 @@ class ScreeningResult(Frozen):
     reasons: tuple[Reason, ...] = ()
     constraints: Constraints = Constraints()
     answers: Mapping[str, AnswerValue] = field(default_factory=dict)
+    # The line every clear and caution result carries: check with a professional first if unsure.
+    check_first: str | None = None
 
     @property
     def emergency_now(self) -> bool:
         """An emergency answer needs help now, even before the other questions are answered."""
         return any(r.disposition is Disposition.EMERGENCY for r in self.reasons)
+
+    @property
+    def shown_reasons(self) -> tuple[Reason, ...]:
+        """The reasons a person is shown: all of them when a routine may follow; otherwise only
+        those that say what to do instead (advice that shapes a routine, or books a routine
+        check, would only distract from getting help)."""
+        if self.disposition is not None and self.disposition.allows_routine:
+            return self.reasons
+        blocking = [
+            r
+            for r in self.reasons
+            if r.disposition is not None and not r.disposition.allows_routine
+        ]
+        return tuple(blocking) if blocking else self.reasons
+
+    @property
+    def call(self) -> bool:
+        """A reason asks the person to get seen now: offer the call button."""
+        return any(r.call for r in self.shown_reasons)
 
     def plannable(self) -> PlannableScreening | None:
         """The screening as a planner input, or None when it does not allow a routine."""
@@ -301,6 +334,7 @@ class ScreeningTable(Frozen):
 
     questions: tuple[Question, ...]
     rules: tuple[Rule, ...]
+    check_first: str | None = None  # said on every result that allows a routine, and every plan
 
     def __post_init__(self) -> None:
         self._rules_name_questions()
@@ -383,6 +417,7 @@ def _fire(table: ScreeningTable, answers: Mapping[str, AnswerValue]) -> list[Rea
             advice=rule.advice,
             see=rule.see,
             learn=rule.learn,
+            call=rule.call,
         )
         if rule.lowers is not None:
             if not any(r.disposition is rule.lowers for r, _ in fired):
@@ -462,10 +497,14 @@ def screen(table: ScreeningTable, raw: Mapping[str, object]) -> ScreeningResult:
             missing.append(q.id)
     fired_ids = {x.rule for x in reasons}
     fired = [r for r in table.rules if r.id in fired_ids]
+    reached = _reached(reasons)
+    check_first = table.check_first if reached.allows_routine else None
+    notes = [r.plan_note for r in fired if r.plan_note]
     constraints = Constraints(
         exclusions=tuple((r.id, e) for r in fired for e in r.exclude),
         gentle=any(r.gentle for r in fired),
         max_minutes=min((r.max_minutes for r in fired if r.max_minutes), default=None),
+        notes=tuple(dict.fromkeys([*notes, *([check_first] if check_first else [])])),
     )
     if missing:
         return ScreeningResult(
@@ -478,11 +517,12 @@ def screen(table: ScreeningTable, raw: Mapping[str, object]) -> ScreeningResult:
         )
     return ScreeningResult(
         complete=True,
-        disposition=_reached(reasons),
+        disposition=reached,
         constraints=constraints,
         reasons=tuple(reasons),
         answers=answers,
         not_asked=tuple(not_asked),
+        check_first=check_first,
     )
 
 

@@ -85,9 +85,31 @@ def build_calendar(routine: dict[str, Any] | None, times: list[time], start: dat
 
 
 def write_ics(engine: Engine, cat: Catalogue, out: Path, now: datetime, times: str) -> Path:
+    """The daily reminders; refused when the latest screening allows no routine (someone told to
+    get care is not handed an exercise reminder, as `reminders` refuses too)."""
+    refuse_after_blocking_screening(engine)
     routine = reminder_routine(engine, cat, now)
     out.write_bytes(build_calendar(routine, parse_times(times), now.astimezone().date()))
     return out
+
+
+def refuse_after_blocking_screening(engine: Engine) -> None:
+    """InputError when the journal's latest screening allows no routine (emergency, urgent or
+    professional first), however old it is: no reminder exists for it."""
+    from easeback.domain.models import Disposition
+    from easeback.storage.repository import latest_screening
+    from easeback.usecases.errors import InputError
+
+    last = latest_screening(engine)
+    if last is None or last["disposition"] is None:
+        return
+    reached = Disposition(last["disposition"])
+    if not reached.allows_routine:
+        raise InputError(
+            f"your latest screening ({reached.value.replace('_', ' ')}) allows no routine, so "
+            "easeback makes no calendar reminders: follow the advice it gave, and answer the "
+            "safety questions again with `easeback start` once a professional has seen you"
+        )
 
 
 def reminder_routine(engine: Engine, cat: Catalogue, now: datetime) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
@@ -24,11 +24,11 @@ from easeback.storage.accounts import (
     AuditRow,
     ClinicRow,
     ProgrammeRow,
-    SignInFailureRow,
     TokenRow,
     UserRow,
 )
 from easeback.storage.outcomes import decode, insert_outcome
+from easeback.storage.received import once, received
 from easeback.storage.tables import (
     CheckInRow,
     EpisodeRow,
@@ -70,16 +70,38 @@ def _record(u: UserRow, clinic: str | None) -> UserRecord:
 # ---- clinics and users ----
 
 
+def clinic_key(name: str) -> str:
+    """What makes two clinic names one: case and spacing do not count."""
+    return " ".join(name.split()).lower()
+
+
 def clinic_id(engine: Engine, name: str, at: datetime) -> int:
-    """The clinic of that name, created if new."""
-    with Session(engine) as s, s.begin():
-        found = s.scalar(select(ClinicRow.id).where(ClinicRow.name == name))
-        if found is not None:
-            return found
-        row = ClinicRow(name=name, created_at=to_utc(at))
-        s.add(row)
-        s.flush()
-        return row.id
+    """The clinic of that name whatever its case and spacing ("north  street" is "North
+    Street"), created if new (a unique index on the folded name settles two creating it at
+    once)."""
+    name, key = " ".join(name.split()), clinic_key(name)
+    for _attempt in range(2):
+        try:
+            with Session(engine) as s, s.begin():
+                found = s.scalar(select(ClinicRow.id).where(ClinicRow.name_key == key))
+                if found is not None:
+                    return found
+                row = ClinicRow(name=name, name_key=key, created_at=to_utc(at))
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            continue  # created meanwhile: found on the second look
+    raise RuntimeError(f"clinic {name!r} could be neither found nor created")
+
+
+# ids are 32-bit integers in the database: a larger (or negative) one names nothing, and is
+# answered as not found rather than sent to PostgreSQL, which would refuse it with an error
+MAX_ID = 2**31 - 1
+
+
+def _is_id(value: int) -> bool:
+    return 1 <= value <= MAX_ID
 
 
 def add_user(
@@ -123,6 +145,8 @@ def user_by_email(engine: Engine, email: str) -> UserRecord | None:
 
 
 def user_by_id(engine: Engine, user_id: int) -> UserRecord | None:
+    if not _is_id(user_id):
+        return None
     with Session(engine) as s:
         found = _users(s, UserRow.id == user_id)
     return found[0] if found else None
@@ -144,17 +168,15 @@ def set_password(engine: Engine, user_id: int, password_hash: str | None) -> Non
 
 
 def delete_user(engine: Engine, user_id: int) -> None:
-    """The account and every journal row it owns, in one transaction, and the sign-in failures
-    that name its email. Sessions take their technique results, stops and camera numbers with
-    them, the account its tokens and programmes (ON DELETE CASCADE)."""
+    """The account and every journal row it owns, in one transaction. Sessions take their
+    technique results, stops and camera numbers with them, the account its tokens, recovery
+    codes and programmes (ON DELETE CASCADE)."""
     with Session(engine) as s, s.begin():
         for table in (StopRow, RestoreRow, CheckInRow, ScreeningRow, OutcomeRow):
             s.execute(delete(table).where(table.user_id == user_id))
         ids = select(SessionRow.id).where(SessionRow.user_id == user_id)
         s.execute(delete(TechniqueResultRow).where(TechniqueResultRow.session_id.in_(ids)))
         s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
-        email = s.scalar(select(UserRow.email).where(UserRow.id == user_id))
-        s.execute(delete(SignInFailureRow).where(SignInFailureRow.key == f"email:{email}"))
         s.execute(delete(UserRow).where(UserRow.id == user_id))
 
 
@@ -288,6 +310,8 @@ def revoke_token_of(
     engine: Engine, user_id: int, token_id: int, now: datetime, audit: Audit | None = None
 ) -> bool:
     """Revoke one live session or API token of this user; False if they have no such token."""
+    if not _is_id(token_id):
+        return False
     with engine.begin() as conn:
         done = conn.execute(
             update(TokenRow)
@@ -303,28 +327,6 @@ def revoke_token_of(
             return False
         _append(conn, audit)
         return True
-
-
-# ---- sign-in failures (kept in the database so every worker sees them) ----
-
-
-def add_failures(engine: Engine, keys: Sequence[str], at: datetime) -> None:
-    utc = to_utc(at)
-    with Session(engine) as s, s.begin():
-        # Old failures no longer count; clearing them here keeps the table small.
-        s.execute(delete(SignInFailureRow).where(SignInFailureRow.at < utc - timedelta(hours=1)))
-        s.add_all(SignInFailureRow(key=k, at=utc) for k in keys)
-
-
-def failures_since(engine: Engine, keys: Sequence[str], since: datetime) -> int:
-    """The most failures any one of the keys has had since then."""
-    with Session(engine) as s:
-        counts = s.execute(
-            select(SignInFailureRow.key, func.count())
-            .where(SignInFailureRow.key.in_(keys), SignInFailureRow.at >= to_utc(since))
-            .group_by(SignInFailureRow.key)
-        ).all()
-    return max((int(n) for _, n in counts), default=0)
 
 
 # ---- audit log: append and read, nothing else ----
@@ -518,10 +520,18 @@ _STOP = insert(StopRow)
 
 
 def add_check_in(
-    engine: Engine, user_id: int, check_in: CheckIn, at: datetime, audit: Audit | None = None
-) -> int:
+    engine: Engine,
+    user_id: int,
+    check_in: CheckIn,
+    at: datetime,
+    audit: Audit | None = None,
+    key: str | None = None,
+) -> int | None:
+    """A check-in and its audit line in one transaction, with the device's key when sent again
+    until confirmed (a key received before writes nothing and gives the earlier id)."""
     peg = check_in.peg or (None, None, None)
-    with engine.begin() as conn:
+
+    def write(conn: Connection) -> int:
         _append(conn, audit)
         new_id: int = conn.execute(
             _CHECK_IN,
@@ -537,7 +547,9 @@ def add_check_in(
                 "activities": json.dumps([list(a) for a in check_in.activities]),
             },
         ).scalar_one()
-    return new_id
+        return new_id
+
+    return once(engine, person_key(user_id), key, "check_in", at, write)[0]
 
 
 def add_screening(
@@ -610,11 +622,15 @@ def log_session(
     results: Sequence[tuple[str, str]],
     stop: tuple[str, str | None] | None = None,
     audit: Audit | None = None,
-) -> int:
-    """A session logged afterwards, as one transaction (its audit line too), owned by the user."""
+    device_key: str | None = None,
+) -> int | None:
+    """A session logged afterwards, as one transaction (its audit line too), owned by the user;
+    with the device's key when sent again until confirmed (a key received before writes
+    nothing and gives the earlier id)."""
     utc = to_utc(at)
     key = person_key(user_id)
-    with engine.begin() as conn:
+
+    def write(conn: Connection) -> int:
         _append(conn, audit)
         sid: int = conn.execute(
             _SESSION,
@@ -646,7 +662,10 @@ def log_session(
                 {"person": key, "user_id": user_id, "session_id": sid, "at": utc,
                  "reason": stop[0], "technique_id": stop[1]},
             )  # fmt: skip
-    return sid
+        return sid
+
+    kind = "stop" if stop else "session"
+    return once(engine, key, device_key, kind, at, write)[0]
 
 
 def last_activity(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
@@ -730,6 +749,13 @@ def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[
     for uid, (at, reasons) in latest.items():
         out[uid].screening = (at, _reached(reasons))
     return out
+
+
+def received_before(engine: Engine, user_id: int, key: str, kind: str) -> tuple[int | None] | None:
+    """(the id it made,) of a write of this kind saved before under this device key, else None
+    (KeyReused when the key came with another kind of write)."""
+    with engine.connect() as conn:
+        return received(conn, person_key(user_id), key, kind)
 
 
 # ---- the clinician's day: triage inputs, a person's whole record, outcome measures ----

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from easeback.domain.chart import Chart
 from easeback.domain.models import StopReason
-from easeback.domain.progression import RESCREEN_STOPS, REST_RISE, JournalFacts
+from easeback.domain.progression import BASELINE_MARGIN, RESCREEN_STOPS, REST_RISE, JournalFacts
 from easeback.storage.tables import (
     DEFAULT_PERSON,
     CheckInRow,
@@ -218,7 +218,7 @@ def good_session_levels(
     engine: Engine, baseline: int | None, person: str = DEFAULT_PERSON
 ) -> dict[str, int]:
     """Per technique, how many times it was done in a good session (progression.good_session:
-    completed, never stopped, pain rated before and after, risen less than 2 points and, with a
+    completed, never stopped, pain rated before and after, no rise in pain and, with a
     baseline, below it plus 2)."""
     se, tr, st = SessionRow, TechniqueResultRow, StopRow
     stopped = select(st.id).where(st.session_id == se.id, st.person == person).exists()
@@ -231,7 +231,7 @@ def good_session_levels(
         ~stopped,
     ]
     if baseline is not None:
-        good.append(se.pain_after < baseline + REST_RISE)
+        good.append(se.pain_after < baseline + BASELINE_MARGIN)
     stmt = (
         select(tr.technique_id, func.count())
         .join(se, se.id == tr.session_id)

@@ -67,7 +67,7 @@ class SessionRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(16))  # timer | logged
-    status: Mapped[str] = mapped_column(String(16))  # in_progress | completed | stopped
+    status: Mapped[str] = mapped_column(String(16))  # in_progress|completed|stopped|interrupted
     routine: Mapped[str] = mapped_column(Text)  # JSON, as routine_public gives it
     pain_before: Mapped[int | None]
     pain_after: Mapped[int | None]
@@ -221,5 +221,6 @@ class TemplateRow(Base):
 
 
 # The practice mode's tables share this metadata (users, clinics, tokens, audit, programmes).
-# So does the web wizard's state (storage/wizard.py).
-from easeback.storage import accounts, wizard  # noqa: E402, F401
+# So does the web wizard's state (storage/wizard.py), and the keys of writes sent from a device
+# (storage/received.py).
+from easeback.storage import accounts, received, wizard  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import date
 from typing import Any
 
 from rich.console import Console
@@ -17,36 +18,67 @@ def ask_screening(
     console: Console,
     previous: Mapping[str, AnswerValue] | None = None,
     again: Collection[str] = (),
+    episode: tuple[date, date] | None = None,
 ) -> dict[str, AnswerValue]:
     """Ask in the domain's order of asking: an emergency or urgent answer ends the questions at
-    once. With `previous` answers, only the questions in `again` and those still without an
-    answer are asked (a lapsed screening asks its red flags again, and any question added since)."""
+    once. Asked again (safety.md, "Asking again"), no earlier answer is copied: the questions in
+    `again` are asked afresh, every other earlier answer from `previous` is offered as the
+    default for the person to see and confirm or change, and with `episode` (the day the episode
+    began, and today) `pain_days` is worked out from that day once the person confirms it is
+    the same episode."""
     if previous is None:
         console.print(
             "[bold]Safety questions first.[/] Answer each honestly; [italic]unsure[/] counts as "
             "yes, to be safe. easeback does not diagnose anything.\n"
         )
-    answers: dict[str, AnswerValue] = {
-        k: v for k, v in (previous or {}).items() if k not in set(again)
-    }
+    offered = {k: v for k, v in (previous or {}).items() if k not in set(again)}
+    answers: dict[str, AnswerValue] = {}
     table = cat.screening
     questions = table.questions
     q = next_question(table, answers)
     while q is not None:
-        if q.id not in answers:
-            prefix = f"[dim]{questions.index(q) + 1}/{len(questions)}[/] {q.text}"
-            if q.help:
-                prefix += f" [dim]({q.help})[/]"
-            if q.kind is QuestionKind.RED_FLAG:
-                answers[q.id] = Prompt.ask(prefix, choices=["yes", "no", "unsure"], console=console)
-            elif q.kind is QuestionKind.YES_NO:
-                answers[q.id] = Prompt.ask(prefix, choices=["yes", "no"], console=console)
-            else:
-                answer = _ask_int(console, prefix, q.min, q.max, q.optional)
-                if answer is not None:
-                    answers[q.id] = answer
+        prefix = f"[dim]{questions.index(q) + 1}/{len(questions)}[/] {q.text}"
+        if q.help:
+            prefix += f" [dim]({q.help})[/]"
+        default = offered.get(q.id)
+        if q.id == "pain_days" and episode is not None:
+            answer: AnswerValue | None = _ask_episode(console, prefix, q.min, q.max, *episode)
+        elif q.kind is QuestionKind.RED_FLAG:
+            answer = _choose(console, prefix, ["yes", "no", "unsure"], default)
+        elif q.kind is QuestionKind.YES_NO:
+            answer = _choose(console, prefix, ["yes", "no"], default)
+        else:
+            answer = _ask_int(console, prefix, q.min, q.max, q.optional)
+        if answer is not None:
+            answers[q.id] = answer
         q = next_question(table, answers, after=q.id)
     return answers
+
+
+def _choose(console: Console, prompt: str, choices: list[str], default: AnswerValue | None) -> str:
+    """One of the choices; an earlier answer is shown as the default, kept only by confirming."""
+    if default is None or default not in choices:
+        return Prompt.ask(prompt, choices=choices, console=console)
+    prompt += " [dim](your answer last time is shown: Enter keeps it)[/]"
+    return Prompt.ask(prompt, choices=choices, default=str(default), console=console)
+
+
+def _ask_episode(
+    console: Console, prompt: str, lo: int | None, hi: int | None, began: date, today: date
+) -> int:
+    """pain_days from the day the episode began, once the person confirms it is the same one."""
+    days = max(0, (today - began).days)
+    same = Prompt.ask(
+        f"Is this the same episode of back pain that began on {began:%d %B %Y} "
+        f"({days} day{'' if days == 1 else 's'} ago)?",
+        choices=["yes", "no"],
+        console=console,
+    )
+    if same == "yes" and (hi is None or days <= hi):
+        return days
+    answer = _ask_int(console, prompt, lo, hi, False)
+    assert answer is not None
+    return answer
 
 
 def _ask_int(

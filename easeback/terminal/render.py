@@ -17,7 +17,7 @@ from easeback.content.schema import Topic
 from easeback.domain.models import Disposition, Technique
 from easeback.domain.planning import Routine
 from easeback.domain.screening import ScreeningResult
-from easeback.wording import count_text, dose_lines, label, seconds_text
+from easeback.wording import count_text, dose_lines, dose_source_text, label, seconds_text
 
 STYLE = {
     Disposition.EMERGENCY: "bold white on red",
@@ -59,10 +59,16 @@ def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) 
     text = cat.dispositions[d]
     body = [Text(text.do_now), Text(""), Text(text.routine_note, style="italic")]
     console.print(Panel(Group(*body), title=text.title, style=STYLE[d]))
+    if result.call:  # get seen now: the emergency page's call button, in words
+        console.print(
+            Text(
+                f"Cannot move? Call {_emergency_number()} now.", style=STYLE[Disposition.EMERGENCY]
+            )
+        )
     # what each answer changes, in plain words: the advice once each (no question ids), then
     # the topics to read; `--json` keeps the question ids and answers for scripts
     advice: dict[str, list[str]] = {}
-    for r in result.reasons:
+    for r in result.shown_reasons:
         learn = advice.setdefault(r.advice, [])
         learn.extend(t for t in r.learn if t not in learn)
     if advice:
@@ -79,12 +85,24 @@ def render_screening(console: Console, cat: Catalogue, result: ScreeningResult) 
             f"[dim]{n} other question{'s were' if n > 1 else ' was'} not asked: no answer to "
             f"{them} could change what to do now.[/]"
         )
-    seen = [pid for r in result.reasons for pid in r.see]
+    seen = [pid for r in result.shown_reasons for pid in r.see]
     if seen:
         console.print("\n[bold]Who can help:[/]")
         for pid in dict.fromkeys(seen):
             pro = cat.professionals[pid]
             console.print(_bullet(Text.assemble((pro.name, "bold"), f": {pro.offers}")))
+    if result.check_first:
+        console.print(Text(f"\n{result.check_first}", style="bold"))
+
+
+def _emergency_number() -> str:
+    """The number to call: EASEBACK_EMERGENCY_NUMBER when set, else the common ones by region."""
+    from easeback.settings import Settings
+
+    number = Settings.from_env().emergency_number
+    if number:
+        return number
+    return "your local emergency number (911 in the US, 112 in Europe, 999 in the UK)"
 
 
 def render_routine(console: Console, routine: Routine) -> None:
@@ -148,13 +166,15 @@ def render_technique(console: Console, t: Technique) -> None:
         "## Dose",
     ]
     lines += [f"- {line}" for line in dose_lines(t.dosage)]
+    lines += [f"- *Where this dose comes from:* {dose_source_text(t.dose_source)}"]
+    # when to stop, before how to start: a reader who stops after the dose has still read it
+    lines += ["", "## Stop if"] + [f"- {s}" for s in t.stop_if]
     lines += ["", "## Steps"] + [f"{i}. {s.text}" for i, s in enumerate(t.steps, start=1)]
     breath = [b for b in (t.breathing.into, t.breathing.hold, t.breathing.out) if b]
     if breath:
         lines += ["", "## Breathing"] + [f"- {b}" for b in breath]
     lines += ["", "## Form"] + [f"- {c}" for c in t.form_cues]
-    lines += ["", f"**What you should feel:** {t.feel}", "", "## Stop if"]
-    lines += [f"- {s}" for s in t.stop_if]
+    lines += ["", f"**What you should feel:** {t.feel}"]
     if t.cautions:
         lines += ["", "## Cautions"] + [f"- {c}" for c in t.cautions]
     for v in t.variants:

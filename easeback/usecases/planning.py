@@ -7,7 +7,13 @@ from collections.abc import Mapping
 
 from easeback.content.loader import Catalogue
 from easeback.domain.models import Disposition
-from easeback.domain.planning import PlannedTechnique, PlanRequest, Routine, build_plan
+from easeback.domain.planning import (
+    PlannedTechnique,
+    PlanRequest,
+    Routine,
+    build_plan,
+    within_limits,
+)
 from easeback.domain.screening import ScreeningResult
 from easeback.usecases.catalogue import technique_public
 from easeback.usecases.choices import parse_equipment, parse_goal, parse_place
@@ -38,6 +44,13 @@ def plan_routine(cat: Catalogue, result: ScreeningResult, req: PlanRequest) -> R
     if plannable is None:
         return None
     return build_plan(plannable, req, cat.techniques)
+
+
+def held_to(routine: Routine, result: ScreeningResult | None) -> Routine:
+    """A routine planned earlier, held to the gentle and length rules of the screening in force
+    (unchanged when none allows a routine: fitting it refuses that)."""
+    plannable = result.plannable() if result is not None else None
+    return routine if plannable is None else within_limits(routine, plannable)
 
 
 def desk_break_routine(
@@ -174,3 +187,35 @@ def routine_from_public(cat: Catalogue, data: object) -> Routine:
         if isinstance(exc, InputError):
             raise
         raise InputError(f"plan file is malformed: {exc}") from None
+
+
+# What a first routine can hold: tried with no equipment, a mat, and everything, since the
+# planner picks other techniques with other equipment (more is not always longer).
+_FIRST_TRIES: tuple[frozenset[str], ...] = (
+    frozenset(),
+    frozenset({"mat"}),
+    frozenset({"chair", "ball", "foam-roller", "towel", "pillow", "mat", "wall"}),
+)
+
+
+def first_routine_seconds(
+    cat: Catalogue, result: ScreeningResult, places: tuple[str, ...]
+) -> dict[str, int]:
+    """The longest first routine (every technique at the bottom of its range) that each place
+    can hold for this screening, in seconds, whatever time is asked: what the plan form says
+    before a first-timer picks a length. Places where nothing can be planned are left out."""
+    plannable = result.plannable()
+    if plannable is None:
+        return {}
+    out: dict[str, int] = {}
+    for place in places:
+        lengths = [
+            build_plan(
+                plannable, make_request(place, 120, ",".join(sorted(kit)) or None), cat.techniques
+            )
+            for kit in _FIRST_TRIES
+        ]
+        planned = [r.total_seconds for r in lengths if r.planned]
+        if planned:
+            out[place] = max(planned)
+    return out

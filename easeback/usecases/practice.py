@@ -17,9 +17,12 @@ from easeback.domain.models import Disposition, StopReason
 from easeback.domain.outcomes import Measure, Outcome
 from easeback.domain.planning import Routine
 from easeback.domain.progression import CheckIn, History
+from easeback.storage import credentials as creds
 from easeback.storage import practice as repo
 from easeback.storage.outcomes import outcomes as stored_outcomes
 from easeback.storage.practice import UserRecord, person_key
+from easeback.storage.received import KeyReused
+from easeback.usecases.device_keys import checked_key, reused
 from easeback.usecases.errors import InputError
 from easeback.usecases.planning import routine_public
 from easeback.usecases.screening import screen_answers, screening_public
@@ -73,15 +76,26 @@ def history(engine: Engine, person: UserRecord) -> History:
 # ---- a person's own journal ----
 
 
-def check_in(engine: Engine, actor: UserRecord, pain: int, stiffness: int, now: datetime) -> int:
+def check_in(
+    engine: Engine,
+    actor: UserRecord,
+    pain: int,
+    stiffness: int,
+    now: datetime,
+    key: str | None = None,
+) -> int | None:
+    """A check-in; once per device `key` (sent again until confirmed: nothing is written for
+    a key received before)."""
     _own(actor)
     try:
         c = CheckIn(naive(now), pain, stiffness)
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    return repo.add_check_in(
-        engine, actor.id, c, now, repo.Audit(now, actor.id, "check_in.add", actor.id)
-    )
+    audit = repo.Audit(now, actor.id, "check_in.add", actor.id)
+    try:
+        return repo.add_check_in(engine, actor.id, c, now, audit, checked_key(key))
+    except KeyReused as exc:
+        raise reused(exc.kind) from None
 
 
 def screen(
@@ -113,11 +127,16 @@ def log_session(
     now: datetime,
     stopped: str | None = None,
     skipped: Sequence[str] = (),
-) -> int:
+    key: str | None = None,
+) -> int | None:
     """A session of the person's programme, as far as it went: everything done up to a stop
     (TECHNIQUE_ID:REASON), that one stopped, the rest not reached; the techniques in `skipped`
-    (ids of the programme) were skipped, not done."""
+    (ids of the programme) were skipped, not done. Once per device `key`."""
     _own(actor)
+    key = checked_key(key)
+    before = _received(engine, actor, key, "stop" if stopped else "session")
+    if before is not None:
+        return before[0]  # sent again: saved the first time, whatever has changed since
     for name, value in (("pain before", pain_before), ("pain after", pain_after)):
         try:
             progression.check_score(name, value)
@@ -148,7 +167,21 @@ def log_session(
         results,
         (stop[1], stop[0]) if stop else None,
         repo.Audit(now, actor.id, "session.add", actor.id, stop[1] if stop else "completed"),
+        key,
     )
+
+
+def _received(
+    engine: Engine, actor: UserRecord, key: str | None, kind: str
+) -> tuple[int | None] | None:
+    """(the id it made,) of this kind of write saved before under the device's key, else None;
+    looked up before the write is checked, since what it changed may refuse it now."""
+    if key is None:
+        return None
+    try:
+        return repo.received_before(engine, actor.id, key, kind)
+    except KeyReused as exc:
+        raise reused(exc.kind) from None
 
 
 def _results(routine: Routine, stop_at: str | None, stopped: bool) -> list[tuple[str, str]]:
@@ -169,17 +202,29 @@ def _results(routine: Routine, stop_at: str | None, stopped: bool) -> list[tuple
 
 
 def record_stop(
-    engine: Engine, cat: Catalogue, actor: UserRecord, index: int | None, reason: str, now: datetime
-) -> int:
+    engine: Engine,
+    cat: Catalogue,
+    actor: UserRecord,
+    index: int | None,
+    reason: str,
+    now: datetime,
+    key: str | None = None,
+) -> int | None:
     """A guided session of the programme stopped at technique `index` (None: before the first)
     for `reason`: saved at once, its pain unrated, so that what the stop means applies from now
     on (a technique stopped for sharp pain is left out; numbness or pain spreading down a leg
-    asks for the safety check again, as the catalogue's stops say) and the clinician sees it."""
+    asks for the safety check again, as the catalogue's stops say) and the clinician sees it.
+    Once per device `key`: a stop sent again (kept on the phone during an outage, or its first
+    answer lost) writes nothing, even though the programme it stopped is on hold since."""
     try:
         why = StopReason(reason)
     except ValueError:
         allowed = ", ".join(r.value for r in StopReason)
         raise InputError(f"unknown stop reason {reason!r}; use one of {allowed}") from None
+    key = checked_key(key)
+    before = _received(engine, actor, key, "stop")
+    if before is not None:
+        return before[0]
     routine = programme_routine(engine, cat, actor, now)
     if routine is None:
         raise InputError("there is no session of your programme to stop")
@@ -195,6 +240,7 @@ def record_stop(
         _results(routine, tid, stopped=True),
         (why.value, tid),
         repo.Audit(now, actor.id, "session.add", actor.id, why.value),
+        key,
     )
 
 
@@ -469,7 +515,6 @@ def people(
     views = repo.overviews(engine, ids, now - timedelta(days=TREND_DAYS))
     cares = repo.care(engine, ids)
     discharged = repo.ended(engine, ids)
-    repo.audit(engine, now, actor.id, "people.list", None, f"clinic={actor.clinic_id}")
     names = {t.id: t.name for t in cat.techniques}
     out = []
     for p in found:
@@ -481,7 +526,10 @@ def people(
             | {"last_activity": seen.isoformat() if seen else None}
         )
     ranked = triage.order((p["email"], [_reason(x) for x in p["needs"]]) for p in out)
-    return [out[i] for i in ranked if _wanted(out[i], need)]
+    shown = [out[i] for i in ranked if _wanted(out[i], need)]
+    # one line a person listed, so the read shows in each one's trail
+    creds.audit_many(engine, [repo.Audit(now, actor.id, "people.list", p["id"]) for p in shown])
+    return shown
 
 
 def _reason(x: Mapping[str, Any]) -> triage.Reason:
@@ -526,8 +574,9 @@ def export_csv(engine: Engine, actor: UserRecord, person_id: int, now: datetime)
 
 
 def audit_trail(engine: Engine, actor: UserRecord, person_id: int) -> list[dict[str, Any]]:
+    """Who read or changed the person's data, each reader named (email and role)."""
     person = scope(engine, actor, person_id)
-    return repo.audit_trail(engine, person.id)
+    return creds.named_trail(engine, person.id)
 
 
 # ---- a person's whole record, for their clinician's page ----

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from easeback.content.loader import Catalogue
-from easeback.domain.screening import AnswerError, ScreeningResult, screen
+from easeback.domain.screening import AnswerError, ScreeningResult, ScreeningTable, screen
 from easeback.usecases.errors import InputError
 
 TYPE_CHECKING = False  # the journal's types: a plan from answers alone needs none of them
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
     from typing import Any
 
     from easeback.domain.progression import History
@@ -27,12 +27,61 @@ def screen_answers(cat: Catalogue, raw: object) -> ScreeningResult:
         raise InputError(str(exc)) from None
 
 
+def questions_public(cat: Catalogue) -> list[dict[str, Any]]:
+    """Every screening question as an answers file needs it: id, type, the answers it takes
+    (words, or a whole number from min to max), whether it may be left out, and its text."""
+    out: list[dict[str, Any]] = []
+    for q in cat.screening.questions:
+        answers: Any = list(q.choices) if q.choices else {"min": q.min, "max": q.max}
+        out.append(
+            {"id": q.id, "type": q.kind.value, "answers": answers, "optional": q.optional,
+             "text": q.text}
+        )  # fmt: skip
+    return out
+
+
+# safety.md, "Asking again": besides every red flag, these are asked afresh, never offered from
+# the earlier screening (they change from one week to the next).
+ASKED_AFRESH = ("pain_now", "limits_daily_activities", "self_care_failed", "pregnant_weeks")
+
+
+def asked_afresh(table: ScreeningTable) -> frozenset[str]:
+    """The questions a screening asked again asks with no earlier answer offered: every red
+    flag and the context in ASKED_AFRESH. `pain_days` is worked out from the episode's start
+    (see `episode_start`); any other earlier answer is only offered, for the person to see and
+    confirm or change."""
+    ids = {q.id for q in table.questions}
+    return frozenset(q.id for q in table.red_flags) | frozenset(q for q in ASKED_AFRESH if q in ids)
+
+
+def episode_start(answers: Mapping[str, object], screened_at: datetime) -> date | None:
+    """The day this episode began by an earlier screening's `pain_days` (local date of
+    `screened_at` less that many days), or None when it gave none."""
+    from datetime import timedelta
+
+    days = answers.get("pain_days")
+    if type(days) is not int or days < 0:
+        return None
+    at = screened_at.astimezone() if screened_at.tzinfo is not None else screened_at
+    return at.date() - timedelta(days=days)
+
+
+def with_pain_now(cat: Catalogue, result: ScreeningResult, pain: int) -> ScreeningResult:
+    """The screening in force with the pain asked just before a session as its `pain_now`
+    (safety.md, "Asking again": 7 or more applies the high-pain rule to that session)."""
+    if not result.complete:
+        return result
+    return screen_answers(cat, {**result.answers, "pain_now": pain})
+
+
 def screening_public(result: ScreeningResult) -> dict[str, Any]:
     return {
         "complete": result.complete,
         "disposition": result.disposition.value if result.disposition else None,
         "missing": list(result.missing),
         "not_asked": list(result.not_asked),
+        "check_first": result.check_first,
+        "call": result.call,
         "reasons": [
             {
                 "question": r.question,
@@ -41,6 +90,7 @@ def screening_public(result: ScreeningResult) -> dict[str, Any]:
                 "advice": r.advice,
                 "rule": r.rule,
                 "cleared": r.cleared,
+                "call": r.call,
                 "see": list(r.see),
                 "learn": list(r.learn),
             }

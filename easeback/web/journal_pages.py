@@ -136,7 +136,8 @@ async def check_in_submit(request: Request) -> Response:
         routine = planning.routine_from_public(st.catalogue, sess.routine) if after else None
         assert pain is not None and stiffness is not None
         coach = await camera.tally_of(request) if after else []
-        j.check_in(pain, stiffness, routine, before, soreness if after else None, coach)
+        key = str(form.get("key", "")) or None  # the device's, when sent again until confirmed
+        j.check_in(pain, stiffness, routine, before, soreness if after else None, coach, key)
     except errors.InputError as exc:
         return render(
             request,

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from easeback.domain.models import Technique
 from easeback.wording import count_text as count_text
 from easeback.wording import dose_lines as dose_lines
+from easeback.wording import dose_source_text as dose_source_text
 from easeback.wording import label as label
 from easeback.wording import minutes_text as minutes_text
 from easeback.wording import seconds_range_text as seconds_range_text

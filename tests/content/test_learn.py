@@ -240,6 +240,9 @@ def test_sciatic_nerve_divides_near_the_knee(topics):
     page = " ".join(_page(topics["sciatica"]).split())
     assert "near the back of the knee" in page
     assert "above the buttocks" not in page
+    # safety.md v3: the anatomy no article gives is labelled as easeback's own
+    assert "rather than the articles (this part is easeback's own)" in page.lower()
+    assert 'runs down each leg ("how to release your lower back")' in page.lower()
 
 
 def test_desk_break_backbend_matches_its_technique_page(topics):

@@ -26,6 +26,7 @@ RED_FLAGS = {
     "pain_despite_medication": "professional_first",
     "spinal_condition": "professional_first",
     "past_back_surgery": "professional_first",
+    "leg_pain_above_knee": "professional_first",
 }
 CLEARANCE = "cleared_by_professional"
 CONTEXT = {
@@ -38,7 +39,8 @@ CONTEXT = {
     "wrist_problem",
     "hip_replacement",
     "balance_problem",
-    "leg_pain_above_knee",
+    "other_condition",
+    "old_back_injury",
     "bone_density_low",
 }
 
@@ -54,7 +56,8 @@ def clear_answers(**overrides: object) -> dict[str, object]:
         "wrist_problem": "no",
         "hip_replacement": "no",
         "balance_problem": "no",
-        "leg_pain_above_knee": "no",
+        "other_condition": "no",
+        "old_back_injury": "no",
         "bone_density_low": "no",
     }
     answers.update(overrides)

@@ -23,7 +23,7 @@ from tests.domain.answers import clear_answers
 
 
 def plannable(catalogue: Catalogue, **answers: object) -> PlannableScreening:
-    answers.setdefault("pain_now", 2)  # above 2 the draw-in is left out
+    answers.setdefault("pain_now", 0)  # with any pain the draw-in is left out
     s = screen(catalogue.screening, clear_answers(**answers)).plannable()
     assert s is not None
     return s
@@ -93,7 +93,8 @@ def test_no_session_of_the_easier_one_gets_the_easier_one(catalogue: Catalogue) 
     assert "cobra" not in ids(r) and "sphinx" in ids(r)
     assert "knee-to-chest-double" not in ids(r) and "knee-to-chest-single" in ids(r)
     sphinx = next(i for i in r.items if i.technique.id == "sphinx")
-    assert f"easier version of {catalogue.technique('cobra').name}" in sphinx.reason
+    assert catalogue.technique("cobra").name == "Gentle cobra"
+    assert "easier version of gentle cobra," in sphinx.reason  # lower case mid-sentence
 
 
 def test_a_progression_goes_one_step_at_a_time(catalogue: Catalogue) -> None:
@@ -215,8 +216,9 @@ CONTEXT = st.fixed_dictionaries(
         "wrist_problem": st.sampled_from(["yes", "no"]),
         "hip_replacement": st.sampled_from(["yes", "no"]),
         "balance_problem": st.sampled_from(["yes", "no"]),
-        "leg_pain_above_knee": st.sampled_from(["yes", "no"]),
         "bone_density_low": st.sampled_from(["yes", "no"]),
+        "other_condition": st.sampled_from(["yes", "no"]),
+        "old_back_injury": st.sampled_from(["yes", "no"]),
     },
     optional={"pregnant_weeks": st.integers(1, 40)},
 )
@@ -226,6 +228,7 @@ CLEARED = st.sampled_from(
         {"disc_herniation": "yes", "cleared_by_professional": "yes"},
         {"osteoporosis": "yes", "cleared_by_professional": "yes"},
         {"past_back_surgery": "yes", "spinal_condition": "yes", "cleared_by_professional": "yes"},
+        {"leg_pain_above_knee": "yes", "cleared_by_professional": "yes"},
     ]
 )
 
@@ -297,7 +300,7 @@ def test_no_routine_breaks_a_rule(
     # the time rule: never over; under only with a note that says why
     assert r.total_seconds <= budget * (1 + TOLERANCE)
     if r.total_seconds < budget * (1 - TOLERANCE):
-        assert r.notes
+        assert [n for n in r.notes if n not in s.constraints.notes]
     # first-timers at the bottom; no grown technique with repetitions over 40% of a routine
     if not done:
         assert all(at_bottom(i) for i in r.items)

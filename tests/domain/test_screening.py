@@ -6,7 +6,13 @@ from hypothesis import strategies as st
 
 from easeback.domain.models import Disposition
 from easeback.domain.planning import PlanRequest, build_plan
-from easeback.domain.screening import PlannableScreening, QuestionKind, next_question, screen
+from easeback.domain.screening import (
+    Exclusion,
+    PlannableScreening,
+    QuestionKind,
+    next_question,
+    screen,
+)
 from easeback.usecases.errors import InputError
 from easeback.usecases.planning import plan_routine
 from easeback.usecases.screening import screen_answers
@@ -32,12 +38,12 @@ def test_each_red_flag_reaches_its_disposition(catalogue, qid, expected, answer)
 
 
 def test_all_no_is_clear(catalogue):
-    result = screen(catalogue.screening, clear_answers(pain_now=2))
+    result = screen(catalogue.screening, clear_answers(pain_now=0))
     assert result.disposition is Disposition.CLEAR
     assert result.reasons == ()
     assert result.plannable() is not None
     assert result.not_asked == ()  # nothing was skipped: the clearance did not apply
-    sore = screen(catalogue.screening, clear_answers(pain_now=3))
+    sore = screen(catalogue.screening, clear_answers(pain_now=1))
     assert sore.disposition is Disposition.CLEAR
     assert [r.rule for r in sore.reasons] == ["ctx_pain_now_draw_in"]
 
@@ -54,7 +60,7 @@ def test_missing_red_flag_makes_screening_incomplete(catalogue, qid):
 
 
 def test_most_severe_wins_and_every_reason_is_listed(catalogue):
-    answers = clear_answers(osteoporosis="yes", fever_chills="unsure", pain_days=100, pain_now=1)
+    answers = clear_answers(osteoporosis="yes", fever_chills="unsure", pain_days=100, pain_now=0)
     result = screen(catalogue.screening, answers)
     assert result.disposition is Disposition.URGENT
     assert {r.question for r in result.reasons} == {"osteoporosis", "fever_chills", "pain_days"}
@@ -372,9 +378,9 @@ def test_an_urgent_answer_ends_the_questions_at_once(catalogue):
 def test_clearance_is_asked_only_after_a_professional_first_answer(catalogue):
     table = catalogue.screening
     red = {q: "no" for q in RED_FLAGS}
-    assert next_question(table, red, after="past_back_surgery").id == "pain_days"
+    assert next_question(table, red, after="leg_pain_above_knee").id == "pain_days"
     flagged = red | {"spinal_condition": "yes"}
-    assert next_question(table, flagged, after="past_back_surgery").id == CLEARANCE
+    assert next_question(table, flagged, after="leg_pain_above_knee").id == CLEARANCE
     assert next_question(table, flagged | {CLEARANCE: "no"}, after=CLEARANCE) is None
     assert next_question(table, flagged | {CLEARANCE: "yes"}, after=CLEARANCE).id == "pain_days"
 
@@ -391,8 +397,9 @@ def test_answers_the_flow_would_skip_are_recorded_and_only_make_it_stricter(cata
 @pytest.mark.parametrize(
     ("overrides", "rule"),
     [
-        ({"leg_pain_above_knee": "yes"}, "ctx_leg_pain_above_knee"),
         ({"bone_density_low": "yes"}, "ctx_bone_density_low"),
+        ({"other_condition": "yes"}, "ctx_other_condition"),
+        ({"old_back_injury": "yes"}, "ctx_old_back_injury"),
     ],
 )
 def test_new_context_rules_give_caution(catalogue, overrides, rule):
@@ -419,24 +426,83 @@ def _planned_ids(catalogue, answers):
 
 def test_filters_read_the_v2_technique_fields(catalogue):
     every = {t.id for t in catalogue.techniques}
-    bone = _planned_ids(catalogue, clear_answers(bone_density_low="yes", pain_now=1))
+    bone = _planned_ids(catalogue, clear_answers(bone_density_low="yes", pain_now=0))
     assert every - bone == {t.id for t in catalogue.techniques if t.end_range_flexion or t.twist}
     assert "knee-to-chest-double" not in bone and "supine-knee-drop" not in bone
-    leg = _planned_ids(catalogue, clear_answers(leg_pain_above_knee="yes", pain_now=1))
+    leg_cleared = clear_answers(leg_pain_above_knee="yes", pain_now=0)
+    leg_cleared[CLEARANCE] = "yes"
+    leg = _planned_ids(catalogue, leg_cleared)
     assert every - leg == {"seated-forward-flexion"}
     hip = _planned_ids(catalogue, clear_answers(hip_replacement="yes"))
     assert {"supine-knee-drop", "in-bed-knee-drop", "supine-spinal-twist"}.isdisjoint(hip)
-    cleared = clear_answers(disc_herniation="yes", pain_now=1)
+    cleared = clear_answers(disc_herniation="yes", pain_now=0)
     cleared[CLEARANCE] = "yes"
     disc = _planned_ids(catalogue, cleared)
     assert disc == bone
 
 
-def test_draw_in_is_left_out_above_pain_two(catalogue):
-    calm = _planned_ids(catalogue, clear_answers(pain_now=2))
-    sore = _planned_ids(catalogue, clear_answers(pain_now=3))
+def test_draw_in_is_planned_only_without_pain(catalogue):
+    # 003: "If your back hurts at all then this exercise is not for you" (safety.md v3)
+    calm = _planned_ids(catalogue, clear_answers(pain_now=0))
+    sore = _planned_ids(catalogue, clear_answers(pain_now=1))
     assert "supine-abdominal-draw-in" in calm
     assert "supine-abdominal-draw-in" not in sore and "pelvic-tilt" in sore
+    assert catalogue.technique("supine-abdominal-draw-in").max_pain_now == 0
+    rule = next(r for r in catalogue.screening.rules if r.id == "ctx_pain_now_draw_in")
+    assert "hurts at all" in rule.advice and "when the back is painful" not in rule.advice
+
+
+def test_leg_pain_above_knee_is_a_clearable_red_flag(catalogue):
+    table = catalogue.screening
+    assert table.question("leg_pain_above_knee").kind.value == "red_flag"
+    for answer in ("yes", "unsure"):
+        result = screen(table, clear_answers(leg_pain_above_knee=answer))
+        assert result.disposition is Disposition.PROFESSIONAL_FIRST
+        assert result.plannable() is None
+    cleared = clear_answers(leg_pain_above_knee="yes")
+    cleared[CLEARANCE] = "yes"
+    result = screen(table, cleared)
+    assert result.disposition is Disposition.CAUTION
+    assert ("rf_leg_pain_above_knee", Exclusion(nerve_tension=True)) in (
+        result.constraints.exclusions
+    )
+
+
+def test_severe_pain_limiting_movement_says_now_and_offers_the_call(catalogue):
+    result = screen(catalogue.screening, clear_answers(severe_pain_limits_movement="yes"))
+    assert result.disposition is Disposition.URGENT and result.call
+    (reason,) = [r for r in result.reasons if r.question == "severe_pain_limits_movement"]
+    assert "now" in reason.advice and "today or within 24 hours" not in reason.advice
+    assert "emergency" in reason.advice and reason.call
+    assert not screen(catalogue.screening, clear_answers(fever_chills="yes")).call
+
+
+@pytest.mark.parametrize(
+    "qid", ["recent_injury_locked", "sharp_pain_moving", "pain_despite_medication"]
+)
+def test_see_someone_within_a_day_or_two(catalogue, qid):
+    result = screen(catalogue.screening, clear_answers(**{qid: "yes"}))
+    (reason,) = [r for r in result.reasons if r.question == qid]
+    assert "as soon as possible (within a day or two)" in reason.advice
+
+
+def test_clear_and_caution_results_say_to_check_first(catalogue):
+    line = catalogue.screening.check_first
+    assert line and "check with your doctor or physical therapist first" in line
+    for answers in (clear_answers(pain_now=0), clear_answers(other_condition="yes")):
+        result = screen(catalogue.screening, answers)
+        assert result.disposition in (Disposition.CLEAR, Disposition.CAUTION)
+        assert result.check_first == line and line in result.constraints.notes
+    blocked = screen(catalogue.screening, clear_answers(fever_chills="yes"))
+    assert blocked.check_first is None
+
+
+def test_a_blocked_result_shows_only_what_to_do_instead(catalogue):
+    answers = clear_answers(bladder_bowel_control="yes", knee_problem="yes", pain_now=8)
+    result = screen(catalogue.screening, answers)
+    assert result.disposition is Disposition.EMERGENCY
+    assert {r.rule for r in result.reasons} >= {"ctx_knee_problem", "ctx_pain_now_high"}
+    assert [r.rule for r in result.shown_reasons] == ["rf_bladder_bowel_control"]
 
 
 def test_professional_first_advice_gives_a_time_frame(catalogue):

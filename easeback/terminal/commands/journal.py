@@ -75,6 +75,11 @@ def cmd_log_session(args: argparse.Namespace) -> int:
         engine, routine, args.pain_before, args.pain_after, at, args.stopped, args.soreness
     )
     print(f"Logged session {sid}: pain {args.pain_before} -> {args.pain_after}.")
+    if args.stopped:  # the stop advice the guided session shows for this reason
+        from easeback.domain.models import StopReason
+
+        stop = cat.stops[StopReason(journal.parse_stop(args.stopped, routine)[1])]
+        print(f"Stopped ({stop.label.lower()}): {stop.advice}")
     return 0
 
 
@@ -100,7 +105,7 @@ def _details(kind: str, r: Any) -> str:
         )
         stops = "; ".join(f"stopped at {e.technique_id} ({e.reason.value})" for e in r.stops)
         soreness = f", soreness {r.soreness}" if r.soreness else ""
-        text = f"{r.status}, {done}/{len(r.results)} done, {pain}{soreness}"
+        text = f"{r.status.replace('_', ' ')}, {done}/{r.techniques} done, {pain}{soreness}"
         return text + (f"; {stops}" if stops else "")
     return r.disposition.value if r.disposition else "incomplete"
 
@@ -417,17 +422,26 @@ def _journal_or_none(what: str) -> Engine | None:
         return None
 
 
-def _ask_screening_again(cat: Any, console: Any, previous: dict[str, Any] | None) -> Any:
-    """Ask the red-flag questions again in the order of asking (everything if nothing was
-    recorded, and any question added since), and screen."""
+def _ask_screening_again(cat: Any, console: Any, last: dict[str, Any] | None) -> Any:
+    """Ask the screening again in the order of asking, as a new screening (safety.md, "Asking
+    again"): the red flags and the changing context afresh, pain_days from the episode's start
+    once confirmed, other earlier answers only offered for confirming (everything afresh if
+    nothing was recorded), and screen."""
     from easeback.terminal.interactive import ask_screening
     from easeback.usecases import journal, screening
 
-    if previous is None:
+    if last is None:
         return screening.screen_answers(cat, ask_screening(cat, console))
-    ids = journal.rescreen_questions(cat.screening)
+    began = screening.episode_start(last["answers"], last["at"])
+    today = journal.local(journal.utc_now()).date()
     console.print("[bold]The safety questions again, before this session.[/]")
-    answers = ask_screening(cat, console, previous=previous, again=ids)
+    answers = ask_screening(
+        cat,
+        console,
+        previous=last["answers"],
+        again=screening.asked_afresh(cat.screening),
+        episode=(began, today) if began is not None else None,
+    )
     return screening.screen_answers(cat, answers)
 
 
@@ -451,8 +465,9 @@ def guided_session(
     from easeback.domain import progression
     from easeback.domain.timeline import build_timeline
     from easeback.terminal.interactive import _ask_int
+    from easeback.terminal.render import render_routine
     from easeback.terminal.session import run_session
-    from easeback.usecases import journal
+    from easeback.usecases import journal, planning, screening
 
     console = console or Console()
     interactive = sys.stdin.isatty()
@@ -481,15 +496,15 @@ def guided_session(
             from easeback.storage import repository
 
             last = repository.latest_screening(engine)
-            result = _ask_screening_again(cat, console, last["answers"] if last else None)
+            result = _ask_screening_again(cat, console, last)
             journal.save_screening(engine, result, journal.utc_now())
             if not _still_allows(console, cat, result, routine):
                 return EXIT_BLOCKED
     due = progression.rest_day_from(journal.facts_of(engine), now.date())
     if due == now.date():
         console.print(
-            "[bold yellow]Today is a rest day[/]: your pain rose 2 or more points last time, "
-            "or you were quite sore. Gentle walking is fine."
+            "[bold yellow]Today is a rest day[/]: your pain got worse during your last session, "
+            "or you were very sore afterwards. Gentle walking is fine."
         )
         if interactive:
             from rich.prompt import Prompt
@@ -498,16 +513,24 @@ def guided_session(
                 return 0
     # A plan file may be older than the answers in force or a sharp-pain stop: fit it to them.
     result = journal.latest_valid_screening(engine, cat, journal.utc_now())
+    before = _ask_int(console, "Your pain right now, 0-10?", 0, 10, False) if interactive else None
+    if before is not None and result is not None:  # safety.md: it counts as pain_now
+        result = screening.with_pain_now(cat, result, before)
     fitted = _fit_to_answers(console, cat, routine, result, journal.left_out_of(engine))
     if fitted is None:
         return EXIT_BLOCKED
-    routine = fitted
-    before = _ask_int(console, "Your pain right now, 0-10?", 0, 10, False) if interactive else None
+    routine = planning.held_to(fitted, result)
+    if routine is not fitted:
+        render_routine(console, routine)
     recorder = journal.SessionRecorder(engine, routine, before)
     recorder.start()
-    code = run_session(
-        cat, routine, build_timeline(routine), speed=speed, voice=voice, on_event=recorder
-    )
+    try:
+        code = run_session(
+            cat, routine, build_timeline(routine), speed=speed, voice=voice, on_event=recorder
+        )
+    except KeyboardInterrupt:
+        recorder.interrupted()
+        raise
     after, soreness = None, None
     if interactive:
         from rich.prompt import Prompt
@@ -517,7 +540,11 @@ def guided_session(
             "How sore are you?", choices=["low", "medium", "high"], default="low", console=console
         )
     recorder.finish(after, soreness)
-    if before is not None and after is not None and (after - before >= 2 or soreness == "high"):
+    if (
+        before is not None
+        and after is not None
+        and (after - before >= progression.REST_RISE or soreness == "high")
+    ):
         console.print("[bold yellow]Tomorrow is a rest day.[/] Keep gently active with walking.")
     return code
 

@@ -39,6 +39,9 @@ def cmd_handout(args: argparse.Namespace) -> int:
         title = "easeback techniques"
         notes = ["No plan given: this lists every technique. Answer the safety questions "
                  "(`easeback plan`) to get a routine that fits you."]  # fmt: skip
+    check_first = cat.screening.check_first  # safety.md v3: every handout carries it
+    if check_first and check_first not in notes:
+        notes.append(check_first)
     handout.write_handout(items, out, title, notes)
     print(f"Wrote {out}")
     return 0

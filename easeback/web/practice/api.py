@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from easeback.mail import MailError
 from easeback.usecases import accounts, practice
 from easeback.web.practice.auth import (
     Caller,
+    base_url,
     caller,
     clear_session,
+    mailer,
     now,
     set_session,
+    two_factor,
     writer,
 )
 from easeback.web.practice.state import practice_state
@@ -27,11 +31,37 @@ Reader = Annotated[Caller, Depends(caller)]
 Writer = Annotated[Caller, Depends(writer)]
 WRONG = "Wrong email or password."
 TOO_MANY = "Too many failed sign-ins; wait a minute and try again."
+WRONG_CODE = "Wrong code."
+RESET_SENT = (
+    "If an account has this address, an email with a link to choose a password is on its way."
+)
 
 
 class Login(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: Annotated[str, Field(max_length=320)]
+    password: Annotated[str, Field(max_length=1000)]
+
+
+class SecondIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ticket: Annotated[str, Field(max_length=200)]
+    code: Annotated[str, Field(max_length=40)]
+
+
+class PasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current: Annotated[str, Field(max_length=1000)]
+    new: Annotated[str, Field(max_length=1000)]
+
+
+class ForgotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Annotated[str, Field(max_length=320)]
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     password: Annotated[str, Field(max_length=1000)]
 
 
@@ -127,18 +157,83 @@ def _not_found(exc: practice.NotFound) -> HTTPException:
     return HTTPException(404, "Not found.")
 
 
-@router.post("/login", summary="Sign in: a token, and a session cookie for browsers")
+@router.post(
+    "/login",
+    summary="Sign in: a token and a session cookie, or the second step (an authenticator code)",
+)
 def login(request: Request, body: Login) -> Response:
     st = practice_state(request)
     try:
-        signed = accounts.sign_in(st.engine, body.email, body.password, address(request), now())
+        signed = accounts.sign_in(
+            st.engine, body.email, body.password, address(request), now(),
+            two_factor=two_factor(request),
+        )  # fmt: skip
     except accounts.TooManyAttempts:
-        return JSONResponse({"detail": TOO_MANY}, status_code=429, headers={"retry-after": "60"})
+        return _too_many()
     except accounts.SignInRefused:
         return JSONResponse({"detail": WRONG}, status_code=401)
-    resp = JSONResponse({"token": signed.token, "csrf": signed.csrf, "role": signed.user.role})
+    if isinstance(signed, accounts.SecondStep):
+        enrol = {"secret": signed.secret, "otpauth": signed.uri} if signed.secret else None
+        return JSONResponse(
+            {"second_factor": "totp", "ticket": signed.ticket, "enrol": enrol,
+             "next": "/api/login/second"},
+            headers={"cache-control": "no-store"},
+        )  # fmt: skip
+    return _signed(request, signed)
+
+
+def _too_many() -> Response:
+    return JSONResponse({"detail": TOO_MANY}, status_code=429, headers={"retry-after": "60"})
+
+
+def _signed(request: Request, signed: accounts.SignedIn) -> Response:
+    body: dict[str, Any] = {"token": signed.token, "csrf": signed.csrf, "role": signed.user.role}
+    if signed.recovery_codes:
+        body["recovery_codes"] = list(signed.recovery_codes)
+    resp = JSONResponse(body, headers={"cache-control": "no-store"})
     set_session(request, resp, signed.token)
     return resp
+
+
+@router.post(
+    "/login/second",
+    summary="Sign in, second step: the authenticator code (or a recovery code) with the ticket",
+)
+def login_second(request: Request, body: SecondIn) -> Response:
+    st = practice_state(request)
+    try:
+        signed = accounts.second_step(st.engine, body.ticket, body.code, address(request), now())
+    except accounts.TooManyAttempts:
+        return _too_many()
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": WRONG_CODE}, status_code=401)
+    return _signed(request, signed)
+
+
+@router.post("/password/forgot", status_code=202, summary="Email me a link to a new password")
+def forgot_password(request: Request, body: ForgotIn) -> Response:
+    st = practice_state(request)
+    try:
+        accounts.forgot_password(
+            st.engine, body.email, address(request), now(), mailer(request), base_url(request)
+        )
+    except accounts.TooManyAttempts:
+        return _too_many()
+    return JSONResponse({"detail": RESET_SENT}, status_code=202)
+
+
+@router.post("/password", summary="Change my password (the current one, then the new one)")
+def change_password(request: Request, body: PasswordIn, c: Writer) -> Response:
+    st = practice_state(request)
+    try:
+        accounts.change_password(
+            st.engine, c.user, body.current, body.new, c.token, address(request), now()
+        )
+    except accounts.TooManyAttempts:
+        return _too_many()
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": "Wrong current password."}, status_code=403)
+    return JSONResponse({"changed": True})
 
 
 @router.post("/logout", summary="Sign out: the token stops working at once")
@@ -182,10 +277,24 @@ def revoke_token(request: Request, token_id: int, c: Writer) -> dict[str, bool]:
 # ---- a person's own data ----
 
 
+# a key the client makes for a write it may send again (its first answer lost): saved once
+DeviceKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=64,
+        description="16 to 64 letters, digits, - or _, made by the client for this write: "
+        "sent again with the same key, it is saved once",
+    ),
+]
+
+
 @router.post("/check-ins", status_code=201, summary="Log a check-in")
-def check_in(request: Request, body: CheckInIn, c: Writer) -> dict[str, bool]:
+def check_in(
+    request: Request, body: CheckInIn, c: Writer, key: DeviceKey = None
+) -> dict[str, bool]:
     st = practice_state(request)
-    _run(practice.check_in, st.engine, c.user, body.pain, body.stiffness, now())
+    _run(practice.check_in, st.engine, c.user, body.pain, body.stiffness, now(), key)
     return {"saved": True}
 
 
@@ -235,7 +344,9 @@ def programme(request: Request, c: Reader) -> dict[str, Any]:
 
 
 @router.post("/sessions", status_code=201, summary="Log a session of my programme")
-def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
+def log_session(
+    request: Request, body: SessionIn, c: Writer, key: DeviceKey = None
+) -> dict[str, Any]:
     st = practice_state(request)
     sid = _run(
         practice.log_session,
@@ -247,6 +358,7 @@ def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
         now(),
         body.stopped,
         body.skipped,
+        key,
     )
     return {"saved": True, "session": sid}
 
@@ -284,11 +396,17 @@ def my_audit(request: Request, c: Reader) -> list[dict[str, Any]]:
     return list(_run(practice.audit_trail, st.engine, c.user, c.user.id))
 
 
-@router.delete("/account", summary="Delete my account and all my data")
-def delete_account(request: Request, c: Writer) -> Response:
+@router.delete("/account", summary="Delete my account and all my data (send my password)")
+def delete_account(request: Request, body: ConfirmIn, c: Writer) -> Response:
     if c.user.role != "person":
         raise HTTPException(404, "Not found.")
-    accounts.delete_account(practice_state(request).engine, c.user, now())
+    st = practice_state(request)
+    try:
+        accounts.delete_account(st.engine, c.user, body.password, address(request), now())
+    except accounts.TooManyAttempts:
+        return _too_many()
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": "Wrong password: the account is kept."}, status_code=403)
     resp = JSONResponse({"deleted": True})
     clear_session(request, resp)
     return resp
@@ -297,7 +415,7 @@ def delete_account(request: Request, c: Writer) -> Response:
 # ---- clinicians ----
 
 
-@router.get("/users", summary="Admin: every account of the practice")
+@router.get("/users", summary="Admin: the accounts of my clinic (the owner: every clinic's staff)")
 def list_users(request: Request, c: Reader) -> list[dict[str, Any]]:
     return list(_run(accounts.users, practice_state(request).engine, c.user, now()))
 
@@ -318,11 +436,28 @@ def lock_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
 
 
 @router.post(
-    "/users/{user_id}/invite", status_code=201, summary="Admin: a new one-time invite link"
+    "/users/{user_id}/invite",
+    status_code=201,
+    summary="Admin: a new one-time invite link, for an account that has never signed in",
 )
 def invite_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
     invite = _run(accounts.invite_again, practice_state(request).engine, c.user, user_id, now())
     return {"id": user_id, "invite": f"/invite/{invite}", "valid_days": accounts.INVITE_DAYS}
+
+
+@router.post(
+    "/users/{user_id}/reset", summary="Admin: email the account holder a password-reset link"
+)
+def reset_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    try:
+        user = _run(
+            accounts.send_reset, st.engine, c.user, user_id, now(), mailer(request),
+            base_url(request),
+        )  # fmt: skip
+    except MailError as exc:
+        raise HTTPException(502, str(exc)) from None
+    return {"id": user.id, "sent_to": user.email}
 
 
 @router.get(
