@@ -866,10 +866,10 @@ def discharge(engine: Engine, actor: UserRecord, person_id: int, now: datetime) 
 def move_person(
     engine: Engine, actor: UserRecord, person_id: int, clinic: str, now: datetime
 ) -> dict[str, Any]:
-    """Move a person to another clinic (created if new): the practice's owner does this, an
-    admin without a clinic until the owner role exists. The episode in the old clinic ends
-    ('moved'); the new clinic sees the whole record, the old one no longer does."""
-    if actor.role != "admin" or actor.clinic_id is not None:
+    """Move a person to another clinic (created if new): the practice's owner does this. The
+    episode in the old clinic ends ('moved'); the new clinic sees the whole record, the old
+    one no longer does."""
+    if actor.role != "owner":
         raise NotFound()
     person = repo.user_by_id(engine, person_id)
     if person is None or person.role != "person":

@@ -205,10 +205,16 @@ def test_an_episode_notes_discharge_and_a_move(engine, people, week, password_ha
     assert practice.programme_view(engine, cat, ann, pid, later)["prescribed"] is True
     assert practice.care_view(engine, alice, pid, now)["episode"]["ended_at"] is None
 
-    # a move to another clinic: by the owner (an admin without a clinic), not by a clinician
+    # a move to another clinic: by the owner, not by a clinician nor an admin of the clinic
     adam = repo.user_by_id(
-        engine, repo.add_user(engine, "adam@x.example", "admin", None, password_hash, T0)
+        engine, repo.add_user(engine, "adam@x.example", "owner", None, password_hash, T0)
     )
+    north = repo.clinic_id(engine, "North", T0)
+    ada = repo.user_by_id(
+        engine, repo.add_user(engine, "ada@x.example", "admin", north, password_hash, T0)
+    )
+    with pytest.raises(practice.NotFound):
+        practice.move_person(engine, ada, pid, "South", later)
     with pytest.raises(practice.NotFound):
         practice.move_person(engine, alice, pid, "South", later)
     with pytest.raises(InputError, match="already in North"):

@@ -567,7 +567,7 @@ def discharge(request: Request, person_id: int, c: Writer) -> dict[str, bool]:
     return {"discharged": True}
 
 
-@router.post("/moves", summary="Owner (an admin without a clinic): move a person to a clinic")
+@router.post("/moves", summary="Owner: move a person to another clinic")
 def move(request: Request, body: MoveIn, c: Writer) -> dict[str, Any]:
     engine = practice_state(request).engine
     return dict(_run(practice.move_person, engine, c.user, body.person_id, body.clinic, now()))
