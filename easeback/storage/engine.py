@@ -87,7 +87,10 @@ def make_engine(url: str) -> Engine:
         if not memory:
             _guard_sqlite_file(engine, Path(parsed.database or ""))
         return engine
-    engine = create_engine(parsed)
+    # a server that does not answer at all (a host down, a firewall dropping packets) is given
+    # up after CONNECT_TIMEOUT, not the system's two minutes: the request then answers 503
+    connect = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}
+    engine = create_engine(parsed, connect_args=connect)
     event.listen(engine, "connect", _checked_in)
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _checked_in)
@@ -99,6 +102,7 @@ def make_engine(url: str) -> Engine:
 # practice checks out a connection several times per request, so only one idle this long is
 # checked. A connection dropped sooner fails one request, and the pool then replaces them all.
 PING_AFTER_IDLE = 10.0  # seconds
+CONNECT_TIMEOUT = 10  # seconds, for PostgreSQL (unless the URL sets connect_timeout)
 
 
 def _checked_in(_dbapi_conn: Any, record: Any) -> None:

@@ -28,7 +28,7 @@ from easeback.storage.accounts import (
     UserRow,
 )
 from easeback.storage.outcomes import decode, insert_outcome
-from easeback.storage.received import once, received
+from easeback.storage.received import ReceivedRow, once, received
 from easeback.storage.tables import (
     CheckInRow,
     EpisodeRow,
@@ -168,15 +168,16 @@ def set_password(engine: Engine, user_id: int, password_hash: str | None) -> Non
 
 
 def delete_user(engine: Engine, user_id: int) -> None:
-    """The account and every journal row it owns, in one transaction. Sessions take their
-    technique results, stops and camera numbers with them, the account its tokens, recovery
-    codes and programmes (ON DELETE CASCADE)."""
+    """The account and every journal row it owns (and the keys its phone sent writes with), in
+    one transaction. Sessions take their technique results, stops and camera numbers with them,
+    the account its tokens, recovery codes and programmes (ON DELETE CASCADE)."""
     with Session(engine) as s, s.begin():
         for table in (StopRow, RestoreRow, CheckInRow, ScreeningRow, OutcomeRow):
             s.execute(delete(table).where(table.user_id == user_id))
         ids = select(SessionRow.id).where(SessionRow.user_id == user_id)
         s.execute(delete(TechniqueResultRow).where(TechniqueResultRow.session_id.in_(ids)))
         s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+        s.execute(delete(ReceivedRow).where(ReceivedRow.person == person_key(user_id)))
         s.execute(delete(UserRow).where(UserRow.id == user_id))
 
 

@@ -37,11 +37,18 @@ def readme_recipe() -> str:
     return found[0]
 
 
-def nginx_conf(tmp: Path, upstreams: list[str], port: int, cert: Path, key: Path) -> str:
+def nginx_conf(
+    tmp: Path, upstreams: list[str], port: int, cert: Path, key: Path, plain: int | None = None
+) -> str:
     """The README's recipe with these ports, certificate and upstream servers, inside the few
     lines nginx needs to run without root's folders. Its access log gives each request's status
-    and the upstream that answered."""
+    and the upstream that answered. With `plain`, the recipe's `location` is also served over
+    plain HTTP on that port (for a load generator whose own TLS would be what it measures)."""
     recipe = readme_recipe()
+    if plain is not None:
+        location = re.search(r"    location / \{.*?\n    \}\n", recipe, re.S)
+        assert location, "the README's nginx recipe lacks its location block"
+        recipe += f"server {{\n    listen 127.0.0.1:{plain};\n{location.group(0)}}}\n"
     swaps = {
         "    server 127.0.0.1:8765;\n": "".join(f"    server {u};\n" for u in upstreams),
         "listen 80;": f"listen 127.0.0.1:{free_port()};",
@@ -85,13 +92,19 @@ def certificate(openssl: str, where: Path) -> tuple[Path, Path]:
 
 @contextmanager
 def nginx(
-    nginx_bin: str, where: Path, upstreams: list[str], port: int, cert: Path, key: Path
+    nginx_bin: str,
+    where: Path,
+    upstreams: list[str],
+    port: int,
+    cert: Path,
+    key: Path,
+    plain: int | None = None,
 ) -> Iterator[Path]:
     """nginx running the recipe in `where` (its folder); yields its access log."""
     where.mkdir(parents=True, exist_ok=True)
     where.chmod(0o777)  # nginx's workers run as nobody when this runs as root
     conf = where / "nginx.conf"
-    conf.write_text(nginx_conf(where, upstreams, port, cert, key))
+    conf.write_text(nginx_conf(where, upstreams, port, cert, key, plain))
     check = subprocess.run([nginx_bin, "-t", "-p", str(where), "-c", str(conf)],
                            capture_output=True, text=True, timeout=60)  # fmt: skip
     assert check.returncode == 0, check.stderr

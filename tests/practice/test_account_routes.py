@@ -279,6 +279,7 @@ NOT_PERSON_DATA = {
     "/", "/api/me", "/api/tokens", "/account", "/pictures/{tid}.svg", "/safety-check",
     "/api/audit",  # reading the audit trail itself
     "/programme/stop",  # the stop reasons, the same for everyone
+    "/programme/stopped/{reason}",  # what to do after a stop, the same for everyone
 }  # fmt: skip
 
 

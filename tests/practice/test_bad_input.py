@@ -22,7 +22,8 @@ HUGE = [2**31, 2**63, 2**70, -1, 0]
 def app(db_url, people, engine, password_hash):
     from easeback.storage import practice as repo
 
-    repo.add_user(engine, "root@north.example", "admin", None, password_hash, T0)
+    north = repo.clinic_id(engine, "North", T0)
+    repo.add_user(engine, "root@north.example", "admin", north, password_hash, T0)
     app = practice_app(db_url)
     yield app
     dispose(app)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import http.client
+import json
 import os
 import re
 import socket
@@ -16,6 +17,7 @@ import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,7 +42,11 @@ class Browser:
         self.set_cookie = ""
 
     def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        json_body: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], str]:
         # connected to 127.0.0.1, the certificate checked for the clinic's name
         raw = socket.create_connection(("127.0.0.1", self.port), timeout=60)
@@ -48,10 +54,11 @@ class Browser:
         conn.sock = self.context.wrap_socket(raw, server_hostname=NAME)
         headers = {"host": f"{NAME}:{self.port}"}
         body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
+        if form is not None or json_body is not None:
+            kind = "application/x-www-form-urlencoded" if form is not None else "application/json"
+            body = urllib.parse.urlencode(form) if form is not None else json.dumps(json_body)
             headers |= {
-                "content-type": "application/x-www-form-urlencoded",
+                "content-type": kind,
                 "origin": self.origin,
                 "sec-fetch-site": "same-origin",
             }
@@ -77,7 +84,7 @@ def csrf_of(page: str) -> str:
 
 
 @pytest.fixture
-def proxied(pg_server, tmp_path) -> Iterator[tuple[Browser, Path, list[str]]]:
+def proxied(pg_server, tmp_path) -> Iterator[tuple[Browser, Path, list[str], Any]]:
     from easeback.storage import open_engine
     from easeback.usecases import accounts
 
@@ -89,8 +96,9 @@ def proxied(pg_server, tmp_path) -> Iterator[tuple[Browser, Path, list[str]]]:
     nginx_bin, openssl = found
     url = pg.create_database(pg_server, f"proxy{os.getpid()}")
     engine = open_engine(url)
-    accounts.add_user(engine, "admin@clinic.example", "admin", None, PASSWORD, datetime.now(UTC))
-    engine.dispose()
+    accounts.add_user(
+        engine, "admin@clinic.example", "admin", "North Street", PASSWORD, datetime.now(UTC)
+    )
     port = free_port()
     cert, key = proxy.certificate(openssl, tmp_path)
     env = {"EASEBACK_PUBLIC_URL": f"https://{NAME}:{port}"}
@@ -102,7 +110,10 @@ def proxied(pg_server, tmp_path) -> Iterator[tuple[Browser, Path, list[str]]]:
         with proxy.nginx(nginx_bin, where, upstreams, port, cert, key) as access_log:
             browser = Browser(port, ssl.create_default_context(cafile=str(cert)))
             wait_until(lambda: _answers(browser), None, logs[0], "nginx")
-            yield browser, access_log, upstreams
+            try:
+                yield browser, access_log, upstreams, engine
+            finally:
+                engine.dispose()
 
 
 def _answers(browser: Browser) -> bool:
@@ -113,15 +124,25 @@ def _answers(browser: Browser) -> bool:
 
 
 def test_the_readme_nginx_recipe_serves_the_practice_from_two_processes(proxied):
-    browser, access_log, upstreams = proxied
+    from tests.practice.web import authenticator
+
+    browser, access_log, upstreams, engine = proxied
     status, headers, _ = browser.request("GET", "/sign-in")
     assert status == 200
     assert headers["strict-transport-security"].startswith("max-age=")
 
-    status, headers, _ = browser.request(
-        "POST", "/sign-in", {"email": "admin@clinic.example", "password": PASSWORD}
+    # staff sign in with two steps: the password, then the authenticator app's code
+    email = "admin@clinic.example"
+    status, _, body = browser.request(
+        "POST", "/api/login", json_body={"email": email, "password": PASSWORD}
     )
-    assert status == 303, headers
+    assert status == 200, body
+    step = json.loads(body)
+    code = authenticator(engine, email, step)
+    status, _, body = browser.request(
+        "POST", "/api/login/second", json_body={"ticket": step["ticket"], "code": code}
+    )
+    assert status == 200, body
     assert "Secure" in browser.set_cookie and "HttpOnly" in browser.set_cookie
 
     status, _, page = browser.request("GET", "/users")

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from easeback.terminal.cli import main
 from easeback.web.hosts import public_origin
 from tests.practice.conftest import PASSWORD, T0
-from tests.practice.web import dispose, practice_app
+from tests.practice.web import dispose, practice_app, signed_in
 
 LOGIN = {"email": "ann@example.org", "password": PASSWORD}
 
@@ -65,14 +65,17 @@ def test_an_https_public_address_marks_cookies_secure_and_sends_hsts(make):
 def test_invite_links_start_with_the_public_address(make, engine, password_hash):
     from easeback.storage import practice as repo
 
-    repo.add_user(engine, "root@north.example", "admin", None, password_hash, T0)
-    # the cookie is Secure now: the client speaks https, as the proxy's visitors do
-    c = TestClient(make(public_url="https://clinic.example/"), base_url="https://127.0.0.1")
-    login = c.post("/api/login", json={"email": "root@north.example", "password": PASSWORD})
-    csrf = login.json()["csrf"]
+    north = repo.clinic_id(engine, "North", T0)
+    repo.add_user(engine, "root@north.example", "admin", north, password_hash, T0)
+    c = signed_in(make(public_url="https://clinic.example/"), "root@north.example")
     page = c.post(
         "/users",
-        data={"email": "dan@example.org", "role": "person", "clinic": "North", "csrf_token": csrf},
+        data={
+            "email": "dan@example.org",
+            "role": "person",
+            "clinic": "North",
+            "csrf_token": c.csrf,
+        },
     )
     assert page.status_code in (200, 201), page.text
     assert "https://clinic.example/invite/" in page.text

@@ -118,3 +118,14 @@ def test_the_api_takes_an_idempotency_key(app, engine, people):
     _alice, ann = _users(engine, people)
     h = practice.history(engine, ann)
     assert len(h.sessions) == 1 and len(h.check_ins) == 1
+
+
+def test_deleting_the_account_deletes_the_keys_its_phone_sent(engine, people):
+    from sqlalchemy import text
+
+    _prescribed_and_screened(engine, people)
+    _alice, ann = _users(engine, people)
+    practice.check_in(engine, ann, 3, 3, datetime.now(UTC), KEY)
+    practice.repo.delete_user(engine, ann.id)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM received")).scalar() == 0

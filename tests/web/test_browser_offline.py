@@ -22,7 +22,7 @@ from easeback.settings import Settings
 from easeback.web import create_app
 from easeback.web.journal_door import journal_installed
 
-from .browser import ASSETS, Network, free_port, shoot
+from .browser import ASSETS, Network, free_port, run_axe, shoot
 from .test_browser import (  # noqa: F401  (fixtures shared with the journey tests)
     base_url,
     browser_context_args,
@@ -118,6 +118,7 @@ def test_a_stop_while_the_server_is_gone_says_what_to_do_and_is_saved_once_when_
         heading = page.get_by_role("heading", name="You stopped: numbness or tingling")
         expect(heading).to_be_visible()
         assert len(held) == 1, "the stop was sent and is unanswered"
+        assert run_axe(page) == []
         srv.stop()
     finally:
         for route in held:
@@ -152,7 +153,7 @@ def test_a_stop_while_the_server_is_gone_says_what_to_do_and_is_saved_once_when_
     for group, value in (("Pain now", "3"), ("Stiffness now", "2")):
         scale = other.get_by_role("group", name=re.compile(group))
         scale.get_by_role("radio", name=value, exact=True).click()
-    other.get_by_role("button", name="Save").click()
+    other.get_by_role("button", name="Save", exact=True).click()
     expect(other.locator("[data-outbox-status]")).to_have_text(PENDING + " (2 waiting)")
     expect(status).to_have_text(PENDING + " (2 waiting)")  # the stop's tab hears of it
 

@@ -57,18 +57,13 @@
 
   /* ---- sending ---- */
 
-  function currentToken() {
-    var input = document.querySelector("input[name=csrf_token]");
-    return input && input.value ? input.value : null;
-  }
-
-  // resolves to {result: "sent" | "later" | "answered", response}
-  function send(item, useToken) {
+  // resolves to {result: "sent" | "later" | "answered", response}. Always with the form token
+  // of the page it was made on: sent under another sign-in (someone else on a shared phone) it
+  // is refused, never saved as theirs.
+  function send(item) {
     var fields = {};
     Object.keys(item.fields).forEach(function (k) { fields[k] = item.fields[k]; });
     fields.key = item.key;  // the server saves it with the write: a resend is never saved twice
-    var token = useToken ? currentToken() : null;
-    if (token) { fields.csrf_token = token; }  // this page's session is the one to send with
     var body = new URLSearchParams(fields);
     var abort = "AbortController" in window ? new AbortController() : null;
     var timer = window.setTimeout(function () { if (abort) { abort.abort(); } }, WAIT_MS);
@@ -95,7 +90,7 @@
     items.forEach(function (item) {
       chain = chain.then(function () {
         sending[item.key] = true;
-        return send(item, true).then(function (out) {
+        return send(item).then(function (out) {
           delete sending[item.key];
           if (out.result === "later") { later = true; return; }
           if (out.result === "sent") { drop(item.key); } else { refuse(item.key); }  // nothing to retry
@@ -213,7 +208,7 @@
     var kept = keep(item);  // first, so it survives this page closing mid-request
     var early = stop ? window.setTimeout(function () { showAdvice(reason); showStatus(); }, ADVICE_MS) : null;
     sending[item.key] = true;
-    send(item, false).then(function (out) {
+    send(item).then(function (out) {
       delete sending[item.key];
       window.clearTimeout(early);
       if (out.result === "sent") {
