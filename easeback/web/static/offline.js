@@ -61,10 +61,11 @@
   // of the page it was made on: sent under another sign-in (someone else on a shared phone) it
   // is refused, never saved as theirs.
   function send(item) {
-    var fields = {};
-    Object.keys(item.fields).forEach(function (k) { fields[k] = item.fields[k]; });
-    fields.key = item.key;  // the server saves it with the write: a resend is never saved twice
-    var body = new URLSearchParams(fields);
+    var body = new URLSearchParams();
+    Object.keys(item.fields).forEach(function (k) {
+      [].concat(item.fields[k]).forEach(function (v) { body.append(k, v); });
+    });
+    body.set("key", item.key);  // the server saves it with the write: a resend is never saved twice
     var abort = "AbortController" in window ? new AbortController() : null;
     var timer = window.setTimeout(function () { if (abort) { abort.abort(); } }, WAIT_MS);
     return fetch(item.url, {
@@ -185,7 +186,10 @@
   function fieldsOf(form, submitter) {
     var fields = {};
     new FormData(form).forEach(function (value, name) {
-      if (typeof value === "string") { fields[name] = value; }
+      if (typeof value !== "string") { return; }
+      if (!(name in fields)) { fields[name] = value; return; }
+      // boxes of one name (the techniques skipped): every one ticked, not the last alone
+      fields[name] = [].concat(fields[name], value);
     });
     if (submitter && submitter.name) { fields[submitter.name] = submitter.value; }
     return fields;
