@@ -39,6 +39,7 @@ from easeback.storage.tables import (
     SessionRow,
     StopRow,
     TechniqueResultRow,
+    TemplateRow,
 )
 from easeback.storage.times import to_utc
 
@@ -1129,3 +1130,45 @@ def ended(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
         ):
             out[int(pid)] = (started, at, reason)
     return {pid: at for pid, (_s, at, why) in out.items() if at is not None and why == "discharged"}
+
+
+# ---- a clinic's programme templates ----
+
+
+def add_template(
+    engine: Engine,
+    clinic: int,
+    name: str,
+    per_week: int,
+    items: Sequence[Mapping[str, object]],
+    by: int,
+    at: datetime,
+) -> int:
+    with engine.begin() as conn:
+        new_id: int = conn.execute(
+            insert(TemplateRow).returning(TemplateRow.id),
+            {
+                "clinic_id": clinic,
+                "name": name,
+                "per_week": per_week,
+                "items": json.dumps([dict(i) for i in items]),
+                "created_by": by,
+                "at": to_utc(at),
+            },
+        ).scalar_one()
+        return new_id
+
+
+def templates(engine: Engine, clinic: int) -> list[dict[str, Any]]:
+    """The clinic's templates by name: {id, name, per_week, items}."""
+    t = TemplateRow
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(t.id, t.name, t.per_week, t.items)
+            .where(t.clinic_id == clinic)
+            .order_by(t.name, t.id)
+        ).all()
+    return [
+        {"id": i, "name": n, "per_week": int(w), "items": json.loads(items)}
+        for i, n, w, items in found
+    ]

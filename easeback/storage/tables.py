@@ -168,6 +168,20 @@ class NoteRow(Base):
     __table_args__ = (Index("ix_care_notes_person_at", "person_id", "at"),)
 
 
+class TemplateRow(Base):
+    """A clinic's programme template: techniques and doses, sessions a week, under a name."""
+
+    __tablename__ = "programme_templates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    per_week: Mapped[int]
+    items: Mapped[str] = mapped_column(Text)  # JSON, as a programme's
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 # The practice mode's tables share this metadata (users, clinics, tokens, audit, programmes).
 # So does the web wizard's state (storage/wizard.py), and the keys of writes sent from a device
 # (storage/received.py).

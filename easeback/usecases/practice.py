@@ -648,8 +648,8 @@ def record_view(
             text += f", PEG items {c['peg_pain']}, {c['peg_enjoyment']}, {c['peg_activity']}"
         out.append(_entry(c["at"], f"check-in-{c['id']}", "Check-in", text))
     for s in w.sessions:
-        outcomes = [o for _t, o in s["results"]]
-        status = adherence.session_status(s["status"], outcomes).replace("_", " ")
+        results = [o for _t, o in s["results"]]
+        status = adherence.session_status(s["status"], results).replace("_", " ")
         text = status
         if s["pain_before"] is not None and s["pain_after"] is not None:
             text += f", pain {s['pain_before']} → {s['pain_after']}"
@@ -771,6 +771,7 @@ def record_outcome(
 def outcomes_due(engine: Engine, actor: UserRecord, now: datetime) -> dict[str, Any]:
     """Which measures the person should record now, and the activities they named last."""
     _own(actor)
+    repo.audit(engine, now, actor.id, "outcomes.read", actor.id)
     last = repo.last_outcomes(engine, actor.id)
     psfs = last.get("psfs")
     return {
@@ -790,11 +791,14 @@ def _clinic_staff(actor: UserRecord) -> None:
         raise NotFound()
 
 
-def care_view(engine: Engine, actor: UserRecord, person_id: int) -> dict[str, Any]:
+def care_view(
+    engine: Engine, actor: UserRecord, person_id: int, now: datetime
+) -> dict[str, Any]:
     """The episode in force (or the last), the clinicians who may be assigned, every episode
-    and note: for the person's clinic only (a note is never shown to the person)."""
+    and note: for the person's clinic only (a note is never shown to the person); audited."""
     _clinic_staff(actor)
     person = scope(engine, actor, person_id)
+    repo.audit(engine, now, actor.id, "care.read", person.id)
     episodes, notes = repo.episodes_and_notes(engine, person.id)
     staff = repo.clinicians_of_clinic(engine, actor.clinic_id or 0)
     return {
@@ -863,10 +867,10 @@ def discharge(engine: Engine, actor: UserRecord, person_id: int, now: datetime) 
 def move_person(
     engine: Engine, actor: UserRecord, person_id: int, clinic: str, now: datetime
 ) -> dict[str, Any]:
-    """Move a person to another clinic (created if new): the practice's owner does this, an
-    admin without a clinic until the owner role exists. The episode in the old clinic ends
-    ('moved'); the new clinic sees the whole record, the old one no longer does."""
-    if actor.role != "admin" or actor.clinic_id is not None:
+    """Move a person to another clinic (created if new): the practice's owner does this. The
+    episode in the old clinic ends ('moved'); the new clinic sees the whole record, the old
+    one no longer does."""
+    if actor.role != "owner":
         raise NotFound()
     person = repo.user_by_id(engine, person_id)
     if person is None or person.role != "person":
@@ -888,3 +892,90 @@ def move_person(
         new_clinic=new,
     )
     return {"id": person.id, "clinic": name}
+
+
+# ---- a clinic's programme templates, and the printable handout ----
+
+TEMPLATE_NAME_MAX = 120
+
+
+def templates(engine: Engine, actor: UserRecord, now: datetime) -> list[dict[str, Any]]:
+    _clinic_staff(actor)
+    repo.audit(engine, now, actor.id, "templates.list", None, f"clinic={actor.clinic_id}")
+    return repo.templates(engine, actor.clinic_id or 0)
+
+
+def save_template(
+    engine: Engine, actor: UserRecord, person_id: int, name: str, now: datetime
+) -> int:
+    """The person's programme in force, kept as a template of the clinic under a name."""
+    _clinic_staff(actor)
+    person = scope(engine, actor, person_id)
+    clean = " ".join(name.split())
+    if not clean or len(clean) > TEMPLATE_NAME_MAX:
+        raise InputError(f"name the template (up to {TEMPLATE_NAME_MAX} characters)")
+    clinic = actor.clinic_id or 0
+    if any(t["name"].casefold() == clean.casefold() for t in repo.templates(engine, clinic)):
+        raise InputError(f"this clinic already has a template named {clean!r}")
+    stored = repo.latest_programme(engine, person.id)
+    if stored is None:
+        raise InputError("this person has no programme to make a template from")
+    repo.audit(engine, now, actor.id, "template.add", person.id, clean)
+    return repo.add_template(
+        engine, clinic, clean, stored["per_week"], stored["items"], actor.id, now
+    )
+
+
+def prescribe_template(
+    engine: Engine,
+    cat: Catalogue,
+    actor: UserRecord,
+    person_id: int,
+    template_id: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """Start the person's programme from one of the clinic's templates (checked again against
+    the catalogue, as any prescription is)."""
+    _clinic_staff(actor)
+    scope(engine, actor, person_id)  # outside the clinic: 404, whatever the template
+    found = {t["id"]: t for t in repo.templates(engine, actor.clinic_id or 0)}
+    if template_id not in found:
+        raise InputError("choose one of this clinic's templates")
+    t = found[template_id]
+    return prescribe(engine, cat, actor, person_id, t["items"], t["per_week"], now)
+
+
+def handout_pdf(
+    engine: Engine, cat: Catalogue, actor: UserRecord, person_id: int, now: datetime
+) -> bytes:
+    """The printable handout (pictures, steps, doses, stop signs) of what the person may do of
+    their programme now: never more than the screening and the stops allow."""
+    import tempfile
+    from pathlib import Path
+
+    from easeback.pictures.handout import items_from_routine, write_handout
+
+    person = scope(engine, actor, person_id)
+    standing, _discharged = _standing(
+        engine, person.id, repo.Audit(now, actor.id, "handout.read", person.id)
+    )
+    view = _programme(cat, standing, now)
+    routine = view[0] if view is not None else None
+    per_week = standing.programme["per_week"] if standing.programme else 0
+    if routine is not None and routine.items:
+        notes = [f"{count_text(per_week, per_week, 'session', 'sessions')} a week."]
+        items = items_from_routine(routine)
+    elif standing.programme is None:
+        notes, items = ["No programme is prescribed now."], []
+    else:  # on hold: printing it would show what the safety check has not cleared
+        notes, items = [ON_HOLD_NOTE], []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "handout.pdf"
+        write_handout(items, path, "Your home programme", notes)
+        return path.read_bytes()
+
+
+ON_HOLD_NOTE = (
+    "Your programme is on hold until you do the safety check (again): sign in and answer it "
+    "first, then print this handout."
+)

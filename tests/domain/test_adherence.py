@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from easeback.domain.adherence import counts, session_status, totals, weeks
@@ -47,6 +47,7 @@ def test_a_session_with_every_technique_skipped_is_skipped_and_not_counted():
     assert counts("completed", [])
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # loaded CI
 @given(
     st.lists(st.tuples(st.integers(0, 60 * 24 * 40), st.integers(1, 14)), min_size=1, max_size=5),
     st.lists(st.integers(0, 60 * 24 * 45), max_size=80),

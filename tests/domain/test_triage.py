@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from easeback.domain.triage import (
@@ -161,6 +161,7 @@ def test_filters():
 moments = st.integers(min_value=0, max_value=60 * 24 * 30).map(lambda m: NOW - timedelta(minutes=m))
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # loaded CI
 @given(st.lists(st.tuples(moments, st.integers(0, 10)), max_size=12))
 def test_pain_rising_only_when_the_newest_reading_is_above_the_start(readings):
     pain = sorted(readings)
@@ -177,6 +178,7 @@ def test_pain_rising_only_when_the_newest_reading_is_above_the_start(readings):
         assert within[-1][1] - first[1] < 2
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # loaded CI
 @given(st.lists(st.sampled_from(list(Need)), max_size=8))
 def test_order_puts_the_most_pressing_first(picked):
     people = [(f"p{k}", [Reason(n, "", None, "")]) for k, n in enumerate(picked)]

@@ -162,15 +162,15 @@ def test_an_episode_notes_discharge_and_a_move(engine, people, week, password_ha
     cat, users, now = week
     alice, ann, carol = users["alice"], users["ann"], users["carol"]
     pid = ann.id
-    episode = practice.care_view(engine, alice, pid)["episode"]
+    episode = practice.care_view(engine, alice, pid, now)["episode"]
     assert episode["clinician"] == "alice@north.example" and episode["ended_at"] is None
     with pytest.raises(InputError, match="choose a clinician of this clinic"):
         practice.assign_clinician(engine, alice, pid, carol.id, now)
     practice.assign_clinician(engine, alice, pid, None, now)
-    assert practice.care_view(engine, alice, pid)["episode"]["clinician"] is None
+    assert practice.care_view(engine, alice, pid, now)["episode"]["clinician"] is None
     # notes: the clinic only, audited, one-line errors
     practice.add_note(engine, alice, pid, "  Pain up since the move to a standing desk.  ", now)
-    notes = practice.care_view(engine, alice, pid)["notes"]
+    notes = practice.care_view(engine, alice, pid, now)["notes"]
     assert [(n["text"], n["author"]) for n in notes] == [
         ("Pain up since the move to a standing desk.", "alice@north.example")
     ]
@@ -180,7 +180,7 @@ def test_an_episode_notes_discharge_and_a_move(engine, people, week, password_ha
         practice.add_note(engine, alice, pid, "x" * 4001, now)
     for outsider in (ann, carol):
         with pytest.raises(practice.NotFound):
-            practice.care_view(engine, outsider, pid)
+            practice.care_view(engine, outsider, pid, now)
         with pytest.raises(practice.NotFound):
             practice.add_note(engine, outsider, pid, "hello", now)
     assert "note.add" in [a["action"] for a in repo.audit_trail(engine, pid)]
@@ -203,18 +203,24 @@ def test_an_episode_notes_discharge_and_a_move(engine, people, week, password_ha
     # prescribing again starts a new episode and the programme is back
     practice.prescribe(engine, cat, alice, pid, [CAT_COW], 3, later)
     assert practice.programme_view(engine, cat, ann, pid, later)["prescribed"] is True
-    assert practice.care_view(engine, alice, pid)["episode"]["ended_at"] is None
+    assert practice.care_view(engine, alice, pid, now)["episode"]["ended_at"] is None
 
-    # a move to another clinic: by the owner (an admin without a clinic), not by a clinician
+    # a move to another clinic: by the owner, not by a clinician nor an admin of the clinic
     adam = repo.user_by_id(
-        engine, repo.add_user(engine, "adam@x.example", "admin", None, password_hash, T0)
+        engine, repo.add_user(engine, "adam@x.example", "owner", None, password_hash, T0)
     )
+    north = repo.clinic_id(engine, "North", T0)
+    ada = repo.user_by_id(
+        engine, repo.add_user(engine, "ada@x.example", "admin", north, password_hash, T0)
+    )
+    with pytest.raises(practice.NotFound):
+        practice.move_person(engine, ada, pid, "South", later)
     with pytest.raises(practice.NotFound):
         practice.move_person(engine, alice, pid, "South", later)
     with pytest.raises(InputError, match="already in North"):
         practice.move_person(engine, adam, pid, "North", later)
     assert practice.move_person(engine, adam, pid, "South", later) == {"id": pid, "clinic": "South"}
-    carol_sees = practice.care_view(engine, carol, pid)
+    carol_sees = practice.care_view(engine, carol, pid, now)
     assert [e["end_reason"] for e in carol_sees["episodes"]] == ["discharged", "moved"]
     with pytest.raises(practice.NotFound):
         practice.progress(engine, alice, pid, later)
@@ -225,3 +231,34 @@ def test_an_episode_notes_discharge_and_a_move(engine, people, week, password_ha
             assert conn.execute(select(func.count()).select_from(table)).scalar() == (
                 0 if table is NoteRow else 2  # bob's and dee's episodes remain
             )
+
+
+def test_templates_of_a_clinic_and_the_printable_handout(engine, people, week):
+    cat, users, now = week
+    alice, carol = users["alice"], users["carol"]
+    tid = practice.save_template(engine, alice, people["ann"], "  Early  extension ", now)
+    with pytest.raises(InputError, match="already has a template named 'early extension'"):
+        practice.save_template(engine, alice, people["bob"], "early extension", now)
+    with pytest.raises(InputError, match="name the template"):
+        practice.save_template(engine, alice, people["bob"], " ", now)
+    [t] = practice.templates(engine, alice, now)
+    assert (t["id"], t["name"], t["per_week"]) == (tid, "Early extension", 3)
+    assert [i["id"] for i in t["items"]] == ["bridge", "cat-cow"]
+    assert practice.templates(engine, carol, now) == []
+    with pytest.raises(InputError, match="choose one of this clinic's templates"):
+        practice.prescribe_template(engine, cat, carol, people["cat"], tid, now)
+    practice.prescribe(engine, cat, alice, people["dee"], [CAT_COW], 5, now)
+    practice.prescribe_template(engine, cat, alice, people["dee"], tid, now + DAY)
+    view = practice.programme_view(engine, cat, alice, people["dee"], now + DAY)
+    assert [i["id"] for i in view["prescription"]] == ["bridge", "cat-cow"]
+    assert view["per_week"] == 3
+    # the handout: what the person may do now, never more
+    pdf = practice.handout_pdf(engine, cat, users["ann"], people["ann"], now)
+    assert pdf.startswith(b"%PDF")
+    from tests.export.test_exports import _pdf_text
+
+    lapsed = _pdf_text(practice.handout_pdf(engine, cat, alice, people["ann"], now + 30 * DAY))
+    assert "on hold until you do the safety check" in lapsed and "Bridge" not in lapsed
+    assert "Bridge" in _pdf_text(pdf)
+    with pytest.raises(practice.NotFound):
+        practice.handout_pdf(engine, cat, carol, people["ann"], now)

@@ -134,12 +134,12 @@ def test_a_day_in_the_clinic_through_the_pages(app):
     assert ann.get("/api/outcomes/due").json()["peg"] is False
 
     # care: a note and a discharge from bob's page; bob never sees the note
-    resp = form(alice, f"/people/{bob_id}/care/note", {"text": "Numbness: GP letter sent."})
+    resp = form(alice, f"/people/{bob_id}/notes", {"text": "Numbness: GP letter sent."})
     assert resp.headers["location"] == f"/people/{bob_id}?message=note#care"
     page = alice.get(f"/people/{bob_id}").text
     assert "Numbness: GP letter sent." in page and "Note saved." not in page
-    assert form(alice, f"/people/{bob_id}/care/discharged", {}).status_code == 400
-    form(alice, f"/people/{bob_id}/care/discharged", {"confirm": "yes"})
+    assert form(alice, f"/people/{bob_id}/discharge", {}).status_code == 400
+    form(alice, f"/people/{bob_id}/discharge", {"confirm": "yes"})
     page = alice.get(f"/people/{bob_id}?message=discharged").text
     assert "Discharged: the programme has ended" in page and 'id="episode">Discharged on' in page
     mine = bob.get("/programme").text
@@ -150,6 +150,18 @@ def test_a_day_in_the_clinic_through_the_pages(app):
     assert alice.post(f"/api/people/{ann_id}/notes", json={"text": "ok"}).status_code == 201
     body = alice.get(f"/api/people/{ann_id}/care").json()
     assert [n["text"] for n in body["notes"]] == ["ok"]
+
+    # a template from ann's programme, used for bob; the handout of what ann may do now
+    resp = form(alice, f"/people/{ann_id}/templates", {"name": "Extension start"})
+    assert resp.headers["location"] == f"/people/{ann_id}?message=template#prescribe"
+    [t] = alice.get("/api/templates").json()
+    resp = form(alice, f"/people/{bob_id}/programme/from-template", {"template": str(t["id"])})
+    assert resp.headers["location"] == f"/people/{bob_id}?message=saved#care"
+    assert "Extension start (2 techniques, 3 a week)" in alice.get(f"/people/{ann_id}").text
+    pdf = alice.get(f"/people/{ann_id}/handout.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert ann.get("/programme/handout.pdf").content.startswith(b"%PDF")
+    assert bob.get(f"/people/{ann_id}/handout.pdf").status_code == 404
 
 
 def test_the_single_person_app_records_peg_and_psfs(tmp_path):

@@ -67,6 +67,17 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/people/{person_id}/programme"): {
         "data": {"use": "cat-cow", "reps_cat-cow": "5", "sets_cat-cow": "1", "per_week": "3"}
     },
+    # the clinician's day (after the programme routes above, in the app's order)
+    ("POST", "/api/people/{person_id}/notes"): {"json": {"text": "a note"}},
+    ("PUT", "/api/people/{person_id}/clinician"): {"json": {"clinician_id": None}},
+    ("POST", "/api/people/{person_id}/discharge"): {},
+    ("POST", "/api/people/{person_id}/templates"): {"json": {"name": "from the API"}},
+    ("POST", "/api/people/{person_id}/programme/from-template"): {"json": {"template_id": 1}},
+    ("POST", "/people/{person_id}/notes"): {"data": {"text": "a note"}},
+    ("POST", "/people/{person_id}/clinician"): {"data": {"clinician": ""}},
+    ("POST", "/people/{person_id}/discharge"): {"data": {"confirm": "yes"}},
+    ("POST", "/people/{person_id}/templates"): {"data": {"name": "from the page"}},
+    ("POST", "/people/{person_id}/programme/from-template"): {"data": {"template": "1"}},
 }
 
 
@@ -122,6 +133,10 @@ def _snapshot(client: TestClient, paths: list[str], me: int) -> dict[str, str]:
     for p in paths:
         resp = client.get(p, follow_redirects=False)
         text = resp.text
+        if resp.headers.get("content-type") == "application/pdf":  # its words, not its dates
+            from tests.export.test_exports import _pdf_text
+
+            text = _pdf_text(resp.content)
         if p == "/api/audit":  # bob's own reads are audited too; leave those out
             text = str([r for r in resp.json() if r["actor_id"] != me])
         out[p] = f"{resp.status_code} " + ISO.sub("T", text)

@@ -127,9 +127,20 @@ class ClinicianIn(BaseModel):
     clinician_id: StrictInt | None
 
 
-class ClinicIn(BaseModel):
+class MoveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    person_id: StrictInt
     clinic: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class TemplateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class FromTemplateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    template_id: StrictInt
 
 
 class ProgrammeIn(BaseModel):
@@ -461,64 +472,6 @@ def people(
     return list(_run(practice.people, st.engine, st.catalogue, c.user, now(), need))
 
 
-@router.get("/people/{person_id}/record", summary="One person's dated timeline and chart series")
-def person_record(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
-    st = practice_state(request)
-    found = dict(_run(practice.record_view, st.engine, st.catalogue, c.user, person_id, now()))
-    for e in found["timeline"]:
-        e["at"] = e["at"].isoformat()
-    for key in ("pain", "peg", "psfs"):
-        found[key] = [{"at": at.isoformat(), "value": v} for at, v in found[key]]
-    return found
-
-
-@router.get("/people/{person_id}/care", summary="One person's episodes of care and notes")
-def person_care(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
-    found = dict(_run(practice.care_view, practice_state(request).engine, c.user, person_id))
-    return dict(jsonable_encoder(found))
-
-
-@router.post("/people/{person_id}/notes", status_code=201, summary="Add a clinician's note")
-def add_note(request: Request, person_id: int, body: NoteIn, c: Writer) -> dict[str, Any]:
-    engine = practice_state(request).engine
-    nid = _run(practice.add_note, engine, c.user, person_id, body.text, now())
-    return {"saved": True, "note": nid}
-
-
-@router.put("/people/{person_id}/clinician", summary="Assign a clinician of the clinic")
-def assign(request: Request, person_id: int, body: ClinicianIn, c: Writer) -> dict[str, bool]:
-    engine = practice_state(request).engine
-    _run(practice.assign_clinician, engine, c.user, person_id, body.clinician_id, now())
-    return {"saved": True}
-
-
-@router.post("/people/{person_id}/discharge", summary="Discharge: the programme ends")
-def discharge(request: Request, person_id: int, c: Writer) -> dict[str, bool]:
-    _run(practice.discharge, practice_state(request).engine, c.user, person_id, now())
-    return {"discharged": True}
-
-
-@router.post(
-    "/people/{person_id}/clinic", summary="Owner (an admin without a clinic): move a person"
-)
-def move(request: Request, person_id: int, body: ClinicIn, c: Writer) -> dict[str, Any]:
-    engine = practice_state(request).engine
-    return dict(_run(practice.move_person, engine, c.user, person_id, body.clinic, now()))
-
-
-@router.get("/people/{person_id}/export/csv", summary="One person's data as CSV files (zip)")
-def person_csv(request: Request, person_id: int, c: Reader) -> Response:
-    if c.user.role == "person":
-        raise HTTPException(404, "Not found.")
-    st = practice_state(request)
-    data = _run(practice.export_csv, st.engine, c.user, person_id, now())
-    return Response(
-        data,
-        media_type="application/zip",
-        headers={"content-disposition": 'attachment; filename="easeback-csv.zip"'},
-    )
-
-
 @router.get("/people/{person_id}/progress", summary="One person's progress")
 def person_progress(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
     st = practice_state(request)
@@ -570,4 +523,93 @@ def _fhir(request: Request, c: Caller, person_id: int) -> Response:
         pieces,
         media_type="application/fhir+json",
         headers={"content-disposition": 'attachment; filename="easeback-fhir.json"'},
+    )
+
+
+# ---- the clinician's day: a person's record, care, templates, CSV ----
+
+
+@router.get("/people/{person_id}/record", summary="One person's dated timeline and chart series")
+def person_record(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    st = practice_state(request)
+    found = dict(_run(practice.record_view, st.engine, st.catalogue, c.user, person_id, now()))
+    for e in found["timeline"]:
+        e["at"] = e["at"].isoformat()
+    for key in ("pain", "peg", "psfs"):
+        found[key] = [{"at": at.isoformat(), "value": v} for at, v in found[key]]
+    return found
+
+
+@router.get("/people/{person_id}/care", summary="One person's episodes of care and notes")
+def person_care(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    found = dict(_run(practice.care_view, engine, c.user, person_id, now()))
+    return dict(jsonable_encoder(found))
+
+
+@router.post("/people/{person_id}/notes", status_code=201, summary="Add a clinician's note")
+def add_note(request: Request, person_id: int, body: NoteIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    nid = _run(practice.add_note, engine, c.user, person_id, body.text, now())
+    return {"saved": True, "note": nid}
+
+
+@router.put("/people/{person_id}/clinician", summary="Assign a clinician of the clinic")
+def assign(request: Request, person_id: int, body: ClinicianIn, c: Writer) -> dict[str, bool]:
+    engine = practice_state(request).engine
+    _run(practice.assign_clinician, engine, c.user, person_id, body.clinician_id, now())
+    return {"saved": True}
+
+
+@router.post("/people/{person_id}/discharge", summary="Discharge: the programme ends")
+def discharge(request: Request, person_id: int, c: Writer) -> dict[str, bool]:
+    _run(practice.discharge, practice_state(request).engine, c.user, person_id, now())
+    return {"discharged": True}
+
+
+@router.post("/moves", summary="Owner: move a person to another clinic")
+def move(request: Request, body: MoveIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    return dict(_run(practice.move_person, engine, c.user, body.person_id, body.clinic, now()))
+
+
+@router.get("/templates", summary="My clinic's programme templates")
+def list_templates(request: Request, c: Reader) -> list[dict[str, Any]]:
+    return list(_run(practice.templates, practice_state(request).engine, c.user, now()))
+
+
+@router.post(
+    "/people/{person_id}/templates", status_code=201, summary="Save a programme as a template"
+)
+def save_template(request: Request, person_id: int, body: TemplateIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    tid = _run(practice.save_template, engine, c.user, person_id, body.name, now())
+    return {"saved": True, "template": tid}
+
+
+@router.post(
+    "/people/{person_id}/programme/from-template",
+    status_code=201,
+    summary="Start a programme from one of the clinic's templates",
+)
+def from_template(
+    request: Request, person_id: int, body: FromTemplateIn, c: Writer
+) -> dict[str, Any]:
+    st = practice_state(request)
+    return dict(
+        _run(practice.prescribe_template, st.engine, st.catalogue, c.user, person_id,
+             body.template_id, now())
+    )
+
+
+@router.get("/people/{person_id}/export/csv", summary="One person's data as CSV files (zip)")
+def person_csv(request: Request, person_id: int, c: Reader) -> Response:
+    if c.user.role == "person":
+        raise HTTPException(404, "Not found.")
+    st = practice_state(request)
+    data = _run(practice.export_csv, st.engine, c.user, person_id, now())
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="easeback-csv.zip"'},
     )

@@ -745,7 +745,8 @@ def person_page(
         progress = practice.progress(st.engine, c.user, person_id, now(), names)
         view = practice.programme_view(st.engine, st.catalogue, c.user, person_id, now())
         record = practice.record_view(st.engine, st.catalogue, c.user, person_id, now())
-        care = practice.care_view(st.engine, c.user, person_id)
+        care = practice.care_view(st.engine, c.user, person_id, now())
+        templates = practice.templates(st.engine, c.user, now())
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
     until = practice.naive(now())
@@ -767,6 +768,7 @@ def person_page(
         view=view,
         record=record,
         care=care,
+        templates=templates,
         charts=charts,
         techniques=st.catalogue.techniques,
         holds={t.id: hold_range(t) for t in st.catalogue.techniques if t.dosage.hold_seconds},
@@ -781,16 +783,49 @@ PERSON_NOTES = {
     "note": "Note saved.",
     "assigned": "Assigned clinician saved.",
     "discharged": "Discharged: the programme has ended; the person keeps their journal.",
+    "template": "Template saved for the clinic.",
 }
 
 
-@router.post("/people/{person_id}/care/{what}")
-async def person_care(request: Request, person_id: int, what: str) -> Response:
-    """A note, the assigned clinician, or a discharge, from the person's page."""
+def _pdf(data: bytes, name: str) -> Response:
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"content-disposition": f'inline; filename="{name}"', "cache-control": "no-store"},
+    )
+
+
+@router.get("/people/{person_id}/handout.pdf")
+def person_handout(
+    request: Request,
+    person_id: int,
+    c: Caller = Depends(caller),  # noqa: B008
+) -> Response:
+    _clinician(c)
+    st = practice_state(request)
+    try:
+        data = practice.handout_pdf(st.engine, st.catalogue, c.user, person_id, now())
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    return _pdf(data, "easeback-programme.pdf")
+
+
+@router.get("/programme/handout.pdf")
+def my_handout(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    _person(c)
+    st = practice_state(request)
+    data = practice.handout_pdf(st.engine, st.catalogue, c.user, c.user.id, now())
+    return _pdf(data, "easeback-programme.pdf")
+
+
+async def _person_form(request: Request, person_id: int, what: str) -> Response:
+    """A note, the assigned clinician, a discharge, a template saved or used, from the
+    person's page; back to the page with what was done."""
     c = caller(request)
     _clinician(c)
     form = await checked_form(request, c)
-    engine = practice_state(request).engine
+    st = practice_state(request)
+    engine = st.engine
     try:
         if what == "note":
             practice.add_note(engine, c.user, person_id, str(form.get("text", ""))[:8000], now())
@@ -802,11 +837,42 @@ async def person_care(request: Request, person_id: int, what: str) -> Response:
             if form.get("confirm") != "yes":
                 raise InputError("tick the box to confirm the discharge")
             practice.discharge(engine, c.user, person_id, now())
-        else:
-            raise HTTPException(404, "Not found.")
+        elif what == "template":
+            name = str(form.get("name", ""))[:400]
+            practice.save_template(engine, c.user, person_id, name, now())
+            return see(f"/people/{person_id}?message=template#prescribe")
+        else:  # a programme from a template
+            raw = str(form.get("template", "")).strip()
+            tid = int(raw) if raw.isdigit() else -1
+            practice.prescribe_template(engine, st.catalogue, c.user, person_id, tid, now())
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
     return see(f"/people/{person_id}?message={what}#care")
+
+
+@router.post("/people/{person_id}/notes")
+async def person_note(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "note")
+
+
+@router.post("/people/{person_id}/clinician")
+async def person_clinician(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "assigned")
+
+
+@router.post("/people/{person_id}/discharge")
+async def person_discharge(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "discharged")
+
+
+@router.post("/people/{person_id}/templates")
+async def person_template_save(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "template")
+
+
+@router.post("/people/{person_id}/programme/from-template")
+async def person_template_use(request: Request, person_id: int) -> Response:
+    return await _person_form(request, person_id, "saved")
 
 
 @router.post("/people/{person_id}/programme")

@@ -1,5 +1,6 @@
 """Outcome measures (PEG, PSFS) a person records, in the journal and in the practice; episodes
-of care (assigned clinician, start, discharge) and clinicians' notes in the practice.
+of care (assigned clinician, start, discharge), clinicians' notes and programme templates in
+the practice.
 
 Revision ID: 0010
 Revises: 0009
@@ -55,9 +56,21 @@ def upgrade() -> None:
         sa.Column("text", sa.Text, nullable=False),
     )
     op.create_index("ix_care_notes_person_at", "care_notes", ["person_id", "at"])
+    op.create_table(
+        "programme_templates",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("clinic_id", sa.Integer, nullable=False),
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("per_week", sa.Integer, nullable=False),
+        sa.Column("items", sa.Text, nullable=False),
+        sa.Column("created_by", sa.Integer),
+        sa.Column("at", sa.DateTime, nullable=False),
+    )
+    op.create_index("ix_programme_templates_clinic_id", "programme_templates", ["clinic_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("programme_templates")
     op.drop_table("care_notes")
     op.drop_table("episodes")
     op.drop_table("outcomes")
