@@ -64,3 +64,13 @@ def test_a_lapsed_screening_is_asked_afresh_on_the_web(app, visitor):
         assert "your last answer" not in page and "was-chosen" not in page, qid
     assert visitor.client.get("/plan", follow_redirects=False).status_code in (303, 200)
     assert 'href="/plan"' not in visitor.client.get("/result").text
+
+
+def test_the_api_result_carries_the_check_first_line_and_the_call(client):
+    line = default_catalogue().screening.check_first
+    out = client.post("/api/screening", json={"answers": clear_answers()}).json()
+    assert out["disposition"] == "clear" and out["check_first"] == line and not out["call"]
+    answers = clear_answers(severe_pain_limits_movement="yes")
+    out = client.post("/api/screening", json={"answers": answers}).json()
+    assert out["disposition"] == "urgent" and out["check_first"] is None and out["call"]
+    assert [r["call"] for r in out["reasons"]] == [True]
