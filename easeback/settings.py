@@ -42,6 +42,16 @@ def _declared(cls: type[T]) -> type[T]:
     return cls
 
 
+class SettingError(ValueError):
+    """A setting from the environment that cannot be used; the message names the variable."""
+
+
+_NUMBERS = {  # the numeric settings' ranges, for from_env's one-line refusals
+    "port": (1, 65535, "a port number from 1 to 65535"),
+    "workers": (1, 1024, "a number of worker processes from 1 to 1024"),
+}
+
+
 @value
 @_declared
 class Settings(Frozen):
@@ -76,6 +86,30 @@ class Settings(Frozen):
     tls_keyfile: str | None = _setting(  # type: ignore[assignment]
         None, "EASEBACK_TLS_KEY", "TLS private key file (PEM) that goes with the certificate."
     )
+    public_url: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_PUBLIC_URL",
+        "Address people reach the practice at behind a proxy (https://clinic.example): its host "
+        "is allowed, invite links use it, and https marks cookies Secure.",
+    )
+    allowed_hosts: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_ALLOWED_HOSTS",
+        "More host names the app answers to, comma-separated (loopback names and the public "
+        "URL's host always are).",
+    )
+    trusted_proxies: str = _setting(  # type: ignore[assignment]
+        "127.0.0.1,::1",
+        "EASEBACK_TRUSTED_PROXIES",
+        "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count, "
+        "comma-separated.",
+    )
+    owner_database_url: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_OWNER_DATABASE_URL",
+        "PostgreSQL URL of the role that owns the tables, for `easeback db migrate`; the app's "
+        "own role then may only add to the audit log.",
+    )
     emergency_number: str | None = _setting(  # type: ignore[assignment]
         None,
         "EASEBACK_EMERGENCY_NUMBER",
@@ -83,22 +117,70 @@ class Settings(Frozen):
         "(911 US/CA, 999 UK, 000 AU, 111 NZ), else 112.",
     )
 
+    # Settings from the environment that could not be read, as (name, message): a command
+    # that uses one calls require(name) and stops there; the others never notice (a stray
+    # EASEBACK_PORT must not stop a check-in).
+    unreadable: tuple[tuple[str, str], ...] = ()
+    two_factor: str = _setting(  # type: ignore[assignment]
+        "staff",
+        "EASEBACK_TWO_FACTOR",
+        "Who must sign in with an authenticator code as well as a password (practice mode): "
+        "staff (clinicians, admins, the owner; they enrol at first sign-in) or everyone.",
+    )
+    smtp_host: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_SMTP_HOST",
+        "SMTP server that sends password-reset emails (practice mode); unset, no email is sent.",
+    )
+    smtp_port: int = _setting(  # type: ignore[assignment]
+        587, "EASEBACK_SMTP_PORT", "Port of the SMTP server (587 STARTTLS, 465 TLS, 25 plain)."
+    )
+    smtp_security: str = _setting(  # type: ignore[assignment]
+        "starttls",
+        "EASEBACK_SMTP_SECURITY",
+        "How to reach the SMTP server: starttls, tls, or none (only for a relay on loopback).",
+    )
+    smtp_user: str | None = _setting(  # type: ignore[assignment]
+        None, "EASEBACK_SMTP_USER", "User name at the SMTP server, if it asks for one."
+    )
+    smtp_password: str | None = _setting(  # type: ignore[assignment]
+        None, "EASEBACK_SMTP_PASSWORD", "Password at the SMTP server, with the user name."
+    )
+    smtp_from: str = _setting(  # type: ignore[assignment]
+        "easeback@localhost",
+        "EASEBACK_SMTP_FROM",
+        "Sender address of the practice's emails (an address the SMTP server may send from).",
+    )
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
+        unreadable: list[tuple[str, str]] = []
         kinds = cls.__annotations__
         for name, (variable, _help) in _TABLE.items():
             raw = env.get(variable)
             if raw is not None:
                 if kinds[name] == "int":
-                    values[name] = int(raw)
+                    low, high, what = _NUMBERS.get(name, (0, 2**31, "a whole number"))
+                    number = int(raw) if raw.strip().isdigit() else -1
+                    if low <= number <= high:
+                        values[name] = number
+                    elif overrides.get(name) is None:
+                        unreadable.append((name, f"{variable}={raw!r} is not {what}"))
                 elif kinds[name] == "bool":
                     values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
                 else:
                     values[name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        return cls(**values, unreadable=tuple(unreadable))
+
+    def require(self, *names: str) -> None:
+        """SettingError (one line naming the variable) if a setting this command uses could
+        not be read from the environment."""
+        for name, message in self.unreadable:
+            if name in names:
+                raise SettingError(message)
 
     def resolved_data_dir(self) -> Path:
         if self.data_dir:

@@ -89,8 +89,11 @@ def entry_details(kind: str, r: Any) -> tuple[str, str]:
     if kind == "check-in":
         return "Check-in", f"pain {r.pain}/10, stiffness {r.stiffness}/10"
     if kind == "session":
+        from easeback.domain.adherence import session_status
+
         done = sum(1 for x in r.results if x.outcome == "done")
-        text = f"{r.status.replace('_', ' ')}, {done} of {len(r.results)} techniques done"
+        status = session_status(r.status, [x.outcome for x in r.results])  # all skipped: skipped
+        text = f"{status.replace('_', ' ')}, {done} of {len(r.results)} techniques done"
         if r.pain_before is not None and r.pain_after is not None:
             text += f", pain {r.pain_before} → {r.pain_after}"
         for e in r.stops:

@@ -1,6 +1,7 @@
-"""Every page and every player phase at phone (390x844) and desktop (1280x800) size, as PNG files
-in one folder, from a live app on a fresh data folder and Debian's headless Chromium (the browser
-tests' launch flags). Run with scripts/screenshots [FOLDER]; default artifacts/screens."""
+"""Every page and every player phase at phone (390x844, 360x640, 844x390 sideways) and desktop
+(1280x800) size, as PNG files in one folder, from a live app on a fresh data folder and Debian's
+headless Chromium (the browser tests' launch flags). Run with scripts/screenshots [FOLDER];
+default artifacts/screens."""
 
 from __future__ import annotations
 
@@ -22,7 +23,12 @@ from easeback.settings import Settings  # noqa: E402
 from easeback.web import create_app  # noqa: E402
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server  # noqa: E402
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+SIZES = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 800},
+    "phone-small": {"width": 360, "height": 640},
+    "phone-sideways": {"width": 844, "height": 390},
+}
 PHASES = ["intro", "step", "move", "hold", "release", "rest", "switch_side"]
 
 
@@ -87,7 +93,7 @@ def shoot_all(sh: Shooter, app: Any) -> None:
     page = sh.page
     sh.go("/")
     sh.shot("01-welcome")
-    if sh.size == "phone":
+    if sh.size.startswith("phone") and page.get_by_role("button", name="Menu").is_visible():
         page.get_by_role("button", name="Menu").click()
         sh.shot("01-menu-open", full=False)
     sh.go("/")

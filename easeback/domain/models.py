@@ -188,6 +188,14 @@ class Dosage(Frozen):
         return max(self.hold_seconds.max, self.progression_max_hold_seconds or 0)
 
 
+class StepPhase(StrEnum):
+    """When a guided session says a step (domain/timeline.py)."""
+
+    POSITION = "position"  # while getting into position, before the first repetition
+    MOVE = "move"  # with the first repetition's moving in
+    RELEASE = "release"  # with the first repetition's coming back
+
+
 @value
 class DoseSource(Frozen):
     """Where a technique's dose comes from (safety.md v3): an article's figure, quoted with the
@@ -208,6 +216,10 @@ class DoseSource(Frozen):
 @value
 class Step(Frozen):
     text: NonEmpty
+    # Unmarked, a step before the hold step is said while getting into position: a step that
+    # describes the movement itself is marked "move" (or "release"), so that it is said as the
+    # body does it, not up to 40 s before with the picture standing still.
+    phase: StepPhase | None = None
 
 
 @value

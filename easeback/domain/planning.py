@@ -537,7 +537,8 @@ def _reason(c: _Candidate, goal: Goal, new_dirs: frozenset[Direction], helps: fl
     if c.variant is not None:
         parts.append(f"{c.variant.kind.value} version for you")
     if c.instead_of is not None:
-        parts.append(f"the easier version of {c.instead_of.name}, to do first")
+        name = c.instead_of.name  # mid-sentence: "the easier version of knees to chest"
+        parts.append(f"the easier version of {name[:1].lower()}{name[1:]}, to do first")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
 

@@ -82,12 +82,18 @@ class StopEvent:
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
     at: datetime
-    status: str  # in_progress | completed | stopped
+    status: str  # in_progress | completed | stopped | interrupted (ended without a word)
     pain_before: int | None = None
     pain_after: int | None = None
     soreness: str | None = None
     results: tuple[TechniqueResult, ...] = ()
     stops: tuple[StopEvent, ...] = ()
+    planned: int | None = None  # techniques in its routine, when known (a session cut short)
+
+    @property
+    def techniques(self) -> int:
+        """How many techniques the session was to have: its results say only those reached."""
+        return max(self.planned or 0, len(self.results))
 
     @property
     def change(self) -> int | None:

@@ -43,6 +43,7 @@ class QuestionKind(StrEnum):
 
 
 AnswerValue = str | int
+CHOICES = {QuestionKind.RED_FLAG: ("yes", "no", "unsure"), QuestionKind.YES_NO: ("yes", "no")}
 
 
 class AnswerError(ValueError):
@@ -62,6 +63,11 @@ class Question(Frozen):
     min: int | None = None
     max: int | None = None
     optional: bool = False  # context questions only: may be left out ("not pregnant")
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The words a yes/no question takes as its answer (none: a whole number, min to max)."""
+        return CHOICES.get(self.kind, ())
 
     def validate_answer(self, value: object) -> AnswerValue:
         """Return the answer in canonical form or raise AnswerError naming what is wrong."""
@@ -83,7 +89,7 @@ class Question(Frozen):
             if self.max is not None and value > self.max:
                 raise AnswerError(self.id, f"{name} must be at most {self.max}, got {value}")
             return value
-        allowed = ("yes", "no", "unsure") if self.kind is QuestionKind.RED_FLAG else ("yes", "no")
+        allowed = self.choices
         if type(value) is str and value in allowed:
             return value  # the usual case, already canonical
         name = f"answer to {self.id!r}"

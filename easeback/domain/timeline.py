@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from easeback.domain.models import StopReason, Technique, Variant
+from easeback.domain.models import StepPhase, StopReason, Technique, Variant
 from easeback.domain.values import TYPE_CHECKING, Frozen, record, replace
 
 if TYPE_CHECKING:
@@ -98,11 +98,13 @@ _REPEAT = r"(?i)^repeat\b"  # the timeline's own counts say this
 
 @record
 class Script(Frozen):
-    """Where a technique's steps are said: the ones before the hold while getting into position
-    (setup), the hold step at the first hold, what follows it at the first release, and a closing
-    step ("To finish, ...") after the last repetition. Hold and release words never come early."""
+    """Where a technique's steps are said: the position steps before the hold while getting into
+    position (setup), the steps marked as the movement with the first moving in, the hold step
+    at the first hold, what follows it at the first release, and a closing step ("To finish,
+    ...") after the last repetition. Movement, hold and release words never come early."""
 
     setup: tuple[str, ...]  # the intro, then numbered steps
+    move: str | None  # said with the first moving in
     hold: str | None
     release: str | None
     finish: str | None
@@ -122,17 +124,22 @@ def _split_then(step: str) -> tuple[str, str]:
 
 
 def script(t: Technique, variant: Variant | None) -> Script:
-    """Split a technique's steps by the phase they describe."""
+    """Split a technique's steps by the phase they describe: setup says only how to get into
+    position; the steps marked as the movement come with the first repetition."""
     intro = _join(f"{t.name}.", variant.text if variant else None)
-    steps = [s.text for s in t.steps]
-    at = next((i for i, s in enumerate(steps) if re.search(_HOLD_STEP, s)), None)
+    texts = [s.text for s in t.steps]
+    at = next((i for i, s in enumerate(texts) if re.search(_HOLD_STEP, s)), None)
+    before = t.steps if at is None else t.steps[:at]
+    position = [s.text for s in before if s.phase in (None, StepPhase.POSITION)]
+    move = " ".join(s.text for s in before if s.phase is StepPhase.MOVE) or None
+    back = [s.text for s in before if s.phase is StepPhase.RELEASE]
+    numbered = tuple(f"{k}. {s}" for k, s in enumerate(position, start=1))
     if at is None:
-        numbered = tuple(f"{k}. {s}" for k, s in enumerate(steps, start=1))
-        return Script(setup=(intro, *numbered), hold=None, release=None, finish=None)
-    numbered = tuple(f"{k}. {s}" for k, s in enumerate(steps[:at], start=1))
-    held, after = _split_then(steps[at])
-    later = steps[at + 1 :]
-    release = [after] if after else []
+        release_only = " ".join(back) or None
+        return Script((intro, *numbered), move, hold=None, release=release_only, finish=None)
+    held, after = _split_then(texts[at])
+    later = texts[at + 1 :]
+    release = [*back, after] if after else list(back)
     release += [s for s in later if not re.match(_FINISH, s) and not re.match(_REPEAT, s)]
     finish = [s for s in later if re.match(_FINISH, s)]
     if t.dosage.hold_seconds is None:  # nothing is held: the hold step belongs to the return
@@ -140,6 +147,7 @@ def script(t: Technique, variant: Variant | None) -> Script:
         held = ""
     return Script(
         setup=(intro, *numbered),
+        move=move,
         hold=held or None,
         release=" ".join(release) or None,
         finish=" ".join(finish) or None,
@@ -203,7 +211,7 @@ def _rep(
     d, b = t.dosage, t.breathing
     where = f" on the {side} side" if side and first else ""
     move_text = (
-        f"Repetition {rep} of {reps}{where}. {_MOVE_FIRST}"
+        f"Repetition {rep} of {reps}{where}. {sc.move or _MOVE_FIRST}"
         if first
         else f"{rep} of {reps}: {_MOVE}"
     )

@@ -1,5 +1,6 @@
-"""A PDF summary for a clinician: latest screening and its reasons, the pain chart, sessions,
-stops, what helped, and the current routine with dosage. Drawn with reportlab alone."""
+"""A PDF summary for a clinician: latest screening and its reasons, the pain chart, PEG and PSFS,
+sessions (all skipped reads skipped), stops, what helped, and the current routine with dosage.
+Drawn with reportlab alone."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from easeback.domain.adherence import session_status
 from easeback.export import ExportError
 
 if TYPE_CHECKING:
@@ -145,6 +147,7 @@ def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
     )
     for a in report.advice:
         story.append(Paragraph(f"• {escape(a.text)}", styles["Normal"]))
+    story += _outcomes(engine, styles)
     story.append(Paragraph("Sessions (latest 30)", styles["Heading2"]))
     rows = [["Date", "Status", "Pain before → after", "Soreness", "Done / planned"]]
     for s in h.sessions[-30:]:
@@ -153,7 +156,7 @@ def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
         rows.append(
             [
                 f"{s.at:%Y-%m-%d %H:%M}",
-                _words(s.status),
+                _words(session_status(s.status, [r.outcome for r in s.results])),
                 pain,
                 s.soreness or "",
                 f"{done}/{len(s.results)}",
@@ -197,6 +200,34 @@ def write_pdf(engine: Engine, cat: Catalogue, out: Path, now: datetime) -> Path:
         SimpleDocTemplate(str(out), pagesize=A4, title="easeback summary").build(story)
     except OSError as exc:
         raise ExportError(f"cannot write {out}: {exc.strerror}") from None
+    return out
+
+
+def _outcomes(engine: Engine, styles: Any) -> list[Any]:
+    """PEG and PSFS: each recording, and what the change from the first means."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
+
+    from easeback.domain.outcomes import Measure, summary
+    from easeback.storage.outcomes import outcomes
+
+    found = [o for _i, o in outcomes(engine)]
+    out: list[Any] = [Paragraph("PEG and PSFS", styles["Heading2"])]
+    if not found:
+        return [*out, Paragraph("None recorded.", styles["Normal"])]
+    for part in summary(found).values():
+        out.append(Paragraph(escape(str(part["text"])) + ".", styles["Normal"]))
+    rows = [["Date", "Measure", "Score", "Items"]] + [
+        [
+            f"{o.at:%Y-%m-%d}",
+            "PEG" if o.measure is Measure.PEG else "PSFS",
+            f"{o.score:.1f}",
+            "; ".join(f"{k} {v}" for k, v in o.items),
+        ]
+        for o in found[-20:]
+    ]
+    out.append(_table(rows))
     return out
 
 

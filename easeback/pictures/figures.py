@@ -32,6 +32,7 @@ from easeback.domain.body import (
     SupportKind,
     Surface,
     Vec,
+    dot,
     gap,
     hip_flexion,
     interpolate,
@@ -61,6 +62,7 @@ class View(StrEnum):
     TOP = "top"
     THREE_QUARTER = "three-quarter"  # from the front-right and above: turns of a sitter
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
+    FEET_END = "feet-end"  # from beyond the feet and above: legs lowered to either side
 
 
 class PropKind(StrEnum):
@@ -175,6 +177,47 @@ class PartSpec(Frozen):
     arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
 
 
+Limb = Literal["leg_l", "leg_r", "arm_l", "arm_r", "rest"]
+LIMB_JOINTS: dict[str, tuple[str, ...]] = {
+    f"{limb}_{s}": tuple(f"{j}_{s}" for j in joints)
+    for limb, joints in (
+        ("leg", ("hip_flexion", "hip_abduction", "hip_rotation", "knee_flexion",
+                 "ankle_dorsiflexion")),
+        ("arm", ("shoulder_flexion", "shoulder_abduction", "shoulder_rotation",
+                 "elbow_flexion")),
+    )
+    for s in ("l", "r")
+}  # fmt: skip
+
+
+def staged(start: Pose, end: Pose, u: float, in_turn: tuple[tuple[str, ...], ...] = ()) -> Pose:
+    """The pose a fraction u of the way through a movement, eased: all at once, or limb group
+    by limb group when the steps move them in turn (each group in its own share of u)."""
+    if not in_turn:
+        return interpolate(start, end, ease(u))
+    n = len(in_turn)
+    share = {j: k for k, group in enumerate(in_turn) for limb in group
+             for j in LIMB_JOINTS.get(limb, ())}  # fmt: skip
+    rest = next((k for k, g in enumerate(in_turn) if "rest" in g), None)
+
+    def at(k: int | None) -> float:
+        return ease(u) if k is None else ease(min(1.0, max(0.0, u * n - k)))
+
+    root = interpolate(start, end, at(rest)).root
+    names = sorted(set(start.joints) | set(end.joints))
+    joints = {}
+    for name in names:
+        t = at(share.get(name, rest))
+        a, b = start.joints.get(name, 0.0), end.joints.get(name, 0.0)
+        joints[name] = a + (b - a) * t
+    return Pose(root, joints)
+
+
+def ease(t: float) -> float:
+    """Slow in and out (smoothstep)."""
+    return t * t * (3 - 2 * t)
+
+
 class FigureSpec(Frozen):
     technique: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     view: View = View.SIDE
@@ -185,7 +228,8 @@ class FigureSpec(Frozen):
     note: str | None = None  # why the pose looks the way it does, for reviewers
     # how far the movement goes, from the steps: `<landmark>: [min, max]` metres it rises
     # from start to end (e.g. `palm_r: [0.02, 0.1]` for "a few centimetres"), `pelvis_tilt`
-    # and `trunk_turn`: degrees the pelvis tips or the chest turns
+    # (degrees the pelvis tips back as the low back flattens; negative: tips forward) and
+    # `trunk_turn` (degrees the chest turns)
     motion: dict[str, tuple[float, float]] = Field(default_factory=dict)
     arrow: bool = True  # draw the motion arrow (off for holds whose pose barely changes)
     # the landmark the arrow follows, when the one moving most is not what the steps move
@@ -193,6 +237,10 @@ class FigureSpec(Frozen):
     inset: Literal["pelvis"] | None = None  # a close-up of a small movement, with an arrow
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
     then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
+    # limbs the steps move one after the other ("lift one knee and then the other"): each
+    # group moves in its own share of the movement, in this order on the way in and in
+    # reverse on the way out; `rest` is the root and every joint no group names
+    in_turn: tuple[tuple[Limb, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,6 +262,23 @@ class Figure:
     touches: dict[str, tuple[Touch, ...]] = field(default_factory=dict)  # start/end
     ground: dict[str, dict[str, float]] = field(default_factory=dict)  # start/end: part -> height
     then: Figure | None = None  # the second movement, if the steps describe two
+    in_turn: tuple[tuple[str, ...], ...] = ()  # limb groups moved one after another
+    motion: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # from the steps
+
+    def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
+        if side != "left":
+            return self.in_turn
+        return tuple(tuple(mirror_part(limb) for limb in g) for g in self.in_turn)
+
+    def tween(self, u: float, side: str = "", back: bool = False) -> Pose:
+        """The drawn pose a fraction u (0-1) of the way from the start to the end pose (from
+        the end back to the start when `back`), of one side: eased, limbs moved in turn as
+        the steps say, contacts kept (see `held`)."""
+        suffix = "_left" if side == "left" else ("_right" if side == "right" else "")
+        keys = self.keyframes()
+        start, end = keys["start" + suffix], keys["end" + suffix]
+        pose = staged(start, end, 1.0 - u if back else u, self.in_turn_for(side))
+        return self.held(pose, side)
 
     @property
     def parts(self) -> tuple[Figure, ...]:
@@ -281,14 +346,11 @@ class Figure:
 def between(fig: Figure, steps: int = 8) -> list[tuple[str, Pose]]:
     """The frames the animation passes through between each side's key poses, `steps` to a
     transition, as the drawing poses them (contacts kept, lifted clear of the floor)."""
-    keys = fig.keyframes()
-    sides = [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]
+    sides = ["right", "left"] if fig.sided else [""]
     out: list[tuple[str, Pose]] = []
-    for side, suffix in sides:
-        start, end = keys["start" + suffix], keys["end" + suffix]
+    for side in sides:
         for i in range(1, steps):
-            pose = fig.held(interpolate(start, end, i / steps), side)
-            out.append((f"{side or 'start'}->end {i}/{steps}", pose))
+            out.append((f"{side or 'start'}->end {i}/{steps}", fig.tween(i / steps, side)))
     return out
 
 
@@ -485,11 +547,21 @@ def _into(prop: PropSpec, points: list[tuple[float, float]]) -> float:
     return deepest
 
 
+def pelvis_tilt(start: Pose, end: Pose) -> float:
+    """Degrees the pelvis tips back from start to end (a posterior tilt: the top of the pelvis
+    turns towards its back, the tailbone curls forward and the low back flattens); negative
+    when it tips forward."""
+    a, b = pose_body(start).frames["pelvis"], pose_body(end).frames["pelvis"]
+    up_a, back_a = (a[0][1], a[1][1], a[2][1]), (-a[0][0], -a[1][0], -a[2][0])
+    up_b = (b[0][1], b[1][1], b[2][1])
+    return math.degrees(math.atan2(dot(up_b, back_a), dot(up_b, up_a)))
+
+
 def motion_amount(start: Pose, end: Pose, what: str) -> tuple[float | None, str]:
     """How much a movement measure changes from start to end, and its unit ("cm" measures
     are returned in metres)."""
     if what == "pelvis_tilt":
-        return abs(end.root.pitch - start.root.pitch), "°"
+        return pelvis_tilt(start, end), "°"
     if what == "trunk_turn":
         turn = (end.root.twist + end.angle("lumbar_rotation") + end.angle("thoracic_rotation")
                 - start.root.twist - start.angle("lumbar_rotation")
@@ -613,6 +685,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         touches,
         grounds,
         then,
+        spec.in_turn,
+        dict(spec.motion),
     )
 
 

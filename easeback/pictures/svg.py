@@ -8,14 +8,15 @@ so that each group reads as one silhouette. The animation samples the movement b
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 from xml.sax.saxutils import escape
 
-from easeback.domain.body import Body, Pose, Segment, Vec, dot, interpolate, pose_body
+from easeback.domain.body import Body, Pose, Segment, Vec, dot, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures.figures import (
     Figure,
@@ -23,8 +24,10 @@ from easeback.pictures.figures import (
     PropSpec,
     Tempo,
     View,
+    ease,
     figure_for,
     motion_amount,
+    pelvis_tilt,
     tempo,
 )
 
@@ -87,8 +90,9 @@ CAMERAS: dict[View, Camera] = {
     View.TOP: Camera((1, 0, 0), (0, 0, -1), (0, 1, 0)),
     View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
     View.ABOVE: _looking((0.3, 0.8, 0.75)),
+    View.FEET_END: _looking((0.75, 0.85, 0.0)),
 }
-OBLIQUE = (View.THREE_QUARTER, View.ABOVE)
+OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.FEET_END)
 
 
 @dataclass
@@ -276,6 +280,30 @@ def drawn_outline(body: Body, view: View = View.SIDE) -> dict[str, list[Point]]:
     return {k: [(x, -y) for x, y in v] for k, v in shapes.items()}
 
 
+def picture_shape(body: Body, part: str, frame: Frame) -> list[Point]:
+    """Points along one drawn shape of the body ("torso" for the trunk), in picture pixels."""
+    if part == "torso":
+        return _smooth_curve(_torso(body, frame))
+    seg = body.segments[part]
+    if part == "head":
+        (x, y), r = frame.xy(seg.a), seg.hw * frame.scale
+        return [(x + r * math.cos(a / 16 * math.pi), y + r * math.sin(a / 16 * math.pi))
+                for a in range(32)]  # fmt: skip
+    return _part_curve(_outline(seg, frame))
+
+
+def picture_shapes(body: Body, frame: Frame) -> dict[str, list[Point]]:
+    """Every drawn shape of the body, in picture pixels."""
+    names = [n for n in body.segments if n not in TRUNK] + ["torso"]
+    return {n: picture_shape(body, n, frame) for n in names}
+
+
+def eye_point(body: Body, frame: Frame) -> Point:
+    """Where the eye is drawn: between the head's centre and the nose."""
+    (cx, cy), ((nx, ny), _) = frame.xy(body.segments["head"].a), _nose(body, frame)
+    return (cx + 0.55 * (nx - cx), cy + 0.55 * (ny - cy))
+
+
 # ---- highlighted regions ----
 
 BAND = 0.5  # a highlighted face covers this fraction of the part's depth (or width)
@@ -304,12 +332,18 @@ def region_segment(body: Body, region: str) -> Segment:
     trim = 0.12 if seg.hw == seg.hd else 0.0  # limbs: keep the band off the joints
 
     def moved(p: Vec, q: Vec) -> Vec:
-        return tuple(pi + v_i * shift + (qi - pi) * trim
-                     for pi, qi, v_i in zip(p, q, v, strict=True))  # type: ignore[return-value]
+        return tuple(
+            pi + v_i * shift + (qi - pi) * trim for pi, qi, v_i in zip(p, q, v, strict=True)
+        )  # type: ignore[return-value]
 
     return Segment(
-        f"{part}-{face}", moved(seg.a, seg.b), moved(seg.b, seg.a), seg.lateral, seg.forward,
-        seg.hw if deep else new_half, new_half if deep else seg.hd,
+        f"{part}-{face}",
+        moved(seg.a, seg.b),
+        moved(seg.b, seg.a),
+        seg.lateral,
+        seg.forward,
+        seg.hw if deep else new_half,
+        new_half if deep else seg.hd,
     )
 
 
@@ -355,6 +389,19 @@ def _depth(body: Body, names: Sequence[str], cam: Camera) -> float:
     return sum(mids) / (2 * len(mids))
 
 
+def layers(body: Body, cam: Camera) -> list[tuple[str, str]]:
+    """What is drawn, from the bottom up: (group, colour) far to near, then ("head", "") on
+    top of everything. The face is what tells a reader where the figure looks, so no arm or
+    leg is drawn over it: an arm reaching past the head reads as passing behind it."""
+    return [*_order(body, cam), ("head", "")]
+
+
+def drawn_over_head(body: Body, cam: Camera) -> list[str]:
+    """The limb groups drawn after the head (over it, where they cross)."""
+    names = [g for g, _ in layers(body, cam)]
+    return [g for g in names[names.index("head") + 1 :] if g != "torso"]
+
+
 def _order(body: Body, cam: Camera) -> list[tuple[str, str]]:
     """(group, colour) from far to near; limbs well behind the torso are drawn paler."""
     torso = _depth(body, GROUPS["torso"], cam)
@@ -380,8 +427,7 @@ class Sample:
     part: int = 0  # which movement of a figure that shows two (see Figure.then)
 
 
-def _ease(t: float) -> float:
-    return t * t * (3 - 2 * t)
+_ease = ease
 
 
 CUT = 0.05  # seconds: between two movements the picture cuts, it does not morph
@@ -413,18 +459,18 @@ def _loop(fig: Figure, technique: Technique) -> list[Sample]:
                 now += 0.8 if out[-1].part == n else CUT
             out.append(Sample(now, start, side, 0.0, n))
             now += tp.pause
-            for i in range(MOVE_FRAMES):
-                t = _ease(i / MOVE_FRAMES)
-                pose = part.held(interpolate(start, end, t), side)
-                out.append(Sample(now, pose, side, t, n))
-                now += tp.move / MOVE_FRAMES
+            # limbs moved in turn get the frames each would have on its own
+            frames = MOVE_FRAMES * max(1, len(part.in_turn))
+            for i in range(frames):
+                t = i / frames
+                out.append(Sample(now, part.tween(t, side), side, _ease(t), n))
+                now += tp.move / frames
             out.append(Sample(now, end, side, 1.0, n))
             now += tp.hold
-            for i in range(MOVE_FRAMES):
-                t = _ease(i / MOVE_FRAMES)
-                pose = part.held(interpolate(end, start, t), side)
-                out.append(Sample(now, pose, side, 1.0 - t, n))
-                now += tp.move / MOVE_FRAMES
+            for i in range(frames):
+                t = i / frames
+                out.append(Sample(now, part.tween(t, side, back=True), side, 1.0 - _ease(t), n))
+                now += tp.move / frames
     first = out[0]
     if out[-1].pose != first.pose:
         last = out[-1]
@@ -521,9 +567,11 @@ def _pool_wall(frame: Frame, prop: PropSpec) -> list[str]:
     _, ry = frame.xy((0, rail, 0))
     _, fy = frame.xy((0, 0, 0))
     left, right = max(ax, 0.0), min(bx, WIDTH)
-    out = [f'<rect x="{left:.1f}" y="{ty:.1f}" width="{right - left:.1f}" '
-           f'height="{fy - ty:.1f}" fill="{POOL_TILE}"/>',
-           f'<path d="M{left:.1f},{ty:.1f}H{right:.1f}" stroke="{PROP_INK}" stroke-width="3"/>']
+    out = [
+        f'<rect x="{left:.1f}" y="{ty:.1f}" width="{right - left:.1f}" '
+        f'height="{fy - ty:.1f}" fill="{POOL_TILE}"/>',
+        f'<path d="M{left:.1f},{ty:.1f}H{right:.1f}" stroke="{PROP_INK}" stroke-width="3"/>',
+    ]
     step = 0.8 * frame.scale
     posts = "".join(f"M{x:.1f},{ty:.1f}V{ry:.1f}"
                     for x in (left + step / 2 + i * step for i in range(int(WIDTH // step) + 1))
@@ -703,10 +751,14 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
         xs.append(x)
         ys.append(y)
     w, h = max(xs) - min(xs), max(ys) - min(ys)
-    scale = min(MAX_SCALE * fig.zoom, (WIDTH - 2 * MARGIN) / w, (HEIGHT - 2 * MARGIN) / h)
+    # a figure with a close-up keeps below it
+    lo, hi = (INSET_C[1] + INSET_R + 8, HEIGHT - MARGIN) if fig.inset else (
+        MARGIN, HEIGHT - MARGIN)  # fmt: skip
+    scale = min(MAX_SCALE * fig.zoom, (WIDTH - 2 * MARGIN) / w, (hi - lo) / h)
     ox = WIDTH / 2 - scale * (min(xs) + max(xs)) / 2
-    oy = HEIGHT / 2 - scale * (min(ys) + max(ys)) / 2
-    top = HEIGHT / 2 - scale * h / 2
+    mid = (lo + hi) / 2
+    oy = mid - scale * (min(ys) + max(ys)) / 2
+    top = mid - scale * h / 2
     return Frame(cam, scale, ox, oy, (top, top + scale * h))
 
 
@@ -740,6 +792,18 @@ class Drawing:
     frame: Frame
     samples: tuple[Sample, ...]
     duration: float
+    moment: bool = False  # one moment of the animation, drawn as the animation draws it
+
+    @property
+    def closeup(self) -> Frame | None:
+        """The frame of the close-up this drawing shows, if any: the animation and the end
+        pose of a figure whose small movement is shown close up."""
+        if self.fig.inset != "pelvis":
+            return None
+        one = len(self.samples) == 1 and not self.moment
+        if one and (self.samples[0].depth < 1.0 or self.samples[0].part):
+            return None
+        return inset_frame(self.fig, self.frame.scale)
 
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
@@ -788,7 +852,10 @@ class Drawing:
         scene = Scene(self.frame)
         scene.back, scene.front = _props(self.fig, self.frame)
         body_svg: list[str] = []
-        for group, colour in _order(key_body, cam):
+        for group, colour in layers(key_body, cam):
+            if group == "head":
+                body_svg.append(self._head(bodies))
+                continue
             names = GROUPS[group]
             cls = "n" if colour == NEAR else "f"
             body_svg.append(
@@ -798,8 +865,7 @@ class Drawing:
                 + "</g>"
             )
             body_svg.append(self._highlights(TRUNK if group == "torso" else names))
-            if group == "torso":
-                body_svg.append(self._head(bodies))
+        closeup = self._closeup(bodies) if self.closeup is not None else ""
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'viewBox="0 0 {WIDTH:g} {HEIGHT:g}" width="{WIDTH:g}" height="{HEIGHT:g}" '
@@ -807,7 +873,71 @@ class Drawing:
             + "".join(scene.back)
             + "".join(body_svg)
             + "".join(scene.front)
+            + closeup
             + "</svg>"
+        )
+
+    def _closeup(self, bodies: list[Body]) -> str:
+        """The round close-up of the pelvis seen from the side, moving with the figure: the
+        trunk and thigh, the pelvis solid (its start outline dashed), an arrow the way it
+        tips and the words for it."""
+        frame = self.closeup
+        assert frame is not None
+        keys = self.fig.keyframes()
+        suffix = "_right" if self.fig.sided else ""
+        start, end = keys["start" + suffix], keys["end" + suffix]
+        digits = 1 if len(bodies) == 1 else 0
+        cx, cy = INSET_C
+
+        def shapes(make: Callable[[Body], str]) -> tuple[str, str]:
+            values = [make(b) for b in bodies]
+            return values[0], self._anim("d", values)
+
+        def thigh(b: Body) -> str:  # the upper half: the close-up shows the hip
+            seg = b.segments["thigh_r"]
+            mid = tuple(p + 0.5 * (q - p) for p, q in zip(seg.a, seg.b, strict=True))
+            return _path(_outline(replace(seg, b=mid), frame), digits)  # type: ignore[arg-type]
+
+        layers_ = [
+            (thigh, f'fill="{FAR}" stroke="{INK}" stroke-width="1.5"'),
+            (lambda b: _smooth(_torso(b, frame), digits),
+             f'fill="{FAR}" stroke="{INK}" stroke-width="1.5"'),
+            (lambda b: _path(_outline(b.segments["pelvis"], frame, blob=True), digits),
+             f'fill="{HIGHLIGHT}" stroke="{INK}" stroke-width="1.5"'),
+        ]  # fmt: skip
+        drawn = "".join(f'<path d="{d}" {style}>{anim}</path>'
+                        for make, style in layers_ for d, anim in [shapes(make)])  # fmt: skip
+        was = _path(_outline(pose_body(start).segments["pelvis"], frame, blob=True))
+
+        def axis(b: Body) -> str:  # the pelvis's long axis, drawn long: it shows the tilt
+            seg = b.segments["pelvis"]
+            (ax, ay), (bx, by) = frame.xy(seg.a), frame.xy(seg.b)
+            k = 0.45
+            p, q = (
+                (ax - k * (bx - ax), ay - k * (by - ay)),
+                (bx + k * (bx - ax), by + k * (by - ay)),
+            )
+            return "M" + "L".join(f"{_num(x, digits)},{_num(y, digits)}" for x, y in (p, q))
+
+        line, line_anim = shapes(axis)
+        was_line = axis(pose_body(start))
+        _, fy = frame.xy((0.0, 0.0, 0.0))
+        tilt = pelvis_tilt(start, end)
+        words = "pelvis tips back" if tilt > 0 else "pelvis tips forward"
+        clip = "inset-clip"
+        return (
+            f'<g class="inset"><clipPath id="{clip}"><circle cx="{cx:g}" cy="{cy:g}" '
+            f'r="{INSET_R:g}"/></clipPath>'
+            f'<circle cx="{cx:g}" cy="{cy:g}" r="{INSET_R:g}" fill="white" stroke="{INK}" '
+            f'stroke-width="2"/><g clip-path="url(#{clip})">'
+            f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
+            f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
+            f'stroke-dasharray="5 4"/><path d="{was_line}" stroke="{INK}" stroke-width="2" '
+            f'stroke-dasharray="5 4"/><path d="{line}" stroke="{INK}" stroke-width="3" '
+            f'stroke-linecap="round">{line_anim}</path>'
+            f"{inset_arrow(self.fig, self.frame.scale).svg}</g>"
+            f'<text x="{cx - INSET_R - 8:g}" y="{cy + 5:g}" text-anchor="end" '
+            f'font-family="sans-serif" font-size="14" fill="{INK}">{words}</text></g>'
         )
 
     def _head(self, bodies: list[Body]) -> str:
@@ -867,6 +997,19 @@ def drawing(fig: Figure, technique: Technique, pose: PoseName, part: int = 0) ->
     return Drawing(fig, frame, (Sample(0.0, keys[name], side, depth, part),), 1.0)
 
 
+def moments(technique: Technique, count: int = 8) -> list[tuple[float, str]]:
+    """The animation at `count` evenly spaced moments, each as a still SVG: (seconds, svg)."""
+    fig = figure_for(technique.id)
+    loop = drawing(fig, technique, "animated")
+    out: list[tuple[float, str]] = []
+    for k in range(count):
+        at = loop.duration * k / count
+        i = max(j for j, s in enumerate(loop.samples) if s.time <= at + 1e-9)
+        still = Drawing(fig, loop.frame, (loop.samples[i],), 1.0, moment=True)
+        out.append((at, still.render(f"{technique.name} at {at:.1f} s")))
+    return out
+
+
 def technique_svg(technique: Technique, pose: PoseName = "animated") -> str:
     """The technique's picture: a key pose ("start", "end") or the looping animation."""
     fig = figure_for(technique.id)
@@ -886,7 +1029,33 @@ MOVERS = ("palm_l", "palm_r", "ankle_l", "ankle_r", "knee_l", "knee_r", "head", 
           "hip_centre", "waist")  # fmt: skip
 
 
-def turn_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
+@dataclass(frozen=True)
+class Arrow:
+    """A motion arrow as drawn on the end pose: points along its shaft from tail to tip, in
+    that picture's pixels, the body point it shows moving, and which way the drawing of that
+    point moves on the picture from the start pose to the end pose (pixels)."""
+
+    shaft: tuple[Point, ...]
+    svg: str
+    follows: str
+    moves: Point
+
+
+def _quad(p0: Point, q: Point, p1: Point, n: int = 12) -> tuple[Point, ...]:
+    return tuple(
+        ((1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * q[0] + t * t * p1[0],
+         (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * q[1] + t * t * p1[1])
+        for t in (i / n for i in range(n + 1))
+    )  # fmt: skip
+
+
+def _arc(c: Point, rx: float, ry: float, a0: float, a1: float, n: int = 12) -> tuple[Point, ...]:
+    """Points on an elliptical arc from angle a0 to a1 (radians, picture coordinates)."""
+    return tuple((c[0] + rx * math.cos(a), c[1] + ry * math.sin(a))
+                 for a in (a0 + (a1 - a0) * i / n for i in range(n + 1)))  # fmt: skip
+
+
+def turn_arrow(fig: Figure, technique: Technique, part: int = 0) -> Arrow:
     """A flat curved arrow over the head, the way the chest and head turn."""
     d = drawing(fig, technique, "end", part)
     keys = fig.parts[part].keyframes()
@@ -899,17 +1068,24 @@ def turn_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
     cy, rx, ry = hy - r - 14, 30.0, 9.0
     x0, x1 = (hx - rx, hx + rx) if rightwards else (hx + rx, hx - rx)
     sweep = 0 if rightwards else 1
-    return (
+    shaft = (
+        _arc((hx, cy), rx, ry, math.pi, 2 * math.pi)
+        if rightwards
+        else _arc((hx, cy), rx, ry, 2 * math.pi, math.pi)
+    )
+    svg = (
         f'{ARROW_G}<path d="M{x0:.1f},{cy:.1f}A{rx:g},{ry:g} 0 0 {sweep} {x1:.1f},{cy:.1f}"/>'
         f'<path d="{_arrowhead(x1, cy, 0.0, -1.0, 8)}"/></g>'
     )
+    return Arrow(shaft, svg, "nose", (nose_b - nose_a, 0.0))
 
 
-def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
-    """A curved arrow from where the most-moving body point starts to where it ends (for a
-    turn of the trunk, an arrow over the head the way it turns)."""
+def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arrow | None:
+    """The arrow on the end pose: from where the most-moving body point starts to where it
+    ends (for a turn of the trunk, over the head the way it turns); None when nothing moves
+    enough to show, or the figure draws none."""
     if not fig.arrow:
-        return ""
+        return None
     moving = fig.parts[part]
     keys = moving.keyframes()
     suffix = "_right" if fig.sided else ""
@@ -922,83 +1098,172 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
     moves = [(math.dist(d.frame.xy(a[m]), d.frame.xy(b[m])), m) for m in movers]
     length, mark = max(moves)
     if length < 4:
-        return ""
+        return None
     (x0, y0), (x1, y1) = d.frame.xy(a[mark]), d.frame.xy(b[mark])
-    if length < 25:  # a small lift or push: a short straight arrow just past where it ends
-        ux, uy = (x1 - x0) / length, (y1 - y0) / length
-        sx, sy = x1 + 12 * ux, y1 + 12 * uy
-        ex, ey = sx + 22 * ux, sy + 22 * uy
-        return (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
-                f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
-    # bow the arrow away from the body's middle so it does not lie on the figure
-    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    moved = (x1 - x0, y1 - y0)
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    nx, ny = -uy, ux
     cx, cy = d.frame.xy(b["waist"])
-    nx, ny = -(y1 - y0) / length, (x1 - x0) / length
-    if (mx - cx) * nx + (my - cy) * ny < 0:
-        nx, ny = -nx, -ny
-    bow = 0.3 * length + 10
-    qx, qy = mx + nx * bow, my + ny * bow
+    if ((x0 + x1) / 2 - cx) * nx + ((y0 + y1) / 2 - cy) * ny < 0:
+        nx, ny = -nx, -ny  # (nx, ny) points away from the body's middle
+    clear = _clearance(pose_body(keys["end" + suffix]), d.frame)
+    options: list[Arrow] = []
+    if length < 25:  # a small lift or push: a short straight arrow just past where it ends
+        for along, aside in ((12, 0), (12, 18), (12, -18), (26, 0), (12, 34), (12, -34),
+                             (26, 30), (26, -30), (40, 0)):  # fmt: skip
+            sx, sy = x1 + along * ux + aside * nx, y1 + along * uy + aside * ny
+            ex, ey = sx + 22 * ux, sy + 22 * uy
+            svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+                   f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+            options.append(Arrow(((sx, sy), (ex, ey)), svg, mark, moved))
+    else:  # a curved arrow beside the path, bowed away from the body's middle
+        for away, k, shift in (
+            (1, 0.3, 0),
+            (1, 0.5, 0),
+            (1, 0.3, 14),
+            (1, 0.5, 24),
+            (-1, 0.3, 0),
+            (-1, 0.5, 14),
+            (1, 0.8, 36),
+            (-1, 0.8, 30),
+        ):
+            options.append(_bowed((x0, y0), (x1, y1), (away * nx, away * ny), k, shift, mark,
+                                  moved))  # fmt: skip
+    return min(enumerate(options), key=lambda o: (round(clear(o[1].shaft), 2), o[0]))[1]
+
+
+def _bowed(p0: Point, p1: Point, n: Point, k: float, shift: float, mark: str,
+           moved: Point) -> Arrow:  # fmt: skip
+    """A curved arrow from near p0 to near p1, bowed towards n by k of its length, and the
+    whole shifted `shift` pixels that way."""
+    (x0, y0), (x1, y1) = (p0[0] + n[0] * shift, p0[1] + n[1] * shift), (
+        p1[0] + n[0] * shift, p1[1] + n[1] * shift)  # fmt: skip
+    length = math.dist(p0, p1)
+    bow = k * length + 10
+    qx, qy = (x0 + x1) / 2 + n[0] * bow, (y0 + y1) / 2 + n[1] * bow
     # start and end a little away from the points themselves
     tx, ty = x1 - qx, y1 - qy
     tn = math.hypot(tx, ty) or 1.0
     ex, ey = x1 - 9 * tx / tn, y1 - 9 * ty / tn
-    sx, sy = x0 + 9 * (qx - x0) / bow if bow else x0, y0 + 9 * (qy - y0) / bow if bow else y0
-    return (
-        f"{ARROW_G}<path d=\"M{sx:.1f},{sy:.1f}Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}\"/>"
+    qn = math.hypot(qx - x0, qy - y0) or 1.0
+    sx, sy = x0 + 9 * (qx - x0) / qn, y0 + 9 * (qy - y0) / qn
+    svg = (
+        f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}"/>'
         f'<path d="{_arrowhead(ex, ey, tx, ty)}"/></g>'
     )
+    return Arrow(_quad((sx, sy), (qx, qy), (ex, ey)), svg, mark, moved)
 
 
-INSET_R = 62.0  # radius of the round close-up, in picture pixels
-INSET_ZOOM = 1.6  # how much larger than the figure the close-up draws
+def inside(p: Point, poly: Sequence[Point]) -> bool:
+    """Whether a point lies inside a closed outline (even-odd)."""
+    x, y = p
+    hit = False
+    for i in range(len(poly)):
+        (x0, y0), (x1, y1) = poly[i - 1], poly[i]
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            hit = not hit
+    return hit
 
 
-def pelvis_inset(fig: Figure, technique: Technique) -> str:
-    """A round close-up of the pelvis and low back seen from the side: the trunk and thigh of
-    the end pose, the pelvis at the start dashed and at the end solid, and a curved arrow
-    showing which way it tips."""
+def dense(points: Sequence[Point], step: float = 2.0) -> list[Point]:
+    """Points along a polyline, about `step` pixels apart."""
+    out = [points[0]]
+    for p, q in itertools.pairwise(points):
+        k = max(1, int(math.dist(p, q) / step))
+        out += [(p[0] + (q[0] - p[0]) * i / k, p[1] + (q[1] - p[1]) * i / k)
+                for i in range(1, k + 1)]  # fmt: skip
+    return out
+
+
+FACE_CLEAR_PX = 2.0  # an arrow this near the head's outline lands on the face
+
+
+def over_body(
+    shaft: Sequence[Point], body: Body, frame: Frame,
+    shapes: dict[str, list[Point]] | None = None,
+) -> tuple[float, bool]:  # fmt: skip
+    """The share of an arrow over the drawn body, and whether it touches the face."""
+    shapes = shapes or picture_shapes(body, frame)
+    boxes = [(min(x for x, _ in s), min(y for _, y in s), max(x for x, _ in s),
+              max(y for _, y in s), s) for s in shapes.values()]  # fmt: skip
+    points = dense(shaft)
+    over = sum(1 for p in points
+               if any(x0 <= p[0] <= x1 and y0 <= p[1] <= y1 and inside(p, s)
+                      for x0, y0, x1, y1, s in boxes))  # fmt: skip
+    (hx, hy), r = frame.xy(body.segments["head"].a), body.segments["head"].hw * frame.scale
+    face = any(math.dist(p, (hx, hy)) <= r + FACE_CLEAR_PX for p in points)
+    return over / len(points), face
+
+
+def _clearance(body: Body, frame: Frame) -> Callable[[Sequence[Point]], float]:
+    """How badly an arrow sits: its share over the body, more for the face or leaving the
+    picture (0 is clear)."""
+
+    shapes = picture_shapes(body, frame)
+
+    def cost(shaft: Sequence[Point]) -> float:
+        share, face = over_body(shaft, body, frame, shapes)
+        out = any(not (4 <= x <= WIDTH - 4 and 4 <= y <= HEIGHT - 4) for x, y in shaft)
+        return share + (1.0 if face else 0.0) + (2.0 if out else 0.0)
+
+    return cost
+
+
+def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
+    """The end pose's motion arrow as SVG ("" when there is none)."""
+    arrow = motion_arrow_shape(fig, technique, part)
+    return arrow.svg if arrow else ""
+
+
+INSET_R = 74.0  # radius of the round close-up, in picture pixels
+INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
+INSET_SCALE = 340.0  # pixels per metre: the pelvis about 65 px long
+
+
+def inset_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
+    """The close-up's frame: seen from the side, the hip of the end pose at its middle, at
+    least INSET_SCALE (and 2.5 times the figure)."""
+    keys = fig.keyframes()
+    b = pose_body(keys["end_right" if fig.sided else "end"])
+    cx, cy = INSET_C
+    seg = b.segments["pelvis"]
+    mid = tuple((p + q) / 2 for p, q in zip(seg.a, seg.b, strict=True))
+    zoom = max(INSET_SCALE, 2.2 * scale)
+    return Frame(CAMERAS[View.SIDE], zoom, cx - mid[0] * zoom, cy + (mid[1] + 0.03) * zoom)
+
+
+def _screen_angle(frame: Frame, seg: Segment) -> float:
+    (ax, ay), (bx, by) = frame.xy(seg.a), frame.xy(seg.b)
+    return math.atan2(by - ay, bx - ax)
+
+
+def inset_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
+    """The close-up's curved arrow over the pelvis, turning the way the drawn pelvis turns
+    from the start to the end pose; with the movement of the drawn pelvis under its middle."""
     keys = fig.keyframes()
     suffix = "_right" if fig.sided else ""
-    start_pose, end_pose = keys["start" + suffix], keys["end" + suffix]
-    a, b = pose_body(start_pose), pose_body(end_pose)
-    cx, cy = WIDTH - INSET_R - 10, INSET_R + 10
-    hip = b.landmarks["hip_centre"]
-    scale = drawing(fig, technique, "end").frame.scale * INSET_ZOOM
-    frame = Frame(CAMERAS[View.SIDE], scale, cx - hip[0] * scale, cy + (hip[1] + 0.02) * scale)
-    _, fy = frame.xy((0.0, 0.0, 0.0))
-    torso = _smooth(_torso(b, frame))
-    thigh = _path(_outline(b.segments["thigh_r"], frame))
-    was = _path(_outline(a.segments["pelvis"], frame, blob=True))
-    now = _path(_outline(b.segments["pelvis"], frame, blob=True))
-    turn = end_pose.root.pitch - start_pose.root.pitch  # -: the tailbone curls up
-    hx, hy = frame.xy(hip)
-    r = 0.15 * scale
-    # an arc over the pelvis, pointing the way it turns (clockwise on screen when tucking)
+    a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
+    frame = inset_frame(fig, scale)
+    hx, hy = frame.xy(b.landmarks["hip_centre"])
+    r = 0.15 * frame.scale
+    # the turn on the picture (y runs down: + is clockwise as seen)
+    turned = _screen_angle(frame, b.segments["pelvis"]) - _screen_angle(frame, a.segments["pelvis"])
+    turned = (turned + math.pi) % (2 * math.pi) - math.pi
     s0, s1 = math.radians(-150.0), math.radians(-60.0)
-    p0 = (hx + r * math.cos(s0), hy + r * math.sin(s0))
-    p1 = (hx + r * math.cos(s1), hy + r * math.sin(s1))
-    clockwise = (turn < 0) == (b.landmarks["head"][0] < hip[0])
-    if not clockwise:
-        p0, p1 = p1, p0
-    flag = 1 if clockwise else 0
-    tx, ty = (-(p1[1] - hy), p1[0] - hx) if clockwise else (p1[1] - hy, -(p1[0] - hx))
-    clip = "inset-clip"
-    words = "pelvis tips back" if turn < 0 else "pelvis tips forward"
-    return (
-        f'<g class="inset"><clipPath id="{clip}"><circle cx="{cx:g}" cy="{cy:g}" '
-        f'r="{INSET_R:g}"/></clipPath>'
-        f'<circle cx="{cx:g}" cy="{cy:g}" r="{INSET_R:g}" fill="white" stroke="{INK}" '
-        f'stroke-width="2"/><g clip-path="url(#{clip})">'
-        f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
-        f'<path d="{thigh}" fill="{FAR}" stroke="{INK}" stroke-width="1.5"/>'
-        f'<path d="{torso}" fill="{FAR}" stroke="{INK}" stroke-width="1.5"/>'
-        f'<path d="{now}" fill="{HIGHLIGHT}" stroke="{INK}" stroke-width="1.5"/>'
-        f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
-        f'{ARROW_G}<path d="M{p0[0]:.1f},{p0[1]:.1f}A{r:.1f},{r:.1f} 0 0 {flag} '
-        f'{p1[0]:.1f},{p1[1]:.1f}"/><path d="{_arrowhead(p1[0], p1[1], tx, ty)}"/></g>'
-        f'</g><text x="{cx - INSET_R - 8:g}" y="{cy + 5:g}" text-anchor="end" '
-        f'font-family="sans-serif" font-size="14" fill="{INK}">{words}</text></g>'
-    )
+    if turned < 0:
+        s0, s1 = s1, s0
+    shaft = _arc((hx, hy), r, r, s0, s1)
+    (x0, y0), (x1, y1) = shaft[0], shaft[-1]
+    flag = 1 if turned > 0 else 0
+    tx, ty = (-(y1 - hy), x1 - hx) if turned > 0 else (y1 - hy, -(x1 - hx))
+    svg = (f'{ARROW_G}<path d="M{x0:.1f},{y0:.1f}A{r:.1f},{r:.1f} 0 0 {flag} '
+           f'{x1:.1f},{y1:.1f}"/><path d="{_arrowhead(x1, y1, tx, ty)}"/></g>')  # fmt: skip
+    # the point under the arc's middle, turned as the drawn pelvis turns
+    mx, my = shaft[len(shaft) // 2]
+    c, s_ = math.cos(turned), math.sin(turned)
+    dx, dy = mx - hx, my - hy
+    moves = (c * dx - s_ * dy - dx, s_ * dx + c * dy - dy)
+    return Arrow(shaft, svg, "pelvis", moves)
 
 
 def _badge(n: int, x: float, y: float) -> str:
@@ -1042,8 +1307,6 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     )
     extra = _badge(2 * part + 1, 20, top + 20) + _badge(2 * part + 2, WIDTH + 20, top + 20)
     extra += f'<g transform="translate({WIDTH:g},0)">{motion}</g>'
-    if fig.inset == "pelvis" and part == 0:
-        extra += f'<g transform="translate({WIDTH:g},0)">{pelvis_inset(fig, technique)}</g>'
     if fig.sided:
         cue = (f'<text x="{2 * WIDTH - 12:g}" y="{bottom - 10:g}" text-anchor="end" '
                f'font-family="sans-serif" font-size="15" fill="{INK}"%s>'

@@ -2,10 +2,18 @@
 
 from easeback.storage.engine import (
     HEAD_REVISION,
+    JournalDamaged,
     StorageError,
     default_url,
     make_engine,
     open_engine,
 )
 
-__all__ = ["HEAD_REVISION", "StorageError", "default_url", "make_engine", "open_engine"]
+__all__ = [
+    "HEAD_REVISION",
+    "JournalDamaged",
+    "StorageError",
+    "default_url",
+    "make_engine",
+    "open_engine",
+]

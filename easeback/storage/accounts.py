@@ -13,8 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from easeback.storage.tables import Base
 
-ROLES = ("person", "clinician", "admin")
-TOKEN_KINDS = ("session", "api", "invite")
+# An admin manages the accounts of their own clinic; the owner (no clinic) manages clinics and
+# their admins, and reads nobody's journal.
+ROLES = ("person", "clinician", "admin", "owner")
+TOKEN_KINDS = ("session", "api", "invite", "reset", "second")
 
 
 class ClinicRow(Base):
@@ -23,6 +25,9 @@ class ClinicRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # the name folded to lower case and trimmed: one clinic whatever the case (migration 0007)
+    name_key: Mapped[str | None] = mapped_column(String(200))
+    __table_args__ = (Index("ux_clinics_name_key", "name_key", unique=True),)
 
 
 class UserRow(Base):
@@ -30,12 +35,19 @@ class UserRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-cased
-    role: Mapped[str] = mapped_column(String(16))  # person | clinician | admin
+    role: Mapped[str] = mapped_column(String(16))  # person | clinician | admin | owner
     clinic_id: Mapped[int | None] = mapped_column(
         ForeignKey("clinics.id", ondelete="RESTRICT"), index=True
     )
     password_hash: Mapped[str | None] = mapped_column(String(200))  # Argon2id; None until set
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # First sign-in: until then an admin may make a password link; after it, only the holder.
+    signed_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Two-factor sign-in (RFC 6238): the base32 secret, when enrolment was confirmed, and the
+    # last time step accepted (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
 
 class TokenRow(Base):
@@ -53,16 +65,27 @@ class TokenRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class SignInFailureRow(Base):
-    """One failed sign-in, counted per account and per address over the last minute."""
+class SignInCounterRow(Base):
+    """Sign-in attempts of one account or one address in the current window, one row a key,
+    raised atomically before the password is checked (so parallel tries cannot all get in).
+    The key is the SHA-256 of "email:..." or "addr:...": typed emails are not kept."""
 
-    __tablename__ = "sign_in_failures"
+    __tablename__ = "sign_in_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class RecoveryCodeRow(Base):
+    """A single-use recovery code of two-factor sign-in, by its SHA-256."""
+
+    __tablename__ = "recovery_codes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(400))  # "email:..." or "addr:..."
-    at: Mapped[datetime] = mapped_column(DateTime)
-
-    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AuditRow(Base):

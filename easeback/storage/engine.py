@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-HEAD_REVISION = "0006"  # tests check that this is Alembic's head
+HEAD_REVISION = "0010"  # tests check that this is Alembic's head
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 OUR_TABLES = frozenset(
@@ -35,6 +35,10 @@ class StorageError(Exception):
     """The database cannot be used as it is; the message says why and what was left untouched."""
 
 
+class JournalDamaged(StorageError):
+    """Damage inside an SQLite journal, met by a query or by the check before the first write."""
+
+
 def default_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'journal.sqlite3'}"
 
@@ -48,17 +52,31 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """A bare engine for the URL: SQLite gets WAL and foreign keys; psycopg 3 for PostgreSQL."""
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _parsed(url: str) -> URL:
+    """The URL of a database easeback can use (SQLite or PostgreSQL), else StorageError: an
+    unknown kind of database is named here, not deep inside a driver's import."""
+    scheme = url.split(":", 1)[0] if ":" in url else url[:20]
     try:
         parsed = make_url(url)
-        parsed.get_dialect()  # an unknown kind of database is named here, not deep inside
+        known = parsed.get_backend_name() in BACKENDS
+        if known:
+            parsed.get_dialect()
     except ArgumentError:
-        scheme = url.split(":", 1)[0] if ":" in url else url[:20]
+        known = False
+    if not known:
         raise StorageError(
             f"cannot use the database URL: {scheme!r} is not a database easeback knows "
             "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME)"
-        ) from None
+        )
+    return parsed
+
+
+def make_engine(url: str) -> Engine:
+    """A bare engine for the URL: SQLite gets WAL and foreign keys; psycopg 3 for PostgreSQL."""
+    parsed = _parsed(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
@@ -66,8 +84,13 @@ def make_engine(url: str) -> Engine:
         # One shared connection keeps an in-memory database alive across sessions.
         engine = create_engine(parsed, poolclass=StaticPool) if memory else create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not memory:
+            _guard_sqlite_file(engine, Path(parsed.database or ""))
         return engine
-    engine = create_engine(parsed)
+    # a server that does not answer at all (a host down, a firewall dropping packets) is given
+    # up after CONNECT_TIMEOUT, not the system's two minutes: the request then answers 503
+    connect = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}
+    engine = create_engine(parsed, connect_args=connect)
     event.listen(engine, "connect", _checked_in)
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _checked_in)
@@ -79,6 +102,7 @@ def make_engine(url: str) -> Engine:
 # practice checks out a connection several times per request, so only one idle this long is
 # checked. A connection dropped sooner fails one request, and the pool then replaces them all.
 PING_AFTER_IDLE = 10.0  # seconds
+CONNECT_TIMEOUT = 10  # seconds, for PostgreSQL (unless the URL sets connect_timeout)
 
 
 def _checked_in(_dbapi_conn: Any, record: Any) -> None:
@@ -95,6 +119,51 @@ def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
         dbapi_conn.rollback()
     except Exception as exc:  # whatever the driver raises for a dead connection
         raise DisconnectionError(str(exc)) from exc  # the pool retries with a fresh one
+
+
+# Damage inside the file (a page of random bytes, a page zeroed) passes the header check on open.
+# A read meets it only when it reads that page, and says so (handle_error below); a write could
+# go through beside it and spread it, so before the first write through an engine the whole file
+# is checked once with PRAGMA quick_check (reads every page but skips matching indexes to their
+# tables: about 1.7 ms a MB, against integrity_check's 10). One check a process for a command;
+# reads, the most frequent, pay nothing.
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP")
+DAMAGE = ("malformed", "not a database", "corrupt")
+
+
+def damaged_message(path: Path, why: str) -> str:
+    return (
+        f"the journal {path} is damaged inside ({why}); nothing was written to it. "
+        f"Save what can be read with `sqlite3 {path} .recover > recovered.sql`, "
+        "then move the file away to start a new journal"
+    )
+
+
+def _guard_sqlite_file(engine: Engine, path: Path) -> None:
+    checked: list[bool] = []  # once per engine: the first write of a process pays for it
+
+    def before_execute(
+        conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+    ) -> None:
+        if checked or not statement.lstrip()[:7].upper().startswith(WRITES):
+            return
+        try:
+            found = conn.connection.dbapi_connection.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise JournalDamaged(damaged_message(path, str(exc))) from None
+        if found != [("ok",)]:
+            lines = "\n".join(str(r[0]) for r in found).splitlines()
+            first = next(x for x in [*lines, "damaged"] if x.strip() and "***" not in x)
+            raise JournalDamaged(damaged_message(path, first.strip()))
+        checked.append(True)
+
+    def on_error(context: Any) -> None:
+        exc = context.original_exception
+        if isinstance(exc, sqlite3.DatabaseError) and any(d in str(exc) for d in DAMAGE):
+            raise JournalDamaged(damaged_message(path, str(exc))) from None
+
+    event.listen(engine, "before_cursor_execute", before_execute)
+    event.listen(engine, "handle_error", on_error)
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -157,6 +226,14 @@ def _check_sqlite_tables(path: Path) -> None:
         )
 
 
+def _owner_only(path: Path) -> None:
+    """A journal just made: only its owner may read it (SQLite gives its -wal and -shm files the
+    database file's mode when it makes them)."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            p.chmod(0o600)
+
+
 def _migrate(engine: Engine) -> None:
     with engine.connect() as conn:
         names = set(inspect(conn).get_table_names())
@@ -170,6 +247,12 @@ def _migrate(engine: Engine) -> None:
             )
     if current == HEAD_REVISION:
         return
+    if current is not None and engine.dialect.name == "postgresql" and not owns_tables(engine):
+        raise StorageError(
+            f"{engine.url.render_as_string(hide_password=True)} is at revision {current} and "
+            f"easeback needs {HEAD_REVISION}, but its role does not own the tables: run "
+            "`easeback db migrate` with the owner's URL (EASEBACK_OWNER_DATABASE_URL)"
+        )
     from alembic import command
     from alembic.config import Config
 
@@ -180,32 +263,36 @@ def _migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, create_folder: bool = True) -> Engine:
     """An engine on a ready database: created on first use, migrated to the head revision.
 
+    A new SQLite journal is readable by its owner only (0600, in a 0700 folder when the folder
+    is made here: health data). create_folder=False refuses a file whose folder is missing (a
+    path the person typed, where a typo should not quietly start a journal somewhere new).
     Raises StorageError for a database that is corrupt, foreign or unreachable.
     """
-    try:
-        parsed = make_url(url)
-        parsed.get_dialect()  # an unknown kind of database is named here, not deep inside
-    except ArgumentError:
-        scheme = url.split(":", 1)[0] if ":" in url else url[:20]
-        raise StorageError(
-            f"cannot use the database URL: {scheme!r} is not a database easeback knows "
-            "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME)"
-        ) from None
+    parsed = _parsed(url)
+    new: Path | None = None  # a SQLite file made here
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)
+        if not create_folder and not path.parent.is_dir():
+            raise StorageError(
+                f"cannot use the database {path}: the folder {path.parent} does not exist "
+                "(create it first, or give a path in a folder that exists)"
+            )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise StorageError(
                 f"cannot create the folder {path.parent} for the database: {exc.strerror}"
             ) from None
         _check_sqlite_file(path)
+        new = None if path.exists() else path
     engine = make_engine(url)
     try:
         _migrate(engine)
+        if new is not None:
+            _owner_only(new)
     except StorageError:
         engine.dispose()
         raise
@@ -215,3 +302,50 @@ def open_engine(url: str) -> Engine:
         where = engine.url.render_as_string(hide_password=True)
         raise StorageError(f"cannot use the database {where}: {first}") from None
     return engine
+
+
+def owns_tables(engine: Engine) -> bool:
+    """Whether the engine's role owns the audit log, and so could drop its trigger and rewrite
+    it (always true on SQLite, where nothing keeps a file's owner out)."""
+    if engine.dialect.name != "postgresql":
+        return True
+    with engine.connect() as conn:
+        owner = conn.execute(
+            text(
+                "SELECT tableowner = current_user FROM pg_tables "
+                "WHERE schemaname = current_schema() AND tablename = 'audit_log'"
+            )
+        ).scalar()
+    return owner is not False  # no table yet: whoever migrates will own it
+
+
+def grant_app_role(owner: Engine, role: str) -> None:
+    """Give the app's PostgreSQL role what the app needs and no more, on the owner's connection:
+    read and write the tables, but on the audit log only SELECT and INSERT (not being the owner,
+    it cannot disable or drop the trigger, nor drop the table), and only read alembic_version.
+    Run again after each migration (new tables); earlier grants are replaced, not added to."""
+    quote = owner.dialect.identifier_preparer.quote
+    who = quote(role)
+    with owner.begin() as conn:
+        me, database, schema = conn.execute(
+            text("SELECT current_user, current_database(), current_schema()")
+        ).one()
+        if role == me:
+            raise StorageError(
+                f"the app's role {role!r} is the owner's role: give the app a role of its own "
+                "(see README, A separate owner role)"
+            )
+        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+        if exists.scalar() is None:
+            raise StorageError(f"there is no PostgreSQL role {role!r}: create it first")
+        where = quote(schema)
+        for statement in (
+            f"GRANT CONNECT ON DATABASE {quote(database)} TO {who}",
+            f"GRANT USAGE ON SCHEMA {where} TO {who}",
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA {where} FROM {who}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {where} TO {who}",
+            f"REVOKE UPDATE, DELETE ON audit_log FROM {who}",
+            f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {who}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {where} TO {who}",
+        ):
+            conn.execute(text(statement))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, or_, select
 from sqlalchemy.engine import Connection
 
 from easeback.domain.models import Disposition, StopReason
@@ -119,7 +119,9 @@ def _check_ins(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
 
 def _sessions(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
     se, tr, st = SessionRow, TechniqueResultRow, StopRow
-    cols = (se.id, se.started_at, se.status, se.pain_before, se.pain_after, se.soreness)
+    # the routine (a few KB of JSON) only of sessions cut short: their results stop where they did
+    short = case((se.status.in_(UNFINISHED), se.routine), else_=None)
+    cols = (se.id, se.started_at, se.status, se.pain_before, se.pain_after, se.soreness, short)
     rows = conn.execute(
         w.apply(select(*cols).where(se.person == w.person), 1, se.started_at, se.id)
     )
@@ -152,10 +154,25 @@ def _sessions(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
                 soreness,
                 tuple(results.get(sid, ())),
                 tuple(stops.get(sid, ())),
+                _planned(routine),
             ),
         )
-        for sid, at, status, before, after, soreness in found
+        for sid, at, status, before, after, soreness, routine in found
     ]
+
+
+UNFINISHED = ("in_progress", "interrupted")
+
+
+def _planned(routine: str | None) -> int | None:
+    """The number of techniques in a stored routine (the public plan's `techniques`)."""
+    if routine is None:
+        return None
+    try:
+        techniques = json.loads(routine).get("techniques")
+    except (ValueError, AttributeError):
+        return None
+    return len(techniques) if isinstance(techniques, list) else None
 
 
 def _pain_days(answers: str) -> int | None:

@@ -9,25 +9,31 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from easeback.domain import adherence, triage
 from easeback.domain.models import Disposition, StopReason
+from easeback.domain.outcomes import Outcome
 from easeback.domain.progression import CheckIn, History, ScreeningRecord, SessionRecord, StopEvent
 from easeback.storage.accounts import (
     AuditRow,
     ClinicRow,
     ProgrammeRow,
-    SignInFailureRow,
     TokenRow,
     UserRow,
 )
+from easeback.storage.outcomes import decode, insert_outcome
+from easeback.storage.received import ReceivedRow, once, received
 from easeback.storage.tables import (
     CheckInRow,
+    EpisodeRow,
+    NoteRow,
+    OutcomeRow,
     RestoreRow,
     ScreeningRow,
     SessionRow,
@@ -63,16 +69,38 @@ def _record(u: UserRow, clinic: str | None) -> UserRecord:
 # ---- clinics and users ----
 
 
+def clinic_key(name: str) -> str:
+    """What makes two clinic names one: case and spacing do not count."""
+    return " ".join(name.split()).lower()
+
+
 def clinic_id(engine: Engine, name: str, at: datetime) -> int:
-    """The clinic of that name, created if new."""
-    with Session(engine) as s, s.begin():
-        found = s.scalar(select(ClinicRow.id).where(ClinicRow.name == name))
-        if found is not None:
-            return found
-        row = ClinicRow(name=name, created_at=to_utc(at))
-        s.add(row)
-        s.flush()
-        return row.id
+    """The clinic of that name whatever its case and spacing ("north  street" is "North
+    Street"), created if new (a unique index on the folded name settles two creating it at
+    once)."""
+    name, key = " ".join(name.split()), clinic_key(name)
+    for _attempt in range(2):
+        try:
+            with Session(engine) as s, s.begin():
+                found = s.scalar(select(ClinicRow.id).where(ClinicRow.name_key == key))
+                if found is not None:
+                    return found
+                row = ClinicRow(name=name, name_key=key, created_at=to_utc(at))
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            continue  # created meanwhile: found on the second look
+    raise RuntimeError(f"clinic {name!r} could be neither found nor created")
+
+
+# ids are 32-bit integers in the database: a larger (or negative) one names nothing, and is
+# answered as not found rather than sent to PostgreSQL, which would refuse it with an error
+MAX_ID = 2**31 - 1
+
+
+def _is_id(value: int) -> bool:
+    return 1 <= value <= MAX_ID
 
 
 def add_user(
@@ -116,6 +144,8 @@ def user_by_email(engine: Engine, email: str) -> UserRecord | None:
 
 
 def user_by_id(engine: Engine, user_id: int) -> UserRecord | None:
+    if not _is_id(user_id):
+        return None
     with Session(engine) as s:
         found = _users(s, UserRow.id == user_id)
     return found[0] if found else None
@@ -137,17 +167,16 @@ def set_password(engine: Engine, user_id: int, password_hash: str | None) -> Non
 
 
 def delete_user(engine: Engine, user_id: int) -> None:
-    """The account and every journal row it owns, in one transaction, and the sign-in failures
-    that name its email. Sessions take their technique results, stops and camera numbers with
-    them, the account its tokens and programmes (ON DELETE CASCADE)."""
+    """The account and every journal row it owns (and the keys its phone sent writes with), in
+    one transaction. Sessions take their technique results, stops and camera numbers with them,
+    the account its tokens, recovery codes and programmes (ON DELETE CASCADE)."""
     with Session(engine) as s, s.begin():
-        for table in (StopRow, RestoreRow, CheckInRow, ScreeningRow):
+        for table in (StopRow, RestoreRow, CheckInRow, ScreeningRow, OutcomeRow):
             s.execute(delete(table).where(table.user_id == user_id))
         ids = select(SessionRow.id).where(SessionRow.user_id == user_id)
         s.execute(delete(TechniqueResultRow).where(TechniqueResultRow.session_id.in_(ids)))
         s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
-        email = s.scalar(select(UserRow.email).where(UserRow.id == user_id))
-        s.execute(delete(SignInFailureRow).where(SignInFailureRow.key == f"email:{email}"))
+        s.execute(delete(ReceivedRow).where(ReceivedRow.person == person_key(user_id)))
         s.execute(delete(UserRow).where(UserRow.id == user_id))
 
 
@@ -281,6 +310,8 @@ def revoke_token_of(
     engine: Engine, user_id: int, token_id: int, now: datetime, audit: Audit | None = None
 ) -> bool:
     """Revoke one live session or API token of this user; False if they have no such token."""
+    if not _is_id(token_id):
+        return False
     with engine.begin() as conn:
         done = conn.execute(
             update(TokenRow)
@@ -296,28 +327,6 @@ def revoke_token_of(
             return False
         _append(conn, audit)
         return True
-
-
-# ---- sign-in failures (kept in the database so every worker sees them) ----
-
-
-def add_failures(engine: Engine, keys: Sequence[str], at: datetime) -> None:
-    utc = to_utc(at)
-    with Session(engine) as s, s.begin():
-        # Old failures no longer count; clearing them here keeps the table small.
-        s.execute(delete(SignInFailureRow).where(SignInFailureRow.at < utc - timedelta(hours=1)))
-        s.add_all(SignInFailureRow(key=k, at=utc) for k in keys)
-
-
-def failures_since(engine: Engine, keys: Sequence[str], since: datetime) -> int:
-    """The most failures any one of the keys has had since then."""
-    with Session(engine) as s:
-        counts = s.execute(
-            select(SignInFailureRow.key, func.count())
-            .where(SignInFailureRow.key.in_(keys), SignInFailureRow.at >= to_utc(since))
-            .group_by(SignInFailureRow.key)
-        ).all()
-    return max((int(n) for _, n in counts), default=0)
 
 
 # ---- audit log: append and read, nothing else ----
@@ -511,10 +520,18 @@ _STOP = insert(StopRow)
 
 
 def add_check_in(
-    engine: Engine, user_id: int, check_in: CheckIn, at: datetime, audit: Audit | None = None
-) -> int:
+    engine: Engine,
+    user_id: int,
+    check_in: CheckIn,
+    at: datetime,
+    audit: Audit | None = None,
+    key: str | None = None,
+) -> int | None:
+    """A check-in and its audit line in one transaction, with the device's key when sent again
+    until confirmed (a key received before writes nothing and gives the earlier id)."""
     peg = check_in.peg or (None, None, None)
-    with engine.begin() as conn:
+
+    def write(conn: Connection) -> int:
         _append(conn, audit)
         new_id: int = conn.execute(
             _CHECK_IN,
@@ -530,7 +547,9 @@ def add_check_in(
                 "activities": json.dumps([list(a) for a in check_in.activities]),
             },
         ).scalar_one()
-    return new_id
+        return new_id
+
+    return once(engine, person_key(user_id), key, "check_in", at, write)[0]
 
 
 def add_screening(
@@ -603,11 +622,15 @@ def log_session(
     results: Sequence[tuple[str, str]],
     stop: tuple[str, str | None] | None = None,
     audit: Audit | None = None,
-) -> int:
-    """A session logged afterwards, as one transaction (its audit line too), owned by the user."""
+    device_key: str | None = None,
+) -> int | None:
+    """A session logged afterwards, as one transaction (its audit line too), owned by the user;
+    with the device's key when sent again until confirmed (a key received before writes
+    nothing and gives the earlier id)."""
     utc = to_utc(at)
     key = person_key(user_id)
-    with engine.begin() as conn:
+
+    def write(conn: Connection) -> int:
         _append(conn, audit)
         sid: int = conn.execute(
             _SESSION,
@@ -639,7 +662,10 @@ def log_session(
                 {"person": key, "user_id": user_id, "session_id": sid, "at": utc,
                  "reason": stop[0], "technique_id": stop[1]},
             )  # fmt: skip
-    return sid
+        return sid
+
+    kind = "stop" if stop else "session"
+    return once(engine, key, device_key, kind, at, write)[0]
 
 
 def last_activity(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
@@ -723,3 +749,383 @@ def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[
     for uid, (at, reasons) in latest.items():
         out[uid].screening = (at, _reached(reasons))
     return out
+
+
+def received_before(engine: Engine, user_id: int, key: str, kind: str) -> tuple[int | None] | None:
+    """(the id it made,) of a write of this kind saved before under this device key, else None
+    (KeyReused when the key came with another kind of write)."""
+    with engine.connect() as conn:
+        return received(conn, person_key(user_id), key, kind)
+
+
+# ---- the clinician's day: triage inputs, a person's whole record, outcome measures ----
+
+
+def add_outcome(
+    engine: Engine, user_id: int, outcome: Outcome, at: datetime, audit: Audit | None = None
+) -> int:
+    """A PEG or PSFS the person recorded, with its audit line, in one transaction."""
+    with engine.begin() as conn:
+        _append(conn, audit)
+        return insert_outcome(conn, outcome, at, person_key(user_id), user_id)
+
+
+def last_outcomes(engine: Engine, user_id: int) -> dict[str, Outcome]:
+    """The newest recording of each measure of the user (naive UTC)."""
+    o = OutcomeRow
+    out: dict[str, Outcome] = {}
+    with engine.connect() as conn:
+        for measure in ("peg", "psfs"):
+            row = conn.execute(
+                select(o.at, o.measure, o.items)
+                .where(o.user_id == user_id, o.measure == measure)
+                .order_by(o.at.desc(), o.id.desc())
+                .limit(1)
+            ).first()
+            if row is not None:
+                out[measure] = decode(row[0], row[1], row[2])
+    return out
+
+
+@dataclass
+class Care:
+    """What the triage and the weekly adherence read of one person beyond the overview: every
+    screening, stop, programme and put-back, the sessions that count as done, the PEG scores."""
+
+    screenings: list[triage.Screening]
+    stops: list[triage.Stop]
+    programmes: list[triage.Programme]
+    restores: list[tuple[str, datetime]]
+    sessions_done: list[datetime]
+    peg: list[tuple[datetime, float]]
+
+
+def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
+    """Care of each user, in seven queries for the whole list (naive UTC times)."""
+    out = {uid: Care([], [], [], [], [], []) for uid in user_ids}
+    if not out:
+        return out
+    ids = list(out)
+    sc, st, se, tr, rs, oc, ci = (
+        ScreeningRow, StopRow, SessionRow, TechniqueResultRow, RestoreRow, OutcomeRow, CheckInRow
+    )
+    with engine.connect() as conn:
+        for sid, uid, at, complete, reasons in conn.execute(
+            select(sc.id, sc.user_id, sc.at, sc.complete, sc.reasons)
+            .where(sc.user_id.in_(ids))
+            .order_by(sc.at, sc.id)
+        ):
+            reached = frozenset(_reached(reasons))
+            out[_id(uid)].screenings.append(triage.Screening(sid, at, bool(complete), reached))
+        for stop_id, uid, at, reason, tid in conn.execute(
+            select(st.id, st.user_id, st.at, st.reason, st.technique_id)
+            .where(st.user_id.in_(ids))
+            .order_by(st.at, st.id)
+        ):
+            out[_id(uid)].stops.append(triage.Stop(stop_id, at, reason, tid))
+        for uid, at, per_week, items in conn.execute(
+            select(ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week,
+                   ProgrammeRow.items)
+            .where(ProgrammeRow.person_id.in_(ids))
+            .order_by(ProgrammeRow.at, ProgrammeRow.id)
+        ):
+            tids = tuple(str(i["id"]) for i in json.loads(items))
+            out[uid].programmes.append(triage.Programme(at, int(per_week), tids))
+        for uid, tid, at in conn.execute(
+            select(rs.user_id, rs.technique_id, rs.at)
+            .where(rs.user_id.in_(ids))
+            .order_by(rs.at, rs.id)
+        ):
+            out[_id(uid)].restores.append((str(tid), at))
+        outcomes: dict[int, list[str]] = {}
+        for sid, outcome in conn.execute(
+            select(tr.session_id, tr.outcome)
+            .join(se, se.id == tr.session_id)
+            .where(se.user_id.in_(ids))
+            .order_by(tr.session_id, tr.position)
+        ):
+            outcomes.setdefault(sid, []).append(str(outcome))
+        for sid, uid, at, status in conn.execute(
+            select(se.id, se.user_id, se.started_at, se.status)
+            .where(se.user_id.in_(ids))
+            .order_by(se.started_at, se.id)
+        ):
+            if adherence.counts(status, outcomes.get(sid, [])):
+                out[_id(uid)].sessions_done.append(at)
+        pegs: dict[int, list[tuple[datetime, float]]] = {uid: [] for uid in ids}
+        for uid, at, score in conn.execute(
+            select(oc.user_id, oc.at, oc.score).where(oc.user_id.in_(ids), oc.measure == "peg")
+        ):
+            pegs[_id(uid)].append((at, float(score)))
+        for uid, at, p1, p2, p3 in conn.execute(
+            select(ci.user_id, ci.at, ci.peg_pain, ci.peg_enjoyment, ci.peg_activity).where(
+                ci.user_id.in_(ids), ci.peg_pain.is_not(None)
+            )
+        ):
+            if p1 is not None and p2 is not None and p3 is not None:
+                pegs[_id(uid)].append((at, (p1 + p2 + p3) / 3))
+    for uid, found in pegs.items():
+        out[uid].peg = sorted(found)
+    return out
+
+
+@dataclass
+class Whole:
+    """Everything of one person's record that their page shows, in time order, naive UTC:
+    rows as dicts with their ids (the page links to them)."""
+
+    screenings: list[dict[str, Any]]
+    check_ins: list[dict[str, Any]]
+    sessions: list[dict[str, Any]]  # each with "results": [(technique id, outcome)]
+    stops: list[dict[str, Any]]
+    programmes: list[dict[str, Any]]
+    restores: list[dict[str, Any]]
+    outcomes: list[tuple[int, Outcome]]
+
+
+def whole_record(engine: Engine, user_id: int, audit: Audit | None = None) -> Whole:
+    """One person's whole record, in one transaction (with the read's audit line)."""
+    sc, ci, se, tr, st, rs, oc = (
+        ScreeningRow, CheckInRow, SessionRow, TechniqueResultRow, StopRow, RestoreRow, OutcomeRow
+    )
+    p = ProgrammeRow
+
+    def dicts(conn: Connection, stmt: Any) -> list[dict[str, Any]]:
+        return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    with engine.begin() as conn:
+        _append(conn, audit)
+        screenings = dicts(
+            conn,
+            select(sc.id, sc.at, sc.complete, sc.disposition, sc.reasons)
+            .where(sc.user_id == user_id)
+            .order_by(sc.at, sc.id),
+        )
+        check_ins = dicts(
+            conn,
+            select(ci.id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment,
+                   ci.peg_activity)
+            .where(ci.user_id == user_id)
+            .order_by(ci.at, ci.id),
+        )
+        sessions = dicts(
+            conn,
+            select(se.id, se.started_at.label("at"), se.status, se.pain_before, se.pain_after,
+                   se.soreness)
+            .where(se.user_id == user_id)
+            .order_by(se.started_at, se.id),
+        )
+        results: dict[int, list[tuple[str, str]]] = {}
+        for sid, tid, outcome in conn.execute(
+            select(tr.session_id, tr.technique_id, tr.outcome)
+            .join(se, se.id == tr.session_id)
+            .where(se.user_id == user_id)
+            .order_by(tr.session_id, tr.position)
+        ):
+            results.setdefault(sid, []).append((str(tid), str(outcome)))
+        stops = dicts(
+            conn,
+            select(st.id, st.session_id, st.at, st.reason, st.technique_id)
+            .where(st.user_id == user_id)
+            .order_by(st.at, st.id),
+        )
+        programmes = dicts(
+            conn,
+            select(p.id, p.at, p.per_week, p.items, p.clinician_id, UserRow.email)
+            .outerjoin(UserRow, UserRow.id == p.clinician_id)
+            .where(p.person_id == user_id)
+            .order_by(p.at, p.id),
+        )
+        restores = dicts(
+            conn,
+            select(rs.id, rs.at, rs.technique_id).where(rs.user_id == user_id).order_by(rs.at),
+        )
+        found = conn.execute(
+            select(oc.id, oc.at, oc.measure, oc.items)
+            .where(oc.user_id == user_id)
+            .order_by(oc.at, oc.id)
+        ).all()
+    for s in sessions:
+        s["results"] = results.get(s["id"], [])
+    for prow in programmes:
+        prow["items"] = json.loads(prow["items"])
+    for srow in screenings:
+        srow["reasons"] = json.loads(srow["reasons"])
+    outs = [(i, decode(at, m, items)) for i, at, m, items in found]
+    return Whole(screenings, check_ins, sessions, stops, programmes, restores, outs)
+
+
+# ---- episodes of care and clinicians' notes ----
+
+
+def _open_episode(conn: Connection, person_id: int) -> Any:
+    e = EpisodeRow
+    return conn.execute(
+        select(e.id, e.clinic_id, e.clinician_id, e.started_at)
+        .where(e.person_id == person_id, e.ended_at.is_(None))
+        .order_by(e.started_at.desc(), e.id.desc())
+        .limit(1)
+    ).first()
+
+
+def latest_episode(engine: Engine, person_id: int) -> dict[str, Any] | None:
+    """The person's newest episode: {id, clinic_id, clinician_id, started_at, ended_at,
+    end_reason} (naive UTC), or None."""
+    e = EpisodeRow
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(e.id, e.clinic_id, e.clinician_id, e.started_at, e.ended_at, e.end_reason)
+            .where(e.person_id == person_id)
+            .order_by(e.started_at.desc(), e.id.desc())
+            .limit(1)
+        ).first()
+    return None if row is None else dict(row._mapping)
+
+
+def start_episode(
+    engine: Engine,
+    person_id: int,
+    clinic: int | None,
+    clinician_id: int | None,
+    at: datetime,
+    audit: Audit | None = None,
+    keep: bool = True,
+) -> int:
+    """Open an episode (or, with `keep`, leave the open one as it is); its id."""
+    with engine.begin() as conn:
+        found = _open_episode(conn, person_id)
+        if found is not None and keep:
+            return int(found[0])
+        _append(conn, audit)
+        new_id: int = conn.execute(
+            insert(EpisodeRow).returning(EpisodeRow.id),
+            {"person_id": person_id, "clinic_id": clinic, "clinician_id": clinician_id,
+             "started_at": to_utc(at)},
+        ).scalar_one()
+        return new_id
+
+
+def assign(
+    engine: Engine,
+    person_id: int,
+    clinic: int | None,
+    clinician_id: int | None,
+    at: datetime,
+    audit: Audit | None = None,
+) -> None:
+    """The clinician assigned to the open episode (one is opened if none is)."""
+    with engine.begin() as conn:
+        _append(conn, audit)
+        found = _open_episode(conn, person_id)
+        if found is None:
+            conn.execute(
+                insert(EpisodeRow),
+                {"person_id": person_id, "clinic_id": clinic, "clinician_id": clinician_id,
+                 "started_at": to_utc(at)},
+            )
+        else:
+            conn.execute(
+                update(EpisodeRow)
+                .where(EpisodeRow.id == found[0])
+                .values(clinician_id=clinician_id)
+            )
+
+
+def end_episode(
+    engine: Engine,
+    person_id: int,
+    clinic: int | None,
+    by: int,
+    at: datetime,
+    reason: str,
+    audit: Audit | None = None,
+    new_clinic: int | None = None,
+) -> None:
+    """End the open episode (discharged, or moved: then the person's clinic changes in the
+    same transaction); with none open, an episode that starts and ends now says so."""
+    utc = to_utc(at)
+    with engine.begin() as conn:
+        _append(conn, audit)
+        found = _open_episode(conn, person_id)
+        if found is None:
+            conn.execute(
+                insert(EpisodeRow),
+                {"person_id": person_id, "clinic_id": clinic, "clinician_id": None,
+                 "started_at": utc, "ended_at": utc, "ended_by": by, "end_reason": reason},
+            )
+        else:
+            conn.execute(
+                update(EpisodeRow)
+                .where(EpisodeRow.id == found[0])
+                .values(ended_at=utc, ended_by=by, end_reason=reason)
+            )
+        if new_clinic is not None:
+            conn.execute(
+                update(UserRow).where(UserRow.id == person_id).values(clinic_id=new_clinic)
+            )
+
+
+def add_note(
+    engine: Engine, person_id: int, author_id: int, at: datetime, text: str, audit: Audit | None
+) -> int:
+    with engine.begin() as conn:
+        _append(conn, audit)
+        new_id: int = conn.execute(
+            insert(NoteRow).returning(NoteRow.id),
+            {"person_id": person_id, "author_id": author_id, "at": to_utc(at), "text": text},
+        ).scalar_one()
+        return new_id
+
+
+def episodes_and_notes(
+    engine: Engine, person_id: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every episode (with its clinician's and closer's email) and note (with its author's
+    email) of the person, in time order, naive UTC."""
+    e, n = EpisodeRow, NoteRow
+    clinician, closer, author = UserRow.__table__.alias(), UserRow.__table__.alias(), UserRow
+    with engine.connect() as conn:
+        episodes = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(e.id, e.clinic_id, ClinicRow.name.label("clinic"), e.clinician_id,
+                       clinician.c.email.label("clinician"), e.started_at, e.ended_at,
+                       e.end_reason, closer.c.email.label("closer"))
+                .outerjoin(ClinicRow, ClinicRow.id == e.clinic_id)
+                .outerjoin(clinician, clinician.c.id == e.clinician_id)
+                .outerjoin(closer, closer.c.id == e.ended_by)
+                .where(e.person_id == person_id)
+                .order_by(e.started_at, e.id)
+            )
+        ]
+        notes = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(n.id, n.at, n.text, author.email.label("author"))
+                .outerjoin(author, author.id == n.author_id)
+                .where(n.person_id == person_id)
+                .order_by(n.at, n.id)
+            )
+        ]
+    return episodes, notes
+
+
+def clinicians_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
+    with Session(engine) as s:
+        return _users(s, (UserRow.clinic_id == clinic) & (UserRow.role == "clinician"))
+
+
+def ended(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each user's newest episode was discharged, for those whose newest one was."""
+    e = EpisodeRow
+    out: dict[int, tuple[datetime, datetime | None, str | None]] = {}
+    if not user_ids:
+        return {}
+    with engine.connect() as conn:
+        for pid, started, at, reason in conn.execute(
+            select(e.person_id, e.started_at, e.ended_at, e.end_reason)
+            .where(e.person_id.in_(list(user_ids)))
+            .order_by(e.started_at, e.id)
+        ):
+            out[int(pid)] = (started, at, reason)
+    return {pid: at for pid, (_s, at, why) in out.items() if at is not None and why == "discharged"}

@@ -7,11 +7,11 @@ Times go in as aware datetimes and are stored as naive UTC; reads convert them t
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from easeback.domain.models import Disposition, StopReason
@@ -28,6 +28,7 @@ from easeback.storage.tables import (
     Base,
     CheckInRow,
     CoachCountRow,
+    OutcomeRow,
     RestoreRow,
     ScreeningRow,
     SessionRow,
@@ -144,6 +145,24 @@ def add_stop(
             technique_id=technique_id,
         ),
     )
+
+
+def close_interrupted(engine: Engine, person: str = DEFAULT_PERSON) -> int:
+    """Guided sessions left in progress (the process was killed, the terminal closed) become
+    'interrupted', ended at their last result; called as the next session starts. Returns how
+    many were closed."""
+    last = (
+        select(func.max(TechniqueResultRow.at))
+        .where(TechniqueResultRow.session_id == SessionRow.id)
+        .scalar_subquery()
+    )
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(SessionRow)
+            .where(SessionRow.person == person, SessionRow.status == "in_progress")
+            .values(status="interrupted", ended_at=func.coalesce(last, SessionRow.started_at))
+        )
+    return int(done.rowcount)
 
 
 def finish_session(
@@ -385,11 +404,20 @@ EXPORT_TABLES: dict[str, type[Base]] = {
     "technique_results": TechniqueResultRow,
     "stops": StopRow,
     "restores": RestoreRow,
+    "outcomes": OutcomeRow,
 }
 
 
 def rows(engine: Engine, kind: str, person: str = DEFAULT_PERSON) -> list[dict[str, Any]]:
     """Every row of one kind for the person, as column -> value (times in UTC), in id order."""
+    return list(iter_rows(engine, kind, person))
+
+
+def iter_rows(
+    engine: Engine, kind: str, person: str = DEFAULT_PERSON, batch: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """The rows of `rows`, fetched `batch` at a time from a server-side cursor, so an export of
+    a long journal holds one batch in memory rather than every row."""
     table = EXPORT_TABLES[kind]
     cols = [c.name for c in table.__table__.columns]
     stmt = select(table.__table__)
@@ -398,10 +426,11 @@ def rows(engine: Engine, kind: str, person: str = DEFAULT_PERSON) -> list[dict[s
     else:
         stmt = stmt.join(SessionRow.__table__).where(SessionRow.person == person)
     with engine.connect() as conn:
-        return [
-            dict(zip(cols, r, strict=True))
-            for r in conn.execute(stmt.order_by(table.__table__.c.id))
-        ]
+        result = conn.execution_options(yield_per=batch).execute(
+            stmt.order_by(table.__table__.c.id)
+        )
+        for r in result:
+            yield dict(zip(cols, r, strict=True))
 
 
 def latest_screening(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, Any] | None:
@@ -432,3 +461,131 @@ def latest_routine(engine: Engine, person: str = DEFAULT_PERSON) -> dict[str, An
             .limit(1)
         ).first()
     return None if raw is None else dict(json.loads(raw))
+
+
+# ---- writes sent from a device, each once (easeback.storage.received) ----
+
+
+def _session_rows(
+    s: Session,
+    person: str,
+    at: datetime,
+    routine: Mapping[str, Any],
+    pain_before: int | None,
+    pain_after: int | None,
+    results: Sequence[tuple[str, str]],
+    stop: tuple[str, str | None] | None,
+    source: str,
+    soreness: str | None = None,
+) -> int:
+    utc = to_utc(at)
+    row = SessionRow(
+        person=person,
+        started_at=utc,
+        ended_at=utc,
+        source=source,
+        status="stopped" if stop else "completed",
+        routine=json.dumps(dict(routine)),
+        pain_before=pain_before,
+        pain_after=pain_after,
+        soreness=soreness,
+    )
+    s.add(row)
+    s.flush()
+    for pos, (tid, outcome) in enumerate(results):
+        s.add(
+            TechniqueResultRow(
+                session_id=row.id, position=pos, technique_id=tid, outcome=outcome, at=utc
+            )
+        )
+    if stop:
+        s.add(
+            StopRow(person=person, session_id=row.id, at=utc, reason=stop[0], technique_id=stop[1])
+        )
+    sid: int = row.id
+    return sid
+
+
+def _coach_rows(s: Session, session_id: int, counts: Sequence[Mapping[str, Any]]) -> None:
+    s.add_all(
+        CoachCountRow(
+            session_id=session_id,
+            technique_id=str(c["technique_id"]),
+            **{f: (float if f == "hold_seconds" else int)(c[f]) for f in COACH_FIELDS},
+        )
+        for c in counts
+    )
+
+
+def record_stop(
+    engine: Engine,
+    at: datetime,
+    routine: Mapping[str, Any],
+    results: Sequence[tuple[str, str]],
+    stop: tuple[str, str | None],
+    coach: Sequence[Mapping[str, Any]] = (),
+    key: str | None = None,
+    person: str = DEFAULT_PERSON,
+) -> tuple[int | None, bool]:
+    """A guided session stopped: the session, its techniques' outcomes, the stop (reason,
+    technique) and the camera coach's numbers, in one transaction with the device's key:
+    (session id, True), or (the earlier id, False) when that key was received before."""
+    from easeback.storage.received import once
+
+    def write(conn: Any) -> int:
+        with Session(bind=conn) as s:
+            sid = _session_rows(s, person, at, routine, None, None, results, stop, "timer")
+            _coach_rows(s, sid, coach)
+            s.flush()
+        return sid
+
+    return once(engine, person, key, "stop", at, write)
+
+
+def record_check_in(
+    engine: Engine,
+    check_in: CheckIn,
+    at: datetime,
+    session: Mapping[str, Any] | None = None,
+    coach: Sequence[Mapping[str, Any]] = (),
+    key: str | None = None,
+    person: str = DEFAULT_PERSON,
+) -> tuple[int | None, bool]:
+    """A check-in, after the session it rates when `session` is given (routine, pain_before,
+    pain_after, results, soreness; with the camera coach's numbers), in one transaction with
+    the device's key: (check-in id, True), or (the earlier id, False) for a key received before."""
+    from easeback.storage.received import once
+
+    def write(conn: Any) -> int:
+        with Session(bind=conn) as s:
+            if session is not None:
+                sid = _session_rows(
+                    s,
+                    person,
+                    at,
+                    session["routine"],
+                    session["pain_before"],
+                    session["pain_after"],
+                    session["results"],
+                    None,
+                    "logged",
+                    session.get("soreness"),
+                )
+                _coach_rows(s, sid, coach)
+            peg = check_in.peg or (None, None, None)
+            row = CheckInRow(
+                person=person,
+                at=to_utc(check_in.at),
+                pain=check_in.pain,
+                stiffness=check_in.stiffness,
+                peg_pain=peg[0],
+                peg_enjoyment=peg[1],
+                peg_activity=peg[2],
+                activities=json.dumps([list(a) for a in check_in.activities]),
+            )
+            s.add(row)
+            s.flush()
+            rid: int = row.id
+        return rid
+
+    return once(engine, person, key, "check_in", at, write)

@@ -67,7 +67,7 @@ class SessionRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(16))  # timer | logged
-    status: Mapped[str] = mapped_column(String(16))  # in_progress | completed | stopped
+    status: Mapped[str] = mapped_column(String(16))  # in_progress|completed|stopped|interrupted
     routine: Mapped[str] = mapped_column(Text)  # JSON, as routine_public gives it
     pain_before: Mapped[int | None]
     pain_after: Mapped[int | None]
@@ -152,6 +152,61 @@ class CoachCountRow(Base):
     __table_args__ = (Index("ix_coach_counts_session", "session_id"),)
 
 
+class OutcomeRow(Base):
+    """An outcome measure the person recorded: the PEG (items pain, enjoyment, activity) or the
+    PSFS (the activities they named), each item 0-10, and its score (the items' mean)."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), default=DEFAULT_PERSON)
+    user_id: Mapped[int | None] = mapped_column(  # practice mode: the owner; None for one person
+        ForeignKey("users.id"), default=None, index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime)
+    measure: Mapped[str] = mapped_column(String(8))  # peg | psfs
+    items: Mapped[str] = mapped_column(Text)  # JSON [[label, 0-10], ...]
+    score: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (
+        Index("ix_outcomes_person_at", "person", "at"),
+        Index("ix_outcomes_user_at", "user_id", "at"),
+    )
+
+
+class EpisodeRow(Base):
+    """An episode of care in the practice: a person in a clinic, the clinician assigned, from its
+    start until discharge (or a move to another clinic)."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    clinic_id: Mapped[int | None] = mapped_column(Integer)
+    clinician_id: Mapped[int | None] = mapped_column(Integer)  # assigned; None: nobody yet
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_by: Mapped[int | None] = mapped_column(Integer)
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # discharged | moved
+
+    __table_args__ = (Index("ix_episodes_person_started", "person_id", "started_at"),)
+
+
+class NoteRow(Base):
+    """A clinician's note about a person: read by their clinic only, never by the person."""
+
+    __tablename__ = "care_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    text: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_care_notes_person_at", "person_id", "at"),)
+
+
 # The practice mode's tables share this metadata (users, clinics, tokens, audit, programmes).
-# So does the web wizard's state (storage/wizard.py).
-from easeback.storage import accounts, wizard  # noqa: E402, F401
+# So does the web wizard's state (storage/wizard.py), and the keys of writes sent from a device
+# (storage/received.py).
+from easeback.storage import accounts, received, wizard  # noqa: E402, F401

@@ -177,12 +177,10 @@ def _write_sheet(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from easeback.pictures import PicturesUnavailable, contact_sheet_png
+    from easeback.usecases.catalogue import find_technique
 
     cat = _catalogue()
-    try:
-        chosen = (cat.technique(args.id),) if args.id else cat.techniques
-    except KeyError:
-        raise CliError(f"unknown technique id {args.id!r}; see `easeback techniques`") from None
+    chosen = (find_technique(cat, " ".join(args.id)),) if args.id else cat.techniques
     out = Path(args.sheet)
     existed = out.exists()
     try:
@@ -206,11 +204,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         return _write_sheet(args)
     if not args.id:
         raise CliError("give a technique id, e.g. `easeback show cat-cow` (or --sheet FILE)")
-    cat = _catalogue()
-    try:
-        t = cat.technique(args.id)
-    except KeyError:
-        raise CliError(f"unknown technique id {args.id!r}; see `easeback techniques`") from None
+    from easeback.usecases.catalogue import find_technique
+
+    t = find_technique(_catalogue(), " ".join(args.id))  # `show cat camel` needs no quotes
     render_technique(_console(), t)
     if args.svg or args.png:
         from pathlib import Path
@@ -224,6 +220,39 @@ def cmd_show(args: argparse.Namespace) -> int:
                 except OSError as exc:
                     raise CliError(f"cannot write --{fmt} {path}: {exc.strerror}") from None
                 print(f"Wrote {path}")
+    return 0
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    """The screening questions an answers file answers, from the content."""
+    from easeback.usecases.screening import questions_public
+
+    questions = questions_public(_catalogue())
+    if args.json:
+        _dump(questions)
+        return 0
+    import textwrap
+
+    width = max(len(q["id"]) for q in questions)
+    for q in questions:
+        takes = q["answers"]
+        words = " | ".join(takes) if isinstance(takes, list) else (
+            f"a whole number from {takes['min']} to {takes['max']}"
+        )  # fmt: skip
+        kind = {"red_flag": "red flag", "yes_no": "yes/no", "integer": "number"}[q["type"]]
+        extra = ", or left out" if q["optional"] else ""
+        print(f"{q['id']:<{width}}  {kind:<8}  {words}{extra}")
+        print(textwrap.fill(q["text"], 96, initial_indent="    ", subsequent_indent="    "))
+    print()
+    print(
+        textwrap.fill(
+            'Write the answers as one JSON object keyed by id, e.g. {"bladder_bowel_control": '
+            '"no", "pain_days": 3, ...}, answering truthfully every question that may not be '
+            "left out; then `easeback screen --answers FILE.json --save` or `easeback plan "
+            "--answers FILE.json ...`.",
+            100,
+        )
+    )
     return 0
 
 
@@ -395,6 +424,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Safe, gentle relief for a stiff lower back: screening first, then a routine "
         "that fits where you are, talked through step by step. Not a diagnosis.",
     )
+    from easeback import __version__
+
+    parser.add_argument("--version", action="version", version=f"easeback {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_Subcommands)
 
     p = sub.add_parser(
@@ -434,7 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_techniques)
 
     p = sub.add_parser("show", help="show one technique in full")
-    p.add_argument("id", nargs="?", help="technique id, e.g. cat-cow")
+    p.add_argument(
+        "id", nargs="*", help="technique id, name or other name, e.g. cat-cow, 'cat camel', Bridge"
+    )
     p.add_argument("--svg", metavar="FILE", help="also write its animated picture as SVG")
     p.add_argument("--png", metavar="FILE", help="also write its key poses as PNG")
     p.add_argument(
@@ -443,6 +477,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a contact sheet PNG of every technique's key poses (or only the id given)",
     )
     p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("questions", help="list the safety questions and the answers each takes")
+    p.add_argument("--json", action="store_true", help="print them as JSON")
+    p.set_defaults(handler=cmd_questions)
 
     p = sub.add_parser("learn", help="why backs pop, red flags, who to see, and more")
     p.add_argument("topic", nargs="?", help="topic id, e.g. why-backs-pop")
@@ -462,9 +500,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_session)
 
-    from easeback.terminal.commands import coach, journal, pictures, practice, web
+    from easeback.terminal.commands import coach, database, journal, pictures, practice, web
 
-    for part in (journal, web, pictures, coach, practice):
+    for part in (journal, web, pictures, coach, practice, database):
         part.register(sub)
     return parser
 
@@ -560,9 +598,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Exception as exc:  # one clear line for the errors we know how to name
         from easeback.content.loader import ContentError
+        from easeback.settings import SettingError
         from easeback.usecases.errors import InputError
 
-        if isinstance(exc, InputError):
+        storage = sys.modules.get("easeback.storage.engine")  # loaded only when a journal was
+        if isinstance(exc, InputError | SettingError) or (
+            storage and isinstance(exc, storage.StorageError)
+        ):
             print(f"easeback: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         if isinstance(exc, OSError) and exc.filename and exc.strerror:

@@ -167,13 +167,14 @@ def render_technique(console: Console, t: Technique) -> None:
     ]
     lines += [f"- {line}" for line in dose_lines(t.dosage)]
     lines += [f"- *Where this dose comes from:* {dose_source_text(t.dose_source)}"]
+    # when to stop, before how to start: a reader who stops after the dose has still read it
+    lines += ["", "## Stop if"] + [f"- {s}" for s in t.stop_if]
     lines += ["", "## Steps"] + [f"{i}. {s.text}" for i, s in enumerate(t.steps, start=1)]
     breath = [b for b in (t.breathing.into, t.breathing.hold, t.breathing.out) if b]
     if breath:
         lines += ["", "## Breathing"] + [f"- {b}" for b in breath]
     lines += ["", "## Form"] + [f"- {c}" for c in t.form_cues]
-    lines += ["", f"**What you should feel:** {t.feel}", "", "## Stop if"]
-    lines += [f"- {s}" for s in t.stop_if]
+    lines += ["", f"**What you should feel:** {t.feel}"]
     if t.cautions:
         lines += ["", "## Cautions"] + [f"- {c}" for c in t.cautions]
     for v in t.variants:

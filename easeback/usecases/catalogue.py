@@ -14,6 +14,31 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+def _plain(name: str) -> str:
+    """A name as typed or as written: case, hyphens and spacing aside ('Cat camel', 'cat-camel')."""
+    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
+
+
+def find_technique(cat: Catalogue, name: str) -> Technique:
+    """The technique an id, its name or one of its aliases names ('cat camel', 'Bridge'), case
+    and hyphens aside. InputError naming the closest names when none (or several) match."""
+    from easeback.usecases.errors import InputError
+
+    wanted = _plain(name)
+    found = [t for t in cat.techniques if wanted in {_plain(n) for n in (t.id, t.name, *t.aliases)}]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        ids = ", ".join(t.id for t in found)
+        raise InputError(f"{name!r} names more than one technique ({ids}); give its id")
+    import difflib
+
+    names = {_plain(n): t.id for t in cat.techniques for n in (t.id, t.name, *t.aliases)}
+    close = dict.fromkeys(names[n] for n in difflib.get_close_matches(wanted, names, n=6))
+    hint = f"; did you mean {', '.join(list(close)[:3])}?" if close else ""
+    raise InputError(f"no technique is called {name!r}{hint} (see `easeback techniques`)")
+
+
 def filter_techniques(
     cat: Catalogue,
     place: str | None = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from easeback.domain import progression, trends
@@ -17,6 +17,7 @@ from easeback.domain.planning import Routine
 from easeback.domain.progression import Advice, CheckIn, History
 from easeback.domain.screening import QuestionKind, ScreeningResult, ScreeningTable
 from easeback.settings import Settings
+from easeback.usecases.device_keys import checked_key, reused
 from easeback.usecases.errors import InputError
 from easeback.usecases.planning import routine_public
 from easeback.usecases.screening import screening_public
@@ -52,7 +53,8 @@ def open_journal(settings: Settings) -> Engine:
             "pip install 'easeback[journal]'"
         ) from None
     try:
-        return open_engine(database_url(settings))
+        # a database the person named must be where they said; the default folder is made
+        return open_engine(database_url(settings), create_folder=settings.database_url is None)
     except StorageError as exc:
         raise InputError(str(exc)) from None
 
@@ -147,6 +149,8 @@ class SessionRecorder:
         from easeback.storage import repository
 
         if self.session_id is None:
+            # a session killed mid-way never said how it ended: close it before the next
+            repository.close_interrupted(self.engine)
             self.session_id = repository.start_session(
                 self.engine, self.clock(), routine_public(self.routine), self.pain_before
             )
@@ -173,6 +177,14 @@ class SessionRecorder:
             self.status = "completed"
             repository.finish_session(self.engine, sid, now, "completed")
 
+    def interrupted(self) -> None:
+        """The session ended without finishing or a stop (Ctrl+C): what was reached is kept."""
+        from easeback.storage import repository
+
+        if self.session_id is not None and self.status == "in_progress":
+            self.status = "interrupted"
+            repository.finish_session(self.engine, self.session_id, self.clock(), "interrupted")
+
     def finish(self, pain_after: int | None, soreness: str | None = None) -> None:
         from easeback.storage import repository
 
@@ -189,6 +201,14 @@ def save_coach_counts(engine: Engine, session_id: int, counts: Sequence[Mapping[
     with a recorded session; nothing else of the camera is ever kept."""
     from easeback.storage import repository
 
+    rows = checked_coach_counts(counts)
+    if rows:
+        repository.add_coach_counts(engine, session_id, rows)
+
+
+def checked_coach_counts(counts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    from easeback.storage import repository
+
     rows = list(counts)
     for c in rows:
         if not 0 < len(str(c.get("technique_id") or "")) <= 64:
@@ -197,8 +217,81 @@ def save_coach_counts(engine: Engine, session_id: int, counts: Sequence[Mapping[
             value = c.get(name)
             if not isinstance(value, int | float) or value < 0:
                 raise InputError(f"camera coach {name} must be a number of at least 0")
-    if rows:
-        repository.add_coach_counts(engine, session_id, rows)
+    return rows
+
+
+def record_stop(
+    engine: Engine,
+    routine: Routine,
+    index: int | None,
+    reason: str,
+    at: datetime,
+    coach: Sequence[Mapping[str, Any]] = (),
+    key: str | None = None,
+) -> bool:
+    """A guided session stopped at item `index` (None: before the first, or not known), as one
+    write: done before it, stopped at it, not reached after, the stop and the camera coach's
+    numbers. False when the device's `key` was received before (nothing written again)."""
+    from easeback.storage import repository
+
+    why = StopReason(reason)
+    results = []
+    tid = None
+    for k, item in enumerate(routine.items):
+        outcome = "done" if index is None or k < index else "not_reached"
+        if k == index:
+            outcome, tid = "stopped", item.technique.id
+        results.append((item.technique.id, outcome))
+    from easeback.storage.received import KeyReused
+
+    try:
+        _id, saved = repository.record_stop(
+            engine,
+            at,
+            routine_public(routine),
+            results,
+            (why.value, tid),
+            checked_coach_counts(coach),
+            checked_key(key),
+        )
+    except KeyReused as exc:
+        raise reused(exc.kind) from None
+    return saved
+
+
+def record_check_in(
+    engine: Engine,
+    check_in: CheckIn,
+    routine: Routine | None = None,
+    pain_before: int | None = None,
+    soreness: str | None = None,
+    coach: Sequence[Mapping[str, Any]] = (),
+    key: str | None = None,
+) -> bool:
+    """A check-in, with the session it rates first when `routine` and `pain_before` are given
+    (every technique done), as one write. False when the device's `key` was received before."""
+    from easeback.storage import repository
+
+    session = None
+    if routine is not None and pain_before is not None:
+        session = {
+            "routine": routine_public(routine),
+            "pain_before": _score("pain before", pain_before),
+            "pain_after": check_in.pain,
+            "results": [(i.technique.id, "done") for i in routine.items],
+            "soreness": parse_soreness(soreness),
+        }
+    # the session a moment before its check-in, so "pain before" stays the earlier reading
+    at = check_in.at - timedelta(microseconds=1)
+    from easeback.storage.received import KeyReused
+
+    try:
+        _id, saved = repository.record_check_in(
+            engine, check_in, at, session, checked_coach_counts(coach), checked_key(key)
+        )
+    except KeyReused as exc:
+        raise reused(exc.kind) from None
+    return saved
 
 
 def parse_stop(value: str, routine: Routine) -> tuple[str, str]:

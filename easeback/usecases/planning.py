@@ -187,3 +187,35 @@ def routine_from_public(cat: Catalogue, data: object) -> Routine:
         if isinstance(exc, InputError):
             raise
         raise InputError(f"plan file is malformed: {exc}") from None
+
+
+# What a first routine can hold: tried with no equipment, a mat, and everything, since the
+# planner picks other techniques with other equipment (more is not always longer).
+_FIRST_TRIES: tuple[frozenset[str], ...] = (
+    frozenset(),
+    frozenset({"mat"}),
+    frozenset({"chair", "ball", "foam-roller", "towel", "pillow", "mat", "wall"}),
+)
+
+
+def first_routine_seconds(
+    cat: Catalogue, result: ScreeningResult, places: tuple[str, ...]
+) -> dict[str, int]:
+    """The longest first routine (every technique at the bottom of its range) that each place
+    can hold for this screening, in seconds, whatever time is asked: what the plan form says
+    before a first-timer picks a length. Places where nothing can be planned are left out."""
+    plannable = result.plannable()
+    if plannable is None:
+        return {}
+    out: dict[str, int] = {}
+    for place in places:
+        lengths = [
+            build_plan(
+                plannable, make_request(place, 120, ",".join(sorted(kit)) or None), cat.techniques
+            )
+            for kit in _FIRST_TRIES
+        ]
+        planned = [r.total_seconds for r in lengths if r.planned]
+        if planned:
+            out[place] = max(planned)
+    return out

@@ -27,6 +27,19 @@ def screen_answers(cat: Catalogue, raw: object) -> ScreeningResult:
         raise InputError(str(exc)) from None
 
 
+def questions_public(cat: Catalogue) -> list[dict[str, Any]]:
+    """Every screening question as an answers file needs it: id, type, the answers it takes
+    (words, or a whole number from min to max), whether it may be left out, and its text."""
+    out: list[dict[str, Any]] = []
+    for q in cat.screening.questions:
+        answers: Any = list(q.choices) if q.choices else {"min": q.min, "max": q.max}
+        out.append(
+            {"id": q.id, "type": q.kind.value, "answers": answers, "optional": q.optional,
+             "text": q.text}
+        )  # fmt: skip
+    return out
+
+
 # safety.md, "Asking again": besides every red flag, these are asked afresh, never offered from
 # the earlier screening (they change from one week to the next).
 ASKED_AFRESH = ("pain_now", "limits_daily_activities", "self_care_failed", "pregnant_weeks")

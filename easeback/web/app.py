@@ -19,6 +19,7 @@ from easeback.content.loader import Catalogue, default_catalogue
 from easeback.settings import Settings
 from easeback.usecases.errors import InputError
 from easeback.web import api, camera, desk_breaks, pages, views
+from easeback.web.compress import add_compression
 from easeback.web.fast import HotApp
 from easeback.web.hosts import LOOPBACK_NAMES, is_loopback
 from easeback.web.journal_door import JournalDoor, journal_installed
@@ -72,6 +73,7 @@ def create_app(
         journal=door,
     )
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts(settings))
+    add_compression(app)
     # served before everything else: see easeback.web.fast
     app.add_hot_routes(pages.fast_routes() + api.hot_routes())
     app.find_hot_routes(pages.rendered_shared_page)
@@ -201,6 +203,17 @@ def _add_errors(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(InputError, input_error)
+    if journal_installed():  # a journal damaged inside: say so and how to save it, not a 500
+        from easeback.storage import JournalDamaged
+
+        async def damaged(request: Request, exc: Exception) -> Response:
+            if _wants_json(request):
+                return JSONResponse({"detail": str(exc)}, status_code=503)
+            return pages.render(
+                request, "error.html", status=503, title="Your journal is damaged", message=str(exc)
+            )
+
+        app.add_exception_handler(JournalDamaged, damaged)
 
 
 def _plain(errors: Any) -> list[dict[str, Any]]:

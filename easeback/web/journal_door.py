@@ -73,20 +73,18 @@ class JournalDoor:
         index: int | None,
         reason: str,
         coach: Sequence[Mapping[str, Any]] = (),
-    ) -> None:
+        key: str | None = None,
+    ) -> bool:
         """The session as far as it went: done before the stop, stopped at it, then not reached;
-        with the camera coach's numbers when it watched."""
+        with the camera coach's numbers when it watched. One write, once per device key: False
+        when the key was received before."""
         from easeback.usecases import journal
 
-        rec = journal.SessionRecorder(self.engine, routine, pain_before=None)
-        for k, item in enumerate(routine.items):
-            outcome = "done" if index is None or k < index else "not_reached"
-            if k == index:
-                outcome = "stopped"
-            rec("technique", {"id": item.technique.id, "outcome": outcome})
-        rec("stopped", {"reason": reason})
-        journal.save_coach_counts(self.engine, rec.start(), coach)
+        saved = journal.record_stop(
+            self.engine, routine, index, reason, journal.utc_now(), coach, key
+        )
         self.watch.invalidate()
+        return saved
 
     def check_in(
         self,
@@ -96,18 +94,18 @@ class JournalDoor:
         pain_before: int | None = None,
         soreness: str | None = None,
         coach: Sequence[Mapping[str, Any]] = (),
-    ) -> None:
+        key: str | None = None,
+    ) -> bool:
+        """A check-in, after the session it rates when there is one: one write, once per device
+        key (False when the key was received before)."""
         from easeback.usecases import journal
 
-        if routine is not None and pain_before is not None:
-            sid = journal.log_session(
-                self.engine, routine, pain_before, pain, journal.utc_now(), soreness=soreness
-            )
-            journal.save_coach_counts(self.engine, sid, coach)
-        # after the session's own ratings, so "pain before" stays the earlier reading
-        at = journal.utc_now()
-        journal.log_check_in(self.engine, journal.make_check_in(pain, stiffness, at))
+        check_in = journal.make_check_in(pain, stiffness, journal.utc_now())
+        saved = journal.record_check_in(
+            self.engine, check_in, routine, pain_before, soreness, coach, key
+        )
         self.watch.invalidate()
+        return saved
 
     def history(self) -> Any:
         from easeback.usecases import journal

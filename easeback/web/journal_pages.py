@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from easeback.usecases import errors, planning
 from easeback.web import camera
@@ -49,11 +49,79 @@ def _score(form: Any, name: str, required: bool = True) -> int | None:
     return int(raw)
 
 
+def _outcomes(j: JournalDoor) -> dict[str, Any]:
+    """The PEG and PSFS part of the check-in page: what is due, the activities named last, and
+    what the recordings so far say."""
+    from easeback.domain import outcomes
+    from easeback.storage.outcomes import outcomes as stored
+    from easeback.usecases.journal import utc_now
+
+    found = [o for _i, o in stored(j.engine)]
+    now = utc_now().replace(tzinfo=None)
+    last = {o.measure: o for o in found}
+    psfs = last.get(outcomes.Measure.PSFS)
+    return {
+        "peg_due": outcomes.due(outcomes.Measure.PEG, _at(last.get(outcomes.Measure.PEG)), now),
+        "psfs_due": outcomes.due(outcomes.Measure.PSFS, _at(psfs), now),
+        "activities": [k for k, _v in psfs.items] if psfs else [],
+        "summary": outcomes.summary(found),
+        "peg_items": outcomes.PEG_ITEMS,
+    }
+
+
+def _at(o: Any) -> Any:
+    return None if o is None else o.at
+
+
 @router.get("/check-in")
 def check_in_page(request: Request, session: int = 0) -> Response:
-    door(request)
+    j = door(request)
     after = bool(session) and session_of(request).routine is not None
-    return render(request, "check_in.html", title="How do you feel?", after=after, error=None)
+    return render(
+        request,
+        "check_in.html",
+        title="How do you feel?",
+        after=after,
+        error=None,
+        outcomes=_outcomes(j),
+    )
+
+
+@router.post("/check-in/{measure}")
+async def outcome_submit(request: Request, measure: str) -> Response:
+    """The weekly PEG or the PSFS of the single person, kept in the journal."""
+    from easeback.domain import outcomes
+    from easeback.storage.outcomes import add_outcome
+    from easeback.usecases.journal import utc_now
+
+    form = await checked_form(request)
+    j = door(request)
+    now = utc_now()
+    try:
+        if measure == "peg":
+            v = [_score(form, f"peg_{k}") for k, _q in outcomes.PEG_ITEMS]
+            found = outcomes.peg(now.replace(tzinfo=None), *v)
+        elif measure == "psfs":
+            rows: list[tuple[object, object]] = []
+            for k in range(outcomes.PSFS_MAX):
+                name = str(form.get(f"activity_{k}", "")).strip()
+                if name or str(form.get(f"score_{k}", "")).strip():
+                    rows.append((name, _score(form, f"score_{k}")))
+            found = outcomes.psfs(now.replace(tzinfo=None), rows)
+        else:
+            raise HTTPException(404, "Unknown measure.")
+        add_outcome(j.engine, found, now)
+    except (errors.InputError, outcomes.OutcomeError) as exc:
+        return render(
+            request,
+            "check_in.html",
+            status=400,
+            title="How do you feel?",
+            after=False,
+            error=str(exc),
+            outcomes=_outcomes(j),
+        )
+    return redirect(request, "/check-in?saved=" + measure)
 
 
 @router.post("/check-in")
@@ -68,7 +136,8 @@ async def check_in_submit(request: Request) -> Response:
         routine = planning.routine_from_public(st.catalogue, sess.routine) if after else None
         assert pain is not None and stiffness is not None
         coach = await camera.tally_of(request) if after else []
-        j.check_in(pain, stiffness, routine, before, soreness if after else None, coach)
+        key = str(form.get("key", "")) or None  # the device's, when sent again until confirmed
+        j.check_in(pain, stiffness, routine, before, soreness if after else None, coach, key)
     except errors.InputError as exc:
         return render(
             request,
@@ -175,6 +244,17 @@ def export(request: Request, fmt: str) -> Response:
     if fmt not in EXPORTS:
         raise HTTPException(404, "Unknown export format.")
     name, media = EXPORTS[fmt]
+    headers = {"content-disposition": f'attachment; filename="{name}"'}
+    if fmt == "fhir":
+        from easeback.export import ExportError
+        from easeback.export.fhir import stream
+
+        try:
+            pieces = stream(j.engine, st.catalogue, utc_now())
+        except ExportError as exc:
+            raise errors.InputError(str(exc)) from None
+        # streamed: a long journal is never held whole in the server's memory
+        return StreamingResponse(pieces, media_type=media, headers=headers)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / ("csv" if fmt == "csv" else name)
         if fmt == "csv":

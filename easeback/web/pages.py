@@ -44,6 +44,7 @@ from easeback.domain.screening import (
     next_question,
 )
 from easeback.usecases import catalogue, errors, planning
+from easeback.usecases.device_keys import valid_key
 from easeback.usecases.screening import lapse_reason, lapses_at
 from easeback.web import camera, views
 from easeback.web.fast import HotRoute
@@ -66,8 +67,14 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     st, sess = web_state(request), session_of(request)
     context |= {"csrf": sess.csrf, "has_journal": st.journal is not None, "v": views}
     resp = st.templates.TemplateResponse(request, name, context, status_code=status)
+    resp.headers["cache-control"] = PERSONAL_CACHE_CONTROL
     remember(request, resp, sess)
     return resp
+
+
+# A page made for one visitor (answers, routine, journal, form token) is never stored by the
+# browser or anything between: a shared computer's next user cannot bring it back from a cache.
+PERSONAL_CACHE_CONTROL = "no-store"
 
 
 MAX_VISITOR_PAGES = 512  # pages kept for render_kept
@@ -98,7 +105,8 @@ def render_kept(
                 del st.visitor_pages[next(iter(st.visitor_pages))]
         hit = st.visitor_pages[key] = (inputs, html.encode())
     body = hit[1].replace(_TOKEN_MARK.encode(), sess.csrf.encode())
-    return remember(request, HTMLResponse(body), sess)
+    headers = {"cache-control": PERSONAL_CACHE_CONTROL}
+    return remember(request, HTMLResponse(body, headers=headers), sess)
 
 
 SHARED_CACHE_CONTROL = "no-cache"  # revalidate by ETag, so an upgraded app is never stale
@@ -335,7 +343,9 @@ def _question_page(
 ) -> Response:
     st, sess = web_state(request), session_of(request)
     q = _question(st, n)
-    total = len(st.catalogue.screening.questions)
+    asked = _asked(st.catalogue.screening, sess.answers)
+    total = len(asked)
+    position = asked.index(q) + 1 if q in asked else min(n, total)
     current = sess.answers.get(q.id)
     return render(
         request,
@@ -343,15 +353,27 @@ def _question_page(
         status=status,
         q=q,
         n=n,
+        position=position,
         total=total,
         choices=CHOICES.get(q.kind, []),
         scale=_scale(q),
         current="" if current is None else str(current),
         red_flag=q.kind is QuestionKind.RED_FLAG,
         error=error,
-        title=f"Question {n} of {total}",
+        title=f"Question {position} of {total}",
         back=_previous(st.catalogue.screening, sess.answers, n),
     )
+
+
+def _asked(table: ScreeningTable, answers: Mapping[str, AnswerValue]) -> list[Question]:
+    """The questions asked with these answers, in the order of asking: the counter counts
+    these ("Question 21 of 32"), not the table's rows (a clearance nobody needs is skipped)."""
+    out: list[Question] = []
+    q = next_question(table, answers)
+    while q is not None:
+        out.append(q)
+        q = next_question(table, answers, after=q.id)
+    return out
 
 
 def _previous(table: ScreeningTable, answers: Mapping[str, AnswerValue], n: int) -> int | None:
@@ -546,7 +568,30 @@ def _plan_form(
         goals=[g.value for g in Goal],
         error=error,
         prefill=prefill or {"place": "floor", "goal": Goal.GENERAL_RELIEF.value, "minutes": 10},
+        first=_first_routine(request),
     )
+
+
+_FIRST_PLACES = {
+    "floor": "on the floor",
+    "chair": "on a chair",
+    "bed": "in bed",
+    "standing": "standing",
+}
+
+
+def _first_routine(request: Request) -> str | None:
+    """For a first-timer (no session in the journal): how long a first routine can be at each
+    place, said before they pick a length (asked for 60 minutes, a first routine on the floor
+    lasted 14 min 36 s, and the form did not say so)."""
+    st, sess = web_state(request), session_of(request)
+    if st.journal is not None and st.journal.planner_inputs(st.catalogue)["done"]:
+        return None
+    found = planning.first_routine_seconds(st.catalogue, screening(st, sess), tuple(_FIRST_PLACES))
+    parts = [f"{-(-seconds // 60)} min {_FIRST_PLACES[p]}" for p, seconds in found.items()]
+    if not parts:
+        return None
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 @router.post("/plan")
@@ -667,7 +712,8 @@ def _timeline(request: Request, plannable: bool) -> Response:
             with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread
                 del st.timelines[next(iter(st.timelines))]
         st.timelines[key] = body
-    return Response(body, media_type="application/json")
+    headers = {"cache-control": PERSONAL_CACHE_CONTROL}
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/sw.js")
@@ -701,8 +747,12 @@ async def stop_submit(request: Request) -> Response:
     if st.journal is not None and sess.routine is not None:
         routine = planning.routine_from_public(st.catalogue, sess.routine)
         index = int(raw_index) if technique is not None else None
-        st.journal.record_stop(routine, index, reason.value, await camera.tally_of(request))
+        saved = st.journal.record_stop(
+            routine, index, reason.value, await camera.tally_of(request), _stop_key(form)
+        )
         camera.forget_tally(request)
+        if not saved:  # sent again from the device: what it changes was done the first time
+            return redirect(request, f"/stopped/{reason.value}")
     if reason is StopReason.SHARP_PAIN and technique is not None:
         sess.left_out.add(technique)
     if st.catalogue.stops[reason].rescreen:
@@ -712,6 +762,13 @@ async def stop_submit(request: Request) -> Response:
         sess.screened_at = None
         sess.screening_saved = False
     return redirect(request, f"/stopped/{reason.value}")
+
+
+def _stop_key(form: FormData) -> str | None:
+    """The device's key of a stop (sent again until confirmed); a stop is never refused, so a
+    malformed key is dropped and the stop saved without one."""
+    key = str(form.get("key", ""))
+    return key if valid_key(key) else None
 
 
 def _current_technique(sess: WebSession, raw_index: str) -> str | None:

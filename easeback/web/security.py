@@ -58,11 +58,28 @@ class SecurityMiddleware:
     """Adds the headers, limits request bodies, and refuses foreign hosts and cross-site writes."""
 
     def __init__(
-        self, app: ASGIApp, allowed_hosts: Iterable[str], max_body: int = MAX_BODY_BYTES
+        self,
+        app: ASGIApp,
+        allowed_hosts: Iterable[str],
+        max_body: int = MAX_BODY_BYTES,
+        *,
+        origins: Iterable[str] = (),
+        refuse_null_origin: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> None:
+        """`origins` are accepted on writes besides the request's own host (the public address
+        a proxy serves); `refuse_null_origin` refuses writes whose Origin is `null` (sandboxed
+        frames, data: pages), for an app whose pages send their real origin (referrer policy
+        `same-origin`); `headers` replace some of the default headers."""
         self.app = app
         self.allowed_hosts = {h.lower() for h in allowed_hosts}
         self.max_body = max_body
+        self.origins = frozenset(o.lower() for o in origins)
+        self.refuse_null_origin = refuse_null_origin
+        self.encoded = _ENCODED
+        if headers:
+            merged = HEADERS | {k.lower(): v for k, v in headers.items()}
+            self.encoded = tuple((k.encode(), v.encode()) for k, v in merged.items())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,21 +88,21 @@ class SecurityMiddleware:
         headers = Headers(scope=scope)
         refusal = self._refusal(scope, headers)
         if refusal is not None:
-            await refusal(scope, receive, _add_headers(send))
+            await refusal(scope, receive, _add_headers(send, self.encoded))
             return
         if (
             scope.get("http_version") in ("1.0", "1.1")
             and "content-length" not in headers
             and "transfer-encoding" not in headers
         ):  # HTTP/1: a request with neither has no body; nothing to read ahead or replay
-            await self.app(scope, receive, _add_headers(send))
+            await self.app(scope, receive, _add_headers(send, self.encoded))
             return
         body, too_big = await _read_body(receive, self.max_body, headers)
         if too_big:
             resp = PlainTextResponse("Request too large.", status_code=413)
-            await resp(scope, receive, _add_headers(send))
+            await resp(scope, receive, _add_headers(send, self.encoded))
             return
-        await self.app(scope, replay(body, receive), _add_headers(send))
+        await self.app(scope, replay(body, receive), _add_headers(send, self.encoded))
 
     def _refusal(self, scope: Scope, headers: Headers) -> PlainTextResponse | None:
         host = _hostname(headers.get("host", ""))
@@ -96,7 +113,15 @@ class SecurityMiddleware:
         if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
             return PlainTextResponse("Cross-site request refused.", status_code=403)
         origin = headers.get("origin")
-        if origin and origin != "null" and urlsplit(origin).netloc != headers.get("host"):
+        if origin == "null":
+            if self.refuse_null_origin:
+                return PlainTextResponse("Cross-origin request refused.", status_code=403)
+            return None
+        if (
+            origin
+            and urlsplit(origin).netloc != headers.get("host")
+            and origin.lower() not in self.origins
+        ):
             return PlainTextResponse("Cross-origin request refused.", status_code=403)
         return None
 
@@ -146,12 +171,12 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return again
 
 
-def _add_headers(send: Send) -> Send:
+def _add_headers(send: Send, encoded: tuple[tuple[bytes, bytes], ...] = _ENCODED) -> Send:
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", ()))
             present = {k.lower() for k, _ in headers}
-            headers.extend(kv for kv in _ENCODED if kv[0] not in present)
+            headers.extend(kv for kv in encoded if kv[0] not in present)
             message["headers"] = headers
         await send(message)
 

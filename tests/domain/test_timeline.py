@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from easeback.domain.models import StopReason
+from easeback.domain.models import Disposition, StopReason
 from easeback.domain.planning import PlanRequest, build_plan
 from easeback.domain.screening import screen
 from easeback.domain.timeline import CueKind, Outcome, SessionClock, build_timeline
@@ -112,3 +112,55 @@ def test_setup_counts_down_to_the_first_movement(routine):
                 assert c.phase_end == first_move.offset
             else:
                 assert c.phase_end == c.end
+
+
+def _session(catalogue, tid):
+    """A one-technique routine for technique `tid`, as the planner would dose it."""
+    from easeback.domain.planning import PlannedTechnique, Routine
+
+    t = catalogue.technique(tid)
+    d = t.dosage
+    hold = d.hold_seconds.min if d.hold_seconds else None
+    item = PlannedTechnique(
+        technique=t, reps=d.reps.min, sets=d.sets, hold_seconds=hold, reason="test"
+    )
+    routine = Routine(
+        disposition=Disposition.CLEAR,
+        place="floor",
+        minutes=10,
+        goal="general-relief",
+        items=(item,),
+    )
+    return t, build_timeline(routine)
+
+
+def test_setup_says_only_the_position_and_the_movement_comes_with_the_first_repetition(catalogue):
+    """Every technique: no step marked as the movement is said while getting into position;
+    each is said, once, with the first repetition (the bridge's lift, the cat's round and the
+    cow's hollow), while the picture moves."""
+    from easeback.domain.models import StepPhase
+
+    for t in catalogue.techniques:
+        _, cues = _session(catalogue, t.id)
+        setup = " ".join(c.say for c in cues if c.kind in (CueKind.INTRO, CueKind.STEP))
+        first_move = next(c for c in cues if c.kind is CueKind.MOVE)
+        first_release = next(c for c in cues if c.kind is CueKind.RELEASE)
+        for step in t.steps:
+            if step.phase is StepPhase.MOVE:
+                assert step.text not in setup, (t.id, step.text)
+                assert step.text in first_move.text, (t.id, step.text)
+            elif step.phase is StepPhase.RELEASE:
+                assert step.text not in setup, (t.id, step.text)
+                assert step.text in first_release.text, (t.id, step.text)
+        said = " ".join(c.say for c in cues)
+        assert all(said.count(s.text) == 1 for s in t.steps if s.phase), t.id
+    _, cues = _session(catalogue, "bridge")
+    steps = [c for c in cues if c.kind is CueKind.STEP]
+    assert [c.text[:2] for c in steps] == ["1.", "2."]  # lie down, tighten: the lift is not setup
+    move = next(c for c in cues if c.kind is CueKind.MOVE)
+    assert move.text.startswith("Repetition 1 of 5. Press through your heels and slowly lift")
+    assert "Move slowly into position" not in move.text
+    assert move.duration >= len(move.say.split()) / 2.5  # time to say it while moving
+    _, cues = _session(catalogue, "cat-cow")
+    back = next(c for c in cues if c.kind is CueKind.RELEASE)
+    assert "soft hollow" in back.text

@@ -40,7 +40,15 @@ def engine(tmp_path, catalogue):
 def test_csv_writes_one_file_per_kind_with_every_row(engine, catalogue, tmp_path):
     out = export("csv", engine, catalogue, tmp_path / "csv", NOW)
     files = sorted(p.name for p in out.iterdir())
-    kinds = ("screenings", "check_ins", "sessions", "technique_results", "stops", "restores")
+    kinds = (
+        "screenings",
+        "check_ins",
+        "sessions",
+        "technique_results",
+        "stops",
+        "restores",
+        "outcomes",
+    )
     assert files == sorted(f"{k}.csv" for k in kinds)
     with (out / "check_ins.csv").open() as fh:
         rows = list(csv.DictReader(fh))
@@ -91,6 +99,36 @@ def test_an_invalid_bundle_is_refused_before_writing(tmp_path):
                 "entry": [{"resource": {"resourceType": "Observation", "valueQuantity": "seven"}}],
             }
         )
+
+
+def test_fhir_stream_writes_the_whole_bundle_in_pieces_with_every_entry_validated(
+    engine, catalogue
+):
+    from fhir.resources.R4B.bundle import Bundle
+
+    from easeback.export.fhir import build_bundle, stream
+
+    pieces = list(stream(engine, catalogue, NOW))
+    whole = build_bundle(engine, catalogue, NOW)
+    # one piece per entry, plus the head and the tail: nothing is held back until the end
+    assert len(pieces) == len(whole["entry"]) + 2
+    data = json.loads("".join(pieces))
+    Bundle.model_validate(data)
+    assert data == whole
+
+
+def test_a_failed_fhir_export_leaves_the_earlier_file_as_it_was(engine, catalogue, tmp_path):
+    from sqlalchemy import text
+
+    out = tmp_path / "bundle.json"
+    export("fhir", engine, catalogue, out, NOW)
+    before = out.read_bytes()
+    with engine.begin() as conn:  # a screening whose stored answers are not JSON any more
+        conn.execute(text("UPDATE screenings SET answers = 'not json'"))
+    with pytest.raises(ValueError):
+        export("fhir", engine, catalogue, out, NOW)
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_pdf_is_a_pdf_with_the_sections(engine, catalogue, tmp_path):

@@ -26,11 +26,18 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
+def _elements(el: ET.Element) -> list[ET.Element]:
+    """Every element, but of a close-up only its round frame (what it draws is clipped to it)."""
+    if el.get("class") == "inset":
+        return [c for c in el if c.tag.split("}")[-1] == "circle"]
+    return [el, *(d for c in el for d in _elements(c))]
+
+
 def _body_coordinates(svg: str) -> list[tuple[float, float]]:
     """Every point of every body shape, over all animation frames."""
     root = ET.fromstring(svg)
     points: list[tuple[float, float]] = []
-    for el in root.iter():
+    for el in _elements(root):
         tag = el.tag.split("}")[-1]
         if tag == "path" and el.get("id"):
             nums = [float(n) for n in NUMBER.findall(el.get("d", ""))]

@@ -29,8 +29,15 @@ def app(db_url, people):
 
 @pytest.fixture
 def admin(engine, password_hash) -> int:
-    """An admin of the practice, with no clinic of their own."""
-    return repo.add_user(engine, "adam@practice.example", "admin", None, password_hash, T_NOW)
+    """The practice's owner, with no clinic of their own (they manage the clinics' staff)."""
+    return repo.add_user(engine, "adam@practice.example", "owner", None, password_hash, T_NOW)
+
+
+@pytest.fixture
+def nora(engine, people, password_hash) -> int:
+    """The admin of the North clinic (alice, ann and bob's)."""
+    north = repo.clinic_id(engine, "North", T_NOW)
+    return repo.add_user(engine, "nora@north.example", "admin", north, password_hash, T_NOW)
 
 
 T_NOW = datetime.now(UTC)  # tokens are checked against the real clock
@@ -115,17 +122,12 @@ def test_an_admin_adds_a_clinician_and_a_new_clinic(app, people, admin, engine):
     assert invite.startswith("/invite/")
     everyone = adam.get("/api/users").json()
     dora = next(u for u in everyone if u["email"] == "dora@east.example")
-    assert dora == {"id": added.json()["id"], "email": "dora@east.example",
-                    "role": "clinician", "clinic": "East", "can_sign_in": False}  # fmt: skip
+    assert dora == {"id": added.json()["id"], "email": "dora@east.example", "role": "clinician",
+                    "clinic": "East", "can_sign_in": False, "has_signed_in": False}  # fmt: skip
     assert "password" not in str(everyone)
     c = TestClient(app, base_url=BASE)
     assert c.post(invite, data={"password": "dora's long password"}).status_code == 200
-    dora_c = TestClient(app, base_url=BASE)
-    resp = dora_c.post(
-        "/api/login", json={"email": "dora@east.example", "password": "dora's long password"}
-    )
-    assert resp.status_code == 200
-    dora_c.headers["authorization"] = f"Bearer {resp.json()['token']}"
+    dora_c = signed_in(app, "dora@east.example", "dora's long password")
     assert dora_c.get("/api/people").json() == []  # a new clinic: nobody else's people
     trail = repo.audit_trail(engine, added.json()["id"])
     assert (trail[0]["actor_id"], trail[0]["action"]) == (admin, "user.add")
@@ -133,12 +135,17 @@ def test_an_admin_adds_a_clinician_and_a_new_clinic(app, people, admin, engine):
 
 def test_an_admin_gets_a_one_line_error_for_a_bad_user(app, people, admin):
     adam = signed_in(app, "adam@practice.example")
-    bad = adam.post("/api/users", json={"email": "ann@example.org", "role": "person",
+    bad = adam.post("/api/users", json={"email": "ann@example.org", "role": "clinician",
                                         "clinic": "North"})  # fmt: skip
     assert bad.status_code == 400
     assert bad.json() == {"detail": "ann@example.org already has an account"}
-    role = adam.post("/api/users", json={"email": "x@example.org", "role": "owner"})
-    assert role.status_code == 400 and "unknown role 'owner'" in role.json()["detail"]
+    person = adam.post("/api/users", json={"email": "x@example.org", "role": "person",
+                                           "clinic": "North"})  # fmt: skip
+    assert person.status_code == 400 and "admin adds its people" in person.json()["detail"]
+    role = adam.post("/api/users", json={"email": "x@example.org", "role": "chief"})
+    assert role.status_code == 400 and "unknown role 'chief'" in role.json()["detail"]
+    owner = adam.post("/api/users", json={"email": "x@example.org", "role": "owner"})
+    assert owner.status_code == 400 and "added on the server" in owner.json()["detail"]
 
 
 def test_only_an_admin_lists_or_adds_users(app, people):
@@ -151,11 +158,11 @@ def test_only_an_admin_lists_or_adds_users(app, people):
     assert TestClient(app, base_url=BASE).post("/api/users", json=body).status_code == 401
 
 
-def test_the_users_page_adds_a_person_and_shows_the_invite_once(app, people, admin):
-    adam = signed_in(app, "adam@practice.example")
+def test_the_users_page_adds_a_person_and_shows_the_invite_once(app, people, nora):
+    adam = signed_in(app, "nora@north.example")
     page = adam.get("/users")
     assert page.status_code == 200 and "ann@example.org" in page.text
-    form = {"email": "finn@example.org", "role": "person", "clinic": "North"}
+    form = {"email": "finn@example.org", "role": "person"}
     added = adam.post("/users", data={**form, "csrf_token": adam.csrf})  # type: ignore[attr-defined]
     assert added.status_code == 200 and added.headers["cache-control"] == "no-store"
     link = re.search(r'id="invite-link">http://127\.0\.0\.1(/invite/[\w-]+)<', added.text)
@@ -170,11 +177,12 @@ def _login(app, email: str, password: str) -> int:
     return TestClient(app, base_url=BASE).post("/api/login", json=body).status_code
 
 
-def test_an_admin_locks_an_account_and_a_new_invite_opens_it(app, people, admin, engine):
+def test_an_admin_locks_an_account_that_only_its_holder_opens_again(app, people, nora, engine):
     """Someone leaves or loses a phone: locking ends every sign-in and token at once and the
-    password with them; a new invite link (also the way back from a forgotten password) lets them
-    choose a new one. Nobody but an admin may do either, and never to their own account."""
-    adam = signed_in(app, "adam@practice.example")
+    password with them. Nobody but their clinic's admin may lock, never their own account; and
+    as ann has signed in before, no admin gets a link that sets her password (it would let the
+    admin become her): a reset goes to her by email (test_password_reset)."""
+    adam = signed_in(app, "nora@north.example")
     ann = signed_in(app, "ann@example.org")
     token = ann.post("/api/tokens").json()["token"]
     script = TestClient(app, base_url=BASE, headers={"authorization": f"Bearer {token}"})
@@ -184,7 +192,8 @@ def test_an_admin_locks_an_account_and_a_new_invite_opens_it(app, people, admin,
         assert c.post(f"/api/users/{ann_id}/lock").status_code == 404
         assert c.post(f"/api/users/{ann_id}/invite").status_code == 404
     assert adam.post("/api/users/999999/lock").status_code == 404
-    own = adam.post(f"/api/users/{admin}/lock")
+    assert adam.post(f"/api/users/{people['cat']}/lock").status_code == 404  # another clinic
+    own = adam.post(f"/api/users/{nora}/lock")
     assert own.status_code == 400 and "your own account" in own.json()["detail"]
 
     locked = adam.post(f"/api/users/{ann_id}/lock")
@@ -192,39 +201,30 @@ def test_an_admin_locks_an_account_and_a_new_invite_opens_it(app, people, admin,
     assert ann.get("/api/me").status_code == 401 and script.get("/api/me").status_code == 401
     assert _login(app, "ann@example.org", PASSWORD) == 401
     listed = next(u for u in adam.get("/api/users").json() if u["id"] == ann_id)
-    assert listed["can_sign_in"] is False
-
-    first = adam.post(f"/api/users/{ann_id}/invite").json()["invite"]
-    again = adam.post(f"/api/users/{ann_id}/invite")
-    assert again.status_code == 201
-    browser = TestClient(app, base_url=BASE)
-    assert browser.post(first, data={"password": "ann's new long password"}).status_code == 400
-    invite = again.json()["invite"]
-    assert browser.post(invite, data={"password": "ann's new long password"}).status_code == 200
-    assert _login(app, "ann@example.org", "ann's new long password") == 200
-    assert _login(app, "ann@example.org", PASSWORD) == 401
-    assert browser.post(invite, data={"password": "another long password"}).status_code == 400
+    assert listed["can_sign_in"] is False and listed["has_signed_in"] is True
+    refused = adam.post(f"/api/users/{ann_id}/invite")
+    assert refused.status_code == 400 and "reset email" in refused.json()["detail"]
     trail = [(r["actor_id"], r["action"]) for r in repo.audit_trail(engine, ann_id)]
-    assert (admin, "user.lock") in trail and (admin, "user.invite") in trail
+    assert (nora, "user.lock") in trail and (nora, "user.invite") not in trail
 
 
-def test_the_users_page_keeps_a_bad_entry_and_locks_with_a_second_step(app, people, admin):
-    adam = signed_in(app, "adam@practice.example")
+def test_the_users_page_keeps_a_bad_entry_and_locks_with_a_second_step(app, people, nora):
+    adam = signed_in(app, "nora@north.example")
     csrf = adam.csrf  # type: ignore[attr-defined]
     typed = {"email": "ann@example.org", "role": "clinician", "clinic": "North"}
     bad = adam.post("/users", data={**typed, "csrf_token": csrf})
     assert bad.status_code == 400
     assert 'role="alert"' in bad.text and "ann@example.org already has an account" in bad.text
     assert 'value="ann@example.org"' in bad.text and 'value="clinician" selected' in bad.text
-    assert 'autocomplete="off" value="North"' in bad.text
     page = adam.get("/users").text
     ann_id = people["ann"]
     assert f'action="/users/{ann_id}/lock"' in page and "<details" in page
-    assert f'action="/users/{admin}/lock"' not in page  # not their own
+    assert f'action="/users/{nora}/lock"' not in page  # not their own
     assert adam.post(f"/users/{ann_id}/lock", data={}).status_code == 403  # no CSRF token
     done = adam.post(f"/users/{ann_id}/lock", data={"csrf_token": csrf})
     assert done.status_code == 200 and "ann@example.org</strong> is locked" in done.text
     assert f'action="/users/{ann_id}/lock"' not in done.text  # nothing left to lock
+    # ann never signed in (the fixture wrote her): her invite link may still be made
     invited = adam.post(f"/users/{ann_id}/invite", data={"csrf_token": csrf})
     assert invited.status_code == 200 and invited.headers["cache-control"] == "no-store"
     assert re.search(r'id="invite-link">http://127\.0\.0\.1/invite/[\w-]+<', invited.text)
@@ -279,6 +279,7 @@ NOT_PERSON_DATA = {
     "/", "/api/me", "/api/tokens", "/account", "/pictures/{tid}.svg", "/safety-check",
     "/api/audit",  # reading the audit trail itself
     "/programme/stop",  # the stop reasons, the same for everyone
+    "/programme/stopped/{reason}",  # what to do after a stop, the same for everyone
 }  # fmt: skip
 
 

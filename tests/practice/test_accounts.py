@@ -84,7 +84,9 @@ def test_invite_sets_the_password_once(engine, people):
     ("email", "role", "clinic", "message"),
     [
         ("not-an-address", "person", "North", "is not an email address"),
-        ("eve@example.org", "owner", "North", "unknown role 'owner'"),
+        ("eve@example.org", "superuser", "North", "unknown role 'superuser'"),
+        ("eve@example.org", "owner", "North", "belongs to none"),
+        ("eve@example.org", "admin", None, "belongs to a clinic"),
         ("eve@example.org", "person", None, "belongs to a clinic"),
         ("ann@example.org", "person", "North", "already has an account"),
     ],
@@ -138,7 +140,11 @@ def test_deleting_an_account_removes_the_journal_and_keeps_the_audit(engine, peo
             return {n: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {n}"))] for n in names}
 
     before = dump()
-    accounts.delete_account(engine, ann, T0 + timedelta(minutes=1))
+    with pytest.raises(accounts.SignInRefused):  # a token alone does not erase a record
+        accounts.delete_account(engine, ann, "not her password", "10.0.0.1", T0)
+    assert repo.user_by_id(engine, ann.id) is not None
+    before = dump()
+    accounts.delete_account(engine, ann, PASSWORD, "10.0.0.1", T0 + timedelta(minutes=1))
     after = dump()
     assert repo.user_by_id(engine, ann.id) is None
     owner_columns = {"user_id", "person_id"}

@@ -145,11 +145,13 @@ def test_prescribe_follow_and_see_it(browser, practice, catalogue):
     assert width <= PHONE["width"], f"the phone page scrolls sideways ({width}px)"
     ann.get_by_label("Pain before").fill("5")
     ann.get_by_label("Pain after").fill("3")
-    ann.get_by_role("button", name="Save session").click()
+    with ann.expect_navigation():  # sent by the page (static/offline.js), then its answer shown
+        ann.get_by_role("button", name="Save session").click()
     expect(ann.get_by_role("status")).to_have_text("Saved. Well done.")
     ann.get_by_label("Pain (0–10)").fill("3")
     ann.get_by_label("Stiffness (0–10)").fill("2")
-    ann.get_by_role("button", name="Save check-in").click()
+    with ann.expect_navigation():
+        ann.get_by_role("button", name="Save check-in").click()
     expect(ann.get_by_role("status")).to_have_text("Saved. Well done.")
 
     # the clinician sees the session, the adherence and the pain

@@ -17,7 +17,7 @@ from easeback.content.loader import default_catalogue
 from easeback.storage import practice as repo
 from easeback.usecases import practice
 from tests.practice.conftest import PASSWORD
-from tests.practice.web import BASE, dispose, practice_app
+from tests.practice.web import BASE, dispose, practice_app, through_second_step
 from tests.web.answers import clear_answers
 
 BRIDGE = {"id": "bridge", "hold_seconds": 3, "reps": 5, "sets": 1}
@@ -41,6 +41,7 @@ def _users(engine, people):
 def _signed_in(email: str, app) -> tuple[TestClient, str]:
     c = TestClient(app, base_url=BASE)
     page = c.post("/sign-in", data={"email": email, "password": PASSWORD})
+    page = through_second_step(app, c, email, page)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token, page.text[:500]
     return c, token.group(1)

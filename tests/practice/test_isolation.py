@@ -17,7 +17,11 @@ from starlette.routing import Mount
 from tests.practice.web import BASE, dispose, practice_app, signed_in
 from tests.web.answers import clear_answers
 
-PUBLIC = {"/sign-in", "/api/login", "/invite/{invite}"}
+PUBLIC = {
+    "/sign-in", "/api/login", "/invite/{invite}", "/sign-in/second", "/api/login/second",
+    "/forgot-password", "/api/password/forgot", "/reset/{link}",
+    "/healthz", "/readyz",  # health: no data
+}  # fmt: skip
 ISO = re.compile(r"\d{4}-\d\d-\d\dT[\d:.+Z]+")
 
 

@@ -202,7 +202,12 @@ def test_a_person_downloads_everything_and_deletes_the_account(app, people):
     assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/fhir+json"
     entries = bundle.json()["entry"]
     assert [e["resource"]["resourceType"] for e in entries] == ["Patient", "Observation"]
-    assert ann.delete("/api/account").status_code == 200
+    kept = ann.request("DELETE", "/api/account", json={"password": "not my password"})
+    assert kept.status_code == 403 and "kept" in kept.json()["detail"]
+    assert ann.delete("/api/account").status_code == 422  # no password: refused
+    assert ann.get("/api/me").status_code == 200
+    deleted = ann.request("DELETE", "/api/account", json={"password": PASSWORD})
+    assert deleted.status_code == 200
     assert ann.get("/api/me").status_code == 401
     again = TestClient(app, base_url=BASE).post(
         "/api/login", json={"email": "ann@example.org", "password": PASSWORD}

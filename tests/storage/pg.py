@@ -53,6 +53,28 @@ def _as_owner(cmd: list[str]) -> list[str]:
     return [runuser, "-u", "postgres", "--", *cmd]
 
 
+_CONTROL: dict[str, tuple[Path, Path, str, Path]] = {}  # url -> bindir, data, options, log
+
+
+def stop(server_url: str) -> None:
+    """Stop a server of `server()` at once (as a crash would), keeping its data."""
+    bins, data, _opts, _log = _CONTROL[server_url]
+    subprocess.run(
+        _as_owner([str(bins / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+
+
+def start(server_url: str) -> None:
+    """Start a stopped server of `server()` again on the same port."""
+    bins, data, opts, log = _CONTROL[server_url]
+    subprocess.run(
+        _as_owner([str(bins / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(log),
+                   "-w", "-t", "120", "start"]),
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+
+
 @contextmanager
 def server() -> Iterator[str]:
     """Yield a SQLAlchemy URL (without database name) of a fresh PostgreSQL server."""
@@ -78,9 +100,12 @@ def server() -> Iterator[str]:
                        "-w", "-t", "60", "start"]),
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
+        url = f"postgresql+psycopg://easeback@127.0.0.1:{port}"
+        _CONTROL[url] = (bins, data, opts, log)
         try:
-            yield f"postgresql+psycopg://easeback@127.0.0.1:{port}"
+            yield url
         finally:
+            _CONTROL.pop(url, None)
             subprocess.run(
                 _as_owner([str(bins / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                 capture_output=True, timeout=60,

@@ -82,3 +82,39 @@ def test_refused_wal_database_gets_nothing_created_beside_it(tmp_path):
         open_engine(f"sqlite:///{path}")
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.sqlite3"]
+
+
+def test_a_new_journal_is_its_owners_alone(tmp_path):
+    """Health data: the file (and the WAL beside it) 0600, the folder made for it 0700."""
+    folder = tmp_path / "made" / "easeback"
+    e = open_engine(default_url(folder))
+    with e.begin() as conn:
+        conn.execute(
+            text("INSERT INTO restores (person, at, technique_id) VALUES ('me', '2026-01-01', 'x')")
+        )
+        files = sorted(p.name for p in folder.iterdir())
+        modes = {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()}
+    e.dispose()
+    assert "journal.sqlite3-wal" in files
+    assert set(modes.values()) == {0o600}, modes
+    assert folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_an_existing_folder_keeps_its_mode(tmp_path):
+    tmp_path.chmod(0o755)
+    open_engine(default_url(tmp_path)).dispose()
+    assert tmp_path.stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "journal.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_named_file_in_a_missing_folder_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'typo' / 'journal.sqlite3'}"
+    with pytest.raises(StorageError, match="typo does not exist"):
+        open_engine(url, create_folder=False)
+    assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize("url", ["mysql://me@127.0.0.1/journal", "oracle://x", "sqlite+nope:///x"])
+def test_databases_easeback_does_not_speak_are_named(url):
+    with pytest.raises(StorageError, match="is not a database easeback knows"):
+        open_engine(url)

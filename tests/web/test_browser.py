@@ -348,6 +348,7 @@ def test_accessibility_with_axe(site: Any) -> None:
     page.get_by_role("button", name="Stop: it hurts").click()
     check("player-stopped")
     page.get_by_role("button", name="Something else").click()
+    page.wait_for_url(re.compile(r"/stopped/other$"))  # the stop is sent, then its page opens
     check("stopped")
     go(page, "/")
     page.get_by_role("button", name=re.compile("Start the safety check")).click()

@@ -20,8 +20,7 @@ def test_welcome_says_what_easeback_is_not(client):
 def test_wizard_shows_one_question_with_progress_back_and_not_sure(visitor):
     resp = visitor.post("/screening/start")
     assert resp.url.path == "/screening/1"
-    total = len(default_catalogue().screening.questions)
-    assert f"Question 1 of {total}" in resp.text
+    assert re.search(r"Question 1 of \d+\b", resp.text)  # counted in test_phone_pages.py
     # each choice is a button that answers and moves on; none looks chosen beforehand
     assert resp.text.count('type="submit" name="answer"') == 3
     assert 'value="unsure"' in resp.text and "Not sure" in resp.text

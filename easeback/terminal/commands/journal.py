@@ -105,7 +105,7 @@ def _details(kind: str, r: Any) -> str:
         )
         stops = "; ".join(f"stopped at {e.technique_id} ({e.reason.value})" for e in r.stops)
         soreness = f", soreness {r.soreness}" if r.soreness else ""
-        text = f"{r.status}, {done}/{len(r.results)} done, {pain}{soreness}"
+        text = f"{r.status.replace('_', ' ')}, {done}/{r.techniques} done, {pain}{soreness}"
         return text + (f"; {stops}" if stops else "")
     return r.disposition.value if r.disposition else "incomplete"
 
@@ -524,9 +524,13 @@ def guided_session(
         render_routine(console, routine)
     recorder = journal.SessionRecorder(engine, routine, before)
     recorder.start()
-    code = run_session(
-        cat, routine, build_timeline(routine), speed=speed, voice=voice, on_event=recorder
-    )
+    try:
+        code = run_session(
+            cat, routine, build_timeline(routine), speed=speed, voice=voice, on_event=recorder
+        )
+    except KeyboardInterrupt:
+        recorder.interrupted()
+        raise
     after, soreness = None, None
     if interactive:
         from rich.prompt import Prompt

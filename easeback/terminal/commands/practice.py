@@ -16,11 +16,12 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
     users = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     add = users.add_parser(
         "add",
-        help="add a person, clinician or admin: the password comes from standard input with "
+        help="add a person, clinician, admin (of a clinic) or the owner (of the practice, no "
+        "clinic): the password comes from standard input with "
         "--password-stdin, otherwise a one-time invite link is printed",
     )
     add.add_argument("email", metavar="EMAIL")
-    add.add_argument("--role", required=True, choices=("person", "clinician", "admin"))
+    add.add_argument("--role", required=True, choices=("person", "clinician", "admin", "owner"))
     add.add_argument("--clinic", metavar="NAME", help="the clinic (created if new)")
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
         "--base-url",
         metavar="URL",
         help="address people reach the practice at, for the invite link "
-        "(default http://HOST:PORT from the settings)",
+        "(default $EASEBACK_PUBLIC_URL, else http://HOST:PORT from the settings)",
     )
     add.add_argument(
         "--database",
@@ -59,6 +60,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         engine.dispose()
     print(f"added {args.role} {accounts.normal_email(args.email)} (id {uid})")
     if invite is not None:
-        base = (args.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+        given = args.base_url or settings.public_url
+        base = (given or f"http://{settings.host}:{settings.port}").rstrip("/")
         print(f"one-time invite link (valid {accounts.INVITE_DAYS} days): {base}/invite/{invite}")
     return 0

@@ -31,7 +31,8 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
     p.add_argument(
         "--allow-remote",
         action="store_true",
-        help="allow binding an address other devices can reach (no login protects it)",
+        help="allow binding an address other devices can reach (without --multi-user no "
+        "login protects it; --multi-user needs no such flag: every page asks for sign-in)",
     )
     p.add_argument(
         "--multi-user",
@@ -42,6 +43,12 @@ def register(sub: Any) -> None:  # argparse._SubParsersAction
     p.add_argument("--database", metavar="URL", help="database URL, e.g. postgresql://...")
     p.add_argument("--tls-cert", metavar="FILE", help="TLS certificate (PEM) to serve HTTPS")
     p.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM) of the certificate")
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="with --multi-user behind a proxy: the address people use, e.g. "
+        "https://clinic.example (allowed host, invite links, Secure cookies)",
+    )
     p.set_defaults(handler=cmd_serve)
 
 
@@ -52,15 +59,50 @@ def web_available() -> bool:
     return all(find_spec(m) is not None for m in ("fastapi", "uvicorn", "jinja2"))
 
 
+def _listenable(host: str, port: int) -> None:
+    """Refuse a port another program holds, in one line, before the app is built (uvicorn
+    would log the error and end with its start-up failure code, 3: easeback's 'blocked by the
+    screening'). Bound as uvicorn binds, with SO_REUSEADDR, and let go at once."""
+    import socket
+
+    from easeback.terminal.errors import CliError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            why = "it is in use" if exc.errno == 98 else exc.strerror or str(exc)
+            raise CliError(
+                f"cannot listen on {host} port {port}: {why} (is easeback already running? "
+                "choose another with --port)"
+            ) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from easeback.settings import Settings
+    from easeback.terminal.errors import CliError
 
-    if getattr(args, "multi_user", False):
+    multi_user = getattr(args, "multi_user", False)
+    overrides = {"database_url": args.database} if args.database else {}
+    settings = Settings.from_env(
+        host=args.host, port=args.port, workers=getattr(args, "workers", None), **overrides
+    )
+    settings.require("port", "workers")
+    if not multi_user and (args.tls_cert or args.tls_key or settings.tls_certfile):
+        raise CliError(
+            "--tls-cert and --tls-key (EASEBACK_TLS_CERT, EASEBACK_TLS_KEY) serve a practice "
+            "over HTTPS: use them with --multi-user; the personal app serves this computer "
+            "over plain http"
+        )
+    if not multi_user and getattr(args, "workers", None) is not None:
+        raise CliError("--workers is for a practice: use it with --multi-user")
+    if multi_user:
         from easeback.web.practice.serve import serve_practice
 
+        _listenable(settings.host, settings.port)
         return serve_practice(args)
-    overrides = {"database_url": args.database} if args.database else {}
-    settings = Settings.from_env(host=args.host, port=args.port, **overrides)
     from easeback.web.hosts import is_loopback
 
     if not is_loopback(settings.host):
@@ -89,6 +131,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             from easeback.usecases import journal
 
             journal.open_journal(settings).dispose()
+    _listenable(settings.host, settings.port)
     import uvicorn
 
     from easeback.web import SERVE_OPTIONS, create_app

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from easeback.mail import MailError
 from easeback.usecases import accounts, practice
 from easeback.web.practice.auth import (
     Caller,
+    base_url,
     caller,
     clear_session,
+    mailer,
     now,
     set_session,
+    two_factor,
     writer,
 )
 from easeback.web.practice.state import practice_state
@@ -26,11 +31,37 @@ Reader = Annotated[Caller, Depends(caller)]
 Writer = Annotated[Caller, Depends(writer)]
 WRONG = "Wrong email or password."
 TOO_MANY = "Too many failed sign-ins; wait a minute and try again."
+WRONG_CODE = "Wrong code."
+RESET_SENT = (
+    "If an account has this address, an email with a link to choose a password is on its way."
+)
 
 
 class Login(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: Annotated[str, Field(max_length=320)]
+    password: Annotated[str, Field(max_length=1000)]
+
+
+class SecondIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ticket: Annotated[str, Field(max_length=200)]
+    code: Annotated[str, Field(max_length=40)]
+
+
+class PasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current: Annotated[str, Field(max_length=1000)]
+    new: Annotated[str, Field(max_length=1000)]
+
+
+class ForgotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Annotated[str, Field(max_length=320)]
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     password: Annotated[str, Field(max_length=1000)]
 
 
@@ -45,6 +76,25 @@ class SessionIn(BaseModel):
     pain_before: Score
     pain_after: Score
     stopped: Annotated[str, Field(max_length=100)] | None = None
+    skipped: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=12)] = []
+
+
+class PegIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pain: Score
+    enjoyment: Score
+    activity: Score
+
+
+class ActivityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    score: Score
+
+
+class PsfsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    activities: Annotated[list[ActivityIn], Field(min_length=1, max_length=3)]
 
 
 class ScreeningIn(BaseModel):
@@ -67,6 +117,21 @@ class UserIn(BaseModel):
     clinic: Annotated[str, Field(max_length=200)] | None = None
 
 
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class ClinicianIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clinician_id: StrictInt | None
+
+
+class ClinicIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    clinic: Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class ProgrammeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     techniques: Annotated[list[ItemIn], Field(max_length=50)]
@@ -81,18 +146,83 @@ def _not_found(exc: practice.NotFound) -> HTTPException:
     return HTTPException(404, "Not found.")
 
 
-@router.post("/login", summary="Sign in: a token, and a session cookie for browsers")
+@router.post(
+    "/login",
+    summary="Sign in: a token and a session cookie, or the second step (an authenticator code)",
+)
 def login(request: Request, body: Login) -> Response:
     st = practice_state(request)
     try:
-        signed = accounts.sign_in(st.engine, body.email, body.password, address(request), now())
+        signed = accounts.sign_in(
+            st.engine, body.email, body.password, address(request), now(),
+            two_factor=two_factor(request),
+        )  # fmt: skip
     except accounts.TooManyAttempts:
-        return JSONResponse({"detail": TOO_MANY}, status_code=429, headers={"retry-after": "60"})
+        return _too_many()
     except accounts.SignInRefused:
         return JSONResponse({"detail": WRONG}, status_code=401)
-    resp = JSONResponse({"token": signed.token, "csrf": signed.csrf, "role": signed.user.role})
+    if isinstance(signed, accounts.SecondStep):
+        enrol = {"secret": signed.secret, "otpauth": signed.uri} if signed.secret else None
+        return JSONResponse(
+            {"second_factor": "totp", "ticket": signed.ticket, "enrol": enrol,
+             "next": "/api/login/second"},
+            headers={"cache-control": "no-store"},
+        )  # fmt: skip
+    return _signed(request, signed)
+
+
+def _too_many() -> Response:
+    return JSONResponse({"detail": TOO_MANY}, status_code=429, headers={"retry-after": "60"})
+
+
+def _signed(request: Request, signed: accounts.SignedIn) -> Response:
+    body: dict[str, Any] = {"token": signed.token, "csrf": signed.csrf, "role": signed.user.role}
+    if signed.recovery_codes:
+        body["recovery_codes"] = list(signed.recovery_codes)
+    resp = JSONResponse(body, headers={"cache-control": "no-store"})
     set_session(request, resp, signed.token)
     return resp
+
+
+@router.post(
+    "/login/second",
+    summary="Sign in, second step: the authenticator code (or a recovery code) with the ticket",
+)
+def login_second(request: Request, body: SecondIn) -> Response:
+    st = practice_state(request)
+    try:
+        signed = accounts.second_step(st.engine, body.ticket, body.code, address(request), now())
+    except accounts.TooManyAttempts:
+        return _too_many()
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": WRONG_CODE}, status_code=401)
+    return _signed(request, signed)
+
+
+@router.post("/password/forgot", status_code=202, summary="Email me a link to a new password")
+def forgot_password(request: Request, body: ForgotIn) -> Response:
+    st = practice_state(request)
+    try:
+        accounts.forgot_password(
+            st.engine, body.email, address(request), now(), mailer(request), base_url(request)
+        )
+    except accounts.TooManyAttempts:
+        return _too_many()
+    return JSONResponse({"detail": RESET_SENT}, status_code=202)
+
+
+@router.post("/password", summary="Change my password (the current one, then the new one)")
+def change_password(request: Request, body: PasswordIn, c: Writer) -> Response:
+    st = practice_state(request)
+    try:
+        accounts.change_password(
+            st.engine, c.user, body.current, body.new, c.token, address(request), now()
+        )
+    except accounts.TooManyAttempts:
+        return _too_many()
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": "Wrong current password."}, status_code=403)
+    return JSONResponse({"changed": True})
 
 
 @router.post("/logout", summary="Sign out: the token stops working at once")
@@ -136,10 +266,24 @@ def revoke_token(request: Request, token_id: int, c: Writer) -> dict[str, bool]:
 # ---- a person's own data ----
 
 
+# a key the client makes for a write it may send again (its first answer lost): saved once
+DeviceKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=64,
+        description="16 to 64 letters, digits, - or _, made by the client for this write: "
+        "sent again with the same key, it is saved once",
+    ),
+]
+
+
 @router.post("/check-ins", status_code=201, summary="Log a check-in")
-def check_in(request: Request, body: CheckInIn, c: Writer) -> dict[str, bool]:
+def check_in(
+    request: Request, body: CheckInIn, c: Writer, key: DeviceKey = None
+) -> dict[str, bool]:
     st = practice_state(request)
-    _run(practice.check_in, st.engine, c.user, body.pain, body.stiffness, now())
+    _run(practice.check_in, st.engine, c.user, body.pain, body.stiffness, now(), key)
     return {"saved": True}
 
 
@@ -189,7 +333,9 @@ def programme(request: Request, c: Reader) -> dict[str, Any]:
 
 
 @router.post("/sessions", status_code=201, summary="Log a session of my programme")
-def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
+def log_session(
+    request: Request, body: SessionIn, c: Writer, key: DeviceKey = None
+) -> dict[str, Any]:
     st = practice_state(request)
     sid = _run(
         practice.log_session,
@@ -200,8 +346,32 @@ def log_session(request: Request, body: SessionIn, c: Writer) -> dict[str, Any]:
         body.pain_after,
         now(),
         body.stopped,
+        body.skipped,
+        key,
     )
     return {"saved": True, "session": sid}
+
+
+@router.post("/outcomes/peg", status_code=201, summary="Record my weekly PEG (each item 0-10)")
+def record_peg(request: Request, body: PegIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    oid = _run(practice.record_outcome, st.engine, c.user, "peg", body.model_dump(), now())
+    return {"saved": True, "outcome": oid}
+
+
+@router.post(
+    "/outcomes/psfs", status_code=201, summary="Record my PSFS: up to three activities, 0-10"
+)
+def record_psfs(request: Request, body: PsfsIn, c: Writer) -> dict[str, Any]:
+    st = practice_state(request)
+    rows = [[a.name, a.score] for a in body.activities]
+    oid = _run(practice.record_outcome, st.engine, c.user, "psfs", rows, now())
+    return {"saved": True, "outcome": oid}
+
+
+@router.get("/outcomes/due", summary="Which outcome measures I should record now")
+def outcomes_due(request: Request, c: Reader) -> dict[str, Any]:
+    return dict(_run(practice.outcomes_due, practice_state(request).engine, c.user, now()))
 
 
 @router.get("/export/fhir", summary="All my data as a FHIR R4 bundle")
@@ -215,11 +385,17 @@ def my_audit(request: Request, c: Reader) -> list[dict[str, Any]]:
     return list(_run(practice.audit_trail, st.engine, c.user, c.user.id))
 
 
-@router.delete("/account", summary="Delete my account and all my data")
-def delete_account(request: Request, c: Writer) -> Response:
+@router.delete("/account", summary="Delete my account and all my data (send my password)")
+def delete_account(request: Request, body: ConfirmIn, c: Writer) -> Response:
     if c.user.role != "person":
         raise HTTPException(404, "Not found.")
-    accounts.delete_account(practice_state(request).engine, c.user, now())
+    st = practice_state(request)
+    try:
+        accounts.delete_account(st.engine, c.user, body.password, address(request), now())
+    except accounts.TooManyAttempts:
+        return _too_many()
+    except accounts.SignInRefused:
+        return JSONResponse({"detail": "Wrong password: the account is kept."}, status_code=403)
     resp = JSONResponse({"deleted": True})
     clear_session(request, resp)
     return resp
@@ -228,7 +404,7 @@ def delete_account(request: Request, c: Writer) -> Response:
 # ---- clinicians ----
 
 
-@router.get("/users", summary="Admin: every account of the practice")
+@router.get("/users", summary="Admin: the accounts of my clinic (the owner: every clinic's staff)")
 def list_users(request: Request, c: Reader) -> list[dict[str, Any]]:
     return list(_run(accounts.users, practice_state(request).engine, c.user, now()))
 
@@ -249,17 +425,98 @@ def lock_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
 
 
 @router.post(
-    "/users/{user_id}/invite", status_code=201, summary="Admin: a new one-time invite link"
+    "/users/{user_id}/invite",
+    status_code=201,
+    summary="Admin: a new one-time invite link, for an account that has never signed in",
 )
 def invite_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
     invite = _run(accounts.invite_again, practice_state(request).engine, c.user, user_id, now())
     return {"id": user_id, "invite": f"/invite/{invite}", "valid_days": accounts.INVITE_DAYS}
 
 
-@router.get("/people", summary="My clinic's people with activity, adherence, trends, flags")
-def people(request: Request, c: Reader) -> list[dict[str, Any]]:
+@router.post(
+    "/users/{user_id}/reset", summary="Admin: email the account holder a password-reset link"
+)
+def reset_user(request: Request, user_id: int, c: Writer) -> dict[str, Any]:
     st = practice_state(request)
-    return list(_run(practice.people, st.engine, st.catalogue, c.user, now()))
+    try:
+        user = _run(
+            accounts.send_reset, st.engine, c.user, user_id, now(), mailer(request),
+            base_url(request),
+        )  # fmt: skip
+    except MailError as exc:
+        raise HTTPException(502, str(exc)) from None
+    return {"id": user.id, "sent_to": user.email}
+
+
+@router.get(
+    "/people", summary="My clinic's people, most in need first, with their reasons and trends"
+)
+def people(
+    request: Request,
+    c: Reader,
+    need: Annotated[str | None, Query(max_length=20)] = None,
+) -> list[dict[str, Any]]:
+    st = practice_state(request)
+    return list(_run(practice.people, st.engine, st.catalogue, c.user, now(), need))
+
+
+@router.get("/people/{person_id}/record", summary="One person's dated timeline and chart series")
+def person_record(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    st = practice_state(request)
+    found = dict(_run(practice.record_view, st.engine, st.catalogue, c.user, person_id, now()))
+    for e in found["timeline"]:
+        e["at"] = e["at"].isoformat()
+    for key in ("pain", "peg", "psfs"):
+        found[key] = [{"at": at.isoformat(), "value": v} for at, v in found[key]]
+    return found
+
+
+@router.get("/people/{person_id}/care", summary="One person's episodes of care and notes")
+def person_care(request: Request, person_id: int, c: Reader) -> dict[str, Any]:
+    found = dict(_run(practice.care_view, practice_state(request).engine, c.user, person_id))
+    return dict(jsonable_encoder(found))
+
+
+@router.post("/people/{person_id}/notes", status_code=201, summary="Add a clinician's note")
+def add_note(request: Request, person_id: int, body: NoteIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    nid = _run(practice.add_note, engine, c.user, person_id, body.text, now())
+    return {"saved": True, "note": nid}
+
+
+@router.put("/people/{person_id}/clinician", summary="Assign a clinician of the clinic")
+def assign(request: Request, person_id: int, body: ClinicianIn, c: Writer) -> dict[str, bool]:
+    engine = practice_state(request).engine
+    _run(practice.assign_clinician, engine, c.user, person_id, body.clinician_id, now())
+    return {"saved": True}
+
+
+@router.post("/people/{person_id}/discharge", summary="Discharge: the programme ends")
+def discharge(request: Request, person_id: int, c: Writer) -> dict[str, bool]:
+    _run(practice.discharge, practice_state(request).engine, c.user, person_id, now())
+    return {"discharged": True}
+
+
+@router.post(
+    "/people/{person_id}/clinic", summary="Owner (an admin without a clinic): move a person"
+)
+def move(request: Request, person_id: int, body: ClinicIn, c: Writer) -> dict[str, Any]:
+    engine = practice_state(request).engine
+    return dict(_run(practice.move_person, engine, c.user, person_id, body.clinic, now()))
+
+
+@router.get("/people/{person_id}/export/csv", summary="One person's data as CSV files (zip)")
+def person_csv(request: Request, person_id: int, c: Reader) -> Response:
+    if c.user.role == "person":
+        raise HTTPException(404, "Not found.")
+    st = practice_state(request)
+    data = _run(practice.export_csv, st.engine, c.user, person_id, now())
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="easeback-csv.zip"'},
+    )
 
 
 @router.get("/people/{person_id}/progress", summary="One person's progress")
@@ -307,9 +564,10 @@ def person_export(request: Request, person_id: int, c: Reader) -> Response:
 
 def _fhir(request: Request, c: Caller, person_id: int) -> Response:
     st = practice_state(request)
-    text = _run(practice.export_fhir, st.engine, st.catalogue, c.user, person_id, now())
-    return Response(
-        text,
+    pieces = _run(practice.export_fhir, st.engine, st.catalogue, c.user, person_id, now())
+    # streamed: a long journal is never held whole in a worker's memory
+    return StreamingResponse(
+        pieces,
         media_type="application/fhir+json",
         headers={"content-disposition": 'attachment; filename="easeback-fhir.json"'},
     )

@@ -4,6 +4,7 @@ Built by easeback.web.create_app when the multi_user setting is on; the single-p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,8 +13,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from easeback.content.loader import Catalogue
@@ -21,16 +25,44 @@ from easeback.settings import Settings
 from easeback.usecases import practice
 from easeback.usecases.errors import InputError
 from easeback.web.fast import HotApp
+from easeback.web.hosts import LOOPBACK_NAMES, hostname, is_loopback, public_origin, split_names
 from easeback.web.practice import api, pages
-from easeback.web.practice.state import PracticeState
+from easeback.web.practice.inputs import ControlCharacterMiddleware
+from easeback.web.practice.logs import AccessLogMiddleware
+from easeback.web.practice.state import PracticeState, practice_state
 from easeback.web.security import SecurityMiddleware
 from easeback.web.templating import templates as jinja_templates
 
 WEB = Path(__file__).parent.parent
 HSTS = "max-age=31536000; includeSubDomains"
+# What SQLAlchemy raises when the database cannot be reached (down, restarting, failing over,
+# the pool exhausted): answered 503 with Retry-After, never 500.
+OUTAGES: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeout,
+)
+RETRY_AFTER = 5  # seconds
+log = logging.getLogger("easeback.practice")
 
 
-def create_practice_app(settings: Settings, catalogue: Catalogue) -> FastAPI:
+def _retry_headers() -> dict[str, str]:
+    return {"retry-after": str(RETRY_AFTER), "cache-control": "no-store"}
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def create_practice_app(
+    settings: Settings, catalogue: Catalogue, *, migrate: bool = True
+) -> FastAPI:
+    """With `migrate` off (the workers of `serve --multi-user`, whose parent migrated) the
+    database is not touched until the first request, so a worker replaced while it is down
+    starts all the same and answers 503 until it is back."""
     from easeback.usecases.journal import open_journal
 
     @asynccontextmanager
@@ -47,16 +79,30 @@ def create_practice_app(settings: Settings, catalogue: Catalogue) -> FastAPI:
         redoc_url=None,
         openapi_url=None,  # no page without sign-in, the schema included
     )
-    tls = bool(settings.tls_certfile and settings.tls_keyfile)
+    public = public_origin(settings.public_url)
+    served_tls = bool(settings.tls_certfile and settings.tls_keyfile)
+    tls = served_tls or bool(public and public[0] == "https")
     app.state.practice = PracticeState(
         settings=settings,
         catalogue=catalogue,
-        engine=open_journal(settings),
+        engine=open_journal(settings) if migrate else _engine(settings),
         templates=jinja_templates(WEB / "templates"),
         tls=tls,
     )
-    app.add_middleware(SecurityMiddleware, allowed_hosts=_hosts(settings))
+    app.add_middleware(ControlCharacterMiddleware)  # inside the size limit: bodies are small
+    app.add_middleware(
+        SecurityMiddleware,
+        allowed_hosts=allowed_hosts(settings),
+        origins=[f"{public[0]}://{public[1]}"] if public else [],
+        refuse_null_origin=True,
+        # same-origin (not no-referrer): a form's POST then carries its real Origin, and a
+        # write with `Origin: null` can be refused as the cross-site request it is
+        headers={"referrer-policy": "same-origin"},
+    )
     app.add_middleware(HstsMiddleware, always=tls)
+    app.add_middleware(AccessLogMiddleware)
+    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/readyz", readyz, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -64,10 +110,43 @@ def create_practice_app(settings: Settings, catalogue: Catalogue) -> FastAPI:
     return app
 
 
-def _hosts(settings: Settings) -> frozenset[str]:
-    from easeback.web.app import allowed_hosts
+def allowed_hosts(settings: Settings) -> frozenset[str]:
+    """Host headers the practice answers: loopback names, the bound address, the public URL's
+    host and EASEBACK_ALLOWED_HOSTS. Any host only when bound to a non-loopback address with
+    neither of those two settings (as before they existed)."""
+    public = public_origin(settings.public_url)
+    named = {hostname(h) for h in split_names(settings.allowed_hosts)}
+    if public:
+        named.add(hostname(public[1]))
+    if not named and not is_loopback(settings.host):
+        return frozenset({"*"})
+    return LOOPBACK_NAMES | {settings.host.lower()} | named
 
-    return allowed_hosts(settings)
+
+def _engine(settings: Settings) -> Engine:
+    from easeback.storage.engine import make_engine
+    from easeback.usecases.journal import database_url
+
+    return make_engine(database_url(settings))
+
+
+def healthz(request: Request) -> Response:
+    """The process answers (for a load balancer's liveness check); the database is not asked."""
+    return PlainTextResponse("ok\n", headers={"cache-control": "no-store"})
+
+
+def readyz(request: Request) -> Response:
+    """The database answers too: 200, else 503 with Retry-After (take this one out of rotation)."""
+    from sqlalchemy import text
+
+    try:
+        with practice_state(request).engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OUTAGES:
+        return PlainTextResponse(
+            "database unavailable\n", status_code=503, headers=_retry_headers()
+        )
+    return PlainTextResponse("ready\n", headers={"cache-control": "no-store"})
 
 
 class HstsMiddleware:
@@ -123,6 +202,20 @@ def _add_errors(app: FastAPI) -> None:
             return JSONResponse({"detail": "Not found."}, status_code=404)
         return pages.error(request, 404, "Not found.")
 
+    async def outage(request: Request, exc: Exception) -> Response:
+        log.warning("database unavailable: %s", _first_line(exc))
+        message = (
+            "The practice's database is not answering just now. Nothing you sent was lost "
+            f"or half saved: try again in {RETRY_AFTER} seconds."
+        )
+        if _json(request):
+            return JSONResponse({"detail": message}, status_code=503, headers=_retry_headers())
+        resp = pages.error(request, 503, message)
+        resp.headers.update(_retry_headers())
+        return resp
+
+    for kind in OUTAGES:
+        app.add_exception_handler(kind, outage)
     app.add_exception_handler(practice.NotFound, not_found)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)

@@ -10,6 +10,7 @@ from fastapi import HTTPException, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from easeback.mail import Mailer
 from easeback.storage.practice import UserRecord
 from easeback.usecases import accounts
 from easeback.web.practice.state import practice_state
@@ -28,6 +29,20 @@ class Caller:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def mailer(request: Request) -> Mailer | None:
+    """The practice's SMTP sender, or None when no server is set."""
+    return Mailer.from_settings(practice_state(request).settings)
+
+
+def two_factor(request: Request) -> str:
+    return practice_state(request).settings.two_factor
+
+
+def base_url(request: Request) -> str:
+    """Where people reach the practice, for links in emails (the Host is on the allow-list)."""
+    return str(request.base_url).rstrip("/")
 
 
 def presented(request: Request) -> tuple[str | None, bool]:

@@ -12,15 +12,20 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from easeback.domain.models import StopReason
 from easeback.domain.programme import hold_range
 from easeback.domain.screening import QuestionKind
+from easeback.mail import MailError
 from easeback.usecases import accounts, practice
+from easeback.usecases.device_keys import valid_key
 from easeback.usecases.errors import InputError
 from easeback.web.practice.auth import (
     Caller,
+    base_url,
     caller,
     checked_form,
     clear_session,
+    mailer,
     now,
     set_session,
+    two_factor,
 )
 from easeback.web.practice.state import practice_state
 from easeback.web.views import dose_text
@@ -83,18 +88,91 @@ async def sign_in(request: Request) -> Response:
     email, password = str(form.get("email", ""))[:320], str(form.get("password", ""))[:1000]
     st = practice_state(request)
     try:
-        signed = accounts.sign_in(st.engine, email, password, _client(request), now())
+        signed = accounts.sign_in(
+            st.engine, email, password, _client(request), now(), two_factor=two_factor(request)
+        )
     except accounts.TooManyAttempts:
-        message, status = "Too many failed sign-ins; wait a minute and try again.", 429
+        message, status = TOO_MANY, 429
     except accounts.SignInRefused:
         message, status = "Wrong email or password.", 401
     else:
-        resp = see("/")
-        set_session(request, resp, signed.token)
-        return resp
+        if isinstance(signed, accounts.SecondStep):
+            return _second_page(request, signed.ticket, signed.secret, signed.uri)
+        return _signed_in(request, signed)
     return render(
         request, "sign_in.html", None, status=status, title="Sign in", email=email, error=message
     )
+
+
+TOO_MANY = "Too many failed sign-ins; wait a minute and try again."
+
+
+def _second_page(
+    request: Request, ticket: str, secret: str | None, uri: str | None, status: int = 200,
+    error: str | None = None,
+) -> Response:  # fmt: skip
+    title = "Set up two-step sign-in" if secret else "Enter your code"
+    resp = render(
+        request, "second_factor.html", None, status=status, title=title, ticket=ticket,
+        secret=secret, uri=uri, error=error,
+    )  # fmt: skip
+    resp.headers["cache-control"] = "no-store"
+    return resp
+
+
+def _signed_in(request: Request, signed: accounts.SignedIn) -> Response:
+    if signed.recovery_codes:  # enrolment just confirmed: the codes, this once
+        c = Caller(signed.user, signed.token, signed.csrf, True)
+        resp: Response = render(
+            request, "recovery_codes.html", c, title="Your recovery codes",
+            codes=signed.recovery_codes,
+        )  # fmt: skip
+        resp.headers["cache-control"] = "no-store"
+    else:
+        resp = see("/")
+    set_session(request, resp, signed.token)
+    return resp
+
+
+@router.post("/sign-in/second")
+async def sign_in_second(request: Request) -> Response:
+    form = await request.form()
+    ticket, code = str(form.get("ticket", ""))[:200], str(form.get("code", ""))[:40]
+    st = practice_state(request)
+    try:
+        signed = accounts.second_step(st.engine, ticket, code, _client(request), now())
+    except accounts.TooManyAttempts:
+        return _second_page(request, ticket, None, None, 429, TOO_MANY)
+    except accounts.SignInRefused:
+        # still enrolling: the secret again, from the database
+        secret, uri = accounts.pending_enrolment(st.engine, ticket, now()) or (None, None)
+        return _second_page(
+            request, ticket, secret, uri, 401, "Wrong code: try the one showing now."
+        )
+    except InputError as exc:
+        return render(
+            request, "sign_in.html", None, status=400, title="Sign in", email="", error=str(exc)
+        )
+    return _signed_in(request, signed)
+
+
+@router.get("/forgot-password", response_class=HTMLResponse)
+def forgot_page(request: Request) -> Response:
+    return render(request, "forgot.html", None, title="Forgot your password?", sent=False)
+
+
+@router.post("/forgot-password")
+async def forgot_password(request: Request) -> Response:
+    form = await request.form()
+    st = practice_state(request)
+    try:
+        accounts.forgot_password(
+            st.engine, str(form.get("email", ""))[:320], _client(request), now(),
+            mailer(request), base_url(request),
+        )  # fmt: skip
+    except accounts.TooManyAttempts:
+        return error(request, 429, "Too many reset emails asked for; try again in an hour.")
+    return render(request, "forgot.html", None, title="Forgot your password?", sent=True)
 
 
 @router.post("/sign-out")
@@ -109,31 +187,44 @@ async def sign_out(request: Request) -> Response:
 
 @router.get("/invite/{invite}", response_class=HTMLResponse)
 def invite_page(request: Request, invite: str) -> Response:
-    return render(request, "invite.html", None, title="Choose a password", invite=invite)
+    return render(
+        request, "invite.html", None, title="Choose a password", action=f"/invite/{invite}"
+    )
+
+
+@router.get("/reset/{link}", response_class=HTMLResponse)
+def reset_page(request: Request, link: str) -> Response:
+    return render(request, "invite.html", None, title="Choose a password", action=f"/reset/{link}")
 
 
 @router.post("/invite/{invite}")
 async def accept_invite(request: Request, invite: str) -> Response:
+    return await _set_password(request, invite, "invite")
+
+
+@router.post("/reset/{link}")
+async def accept_reset(request: Request, link: str) -> Response:
+    return await _set_password(request, link, "reset")
+
+
+async def _set_password(request: Request, link: str, kind: str) -> Response:
     form = await request.form()
     st = practice_state(request)
     try:
-        user = accounts.accept_invite(st.engine, invite, str(form.get("password", "")), now())
+        user = accounts.accept_invite(st.engine, link, str(form.get("password", "")), now(), kind)
     except InputError as exc:
         return render(
-            request,
-            "invite.html",
-            None,
-            status=400,
-            title="Choose a password",
-            invite=invite,
-            error=str(exc),
-        )
+            request, "invite.html", None, status=400, title="Choose a password",
+            action=f"/{kind}/{link}", error=str(exc),
+        )  # fmt: skip
     return render(request, "sign_in.html", None, title="Sign in", email=user.email, error=None)
 
 
 @router.get("/")
 def home(c: Caller = Depends(caller)) -> Response:  # noqa: B008
-    return see({"person": "/programme", "admin": "/users"}.get(c.user.role, "/people"))
+    return see(
+        {"person": "/programme", "admin": "/users", "owner": "/users"}.get(c.user.role, "/people")
+    )
 
 
 @router.get("/pictures/{tid}.svg", include_in_schema=False)
@@ -182,11 +273,22 @@ def programme_page(
         c,
         title="My programme",
         view=view,
+        due=practice.outcomes_due(st.engine, c.user, now()),
+        discharged_on=_day(view.get("discharged")),
         steps=steps,
         doses=doses,
         stop_reasons=[(r.value, label) for r, label in STOP_LABELS.items()],
         message=notes.get(message or ""),
     )
+
+
+def _day(iso: str | None) -> str | None:
+    from datetime import datetime
+
+    if not iso:
+        return None
+    d = datetime.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"
 
 
 # ---- the guided session of a person's programme ----
@@ -249,13 +351,30 @@ async def programme_stop(request: Request) -> Response:
     index = int(raw) if raw.isdigit() else None
     if reason not in {r.value for r in StopReason}:
         reason = StopReason.OTHER.value
+    key = str(form.get("key", ""))
+    key = key if valid_key(key) else ""  # a stop is never refused: saved without a bad key
     try:
-        practice.record_stop(st.engine, st.catalogue, c.user, index, reason, now())
-        unsaved = None
+        practice.record_stop(st.engine, st.catalogue, c.user, index, reason, now(), key)
     except InputError as exc:
-        unsaved = str(exc)
-    advice = st.catalogue.stops[StopReason(reason)]
-    return render(request, "stopped.html", c, title="You stopped", advice=advice, unsaved=unsaved)
+        advice = st.catalogue.stops[StopReason(reason)]
+        return render(
+            request, "stopped.html", c, title="You stopped", advice=advice, unsaved=str(exc)
+        )
+    return see(f"/programme/stopped/{reason}?saved=1")
+
+
+@router.get("/programme/stopped/{reason}", response_class=HTMLResponse)
+def programme_stopped(request: Request, reason: str, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+    """What to do after a stop, and a check-in (the page a saved stop leads to)."""
+    _person(c)
+    try:
+        advice = practice_state(request).catalogue.stops[StopReason(reason)]
+    except ValueError:
+        raise HTTPException(404, "Unknown stop reason.") from None
+    saved = request.query_params.get("saved") == "1"
+    return render(
+        request, "stopped.html", c, title="You stopped", advice=advice, unsaved=None, saved=saved
+    )
 
 
 def _int(form: FormData, name: str, label: str) -> int:
@@ -274,8 +393,63 @@ async def log_session(request: Request) -> Response:
     before = _int(form, "pain_before", "pain before")
     after = _int(form, "pain_after", "pain after")
     stopped = str(form.get("stopped", "")) or None
-    practice.log_session(st.engine, st.catalogue, c.user, before, after, now(), stopped)
+    key = str(form.get("key", "")) or None  # the device's, when sent again until confirmed
+    skipped = [str(t) for t in form.getlist("skipped")]
+    practice.log_session(
+        st.engine, st.catalogue, c.user, before, after, now(), stopped, skipped, key
+    )
     return see("/programme?message=saved")
+
+
+def _outcomes_page(request: Request, c: Caller, status: int = 200, **context: Any) -> Response:
+    from easeback.domain.outcomes import PEG_ITEMS
+
+    due = practice.outcomes_due(practice_state(request).engine, c.user, now())
+    return render(
+        request,
+        "outcomes.html",
+        c,
+        status=status,
+        title="How is your back affecting your life?",
+        due=due,
+        peg_items=PEG_ITEMS,
+        **context,
+    )
+
+
+@router.get("/outcomes", response_class=HTMLResponse)
+def outcomes_page(
+    request: Request,
+    c: Caller = Depends(caller),  # noqa: B008
+    message: str | None = None,
+) -> Response:
+    _person(c)
+    saved = {"peg": "Saved: your weekly questions.", "psfs": "Saved: your activities."}
+    return _outcomes_page(request, c, message=saved.get(message or ""))
+
+
+@router.post("/outcomes/{measure}")
+async def record_outcome(request: Request, measure: str) -> Response:
+    c = caller(request)
+    _person(c)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    values: object
+    try:
+        if measure == "peg":
+            values = {k: _int(form, k, f"PEG {k}") for k in ("pain", "enjoyment", "activity")}
+        else:
+            rows: list[list[object]] = []
+            values = rows
+            for k in range(3):
+                name = str(form.get(f"activity_{k}", "")).strip()
+                raw = str(form.get(f"score_{k}", "")).strip()
+                if name or raw:
+                    rows.append([name, _int(form, f"score_{k}", f"activity {k + 1}'s score")])
+        practice.record_outcome(st.engine, c.user, measure, values, now())
+    except InputError as exc:
+        return _outcomes_page(request, c, status=400, error=str(exc))
+    return see(f"/outcomes?message={measure}")
 
 
 @router.post("/check-in")
@@ -284,7 +458,8 @@ async def check_in(request: Request) -> Response:
     _person(c)
     form = await checked_form(request, c)
     pain, stiffness = _int(form, "pain", "pain"), _int(form, "stiffness", "stiffness")
-    practice.check_in(practice_state(request).engine, c.user, pain, stiffness, now())
+    key = str(form.get("key", "")) or None
+    practice.check_in(practice_state(request).engine, c.user, pain, stiffness, now(), key)
     return see("/programme?message=saved")
 
 
@@ -329,7 +504,15 @@ async def delete_account(request: Request) -> Response:
     form = await checked_form(request, c)
     if form.get("confirm") != "yes":
         raise InputError("tick the box to confirm that you want your account deleted")
-    accounts.delete_account(practice_state(request).engine, c.user, now())
+    password = str(form.get("password", ""))[:1000]
+    try:
+        accounts.delete_account(
+            practice_state(request).engine, c.user, password, _client(request), now()
+        )
+    except accounts.TooManyAttempts:
+        return error(request, 429, TOO_MANY)
+    except accounts.SignInRefused:
+        return error(request, 403, "Wrong password: your account is kept. Go back and try again.")
     resp = see("/sign-in")
     clear_session(request, resp)
     return resp
@@ -341,20 +524,45 @@ def account_page(
     c: Caller = Depends(caller),  # noqa: B008
     message: str | None = None,
 ) -> Response:
+    notes = {"revoked": "Signed out there.", "password": "Your password is changed."}
+    return _account(request, c, message=notes.get(message or ""))
+
+
+def _account(request: Request, c: Caller, status: int = 200, **context: Any) -> Response:
     st = practice_state(request)
     tokens = accounts.sign_ins(st.engine, c.user, c.token, now())
-    note = {"revoked": "Signed out there.", "none": None}.get(message or "none")
-    return render(request, "account.html", c, title="Account", tokens=tokens, message=note)
+    trail = practice.audit_trail(st.engine, c.user, c.user.id) if c.user.role == "person" else []
+    others = [t for t in trail if t["actor_id"] != c.user.id]  # their own doings are no news
+    codes = accounts.recovery_codes_left(st.engine, c.user)
+    return render(
+        request, "account.html", c, status=status, title="Account", tokens=tokens,
+        trail=others[-50:][::-1], codes_left=codes, **context,
+    )  # fmt: skip
+
+
+@router.post("/account/password")
+async def change_password(request: Request) -> Response:
+    c = caller(request)
+    form = await checked_form(request, c)
+    st = practice_state(request)
+    current, new = str(form.get("current", ""))[:1000], str(form.get("new", ""))[:1000]
+    try:
+        accounts.change_password(st.engine, c.user, current, new, c.token, _client(request), now())
+    except accounts.TooManyAttempts:
+        return _account(request, c, status=429, password_error=TOO_MANY)
+    except accounts.SignInRefused:
+        return _account(request, c, status=403, password_error="Wrong current password.")
+    except InputError as exc:
+        return _account(request, c, status=400, password_error=str(exc))
+    return see("/account?message=password")
 
 
 @router.post("/account/tokens")
 async def new_token(request: Request) -> Response:
     c = caller(request)
     await checked_form(request, c)
-    st = practice_state(request)
-    token = accounts.new_api_token(st.engine, c.user, now())
-    tokens = accounts.sign_ins(st.engine, c.user, c.token, now())
-    resp = render(request, "account.html", c, title="Account", tokens=tokens, new_token=token)
+    token = accounts.new_api_token(practice_state(request).engine, c.user, now())
+    resp = _account(request, c, new_token=token)
     resp.headers["cache-control"] = "no-store"  # the token is shown this once
     return resp
 
@@ -392,7 +600,8 @@ def _users_page(request: Request, c: Caller, status: int = 200, **context: Any) 
 
 
 def _invite_link(request: Request, invite: str) -> str:
-    return str(request.base_url).rstrip("/") + f"/invite/{invite}"
+    base = practice_state(request).settings.public_url or str(request.base_url)
+    return base.rstrip("/") + f"/invite/{invite}"
 
 
 @router.post("/users")
@@ -428,6 +637,22 @@ async def lock_user(request: Request, user_id: int) -> Response:
     return _users_page(request, c, locked=user.email)
 
 
+@router.post("/users/{user_id}/reset")
+async def reset_user(request: Request, user_id: int) -> Response:
+    c = caller(request)
+    await checked_form(request, c)
+    st = practice_state(request)
+    try:
+        user = accounts.send_reset(
+            st.engine, c.user, user_id, now(), mailer(request), base_url(request)
+        )
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    except (InputError, MailError) as exc:
+        return _users_page(request, c, status=400, error=str(exc))
+    return _users_page(request, c, reset_sent=user.email)
+
+
 @router.post("/users/{user_id}/invite")
 async def invite_user(request: Request, user_id: int) -> Response:
     c = caller(request)
@@ -453,12 +678,37 @@ def _clinician(c: Caller) -> None:
         raise HTTPException(404, "Not found.")
 
 
+PEOPLE_FILTERS = [
+    ("", "Everyone"),
+    ("any", "Anyone in need"),
+    ("screening", "Emergency or urgent screening"),
+    ("nerve", "Numbness or radiating-pain stop"),
+    ("pain", "Pain rising"),
+    ("sharp", "Sharp-pain stop"),
+    ("quiet", "No session for 7 days"),
+    ("expired", "Safety check out of date"),
+    ("peg", "PEG worse"),
+]
+
+
 @router.get("/people", response_class=HTMLResponse)
-def people_page(request: Request, c: Caller = Depends(caller)) -> Response:  # noqa: B008
+def people_page(
+    request: Request,
+    c: Caller = Depends(caller),  # noqa: B008
+    need: str | None = None,
+) -> Response:
     _clinician(c)
     st = practice_state(request)
-    found = practice.people(st.engine, st.catalogue, c.user, now())
-    return render(request, "people.html", c, title="People", people=found)
+    found = practice.people(st.engine, st.catalogue, c.user, now(), need or None)
+    return render(
+        request,
+        "people.html",
+        c,
+        title="People",
+        people=found,
+        need=need,
+        filters=PEOPLE_FILTERS,
+    )
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
@@ -468,17 +718,29 @@ def person_page(
     c: Caller = Depends(caller),  # noqa: B008
     message: str | None = None,
 ) -> Response:
-    from easeback.web.journal_pages import chart
+    from easeback.domain.outcomes import PAIN_MIC, PSFS_MIC, mic
+    from easeback.web.charts import dated_chart
 
     _clinician(c)
     st = practice_state(request)
+    names = {t.id: t.name for t in st.catalogue.techniques}
     try:
         person = practice.scope(st.engine, c.user, person_id)
-        progress = practice.progress(st.engine, c.user, person_id, now())
+        progress = practice.progress(st.engine, c.user, person_id, now(), names)
         view = practice.programme_view(st.engine, st.catalogue, c.user, person_id, now())
+        record = practice.record_view(st.engine, st.catalogue, c.user, person_id, now())
+        care = practice.care_view(st.engine, c.user, person_id)
     except practice.NotFound:
         raise HTTPException(404, "Not found.") from None
-    readings = [(_at(r["at"]), r["value"]) for r in progress["pain"]]
+    until = practice.naive(now())
+    peg = record["peg"]
+    charts = {
+        "pain": dated_chart(record["pain"], "Pain 0–10 (higher is worse)", PAIN_MIC, until),
+        "peg": dated_chart(
+            peg, "PEG 0–10 (higher is worse)", mic("peg", peg[0][1]) if peg else None, until
+        ),
+        "psfs": dated_chart(record["psfs"], "PSFS mean 0–10 (higher is better)", PSFS_MIC, until),
+    }
     return render(
         request,
         "person.html",
@@ -487,19 +749,48 @@ def person_page(
         person=person,
         progress=progress,
         view=view,
-        chart=chart(readings),
+        record=record,
+        care=care,
+        charts=charts,
         techniques=st.catalogue.techniques,
         holds={t.id: hold_range(t) for t in st.catalogue.techniques if t.dosage.hold_seconds},
-        names={t.id: t.name for t in st.catalogue.techniques},
+        names=names,
         current={i["id"]: i for i in view.get("prescription", [])},
-        message="Programme saved." if message == "saved" else None,
+        message=PERSON_NOTES.get(message or ""),
     )
 
 
-def _at(value: str) -> Any:
-    from datetime import datetime
+PERSON_NOTES = {
+    "saved": "Programme saved.",
+    "note": "Note saved.",
+    "assigned": "Assigned clinician saved.",
+    "discharged": "Discharged: the programme has ended; the person keeps their journal.",
+}
 
-    return datetime.fromisoformat(value)
+
+@router.post("/people/{person_id}/care/{what}")
+async def person_care(request: Request, person_id: int, what: str) -> Response:
+    """A note, the assigned clinician, or a discharge, from the person's page."""
+    c = caller(request)
+    _clinician(c)
+    form = await checked_form(request, c)
+    engine = practice_state(request).engine
+    try:
+        if what == "note":
+            practice.add_note(engine, c.user, person_id, str(form.get("text", ""))[:8000], now())
+        elif what == "assigned":
+            raw = str(form.get("clinician", "")).strip()
+            chosen = int(raw) if raw.isdigit() else None
+            practice.assign_clinician(engine, c.user, person_id, chosen, now())
+        elif what == "discharged":
+            if form.get("confirm") != "yes":
+                raise InputError("tick the box to confirm the discharge")
+            practice.discharge(engine, c.user, person_id, now())
+        else:
+            raise HTTPException(404, "Not found.")
+    except practice.NotFound:
+        raise HTTPException(404, "Not found.") from None
+    return see(f"/people/{person_id}?message={what}#care")
 
 
 @router.post("/people/{person_id}/programme")

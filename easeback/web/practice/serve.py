@@ -12,15 +12,22 @@ if TYPE_CHECKING:
 
     from fastapi import FastAPI
 
+from easeback.web.hosts import public_origin, split_names
+
 EXIT_USAGE = 2
 
 
 def app_from_env() -> FastAPI:
     """The app factory each worker calls."""
+    from easeback.content.loader import default_catalogue
     from easeback.settings import Settings
-    from easeback.web import create_app
+    from easeback.web.practice.app import create_practice_app
 
-    return create_app(Settings.from_env(multi_user=True))
+    # the parent migrated before starting the workers: a worker started while the database is
+    # down must still start (a worker failing to start stops the whole server), then answer 503
+    return create_practice_app(
+        Settings.from_env(multi_user=True), default_catalogue(), migrate=False
+    )
 
 
 def serve_practice(args: argparse.Namespace) -> int:
@@ -35,6 +42,7 @@ def serve_practice(args: argparse.Namespace) -> int:
         "EASEBACK_WORKERS": None if args.workers is None else str(args.workers),
         "EASEBACK_TLS_CERT": args.tls_cert,
         "EASEBACK_TLS_KEY": args.tls_key,
+        "EASEBACK_PUBLIC_URL": getattr(args, "public_url", None),
         "EASEBACK_MULTI_USER": "1",
     }
     for key, value in overrides.items():
@@ -51,16 +59,33 @@ def serve_practice(args: argparse.Namespace) -> int:
     if bool(settings.tls_certfile) != bool(settings.tls_keyfile):
         print("easeback: error: give both --tls-cert and --tls-key, or neither", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        public_origin(settings.public_url)
+    except ValueError as exc:
+        print(f"easeback: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if settings.workers < 1:
         print("easeback: error: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     # Create and migrate the database once, before the workers race to do it.
     from easeback.usecases.journal import open_journal
 
-    open_journal(settings).dispose()
+    engine = open_journal(settings)
+    try:
+        from easeback.storage.engine import owns_tables
+
+        if engine.dialect.name == "postgresql" and owns_tables(engine):
+            print(
+                f"easeback: warning: the database role {engine.url.username} owns the tables, "
+                "so anyone holding its password could rewrite the audit log; give the app a "
+                "role of its own (README, A separate owner role)",
+                file=sys.stderr,
+            )
+    finally:
+        engine.dispose()
     import uvicorn
 
-    from easeback.web import SERVE_OPTIONS
+    from easeback.web.practice.logs import log_config
 
     scheme = "https" if settings.tls_certfile else "http"
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
@@ -78,9 +103,14 @@ def serve_practice(args: argparse.Namespace) -> int:
         ssl_certfile=settings.tls_certfile,
         ssl_keyfile=settings.tls_keyfile,
         proxy_headers=True,
+        forwarded_allow_ips=split_names(settings.trusted_proxies) or None,
         # longer than clients and proxies keep idle connections, so a request never meets a
         # connection the server is just closing (uvicorn's default is 5 s)
         timeout_keep_alive=75,
-        **SERVE_OPTIONS,  # no access log: at warning level it printed nothing, yet cost time
+        # easeback's own access log (easeback.web.practice.logs) instead of uvicorn's, which
+        # would write each path and query string; INFO for the notices of workers that die
+        log_config=log_config(),
+        log_level="info",
+        access_log=False,
     )
     return 0

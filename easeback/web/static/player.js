@@ -21,7 +21,7 @@
 
   var PHASES = {
     ready: "Get ready", intro: "Get into position", step: "Get into position",
-    move: "Move in", hold: "Hold", release: "Come back", rest: "Rest",
+    move: "Moving in", hold: "Hold", release: "Coming back", rest: "Rest",
     switch_side: "Switch sides", complete: "Done"
   };
 
@@ -86,6 +86,39 @@
     box.hidden = false;
     figureSvg = svg;
     if (typeof svg.pauseAnimations === "function") { svg.pauseAnimations(); }
+    cropToBody(svg, p);
+  }
+
+  /* The drawing leaves room for every technique's props; on a phone that leaves the body
+     small. Its view is cut to the body over the whole loop (sampled at 48 moments), with a
+     margin, so the body is drawn across the box and the floor shows under it. */
+  var crops = {};
+
+  function cropToBody(svg, p) {
+    if (typeof svg.setCurrentTime !== "function" || typeof svg.getBBox !== "function") { return; }
+    var crop = crops[p.svg];
+    if (!crop) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      var parts = svg.querySelectorAll("use.o, circle.hd");
+      for (var k = 0; k <= 48; k++) {
+        svg.setCurrentTime((p.duration || 0) * k / 48);
+        for (var i = 0; i < parts.length; i++) {
+          var b = parts[i].getBBox();
+          if (b.width || b.height) {
+            x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y);
+            x1 = Math.max(x1, b.x + b.width); y1 = Math.max(y1, b.y + b.height);
+          }
+        }
+      }
+      if (!(x1 > x0 && y1 > y0)) { return; }
+      var m = 0.06 * Math.max(x1 - x0, y1 - y0);
+      crop = [x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m].map(function (v) {
+        return Math.round(v * 10) / 10;
+      });
+      crops[p.svg] = crop;
+    }
+    svg.setAttribute("viewBox", crop.join(" "));
+    svg.setAttribute("preserveAspectRatio", "xMidYMax meet");  // on the floor, next to the count
   }
 
   function sideOf(p, cue) {
@@ -239,7 +272,7 @@
     $("pause").textContent = "Resume";
     $("pause").setAttribute("aria-pressed", "true");
     hush();
-    $("cue").textContent = "Paused. " + cues[shown].text;
+    $("phase").textContent = "Paused";
   }
 
   function resume() {
@@ -248,8 +281,34 @@
     setState("running");
     $("pause").textContent = "Pause";
     $("pause").setAttribute("aria-pressed", "false");
-    shown = -1;
+    carryOnSpeaking();
     tick();
+  }
+
+  /* Carrying on (Resume, or "I'm fine, carry on") speaks from where the session is: the
+     sentences of the cue that the voice had not reached when it was paused, and only if they
+     can be said before the cue's time is up. Otherwise nothing: the words are on the screen
+     and the next cue is said on time. Never the whole cue again from the start. */
+  var WORDS_PER_SECOND = 2.5;  // the timeline's speaking pace (domain/timeline.py)
+
+  function carryOnSpeaking() {
+    var at = elapsed(performance.now()), k = indexAt(at);
+    announce(k, false);
+    speak(restToSay(cues[k], at));
+  }
+
+  function restToSay(cue, at) {
+    var sentences = (cue.say || cue.text).match(/[^.!?]+(?:[.!?]+|$)/g) || [];
+    var reached = Math.max(0, at - cue.offset) * WORDS_PER_SECOND, words = 0, rest = [];
+    sentences.forEach(function (sentence) {
+      var n = sentence.trim().split(/\s+/).length;
+      if (words + n / 2 > reached) { rest.push(sentence.trim()); }  // not reached, or barely begun
+      words += n;
+    });
+    var text = rest.join(" ");
+    var count = text ? text.split(/\s+/).length : 0;
+    var left = cue.offset + cue.duration - at;
+    return count && count / WORDS_PER_SECOND + 0.5 <= left ? text : "";
   }
 
   function togglePause() {

@@ -1,11 +1,17 @@
 /* easeback's service worker: keeps the guided player, its pictures and the current routine's
    timeline in a cache, so a session that has started keeps running and can be reopened when the
-   local server stops. Network first (the routine may have changed), the cache when it fails.
-   Nothing else is touched: every other request goes to the server as usual. */
+   local server stops; and the pages a stop leads to (what to do after each reason) and the home
+   page, so they open without the server too. Network first (the routine may have changed), the
+   cache when it fails. Nothing else is touched: every other request goes to the server as usual,
+   and posts (a stop, a check-in) are kept and sent again by the page (static/offline.js). */
 "use strict";
 var CACHE = "easeback-player-v1";  // player.js writes the routine into this cache too
+var STOPPED = ["sharp_pain", "radiating_pain", "numbness", "dizziness", "other"].map(function (r) {
+  return "/stopped/" + r;
+});
 var SHELL = ["/player", "/static/inline-svg.js", "/static/player.js", "/static/player.css", "/static/style.css",
-  "/static/camera.js", "/static/icon.svg"];
+  "/static/camera.js", "/static/icon.svg", "/static/nav.js", "/static/offline.js", "/",
+  "/check-in", "/check-in?session=1", "/stop"].concat(STOPPED);  // posts made offline wait in offline.js
 
 function kept(url) {
   return url.origin === self.location.origin && (
@@ -39,11 +45,15 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (!kept(url)) { return; }
   // the player's ?speed=... shares one entry; a picture's ?pose= is a different picture
-  var key = url.pathname === "/player" ? url.pathname : url.pathname + url.search;
+  var one = url.pathname === "/player" || url.pathname === "/stop" || STOPPED.indexOf(url.pathname) >= 0;
+  var key = one ? url.pathname : url.pathname + url.search;
   event.respondWith(fetch(request).then(function (response) {
     if (response.ok && !response.redirected && response.type === "basic") {
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) { return cache.put(key, copy); });
+    }
+    if (response.status >= 500) {  // the server is up but cannot answer (503): as if it were away
+      return caches.match(key).then(function (hit) { return hit || response; });
     }
     return response;
   }).catch(function () {
