@@ -74,3 +74,25 @@ def test_the_api_result_carries_the_check_first_line_and_the_call(client):
     out = client.post("/api/screening", json={"answers": answers}).json()
     assert out["disposition"] == "urgent" and out["check_first"] is None and out["call"]
     assert [r["call"] for r in out["reasons"]] == [True]
+
+
+def test_pain_days_on_the_web_comes_from_the_episode_start_once_confirmed(app, visitor):
+    """A journal screening 8 days ago said the episode began a day before it: the pain_days
+    page offers "the same episode" as 9 days; choosing it answers 9, typing answers the number."""
+    from easeback.settings import Settings
+    from easeback.usecases import journal
+    from easeback.usecases.screening import screen_answers
+
+    engine = journal.open_journal(Settings(data_dir=app.state.web.settings.data_dir))
+    result = screen_answers(default_catalogue(), clear_answers(pain_days=1))
+    journal.save_screening(engine, result, journal.utc_now() - timedelta(days=8))
+    engine.dispose()
+    ids = [q.id for q in default_catalogue().screening.questions]
+    n = ids.index("pain_days") + 1
+    visitor.post("/screening/start")
+    page = visitor.client.get(f"/screening/{n}").text
+    assert "The same episode as last time" in page and "(9 days ago)" in page
+    resp = visitor.post(f"/screening/{n}", {"answer": "9"})
+    assert resp.status_code == 200
+    page = visitor.client.get(f"/screening/{n}").text
+    assert 'value="9"' in page and "The same episode as last time" not in page
