@@ -244,6 +244,9 @@ class Reason(Frozen):
     learn: tuple[str, ...] = ()  # learn topic ids that explain this advice
     cleared: bool = False  # lowered by a professional's clearance; the question still shows why
     call: bool = False  # the result offers the emergency call button with this advice
+    # the advice only shapes a routine (what it leaves out, how gently): nothing to say when
+    # no routine may follow
+    routine_only: bool = False
 
 
 @value
@@ -275,17 +278,15 @@ class ScreeningResult(Frozen):
 
     @property
     def shown_reasons(self) -> tuple[Reason, ...]:
-        """The reasons a person is shown: all of them when a routine may follow; otherwise only
-        those that say what to do instead (advice that shapes a routine, or books a routine
-        check, would only distract from getting help)."""
-        if self.disposition is not None and self.disposition.allows_routine:
+        """The reasons a person is shown: all of them when a routine may follow. When none may,
+        no advice that only shapes a routine; and an emergency shows only the emergency
+        reasons (nothing else may distract from getting help now)."""
+        d = self.disposition
+        if d is None or d.allows_routine:
             return self.reasons
-        blocking = [
-            r
-            for r in self.reasons
-            if r.disposition is not None and not r.disposition.allows_routine
-        ]
-        return tuple(blocking) if blocking else self.reasons
+        if d is Disposition.EMERGENCY:
+            return tuple(r for r in self.reasons if r.disposition is Disposition.EMERGENCY)
+        return tuple(r for r in self.reasons if not r.routine_only)
 
     @property
     def call(self) -> bool:
@@ -418,6 +419,8 @@ def _fire(table: ScreeningTable, answers: Mapping[str, AnswerValue]) -> list[Rea
             see=rule.see,
             learn=rule.learn,
             call=rule.call,
+            routine_only=(rule.disposition in (None, Disposition.CAUTION))
+            and bool(rule.exclude or rule.gentle or rule.max_minutes),
         )
         if rule.lowers is not None:
             if not any(r.disposition is rule.lowers for r, _ in fired):

@@ -47,6 +47,7 @@ class Reason(BaseModel):
     advice: str
     rule: str
     see: list[str]
+    call: bool = False  # get seen now: offer the call button
 
 
 class ScreeningOut(BaseModel):
@@ -55,6 +56,9 @@ class ScreeningOut(BaseModel):
     missing: list[str]
     not_asked: list[str] = []
     reasons: list[Reason]
+    # safety.md v3: the line every clear and caution result carries (null otherwise)
+    check_first: str | None = None
+    call: bool = False
 
 
 class QuestionOut(BaseModel):

@@ -362,7 +362,28 @@ def _question_page(
         error=error,
         title=f"Question {position} of {total}",
         back=_previous(st.catalogue.screening, sess.answers, n),
+        episode=_episode(st) if q.id == "pain_days" and current is None else None,
     )
+
+
+def _episode(st: WebState) -> dict[str, Any] | None:
+    """The episode an earlier screening in the journal dated (the day it began, and how many days
+    ago): offered on the pain_days page, kept only when the person confirms it is the same
+    episode (safety.md, "Asking again"). None without a journal or such a screening."""
+    if st.journal is None:
+        return None
+    from easeback.storage import repository
+    from easeback.usecases.screening import episode_start
+
+    try:
+        last = repository.latest_screening(st.journal.engine)
+    except Exception:  # a damaged journal: its own pages say so; the question is asked plainly
+        return None
+    began = episode_start(last["answers"], last["at"]) if last else None
+    if began is None:
+        return None
+    days = (datetime.now().date() - began).days
+    return {"began": f"{began:%d %B %Y}", "days": days} if days >= 0 else None
 
 
 def _asked(table: ScreeningTable, answers: Mapping[str, AnswerValue]) -> list[Question]:

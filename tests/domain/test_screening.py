@@ -503,6 +503,11 @@ def test_a_blocked_result_shows_only_what_to_do_instead(catalogue):
     assert result.disposition is Disposition.EMERGENCY
     assert {r.rule for r in result.reasons} >= {"ctx_knee_problem", "ctx_pain_now_high"}
     assert [r.rule for r in result.shown_reasons] == ["rf_bladder_bowel_control"]
+    answers = clear_answers(fever_chills="yes", knee_problem="yes", pain_now=8, pain_days=100)
+    urgent = screen(catalogue.screening, answers)
+    shown = {r.rule for r in urgent.shown_reasons}
+    assert {"rf_fever_chills", "ctx_pain_days_chronic"} <= shown  # what to do, and a check
+    assert not shown & {"ctx_knee_problem", "ctx_pain_now_high", "ctx_pain_now_draw_in"}
 
 
 def test_professional_first_advice_gives_a_time_frame(catalogue):

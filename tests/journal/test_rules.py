@@ -51,10 +51,19 @@ def test_rest_day_after_a_two_point_rise():
     assert "rest_day" not in codes(h, day(2))
 
 
-def test_no_rest_day_after_a_one_point_rise_but_yes_after_high_soreness():
-    assert pg.rest_day(History(sessions=(session(0, 3, 4),)), day(1).date()) is None
+def test_rest_day_after_any_rise_or_high_soreness():
+    # safety.md v3: "if the pain seems to get worse, or you are feeling very sore, take a day off"
+    assert pg.rest_day(History(sessions=(session(0, 3, 4),)), day(1).date()) == day(1).date()
     sore = History(sessions=(session(0, 3, 3, soreness="high"),))
     assert pg.rest_day(sore, day(1).date()) == day(1).date()
+    medium = History(sessions=(session(0, 3, 3, soreness="medium"), session(0, 5, 4)))
+    assert pg.rest_day(medium, day(1).date()) is None
+    (rest,) = [
+        a
+        for a in pg.advice(History(sessions=(session(0, 3, 4),)), day(1))
+        if a.code.value == "rest_day"
+    ]
+    assert "got worse" in rest.text and "very sore" in rest.text
 
 
 def test_professional_after_seven_days_without_dropping_below_start():

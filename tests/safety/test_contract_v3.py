@@ -194,3 +194,30 @@ def test_pain_before_a_session_counts_as_pain_now(run, tmp_path, data_dir, catal
     for t in ran["techniques"]:
         hold = catalogue.technique(t["id"]).dosage.hold_seconds
         assert t["hold_seconds"] == (hold.min if hold else None), t["id"]
+
+
+def test_start_asked_again_copies_nothing_and_counts_the_episode_days(run, data_dir, catalogue):
+    """The finding's repro: answers 8 days old (pain_days 1, pain_now 0), then `easeback start`.
+    The new screening asks the pain again and works the days out from the episode's start."""
+    _save(catalogue, data_dir, days_ago=8, pain_days=1, pain_now=0)
+    answers = clear_answers(pain_now=8)
+    lines = []
+    for q in catalogue.screening.questions:
+        if q.id == "cleared_by_professional":
+            continue
+        if q.id == "pain_days":
+            lines.append("yes")  # the same episode as last time
+            continue
+        value = answers.get(q.id)
+        lines.append("" if value is None else str(value))
+    stdin = "\n".join([*lines, "floor", "10", "", "strengthen", "no"]) + "\n"
+    r = run("start", "--no-voice", stdin=stdin)
+    assert r.returncode == 0, r.stderr[-2000:]
+    said = " ".join(r.stdout.split())
+    assert "same episode of back pain" in said and "(9 days ago)" in said
+    engine = journal.open_journal(Settings(data_dir=str(data_dir)))
+    last = repository.latest_screening(engine)
+    engine.dispose()
+    assert last is not None
+    assert last["answers"]["pain_days"] == 9 and last["answers"]["pain_now"] == 8
+    assert "Bridge" not in said.split("Your routine")[1]  # the high-pain rule: no strengthening

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.console import Console
 from rich.prompt import Prompt
 
@@ -13,7 +15,8 @@ from easeback.usecases import errors, planning, screening
 
 
 def run_journey(cat: Catalogue, console: Console, speed: float = 1.0, voice: bool = True) -> int:
-    result = screening.screen_answers(cat, ask_screening(cat, console))
+    answers = ask_screening(cat, console, episode=_episode())
+    result = screening.screen_answers(cat, answers)
     render_screening(console, cat, result)
     inputs = journey_inputs(result)  # saves the screening; history-based planner inputs
     if result.plannable() is None:
@@ -40,3 +43,18 @@ def run_journey(cat: Catalogue, console: Console, speed: float = 1.0, voice: boo
     ):
         return 0
     return guided_session(cat, routine, speed=speed, voice=voice, console=console, screened=True)
+
+
+def _episode() -> tuple[date, date] | None:
+    """(the day this episode began, today) from the journal's latest screening, so its days are
+    worked out once the person confirms it is the same episode; None without one."""
+    from easeback.storage import repository
+    from easeback.terminal.commands.journal import _journal_or_none
+    from easeback.usecases import journal
+
+    engine = _journal_or_none("the screening")
+    if engine is None:
+        return None
+    last = repository.latest_screening(engine)
+    began = screening.episode_start(last["answers"], last["at"]) if last else None
+    return None if began is None else (began, journal.local(journal.utc_now()).date())
