@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from easeback.content.loader import Catalogue
     from easeback.domain.chart import Chart
     from easeback.storage.entries import Entry
+    from easeback.storage.lite import Journal
 
 
 Clock = Callable[[], datetime]
@@ -57,6 +58,48 @@ def open_journal(settings: Settings) -> Engine:
         return open_engine(database_url(settings), create_folder=settings.database_url is None)
     except StorageError as exc:
         raise InputError(str(exc)) from None
+
+
+def open_quick(settings: Settings) -> Journal | None:
+    """The journal through the everyday commands' sqlite3 door (storage/lite.py), which reads
+    and writes without importing SQLAlchemy; None when only the engine can open it (a database
+    named by URL, a journal not made yet or to be migrated): then use `open_journal`.
+    InputError for a file that is not a journal or is damaged, as `open_journal` says it."""
+    if settings.database_url is not None:
+        return None
+    from easeback.storage import lite
+    from easeback.storage.sqlite_file import StorageError
+
+    try:
+        return lite.open_journal(settings.resolved_data_dir() / "journal.sqlite3")
+    except StorageError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _reads(engine: Engine | Journal) -> Any:
+    """What answers the journal's figures: the sqlite3 door or the SQLAlchemy queries (the
+    same functions, the same answers)."""
+    from easeback.storage.lite import Journal
+
+    if isinstance(engine, Journal):
+        from easeback.storage import lite
+
+        return lite
+    from easeback.storage import summary
+
+    return summary
+
+
+def _entries(engine: Engine | Journal) -> Any:
+    from easeback.storage.lite import Journal
+
+    if isinstance(engine, Journal):
+        from easeback.storage import lite
+
+        return lite
+    from easeback.storage import entries
+
+    return entries
 
 
 def parse_at(value: str | None, now: datetime) -> datetime:
@@ -96,7 +139,13 @@ def make_check_in(
         raise InputError(str(exc)) from None
 
 
-def log_check_in(engine: Engine, check_in: CheckIn) -> int:
+def log_check_in(engine: Engine | Journal, check_in: CheckIn) -> int:
+    from easeback.storage.lite import Journal
+
+    if isinstance(engine, Journal):
+        from easeback.storage import lite
+
+        return lite.add_check_in(engine, check_in, check_in.at)
     from easeback.storage import repository
 
     return repository.add_check_in(engine, check_in, check_in.at)
@@ -409,10 +458,10 @@ def left_out_of(engine: Engine) -> frozenset[str]:
     return summary.left_out(engine)
 
 
-def planner_inputs_of(engine: Engine, techniques: Iterable[Technique]) -> dict[str, Any]:
+def planner_inputs_of(engine: Engine | Journal, techniques: Iterable[Technique]) -> dict[str, Any]:
     """planner_inputs(history(engine), techniques) from the database's aggregates, without
     loading the journal: the same inputs at 100 rows or 100,000."""
-    from easeback.storage import summary
+    summary = _reads(engine)
 
     base = summary.baseline_pain(engine)
     effects = [trends.effect_from_sums(*sums) for sums in summary.technique_sums(engine)]
@@ -532,12 +581,12 @@ def _public(
 
 
 def progress_summary(
-    engine: Engine, now: datetime, person: str | None = None, tz: tzinfo | None = None
+    engine: Engine | Journal, now: datetime, person: str | None = None, tz: tzinfo | None = None
 ) -> dict[str, Any]:
     """progress_public's figures aggregated by the database (a few indexed queries and sums),
     never loading the journal: the same numbers at 100 rows or 100,000. now is naive local
     (naive in `tz` for a practice's person)."""
-    from easeback.storage import summary
+    summary = _reads(engine)
 
     who = {} if person is None else {"person": person}
     f = summary.journal_facts(engine, tz=tz, **who)
@@ -562,7 +611,7 @@ def parse_since(value: str | None) -> datetime | None:
 
 
 def history_page(
-    engine: Engine,
+    engine: Engine | Journal,
     limit: int,
     since: datetime | None = None,
     before: str | None = None,
@@ -572,14 +621,14 @@ def history_page(
     """The newest `limit` entries (since a naive UTC time, before a place given as
     `entries.key_text`), newest first, and how many older ones there are beyond them. One
     person's (default: this machine's) journal, times in `tz` (default: local)."""
-    from easeback.storage import entries
-    from easeback.storage.schema import DEFAULT_PERSON
+    from easeback.storage.rows import parse_key
 
+    entries = _entries(engine)
     try:
-        key = None if before is None else entries.parse_key(before)
+        key = None if before is None else parse_key(before)
     except ValueError:
         raise InputError(f"before={before!r} is not a place in the journal") from None
-    who = DEFAULT_PERSON if person is None else person
+    who = "me" if person is None else person  # schema.DEFAULT_PERSON
     page = entries.latest_entries(engine, limit, who, since=since, before=key, tz=tz)
     if len(page) < limit:
         return page, 0
