@@ -6,27 +6,33 @@ Doors call these; storage problems and bad input come back as `InputError` with 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 from easeback.domain import progression, trends
-from easeback.domain.models import Disposition, StopReason, Technique
-from easeback.domain.planning import Routine
-from easeback.domain.progression import Advice, CheckIn, History
-from easeback.domain.screening import QuestionKind, ScreeningResult, ScreeningTable
-from easeback.settings import Settings
-from easeback.usecases.device_keys import checked_key, reused
+from easeback.domain.models import Disposition, StopReason
+from easeback.domain.progression import CheckIn
+from easeback.domain.screening import QuestionKind
+from easeback.domain.values import Frozen, record
 from easeback.usecases.errors import InputError
-from easeback.usecases.planning import routine_public
-from easeback.usecases.screening import screening_public
 
+# typing, dataclasses, the planner's and the screening's public shapes (the catalogue's loader)
+# cost the everyday commands start-up time: they are imported where they are used
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from datetime import tzinfo
+    from typing import Any
+
     from sqlalchemy import Engine
 
     from easeback.content.loader import Catalogue
     from easeback.domain.chart import Chart
+    from easeback.domain.models import Technique
+    from easeback.domain.planning import Routine
+    from easeback.domain.progression import Advice, History
+    from easeback.domain.screening import ScreeningResult, ScreeningTable
+    from easeback.settings import Settings
     from easeback.storage.entries import Entry
     from easeback.storage.lite import Journal
 
@@ -158,6 +164,7 @@ def check_pains(before: int, after: int) -> None:
 
 def save_screening(engine: Engine, result: ScreeningResult, at: datetime) -> int:
     from easeback.storage import repository
+    from easeback.usecases.screening import screening_public
 
     public = screening_public(result)
     return repository.add_screening(
@@ -196,6 +203,7 @@ class SessionRecorder:
 
     def start(self) -> int:
         from easeback.storage import repository
+        from easeback.usecases.planning import routine_public
 
         if self.session_id is None:
             # a session killed mid-way never said how it ended: close it before the next
@@ -282,6 +290,8 @@ def record_stop(
     write: done before it, stopped at it, not reached after, the stop and the camera coach's
     numbers. False when the device's `key` was received before (nothing written again)."""
     from easeback.storage import repository
+    from easeback.usecases.device_keys import checked_key, reused
+    from easeback.usecases.planning import routine_public
 
     why = StopReason(reason)
     results = []
@@ -320,6 +330,8 @@ def record_check_in(
     """A check-in, with the session it rates first when `routine` and `pain_before` are given
     (every technique done), as one write. False when the device's `key` was received before."""
     from easeback.storage import repository
+    from easeback.usecases.device_keys import checked_key, reused
+    from easeback.usecases.planning import routine_public
 
     session = None
     if routine is not None and pain_before is not None:
@@ -370,6 +382,7 @@ def log_session(
 ) -> int:
     """Record a routine done away from the timer: every technique done up to a stop, if any."""
     from easeback.storage import repository
+    from easeback.usecases.planning import routine_public
 
     before, after = _score("pain before", pain_before), _score("pain after", pain_after)
     stop = parse_stop(stopped, routine) if stopped else None
@@ -474,8 +487,8 @@ def planner_inputs_of(engine: Engine | Journal, techniques: Iterable[Technique])
     }
 
 
-@dataclass(frozen=True)
-class ProgressReport:
+@record
+class ProgressReport(Frozen):
     baseline_pain: int | None
     latest_pain: int | None
     meaningful_improvement: bool

@@ -158,14 +158,14 @@ def spark(values: list[int]) -> str:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from easeback.content.loader import default_catalogue
     from easeback.usecases import journal
 
     if args.json and not args.plot:
         _dump(journal.progress_summary(_journal(args), journal.local(_now())))
         return 0
+    from pathlib import Path
+
+    from easeback.content.loader import default_catalogue
     cat, engine = default_catalogue(), _engine(args)
     if args.plot:  # the journal's rows streamed into bins: a long journal stays readable
         from easeback.export.plot import save_plot
