@@ -12,6 +12,7 @@ the damage check before the first write are the engine's own (storage/sqlite_fil
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 
@@ -38,9 +39,31 @@ if TYPE_CHECKING:
 
     from easeback.domain.progression import CheckIn
 
-# The engine's HEAD_REVISION (storage/engine.py imports SQLAlchemy); a test holds them equal.
-HEAD_REVISION = "0010"
 ME = "me"  # schema.DEFAULT_PERSON
+VERSIONS = os.path.join(os.path.dirname(__file__), "migrations", "versions")
+
+
+def head_revision() -> str | None:
+    """The migrations' head, read from their files as Alembic would find it (the revision no
+    other one follows; None unless there is exactly one), without importing Alembic: a journal
+    at any other revision is the engine's to migrate. A test holds it to the engine's."""
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for name in os.listdir(VERSIONS):
+        if not name.endswith(".py") or name.startswith("_"):
+            continue
+        seen = 0
+        with open(os.path.join(VERSIONS, name), encoding="utf-8") as f:
+            for line in f:  # both near the top
+                key, sep, value = line.partition("=")
+                if sep and key.strip() in ("revision", "down_revision"):
+                    names = revisions if key.strip() == "revision" else followed
+                    names.update(v.strip("\"' ") for v in value.strip().strip("()").split(","))
+                    seen += 1
+                    if seen == 2:
+                        break
+    heads = revisions - followed
+    return heads.pop() if len(heads) == 1 else None
 
 
 class Journal:
@@ -105,7 +128,7 @@ def open_journal(path: Path) -> Journal | None:
             raise JournalDamaged(damaged_message(path, str(exc))) from None
         first = str(exc).strip().splitlines()[0]
         raise StorageError(f"cannot use the database sqlite:///{path}: {first}") from None
-    if found != [(HEAD_REVISION,)]:
+    if found != [(head_revision(),)]:
         con.close()
         return None
     return Journal(con, path)

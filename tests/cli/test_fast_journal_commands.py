@@ -39,6 +39,8 @@ PROBE = (
 def journals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("fast")
     (root / "answers.json").write_text(json.dumps(clear_answers()))
+    red_flag = clear_answers(bladder_bowel_control="yes")  # the screening gate: no plan
+    (root / "red-flag.json").write_text(json.dumps(red_flag))
     empty = root / "empty.sqlite3"
     open_engine(f"sqlite:///{empty}").dispose()
     thousand = root / "thousand.sqlite3"
@@ -91,6 +93,7 @@ COMMANDS = {
     "history-since": ["history", "--since", "2026-11-01"],
     "progress": ["progress", "--json"],
     "plan": ["plan", "--json", "--answers", "{answers}", "--where", "floor", "--minutes", "10"],
+    "plan-blocked": ["plan", "--json", "--answers", "{red}", "--where", "floor", "--minutes", "5"],
     "checkin": ["checkin", "--pain", "3", "--stiffness", "4", "--at", "2026-01-02T03:04:05"],
 }
 CASES = [(j, c) for j in ("empty", "thousand", "old", "damaged") for c in COMMANDS]
@@ -100,7 +103,11 @@ CASES = [(j, c) for j in ("empty", "thousand", "old", "damaged") for c in COMMAN
 def test_the_door_says_what_the_engine_says(
     journals: dict[str, Path], kind: str, command: str, tmp_path: Path
 ) -> None:
-    args = [a.format(answers=journals["root"] / "answers.json") for a in COMMANDS[command]]
+    root = journals["root"]
+    args = [
+        a.format(answers=root / "answers.json", red=root / "red-flag.json")
+        for a in COMMANDS[command]
+    ]
     cache = journals["root"]
     code, out, err, imported = run(journals[kind], tmp_path / "door", cache, args, door=True)
     want = run(journals[kind], tmp_path / "engine", cache, args, door=False)
@@ -108,7 +115,8 @@ def test_the_door_says_what_the_engine_says(
     if kind == "damaged":
         assert code == 2 and "is damaged inside" in err and err.count("\n") == 1
         return
-    assert code == 0, err
+    assert code == (3 if command == "plan-blocked" else 0), err
+    assert ('"planned": false' in out) == (command == "plan-blocked")
     if kind == "old":  # left to the engine, which migrated it as before
         assert "sqlalchemy" in imported
     else:

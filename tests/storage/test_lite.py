@@ -3,7 +3,9 @@ answer, on random journals of two people, and serves only a journal at the head 
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,8 +25,23 @@ def _journal(path: Path, seed: int):
     return engine
 
 
-def test_the_door_knows_the_engines_head_revision():
-    assert lite.HEAD_REVISION == HEAD_REVISION
+def test_the_door_finds_the_engines_head_revision():
+    assert lite.head_revision() == HEAD_REVISION
+
+
+def test_a_migration_added_is_the_doors_new_head(tmp_path, monkeypatch):
+    for name in os.listdir(lite.VERSIONS):
+        if name.endswith(".py"):
+            shutil.copy(os.path.join(lite.VERSIONS, name), tmp_path)
+    monkeypatch.setattr(lite, "VERSIONS", str(tmp_path))
+    (tmp_path / "0011_more.py").write_text(
+        f'"""More."""\n\nrevision = "0011"\ndown_revision = "{HEAD_REVISION}"\n'
+    )
+    assert lite.head_revision() == "0011"
+    (tmp_path / "0011_other.py").write_text(  # two heads: Alembic would not upgrade either
+        f'revision = "0011b"\ndown_revision = "{HEAD_REVISION}"\n'
+    )
+    assert lite.head_revision() is None
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13, 14])
