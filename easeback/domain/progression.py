@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from easeback.domain.models import Disposition, StopReason, Technique
-from easeback.domain.planning import HOLD_STEP
 from easeback.domain.values import Frozen, record
 
 SCREENING_VALID = timedelta(days=7)
@@ -372,6 +371,8 @@ def hold_targets(history: History, techniques: Iterable[Technique]) -> dict[str,
 
 def hold_targets_from(level: Mapping[str, int], techniques: Iterable[Technique]) -> dict[str, int]:
     """Hold targets from the number of times each technique was done in a good session."""
+    from easeback.domain.planning import HOLD_STEP  # the planner: not for reading a journal
+
     out: dict[str, int] = {}
     for t in techniques:
         ceiling = hold_ceiling(t)

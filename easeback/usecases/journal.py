@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from easeback.domain import progression, trends
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.progression import CheckIn
-from easeback.domain.screening import QuestionKind
 from easeback.domain.values import Frozen, record
 from easeback.usecases.errors import InputError
 
@@ -661,6 +660,8 @@ def all_entries(engine: Engine, since: datetime | None = None) -> Iterator[Entry
 def rescreen_questions(table: ScreeningTable) -> list[str]:
     """The questions asked again when a screening has lapsed: those that can make it urgent or
     an emergency, plus the other red flags (every red flag is a reason to stop self-care)."""
+    from easeback.domain.screening import QuestionKind
+
     severe = {
         r.question
         for r in table.rules
