@@ -166,6 +166,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from easeback.content.loader import default_catalogue
+
     cat, engine = default_catalogue(), _engine(args)
     if args.plot:  # the journal's rows streamed into bins: a long journal stays readable
         from easeback.export.plot import save_plot
