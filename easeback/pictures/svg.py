@@ -452,7 +452,25 @@ def samples(fig: Figure, technique: Technique) -> list[Sample]:
     return list(_LOOPS[key][1])
 
 
+def nested(fig: Figure) -> bool:
+    """Whether the second movement starts where the first ends (knees in, then the rock;
+    the ankle crossed, then the foot lifting): it is then done inside the first, whose way
+    back comes after it, as the steps do them."""
+    if fig.then is None or fig.then.sided != fig.sided:
+        return False
+    a, b = fig.end, fig.then.start
+    joints = a.full_joints(), b.full_joints()
+    same = all(abs(joints[0][j] - joints[1][j]) < 0.5 for j in joints[0])
+    ra, rb = a.root, b.root
+    root = (abs(ra.pitch - rb.pitch) < 0.5 and abs(ra.twist - rb.twist) < 0.5
+            and abs(ra.roll - rb.roll) < 0.5 and abs(ra.x - rb.x) < 0.005
+            and abs(ra.y - rb.y) < 0.005)  # fmt: skip
+    return same and root
+
+
 def _loop(fig: Figure, technique: Technique) -> list[Sample]:
+    if nested(fig):
+        return _nested_loop(fig, technique)
     tp = tempo(technique)
     out: list[Sample] = []
     now = 0.0
@@ -484,6 +502,41 @@ def _loop(fig: Figure, technique: Technique) -> list[Sample]:
         out.append(Sample(now, last.pose, last.side, 0.0, last.part))
         now += 0.8 if last.part == first.part else CUT
     out.append(Sample(now, first.pose, first.side, 0.0, first.part))
+    return out
+
+
+def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
+    """The first movement in, the second in, held and back, then the first back, for each
+    side; a short pause between the two movements."""
+    tp = tempo(technique)
+    inner = fig.parts[1]
+    frames = [MOVE_FRAMES * max(1, len(p.in_turn)) for p in (fig, inner)]
+    out: list[Sample] = []
+    now = 0.0
+
+    def move(part: Figure, n: int, side: str, back: bool) -> None:
+        nonlocal now
+        for i in range(frames[n]):
+            t = i / frames[n]
+            depth = _ease(t) if not back else 1.0 - _ease(t)
+            out.append(Sample(now, part.tween(t, side, back=back), side, depth, n))
+            now += tp.move / frames[n]
+
+    for side, suffix in [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]:
+        out.append(Sample(now, fig.keyframes()["start" + suffix], side, 0.0, 0))
+        now += tp.pause
+        move(fig, 0, side, back=False)
+        out.append(Sample(now, fig.keyframes()["end" + suffix], side, 1.0, 0))
+        now += tp.pause
+        move(inner, 1, side, back=False)
+        out.append(Sample(now, inner.keyframes()["end" + suffix], side, 1.0, 1))
+        now += tp.hold
+        move(inner, 1, side, back=True)
+        out.append(Sample(now, inner.keyframes()["start" + suffix], side, 1.0, 0))
+        now += tp.pause
+        move(fig, 0, side, back=True)
+    first = out[0]
+    out.append(Sample(now, first.pose, first.side, 0.0, 0))
     return out
 
 

@@ -3,6 +3,7 @@ its arrows point the way the body moves, off the body and the face."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 
@@ -153,9 +154,20 @@ def test_the_knee_rock_shows_the_way_in_and_out_one_leg_at_a_time_then_the_sway(
     assert sway.start == fig.end
     turn = sway.end.root.twist - sway.start.root.twist
     assert turn >= 15
+    # in the steps' order: in, the sway, then out (it cut from the sway to the feet flat)
+    assert svg.nested(fig)
     loop = svg.samples(fig, t)
     first, last = loop[0], loop[-1]
     assert first.part == 0 and first.depth == 0.0 and last.pose == first.pose
+    parts = [s.part for s in loop]
+    swaying = [i for i, p in enumerate(parts) if p == 1]
+    assert swaying[0] > 0 and swaying[-1] < len(loop) - 2
+    assert {parts[i] for i in range(swaying[-1] + 1, len(loop))} == {0}  # the way out
+    assert all(
+        math.dist(pose_body(a.pose).landmarks["knee_r"], pose_body(b.pose).landmarks["knee_r"])
+        < 0.15
+        for a, b in itertools.pairwise(loop)
+    )  # no jump anywhere in the loop
 
 
 def test_the_knee_drops_stand_the_bent_knees_up_on_the_picture():
