@@ -1498,8 +1498,9 @@ def lift_closeup_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     (x0, y0), (x1, y1) = (frame.xy(p.landmarks["wrist_r"]) for p in (a, b))
     length = math.hypot(x1 - x0, y1 - y0) or 1.0
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
-    # over the forearm, the way it rises
-    sx, sy = x1 - 0.08 * frame.scale + 12 * ux, y1 - 0.06 * frame.scale + 12 * uy
+    # just over the forearm, the way it rises
+    top = b.segments["forearm_r"].hd * frame.scale + 6
+    sx, sy = x1 - 0.06 * frame.scale - top * (-ux), y1 - top * (-uy)
     ex, ey = sx + 24 * ux, sy + 24 * uy
     svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
            f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
