@@ -143,6 +143,7 @@ def movement_px(fig: Figure, technique: Technique) -> dict[str, float]:
         out["figure"] = max(out.get("figure", 0.0), _shift(loop.frame, a, b, moving))
         closeup = loop.closeup if n == 0 or fig.inset == "detail" else None
         if closeup is not None and fig.inset == "detail":  # every movement has its detail
+            closeup = svg.inset_frame(fig, loop.frame.scale, n)
             inside = [m for m in a.landmarks
                       if svg._in_circle(closeup.xy(a.landmarks[m]), 10)
                       and svg._in_circle(closeup.xy(b.landmarks[m]), 10)]  # fmt: skip
@@ -224,9 +225,8 @@ def _detail_arrow_problems(fig: Figure, technique: Technique) -> list[str]:
     the body and inside the circle."""
     out: list[str] = []
     d = svg.drawing(fig, technique, "end")
-    frame = d.closeup
-    assert frame is not None
     for n, part in enumerate(fig.parts):
+        frame = svg.inset_frame(fig, d.frame.scale, n)
         for side in ("right", "left") if part.sided else ("",):
             arrow = svg.detail_arrow(fig, d.frame.scale, n, side)
             if arrow is None:

@@ -929,7 +929,8 @@ class Drawing:
         later = self.samples[0].part and self.fig.inset != "detail"  # a detail shows each
         if one and (self.samples[0].depth < 1.0 or later):
             return None
-        return replace(inset_frame(self.fig, self.frame.scale), reach=self.frame.reach)
+        part = self.samples[0].part if one and self.fig.inset == "detail" else 0
+        return replace(inset_frame(self.fig, self.frame.scale, part), reach=self.frame.reach)
 
     def _circle(self, inner: str, words: str) -> str:
         """A round close-up at the top right holding `inner`, with words to its left."""
@@ -986,20 +987,20 @@ class Drawing:
         """The picture itself, larger, around where the body meets its prop (or the part the
         arrow follows): the parts that move with their start outline dashed, the highlight
         and an arrow the way they move, for each movement and side while it is shown."""
-        frame = self.closeup
-        assert frame is not None
-        # the same camera, larger: the picture's own shapes, moved and scaled
-        k = frame.scale / self.frame.scale
-        dx, dy = frame.ox - self.frame.ox * k, frame.oy - self.frame.oy * k
-        inner = f'<g transform="translate({dx:.1f},{dy:.1f}) scale({k:.3f})">{picture}</g>'
         keys = {(s.part, s.side) for s in self.samples}
         marks: list[str] = []
         for part, side in sorted(keys):
+            # the same camera, larger, around this movement's point: the picture's own
+            # shapes, moved and scaled
+            frame = inset_frame(self.fig, self.frame.scale, part)
+            k = frame.scale / self.frame.scale
+            dx, dy = frame.ox - self.frame.ox * k, frame.oy - self.frame.oy * k
+            inner = f'<g transform="translate({dx:.1f},{dy:.1f}) scale({k:.3f})">{picture}</g>'
             was = "".join(
                 f'<path d="{_path(shape)}"/>' for shape in detail_moved(self.fig, frame, part, side)
             )
             arrow = detail_arrow(self.fig, self.frame.scale, part, side)
-            drawn = (f'<g fill="none" stroke="{INK}" stroke-width="1.8" '
+            drawn = (f'{inner}<g fill="none" stroke="{INK}" stroke-width="1.8" '
                      f'stroke-dasharray="5 4">{was}</g>{arrow.svg if arrow else ""}')  # fmt: skip
             if len(keys) == 1:
                 marks.append(drawn)
@@ -1007,7 +1008,7 @@ class Drawing:
             ops = [str(int((s.part, s.side) == (part, side))) for s in self.samples]
             anim = self._anim("opacity", ops, discrete=True)
             marks.append(f'<g opacity="{ops[0]}">{anim}{drawn}</g>')
-        return self._circle(inner + "".join(marks), detail_words(self.fig))
+        return self._circle("".join(marks), detail_words(self.fig))
 
     def _turn_closeup(self, bodies: list[Body]) -> str:
         """Seen from straight above: the hips stay, the shoulders turn (their start dashed),
@@ -1540,21 +1541,24 @@ def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE, side: str = "right
 
 DETAIL_SCALE = 240.0  # pixels per metre of the detail close-up: about 60 cm across
 DETAIL_ABOVE = 0.07  # metres above the prop's top at the close-up's middle: the body in view
+DETAIL_REACH = 0.3  # metres: a point the arrow follows nearer the prop than this is in view too
 ROUND_PROPS = (PropKind.BALL, PropKind.ROLLER, PropKind.TOWEL)
 
 
-def detail_point(fig: Figure) -> Vec:
-    """The middle of the detail close-up: the top of the ball, roller or towel the body lies
-    on, or else the point the arrow follows (a knee) in the end pose."""
+def detail_point(fig: Figure, part: int = 0) -> Vec:
+    """The middle of a movement's detail close-up: the top of the ball, roller or towel the
+    body lies on, or else the point the arrow follows (a knee) in the end pose; between the
+    two when the movement has both."""
+    moving = fig.parts[part]
     prop = next((p for p in fig.props if p.kind in ROUND_PROPS), None)
-    keys = fig.keyframes()
-    end = pose_body(keys["end_right" if fig.sided else "end"])
-    mark = end.landmarks[fig.arrow_at or "knee_r"]
+    keys = moving.keyframes()
+    end = pose_body(keys["end_right" if moving.sided else "end"])
+    mark = end.landmarks[moving.arrow_at or "knee_r"]
     if prop is None:
         return mark
     top = (prop.x, prop.base + prop.size[1] + DETAIL_ABOVE, 0.0)
-    if fig.arrow_at is None:
-        return top
+    if moving.arrow_at is None or math.dist(top, mark) > DETAIL_REACH:
+        return top  # the point is far off: the close-up stays on the prop
     # between the two: where the body presses, and the part that moves
     return (
         (top[0] + mark[0]) / 2,
@@ -1608,7 +1612,7 @@ def detail_arrow(
     the close-up (the one the figure's arrow follows, if it is there), the way it moves,
     off the body and inside the circle; None when nothing there moves 3 px."""
     a, b = _detail_bodies(fig, part, side)
-    frame = inset_frame(fig, scale)
+    frame = inset_frame(fig, scale, part)
     follows = fig.parts[part].arrow_at
     marks = [follows] if follows and _in_circle(frame.xy(b.landmarks[follows]), 10) else [
         m for m in b.landmarks if _in_circle(frame.xy(b.landmarks[m]), 10)
@@ -1636,7 +1640,7 @@ def detail_arrow(
     return best[2] if best else None
 
 
-def inset_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
+def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
     """The close-up's frame: seen from the side, the hip of the end pose at its middle, at
     least INSET_SCALE (and 2.5 times the figure)."""
     keys = fig.keyframes()
@@ -1648,7 +1652,7 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
         return Frame(CAMERAS[View.SIDE], zoom, cx - nx * zoom, cy + INSET_R * 0.55)
     if fig.inset == "detail":  # the picture's own view, larger, around the prop or point
         zoom = max(DETAIL_SCALE, 1.6 * scale)
-        px, py = Frame(CAMERAS[fig.view], 1.0, 0.0, 0.0).xy(detail_point(fig))
+        px, py = Frame(CAMERAS[fig.view], 1.0, 0.0, 0.0).xy(detail_point(fig, part))
         return Frame(CAMERAS[fig.view], zoom, cx - px * zoom, cy - py * zoom)
     if fig.inset == "turn":  # from straight above, the neck at the middle
         zoom = max(TURN_SCALE, 1.6 * scale)

@@ -107,8 +107,9 @@ def test_a_body_on_a_ball_or_roller_is_shown_close_up_where_it_presses(tid):
     h = prop.size[1]
     top = frame.xy((prop.x, prop.base + h, 0.0))
     assert svg._in_circle(top, 10)
-    centre, r = frame.xy((prop.x, prop.base + h / 2, 0.0)), h / 2 * frame.scale
-    for part in fig.parts:
+    for n, part in enumerate(fig.parts):
+        frame = svg.inset_frame(fig, d.frame.scale, n)  # each movement's own close-up
+        centre, r = frame.xy((prop.x, prop.base + h / 2, 0.0)), h / 2 * frame.scale
         for name, pose in (("start", part.start), ("end", part.end)):
             on = [k for k, v in part.contacts[name].items() if v.value == prop.kind.value]
             if not set(on) & {"pelvis", "lumbar", "thorax"}:
