@@ -128,8 +128,24 @@
     return sides[name] || sides[""] || sides.right || sides.left || null;
   }
 
+  /* Getting into position: the picture moves from a plain pose for the place (lying, kneeling,
+     sitting, standing) into the start pose over the first three quarters of the setup steps,
+     and the movement itself only from repetition 1. Before Start it shows the plain pose;
+     held still (reduced motion), the start pose. */
+  var setupFrom = {};
+
+  function setupTime(p, cue, at) {
+    var span = p.setup;
+    if (still || cue.kind === "ready") { return still ? span[1] : span[0]; }
+    var from = setupFrom[cue.index], to = cue.phase_end == null ? cue.offset + cue.duration : cue.phase_end;
+    var f = to > from ? Math.min(1, Math.max(0, (at - from) / (0.75 * (to - from)))) : 1;
+    return span[0] + f * (span[1] - span[0]);
+  }
+
   function figureTime(cue, at) {
     var p = pictures[cue.index === null ? 0 : cue.index];
+    var setup = cue.kind === "ready" || cue.kind === "intro" || cue.kind === "step";
+    if (p && p.setup && setup) { return setupTime(p, cue, at); }
     var s = p ? sideOf(p, cue) : null;
     if (!s) { return 0; }
     var f = cue.duration > 0 ? Math.min(1, Math.max(0, (at - cue.offset) / cue.duration)) : 1;
@@ -411,6 +427,9 @@
     .then(function (data) {
       timelineData = data;
       cues = data.cues;
+      cues.forEach(function (c) {
+        if (c.kind === "intro" && !(c.index in setupFrom)) { setupFrom[c.index] = c.offset; }
+      });
       names = data.techniques;
       pictures = data.pictures || [];
       length = cues[cues.length - 1].offset;
