@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +56,8 @@ class UserRecord:
     clinic_id: int | None
     clinic: str | None
     password_hash: str | None
+    # users.data_version as read with the record: which cached summary of theirs is current
+    version: int = field(default=0, compare=False)
 
 
 def person_key(user_id: int) -> str:
@@ -64,7 +66,9 @@ def person_key(user_id: int) -> str:
 
 
 def _record(u: UserRow, clinic: str | None) -> UserRecord:
-    return UserRecord(u.id, u.email, u.role, u.clinic_id, clinic, u.password_hash)
+    return UserRecord(
+        u.id, u.email, u.role, u.clinic_id, clinic, u.password_hash, u.data_version
+    )
 
 
 # ---- clinics and users ----
@@ -210,7 +214,10 @@ def add_token(
 def _token_owner_query(kinds: tuple[str, ...]) -> Any:
     t, u = TokenRow, UserRow
     return (
-        select(u.id, u.email, u.role, u.clinic_id, ClinicRow.name, u.password_hash, t.csrf)
+        select(
+            u.id, u.email, u.role, u.clinic_id, ClinicRow.name, u.password_hash, t.csrf,
+            u.data_version,
+        )
         .join(t, t.user_id == u.id)
         .outerjoin(ClinicRow, u.clinic_id == ClinicRow.id)
         .where(
@@ -241,7 +248,7 @@ def token_owner(
         row = conn.execute(stmt, {"hash": token_hash, "now": to_utc(now)}).first()
     if row is None:
         return None
-    return UserRecord(row[0], row[1], row[2], row[3], row[4], row[5]), row[6]
+    return UserRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[7]), row[6]
 
 
 def revoke_token(engine: Engine, token_hash: str, now: datetime) -> bool:
@@ -373,6 +380,40 @@ def audit(
 ) -> None:
     with engine.begin() as conn:
         _append(conn, Audit(at, actor_id, action, subject_id, detail))
+
+
+# the version of the subject's data, returned with the audit line of the read
+_READ = _AUDIT.returning(
+    select(UserRow.data_version).where(UserRow.id == bindparam("whose")).scalar_subquery()
+)
+
+
+def audited_read(engine: Engine, entry: Audit) -> int:
+    """The audit line of a read of one person's data, and the version of their data now
+    (users.data_version; 0 for no such account): one statement, outside a transaction (on its
+    own it is atomic), as it runs on every read of a person's progress."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        version = conn.execute(
+            _READ,
+            {
+                "at": to_utc(entry.at),
+                "actor_id": entry.actor_id,
+                "action": entry.action,
+                "subject_id": entry.subject_id,
+                "detail": entry.detail,
+                "whose": entry.subject_id,
+            },
+        ).scalar()
+    return int(version or 0)
+
+
+_VERSION = select(UserRow.data_version).where(UserRow.id == bindparam("uid"))
+
+
+def data_version(engine: Engine, user_id: int) -> int:
+    """The version of the user's data now (users.data_version; 0 for no such account)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return int(conn.execute(_VERSION, {"uid": user_id}).scalar() or 0)
 
 
 def audit_trail(engine: Engine, subject_id: int) -> list[dict[str, Any]]:
