@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -388,23 +389,27 @@ _READ = _AUDIT.returning(
 )
 
 
+def _read_params(entry: Audit) -> dict[str, Any]:
+    return {
+        "at": to_utc(entry.at),
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "subject_id": entry.subject_id,
+        "detail": entry.detail,
+        "whose": entry.subject_id,
+    }
+
+
 def audited_read(engine: Engine, entry: Audit) -> int:
     """The audit line of a read of one person's data, and the version of their data now
     (users.data_version; 0 for no such account): one statement, outside a transaction (on its
     own it is atomic), as it runs on every read of a person's progress."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        version = conn.execute(
-            _READ,
-            {
-                "at": to_utc(entry.at),
-                "actor_id": entry.actor_id,
-                "action": entry.action,
-                "subject_id": entry.subject_id,
-                "detail": entry.detail,
-                "whose": entry.subject_id,
-            },
-        ).scalar()
+        version = conn.execute(_READ, _read_params(entry)).scalar()
     return int(version or 0)
+
+
+_VERSION = select(UserRow.data_version).where(UserRow.id == bindparam("uid"))
 
 
 _VERSION = select(UserRow.data_version).where(UserRow.id == bindparam("uid"))
@@ -517,9 +522,39 @@ _RESTORES = (
 def standing(engine: Engine, user_id: int, audit: Audit | None = None) -> Standing:
     """Four small queries on one connection, however long the journal: this runs on every
     look at the programme and every logged session."""
-    uid = {"uid": user_id}
     with engine.begin() as conn:
         _append(conn, audit)
+        return _standing(conn, user_id)
+
+
+def kept_standing(
+    engine: Engine, user_id: int, audit: Audit | None = None
+) -> tuple[Standing, dict[str, Any] | None]:
+    """The person's standing and latest_episode, kept until their next write: the version of
+    their data read first (with the read's audit line when given), then what is kept for that
+    version, else read (on the same connection) and kept. Outside a transaction: one
+    statement at a time, as PostgreSQL's READ COMMITTED reads them in one anyway."""
+    from easeback.storage.versioned import kept
+
+    cache = kept(engine, "standing")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if audit is not None:
+            version = int(conn.execute(_READ, _read_params(audit)).scalar() or 0)
+        else:
+            version = int(conn.execute(_VERSION, {"uid": user_id}).scalar() or 0)
+        found = cache.get(user_id, version) if version else None
+        if isinstance(found, tuple):
+            return found
+        row = conn.execute(_LATEST_EPISODE, {"uid": user_id}).first()
+        out = (_standing(conn, user_id), None if row is None else dict(row._mapping))
+    if version:
+        cache.put(user_id, version, out)
+    return out
+
+
+def _standing(conn: Connection, user_id: int) -> Standing:
+    uid = {"uid": user_id}
+    with nullcontext(conn):
         prow = conn.execute(_PROGRAMME, uid).first()
         srow = conn.execute(_COMPLETE_SCREENING, uid).first()
         stopped: dict[int, tuple[datetime, str, list[StopEvent]]] = {}
@@ -712,10 +747,15 @@ def log_session(
 
 def last_activity(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
     """The newest check-in or session of each user (naive UTC), in two grouped queries."""
-    out: dict[int, datetime] = {}
     if not user_ids:
-        return out
-    with Session(engine) as s:
+        return {}
+    with engine.connect() as conn:
+        return _last_activity(conn, user_ids)
+
+
+def _last_activity(conn: Connection, user_ids: Sequence[int]) -> dict[int, datetime]:
+    out: dict[int, datetime] = {}
+    with nullcontext(conn) as s:
         for col, at in (
             (CheckInRow.user_id, CheckInRow.at),
             (SessionRow.user_id, SessionRow.started_at),
@@ -746,12 +786,17 @@ def _id(value: int | None) -> int:
 def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[int, Overview]:
     """Check-ins since then, every session with its stops, the programme in force and the
     newest screening of each user: five queries for the whole list, not five per person."""
+    if not user_ids:
+        return {}
+    with engine.connect() as conn:
+        return _overviews(conn, user_ids, since)
+
+
+def _overviews(conn: Connection, user_ids: Sequence[int], since: datetime) -> dict[int, Overview]:
     out = {uid: Overview([], []) for uid in user_ids}
-    if not out:
-        return out
     ids = list(out)
     ci, se, st = CheckInRow, SessionRow, StopRow
-    with engine.connect() as conn:
+    with nullcontext(conn):
         for uid, at, pain, stiff, p1, p2, p3 in conn.execute(
             select(ci.user_id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment,
                    ci.peg_activity)
@@ -844,14 +889,19 @@ class Care:
 
 def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
     """Care of each user, in seven queries for the whole list (naive UTC times)."""
+    if not user_ids:
+        return {}
+    with engine.connect() as conn:
+        return _care(conn, user_ids)
+
+
+def _care(conn: Connection, user_ids: Sequence[int]) -> dict[int, Care]:
     out = {uid: Care([], [], [], [], [], []) for uid in user_ids}
-    if not out:
-        return out
     ids = list(out)
     sc, st, se, tr, rs, oc, ci = (
         ScreeningRow, StopRow, SessionRow, TechniqueResultRow, RestoreRow, OutcomeRow, CheckInRow
     )
-    with engine.connect() as conn:
+    with nullcontext(conn):
         for sid, uid, at, complete, reasons in conn.execute(
             select(sc.id, sc.user_id, sc.at, sc.complete, sc.reasons)
             .where(sc.user_id.in_(ids))
@@ -1010,17 +1060,20 @@ def _open_episode(conn: Connection, person_id: int) -> Any:
     ).first()
 
 
+_e = EpisodeRow
+_LATEST_EPISODE = (
+    select(_e.id, _e.clinic_id, _e.clinician_id, _e.started_at, _e.ended_at, _e.end_reason)
+    .where(_e.person_id == bindparam("uid"))
+    .order_by(_e.started_at.desc(), _e.id.desc())
+    .limit(1)
+)
+
+
 def latest_episode(engine: Engine, person_id: int) -> dict[str, Any] | None:
     """The person's newest episode: {id, clinic_id, clinician_id, started_at, ended_at,
     end_reason} (naive UTC), or None."""
-    e = EpisodeRow
     with engine.connect() as conn:
-        row = conn.execute(
-            select(e.id, e.clinic_id, e.clinician_id, e.started_at, e.ended_at, e.end_reason)
-            .where(e.person_id == person_id)
-            .order_by(e.started_at.desc(), e.id.desc())
-            .limit(1)
-        ).first()
+        row = conn.execute(_LATEST_EPISODE, {"uid": person_id}).first()
     return None if row is None else dict(row._mapping)
 
 
@@ -1159,11 +1212,16 @@ def clinicians_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
 
 def ended(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
     """When each user's newest episode was discharged, for those whose newest one was."""
-    e = EpisodeRow
-    out: dict[int, tuple[datetime, datetime | None, str | None]] = {}
     if not user_ids:
         return {}
     with engine.connect() as conn:
+        return _ended(conn, user_ids)
+
+
+def _ended(conn: Connection, user_ids: Sequence[int]) -> dict[int, datetime]:
+    e = EpisodeRow
+    out: dict[int, tuple[datetime, datetime | None, str | None]] = {}
+    with nullcontext(conn):
         for pid, started, at, reason in conn.execute(
             select(e.person_id, e.started_at, e.ended_at, e.end_reason)
             .where(e.person_id.in_(list(user_ids)))
@@ -1172,6 +1230,24 @@ def ended(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
             out[int(pid)] = (started, at, reason)
     return {pid: at for pid, (_s, at, why) in out.items() if at is not None and why == "discharged"}
 
+
+
+def basis(
+    engine: Engine, user_ids: Sequence[int], since: datetime
+) -> tuple[
+    dict[int, Overview], dict[int, Care], dict[int, datetime], dict[int, datetime]
+]:  # fmt: skip
+    """overviews, care, ended and last_activity of the users, on one connection outside a
+    transaction (one statement at a time, as PostgreSQL's READ COMMITTED reads them anyway)."""
+    if not user_ids:
+        return {}, {}, {}, {}
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return (
+            _overviews(conn, user_ids, since),
+            _care(conn, user_ids),
+            _ended(conn, user_ids),
+            _last_activity(conn, user_ids),
+        )
 
 # ---- a clinic's programme templates ----
 

@@ -273,31 +273,13 @@ def _standing(
 ) -> tuple[repo.Standing, datetime | None]:
     """repo.standing, with no programme in force when the person was discharged after it was
     set (their programme ended with the episode); and when they were discharged. Kept until
-    the person's next write (storage.versioned), like their progress: the version is read
-    with the audit line of the read, or on its own."""
-    from easeback.storage.versioned import kept
-
-    if audit is not None:
-        version = repo.audited_read(engine, audit)
-    else:
-        version = repo.data_version(engine, user_id)
-    cache = kept(engine, "standing")
-    found = cache.get(user_id, version) if version else None
-    if isinstance(found, tuple):
-        return found
-    standing = repo.standing(engine, user_id)
-    episode = repo.latest_episode(engine, user_id)
-    out: tuple[repo.Standing, datetime | None] = (standing, None)
-    if (
-        episode is not None
-        and episode["end_reason"] == "discharged"
-        and standing.programme is not None
-        and episode["ended_at"] >= standing.programme["at"]
-    ):
-        out = (replace(standing, programme=None), episode["ended_at"])
-    if version:
-        cache.put(user_id, version, out)
-    return out
+    the person's next write (repo.kept_standing), like their progress."""
+    standing, episode = repo.kept_standing(engine, user_id, audit)
+    if episode is None or episode["end_reason"] != "discharged" or standing.programme is None:
+        return standing, None
+    if episode["ended_at"] < standing.programme["at"]:
+        return standing, None
+    return replace(standing, programme=None), episode["ended_at"]
 
 
 def _programme(
@@ -546,10 +528,7 @@ def _bases(engine: Engine, people: Sequence[UserRecord], now: datetime) -> dict[
     if not missing:
         return found
     ids = [p.id for p in missing]
-    views = repo.overviews(engine, ids, now - timedelta(days=TREND_DAYS))
-    cares = repo.care(engine, ids)
-    discharged = repo.ended(engine, ids)
-    last = repo.last_activity(engine, ids)
+    views, cares, discharged, last = repo.basis(engine, ids, now - timedelta(days=TREND_DAYS))
     for p in missing:
         b = _Basis(start, views[p.id], cares[p.id], discharged.get(p.id), last.get(p.id))
         if p.version:
