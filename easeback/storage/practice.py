@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 from easeback.domain import adherence, triage
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.outcomes import Outcome
-from easeback.domain.progression import CheckIn, History, ScreeningRecord, SessionRecord, StopEvent
+from easeback.domain.progression import (
+    CheckIn,
+    History,
+    JournalFacts,
+    ScreeningRecord,
+    SessionRecord,
+    StopEvent,
+)
 from easeback.storage.accounts import (
     AuditRow,
     ClinicRow,
@@ -1247,6 +1254,24 @@ def basis(
             _care(conn, user_ids),
             _ended(conn, user_ids),
             _last_activity(conn, user_ids),
+        )
+
+
+def progress_extras(
+    engine: Engine, user_id: int
+) -> tuple[JournalFacts, list[tuple[str, int, int, int]], list[Outcome]]:
+    """What a person's progress adds to their row of the list: the journal's facts (UTC),
+    the sums per technique and the outcomes recorded, on one connection (in a transaction:
+    the facts read the screenings' answers with a server-side cursor)."""
+    from easeback.storage import summary
+    from easeback.storage.outcomes import outcomes
+
+    key = person_key(user_id)
+    with engine.connect() as conn:
+        return (
+            summary.journal_facts(conn, key, tz=UTC),
+            summary.technique_sums(conn, key),
+            [o for _i, o in outcomes(conn, key)],
         )
 
 # ---- a clinic's programme templates ----

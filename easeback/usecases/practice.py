@@ -20,7 +20,6 @@ from easeback.domain.planning import Routine
 from easeback.domain.progression import CheckIn, History, JournalFacts
 from easeback.storage import credentials as creds
 from easeback.storage import practice as repo
-from easeback.storage.outcomes import outcomes as stored_outcomes
 from easeback.storage.practice import UserRecord, person_key
 from easeback.storage.received import KeyReused
 from easeback.usecases.device_keys import checked_key, reused
@@ -462,7 +461,6 @@ def progress(
     trends, adherence and flags from the last TREND_DAYS of check-ins and every session, as in
     the clinician's list (the journal is not loaded whole: a long one costs the same). What it
     reads is kept until the person's next write (_bases); the read is audited every time."""
-    from easeback.storage import summary
     from easeback.usecases.journal import progress_from
 
     person = scope(engine, actor, person_id)
@@ -470,12 +468,7 @@ def progress(
     version = repo.audited_read(engine, repo.Audit(now, actor.id, "progress.read", person.id))
     b = _bases(engine, [replace(person, version=version)], now)[person.id]
     if b.extras is None:
-        key = person_key(person.id)
-        b.extras = (
-            summary.journal_facts(engine, key, tz=UTC),
-            summary.technique_sums(engine, key),
-            [o for _i, o in stored_outcomes(engine, key)],
-        )
+        b.extras = repo.progress_extras(engine, person.id)
     facts, sums, recorded = b.extras
     return (
         progress_from(facts, sums, naive(now))

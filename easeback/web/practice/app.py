@@ -44,6 +44,7 @@ OUTAGES: tuple[type[Exception], ...] = (
     PoolTimeout,
 )
 RETRY_AFTER = 5  # seconds
+THREADS = 10  # a worker's threads for the routes (anyio's default: 40); see POOL_SIZE
 log = logging.getLogger("easeback.practice")
 
 
@@ -70,6 +71,11 @@ def create_practice_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from anyio import to_thread
+
+        # as many threads for the routes as the pool has connections: a burst queues on the
+        # event loop (cheap) instead of opening and closing connections beyond the pool
+        to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
         app.state.practice.engine.dispose()
 
