@@ -13,7 +13,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Engine,
+    Integer,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -752,6 +765,14 @@ def log_session(
     return once(engine, key, device_key, kind, at, write)[0]
 
 
+def _among(conn: Connection, column: Any, ids: Sequence[int]) -> Any:
+    """`column IN ids`: on PostgreSQL `= ANY(array)`, one parameter whatever the number of ids,
+    so the statement's text is the same for every list (prepared once, not parsed each time)."""
+    if conn.dialect.name != "postgresql":
+        return column.in_(ids)
+    return column == any_(cast(bindparam("ids", list(ids), type_=ARRAY(Integer)), ARRAY(Integer)))
+
+
 def last_activity(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
     """The newest check-in or session of each user (naive UTC), in two grouped queries."""
     if not user_ids:
@@ -768,7 +789,7 @@ def _last_activity(conn: Connection, user_ids: Sequence[int]) -> dict[int, datet
             (SessionRow.user_id, SessionRow.started_at),
         ):
             for uid, latest in s.execute(
-                select(col, func.max(at)).where(col.in_(user_ids)).group_by(col)
+                select(col, func.max(at)).where(_among(conn, col, user_ids)).group_by(col)
             ).all():
                 if uid is not None and (uid not in out or latest > out[uid]):
                     out[int(uid)] = latest
@@ -807,7 +828,7 @@ def _overviews(conn: Connection, user_ids: Sequence[int], since: datetime) -> di
         for uid, at, pain, stiff, p1, p2, p3 in conn.execute(
             select(ci.user_id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment,
                    ci.peg_activity)
-            .where(ci.user_id.in_(ids), ci.at >= to_utc(since))
+            .where(_among(conn, ci.user_id, ids), ci.at >= to_utc(since))
             .order_by(ci.at, ci.id)
         ):  # fmt: skip
             peg = (p1, p2, p3) if p1 is not None and p2 is not None and p3 is not None else None
@@ -815,13 +836,13 @@ def _overviews(conn: Connection, user_ids: Sequence[int], since: datetime) -> di
         stops: dict[int, list[StopEvent]] = {}
         for sid, at, reason, tid in conn.execute(
             select(st.session_id, st.at, st.reason, st.technique_id)
-            .where(st.user_id.in_(ids))
+            .where(_among(conn, st.user_id, ids))
             .order_by(st.at, st.id)
         ):
             stops.setdefault(sid, []).append(StopEvent(at, StopReason(reason), tid))
         for sid, uid, at, status, before, after in conn.execute(
             select(se.id, se.user_id, se.started_at, se.status, se.pain_before, se.pain_after)
-            .where(se.user_id.in_(ids))
+            .where(_among(conn, se.user_id, ids))
             .order_by(se.started_at, se.id)
         ):
             out[_id(uid)].sessions.append(
@@ -829,14 +850,14 @@ def _overviews(conn: Connection, user_ids: Sequence[int], since: datetime) -> di
             )
         for uid, at, per_week in conn.execute(
             select(ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week)
-            .where(ProgrammeRow.person_id.in_(ids))
+            .where(_among(conn, ProgrammeRow.person_id, ids))
             .order_by(ProgrammeRow.at, ProgrammeRow.id)
         ):
             out[uid].programme = (at, per_week)
         latest: dict[int, tuple[datetime, str]] = {}
         for uid, at, reasons in conn.execute(
             select(ScreeningRow.user_id, ScreeningRow.at, ScreeningRow.reasons)
-            .where(ScreeningRow.user_id.in_(ids))
+            .where(_among(conn, ScreeningRow.user_id, ids))
             .order_by(ScreeningRow.at, ScreeningRow.id)
         ):
             latest[_id(uid)] = (at, reasons)
@@ -911,28 +932,28 @@ def _care(conn: Connection, user_ids: Sequence[int]) -> dict[int, Care]:
     with nullcontext(conn):
         for sid, uid, at, complete, reasons in conn.execute(
             select(sc.id, sc.user_id, sc.at, sc.complete, sc.reasons)
-            .where(sc.user_id.in_(ids))
+            .where(_among(conn, sc.user_id, ids))
             .order_by(sc.at, sc.id)
         ):
             reached = frozenset(_reached(reasons))
             out[_id(uid)].screenings.append(triage.Screening(sid, at, bool(complete), reached))
         for stop_id, uid, at, reason, tid in conn.execute(
             select(st.id, st.user_id, st.at, st.reason, st.technique_id)
-            .where(st.user_id.in_(ids))
+            .where(_among(conn, st.user_id, ids))
             .order_by(st.at, st.id)
         ):
             out[_id(uid)].stops.append(triage.Stop(stop_id, at, reason, tid))
         for uid, at, per_week, items in conn.execute(
             select(ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week,
                    ProgrammeRow.items)
-            .where(ProgrammeRow.person_id.in_(ids))
+            .where(_among(conn, ProgrammeRow.person_id, ids))
             .order_by(ProgrammeRow.at, ProgrammeRow.id)
         ):
             tids = tuple(str(i["id"]) for i in json.loads(items))
             out[uid].programmes.append(triage.Programme(at, int(per_week), tids))
         for uid, tid, at in conn.execute(
             select(rs.user_id, rs.technique_id, rs.at)
-            .where(rs.user_id.in_(ids))
+            .where(_among(conn, rs.user_id, ids))
             .order_by(rs.at, rs.id)
         ):
             out[_id(uid)].restores.append((str(tid), at))
@@ -940,25 +961,26 @@ def _care(conn: Connection, user_ids: Sequence[int]) -> dict[int, Care]:
         for sid, outcome in conn.execute(
             select(tr.session_id, tr.outcome)
             .join(se, se.id == tr.session_id)
-            .where(se.user_id.in_(ids))
+            .where(_among(conn, se.user_id, ids))
             .order_by(tr.session_id, tr.position)
         ):
             outcomes.setdefault(sid, []).append(str(outcome))
         for sid, uid, at, status in conn.execute(
             select(se.id, se.user_id, se.started_at, se.status)
-            .where(se.user_id.in_(ids))
+            .where(_among(conn, se.user_id, ids))
             .order_by(se.started_at, se.id)
         ):
             if adherence.counts(status, outcomes.get(sid, [])):
                 out[_id(uid)].sessions_done.append(at)
         pegs: dict[int, list[tuple[datetime, float]]] = {uid: [] for uid in ids}
         for uid, at, score in conn.execute(
-            select(oc.user_id, oc.at, oc.score).where(oc.user_id.in_(ids), oc.measure == "peg")
+            select(oc.user_id, oc.at, oc.score)
+            .where(_among(conn, oc.user_id, ids), oc.measure == "peg")
         ):
             pegs[_id(uid)].append((at, float(score)))
         for uid, at, p1, p2, p3 in conn.execute(
             select(ci.user_id, ci.at, ci.peg_pain, ci.peg_enjoyment, ci.peg_activity).where(
-                ci.user_id.in_(ids), ci.peg_pain.is_not(None)
+                _among(conn, ci.user_id, ids), ci.peg_pain.is_not(None)
             )
         ):
             if p1 is not None and p2 is not None and p3 is not None:
@@ -1231,7 +1253,7 @@ def _ended(conn: Connection, user_ids: Sequence[int]) -> dict[int, datetime]:
     with nullcontext(conn):
         for pid, started, at, reason in conn.execute(
             select(e.person_id, e.started_at, e.ended_at, e.end_reason)
-            .where(e.person_id.in_(list(user_ids)))
+            .where(_among(conn, e.person_id, list(user_ids)))
             .order_by(e.started_at, e.id)
         ):
             out[int(pid)] = (started, at, reason)

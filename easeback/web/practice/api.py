@@ -326,7 +326,8 @@ def history(
 
 
 @router.get("/progress", summary="My progress: pain change, advice, adherence")
-def progress(request: Request, c: Reader) -> dict[str, Any]:
+def progress(request: Request) -> dict[str, Any]:
+    c = caller(request)  # here, not as a dependency: one hop to a thread, not two
     st = practice_state(request)
     return dict(_run(practice.progress, st.engine, c.user, c.user.id, now()))
 
@@ -338,7 +339,8 @@ def screen(request: Request, body: ScreeningIn, c: Writer) -> dict[str, Any]:
 
 
 @router.get("/programme", summary="My programme: what I may do now")
-def programme(request: Request, c: Reader) -> dict[str, Any]:
+def programme(request: Request) -> dict[str, Any]:
+    c = caller(request)  # here, not as a dependency: one hop to a thread, not two
     st = practice_state(request)
     return dict(_run(practice.programme_view, st.engine, st.catalogue, c.user, c.user.id, now()))
 
