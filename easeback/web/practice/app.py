@@ -79,7 +79,7 @@ def create_practice_app(
         yield
         app.state.practice.engine.dispose()
 
-    app = HotApp(  # FastAPI that also answers HEAD (no hot routes here)
+    app = HotApp(  # FastAPI that also answers HEAD, and the API's busiest requests first
         lifespan=lifespan,
         title="easeback practice",
         summary="Home programmes for a practice: people, clinicians, progress. Not a diagnosis.",
@@ -115,6 +115,7 @@ def create_practice_app(
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.add_hot_routes(api.hot_routes())
     _add_errors(app)
     return app
 
