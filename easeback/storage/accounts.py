@@ -51,6 +51,8 @@ class UserRow(Base):
     # Changed by the database's triggers with every write to the person's data (migration
     # 0011): a summary cached with one version is current while the row still holds it.
     data_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # ... and with the writes a programme's standing reads only (not check-ins, outcomes, notes)
+    plan_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class TokenRow(Base):

@@ -420,7 +420,7 @@ def _read_params(entry: Audit) -> dict[str, Any]:
     }
 
 
-def audited_read(engine: Engine, entry: Audit) -> int:
+def logged_read(engine: Engine, entry: Audit) -> int:
     """The audit line of a read of one person's data, and the version of their data now
     (users.data_version; 0 for no such account): one statement, outside a transaction (on its
     own it is atomic), as it runs on every read of a person's progress."""
@@ -429,16 +429,11 @@ def audited_read(engine: Engine, entry: Audit) -> int:
     return int(version or 0)
 
 
-_VERSION = select(UserRow.data_version).where(UserRow.id == bindparam("uid"))
-
-
-_VERSION = select(UserRow.data_version).where(UserRow.id == bindparam("uid"))
-
-
-def data_version(engine: Engine, user_id: int) -> int:
-    """The version of the user's data now (users.data_version; 0 for no such account)."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        return int(conn.execute(_VERSION, {"uid": user_id}).scalar() or 0)
+# the version of the rows a programme's standing reads (kept_standing)
+_PLAN_READ = _AUDIT.returning(
+    select(UserRow.plan_version).where(UserRow.id == bindparam("whose")).scalar_subquery()
+)
+_PLAN_VERSION = select(UserRow.plan_version).where(UserRow.id == bindparam("uid"))
 
 
 def audit_trail(engine: Engine, subject_id: int) -> list[dict[str, Any]]:
@@ -550,18 +545,19 @@ def standing(engine: Engine, user_id: int, audit: Audit | None = None) -> Standi
 def kept_standing(
     engine: Engine, user_id: int, audit: Audit | None = None
 ) -> tuple[Standing, dict[str, Any] | None]:
-    """The person's standing and latest_episode, kept until their next write: the version of
-    their data read first (with the read's audit line when given), then what is kept for that
-    version, else read (on the same connection) and kept. Outside a transaction: one
-    statement at a time, as PostgreSQL's READ COMMITTED reads them in one anyway."""
+    """The person's standing and latest_episode, kept until their next write to what it reads
+    (users.plan_version: programmes, screenings, sessions, stops, put-backs, episodes; not
+    check-ins, outcomes or notes): the version read first (with the read's audit line when
+    given), then what is kept for it, else read (on the same connection) and kept. Outside
+    a transaction: one statement at a time, as PostgreSQL's READ COMMITTED reads them anyway."""
     from easeback.storage.versioned import kept
 
     cache = kept(engine, "standing")
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if audit is not None:
-            version = int(conn.execute(_READ, _read_params(audit)).scalar() or 0)
+            version = int(conn.execute(_PLAN_READ, _read_params(audit)).scalar() or 0)
         else:
-            version = int(conn.execute(_VERSION, {"uid": user_id}).scalar() or 0)
+            version = int(conn.execute(_PLAN_VERSION, {"uid": user_id}).scalar() or 0)
         found = cache.get(user_id, version) if version else None
         if isinstance(found, tuple):
             return found

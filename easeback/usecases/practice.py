@@ -465,7 +465,7 @@ def progress(
 
     person = scope(engine, actor, person_id)
     # the version read with the audit line, not the caller's record (which may be older)
-    version = repo.audited_read(engine, repo.Audit(now, actor.id, "progress.read", person.id))
+    version = repo.logged_read(engine, repo.Audit(now, actor.id, "progress.read", person.id))
     b = _bases(engine, [replace(person, version=version)], now)[person.id]
     if b.extras is None:
         b.extras = repo.progress_extras(engine, person.id)

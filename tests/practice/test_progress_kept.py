@@ -36,9 +36,9 @@ CAT_COW = {"id": "cat-cow", "reps": 5}
 TRIGGER = "check_ins_person_changed"  # migration 0011's
 
 
-def _version(engine, user_id: int) -> int:
+def _version(engine, user_id: int, column: str = "data_version") -> int:
     with engine.connect() as conn:
-        found = conn.execute(text("SELECT data_version FROM users WHERE id = :u"), {"u": user_id})
+        found = conn.execute(text(f"SELECT {column} FROM users WHERE id = :u"), {"u": user_id})
         return int(found.scalar_one())
 
 
@@ -71,6 +71,11 @@ def _fresh(db_url: str, people: dict[str, int], now: datetime) -> tuple[dict, di
 # Every route that writes to a person's data: (who writes, method, path, body or form).
 # {ann} is her id; "form" bodies go to the HTML routes with the session's CSRF token.
 PROGRAMME = {"techniques": [BRIDGE, CAT_COW], "per_week": 3}
+# writes that leave a programme's standing (what the person may do now) as it was
+NOT_PLAN = {
+    "/api/check-ins", "/check-in", "/api/outcomes/peg", "/api/outcomes/psfs",
+    "/api/people/{ann}/notes",
+}  # fmt: skip
 WRITES = [
     ("alice", "POST", "/api/people/{ann}/programme", PROGRAMME),
     ("ann", "POST", "/api/screenings", {"answers": clear_answers(pain_days=10)}),
@@ -107,6 +112,7 @@ def test_every_write_route_changes_the_version_and_the_read_after_it_is_current(
             assert own.status_code == listed.status_code == programme.status_code == 200
             assert ann.get("/api/programme").status_code == 200
             before = _version(engine, ann_id)
+            plan_before = _version(engine, ann_id, "plan_version")
             if path.endswith("from-template"):
                 assert template is not None
                 body = {"template_id": template}
@@ -126,6 +132,9 @@ def test_every_write_route_changes_the_version_and_the_read_after_it_is_current(
                 made = alice.post(f"/api/people/{ann_id}/templates", json={"name": "Basics"})
                 template = made.json()["template"]
             assert _version(engine, ann_id) != before, f"{method} {path} left the version"
+            # the programme's own version changes only with what its standing reads
+            plan_changed = _version(engine, ann_id, "plan_version") != plan_before
+            assert plan_changed == (path not in NOT_PLAN), f"{method} {path}: plan_version"
             now = datetime.now(UTC)
             own_after = ann.get("/api/progress").json()
             (row_after,) = [r for r in alice.get("/api/people").json() if r["id"] == ann_id]
