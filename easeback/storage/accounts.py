@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from easeback.storage.tables import Base
@@ -48,6 +48,11 @@ class UserRow(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Changed by the database's triggers with every write to the person's data (migration
+    # 0011): a summary cached with one version is current while the row still holds it.
+    data_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # ... and with the writes a programme's standing reads only (not check-ins, outcomes, notes)
+    plan_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class TokenRow(Base):

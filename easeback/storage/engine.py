@@ -30,7 +30,7 @@ from easeback.storage.sqlite_file import (
 )
 from easeback.storage.sqlite_file import pragmas as _sqlite_pragmas
 
-HEAD_REVISION = "0010"  # tests check that this is Alembic's head
+HEAD_REVISION = "0011"  # tests check that this is Alembic's head
 MIGRATIONS = Path(__file__).parent / "migrations"
 OUR_TABLES = frozenset(
     {
@@ -87,7 +87,9 @@ def make_engine(url: str) -> Engine:
     # a server that does not answer at all (a host down, a firewall dropping packets) is given
     # up after CONNECT_TIMEOUT, not the system's two minutes: the request then answers 503
     connect = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}
-    engine = create_engine(parsed, connect_args=connect)
+    engine = create_engine(
+        parsed, connect_args=connect, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW
+    )
     event.listen(engine, "connect", _checked_in)
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _checked_in)
@@ -100,6 +102,11 @@ def make_engine(url: str) -> Engine:
 # checked. A connection dropped sooner fails one request, and the pool then replaces them all.
 PING_AFTER_IDLE = 10.0  # seconds
 CONNECT_TIMEOUT = 10  # seconds, for PostgreSQL (unless the URL sets connect_timeout)
+# Connections kept open per process (SQLAlchemy's default: 5, and 10 more opened and closed
+# again as needed): as many as a practice worker's threads (web.practice.app.THREADS), so
+# a busy worker does not pay PostgreSQL a new connection (a process) per burst.
+POOL_SIZE = 10
+MAX_OVERFLOW = 10
 
 
 def _checked_in(_dbapi_conn: Any, record: Any) -> None:

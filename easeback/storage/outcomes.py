@@ -43,11 +43,15 @@ def add_outcome(
 
 
 def outcomes(
-    engine: Engine, person: str = DEFAULT_PERSON, measures: Sequence[Measure] = tuple(Measure)
+    engine: Engine | Connection,
+    person: str = DEFAULT_PERSON,
+    measures: Sequence[Measure] = tuple(Measure),
 ) -> list[tuple[int, Outcome]]:
     """(id, outcome) of the person in time order, times naive UTC."""
+    from easeback.storage.summary import connected
+
     o = schema.outcomes.c
-    with engine.connect() as conn:
+    with connected(engine) as conn:
         found = conn.execute(
             select(o.id, o.at, o.measure, o["items"])  # .items is the collection's own
             .where(o.person == person, o.measure.in_([m.value for m in measures]))

@@ -8,18 +8,39 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Engine,
+    Integer,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from easeback.domain import adherence, triage
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.outcomes import Outcome
-from easeback.domain.progression import CheckIn, History, ScreeningRecord, SessionRecord, StopEvent
+from easeback.domain.progression import (
+    CheckIn,
+    History,
+    JournalFacts,
+    ScreeningRecord,
+    SessionRecord,
+    StopEvent,
+)
 from easeback.storage.accounts import (
     AuditRow,
     ClinicRow,
@@ -56,6 +77,8 @@ class UserRecord:
     clinic_id: int | None
     clinic: str | None
     password_hash: str | None
+    # users.data_version as read with the record: which cached summary of theirs is current
+    version: int = field(default=0, compare=False)
 
 
 def person_key(user_id: int) -> str:
@@ -64,7 +87,9 @@ def person_key(user_id: int) -> str:
 
 
 def _record(u: UserRow, clinic: str | None) -> UserRecord:
-    return UserRecord(u.id, u.email, u.role, u.clinic_id, clinic, u.password_hash)
+    return UserRecord(
+        u.id, u.email, u.role, u.clinic_id, clinic, u.password_hash, u.data_version
+    )
 
 
 # ---- clinics and users ----
@@ -210,7 +235,10 @@ def add_token(
 def _token_owner_query(kinds: tuple[str, ...]) -> Any:
     t, u = TokenRow, UserRow
     return (
-        select(u.id, u.email, u.role, u.clinic_id, ClinicRow.name, u.password_hash, t.csrf)
+        select(
+            u.id, u.email, u.role, u.clinic_id, ClinicRow.name, u.password_hash, t.csrf,
+            u.data_version,
+        )
         .join(t, t.user_id == u.id)
         .outerjoin(ClinicRow, u.clinic_id == ClinicRow.id)
         .where(
@@ -241,7 +269,7 @@ def token_owner(
         row = conn.execute(stmt, {"hash": token_hash, "now": to_utc(now)}).first()
     if row is None:
         return None
-    return UserRecord(row[0], row[1], row[2], row[3], row[4], row[5]), row[6]
+    return UserRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[7]), row[6]
 
 
 def revoke_token(engine: Engine, token_hash: str, now: datetime) -> bool:
@@ -375,6 +403,39 @@ def audit(
         _append(conn, Audit(at, actor_id, action, subject_id, detail))
 
 
+# the version of the subject's data, returned with the audit line of the read
+_READ = _AUDIT.returning(
+    select(UserRow.data_version).where(UserRow.id == bindparam("whose")).scalar_subquery()
+)
+
+
+def _read_params(entry: Audit) -> dict[str, Any]:
+    return {
+        "at": to_utc(entry.at),
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "subject_id": entry.subject_id,
+        "detail": entry.detail,
+        "whose": entry.subject_id,
+    }
+
+
+def logged_read(engine: Engine, entry: Audit) -> int:
+    """The audit line of a read of one person's data, and the version of their data now
+    (users.data_version; 0 for no such account): one statement, outside a transaction (on its
+    own it is atomic), as it runs on every read of a person's progress."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        version = conn.execute(_READ, _read_params(entry)).scalar()
+    return int(version or 0)
+
+
+# the version of the rows a programme's standing reads (kept_standing)
+_PLAN_READ = _AUDIT.returning(
+    select(UserRow.plan_version).where(UserRow.id == bindparam("whose")).scalar_subquery()
+)
+_PLAN_VERSION = select(UserRow.plan_version).where(UserRow.id == bindparam("uid"))
+
+
 def audit_trail(engine: Engine, subject_id: int) -> list[dict[str, Any]]:
     with Session(engine) as s:
         found = s.scalars(
@@ -476,9 +537,40 @@ _RESTORES = (
 def standing(engine: Engine, user_id: int, audit: Audit | None = None) -> Standing:
     """Four small queries on one connection, however long the journal: this runs on every
     look at the programme and every logged session."""
-    uid = {"uid": user_id}
     with engine.begin() as conn:
         _append(conn, audit)
+        return _standing(conn, user_id)
+
+
+def kept_standing(
+    engine: Engine, user_id: int, audit: Audit | None = None
+) -> tuple[Standing, dict[str, Any] | None]:
+    """The person's standing and latest_episode, kept until their next write to what it reads
+    (users.plan_version: programmes, screenings, sessions, stops, put-backs, episodes; not
+    check-ins, outcomes or notes): the version read first (with the read's audit line when
+    given), then what is kept for it, else read (on the same connection) and kept. Outside
+    a transaction: one statement at a time, as PostgreSQL's READ COMMITTED reads them anyway."""
+    from easeback.storage.versioned import kept
+
+    cache = kept(engine, "standing")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if audit is not None:
+            version = int(conn.execute(_PLAN_READ, _read_params(audit)).scalar() or 0)
+        else:
+            version = int(conn.execute(_PLAN_VERSION, {"uid": user_id}).scalar() or 0)
+        found = cache.get(user_id, version) if version else None
+        if isinstance(found, tuple):
+            return found
+        row = conn.execute(_LATEST_EPISODE, {"uid": user_id}).first()
+        out = (_standing(conn, user_id), None if row is None else dict(row._mapping))
+    if version:
+        cache.put(user_id, version, out)
+    return out
+
+
+def _standing(conn: Connection, user_id: int) -> Standing:
+    uid = {"uid": user_id}
+    with nullcontext(conn):
         prow = conn.execute(_PROGRAMME, uid).first()
         srow = conn.execute(_COMPLETE_SCREENING, uid).first()
         stopped: dict[int, tuple[datetime, str, list[StopEvent]]] = {}
@@ -669,18 +761,31 @@ def log_session(
     return once(engine, key, device_key, kind, at, write)[0]
 
 
+def _among(conn: Connection, column: Any, ids: Sequence[int]) -> Any:
+    """`column IN ids`: on PostgreSQL `= ANY(array)`, one parameter whatever the number of ids,
+    so the statement's text is the same for every list (prepared once, not parsed each time)."""
+    if conn.dialect.name != "postgresql":
+        return column.in_(ids)
+    return column == any_(cast(bindparam("ids", list(ids), type_=ARRAY(Integer)), ARRAY(Integer)))
+
+
 def last_activity(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
     """The newest check-in or session of each user (naive UTC), in two grouped queries."""
-    out: dict[int, datetime] = {}
     if not user_ids:
-        return out
-    with Session(engine) as s:
+        return {}
+    with engine.connect() as conn:
+        return _last_activity(conn, user_ids)
+
+
+def _last_activity(conn: Connection, user_ids: Sequence[int]) -> dict[int, datetime]:
+    out: dict[int, datetime] = {}
+    with nullcontext(conn) as s:
         for col, at in (
             (CheckInRow.user_id, CheckInRow.at),
             (SessionRow.user_id, SessionRow.started_at),
         ):
             for uid, latest in s.execute(
-                select(col, func.max(at)).where(col.in_(user_ids)).group_by(col)
+                select(col, func.max(at)).where(_among(conn, col, user_ids)).group_by(col)
             ).all():
                 if uid is not None and (uid not in out or latest > out[uid]):
                     out[int(uid)] = latest
@@ -705,16 +810,21 @@ def _id(value: int | None) -> int:
 def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[int, Overview]:
     """Check-ins since then, every session with its stops, the programme in force and the
     newest screening of each user: five queries for the whole list, not five per person."""
+    if not user_ids:
+        return {}
+    with engine.connect() as conn:
+        return _overviews(conn, user_ids, since)
+
+
+def _overviews(conn: Connection, user_ids: Sequence[int], since: datetime) -> dict[int, Overview]:
     out = {uid: Overview([], []) for uid in user_ids}
-    if not out:
-        return out
     ids = list(out)
     ci, se, st = CheckInRow, SessionRow, StopRow
-    with engine.connect() as conn:
+    with nullcontext(conn):
         for uid, at, pain, stiff, p1, p2, p3 in conn.execute(
             select(ci.user_id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment,
                    ci.peg_activity)
-            .where(ci.user_id.in_(ids), ci.at >= to_utc(since))
+            .where(_among(conn, ci.user_id, ids), ci.at >= to_utc(since))
             .order_by(ci.at, ci.id)
         ):  # fmt: skip
             peg = (p1, p2, p3) if p1 is not None and p2 is not None and p3 is not None else None
@@ -722,13 +832,13 @@ def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[
         stops: dict[int, list[StopEvent]] = {}
         for sid, at, reason, tid in conn.execute(
             select(st.session_id, st.at, st.reason, st.technique_id)
-            .where(st.user_id.in_(ids))
+            .where(_among(conn, st.user_id, ids))
             .order_by(st.at, st.id)
         ):
             stops.setdefault(sid, []).append(StopEvent(at, StopReason(reason), tid))
         for sid, uid, at, status, before, after in conn.execute(
             select(se.id, se.user_id, se.started_at, se.status, se.pain_before, se.pain_after)
-            .where(se.user_id.in_(ids))
+            .where(_among(conn, se.user_id, ids))
             .order_by(se.started_at, se.id)
         ):
             out[_id(uid)].sessions.append(
@@ -736,14 +846,14 @@ def overviews(engine: Engine, user_ids: Sequence[int], since: datetime) -> dict[
             )
         for uid, at, per_week in conn.execute(
             select(ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week)
-            .where(ProgrammeRow.person_id.in_(ids))
+            .where(_among(conn, ProgrammeRow.person_id, ids))
             .order_by(ProgrammeRow.at, ProgrammeRow.id)
         ):
             out[uid].programme = (at, per_week)
         latest: dict[int, tuple[datetime, str]] = {}
         for uid, at, reasons in conn.execute(
             select(ScreeningRow.user_id, ScreeningRow.at, ScreeningRow.reasons)
-            .where(ScreeningRow.user_id.in_(ids))
+            .where(_among(conn, ScreeningRow.user_id, ids))
             .order_by(ScreeningRow.at, ScreeningRow.id)
         ):
             latest[_id(uid)] = (at, reasons)
@@ -803,9 +913,14 @@ class Care:
 
 def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
     """Care of each user, in seven queries for the whole list (naive UTC times)."""
+    if not user_ids:
+        return {}
+    with engine.connect() as conn:
+        return _care(conn, user_ids)
+
+
+def _care(conn: Connection, user_ids: Sequence[int]) -> dict[int, Care]:
     out = {uid: Care([], [], [], [], [], []) for uid in user_ids}
-    if not out:
-        return out
     ids = list(out)
     sc, st, se, tr, rs, oc, ci = (
         ScreeningRow,
@@ -816,17 +931,17 @@ def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
         OutcomeRow,
         CheckInRow,
     )
-    with engine.connect() as conn:
+    with nullcontext(conn):
         for sid, uid, at, complete, reasons in conn.execute(
             select(sc.id, sc.user_id, sc.at, sc.complete, sc.reasons)
-            .where(sc.user_id.in_(ids))
+            .where(_among(conn, sc.user_id, ids))
             .order_by(sc.at, sc.id)
         ):
             reached = frozenset(_reached(reasons))
             out[_id(uid)].screenings.append(triage.Screening(sid, at, bool(complete), reached))
         for stop_id, uid, at, reason, tid in conn.execute(
             select(st.id, st.user_id, st.at, st.reason, st.technique_id)
-            .where(st.user_id.in_(ids))
+            .where(_among(conn, st.user_id, ids))
             .order_by(st.at, st.id)
         ):
             out[_id(uid)].stops.append(triage.Stop(stop_id, at, reason, tid))
@@ -834,14 +949,14 @@ def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
             select(
                 ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week, ProgrammeRow.items
             )
-            .where(ProgrammeRow.person_id.in_(ids))
+            .where(_among(conn, ProgrammeRow.person_id, ids))
             .order_by(ProgrammeRow.at, ProgrammeRow.id)
         ):
             tids = tuple(str(i["id"]) for i in json.loads(items))
             out[uid].programmes.append(triage.Programme(at, int(per_week), tids))
         for uid, tid, at in conn.execute(
             select(rs.user_id, rs.technique_id, rs.at)
-            .where(rs.user_id.in_(ids))
+            .where(_among(conn, rs.user_id, ids))
             .order_by(rs.at, rs.id)
         ):
             out[_id(uid)].restores.append((str(tid), at))
@@ -849,25 +964,26 @@ def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
         for sid, outcome in conn.execute(
             select(tr.session_id, tr.outcome)
             .join(se, se.id == tr.session_id)
-            .where(se.user_id.in_(ids))
+            .where(_among(conn, se.user_id, ids))
             .order_by(tr.session_id, tr.position)
         ):
             outcomes.setdefault(sid, []).append(str(outcome))
         for sid, uid, at, status in conn.execute(
             select(se.id, se.user_id, se.started_at, se.status)
-            .where(se.user_id.in_(ids))
+            .where(_among(conn, se.user_id, ids))
             .order_by(se.started_at, se.id)
         ):
             if adherence.counts(status, outcomes.get(sid, [])):
                 out[_id(uid)].sessions_done.append(at)
         pegs: dict[int, list[tuple[datetime, float]]] = {uid: [] for uid in ids}
         for uid, at, score in conn.execute(
-            select(oc.user_id, oc.at, oc.score).where(oc.user_id.in_(ids), oc.measure == "peg")
+            select(oc.user_id, oc.at, oc.score)
+            .where(_among(conn, oc.user_id, ids), oc.measure == "peg")
         ):
             pegs[_id(uid)].append((at, float(score)))
         for uid, at, p1, p2, p3 in conn.execute(
             select(ci.user_id, ci.at, ci.peg_pain, ci.peg_enjoyment, ci.peg_activity).where(
-                ci.user_id.in_(ids), ci.peg_pain.is_not(None)
+                _among(conn, ci.user_id, ids), ci.peg_pain.is_not(None)
             )
         ):
             if p1 is not None and p2 is not None and p3 is not None:
@@ -989,17 +1105,20 @@ def _open_episode(conn: Connection, person_id: int) -> Any:
     ).first()
 
 
+_e = EpisodeRow
+_LATEST_EPISODE = (
+    select(_e.id, _e.clinic_id, _e.clinician_id, _e.started_at, _e.ended_at, _e.end_reason)
+    .where(_e.person_id == bindparam("uid"))
+    .order_by(_e.started_at.desc(), _e.id.desc())
+    .limit(1)
+)
+
+
 def latest_episode(engine: Engine, person_id: int) -> dict[str, Any] | None:
     """The person's newest episode: {id, clinic_id, clinician_id, started_at, ended_at,
     end_reason} (naive UTC), or None."""
-    e = EpisodeRow
     with engine.connect() as conn:
-        row = conn.execute(
-            select(e.id, e.clinic_id, e.clinician_id, e.started_at, e.ended_at, e.end_reason)
-            .where(e.person_id == person_id)
-            .order_by(e.started_at.desc(), e.id.desc())
-            .limit(1)
-        ).first()
+        row = conn.execute(_LATEST_EPISODE, {"uid": person_id}).first()
     return None if row is None else dict(row._mapping)
 
 
@@ -1161,19 +1280,60 @@ def clinicians_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
 
 def ended(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
     """When each user's newest episode was discharged, for those whose newest one was."""
-    e = EpisodeRow
-    out: dict[int, tuple[datetime, datetime | None, str | None]] = {}
     if not user_ids:
         return {}
     with engine.connect() as conn:
+        return _ended(conn, user_ids)
+
+
+def _ended(conn: Connection, user_ids: Sequence[int]) -> dict[int, datetime]:
+    e = EpisodeRow
+    out: dict[int, tuple[datetime, datetime | None, str | None]] = {}
+    with nullcontext(conn):
         for pid, started, at, reason in conn.execute(
             select(e.person_id, e.started_at, e.ended_at, e.end_reason)
-            .where(e.person_id.in_(list(user_ids)))
+            .where(_among(conn, e.person_id, list(user_ids)))
             .order_by(e.started_at, e.id)
         ):
             out[int(pid)] = (started, at, reason)
     return {pid: at for pid, (_s, at, why) in out.items() if at is not None and why == "discharged"}
 
+
+
+def basis(
+    engine: Engine, user_ids: Sequence[int], since: datetime
+) -> tuple[
+    dict[int, Overview], dict[int, Care], dict[int, datetime], dict[int, datetime]
+]:  # fmt: skip
+    """overviews, care, ended and last_activity of the users, on one connection outside a
+    transaction (one statement at a time, as PostgreSQL's READ COMMITTED reads them anyway)."""
+    if not user_ids:
+        return {}, {}, {}, {}
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return (
+            _overviews(conn, user_ids, since),
+            _care(conn, user_ids),
+            _ended(conn, user_ids),
+            _last_activity(conn, user_ids),
+        )
+
+
+def progress_extras(
+    engine: Engine, user_id: int
+) -> tuple[JournalFacts, list[tuple[str, int, int, int]], list[Outcome]]:
+    """What a person's progress adds to their row of the list: the journal's facts (UTC),
+    the sums per technique and the outcomes recorded, on one connection (in a transaction:
+    the facts read the screenings' answers with a server-side cursor)."""
+    from easeback.storage import summary
+    from easeback.storage.outcomes import outcomes
+
+    key = person_key(user_id)
+    with engine.connect() as conn:
+        return (
+            summary.journal_facts(conn, key, tz=UTC),
+            summary.technique_sums(conn, key),
+            [o for _i, o in outcomes(conn, key)],
+        )
 
 # ---- a clinic's programme templates ----
 

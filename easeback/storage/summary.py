@@ -9,6 +9,7 @@ session's pain before its pain after.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import Engine, and_, func, or_, select
@@ -68,13 +69,19 @@ def _episode_start(conn: Connection, person: str, tz: tzinfo | None) -> datetime
     return rows.episode_start(firsts, told, tz)
 
 
-def journal_facts(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None = None) -> (
-    JournalFacts
-):  # fmt: skip
+def connected(bind: Engine | Connection) -> AbstractContextManager[Connection]:
+    """A connection of the engine, or the connection given (left open): several readers on
+    one connection save each its own checkout, BEGIN and ROLLBACK."""
+    return nullcontext(bind) if isinstance(bind, Connection) else bind.connect()
+
+
+def journal_facts(
+    engine: Engine | Connection, person: str = DEFAULT_PERSON, tz: tzinfo | None = None
+) -> JournalFacts:
     """What `progression.facts` gives for the loaded history, in local time (tz, or the
     system's), from a few queries whatever the journal's length."""
     sc, se, st = schema.screenings.c, schema.sessions.c, schema.stops.c
-    with engine.connect() as conn:
+    with connected(engine) as conn:
         base, last = _pain_ends(conn, person)
         first_session = conn.execute(
             select(func.min(se.started_at)).where(se.person == person)
@@ -121,7 +128,9 @@ def journal_facts(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | Non
     )
 
 
-def technique_sums(engine: Engine, person: str = DEFAULT_PERSON) -> list[TechniqueSums]:
+def technique_sums(
+    engine: Engine | Connection, person: str = DEFAULT_PERSON
+) -> list[TechniqueSums]:
     """Per technique done (or stopped) in a session rated before and after: how many such
     sessions, the sum of their changes in pain and the sum of the squares, by technique id."""
     se, tr = schema.sessions.c, schema.technique_results.c
@@ -142,7 +151,7 @@ def technique_sums(engine: Engine, person: str = DEFAULT_PERSON) -> list[Techniq
         .join(schema.sessions, se.id == pairs.c.sid)
         .group_by(pairs.c.tid)
     )
-    with engine.connect() as conn:
+    with connected(engine) as conn:
         found = [(tid, int(n), int(s), int(q)) for tid, n, s, q in conn.execute(stmt)]
     return sorted(found)  # by id as Python orders it, whatever the database's collation
 

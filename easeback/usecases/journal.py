@@ -606,6 +606,14 @@ def progress_summary(
     return _public(f.baseline_pain, f.latest_pain, progression.advice_from(f, now), effects)
 
 
+def progress_from(
+    f: progression.JournalFacts, sums: Sequence[tuple[str, int, int, int]], now: datetime
+) -> dict[str, Any]:
+    """progress_summary's figures from facts and technique sums read before (naive `now`)."""
+    effects = [trends.effect_from_sums(*s) for s in sums]
+    return _public(f.baseline_pain, f.latest_pain, progression.advice_from(f, now), effects)
+
+
 # ---- the journal a page at a time ----
 
 PAGE = 20  # entries `easeback history` shows by default

@@ -8,6 +8,7 @@ Every read or change of a person's data is written to the audit log.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,9 @@ from easeback.domain import programme as prog
 from easeback.domain.models import Disposition, StopReason
 from easeback.domain.outcomes import Measure, Outcome
 from easeback.domain.planning import Routine
-from easeback.domain.progression import CheckIn, History
+from easeback.domain.progression import CheckIn, History, JournalFacts
 from easeback.storage import credentials as creds
 from easeback.storage import practice as repo
-from easeback.storage.outcomes import outcomes as stored_outcomes
 from easeback.storage.practice import UserRecord, person_key
 from easeback.storage.received import KeyReused
 from easeback.usecases.device_keys import checked_key, reused
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from easeback.content.loader import Catalogue
     from easeback.storage.entries import Entry
+    from easeback.storage.summary import TechniqueSums
 
 
 TREND_DAYS = 90
@@ -270,11 +271,9 @@ def _standing(
     engine: Engine, user_id: int, audit: repo.Audit | None = None
 ) -> tuple[repo.Standing, datetime | None]:
     """repo.standing, with no programme in force when the person was discharged after it was
-    set (their programme ended with the episode); and when they were discharged."""
-    from dataclasses import replace
-
-    standing = repo.standing(engine, user_id, audit)
-    episode = repo.latest_episode(engine, user_id)
+    set (their programme ended with the episode); and when they were discharged. Kept until
+    the person's next write (repo.kept_standing), like their progress."""
+    standing, episode = repo.kept_standing(engine, user_id, audit)
     if episode is None or episode["end_reason"] != "discharged" or standing.programme is None:
         return standing, None
     if episode["ended_at"] < standing.programme["at"]:
@@ -460,24 +459,75 @@ def progress(
 ) -> dict[str, Any]:
     """A person's progress: the figures aggregated by the database over the whole journal, the
     trends, adherence and flags from the last TREND_DAYS of check-ins and every session, as in
-    the clinician's list (the journal is not loaded whole: a long one costs the same)."""
-    from easeback.usecases.journal import progress_summary
+    the clinician's list (the journal is not loaded whole: a long one costs the same). What it
+    reads is kept until the person's next write (_bases); the read is audited every time."""
+    from easeback.usecases.journal import progress_from
 
     person = scope(engine, actor, person_id)
-    _programme_in_force, screening = repo.programme_and_screening(
-        engine, person.id, repo.Audit(now, actor.id, "progress.read", person.id)
-    )
-    v = repo.overviews(engine, [person.id], now - timedelta(days=TREND_DAYS))[person.id]
-    h = History(check_ins=tuple(v.check_ins), sessions=tuple(v.sessions))
-    care = repo.care(engine, [person.id])[person.id]
-    discharged = repo.ended(engine, [person.id]).get(person.id)
-    out = progress_summary(engine, naive(now), person=person_key(person.id), tz=UTC)
-    recorded = [o for _i, o in stored_outcomes(engine, person_key(person.id))]
+    # the version read with the audit line, not the caller's record (which may be older)
+    version = repo.logged_read(engine, repo.Audit(now, actor.id, "progress.read", person.id))
+    b = _bases(engine, [replace(person, version=version)], now)[person.id]
+    if b.extras is None:
+        b.extras = repo.progress_extras(engine, person.id)
+    facts, sums, recorded = b.extras
     return (
-        out
-        | _summary(person, h, care, screening, now, names, discharged)
+        progress_from(facts, sums, naive(now))
+        | _summary(person, b.history(now), b.care, b.view.screening, now, names, b.discharged)
         | {"outcomes": outcomes.summary(recorded)}
     )
+
+
+@dataclass
+class _Basis:
+    """What a person's progress and their row of the clinician's list read from the database,
+    whatever the time: kept with the version of their data it was read at, until their next
+    write (storage.versioned). Times naive UTC."""
+
+    since: datetime  # check-ins from then on are in `view`
+    view: repo.Overview
+    care: repo.Care
+    discharged: datetime | None
+    last_activity: datetime | None
+    # the progress page's own: journal facts, per-technique sums, outcomes (read when asked)
+    extras: tuple[JournalFacts, list[TechniqueSums], list[Outcome]] | None = None
+
+    def history(self, now: datetime) -> History:
+        """The check-ins of the last TREND_DAYS before `now` and every session."""
+        start = _window(now)
+        ins = tuple(c for c in self.view.check_ins if c.at >= start)
+        return History(check_ins=ins, sessions=tuple(self.view.sessions))
+
+
+def _window(now: datetime) -> datetime:
+    return naive(now - timedelta(days=TREND_DAYS))
+
+
+def _bases(engine: Engine, people: Sequence[UserRecord], now: datetime) -> dict[int, _Basis]:
+    """Each person's _Basis: kept for the version of their data their record was read with,
+    else read (for all the missing people at once) and kept. A record without a version (0:
+    a database the triggers do not keep) is always read."""
+    from easeback.storage.versioned import kept
+
+    cache = kept(engine, "progress")
+    start = _window(now)
+    found: dict[int, _Basis] = {}
+    missing: list[UserRecord] = []
+    for p in people:
+        b = cache.get(p.id, p.version) if p.version else None
+        if isinstance(b, _Basis) and b.since <= start:
+            found[p.id] = b
+        else:
+            missing.append(p)
+    if not missing:
+        return found
+    ids = [p.id for p in missing]
+    views, cares, discharged, last = repo.basis(engine, ids, now - timedelta(days=TREND_DAYS))
+    for p in missing:
+        b = _Basis(start, views[p.id], cares[p.id], discharged.get(p.id), last.get(p.id))
+        if p.version:
+            cache.put(p.id, p.version, b)
+        found[p.id] = b
+    return found
 
 
 def history_page(
@@ -510,20 +560,14 @@ def people(
         allowed = ", ".join(["any", *triage.FILTERS])
         raise InputError(f"unknown filter {need!r}; use one of {allowed}")
     found = repo.people_of_clinic(engine, actor.clinic_id)
-    ids = [p.id for p in found]
-    last = repo.last_activity(engine, ids)
-    # trends over the last 90 days; sessions all the way back, for adherence
-    views = repo.overviews(engine, ids, now - timedelta(days=TREND_DAYS))
-    cares = repo.care(engine, ids)
-    discharged = repo.ended(engine, ids)
+    bases = _bases(engine, found, now)
     names = {t.id: t.name for t in cat.techniques}
     out = []
     for p in found:
-        v = views[p.id]
-        h = History(check_ins=tuple(v.check_ins), sessions=tuple(v.sessions))
-        seen = last.get(p.id)
+        b = bases[p.id]
+        seen = b.last_activity
         out.append(
-            _summary(p, h, cares[p.id], v.screening, now, names, discharged.get(p.id))
+            _summary(p, b.history(now), b.care, b.view.screening, now, names, b.discharged)
             | {"last_activity": seen.isoformat() if seen else None}
         )
     ranked = triage.order((p["email"], [_reason(x) for x in p["needs"]]) for p in out)

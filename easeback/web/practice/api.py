@@ -7,11 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
 
 from easeback.mail import MailError
 from easeback.usecases import accounts, practice
+from easeback.web.fast import HotRoute
 from easeback.web.practice.auth import (
     Caller,
     base_url,
@@ -326,7 +329,8 @@ def history(
 
 
 @router.get("/progress", summary="My progress: pain change, advice, adherence")
-def progress(request: Request, c: Reader) -> dict[str, Any]:
+def progress(request: Request) -> dict[str, Any]:
+    c = caller(request)  # here, not as a dependency: one hop to a thread, not two
     st = practice_state(request)
     return dict(_run(practice.progress, st.engine, c.user, c.user.id, now()))
 
@@ -338,7 +342,8 @@ def screen(request: Request, body: ScreeningIn, c: Writer) -> dict[str, Any]:
 
 
 @router.get("/programme", summary="My programme: what I may do now")
-def programme(request: Request, c: Reader) -> dict[str, Any]:
+def programme(request: Request) -> dict[str, Any]:
+    c = caller(request)  # here, not as a dependency: one hop to a thread, not two
     st = practice_state(request)
     return dict(_run(practice.programme_view, st.engine, st.catalogue, c.user, c.user.id, now()))
 
@@ -613,3 +618,83 @@ def person_csv(request: Request, person_id: int, c: Reader) -> Response:
         media_type="application/zip",
         headers={"content-disposition": 'attachment; filename="easeback-csv.zip"'},
     )
+
+
+# ---- the requests a practice's day is made of, answered before FastAPI ----
+
+_ONE = TypeAdapter(dict[str, Any])  # as FastAPI serializes a route's dict[str, Any]
+_MANY = TypeAdapter(list[dict[str, Any]])
+
+
+def _answer(content: Any, adapter: TypeAdapter[Any], status: int = 200) -> Response:
+    """The bytes FastAPI's route answers (it serializes with pydantic the same way)."""
+    return Response(adapter.dump_json(content), status_code=status, media_type="application/json")
+
+
+def _json_body(request: Request, raw: bytes, model: type[BaseModel]) -> Any:
+    """The body as the route's model reads it, or None for anything it may refuse (handed on:
+    the FastAPI route then checks the caller first and answers as it always has)."""
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind != "application/json" or request.scope.get("query_string"):
+        return None
+    try:
+        return model.model_validate_json(raw)
+    except ValueError:  # ValidationError is a ValueError
+        return None
+
+
+def _device_key(request: Request) -> tuple[bool, str | None]:
+    key = request.headers.get("idempotency-key")
+    return (key is None or len(key) <= 64), key
+
+
+async def programme_at_once(request: Request, raw: bytes) -> Response | None:
+    if request.scope.get("query_string"):
+        return None
+    return await run_in_threadpool(lambda: _answer(programme(request), _ONE))
+
+
+async def progress_at_once(request: Request, raw: bytes) -> Response | None:
+    if request.scope.get("query_string"):
+        return None
+    return await run_in_threadpool(lambda: _answer(progress(request), _ONE))
+
+
+async def people_at_once(request: Request, raw: bytes) -> Response | None:
+    if request.scope.get("query_string"):
+        return None
+    return await run_in_threadpool(lambda: _answer(people(request, caller(request)), _MANY))
+
+
+async def check_in_at_once(request: Request, raw: bytes) -> Response | None:
+    body = _json_body(request, raw, CheckInIn)
+    fits, key = _device_key(request)
+    if body is None or not fits:
+        return None
+    return await run_in_threadpool(
+        lambda: _answer(check_in(request, body, writer(request), key), _ONE, 201)
+    )
+
+
+async def session_at_once(request: Request, raw: bytes) -> Response | None:
+    body = _json_body(request, raw, SessionIn)
+    fits, key = _device_key(request)
+    if body is None or not fits:
+        return None
+    return await run_in_threadpool(
+        lambda: _answer(log_session(request, body, writer(request), key), _ONE, 201)
+    )
+
+
+def hot_routes() -> list[Route]:
+    """The API requests most of a practice's traffic is, answered by the same functions
+    without FastAPI's per-request layers (easeback.web.fast): one hop to a thread, the caller
+    checked there first, the body read by the same model; anything else (a query, a body the
+    model refuses, another method) goes to the FastAPI route, which answers as before."""
+    return [
+        HotRoute("/api/programme", "GET", programme_at_once),
+        HotRoute("/api/progress", "GET", progress_at_once),
+        HotRoute("/api/people", "GET", people_at_once),
+        HotRoute("/api/check-ins", "POST", check_in_at_once),
+        HotRoute("/api/sessions", "POST", session_at_once),
+    ]

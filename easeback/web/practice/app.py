@@ -44,6 +44,7 @@ OUTAGES: tuple[type[Exception], ...] = (
     PoolTimeout,
 )
 RETRY_AFTER = 5  # seconds
+THREADS = 10  # a worker's threads for the routes (anyio's default: 40); see POOL_SIZE
 log = logging.getLogger("easeback.practice")
 
 
@@ -70,10 +71,15 @@ def create_practice_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from anyio import to_thread
+
+        # as many threads for the routes as the pool has connections: a burst queues on the
+        # event loop (cheap) instead of opening and closing connections beyond the pool
+        to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
         app.state.practice.engine.dispose()
 
-    app = HotApp(  # FastAPI that also answers HEAD (no hot routes here)
+    app = HotApp(  # FastAPI that also answers HEAD, and the API's busiest requests first
         lifespan=lifespan,
         title="easeback practice",
         summary="Home programmes for a practice: people, clinicians, progress. Not a diagnosis.",
@@ -109,6 +115,7 @@ def create_practice_app(
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.add_hot_routes(api.hot_routes())
     _add_errors(app)
     return app
 
