@@ -181,3 +181,22 @@ def _add_headers(send: Send, encoded: tuple[tuple[bytes, bytes], ...] = _ENCODED
         await send(message)
 
     return wrapped
+
+
+NO_STORE = ((b"cache-control", b"no-store"),)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer that sets no caching of its own, except under
+    the given path prefixes (the static files): the practice's pages and API are a person's
+    health data behind a sign-in, which a shared clinic computer or a phone must not keep."""
+
+    def __init__(self, app: ASGIApp, keep: tuple[str, ...] = ("/static/",)) -> None:
+        self.app = app
+        self.keep = keep
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or str(scope["path"]).startswith(self.keep):
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, _add_headers(send, NO_STORE))

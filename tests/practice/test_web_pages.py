@@ -91,3 +91,25 @@ def test_head_answers_as_get_without_the_body(app):
     assert head.status_code == got.status_code == 200
     assert head.content == b"" and int(head.headers["content-length"]) == len(got.content)
     assert c.head("/static/nav.js").status_code == 200
+
+
+def test_pages_and_answers_about_people_are_never_kept_but_static_files_are(app):
+    """A shared clinic computer or a phone keeps no copy of a person's page or data."""
+    from tests.practice.web import signed_in
+
+    person = signed_in(app, "ann@example.org")
+    clinician = signed_in(app, "alice@north.example")
+    answers = [
+        person.get("/programme"),
+        person.get("/outcomes"),
+        person.get("/api/programme"),
+        person.get("/api/progress"),
+        clinician.get("/people"),
+        clinician.get("/api/people"),
+        TestClient(app, base_url=BASE).get("/sign-in"),
+    ]
+    for resp in answers:
+        assert resp.status_code == 200, (resp.request.url, resp.text[:200])
+        assert resp.headers["cache-control"] == "no-store", resp.request.url
+    style = TestClient(app, base_url=BASE).get("/static/style.css")
+    assert style.status_code == 200 and "no-store" not in style.headers.get("cache-control", "")

@@ -30,7 +30,7 @@ from easeback.web.practice import api, pages
 from easeback.web.practice.inputs import ControlCharacterMiddleware
 from easeback.web.practice.logs import AccessLogMiddleware
 from easeback.web.practice.state import PracticeState, practice_state
-from easeback.web.security import SecurityMiddleware
+from easeback.web.security import NoStoreMiddleware, SecurityMiddleware
 from easeback.web.templating import templates as jinja_templates
 
 WEB = Path(__file__).parent.parent
@@ -109,6 +109,7 @@ def create_practice_app(
         headers={"referrer-policy": "same-origin"},
     )
     app.add_middleware(HstsMiddleware, always=tls)
+    app.add_middleware(NoStoreMiddleware)  # people's pages and answers are never kept
     app.add_middleware(AccessLogMiddleware)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     app.add_api_route("/readyz", readyz, methods=["GET"], include_in_schema=False)
