@@ -22,7 +22,9 @@ from pathlib import Path
 PACKAGE = "@mediapipe/pose"
 VERSION = "0.5.1675469404"
 URL = f"https://registry.npmjs.org/{PACKAGE}/-/pose-{VERSION}.tgz"
-INTEGRITY = "sha512-DFZsNWTsSphRIZppnUCuunzBiHP2FdJXR9ehc7mMi4KG+oPaOH0Em3d6kr7Py+TSyTXC1doH88KcF28k2sBxsQ=="
+INTEGRITY = (  # the registry's `dist.integrity` for this version
+    "sha512-DFZsNWTsSphRIZppnUCuunzBiHP2FdJXR9ehc7mMi4KG+oPaOH0Em3d6kr7Py+TSyTXC1doH88KcF28k2sBxsQ=="
+)
 # What the page loads (pose.js asks for the rest through locateFile); the heavy model (28 MB) is
 # left out: the page picks lite or full.
 FILES = (

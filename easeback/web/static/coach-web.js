@@ -28,7 +28,17 @@
   var run = String(Date.now()) + "-" + Math.random().toString(36).slice(2);
 
   var on = false, pose = null, stream = null, socket = null, opened = false;
-  var model = FULL, began = 0, results = 0, measured = false, fps = 0;
+  /* ?pose-model=lite or full pins the model (bench/coach-web measures each); otherwise full,
+     and lite when full is too slow here */
+  var pinned = (/[?&]pose-model=(lite|full)/.exec(location.search) || [])[1] || null;
+  var model = pinned === "lite" ? LITE : FULL, began = 0, results = 0, measured = false, fps = 0;
+  /* what the page has measured, for bench/coach-web: results, and each frame's round trip (ms) */
+  var stats = window.easebackCoach = { results: 0, rtt: [], t: 0 };
+  /* ?pose-timescale=k: the camera shows a clip k times slower than it happened (bench/coach-web
+     feeds one so that a slow machine's model sees enough of each movement); times are divided
+     by k so that the coach sees the movement at its own pace */
+  var timescale = parseFloat((/[?&]pose-timescale=([0-9.]+)/.exec(location.search) || [])[1]) || 1;
+  var sent = {};
   var t0 = 0, n = 0, lastSeen = 0, said = {}, heard = {}, index = null, busy = false;
 
   function setState(s) { box.setAttribute("data-state", s); }
@@ -103,7 +113,7 @@
     if (measured || now - began < MEASURE_MS) { return; }
     fps = (results - 1) * 1000 / (now - began);
     measured = true;
-    if (model === FULL && fps < MIN_FPS) {
+    if (model === FULL && fps < MIN_FPS && !pinned) {
       model = LITE;
       pose.setOptions({ modelComplexity: LITE });
       box.setAttribute("data-full-fps", fps.toFixed(2));
@@ -143,11 +153,13 @@
   function onResults(r) {
     if (!on) { return; }
     var now = performance.now();
+    stats.results += 1;
     measure(now);
     var lms = r.poseLandmarks || null;
     draw(lms);
     if (lms) {
       lastSeen = now;
+      if (box.getAttribute("data-seen") === "no") { message("I can see you again."); }
       box.setAttribute("data-seen", "yes");
     } else if (now - lastSeen > AWAY_MS) {
       message("The camera cannot see you: step back until your head, hips and knees are in " +
@@ -201,7 +213,9 @@
     var points = lms ? lms.map(function (p) {
       return [round(p.x), round(p.y), round(p.z || 0), round(p.visibility || 0)];
     }) : null;
-    socket.send(JSON.stringify({ type: "frame", n: n, t: (now - t0) / 1000, landmarks: points }));
+    sent[n] = performance.now();
+    stats.t = (now - t0) / 1000 / timescale;
+    socket.send(JSON.stringify({ type: "frame", n: n, t: stats.t, landmarks: points }));
   }
 
   function round(v) { return Math.round(v * 10000) / 10000; }
@@ -253,7 +267,13 @@
       socket.onmessage = function (e) {
         var s;
         try { s = JSON.parse(e.data); } catch (err) { return; }
-        if (s.type === "status") { show(s); }
+        if (s.type === "status") {
+          if (sent[s.n] !== undefined) {
+            if (stats.rtt.length < 5000) { stats.rtt.push(performance.now() - sent[s.n]); }
+            delete sent[s.n];
+          }
+          show(s);
+        }
         else if (s.type === "started") { box.setAttribute("data-technique", s.technique); }
         else if (s.type === "error") { box.setAttribute("data-error", s.message); }
       };
