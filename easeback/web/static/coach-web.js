@@ -328,6 +328,9 @@
         lastSeen = t0;
         startStretch();
         setState("on");
+        /* the switch is below the player: bring the countdown back into view, with the picture
+           in its corner above Stop */
+        $("countdown").scrollIntoView({ block: "center" });
         message("Loading the pose model…");
         showModel();
         loop();
@@ -364,7 +367,7 @@
     socket = null;
     opened = false;
     stopTracks();
-    if (pose) { pose.close(); }
+    if (pose) { Promise.resolve(pose.close()).catch(function () { /* already gone */ }); }
     pose = null;
     busy = false;
     $("coach-web-video").srcObject = null;
