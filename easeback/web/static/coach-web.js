@@ -289,8 +289,16 @@
     setState("error");
   }
 
+  function dock() {
+    /* The camera's picture sits in a corner of the technique's picture: beside what to do, never
+       over the cue, the countdown or Stop. */
+    var wrap = player.querySelector(".figure-wrap"), pip = $("coach-web-pip");
+    if (wrap && pip.parentNode !== wrap) { wrap.appendChild(pip); }
+  }
+
   function switchOn() {
     on = true;
+    dock();
     notice("");
     setState("starting");
     $("coach-web-live").hidden = false;
