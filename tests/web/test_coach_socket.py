@@ -85,6 +85,9 @@ def test_frames_over_the_socket_count_as_the_coach_counts_them(visitor):
     (counts,) = visitor.client.app.state.camera.tally(sid)  # type: ignore[attr-defined]
     assert counts["technique_id"] == TECHNIQUE and counts["reps"] == expected.reps
     assert counts["slow_down"] == slow
+    data = Path(visitor.client.app.state.web.settings.data_dir)  # type: ignore[attr-defined]
+    kept = {str(p.relative_to(data)) for p in data.rglob("*") if p.is_file()}
+    assert kept <= {"journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm", "web-secret"}
 
 
 def test_a_technique_without_a_signal_is_coached_in_the_generic_mode(visitor):
