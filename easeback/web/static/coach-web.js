@@ -349,6 +349,9 @@
           fail("The camera coach in this page needs its pose model, fetched once: run " +
             err.fetch + " on the computer running easeback, then start easeback again. " +
             "The session goes on without the coach.");
+        } else if (err && err.message === "socket") {
+          fail("easeback could not be reached, so the coach is off; the session goes on " +
+            "without it.");
         } else if (err && err.name === "Insecure") {
           fail("This browser lets a page use the camera only over HTTPS or on the computer " +
             "running easeback itself, so the coach is off; the session goes on without it.");
