@@ -355,10 +355,11 @@
         } else if (err && err.name === "Insecure") {
           fail("This browser lets a page use the camera only over HTTPS or on the computer " +
             "running easeback itself, so the coach is off; the session goes on without it.");
-        } else if (err && err.name) {
+        } else if (err && err.name && err.name !== "Error") {  // the camera's own errors
           fail(cameraSentence(err));
         } else {
-          fail("The camera coach could not start (" + err + "); the session goes on without it.");
+          fail("The camera coach could not start (" + (err && err.message || err) + "); the " +
+            "session goes on without it.");
         }
       });
   }
