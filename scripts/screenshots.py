@@ -202,6 +202,51 @@ def shoot_player(sh: Shooter) -> None:
     page.get_by_label("Count my repetitions and holds with the camera").uncheck()
 
 
+PHONES = ("phone-small", "phone", "phone-sideways")  # 360x640, 390x844, 844x390
+
+
+def shoot_player_phases(sh: Shooter) -> None:
+    """Every phase of a session as a person on the floor sees it (--player): getting into
+    position, moving in, holding, coming back, resting, paused, the stop panel, the advice
+    after a stop and the end."""
+    page = sh.page
+    sh.screen(clear_answers())
+    sh.post("/plan", {"place": "floor", "minutes": "5", "equipment": "mat"})
+    sh.go("/player?speed=2")
+    page.wait_for_selector("#player[data-state=ready]", state="attached")
+    sh.shot("p00-ready", full=False)
+    page.get_by_role("button", name="Start").click()
+    names = {"intro": "p01-setup", "step": "p02-setup-step", "move": "p03-move",
+             "hold": "p04-hold", "release": "p05-release", "rest": "p06-rest"}  # fmt: skip
+    for kind, name in names.items():
+        page.wait_for_selector(f"#player[data-kind={kind}]", state="attached", timeout=120_000)
+        if kind in ("step", "move", "release"):  # late in it: the picture under way
+            page.wait_for_function(
+                "() => { const c = +document.getElementById('countdown').textContent;"
+                " return !(c > 0) || c <= 3; }",
+                timeout=60_000,
+            )
+        sh.shot(name, full=False)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("#player[data-state=paused]", state="attached")
+    sh.shot("p07-paused", full=False)
+    page.get_by_role("button", name="Resume").click()
+    page.get_by_role("button", name="Stop: it hurts").click()
+    page.wait_for_selector("#player[data-state=stopped]", state="attached")
+    sh.shot("p08-stop-panel", full=False)
+    page.locator("#stop-panel button.reason").first.click()
+    page.wait_for_url(re.compile(r"/stopped/"))
+    page.wait_for_load_state("load")
+    sh.shot("p09-stop-advice", full=False)
+    sh.screen(clear_answers())  # a sharp pain asks for the safety check again
+    sh.post("/plan", {"place": "floor", "minutes": "5", "equipment": "mat"})
+    sh.go("/player?speed=200")
+    page.wait_for_selector("#player[data-state=ready]", state="attached")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_selector("#player[data-state=done]", state="attached", timeout=120_000)
+    sh.shot("p10-done", full=False)
+
+
 def seed_journal(app: Any) -> None:
     """Two weeks of check-ins and sessions, so the chart and tables have something to show."""
     from easeback.usecases import journal
@@ -218,6 +263,8 @@ def seed_journal(app: Any) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", default=str(ROOT / "artifacts" / "screens"))
+    parser.add_argument("--player", action="store_true",
+                        help="only every player phase, at the three phone sizes")  # fmt: skip
     args = parser.parse_args()
     if not CHROMIUM.exists():
         print(f"screenshots: needs Chromium at {CHROMIUM}", file=sys.stderr)
@@ -233,11 +280,16 @@ def main() -> int:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
                 for size, viewport in SIZES.items():
+                    if args.player and size not in PHONES:
+                        continue
                     context = browser.new_context(viewport=viewport, locale="en-GB")
                     page = context.new_page()
                     page.set_default_timeout(30_000)
                     sh = Shooter(page, base, out, size)
-                    shoot_all(sh, app)
+                    if args.player:
+                        shoot_player_phases(sh)
+                    else:
+                        shoot_all(sh, app)
                     taken += sh.taken
                     context.close()
             finally:

@@ -234,7 +234,15 @@ class Breathing(Frozen):
 @value
 class Variant(Frozen):
     kind: VariantKind
-    text: NonEmpty
+    text: NonEmpty  # how to get into position this way: said while getting into position
+    # how the movement changes this way ("lean back only a little while holding on"): said with
+    # the first repetition, never while getting into position
+    move: NonEmpty | None = None
+
+    @property
+    def whole(self) -> str:
+        """Both, for pages that describe the variant."""
+        return f"{self.text} {self.move}" if self.move else self.text
 
 
 @value

@@ -7,13 +7,11 @@ Times are naive local datetimes; "a day" is a calendar day in that local time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import cached_property
 
 from easeback.domain.models import Disposition, StopReason, Technique
-from easeback.domain.planning import HOLD_STEP
+from easeback.domain.values import Frozen, record
 
 SCREENING_VALID = timedelta(days=7)
 PROFESSIONAL_AFTER = timedelta(days=7)
@@ -35,8 +33,8 @@ def check_score(name: str, value: int) -> int:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class CheckIn:
+@record
+class CheckIn(Frozen):
     at: datetime
     pain: int
     stiffness: int
@@ -61,8 +59,8 @@ class CheckIn:
         return None if self.peg is None else sum(self.peg) / 3
 
 
-@dataclass(frozen=True, slots=True)
-class TechniqueResult:
+@record
+class TechniqueResult(Frozen):
     technique_id: str
     outcome: str  # one of OUTCOMES
 
@@ -72,15 +70,15 @@ class TechniqueResult:
         return self.outcome in ("done", "stopped")
 
 
-@dataclass(frozen=True, slots=True)
-class StopEvent:
+@record
+class StopEvent(Frozen):
     at: datetime
     reason: StopReason
     technique_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
+@record
+class SessionRecord(Frozen):
     at: datetime
     status: str  # in_progress | completed | stopped | interrupted (ended without a word)
     pain_before: int | None = None
@@ -107,25 +105,33 @@ class SessionRecord:
         return (change is not None and change >= REST_RISE) or self.soreness == "high"
 
 
-@dataclass(frozen=True, slots=True)
-class ScreeningRecord:
+@record
+class ScreeningRecord(Frozen):
     at: datetime
     disposition: Disposition | None
     pain_days: int | None = None  # how long the pain had lasted when screened
 
 
-@dataclass(frozen=True)
-class History:
-    """One person's journal, each part in time order."""
-
+@record
+class _Parts(Frozen):
     screenings: tuple[ScreeningRecord, ...] = ()
     check_ins: tuple[CheckIn, ...] = ()
     sessions: tuple[SessionRecord, ...] = ()
     restores: tuple[tuple[str, datetime], ...] = ()  # (technique id, when put back)
 
-    @cached_property
+
+class History(_Parts):
+    """One person's journal, each part in time order."""
+
+    __slots__ = ("_readings",)  # worked out once, on first use
+
+    @property
     def readings(self) -> tuple[tuple[datetime, int], ...]:
-        return tuple(self.pain_readings())
+        found: tuple[tuple[datetime, int], ...] | None = getattr(self, "_readings", None)
+        if found is None:
+            found = tuple(self.pain_readings())
+            object.__setattr__(self, "_readings", found)
+        return found
 
     def pain_readings(self) -> list[tuple[datetime, int]]:
         """Every pain rating with its time: check-ins, and before and after each session."""
@@ -159,8 +165,8 @@ ADVICE_TOPICS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Advice:
+@record
+class Advice(Frozen):
     code: AdviceCode
     text: str
 
@@ -169,8 +175,8 @@ class Advice:
         return ADVICE_TOPICS[self.code]
 
 
-@dataclass(frozen=True, slots=True)
-class JournalFacts:
+@record
+class JournalFacts(Frozen):
     """The few figures of a journal that the advice rests on. `facts` takes them from a
     history; storage can take the same figures straight from the database with a few queries."""
 
@@ -365,6 +371,8 @@ def hold_targets(history: History, techniques: Iterable[Technique]) -> dict[str,
 
 def hold_targets_from(level: Mapping[str, int], techniques: Iterable[Technique]) -> dict[str, int]:
     """Hold targets from the number of times each technique was done in a good session."""
+    from easeback.domain.planning import HOLD_STEP  # the planner: not for reading a journal
+
     out: dict[str, int] = {}
     for t in techniques:
         ceiling = hold_ceiling(t)

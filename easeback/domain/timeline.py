@@ -131,7 +131,8 @@ def script(t: Technique, variant: Variant | None) -> Script:
     at = next((i for i, s in enumerate(texts) if re.search(_HOLD_STEP, s)), None)
     before = t.steps if at is None else t.steps[:at]
     position = [s.text for s in before if s.phase in (None, StepPhase.POSITION)]
-    move = " ".join(s.text for s in before if s.phase is StepPhase.MOVE) or None
+    moving = [s.text for s in before if s.phase is StepPhase.MOVE]
+    move = " ".join([*moving, variant.move] if variant and variant.move else moving) or None
     back = [s.text for s in before if s.phase is StepPhase.RELEASE]
     numbered = tuple(f"{k}. {s}" for k, s in enumerate(position, start=1))
     if at is None:

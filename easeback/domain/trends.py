@@ -4,11 +4,10 @@ pain is clinically meaningful (2 points or 30% on the 0-10 scale). Pure arithmet
 from __future__ import annotations
 
 import math
-import statistics
 import sys
-from dataclasses import dataclass
 
 from easeback.domain.progression import History
+from easeback.domain.values import Frozen, record
 
 MIN_SESSIONS = 3  # below this no mean is shown
 MEANINGFUL_POINTS = 2
@@ -33,14 +32,16 @@ def t95(df: int) -> float:
 
 def mean_interval(values: list[float]) -> tuple[float, tuple[float, float]]:
     """Mean and its 95% t-interval; needs at least two values."""
+    import statistics  # with random and fractions: not for the commands that only read sums
+
     n = len(values)
     mean = statistics.fmean(values)
     half = t95(n - 1) * statistics.stdev(values) / math.sqrt(n)
     return mean, (mean - half, mean + half)
 
 
-@dataclass(frozen=True, slots=True)
-class TechniqueEffect:
+@record
+class TechniqueEffect(Frozen):
     technique_id: str
     sessions: int  # sessions that included it with pain rated before and after
     mean_change: float | None  # after minus before; negative means it eased pain

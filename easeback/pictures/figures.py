@@ -169,6 +169,10 @@ class PoseSpec(Frozen):
     touch: tuple[str, ...] | None = None
 
 
+# the landmarks an arrow (and a detail close-up) can follow
+Mark = Literal["hip_centre", "waist", "head", "neck_base", "knee_r", "palm_r", "ankle_r"]
+
+
 class PartSpec(Frozen):
     """A second movement shown after the first (foam rolling: the buttocks, then the mid
     back), with the same props and view."""
@@ -176,7 +180,7 @@ class PartSpec(Frozen):
     highlight: tuple[RegionName, ...] = Field(min_length=1)
     start: PoseSpec
     end: PoseSpec
-    arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
+    arrow_at: Mark | None = None
 
 
 # a limb, "rest" (the root and every joint no group names) or one joint
@@ -238,10 +242,12 @@ class FigureSpec(Frozen):
     motion: dict[str, tuple[float, float]] = Field(default_factory=dict)
     arrow: bool = True  # draw the motion arrow (off for holds whose pose barely changes)
     # the landmark the arrow follows, when the one moving most is not what the steps move
-    arrow_at: Literal["hip_centre", "waist", "head", "knee_r", "palm_r", "ankle_r"] | None = None
+    arrow_at: Mark | None = None
     # a close-up of a small movement, with an arrow: the pelvis from the side, the chest's
     # turn over the still hips from straight above, or the chest's lift off the floor
-    inset: Literal["pelvis", "turn", "lift"] | None = None
+    # (`detail`: the picture itself, larger, around the ball, roller or towel the body
+    # lies on, or the point the arrow follows)
+    inset: Literal["pelvis", "turn", "lift", "detail"] | None = None
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
     then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
     # limbs the steps move one after the other ("lift one knee and then the other"): each
@@ -525,8 +531,17 @@ def drawn_gap(body: Body, part: str, surface: Surface) -> float | None:
         points = [p for p in shapes["torso"] if lo - 0.03 <= p[0] <= hi + 0.03]
     else:
         points = shapes[part]
-    over = [y for x, y in points if surface.x0 - 0.02 <= x <= surface.x1 + 0.02]
-    return min(over) - surface.height if over else None
+    over = [(x, y) for x, y in points if surface.x0 - 0.02 <= x <= surface.x1 + 0.02]
+    if not over:
+        return None
+    if surface.kind in ROUND:  # a ball, roller or towel: from its round outline
+        r = (surface.x1 - surface.x0) / 2
+        centre = ((surface.x0 + surface.x1) / 2, surface.height - r)
+        return min(math.dist(p, centre) for p in over) - r
+    return min(y for _, y in over) - surface.height
+
+
+ROUND = (SupportKind.BALL, SupportKind.ROLLER, SupportKind.TOWEL)
 
 
 def _outline_all(body: Body) -> list[list[tuple[float, float]]]:

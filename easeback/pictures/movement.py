@@ -141,8 +141,16 @@ def movement_px(fig: Figure, technique: Technique) -> dict[str, float]:
         a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
         moving = _moving_parts(part, a, b)
         out["figure"] = max(out.get("figure", 0.0), _shift(loop.frame, a, b, moving))
-        closeup = loop.closeup if n == 0 else None
-        if closeup is not None and fig.inset == "pelvis":
+        closeup = loop.closeup if n == 0 or fig.inset == "detail" else None
+        if closeup is not None and fig.inset == "detail":  # every movement has its detail
+            closeup = svg.inset_frame(fig, loop.frame.scale, n)
+            inside = [m for m in a.landmarks
+                      if svg._in_circle(closeup.xy(a.landmarks[m]), 10)
+                      and svg._in_circle(closeup.xy(b.landmarks[m]), 10)]  # fmt: skip
+            moved = max((math.dist(closeup.xy(a.landmarks[m]), closeup.xy(b.landmarks[m]))
+                         for m in inside), default=0.0)  # fmt: skip
+            out["close-up"] = max(out.get("close-up", 0.0), moved)
+        elif closeup is not None and fig.inset == "pelvis":
             out["close-up"] = _shift(closeup, a, b, ("pelvis",))
         elif closeup is not None:  # the chest turning, or the arms lifting
             marks = ("shoulder_l", "shoulder_r") if fig.inset == "turn" else ("palm_r", "head")
@@ -197,7 +205,9 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
             out.append(f"{name}: {share:.0%} of the arrow lies over the body")
         if face:
             out.append(f"{name}: the arrow lands on the face")
-    if fig.inset is not None:
+    if fig.inset == "detail":
+        out += _detail_arrow_problems(fig, technique)
+    elif fig.inset is not None:
         scale = svg.drawing(fig, technique, "end").frame.scale
         arrows = [{"pelvis": svg.inset_arrow, "turn": svg.turn_closeup_arrow,
                    "lift": svg.lift_closeup_arrow}[fig.inset](fig, scale)]  # fmt: skip
@@ -207,6 +217,30 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
             if arrow_agrees(arrow) < ARROW_AGREES:
                 out.append(f"{technique.id}: the close-up's arrow turns against the "
                            f"{arrow.follows} it draws")  # fmt: skip
+    return out
+
+
+def _detail_arrow_problems(fig: Figure, technique: Technique) -> list[str]:
+    """A detail close-up's arrows, for each movement and side: the way the point moves, off
+    the body and inside the circle."""
+    out: list[str] = []
+    d = svg.drawing(fig, technique, "end")
+    for n, part in enumerate(fig.parts):
+        frame = svg.inset_frame(fig, d.frame.scale, n)
+        for side in ("right", "left") if part.sided else ("",):
+            arrow = svg.detail_arrow(fig, d.frame.scale, n, side)
+            if arrow is None:
+                continue
+            name = f"{technique.id} (close-up {n + 1}{', ' + side if side else ''})"
+            if arrow_agrees(arrow) < ARROW_AGREES:
+                out.append(f"{name}: the arrow does not point the way the {arrow.follows} moves")
+            keys = part.keyframes()
+            end = pose_body(keys[f"end_{side}" if side else "end"])
+            share, _ = svg.over_body(arrow.shaft, end, frame)
+            if share > ARROW_ON_BODY:
+                out.append(f"{name}: {share:.0%} of the arrow lies over the body")
+            if not all(svg._in_circle(p) for p in arrow.shaft):
+                out.append(f"{name}: the arrow leaves the close-up")
     return out
 
 

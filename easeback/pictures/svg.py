@@ -89,7 +89,7 @@ CAMERAS: dict[View, Camera] = {
     View.FRONT: Camera((0, 0, -1), (0, 1, 0), (1, 0, 0)),
     View.TOP: Camera((1, 0, 0), (0, 0, -1), (0, 1, 0)),
     View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
-    View.ABOVE: _looking((0.2, 1.0, 0.45)),
+    View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
     View.OVERHEAD: _looking((0.0, 1.0, 0.12)),
     View.FEET_END: _looking((0.8, 0.62, 0.0)),
 }
@@ -452,7 +452,25 @@ def samples(fig: Figure, technique: Technique) -> list[Sample]:
     return list(_LOOPS[key][1])
 
 
+def nested(fig: Figure) -> bool:
+    """Whether the second movement starts where the first ends (knees in, then the rock;
+    the ankle crossed, then the foot lifting): it is then done inside the first, whose way
+    back comes after it, as the steps do them."""
+    if fig.then is None or fig.then.sided != fig.sided:
+        return False
+    a, b = fig.end, fig.then.start
+    joints = a.full_joints(), b.full_joints()
+    same = all(abs(joints[0][j] - joints[1][j]) < 0.5 for j in joints[0])
+    ra, rb = a.root, b.root
+    root = (abs(ra.pitch - rb.pitch) < 0.5 and abs(ra.twist - rb.twist) < 0.5
+            and abs(ra.roll - rb.roll) < 0.5 and abs(ra.x - rb.x) < 0.005
+            and abs(ra.y - rb.y) < 0.005)  # fmt: skip
+    return same and root
+
+
 def _loop(fig: Figure, technique: Technique) -> list[Sample]:
+    if nested(fig):
+        return _nested_loop(fig, technique)
     tp = tempo(technique)
     out: list[Sample] = []
     now = 0.0
@@ -484,6 +502,41 @@ def _loop(fig: Figure, technique: Technique) -> list[Sample]:
         out.append(Sample(now, last.pose, last.side, 0.0, last.part))
         now += 0.8 if last.part == first.part else CUT
     out.append(Sample(now, first.pose, first.side, 0.0, first.part))
+    return out
+
+
+def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
+    """The first movement in, the second in, held and back, then the first back, for each
+    side; a short pause between the two movements."""
+    tp = tempo(technique)
+    inner = fig.parts[1]
+    frames = [MOVE_FRAMES * max(1, len(p.in_turn)) for p in (fig, inner)]
+    out: list[Sample] = []
+    now = 0.0
+
+    def move(part: Figure, n: int, side: str, back: bool) -> None:
+        nonlocal now
+        for i in range(frames[n]):
+            t = i / frames[n]
+            depth = _ease(t) if not back else 1.0 - _ease(t)
+            out.append(Sample(now, part.tween(t, side, back=back), side, depth, n))
+            now += tp.move / frames[n]
+
+    for side, suffix in [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]:
+        out.append(Sample(now, fig.keyframes()["start" + suffix], side, 0.0, 0))
+        now += tp.pause
+        move(fig, 0, side, back=False)
+        out.append(Sample(now, fig.keyframes()["end" + suffix], side, 1.0, 0))
+        now += tp.pause
+        move(inner, 1, side, back=False)
+        out.append(Sample(now, inner.keyframes()["end" + suffix], side, 1.0, 1))
+        now += tp.hold
+        move(inner, 1, side, back=True)
+        out.append(Sample(now, inner.keyframes()["start" + suffix], side, 1.0, 0))
+        now += tp.pause
+        move(fig, 0, side, back=True)
+    first = out[0]
+    out.append(Sample(now, first.pose, first.side, 0.0, 0))
     return out
 
 
@@ -873,9 +926,11 @@ class Drawing:
         if self.fig.inset is None:
             return None
         one = len(self.samples) == 1 and not self.moment
-        if one and (self.samples[0].depth < 1.0 or self.samples[0].part):
+        later = self.samples[0].part and self.fig.inset != "detail"  # a detail shows each
+        if one and (self.samples[0].depth < 1.0 or later):
             return None
-        return inset_frame(self.fig, self.frame.scale)
+        part = self.samples[0].part if one and self.fig.inset == "detail" else 0
+        return replace(inset_frame(self.fig, self.frame.scale, part), reach=self.frame.reach)
 
     def _circle(self, inner: str, words: str) -> str:
         """A round close-up at the top right holding `inner`, with words to its left."""
@@ -927,6 +982,33 @@ class Drawing:
                  f'{"".join(drawn)}{head}<path d="{was}" fill="none" stroke="{INK}" '
                  f'stroke-width="1.8" stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
         return self._circle(inner, "a few centimetres up")
+
+    def _detail_closeup(self, picture: str) -> str:
+        """The picture itself, larger, around where the body meets its prop (or the part the
+        arrow follows): the parts that move with their start outline dashed, the highlight
+        and an arrow the way they move, for each movement and side while it is shown."""
+        keys = {(s.part, s.side) for s in self.samples}
+        marks: list[str] = []
+        for part, side in sorted(keys):
+            # the same camera, larger, around this movement's point: the picture's own
+            # shapes, moved and scaled
+            frame = inset_frame(self.fig, self.frame.scale, part)
+            k = frame.scale / self.frame.scale
+            dx, dy = frame.ox - self.frame.ox * k, frame.oy - self.frame.oy * k
+            inner = f'<g transform="translate({dx:.1f},{dy:.1f}) scale({k:.3f})">{picture}</g>'
+            was = "".join(
+                f'<path d="{_path(shape)}"/>' for shape in detail_moved(self.fig, frame, part, side)
+            )
+            arrow = detail_arrow(self.fig, self.frame.scale, part, side)
+            drawn = (f'{inner}<g fill="none" stroke="{INK}" stroke-width="1.8" '
+                     f'stroke-dasharray="5 4">{was}</g>{arrow.svg if arrow else ""}')  # fmt: skip
+            if len(keys) == 1:
+                marks.append(drawn)
+                continue
+            ops = [str(int((s.part, s.side) == (part, side))) for s in self.samples]
+            anim = self._anim("opacity", ops, discrete=True)
+            marks.append(f'<g opacity="{ops[0]}">{anim}{drawn}</g>')
+        return self._circle("".join(marks), detail_words(self.fig))
 
     def _turn_closeup(self, bodies: list[Body]) -> str:
         """Seen from straight above: the hips stay, the shoulders turn (their start dashed),
@@ -1038,7 +1120,11 @@ class Drawing:
                 + "</g>"
             )
             body_svg.append(self._highlights(TRUNK if group == "torso" else names))
-        closeup = self._closeup(bodies) if self.closeup is not None else ""
+        closeup = ""
+        if self.closeup is not None and self.fig.inset == "detail":
+            closeup = self._detail_closeup("".join(scene.back + body_svg + scene.front))
+        elif self.closeup is not None:
+            closeup = self._closeup(bodies)
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'viewBox="0 0 {WIDTH:g} {HEIGHT:g}" width="{WIDTH:g}" height="{HEIGHT:g}" '
@@ -1291,7 +1377,7 @@ def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arro
     options: list[Arrow] = []
     if length < 25:  # a small lift or push: a short straight arrow just past where it ends
         for along, aside in ((12, 0), (12, 18), (12, -18), (26, 0), (12, 34), (12, -34),
-                             (26, 30), (26, -30), (40, 0)):  # fmt: skip
+                             (26, 30), (26, -30), (40, 0), (-44, 0), (-56, 0)):  # fmt: skip
             sx, sy = x1 + along * ux + aside * nx, y1 + along * uy + aside * ny
             ex, ey = sx + 22 * ux, sy + 22 * uy
             svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
@@ -1413,8 +1499,9 @@ def lift_closeup_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     (x0, y0), (x1, y1) = (frame.xy(p.landmarks["wrist_r"]) for p in (a, b))
     length = math.hypot(x1 - x0, y1 - y0) or 1.0
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
-    # over the forearm, the way it rises
-    sx, sy = x1 - 0.08 * frame.scale + 12 * ux, y1 - 0.06 * frame.scale + 12 * uy
+    # just over the forearm, the way it rises
+    top = b.segments["forearm_r"].hd * frame.scale + 6
+    sx, sy = x1 - 0.06 * frame.scale - top * (-ux), y1 - top * (-uy)
     ex, ey = sx + 24 * ux, sy + 24 * uy
     svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
            f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
@@ -1452,7 +1539,108 @@ def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE, side: str = "right
     return Arrow(shaft, svg, "chest", (c * dx - s_ * dy - dx, s_ * dx + c * dy - dy))
 
 
-def inset_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
+DETAIL_SCALE = 240.0  # pixels per metre of the detail close-up: about 60 cm across
+DETAIL_ABOVE = 0.07  # metres above the prop's top at the close-up's middle: the body in view
+DETAIL_REACH = 0.3  # metres: a point the arrow follows nearer the prop than this is in view too
+ROUND_PROPS = (PropKind.BALL, PropKind.ROLLER, PropKind.TOWEL)
+
+
+def detail_point(fig: Figure, part: int = 0) -> Vec:
+    """The middle of a movement's detail close-up: the top of the ball, roller or towel the
+    body lies on, or else the point the arrow follows (a knee) in the end pose; between the
+    two when the movement has both."""
+    moving = fig.parts[part]
+    prop = next((p for p in fig.props if p.kind in ROUND_PROPS), None)
+    keys = moving.keyframes()
+    end = pose_body(keys["end_right" if moving.sided else "end"])
+    mark = end.landmarks[moving.arrow_at or "knee_r"]
+    if prop is None:
+        return mark
+    top = (prop.x, prop.base + prop.size[1] + DETAIL_ABOVE, 0.0)
+    if moving.arrow_at is None or math.dist(top, mark) > DETAIL_REACH:
+        return top  # the point is far off: the close-up stays on the prop
+    # between the two: where the body presses, and the part that moves
+    return (
+        (top[0] + mark[0]) / 2,
+        (top[1] + mark[1]) / 2,
+        (top[2] + mark[2]) / 2,
+    )
+
+
+def detail_words(fig: Figure) -> str:
+    prop = next((p for p in fig.props if p.kind in ROUND_PROPS), None)
+    return f"on the {prop.kind.value}" if prop is not None else "close up"
+
+
+def _detail_bodies(fig: Figure, part: int, side: str) -> tuple[Body, Body]:
+    moving = fig.parts[part]
+    keys = moving.keyframes()
+    suffix = f"_{side}" if moving.sided and side else ("_right" if moving.sided else "")
+    return pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
+
+
+def _in_circle(p: Point, margin: float = 0.0) -> bool:
+    return math.dist(p, INSET_C) <= INSET_R - margin
+
+
+def detail_moved(fig: Figure, frame: Frame, part: int = 0, side: str = "") -> list[list[Point]]:
+    """The start outlines of the shapes that move most inside the detail close-up (at least
+    half as far as the one moving most, and 6 px): of the trunk when it lies on the prop."""
+    a, b = _detail_bodies(fig, part, side)
+    sa, sb = picture_shapes(a, frame), picture_shapes(b, frame)
+    moving = fig.parts[part]
+    on_prop = {k for c in moving.contacts.values() for k, v in c.items()
+               if v.value in ("ball", "roller", "towel")}  # fmt: skip
+    if on_prop & set(TRUNK):
+        sa, sb = {"torso": sa["torso"]}, {"torso": sb["torso"]}
+    shift = {
+        name: max(
+            (math.dist(p, q) for p, q in zip(sa[name], sb[name], strict=True)
+             if _in_circle(p) or _in_circle(q)),
+            default=0.0,
+        )
+        for name in sa
+    }  # fmt: skip
+    best = max(shift.values(), default=0.0)
+    return [sa[n] for n, d in shift.items() if d >= max(6.0, 0.5 * best)]
+
+
+def detail_arrow(
+    fig: Figure, scale: float = MAX_SCALE, part: int = 0, side: str = ""
+) -> Arrow | None:
+    """The detail close-up's arrow: straight, beside the body point that moves most inside
+    the close-up (the one the figure's arrow follows, if it is there), the way it moves,
+    off the body and inside the circle; None when nothing there moves 3 px."""
+    a, b = _detail_bodies(fig, part, side)
+    frame = inset_frame(fig, scale, part)
+    follows = fig.parts[part].arrow_at
+    marks = [follows] if follows and _in_circle(frame.xy(b.landmarks[follows]), 10) else [
+        m for m in b.landmarks if _in_circle(frame.xy(b.landmarks[m]), 10)
+        and _in_circle(frame.xy(a.landmarks[m]), 10)]  # fmt: skip
+    moves = [(math.dist(frame.xy(a.landmarks[m]), frame.xy(b.landmarks[m])), m) for m in marks]
+    length, mark = max(moves, default=(0.0, ""))
+    if length < 3:
+        return None
+    (x0, y0), (x1, y1) = frame.xy(a.landmarks[mark]), frame.xy(b.landmarks[mark])
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    clear = _clearance(b, frame)
+    best: tuple[float, int, Arrow] | None = None
+    # the nearest place beside where the point ends that is off the body and in the circle
+    spots = [(r, math.radians(k * 30)) for r in (22, 34, 46, 58) for k in range(12)]
+    for i, (r, turn) in enumerate(spots):
+        mx, my = x1 + r * math.cos(turn), y1 + r * math.sin(turn)
+        sx, sy, ex, ey = mx - 13 * ux, my - 13 * uy, mx + 13 * ux, my + 13 * uy
+        svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+               f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+        arrow = Arrow(((sx, sy), (ex, ey)), svg, mark, (x1 - x0, y1 - y0))
+        outside = sum(0 if _in_circle(p, 10) else 3 for p in arrow.shaft)
+        cost = clear(arrow.shaft) + outside + r / 200
+        if best is None or (round(cost, 3), i) < (round(best[0], 3), best[1]):
+            best = (cost, i, arrow)
+    return best[2] if best else None
+
+
+def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
     """The close-up's frame: seen from the side, the hip of the end pose at its middle, at
     least INSET_SCALE (and 2.5 times the figure)."""
     keys = fig.keyframes()
@@ -1462,6 +1650,10 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
         zoom = max(LIFT_SCALE, 1.7 * scale)
         nx = (b.landmarks["head"][0] + b.landmarks["palm_r"][0]) / 2
         return Frame(CAMERAS[View.SIDE], zoom, cx - nx * zoom, cy + INSET_R * 0.55)
+    if fig.inset == "detail":  # the picture's own view, larger, around the prop or point
+        zoom = max(DETAIL_SCALE, 1.6 * scale)
+        px, py = Frame(CAMERAS[fig.view], 1.0, 0.0, 0.0).xy(detail_point(fig, part))
+        return Frame(CAMERAS[fig.view], zoom, cx - px * zoom, cy - py * zoom)
     if fig.inset == "turn":  # from straight above, the neck at the middle
         zoom = max(TURN_SCALE, 1.6 * scale)
         nx, _, nz = b.landmarks["neck_base"]

@@ -16,9 +16,22 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.pool import StaticPool
 
+from easeback.storage.sqlite_file import (
+    DAMAGE,
+    check_sqlite_file,
+    damaged_message,
+    quick_check,
+)
+from easeback.storage.sqlite_file import (
+    JournalDamaged as JournalDamaged,  # names of this module too
+)
+from easeback.storage.sqlite_file import (
+    StorageError as StorageError,
+)
+from easeback.storage.sqlite_file import pragmas as _sqlite_pragmas
+
 HEAD_REVISION = "0010"  # tests check that this is Alembic's head
 MIGRATIONS = Path(__file__).parent / "migrations"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 OUR_TABLES = frozenset(
     {
         "screenings",
@@ -32,25 +45,8 @@ OUR_TABLES = frozenset(
 )
 
 
-class StorageError(Exception):
-    """The database cannot be used as it is; the message says why and what was left untouched."""
-
-
-class JournalDamaged(StorageError):
-    """Damage inside an SQLite journal, met by a query or by the check before the first write."""
-
-
 def default_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'journal.sqlite3'}"
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")  # a committed event survives even a power cut
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.close()
 
 
 BACKENDS = ("sqlite", "postgresql")
@@ -129,29 +125,7 @@ def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
 # tables: about 1.7 ms a MB, against integrity_check's 10). One check a process for a command;
 # reads, the most frequent, pay nothing.
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP")
-DAMAGE = ("malformed", "not a database", "corrupt")
-
-
-def damaged_message(path: Path, why: str) -> str:
-    return (
-        f"the journal {path} is damaged inside ({why}); nothing was written to it. "
-        f"Save what can be read with `sqlite3 {path} .recover > recovered.sql`, "
-        "then move the file away to start a new journal"
-    )
-
-
 _INTACT: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines whose file was checked whole
-
-
-def _quick_check(dbapi_conn: Any, path: Path) -> None:
-    try:
-        found = dbapi_conn.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise JournalDamaged(damaged_message(path, str(exc))) from None
-    if found != [("ok",)]:
-        lines = "\n".join(str(r[0]) for r in found).splitlines()
-        first = next(x for x in [*lines, "damaged"] if x.strip() and "***" not in x)
-        raise JournalDamaged(damaged_message(path, first.strip()))
 
 
 def check_intact(engine: Engine) -> None:
@@ -162,7 +136,7 @@ def check_intact(engine: Engine) -> None:
     if engine.dialect.name != "sqlite" or path in (None, "", ":memory:") or engine in _INTACT:
         return
     with engine.connect() as conn:
-        _quick_check(conn.connection.dbapi_connection, Path(path))
+        quick_check(conn.connection.dbapi_connection, Path(path))
     _INTACT.add(engine)
 
 
@@ -172,7 +146,7 @@ def _guard_sqlite_file(engine: Engine, path: Path) -> None:
     ) -> None:
         if engine in _INTACT or not statement.lstrip()[:7].upper().startswith(WRITES):
             return
-        _quick_check(conn.connection.dbapi_connection, path)
+        quick_check(conn.connection.dbapi_connection, path)
         _INTACT.add(engine)  # the first write of a process pays for it
 
     def on_error(context: Any) -> None:
@@ -182,66 +156,6 @@ def _guard_sqlite_file(engine: Engine, path: Path) -> None:
 
     event.listen(engine, "before_cursor_execute", before_execute)
     event.listen(engine, "handle_error", on_error)
-
-
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse a file that easeback did not create before SQLite gets a chance to touch it.
-
-    Cheap on every open (no scan of the whole file): the header's magic, page size and page
-    count (a cut-off file is shorter than its header says), then the table names. A refused
-    file is left exactly as it was, with nothing created beside it."""
-    if not path.exists():
-        return
-    size = path.stat().st_size
-    if size == 0:
-        raise StorageError(
-            f"database file {path} is empty (0 bytes), so it is not a journal easeback made; "
-            "it was left untouched (move it away to start a new journal)"
-        )
-    with path.open("rb") as fh:
-        head = fh.read(100)
-    if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
-        raise StorageError(
-            f"database file {path} is not an SQLite database (corrupt or another kind of file); "
-            "it was left untouched"
-        )
-    if len(head) == 100:
-        page_size = int.from_bytes(head[16:18], "big")
-        page_size = 65536 if page_size == 1 else page_size
-        pages = int.from_bytes(head[28:32], "big")
-        counted = head[24:28] == head[92:96]  # the header's page count is valid
-        if counted and pages and size < page_size * pages:
-            raise StorageError(
-                f"database file {path} is damaged (cut short: {size} of {page_size * pages} "
-                "bytes); it was left untouched"
-            )
-    beside = [path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal")]
-    existed = {p for p in beside if p.exists()}
-    try:
-        _check_sqlite_tables(path)
-    except StorageError:
-        for p in beside:  # a read-only look at a WAL file may create these; take them away
-            if p not in existed:
-                p.unlink(missing_ok=True)
-        raise
-
-
-def _check_sqlite_tables(path: Path) -> None:
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            f"database file {path} cannot be read ({exc}); it was left untouched"
-        ) from None
-    if names and "alembic_version" not in names:
-        raise StorageError(
-            f"database file {path} holds tables that are not an easeback journal; "
-            "it was left untouched"
-        )
 
 
 def _owner_only(path: Path) -> None:
@@ -304,7 +218,7 @@ def open_engine(url: str, create_folder: bool = True) -> Engine:
             raise StorageError(
                 f"cannot create the folder {path.parent} for the database: {exc.strerror}"
             ) from None
-        _check_sqlite_file(path)
+        check_sqlite_file(path)
         new = None if path.exists() else path
     engine = make_engine(url)
     try:

@@ -9,7 +9,6 @@ can ask for what comes before (or after) the last entry it showed.
 from __future__ import annotations
 
 import heapq
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -18,50 +17,26 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, or_, select
 from sqlalchemy.engine import Connection
 
-from easeback.domain.models import Disposition, StopReason
-from easeback.domain.progression import (
-    CheckIn,
-    ScreeningRecord,
-    SessionRecord,
-    StopEvent,
-    TechniqueResult,
-)
 from easeback.storage import schema
+from easeback.storage.rows import (
+    UNFINISHED,
+    check_in_entry,
+    screening_entry,
+    session_entries,
+)
+from easeback.storage.rows import (
+    Entry as Entry,  # names of this module too
+)
+from easeback.storage.rows import (
+    Key as Key,
+)
+from easeback.storage.rows import key_text as key_text
+from easeback.storage.rows import parse_key as parse_key
 from easeback.storage.schema import DEFAULT_PERSON
-from easeback.storage.times import local as _local
 
 BATCH = 500  # rows of one kind per query when streaming
-KINDS = ("check-in", "session", "screening")  # their order at the same time
 
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])
-Record = CheckIn | SessionRecord | ScreeningRecord
-Key = tuple[datetime, int, int]  # (naive UTC time, kind's rank, row id)
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    key: Key
-    kind: str  # one of KINDS
-    record: Record
-
-    @property
-    def at(self) -> datetime:
-        """Local time, as the record has it."""
-        return self.record.at
-
-
-def key_text(key: Key) -> str:
-    """A key as a short string for a link (`before=`)."""
-    return f"{key[0].isoformat()}_{key[1]}_{key[2]}"
-
-
-def parse_key(text: str) -> Key:
-    """The key from key_text; ValueError when it is not one."""
-    at, rank, rid = text.rsplit("_", 2)
-    key = (datetime.fromisoformat(at), int(rank), int(rid))
-    if key[0].tzinfo is not None or not 0 <= key[1] < len(KINDS):
-        raise ValueError(f"not a journal place: {text!r}")
-    return key
 
 
 def _beyond(rank: int, time: Any, ident: Any, key: Key, newest_first: bool) -> ColumnElement[bool]:
@@ -102,13 +77,7 @@ def _check_ins(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
     ci = schema.check_ins.c
     cols = (ci.id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment, ci.peg_activity)
     stmt = w.apply(select(*cols, ci.activities).where(ci.person == w.person), 0, ci.at, ci.id)
-    out = []
-    for rid, at, pain, stiff, p1, p2, p3, acts in conn.execute(stmt):
-        peg = (p1, p2, p3) if p1 is not None and p2 is not None and p3 is not None else None
-        activities = tuple((str(n), int(v)) for n, v in json.loads(acts)) if acts != "[]" else ()
-        record = CheckIn(_local(at, tz), pain, stiff, peg, activities)
-        out.append(Entry((at, 0, rid), KINDS[0], record))
-    return out
+    return [check_in_entry(row, tz) for row in conn.execute(stmt)]
 
 
 def _sessions(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
@@ -121,57 +90,19 @@ def _sessions(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
     )
     found = list(rows)
     ids = [r[0] for r in found]
-    results: dict[int, list[TechniqueResult]] = {}
-    stops: dict[int, list[StopEvent]] = {}
-    if ids:
-        for sid, tid, outcome in conn.execute(
-            select(tr.session_id, tr.technique_id, tr.outcome)
-            .where(tr.session_id.in_(ids))
-            .order_by(tr.session_id, tr.position)
-        ):
-            results.setdefault(sid, []).append(TechniqueResult(tid, outcome))
-        for sid, at, reason, where in conn.execute(
-            select(st.session_id, st.at, st.reason, st.technique_id)
-            .where(st.session_id.in_(ids), st.person == w.person)
-            .order_by(st.at, st.id)
-        ):
-            stops.setdefault(sid, []).append(StopEvent(_local(at, tz), StopReason(reason), where))
-    return [
-        Entry(
-            (at, 1, sid),
-            KINDS[1],
-            SessionRecord(
-                _local(at, tz),
-                status,
-                before,
-                after,
-                soreness,
-                tuple(results.get(sid, ())),
-                tuple(stops.get(sid, ())),
-                _planned(routine),
-            ),
-        )
-        for sid, at, status, before, after, soreness, routine in found
-    ]
-
-
-UNFINISHED = ("in_progress", "interrupted")
-
-
-def _planned(routine: str | None) -> int | None:
-    """The number of techniques in a stored routine (the public plan's `techniques`)."""
-    if routine is None:
-        return None
-    try:
-        techniques = json.loads(routine).get("techniques")
-    except (ValueError, AttributeError):
-        return None
-    return len(techniques) if isinstance(techniques, list) else None
-
-
-def _pain_days(answers: str) -> int | None:
-    value = json.loads(answers).get("pain_days")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if not ids:
+        return []
+    results = conn.execute(
+        select(tr.session_id, tr.technique_id, tr.outcome)
+        .where(tr.session_id.in_(ids))
+        .order_by(tr.session_id, tr.position)
+    )
+    stops = conn.execute(
+        select(st.session_id, st.at, st.reason, st.technique_id)
+        .where(st.session_id.in_(ids), st.person == w.person)
+        .order_by(st.at, st.id)
+    )
+    return session_entries(found, list(results), list(stops), tz)
 
 
 def _screenings(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
@@ -179,16 +110,7 @@ def _screenings(conn: Connection, w: _Window, tz: tzinfo | None) -> list[Entry]:
     stmt = select(sc.id, sc.at, sc.disposition, sc.answers).where(
         sc.person == w.person, sc.complete
     )
-    return [
-        Entry(
-            (at, 2, rid),
-            KINDS[2],
-            ScreeningRecord(
-                _local(at, tz), Disposition(disp) if disp else None, _pain_days(answers)
-            ),
-        )
-        for rid, at, disp, answers in conn.execute(w.apply(stmt, 2, sc.at, sc.id))
-    ]
+    return [screening_entry(row, tz) for row in conn.execute(w.apply(stmt, 2, sc.at, sc.id))]
 
 
 _READERS: Sequence[Callable[[Connection, _Window, tzinfo | None], list[Entry]]] = (

@@ -808,7 +808,13 @@ def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
         return out
     ids = list(out)
     sc, st, se, tr, rs, oc, ci = (
-        ScreeningRow, StopRow, SessionRow, TechniqueResultRow, RestoreRow, OutcomeRow, CheckInRow
+        ScreeningRow,
+        StopRow,
+        SessionRow,
+        TechniqueResultRow,
+        RestoreRow,
+        OutcomeRow,
+        CheckInRow,
     )
     with engine.connect() as conn:
         for sid, uid, at, complete, reasons in conn.execute(
@@ -825,8 +831,9 @@ def care(engine: Engine, user_ids: Sequence[int]) -> dict[int, Care]:
         ):
             out[_id(uid)].stops.append(triage.Stop(stop_id, at, reason, tid))
         for uid, at, per_week, items in conn.execute(
-            select(ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week,
-                   ProgrammeRow.items)
+            select(
+                ProgrammeRow.person_id, ProgrammeRow.at, ProgrammeRow.per_week, ProgrammeRow.items
+            )
             .where(ProgrammeRow.person_id.in_(ids))
             .order_by(ProgrammeRow.at, ProgrammeRow.id)
         ):
@@ -887,7 +894,13 @@ class Whole:
 def whole_record(engine: Engine, user_id: int, audit: Audit | None = None) -> Whole:
     """One person's whole record, in one transaction (with the read's audit line)."""
     sc, ci, se, tr, st, rs, oc = (
-        ScreeningRow, CheckInRow, SessionRow, TechniqueResultRow, StopRow, RestoreRow, OutcomeRow
+        ScreeningRow,
+        CheckInRow,
+        SessionRow,
+        TechniqueResultRow,
+        StopRow,
+        RestoreRow,
+        OutcomeRow,
     )
     p = ProgrammeRow
 
@@ -904,15 +917,22 @@ def whole_record(engine: Engine, user_id: int, audit: Audit | None = None) -> Wh
         )
         check_ins = dicts(
             conn,
-            select(ci.id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment,
-                   ci.peg_activity)
+            select(
+                ci.id, ci.at, ci.pain, ci.stiffness, ci.peg_pain, ci.peg_enjoyment, ci.peg_activity
+            )
             .where(ci.user_id == user_id)
             .order_by(ci.at, ci.id),
         )
         sessions = dicts(
             conn,
-            select(se.id, se.started_at.label("at"), se.status, se.pain_before, se.pain_after,
-                   se.soreness)
+            select(
+                se.id,
+                se.started_at.label("at"),
+                se.status,
+                se.pain_before,
+                se.pain_after,
+                se.soreness,
+            )
             .where(se.user_id == user_id)
             .order_by(se.started_at, se.id),
         )
@@ -1000,8 +1020,12 @@ def start_episode(
         _append(conn, audit)
         new_id: int = conn.execute(
             insert(EpisodeRow).returning(EpisodeRow.id),
-            {"person_id": person_id, "clinic_id": clinic, "clinician_id": clinician_id,
-             "started_at": to_utc(at)},
+            {
+                "person_id": person_id,
+                "clinic_id": clinic,
+                "clinician_id": clinician_id,
+                "started_at": to_utc(at),
+            },
         ).scalar_one()
         return new_id
 
@@ -1021,8 +1045,12 @@ def assign(
         if found is None:
             conn.execute(
                 insert(EpisodeRow),
-                {"person_id": person_id, "clinic_id": clinic, "clinician_id": clinician_id,
-                 "started_at": to_utc(at)},
+                {
+                    "person_id": person_id,
+                    "clinic_id": clinic,
+                    "clinician_id": clinician_id,
+                    "started_at": to_utc(at),
+                },
             )
         else:
             conn.execute(
@@ -1051,8 +1079,15 @@ def end_episode(
         if found is None:
             conn.execute(
                 insert(EpisodeRow),
-                {"person_id": person_id, "clinic_id": clinic, "clinician_id": None,
-                 "started_at": utc, "ended_at": utc, "ended_by": by, "end_reason": reason},
+                {
+                    "person_id": person_id,
+                    "clinic_id": clinic,
+                    "clinician_id": None,
+                    "started_at": utc,
+                    "ended_at": utc,
+                    "ended_by": by,
+                    "end_reason": reason,
+                },
             )
         else:
             conn.execute(
@@ -1089,9 +1124,17 @@ def episodes_and_notes(
         episodes = [
             dict(r._mapping)
             for r in conn.execute(
-                select(e.id, e.clinic_id, ClinicRow.name.label("clinic"), e.clinician_id,
-                       clinician.c.email.label("clinician"), e.started_at, e.ended_at,
-                       e.end_reason, closer.c.email.label("closer"))
+                select(
+                    e.id,
+                    e.clinic_id,
+                    ClinicRow.name.label("clinic"),
+                    e.clinician_id,
+                    clinician.c.email.label("clinician"),
+                    e.started_at,
+                    e.ended_at,
+                    e.end_reason,
+                    closer.c.email.label("closer"),
+                )
                 .outerjoin(ClinicRow, ClinicRow.id == e.clinic_id)
                 .outerjoin(clinician, clinician.c.id == e.clinician_id)
                 .outerjoin(closer, closer.c.id == e.ended_by)

@@ -23,6 +23,7 @@ from easeback.domain.progression import (
     TechniqueResult,
 )
 from easeback.storage import schema
+from easeback.storage.rows import check_in_row as _check_in
 from easeback.storage.schema import DEFAULT_PERSON
 from easeback.storage.times import local as _local
 from easeback.storage.times import to_utc
@@ -60,21 +61,6 @@ def add_screening(
         disposition=disposition,
         answers=json.dumps(dict(answers), sort_keys=True),
         reasons=json.dumps(list(reasons)),
-    )
-
-
-def _check_in(check_in: CheckIn, person: str, at: datetime | None = None) -> dict[str, Any]:
-    """A check-in's row (at: when it is filed, its own time by default)."""
-    peg = check_in.peg or (None, None, None)
-    return dict(
-        person=person,
-        at=to_utc(check_in.at if at is None else at),
-        pain=check_in.pain,
-        stiffness=check_in.stiffness,
-        peg_pain=peg[0],
-        peg_enjoyment=peg[1],
-        peg_activity=peg[2],
-        activities=json.dumps([list(a) for a in check_in.activities]),
     )
 
 

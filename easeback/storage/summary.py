@@ -9,9 +9,7 @@ session's pain before its pain after.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.engine import Connection
@@ -19,11 +17,11 @@ from sqlalchemy.engine import Connection
 from easeback.domain.chart import Chart
 from easeback.domain.models import StopReason
 from easeback.domain.progression import BASELINE_MARGIN, RESCREEN_STOPS, REST_RISE, JournalFacts
-from easeback.storage import schema
+from easeback.storage import rows, schema
 from easeback.storage.schema import DEFAULT_PERSON
 from easeback.storage.times import local as _local
 
-AFTER = timedelta(microseconds=1)  # a session's pain after counts just after its pain before
+AFTER = rows.AFTER  # a session's pain after counts just after its pain before
 STREAM_ROWS = 2000  # rows fetched at a time where a query reads a whole journal
 TechniqueSums = tuple[str, int, int, int]  # (technique id, sessions, sum of changes, of squares)
 
@@ -31,16 +29,16 @@ TechniqueSums = tuple[str, int, int, int]  # (technique id, sessions, sum of cha
 def _pain_ends(conn: Connection, person: str) -> tuple[int | None, int | None]:
     """The first and the last pain rating in the history's reading order."""
     ci, se = schema.check_ins.c, schema.sessions.c
-    found: list[tuple[tuple[Any, ...], int]] = []  # (reading order key, pain)
+    found: list[rows.PainPoint] = []
     for newest in (False, True):
-        row = conn.execute(
-            select(ci.at, ci.id, ci.pain)
-            .where(ci.person == person)
-            .order_by(*((ci.at.desc(), ci.id.desc()) if newest else (ci.at, ci.id)))
-            .limit(1)
-        ).first()
-        if row is not None:
-            found.append(((row[0], 0, row[1], 0), row[2]))
+        found += rows.check_in_pain(
+            conn.execute(
+                select(ci.at, ci.id, ci.pain)
+                .where(ci.person == person)
+                .order_by(*((ci.at.desc(), ci.id.desc()) if newest else (ci.at, ci.id)))
+                .limit(1)
+            ).first()
+        )
         for phase, pain in ((0, se.pain_before), (1, se.pain_after)):
             order = (se.started_at.desc(), se.id.desc()) if newest else (se.started_at, se.id)
             found_session = conn.execute(
@@ -49,14 +47,8 @@ def _pain_ends(conn: Connection, person: str) -> tuple[int | None, int | None]:
                 .order_by(*order)
                 .limit(1)
             ).first()
-            if found_session is not None:
-                started, sid, rating = found_session
-                at = started + AFTER * phase
-                found.append(((at, 1, started, sid, phase), int(rating or 0)))
-    if not found:
-        return None, None
-    found.sort(key=lambda f: f[0])
-    return found[0][1], found[-1][1]
+            found += rows.session_pain(found_session, phase)
+    return rows.pain_ends(found)
 
 
 def _episode_start(conn: Connection, person: str, tz: tzinfo | None) -> datetime | None:
@@ -68,17 +60,12 @@ def _episode_start(conn: Connection, person: str, tz: tzinfo | None) -> datetime
         conn.execute(select(func.min(ci.at)).where(ci.person == person)).scalar(),
         conn.execute(select(func.min(se.started_at)).where(se.person == person)).scalar(),
     ]
-    starts = [_local(at, tz) for at in firsts if at is not None]
     told = conn.execute(
         select(sc.at, sc.answers)
         .where(sc.person == person, sc.complete, sc.answers.contains('"pain_days"'))
         .execution_options(yield_per=200)
     )
-    for at, answers in told:
-        days = json.loads(answers).get("pain_days")
-        if isinstance(days, int) and not isinstance(days, bool) and days:
-            starts.append(_local(at, tz) - timedelta(days=days))
-    return min(starts, default=None)
+    return rows.episode_start(firsts, told, tz)
 
 
 def journal_facts(engine: Engine, person: str = DEFAULT_PERSON, tz: tzinfo | None = None) -> (
@@ -191,7 +178,7 @@ def left_out(engine: Engine, person: str = DEFAULT_PERSON) -> frozenset[str]:
                 .group_by(rs.technique_id)
             ).all()
         )
-    return frozenset(str(t) for t, at in stopped.items() if t not in restored or restored[t] < at)
+    return rows.left_out(stopped, restored)
 
 
 def done_techniques(engine: Engine, person: str = DEFAULT_PERSON) -> frozenset[str]:

@@ -35,8 +35,8 @@ from sqlalchemy.pool import StaticPool
 
 from easeback.domain.progression import History
 from easeback.storage import wizard
-from easeback.storage.engine import _sqlite_pragmas
 from easeback.storage.repository import load_stops
+from easeback.storage.sqlite_file import pragmas as _sqlite_pragmas
 from easeback.storage.times import to_utc
 
 MAX_WIZARDS = 2000  # browsers whose state is kept in memory (as many as web.store.MemoryStore)

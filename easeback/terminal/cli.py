@@ -87,11 +87,12 @@ def _journal_planner_inputs(cat: Catalogue) -> dict[str, Any]:
     journal_file = settings.resolved_data_dir() / "journal.sqlite3"
     if not settings.database_url and not journal_file.exists():
         return {}  # nothing recorded yet; the SQLAlchemy import is not needed
+    # an existing journal is read through the sqlite3 door when it can be: no SQLAlchemy either
     from easeback.usecases import journal
     from easeback.usecases.errors import InputError
 
     try:
-        engine = journal.open_journal(settings)
+        engine = journal.open_quick(settings) or journal.open_journal(settings)
     except InputError as exc:
         if "journal extra" in str(exc):
             return {}
@@ -601,7 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from easeback.settings import SettingError
         from easeback.usecases.errors import InputError
 
-        storage = sys.modules.get("easeback.storage.engine")  # loaded only when a journal was
+        storage = sys.modules.get("easeback.storage.sqlite_file")  # loaded with a journal
         if isinstance(exc, InputError | SettingError) or (
             storage and isinstance(exc, storage.StorageError)
         ):

@@ -122,7 +122,7 @@ def render_routine(console: Console, routine: Routine) -> None:
             dose += f", {item.sets} sets"
         if d.per_side:
             dose += " each side"
-        name = item.technique.name + (f"\n[dim]{item.variant.text}[/]" if item.variant else "")
+        name = item.technique.name + (f"\n[dim]{item.variant.whole}[/]" if item.variant else "")
         table.add_row(str(n), name, dose, _minutes(item.seconds), item.reason)
     console.print(table)
     for note in routine.notes:
@@ -178,7 +178,7 @@ def render_technique(console: Console, t: Technique) -> None:
     if t.cautions:
         lines += ["", "## Cautions"] + [f"- {c}" for c in t.cautions]
     for v in t.variants:
-        lines += ["", f"**{label(v.kind).capitalize()} version:** {v.text}"]
+        lines += ["", f"**{label(v.kind).capitalize()} version:** {v.whole}"]
     lines += ["", "*Sources:* " + "; ".join(t.sources)]
     console.print(Markdown("\n".join(lines)))
 

@@ -6,28 +6,34 @@ Doors call these; storage problems and bad input come back as `InputError` with 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 from easeback.domain import progression, trends
-from easeback.domain.models import Disposition, StopReason, Technique
-from easeback.domain.planning import Routine
-from easeback.domain.progression import Advice, CheckIn, History
-from easeback.domain.screening import QuestionKind, ScreeningResult, ScreeningTable
-from easeback.settings import Settings
-from easeback.usecases.device_keys import checked_key, reused
+from easeback.domain.models import Disposition, StopReason
+from easeback.domain.progression import CheckIn
+from easeback.domain.values import Frozen, record
 from easeback.usecases.errors import InputError
-from easeback.usecases.planning import routine_public
-from easeback.usecases.screening import screening_public
 
+# typing, dataclasses, the planner's and the screening's public shapes (the catalogue's loader)
+# cost the everyday commands start-up time: they are imported where they are used
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from datetime import tzinfo
+    from typing import Any
+
     from sqlalchemy import Engine
 
     from easeback.content.loader import Catalogue
     from easeback.domain.chart import Chart
+    from easeback.domain.models import Technique
+    from easeback.domain.planning import Routine
+    from easeback.domain.progression import Advice, History
+    from easeback.domain.screening import ScreeningResult, ScreeningTable
+    from easeback.settings import Settings
     from easeback.storage.entries import Entry
+    from easeback.storage.lite import Journal
 
 
 Clock = Callable[[], datetime]
@@ -57,6 +63,48 @@ def open_journal(settings: Settings) -> Engine:
         return open_engine(database_url(settings), create_folder=settings.database_url is None)
     except StorageError as exc:
         raise InputError(str(exc)) from None
+
+
+def open_quick(settings: Settings) -> Journal | None:
+    """The journal through the everyday commands' sqlite3 door (storage/lite.py), which reads
+    and writes without importing SQLAlchemy; None when only the engine can open it (a database
+    named by URL, a journal not made yet or to be migrated): then use `open_journal`.
+    InputError for a file that is not a journal or is damaged, as `open_journal` says it."""
+    if settings.database_url is not None:
+        return None
+    from easeback.storage import lite
+    from easeback.storage.sqlite_file import StorageError
+
+    try:
+        return lite.open_journal(settings.resolved_data_dir() / "journal.sqlite3")
+    except StorageError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _reads(engine: Engine | Journal) -> Any:
+    """What answers the journal's figures: the sqlite3 door or the SQLAlchemy queries (the
+    same functions, the same answers)."""
+    from easeback.storage.lite import Journal
+
+    if isinstance(engine, Journal):
+        from easeback.storage import lite
+
+        return lite
+    from easeback.storage import summary
+
+    return summary
+
+
+def _entries(engine: Engine | Journal) -> Any:
+    from easeback.storage.lite import Journal
+
+    if isinstance(engine, Journal):
+        from easeback.storage import lite
+
+        return lite
+    from easeback.storage import entries
+
+    return entries
 
 
 def parse_at(value: str | None, now: datetime) -> datetime:
@@ -96,7 +144,13 @@ def make_check_in(
         raise InputError(str(exc)) from None
 
 
-def log_check_in(engine: Engine, check_in: CheckIn) -> int:
+def log_check_in(engine: Engine | Journal, check_in: CheckIn) -> int:
+    from easeback.storage.lite import Journal
+
+    if isinstance(engine, Journal):
+        from easeback.storage import lite
+
+        return lite.add_check_in(engine, check_in, check_in.at)
     from easeback.storage import repository
 
     return repository.add_check_in(engine, check_in, check_in.at)
@@ -109,6 +163,7 @@ def check_pains(before: int, after: int) -> None:
 
 def save_screening(engine: Engine, result: ScreeningResult, at: datetime) -> int:
     from easeback.storage import repository
+    from easeback.usecases.screening import screening_public
 
     public = screening_public(result)
     return repository.add_screening(
@@ -147,6 +202,7 @@ class SessionRecorder:
 
     def start(self) -> int:
         from easeback.storage import repository
+        from easeback.usecases.planning import routine_public
 
         if self.session_id is None:
             # a session killed mid-way never said how it ended: close it before the next
@@ -233,6 +289,8 @@ def record_stop(
     write: done before it, stopped at it, not reached after, the stop and the camera coach's
     numbers. False when the device's `key` was received before (nothing written again)."""
     from easeback.storage import repository
+    from easeback.usecases.device_keys import checked_key, reused
+    from easeback.usecases.planning import routine_public
 
     why = StopReason(reason)
     results = []
@@ -271,6 +329,8 @@ def record_check_in(
     """A check-in, with the session it rates first when `routine` and `pain_before` are given
     (every technique done), as one write. False when the device's `key` was received before."""
     from easeback.storage import repository
+    from easeback.usecases.device_keys import checked_key, reused
+    from easeback.usecases.planning import routine_public
 
     session = None
     if routine is not None and pain_before is not None:
@@ -321,6 +381,7 @@ def log_session(
 ) -> int:
     """Record a routine done away from the timer: every technique done up to a stop, if any."""
     from easeback.storage import repository
+    from easeback.usecases.planning import routine_public
 
     before, after = _score("pain before", pain_before), _score("pain after", pain_after)
     stop = parse_stop(stopped, routine) if stopped else None
@@ -409,10 +470,10 @@ def left_out_of(engine: Engine) -> frozenset[str]:
     return summary.left_out(engine)
 
 
-def planner_inputs_of(engine: Engine, techniques: Iterable[Technique]) -> dict[str, Any]:
+def planner_inputs_of(engine: Engine | Journal, techniques: Iterable[Technique]) -> dict[str, Any]:
     """planner_inputs(history(engine), techniques) from the database's aggregates, without
     loading the journal: the same inputs at 100 rows or 100,000."""
-    from easeback.storage import summary
+    summary = _reads(engine)
 
     base = summary.baseline_pain(engine)
     effects = [trends.effect_from_sums(*sums) for sums in summary.technique_sums(engine)]
@@ -425,8 +486,8 @@ def planner_inputs_of(engine: Engine, techniques: Iterable[Technique]) -> dict[s
     }
 
 
-@dataclass(frozen=True)
-class ProgressReport:
+@record
+class ProgressReport(Frozen):
     baseline_pain: int | None
     latest_pain: int | None
     meaningful_improvement: bool
@@ -532,12 +593,12 @@ def _public(
 
 
 def progress_summary(
-    engine: Engine, now: datetime, person: str | None = None, tz: tzinfo | None = None
+    engine: Engine | Journal, now: datetime, person: str | None = None, tz: tzinfo | None = None
 ) -> dict[str, Any]:
     """progress_public's figures aggregated by the database (a few indexed queries and sums),
     never loading the journal: the same numbers at 100 rows or 100,000. now is naive local
     (naive in `tz` for a practice's person)."""
-    from easeback.storage import summary
+    summary = _reads(engine)
 
     who = {} if person is None else {"person": person}
     f = summary.journal_facts(engine, tz=tz, **who)
@@ -562,7 +623,7 @@ def parse_since(value: str | None) -> datetime | None:
 
 
 def history_page(
-    engine: Engine,
+    engine: Engine | Journal,
     limit: int,
     since: datetime | None = None,
     before: str | None = None,
@@ -572,14 +633,14 @@ def history_page(
     """The newest `limit` entries (since a naive UTC time, before a place given as
     `entries.key_text`), newest first, and how many older ones there are beyond them. One
     person's (default: this machine's) journal, times in `tz` (default: local)."""
-    from easeback.storage import entries
-    from easeback.storage.schema import DEFAULT_PERSON
+    from easeback.storage.rows import parse_key
 
+    entries = _entries(engine)
     try:
-        key = None if before is None else entries.parse_key(before)
+        key = None if before is None else parse_key(before)
     except ValueError:
         raise InputError(f"before={before!r} is not a place in the journal") from None
-    who = DEFAULT_PERSON if person is None else person
+    who = "me" if person is None else person  # schema.DEFAULT_PERSON
     page = entries.latest_entries(engine, limit, who, since=since, before=key, tz=tz)
     if len(page) < limit:
         return page, 0
@@ -599,6 +660,8 @@ def all_entries(engine: Engine, since: datetime | None = None) -> Iterator[Entry
 def rescreen_questions(table: ScreeningTable) -> list[str]:
     """The questions asked again when a screening has lapsed: those that can make it urgent or
     an emergency, plus the other red flags (every red flag is a reason to stop self-care)."""
+    from easeback.domain.screening import QuestionKind
+
     severe = {
         r.question
         for r in table.rules

@@ -791,9 +791,7 @@ def _clinic_staff(actor: UserRecord) -> None:
         raise NotFound()
 
 
-def care_view(
-    engine: Engine, actor: UserRecord, person_id: int, now: datetime
-) -> dict[str, Any]:
+def care_view(engine: Engine, actor: UserRecord, person_id: int, now: datetime) -> dict[str, Any]:
     """The episode in force (or the last), the clinicians who may be assigned, every episode
     and note: for the person's clinic only (a note is never shown to the person); audited."""
     _clinic_staff(actor)

@@ -141,7 +141,7 @@ def _add_pictures(app: FastAPI) -> None:
 
     @app.get("/pictures/{tid}.svg", include_in_schema=False)
     def picture(request: Request, tid: str, pose: str = "animated") -> Response:
-        if pose not in ("start", "end", "animated"):
+        if pose not in ("start", "end", "animated", "setup"):
             raise HTTPException(404, "There is no such picture.")
         hit = draw(request, tid, pose)
         if hit is None:

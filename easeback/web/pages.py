@@ -659,7 +659,7 @@ def routine_page(request: Request) -> Response:
     items = []
     for item in sess.routine["techniques"]:
         t = st.catalogue.technique(item["id"])
-        variant = next((v.text for v in t.variants if v.kind.value == item["variant"]), None)
+        variant = next((v.whole for v in t.variants if v.kind.value == item["variant"]), None)
         items.append({"t": t, "item": item, "variant": variant, "svg": views.picture_svg(t)})
     return render(request, "routine.html", title="Your routine", routine=sess.routine, items=items)
 

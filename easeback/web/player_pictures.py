@@ -46,7 +46,9 @@ _DONE: dict[str, tuple[Technique, dict[str, Any] | None]] = {}
 
 
 def picture_phases(t: Technique) -> dict[str, Any] | None:
-    """{"svg": url, "duration": seconds, "sides": {side: {"in": (a, b), "out": (c, d)}}}.
+    """{"svg": url, "duration": seconds, "setup": (0, e), "sides": {side: {"in": (a, b),
+    "out": (c, d)}}}: the player's picture gets into position from 0 to e (easeback.pictures.
+    setup), then loops the movement.
     Worked out once per technique object: the drawing is the same for everyone (sampling the
     loop takes a good part of a second, which every player start would otherwise pay)."""
     hit = _DONE.get(t.id)
@@ -59,7 +61,7 @@ def picture_phases(t: Technique) -> dict[str, Any] | None:
 
 def _phases(t: Technique) -> dict[str, Any] | None:
     try:
-        from easeback.pictures import svg
+        from easeback.pictures import setup, svg
         from easeback.pictures.figures import figure_for
 
         loop = list(svg.samples(figure_for(t.id), t))
@@ -68,7 +70,17 @@ def _phases(t: Technique) -> dict[str, Any] | None:
     sides = _spans(loop)
     if not sides or not loop:
         return None
-    return {"svg": f"/pictures/{t.id}.svg", "duration": float(loop[-1].time), "sides": sides}
+    at = setup.LOOP_AT
+
+    def later(span: Span) -> Span:
+        return (span[0] + at, span[1] + at)
+
+    return {
+        "svg": f"/pictures/{t.id}.svg?pose=setup",
+        "duration": float(loop[-1].time) + at,
+        "setup": (0.0, setup.SETUP_END),
+        "sides": {k: {p: later(v) for p, v in s.items()} for k, s in sides.items()},
+    }
 
 
 def timeline_content(routine: Routine) -> dict[str, Any]:

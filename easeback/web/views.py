@@ -45,15 +45,22 @@ def has_picture(t: Technique) -> bool:
 
 
 @lru_cache(maxsize=256)
-def picture_svg(t: Technique, pose: Literal["start", "end", "animated"] = "animated") -> str | None:
-    """The technique's picture from easeback.pictures (the loop, or a key pose for the library's
-    cards), when that part is present."""
+def picture_svg(
+    t: Technique, pose: Literal["start", "end", "animated", "setup"] = "animated"
+) -> str | None:
+    """The technique's picture from easeback.pictures (the loop, a key pose for the library's
+    cards, or the player's: getting into position, then the loop), when that part is present."""
     try:
         from easeback.pictures import technique_svg
     except ImportError:
         return None
     try:
-        svg = technique_svg(t, pose)
+        if pose == "setup":
+            from easeback.pictures.setup import player_svg
+
+            svg = player_svg(t)
+        else:
+            svg = technique_svg(t, pose)
     except Exception:  # a missing drawing must never break the page that frames it
         return None
     return svg if "<svg" in svg else None

@@ -129,7 +129,7 @@ def test_steps_never_instruct_force(t: Technique) -> None:
 
 @pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
 def test_forceful_words_appear_only_as_prohibitions(t: Technique) -> None:
-    for text in (*t.form_cues, *t.cautions, *(v.text for v in t.variants)):
+    for text in (*t.form_cues, *t.cautions, *(v.whole for v in t.variants)):
         for sentence in re.split(r"(?<=[.;])\s+", text):
             if FORBIDDEN_IN_STEPS.search(sentence) and not re.search(r"\bpop\b", sentence):
                 assert NEGATION.search(sentence), (t.id, sentence)

@@ -114,7 +114,7 @@ def test_setup_counts_down_to_the_first_movement(routine):
                 assert c.phase_end == c.end
 
 
-def _session(catalogue, tid):
+def _session(catalogue, tid, variant=None):
     """A one-technique routine for technique `tid`, as the planner would dose it."""
     from easeback.domain.planning import PlannedTechnique, Routine
 
@@ -122,7 +122,12 @@ def _session(catalogue, tid):
     d = t.dosage
     hold = d.hold_seconds.min if d.hold_seconds else None
     item = PlannedTechnique(
-        technique=t, reps=d.reps.min, sets=d.sets, hold_seconds=hold, reason="test"
+        technique=t,
+        reps=d.reps.min,
+        sets=d.sets,
+        hold_seconds=hold,
+        reason="test",
+        variant=variant,
     )
     routine = Routine(
         disposition=Disposition.CLEAR,
@@ -154,6 +159,23 @@ def test_setup_says_only_the_position_and_the_movement_comes_with_the_first_repe
                 assert step.text in first_release.text, (t.id, step.text)
         said = " ".join(c.say for c in cues)
         assert all(said.count(s.text) == 1 for s in t.steps if s.phase), t.id
+    # a variant's words for the movement ("lean back only a little while holding on") come
+    # with the first repetition too; how to get into position that way comes in the setup
+    variants = [(t, v) for t in catalogue.techniques for v in t.variants]
+    assert [v for _, v in variants if v.move], "some variants change the movement"
+    for t, v in variants:
+        _, cues = _session(catalogue, t.id, v)
+        setup = " ".join(c.say for c in cues if c.kind in (CueKind.INTRO, CueKind.STEP))
+        first_move = next(c for c in cues if c.kind is CueKind.MOVE)
+        assert v.text in setup, (t.id, v.kind)
+        if v.move:
+            assert v.move not in setup and v.move in first_move.text, (t.id, v.kind)
+        # the words that start a movement never come while getting into position
+        moving = [s.text for s in t.steps if s.phase is StepPhase.MOVE] + [v.move or ""]
+        for words in (" ".join(m.split()[:3]).lower() for m in moving if m):
+            assert words not in setup.lower(), (t.id, v.kind, words)
+        for verb in ("lean back", "lean away", "walk sideways", "walk forward"):
+            assert verb not in setup.lower(), (t.id, v.kind, verb)
     _, cues = _session(catalogue, "bridge")
     steps = [c for c in cues if c.kind is CueKind.STEP]
     assert [c.text[:2] for c in steps] == ["1.", "2."]  # lie down, tighten: the lift is not setup

@@ -333,3 +333,15 @@ def test_a_kneeler_leaning_back_off_the_knees_alone_would_tip():
     fig = figure_for("kneeling-back-extension")
     lo, _ = _support_span(fig, pose)
     assert centre_of_mass(pose_body(pose))[0] < lo - 0.01
+
+
+def test_a_buttock_beside_the_roller_is_refused():
+    """A ball, roller or towel is round: the gap is measured from its outline, not from a
+    flat top at its height, which let the foam roll's first pose (as it was) hover 2.6 cm
+    beside the roller, plain to see in its close-up."""
+    with pytest.raises(ContentError) as err:
+        load_figure(
+            default_catalogue().technique("foam-roll-glutes-midback"), FIXTURES / "beside-roller"
+        )
+    assert err.value.field == "start.contacts.pelvis"
+    assert "+2.6 cm from the roller" in err.value.message

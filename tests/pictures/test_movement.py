@@ -3,6 +3,8 @@ its arrows point the way the body moves, off the body and the face."""
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import replace
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from easeback.content.loader import default_catalogue
 from easeback.domain.body import pose_body
 from easeback.pictures import movement, svg
-from easeback.pictures.figures import figure_for, pelvis_tilt
+from easeback.pictures.figures import View, figure_for, pelvis_tilt
 
 TECHNIQUES = default_catalogue().techniques
 IDS = [t.id for t in TECHNIQUES]
@@ -77,3 +79,124 @@ def test_small_movements_are_shown_close_up_on_the_web_page_and_in_the_handout()
         moved = movement.movement_px(fig, t)
         assert moved["close-up"] >= max(movement.VISIBLE_PX, 1.4 * moved["figure"]), (tid, moved)
         assert movement.arrow_problems(fig, t) == [], tid
+
+
+ON_A_PROP = ("ball-glute-release", "ball-piriformis-release", "foam-roll-glutes-midback",
+             "thoracic-extension-roller", "thoracic-extension-towel")  # fmt: skip
+
+
+@pytest.mark.parametrize("tid", ON_A_PROP)
+def test_a_body_on_a_ball_or_roller_is_shown_close_up_where_it_presses(tid):
+    """The ball, the roller and the towel are small under a whole figure (the ball about
+    10 px): the animation (web page, player) and the key poses of every movement (handout)
+    show a close-up at least 1.5 times larger, with the prop in it, the trunk resting on it
+    within a few pixels of it (the contact), the highlighted part drawn there, and, where
+    something moves there, an arrow the way it moves, off the body and inside the circle."""
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    animated = svg.technique_svg(t, "animated")
+    assert 'class="inset"' in animated
+    for n in range(len(fig.parts)):
+        printed = svg.key_poses_svg(t, crop=True, part=n)
+        inset = printed[printed.index('class="inset"') :]
+        assert 'class="h"' in inset, n  # the part that is worked on, marked
+    d = svg.drawing(fig, t, "end")
+    frame = d.closeup
+    assert frame is not None and frame.scale >= 1.5 * d.frame.scale
+    prop = next(p for p in fig.props if p.kind in svg.ROUND_PROPS)
+    h = prop.size[1]
+    top = frame.xy((prop.x, prop.base + h, 0.0))
+    assert svg._in_circle(top, 10)
+    for n, part in enumerate(fig.parts):
+        frame = svg.inset_frame(fig, d.frame.scale, n)  # each movement's own close-up
+        centre, r = frame.xy((prop.x, prop.base + h / 2, 0.0)), h / 2 * frame.scale
+        for name, pose in (("start", part.start), ("end", part.end)):
+            on = [k for k, v in part.contacts[name].items() if v.value == prop.kind.value]
+            if not set(on) & {"pelvis", "lumbar", "thorax"}:
+                continue  # the trunk is off the prop (the ball slid under, the back draped)
+            torso = svg.picture_shape(pose_body(pose), "torso", frame)
+            gap = min(math.dist(p, centre) for p in torso) - r
+            assert gap <= 0.025 * frame.scale, (name, gap)  # touching, as loading checks
+            assert svg._in_circle(min(torso, key=lambda p: math.dist(p, centre)))
+    assert movement._detail_arrow_problems(fig, t) == []
+
+
+def test_the_thoracic_extensions_show_the_upper_back_easing_back():
+    """The upper back eases back over the roller (or towel): on the picture the chest tips
+    back at least 12° (it was 8°) and the neck lowers; the back rests on the prop at the
+    start (it was a crunch held above it, see the close-up test)."""
+    cat = default_catalogue()
+    for tid in ("thoracic-extension-roller", "thoracic-extension-towel"):
+        t = cat.technique(tid)
+        fig = figure_for(tid)
+        frame = svg.drawing(fig, t, "end").frame
+        a, b = pose_body(fig.start), pose_body(fig.end)
+        turned = svg._screen_angle(frame, b.segments["thorax"]) - svg._screen_angle(
+            frame, a.segments["thorax"]
+        )
+        turned = (math.degrees(turned) + 180) % 360 - 180
+        assert turned <= -12, tid  # anticlockwise: the head end goes down
+        assert b.landmarks["neck_base"][1] - a.landmarks["neck_base"][1] <= -0.03, tid
+
+
+def test_the_knee_rock_shows_the_way_in_and_out_one_leg_at_a_time_then_the_sway():
+    """Steps 1-2: from the feet flat, one knee and then the other comes in; step 5: lower one
+    foot at a time; between them the knees sway. Key poses 1-2 are the way in (played back,
+    the way out), 3-4 the sway, which starts where the way in ends."""
+    t = default_catalogue().technique("knees-to-chest-rock")
+    fig = figure_for(t.id)
+    assert len(fig.parts) == 2
+    assert {"foot_l", "foot_r"} <= set(fig.contacts["start"])
+    assert not {"foot_l", "foot_r"} & set(fig.contacts["end"])
+    assert movement.steps_move_in_turn(t)
+    assert movement.in_turn_problems(fig, t) == []
+    assert movement.in_turn_problems(replace(fig, in_turn=()), t)  # both together: caught
+    sway = fig.parts[1]
+    assert sway.start == fig.end
+    turn = sway.end.root.twist - sway.start.root.twist
+    assert turn >= 15
+    # in the steps' order: in, the sway, then out (it cut from the sway to the feet flat)
+    assert svg.nested(fig)
+    loop = svg.samples(fig, t)
+    first, last = loop[0], loop[-1]
+    assert first.part == 0 and first.depth == 0.0 and last.pose == first.pose
+    parts = [s.part for s in loop]
+    swaying = [i for i, p in enumerate(parts) if p == 1]
+    assert swaying[0] > 0 and swaying[-1] < len(loop) - 2
+    assert {parts[i] for i in range(swaying[-1] + 1, len(loop))} == {0}  # the way out
+    assert all(
+        math.dist(pose_body(a.pose).landmarks["knee_r"], pose_body(b.pose).landmarks["knee_r"])
+        < 0.15
+        for a, b in itertools.pairwise(loop)
+    )  # no jump anywhere in the loop
+
+
+def test_the_knee_drops_stand_the_bent_knees_up_on_the_picture():
+    """From high above the bent knees read as legs lying long; seen lower, from the side, the
+    knees are drawn well above the hips at the start and come visibly down and sideways as
+    they tip."""
+    cat = default_catalogue()
+    for tid in ("supine-knee-drop", "in-bed-knee-drop"):
+        t = cat.technique(tid)
+        fig = figure_for(tid)
+        frame = svg.drawing(fig, t, "end").frame
+        a, b = pose_body(fig.start), pose_body(fig.end)
+        knee, hip = frame.xy(a.landmarks["knee_r"]), frame.xy(a.landmarks["hip_r"])
+        assert hip[1] - knee[1] >= 40, tid  # the knee stands up
+        assert math.dist(frame.xy(b.landmarks["knee_r"]), knee) >= 15, tid
+
+
+def test_the_reclined_pigeon_crosses_the_ankle_before_the_foot_lifts():
+    """Step 2 (the ankle across the other thigh, the crossed knee open to the side, the bottom
+    foot still down) is a key pose of its own before step 3 (that foot lifts, the hands draw
+    the thigh in); seen from the side and above, where the open knee and the thigh it crosses
+    are drawn apart."""
+    t = default_catalogue().technique("reclined-pigeon")
+    fig = figure_for(t.id)
+    assert len(fig.parts) == 2 and fig.view is View.ABOVE
+    crossed = pose_body(fig.end)
+    assert "foot_l" in fig.contacts["end"] and "foot_l" not in fig.then.contacts["end"]
+    knee_r, knee_l = crossed.landmarks["knee_r"], crossed.landmarks["knee_l"]
+    assert knee_r[2] - crossed.landmarks["hip_r"][2] >= 0.05  # open, out to its side
+    frame = svg.drawing(fig, t, "end").frame
+    assert math.dist(frame.xy(knee_r), frame.xy(knee_l)) >= 30

@@ -198,11 +198,26 @@ def test_the_figure_moves_with_the_countdown_and_holds_still_on_request(site: An
     box = figure.bounding_box()
     assert box is not None and box["width"] >= 300, box  # phone width, readable from the floor
     assert page.evaluate("document.querySelector('#player-figure svg').animationsPaused()")
-    page.get_by_role("button", name="Start").click()
 
     def svg_time() -> float:
         t: float = page.evaluate("document.querySelector('#player-figure svg').getCurrentTime()")
         return t
+
+    # getting into position: the plain pose before Start, moving during the setup steps, the
+    # start pose reached before the first repetition, the loop only from then on
+    setup_from, setup_to = timeline(page)["pictures"][0]["setup"]
+    assert svg_time() == setup_from
+    page.get_by_role("button", name="Start").click()
+    first_move = next(i for i, c in enumerate(cues) if c["kind"] == "move")
+    intro = next(i for i, c in enumerate(cues) if c["kind"] == "intro")
+    wait_cue_index(page, intro)
+    times = []
+    while int(page.locator("#player").get_attribute("data-cue") or 0) < first_move:
+        times.append(svg_time())  # polled through the setup steps, until the first repetition
+        page.wait_for_timeout(100)
+    assert times == sorted(times) and setup_from <= times[0] < times[-1] <= setup_to, times
+    wait_cue_index(page, first_move)
+    assert svg_time() > setup_to, "the movement starts with repetition 1"
 
     wait_cue_index(page, hold - 2)  # the setup before this technique's first repetition
     at_start = svg_time()
@@ -235,6 +250,10 @@ def test_reduced_motion_holds_the_picture_still(site: Any) -> None:  # noqa: F81
         "aria-pressed", "true"
     )
     assert page.evaluate("document.querySelector('#player-figure svg').animationsPaused()")
+    start_pose = timeline(page)["pictures"][0]["setup"][1]  # no getting into position: the start
+    assert page.evaluate("document.querySelector('#player-figure svg').getCurrentTime()") == (
+        pytest.approx(start_pose)
+    )
 
 
 def test_stop_panel_offers_carry_on_and_leaving_asks_first(site: Any) -> None:  # noqa: F811

@@ -39,3 +39,11 @@ def test_static_files_carry_an_etag_and_are_revalidated(client):
     assert first.headers["cache-control"] == "no-cache"
     again = client.get("/static/style.css", headers={"if-none-match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
+
+
+def test_the_player_picture_gets_into_position_before_the_loop(client):
+    loop = client.get("/pictures/bridge.svg")
+    player = client.get("/pictures/bridge.svg?pose=setup")
+    assert player.status_code == 200 and "getting into position" in player.text
+    assert player.headers["etag"] != loop.headers["etag"]
+    assert client.get("/pictures/bridge.svg?pose=sideways").status_code == 404

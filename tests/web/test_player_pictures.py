@@ -23,9 +23,11 @@ def test_phases_are_ordered_and_worked_out_once_per_technique(monkeypatch):
     monkeypatch.setattr(player_pictures, "_phases", counting)
     monkeypatch.setattr(player_pictures, "_DONE", {})
     first = player_pictures.picture_phases(t)
-    assert first is not None and first["svg"] == "/pictures/bridge.svg"
+    assert first is not None and first["svg"] == "/pictures/bridge.svg?pose=setup"
+    setup_from, setup_to = first["setup"]
+    assert setup_from == 0 < setup_to  # getting into position comes first, then the loop
     for spans in first["sides"].values():
         (a, b), (c, d) = spans["in"], spans["out"]
-        assert 0 <= a < b <= c < d <= first["duration"]
+        assert setup_to < a < b <= c < d <= first["duration"]
     assert player_pictures.picture_phases(t) == first
     assert calls == ["bridge"]

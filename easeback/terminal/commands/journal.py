@@ -23,6 +23,16 @@ def _engine(args: argparse.Namespace) -> Engine:
     return journal.open_journal(Settings.from_env(database_url=args.database))
 
 
+def _journal(args: argparse.Namespace) -> Any:
+    """The journal through the sqlite3 door where it serves (an existing journal at the head
+    revision, in the data folder), which spares the command SQLAlchemy; else the engine."""
+    from easeback.settings import Settings
+    from easeback.usecases import journal
+
+    settings = Settings.from_env(database_url=args.database)
+    return journal.open_quick(settings) or journal.open_journal(settings)
+
+
 def _now() -> Any:
     from easeback.usecases.journal import utc_now
 
@@ -55,7 +65,7 @@ def cmd_checkin(args: argparse.Namespace) -> int:
     peg = peg_items if args.peg_pain is not None else None
     at = journal.parse_at(args.at, _now())
     check_in = journal.make_check_in(args.pain, args.stiffness, at, peg, args.activity or ())
-    journal.log_check_in(_engine(args), check_in)
+    journal.log_check_in(_journal(args), check_in)
     print(f"Checked in: pain {args.pain}/10, stiffness {args.stiffness}/10 at {at:%Y-%m-%d %H:%M}.")
     return 0
 
@@ -117,12 +127,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     from easeback.usecases import journal
 
     since = journal.parse_since(args.since)
-    engine = _engine(args)
     out = sys.stdout
     if args.all:
-        entries, older = journal.all_entries(engine, since), 0
+        entries, older = journal.all_entries(_engine(args), since), 0
     else:
-        page, older = journal.history_page(engine, args.limit or journal.PAGE, since)
+        page, older = journal.history_page(_journal(args), args.limit or journal.PAGE, since)
         entries = iter(page[::-1])
     header = False
     for e in entries:
@@ -149,14 +158,15 @@ def spark(values: list[int]) -> str:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from easeback.content.loader import default_catalogue
     from easeback.usecases import journal
 
     if args.json and not args.plot:
-        _dump(journal.progress_summary(_engine(args), journal.local(_now())))
+        _dump(journal.progress_summary(_journal(args), journal.local(_now())))
         return 0
+    from pathlib import Path
+
+    from easeback.content.loader import default_catalogue
+
     cat, engine = default_catalogue(), _engine(args)
     if args.plot:  # the journal's rows streamed into bins: a long journal stays readable
         from easeback.export.plot import save_plot

@@ -90,35 +90,58 @@
   }
 
   /* The drawing leaves room for every technique's props; on a phone that leaves the body
-     small. Its view is cut to the body over the whole loop (sampled at 48 moments), with a
-     margin, so the body is drawn across the box and the floor shows under it. */
+     small. Its view is cut to the body over the loop (sampled at 36 moments), with a margin,
+     so the body is drawn across the box and the floor shows under it. While getting into
+     position the view follows the body (kneeling upright is taller than on all fours), and
+     eases into the loop's view over the last part of the way, so repetition 1 does not jump. */
   var crops = {};
+
+  function bodyBox(svg, from, to, count) {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    var parts = svg.querySelectorAll("use.o, circle.hd");
+    for (var k = 0; k <= count; k++) {
+      if (count) { svg.setCurrentTime(from + (to - from) * k / count); }
+      for (var i = 0; i < parts.length; i++) {
+        var b = parts[i].getBBox();
+        if (b.width || b.height) {
+          x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y);
+          x1 = Math.max(x1, b.x + b.width); y1 = Math.max(y1, b.y + b.height);
+        }
+      }
+    }
+    if (!(x1 > x0 && y1 > y0)) { return null; }
+    var m = 0.06 * Math.max(x1 - x0, y1 - y0);
+    return [x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m];  // a viewBox, with a margin
+  }
 
   function cropToBody(svg, p) {
     if (typeof svg.setCurrentTime !== "function" || typeof svg.getBBox !== "function") { return; }
-    var crop = crops[p.svg];
-    if (!crop) {
-      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      var parts = svg.querySelectorAll("use.o, circle.hd");
-      for (var k = 0; k <= 48; k++) {
-        svg.setCurrentTime((p.duration || 0) * k / 48);
-        for (var i = 0; i < parts.length; i++) {
-          var b = parts[i].getBBox();
-          if (b.width || b.height) {
-            x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y);
-            x1 = Math.max(x1, b.x + b.width); y1 = Math.max(y1, b.y + b.height);
-          }
-        }
-      }
-      if (!(x1 > x0 && y1 > y0)) { return; }
-      var m = 0.06 * Math.max(x1 - x0, y1 - y0);
-      crop = [x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m].map(function (v) {
-        return Math.round(v * 10) / 10;
-      });
-      crops[p.svg] = crop;
+    if (!crops[p.svg]) {
+      // (the clock wraps at the duration, back to where the setup starts: stop short of it)
+      var view = bodyBox(svg, p.setup ? p.setup[1] + 0.01 : 0, (p.duration || 0) - 0.01, 36);
+      if (!view) { return; }
+      crops[p.svg] = view;
     }
-    svg.setAttribute("viewBox", crop.join(" "));
+    frameView(svg, p, 1);
     svg.setAttribute("preserveAspectRatio", "xMidYMax meet");  // on the floor, next to the count
+  }
+
+  function union(a, b) {
+    var x = Math.min(a[0], b[0]), y = Math.min(a[1], b[1]);
+    return [x, y, Math.max(a[0] + a[2], b[0] + b[2]) - x, Math.max(a[1] + a[3], b[1] + b[3]) - y];
+  }
+
+  /* f: how far the figure has got into position (1: there, and in the loop) */
+  function frameView(svg, p, f) {
+    var loop = crops[p.svg], view = loop;
+    if (!loop) { return; }
+    if (f < 1) {
+      var now = bodyBox(svg, 0, 0, 0) || loop;
+      var g = Math.min(1, Math.max(0, (f - 0.8) / 0.2));
+      view = union(now, now.map(function (v, i) { return v + g * (loop[i] - v); }));
+    }
+    var text = view.map(function (v) { return Math.round(v * 10) / 10; }).join(" ");
+    if (svg.getAttribute("viewBox") !== text) { svg.setAttribute("viewBox", text); }
   }
 
   function sideOf(p, cue) {
@@ -128,8 +151,28 @@
     return sides[name] || sides[""] || sides.right || sides.left || null;
   }
 
+  /* Getting into position: the picture moves from a plain pose for the place (lying, kneeling,
+     sitting, standing) into the start pose over the first three quarters of the setup steps,
+     and the movement itself only from repetition 1. Before Start it shows the plain pose;
+     held still (reduced motion), the start pose. */
+  var setupFrom = {};
+
+  function setupPart(cue, at) {
+    if (still) { return 1; }
+    if (cue.kind === "ready") { return 0; }
+    var from = setupFrom[cue.index], to = cue.phase_end == null ? cue.offset + cue.duration : cue.phase_end;
+    return to > from ? Math.min(1, Math.max(0, (at - from) / (0.75 * (to - from)))) : 1;
+  }
+
+  function inSetup(cue) {
+    var p = pictures[cue.index === null ? 0 : cue.index];
+    var setup = cue.kind === "ready" || cue.kind === "intro" || cue.kind === "step";
+    return !!(p && p.setup && setup);
+  }
+
   function figureTime(cue, at) {
     var p = pictures[cue.index === null ? 0 : cue.index];
+    if (inSetup(cue)) { return p.setup[0] + setupPart(cue, at) * (p.setup[1] - p.setup[0]); }
     var s = p ? sideOf(p, cue) : null;
     if (!s) { return 0; }
     var f = cue.duration > 0 ? Math.min(1, Math.max(0, (at - cue.offset) / cue.duration)) : 1;
@@ -141,10 +184,12 @@
   }
 
   function drawFigure(cue, at) {
-    showFigure(cue.index === null ? 0 : cue.index);
+    var index = cue.index === null ? 0 : cue.index;
+    showFigure(index);
     if (figureSvg && typeof figureSvg.setCurrentTime === "function") {
       figureSvg.pauseAnimations();
       figureSvg.setCurrentTime(figureTime(cue, at));
+      if (pictures[index]) { frameView(figureSvg, pictures[index], inSetup(cue) ? setupPart(cue, at) : 1); }
     }
   }
 
@@ -411,6 +456,9 @@
     .then(function (data) {
       timelineData = data;
       cues = data.cues;
+      cues.forEach(function (c) {
+        if (c.kind === "intro" && !(c.index in setupFrom)) { setupFrom[c.index] = c.offset; }
+      });
       names = data.techniques;
       pictures = data.pictures || [];
       length = cues[cues.length - 1].offset;
