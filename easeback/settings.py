@@ -72,6 +72,12 @@ class Settings(Frozen):
         "EASEBACK_CAMERA_SOURCE",
         "Camera for the web player's coach: a webcam number, or a video file standing in for it.",
     )
+    pose_web_dir: str | None = _setting(  # type: ignore[assignment]
+        None,
+        "EASEBACK_POSE_WEB_DIR",
+        "Folder of the in-page pose model the browser coach uses (default: pose-web in the data "
+        "folder); `python -m easeback.web.pose_assets` fetches it.",
+    )
     multi_user: bool = _setting(  # type: ignore[assignment]
         False,
         "EASEBACK_MULTI_USER",
@@ -181,6 +187,13 @@ class Settings(Frozen):
         for name, message in self.unreadable:
             if name in names:
                 raise SettingError(message)
+
+    def pose_web_folder(self) -> Path:
+        if self.pose_web_dir:
+            return Path(self.pose_web_dir)
+        from easeback.web.pose_assets import default_dir
+
+        return default_dir(self.resolved_data_dir())
 
     def resolved_data_dir(self) -> Path:
         if self.data_dir:

@@ -18,7 +18,7 @@ from starlette.types import Scope
 from easeback.content.loader import Catalogue, default_catalogue
 from easeback.settings import Settings
 from easeback.usecases.errors import InputError
-from easeback.web import api, camera, desk_breaks, pages, views
+from easeback.web import api, camera, coach_web, desk_breaks, pages, views
 from easeback.web.compress import add_compression
 from easeback.web.fast import HotApp
 from easeback.web.hosts import LOOPBACK_NAMES, is_loopback
@@ -82,6 +82,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(desk_breaks.router)
     camera.install(app, settings.camera_source)
+    coach_web.install(app, settings.pose_web_folder(), allowed_hosts(settings))
     if use_journal:
         from easeback.web import journal_pages
 

@@ -81,14 +81,7 @@ class CameraCoach:
         if self._halt.is_set() and self._thread is not None:
             self._thread.join(5.0)  # a worker on its way out: let it finish first
         with self._lock:
-            if self._runs.get(owner) != run:
-                self._runs[owner] = run
-                self._tallies[owner] = {}
-            self._tallies.setdefault(owner, {})
-            self._tallies.move_to_end(owner)
-            while len(self._tallies) > MAX_OWNERS:
-                gone, _ = self._tallies.popitem(last=False)
-                self._runs.pop(gone, None)
+            self._begin(owner, run)
             self._owner = owner
             self._want = (technique_id, coached_as(technique_id))
             self._touched = self.clock()
@@ -99,6 +92,26 @@ class CameraCoach:
             self._status = self._fresh_status("starting")
             self._thread = threading.Thread(target=self._work, name="easeback-camera", daemon=True)
             self._thread.start()
+
+    def _begin(self, owner: str, run: str) -> None:
+        """This visitor's tally, a new one for a new run (lock held by the caller)."""
+        if self._runs.get(owner) != run:
+            self._runs[owner] = run
+            self._tallies[owner] = {}
+        self._tallies.setdefault(owner, {})
+        self._tallies.move_to_end(owner)
+        while len(self._tallies) > MAX_OWNERS:
+            gone, _ = self._tallies.popitem(last=False)
+            self._runs.pop(gone, None)
+
+    def fold(self, owner: str, run: str, technique_id: str, summary: Any) -> None:
+        """A stretch coached elsewhere (the browser coach, easeback.web.coach_web) joins the
+        visitor's tally, as the worker's own stretches do."""
+        from easeback.pose.coach import Counts
+
+        with self._lock:
+            self._begin(owner, run)
+            self._tallies[owner].setdefault(technique_id, Counts()).add(summary)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Switch the camera off and wait for the worker to let go of it."""

@@ -19,7 +19,7 @@ MAX_BODY_BYTES = 64 * 1024
 CSP = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",  # the in-page pose model is WebAssembly
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
@@ -42,7 +42,7 @@ HEADERS = {
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
-    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "permissions-policy": "camera=(self), microphone=(), geolocation=(), payment=()",
 }
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -34,12 +34,13 @@ def test_a_migration_added_is_the_doors_new_head(tmp_path, monkeypatch):
         if name.endswith(".py"):
             shutil.copy(os.path.join(lite.VERSIONS, name), tmp_path)
     monkeypatch.setattr(lite, "VERSIONS", str(tmp_path))
-    (tmp_path / "0011_more.py").write_text(
-        f'"""More."""\n\nrevision = "0011"\ndown_revision = "{HEAD_REVISION}"\n'
+    new = f"{int(HEAD_REVISION) + 1:04d}"
+    (tmp_path / f"{new}_more.py").write_text(
+        f'"""More."""\n\nrevision = "{new}"\ndown_revision = "{HEAD_REVISION}"\n'
     )
-    assert lite.head_revision() == "0011"
-    (tmp_path / "0011_other.py").write_text(  # two heads: Alembic would not upgrade either
-        f'revision = "0011b"\ndown_revision = "{HEAD_REVISION}"\n'
+    assert lite.head_revision() == new
+    (tmp_path / f"{new}_other.py").write_text(  # two heads: Alembic would not upgrade either
+        f'revision = "{new}b"\ndown_revision = "{HEAD_REVISION}"\n'
     )
     assert lite.head_revision() is None
 

@@ -26,7 +26,7 @@ from easeback.usecases import practice
 from easeback.usecases.errors import InputError
 from easeback.web.fast import HotApp
 from easeback.web.hosts import LOOPBACK_NAMES, hostname, is_loopback, public_origin, split_names
-from easeback.web.practice import api, pages
+from easeback.web.practice import api, coach, pages
 from easeback.web.practice.inputs import ControlCharacterMiddleware
 from easeback.web.practice.logs import AccessLogMiddleware
 from easeback.web.practice.state import PracticeState, practice_state
@@ -117,6 +117,12 @@ def create_practice_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_hot_routes(api.hot_routes())
+    coach.install(
+        app,
+        settings.pose_web_folder(),
+        allowed_hosts(settings),
+        frozenset({f"{public[0]}://{public[1]}"} if public else ()),
+    )
     _add_errors(app)
     return app
 

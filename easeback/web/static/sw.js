@@ -10,7 +10,7 @@ var STOPPED = ["sharp_pain", "radiating_pain", "numbness", "dizziness", "other"]
   return "/stopped/" + r;
 });
 var SHELL = ["/player", "/static/inline-svg.js", "/static/player.js", "/static/player.css", "/static/style.css",
-  "/static/camera.js", "/static/icon.svg", "/static/nav.js", "/static/offline.js", "/",
+  "/static/camera.js", "/static/coach-web.js", "/static/coach-web.css", "/static/icon.svg", "/static/nav.js", "/static/offline.js", "/",
   "/check-in", "/check-in?session=1", "/stop"].concat(STOPPED);  // posts made offline wait in offline.js
 
 function kept(url) {
