@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from easeback.content.loader import ContentError, default_catalogue
-from easeback.domain.body import JOINTS, hip_flexion, pose_body
+from easeback.domain.body import JOINTS, Pose, hip_flexion, pose_body
 from easeback.pictures.figures import (
     FIGURES_DIR,
     HIP_TOLERANCE_DEG,
@@ -35,7 +35,7 @@ def test_every_technique_has_a_valid_figure_and_no_orphans():
 def test_keyframes_differ_touch_down_and_match_declared_hip_flexion(technique):
     fig = load_figure(technique)
     assert fig.start.full_joints() != fig.end.full_joints() or fig.start.root != fig.end.root
-    deepest = max(hip_flexion(fig.start), hip_flexion(fig.end))
+    deepest = max(hip_flexion(p) for part in fig.parts for p in (part.start, part.end))
     assert abs(deepest - technique.hip_flexion_deg) <= HIP_TOLERANCE_DEG
     for pose in (fig.start, fig.end):
         assert pose_body(pose).lowest() >= -0.03  # resting on, not sunk into, the floor
@@ -149,3 +149,25 @@ def test_legs_lifted_together_where_the_steps_lift_one_then_the_other_are_refuse
         load_figure(default_catalogue().technique("knee-to-chest-double"), folder)
     assert err.value.field == "in_turn"
     assert "one knee and then the other" in str(err.value)
+
+
+def test_cat_cow_starts_with_a_straight_back_and_shows_both_shapes():
+    """Review 2: the start back sagged at the waist with the head lifted (it was the hollow),
+    and the hollow (cow) was never shown as its own shape. The steps' three shapes are key
+    poses: straight, round, straight, hollow; the supporting arms stay straight."""
+    fig = figure_for("cat-cow")
+    assert len(fig.parts) == 2
+    assert fig.then is not None and fig.then.start == fig.start
+
+    def sag(pose: Pose) -> float:  # how far the waist sits below the hip-shoulder line
+        marks = pose_body(pose).landmarks
+        (hx, hy, _), (nx, ny, _) = marks["hip_centre"], marks["neck_base"]
+        wx, wy, _ = marks["waist"]
+        return hy + (ny - hy) * (wx - hx) / (nx - hx) - wy
+
+    assert abs(sag(fig.start)) < 0.02  # straight: no arch, no sag
+    assert sag(fig.end) < -0.05  # the back arches up
+    assert sag(fig.then.end) > 0.03  # the tummy sinks
+    # head in line at the start, dropped in the round, gaze up in the hollow
+    assert fig.then.end.angle("neck_flexion") < 0 <= fig.start.angle("neck_flexion")
+    assert fig.end.angle("neck_flexion") > fig.start.angle("neck_flexion")
