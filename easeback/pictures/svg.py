@@ -90,7 +90,7 @@ CAMERAS: dict[View, Camera] = {
     View.TOP: Camera((1, 0, 0), (0, 0, -1), (0, 1, 0)),
     View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
-    View.OVERHEAD: _looking((0.0, 1.0, 0.12)),
+    View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
     View.FEET_END: _looking((0.8, 0.62, 0.0)),
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END)
@@ -739,7 +739,8 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
     k = prop.kind
     if k is PropKind.MAT:
         mat = f'fill="{MAT}" fill-opacity="0.5"'
-        return [_box(frame, (x0, -0.01, -0.45), (x1, 0.0, 0.45), mat)]
+        half = prop.across / 2
+        return [_box(frame, (x0, -0.01, -half), (x1, 0.0, half), mat)]
     if k is PropKind.BED:
         return [_box(frame, (x0, 0.0, -BED_HALF), (x1, base + h, BED_HALF),
                      'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
@@ -771,7 +772,8 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
                 f'rx="{r}" {style}/>')  # fmt: skip
 
     if prop.kind is PropKind.MAT:
-        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.45, 0.45, f'fill="{MAT}"')], []
+        half = prop.across / 2
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -half, half, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -BED_HALF, BED_HALF,
                         'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
@@ -819,7 +821,7 @@ def _flat_extent(fig: Figure, prop: PropSpec) -> list[Vec]:
         lift = 0.35 if prop.kind is PropKind.BED else 0.0  # the headboard
         return [(x0 - 0.04, -0.012, 0.0), (x1, top + lift, 0.0)]
     if fig.view in OBLIQUE or fig.view is View.TOP:
-        z = BED_HALF if prop.kind is PropKind.BED else 0.45
+        z = BED_HALF if prop.kind is PropKind.BED else prop.across / 2
         return [(x, y, zz) for x in (x0, x1) for y in (0.0, top) for zz in (-z, z)]
     return []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -171,3 +172,27 @@ def test_cat_cow_starts_with_a_straight_back_and_shows_both_shapes():
     # head in line at the start, dropped in the round, gaze up in the hollow
     assert fig.then.end.angle("neck_flexion") < 0 <= fig.start.angle("neck_flexion")
     assert fig.end.angle("neck_flexion") > fig.start.angle("neck_flexion")
+
+
+def test_supine_spinal_twist_draws_the_knees_up_before_the_drop():
+    """Review 2: step 2 (knees drawn up one at a time to above the hips, feet off the floor)
+    never appeared, and from straight above the raised thighs had no length on the picture.
+    It is now its own movement, one leg at a time, before the drop, with the thighs showing."""
+    from easeback.pictures.svg import CAMERAS, Frame
+
+    fig = figure_for("supine-spinal-twist")
+    up, drop = fig.parts
+    assert fig.in_turn and drop.start == up.end
+    body = pose_body(up.end)
+    assert min(up.end.angle("hip_flexion_l"), up.end.angle("hip_flexion_r")) >= 80
+    assert body.segments["foot_r"].lowest() > 0.1 and body.segments["foot_l"].lowest() > 0.1
+    assert pose_body(up.start).segments["foot_r"].lowest() < 0.03  # from feet flat
+    frame = Frame(CAMERAS[fig.view], 1.0, 0.0, 0.0)
+    (ax, ay), (bx, by) = frame.xy(body.landmarks["hip_r"]), frame.xy(body.landmarks["knee_r"])
+    assert math.hypot(bx - ax, by - ay) > 0.4 * 0.44  # a raised thigh is seen, not end on
+    # arms out at shoulder height and the dropped feet stay on the (wide) mat
+    mat = fig.props[0]
+    for pose in (up.start, drop.end, drop.end.mirrored()):
+        marks = pose_body(pose).landmarks
+        for mark in ("palm_l", "palm_r", "toe_l", "toe_r"):
+            assert abs(marks[mark][2]) < mat.across / 2, (mark, marks[mark])
