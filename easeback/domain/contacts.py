@@ -230,10 +230,10 @@ def target_point(
             along = 0.8
         centre = _add(thigh.a, _mul(_sub(thigh.b, thigh.a), along))
         axis = _unit(_sub(thigh.b, thigh.a))
-        if t.kind == "ankle":  # the shin lies across the front of the other thigh, the ankle
-            # just past its outer side
-            out = _unit(_across(_add(_mul(thigh.forward, 0.6), _mul(thigh.lateral, -0.8 * s)),
-                                axis))  # fmt: skip
+        if t.kind == "ankle":  # the ankle rests on the front of the other thigh, the shin
+            # across it (resting just past its outer side, the crossed knee could not fall
+            # open further than 9 cm within the hip's 60° of external rotation)
+            out = _unit(_across(thigh.forward, axis))
         else:  # the hand reaches the side of the thigh that faces its shoulder
             root = body.landmarks[f"shoulder_{t.side}"]
             out = _unit(_across(_sub(root, centre), axis))

@@ -196,3 +196,16 @@ def test_supine_spinal_twist_draws_the_knees_up_before_the_drop():
         marks = pose_body(pose).landmarks
         for mark in ("palm_l", "palm_r", "toe_l", "toe_r"):
             assert abs(marks[mark][2]) < mat.across / 2, (mark, marks[mark])
+
+
+def test_the_reclined_pigeons_crossed_knee_falls_open():
+    """Review 2: the crossed thigh stood up, its knee 9 cm out from the hip (the ankle rested
+    just past the other thigh's outer side, which the hip's 60 degrees of external rotation
+    could not reach with the knee open). The ankle rests on the front of the other thigh and
+    the knee falls open within the human range, seen from the feet end."""
+    fig = figure_for("reclined-pigeon")
+    for part in fig.parts:
+        body = pose_body(part.end)
+        assert body.landmarks["knee_r"][2] - body.landmarks["hip_r"][2] >= 0.15
+        assert part.end.angle("hip_rotation_r") <= 60
+    assert fig.view == "feet-end"
