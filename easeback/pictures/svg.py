@@ -1379,7 +1379,8 @@ def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arro
     options: list[Arrow] = []
     if length < 25:  # a small lift or push: a short straight arrow just past where it ends
         for along, aside in ((12, 0), (12, 18), (12, -18), (26, 0), (12, 34), (12, -34),
-                             (26, 30), (26, -30), (40, 0), (-44, 0), (-56, 0)):  # fmt: skip
+                             (26, 30), (26, -30), (40, 0), (-44, 0), (-56, 0), (40, 36),
+                             (40, -36), (12, 52), (12, -52), (56, 0)):  # fmt: skip
             sx, sy = x1 + along * ux + aside * nx, y1 + along * uy + aside * ny
             ex, ey = sx + 22 * ux, sy + 22 * uy
             svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
@@ -1398,6 +1399,13 @@ def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arro
         ):
             options.append(_bowed((x0, y0), (x1, y1), (away * nx, away * ny), k, shift, mark,
                                   moved))  # fmt: skip
+        # or straight, past where the point ends (a bridge's hips: above them, off the body)
+        for along in (14, 30, 46, 62):
+            sx, sy = x1 + along * ux, y1 + along * uy
+            ex, ey = sx + 26 * ux, sy + 26 * uy
+            svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+                   f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+            options.append(Arrow(((sx, sy), (ex, ey)), svg, mark, moved))
     return min(enumerate(options), key=lambda o: (round(clear(o[1].shaft), 2), o[0]))[1]
 
 
@@ -1464,16 +1472,28 @@ def over_body(
     return over / len(points), face
 
 
+NEAR_PX = 6.0  # an arrow this close to the body's outline sits against it
+
+
 def _clearance(body: Body, frame: Frame) -> Callable[[Sequence[Point]], float]:
     """How badly an arrow sits: its share over the body, more for the face or leaving the
     picture (0 is clear)."""
 
     shapes = picture_shapes(body, frame)
+    # seen from the side or the front the floor is a line: an arrow below it points into it
+    floor = frame.xy((0.0, 0.0, 0.0))[1] if frame.camera.up == (0, 1, 0) else None
 
     def cost(shaft: Sequence[Point]) -> float:
         share, face = over_body(shaft, body, frame, shapes)
         out = any(not (4 <= x <= WIDTH - 4 and 4 <= y <= HEIGHT - 4) for x, y in shaft)
-        return share + (1.0 if face else 0.0) + (2.0 if out else 0.0)
+        under = floor is not None and any(y > floor - 3 for _, y in shaft)
+        # touching the outline reads as tucked under it: a little for running along it
+        near = sum(max(over_body([(x + dx * r, y + dy * r) for x, y in shaft], body, frame,
+                                 shapes)[0]
+                       for dx, dy in ((0, -1), (0, 1), (-1, 0), (1, 0)))
+                   for r in (NEAR_PX, 2 * NEAR_PX))  # fmt: skip
+        return (share + 0.15 * near + (1.0 if face else 0.0) + (2.0 if out else 0.0)
+                + (2.0 if under else 0.0))  # fmt: skip
 
     return cost
 
