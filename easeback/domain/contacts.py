@@ -256,7 +256,7 @@ def target_point(
         return _add(body.landmarks["waist"], _from_local(rot, local))
     if t.target == "head":
         rot = body.frames["head"]
-        direction = _unit((-0.65, 0.05, s * 0.75))
+        direction = _unit((-0.3, 0.2, s * 0.93))
         reach = d.head_r + r_eff * 0.6
         return _add(body.segments["head"].a, _mul(_from_local(rot, direction), reach))
     raise ValueError(f"{t.target} is not a point contact")
