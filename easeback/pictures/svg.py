@@ -1224,12 +1224,15 @@ class Drawing:
         return nose + head + eye
 
     def _face_up(self, body: Body) -> bool:
-        """Whether the face points at the viewer (a lying figure seen from above)."""
+        """Whether the face points at the viewer (a lying figure seen from above). An upright
+        head turned to the viewer keeps its eye: a nose on its face read as a stray circle."""
         head = body.segments["head"].a
         nose = body.landmarks["nose"]
         out = tuple(n - h for n, h in zip(nose, head, strict=True))
         n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
-        return dot(out, self.frame.camera.toward) / n > 0.6  # type: ignore[arg-type]
+        up = tuple(h - b for h, b in zip(head, body.landmarks["neck_base"], strict=True))
+        upright = up[1] / (math.sqrt(dot(up, up)) or 1.0) > 0.7  # type: ignore[arg-type]
+        return not upright and dot(out, self.frame.camera.toward) / n > 0.6  # type: ignore[arg-type]
 
     @property
     def regions(self) -> list[str]:

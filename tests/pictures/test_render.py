@@ -313,3 +313,14 @@ def test_motion_arrows_stand_clear_of_the_body(tid):
     for dx, dy in ((0, -1), (0, 1), (-1, 0), (1, 0)):
         moved = [(x + dx * NEAR_PX, y + dy * NEAR_PX) for x, y in arrow.shaft]
         assert over_body(moved, body, frame)[0] == 0, (tid, dx, dy)
+
+
+@pytest.mark.parametrize("tid", ["seated-chair-rotation", "seated-floor-twist"])
+def test_an_upright_head_turned_to_the_viewer_keeps_its_eye(tid):
+    """Review 2: a stray small circle sat on the seated twists' faces (the nose drawn on the
+    face, meant for a lying figure seen from above); an upright head draws its eye in every
+    moment instead."""
+    from easeback.pictures.svg import moments
+
+    for at, svg in moments(default_catalogue().technique(tid)):
+        assert 'class="ey"' in svg, (tid, at)
