@@ -209,3 +209,17 @@ def test_the_reclined_pigeons_crossed_knee_falls_open():
         assert body.landmarks["knee_r"][2] - body.landmarks["hip_r"][2] >= 0.15
         assert part.end.angle("hip_rotation_r") <= 60
     assert fig.view == "feet-end"
+
+
+def test_the_decompression_feet_stop_short_of_the_chair_back():
+    """Review 2: the foot was drawn over, or through, the chair's backrest. The seat is deep
+    enough that the feet rest before it in both key poses."""
+    from easeback.domain.body import DIMS
+
+    fig = figure_for("decompression-90-90")
+    (chair,) = [p for p in fig.props if p.kind == "chair"]
+    backrest = chair.x + chair.size[0] / 2 - 0.04  # as drawn: on the seat's far edge
+    for pose in fig.keyframes().values():
+        for part in ("foot_l", "foot_r"):
+            seg = pose_body(pose).segments[part]
+            assert max(seg.a[0], seg.b[0]) + DIMS.foot_r < backrest - 0.01, part
