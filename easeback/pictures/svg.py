@@ -939,16 +939,18 @@ class Drawing:
         cx, cy = INSET_C
         clip = "inset-clip"
         if self.frame.span[0] >= cy + INSET_R:  # the figure is below: the words go left
-            x, y, anchor = cx - INSET_R - 8, cy + 5, "end"
-        else:  # the figure is beside: the words go under the close-up
-            x, y, anchor = cx, cy + INSET_R + 18, "middle"
+            x, y, anchor = cx - INSET_R - 8, cy + 6, "end"
+        else:  # the figure is beside: the words go under the close-up, inside the picture
+            half = 0.29 * INSET_LABEL * len(words)  # about half the words' width
+            x, y, anchor = min(cx, WIDTH - 3 - half), cy + INSET_R + INSET_LABEL + 4, "middle"
         return (
             f'<g class="inset"><clipPath id="{clip}"><circle cx="{cx:g}" cy="{cy:g}" '
             f'r="{INSET_R:g}"/></clipPath>'
             f'<circle cx="{cx:g}" cy="{cy:g}" r="{INSET_R:g}" fill="white" stroke="{INK}" '
             f'stroke-width="2"/><g clip-path="url(#{clip})">{inner}</g>'
             f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" '
-            f'font-family="sans-serif" font-size="14" fill="{INK}">{words}</text></g>'
+            f'font-family="sans-serif" font-size="{INSET_LABEL:g}" font-weight="bold" '
+            f'fill="{INK}">{words}</text></g>'
         )
 
     def _moving(self, bodies: list[Body], make: Callable[[Body], str], style: str) -> str:
@@ -1507,6 +1509,7 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
     return arrow.svg if arrow else ""
 
 
+INSET_LABEL = 17.0  # px: the close-up's words, readable on the printed handout
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
 INSET_SCALE = 340.0  # pixels per metre: the pelvis about 65 px long

@@ -324,3 +324,18 @@ def test_an_upright_head_turned_to_the_viewer_keeps_its_eye(tid):
 
     for at, svg in moments(default_catalogue().technique(tid)):
         assert 'class="ey"' in svg, (tid, at)
+
+
+def test_close_up_words_are_readable_on_the_sheet_and_the_handout():
+    """Review 2: the close-ups' words ("on the ball", "pelvis tips back") were unreadably small
+    on the contact sheet (about 8 px) and at print size. They are bold, 17 px on the picture
+    (at least 3.5 mm on the A4 handout), and at least 13 px on the contact sheet."""
+    from easeback.pictures import sheet
+    from easeback.pictures.svg import INSET_LABEL
+
+    t = default_catalogue().technique("pelvic-tilt")
+    svg = key_poses_svg(t)
+    words = re.search(r'font-size="([\d.]+)" font-weight="bold" fill="[^"]+">pelvis tips', svg)
+    assert words is not None and float(words.group(1)) == INSET_LABEL
+    assert INSET_LABEL * 170 / (2 * WIDTH) >= 3.5  # mm: the handout prints 2 WIDTH px in 170 mm
+    assert INSET_LABEL * sheet.PANEL >= 13
