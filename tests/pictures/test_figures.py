@@ -223,3 +223,19 @@ def test_the_decompression_feet_stop_short_of_the_chair_back():
         for part in ("foot_l", "foot_r"):
             seg = pose_body(pose).segments[part]
             assert max(seg.a[0], seg.b[0]) + DIMS.foot_r < backrest - 0.01, part
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_the_mat_reaches_under_the_whole_figure(technique):
+    """Review 2: the sphinx's feet lay past the end of the mat (a 1.9 m mat under a figure
+    2.1 m long with its arms forward); the mat is drawn as long as the figure needs."""
+    fig = figure_for(technique.id)
+    mats = [p for p in fig.props if p.kind == "mat"]
+    if not mats:
+        return
+    lo, hi = mats[0].x - mats[0].size[0] / 2, mats[0].x + mats[0].size[0] / 2
+    for part in fig.parts:
+        for pose in part.keyframes().values():
+            for seg in pose_body(pose).segments.values():
+                for x in (seg.a[0], seg.b[0]):
+                    assert lo <= x - seg.hw and x + seg.hw <= hi, (technique.id, seg.name)
