@@ -230,10 +230,10 @@ def target_point(
             along = 0.8
         centre = _add(thigh.a, _mul(_sub(thigh.b, thigh.a), along))
         axis = _unit(_sub(thigh.b, thigh.a))
-        if t.kind == "ankle":  # the shin lies across the front of the other thigh, the ankle
-            # just past its outer side
-            out = _unit(_across(_add(_mul(thigh.forward, 0.6), _mul(thigh.lateral, -0.8 * s)),
-                                axis))  # fmt: skip
+        if t.kind == "ankle":  # the ankle rests on the front of the other thigh, the shin
+            # across it (resting just past its outer side, the crossed knee could not fall
+            # open further than 9 cm within the hip's 60° of external rotation)
+            out = _unit(_across(thigh.forward, axis))
         else:  # the hand reaches the side of the thigh that faces its shoulder
             root = body.landmarks[f"shoulder_{t.side}"]
             out = _unit(_across(_sub(root, centre), axis))
@@ -256,7 +256,7 @@ def target_point(
         return _add(body.landmarks["waist"], _from_local(rot, local))
     if t.target == "head":
         rot = body.frames["head"]
-        direction = _unit((-0.65, 0.05, s * 0.75))
+        direction = _unit((-0.3, 0.2, s * 0.93))
         reach = d.head_r + r_eff * 0.6
         return _add(body.segments["head"].a, _mul(_from_local(rot, direction), reach))
     raise ValueError(f"{t.target} is not a point contact")

@@ -62,7 +62,7 @@ def save_picture(technique: Technique, fmt: str, path: Path) -> None:
         raise ValueError(f"unknown picture format {fmt!r}; use svg or png")
 
 
-def contact_sheet_png(techniques: Sequence[Technique], path: Path, columns: int = 3) -> None:
+def contact_sheet_png(techniques: Sequence[Technique], path: Path, columns: int = 2) -> None:
     """One PNG with the start and end pose of every technique, for reviewing the drawings."""
     from easeback.pictures import sheet
 

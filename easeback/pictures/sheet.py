@@ -9,11 +9,11 @@ from easeback.domain.models import Technique
 from easeback.pictures.figures import figure_for
 from easeback.pictures.svg import HEIGHT, INK, WIDTH, _nest, key_poses_svg
 
-PANEL = 0.55  # each key pose is drawn at this fraction of its full size
+PANEL = 0.8  # each key pose at this fraction of its full size: close-up words about 14 px
 LABEL = 22.0
 
 
-def contact_sheet_svg(techniques: Sequence[Technique], columns: int = 3) -> str:
+def contact_sheet_svg(techniques: Sequence[Technique], columns: int = 2) -> str:
     """Every technique's numbered key poses (as printed), in a grid with their ids; a technique
     with two movements takes a tile for each."""
     pw, ph = 2 * WIDTH * PANEL, HEIGHT * PANEL

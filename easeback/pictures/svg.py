@@ -90,7 +90,7 @@ CAMERAS: dict[View, Camera] = {
     View.TOP: Camera((1, 0, 0), (0, 0, -1), (0, 1, 0)),
     View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
-    View.OVERHEAD: _looking((0.0, 1.0, 0.12)),
+    View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
     View.FEET_END: _looking((0.8, 0.62, 0.0)),
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END)
@@ -739,7 +739,8 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
     k = prop.kind
     if k is PropKind.MAT:
         mat = f'fill="{MAT}" fill-opacity="0.5"'
-        return [_box(frame, (x0, -0.01, -0.45), (x1, 0.0, 0.45), mat)]
+        half = prop.across / 2
+        return [_box(frame, (x0, -0.01, -half), (x1, 0.0, half), mat)]
     if k is PropKind.BED:
         return [_box(frame, (x0, 0.0, -BED_HALF), (x1, base + h, BED_HALF),
                      'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
@@ -771,7 +772,8 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
                 f'rx="{r}" {style}/>')  # fmt: skip
 
     if prop.kind is PropKind.MAT:
-        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.45, 0.45, f'fill="{MAT}"')], []
+        half = prop.across / 2
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -half, half, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -BED_HALF, BED_HALF,
                         'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
@@ -819,7 +821,7 @@ def _flat_extent(fig: Figure, prop: PropSpec) -> list[Vec]:
         lift = 0.35 if prop.kind is PropKind.BED else 0.0  # the headboard
         return [(x0 - 0.04, -0.012, 0.0), (x1, top + lift, 0.0)]
     if fig.view in OBLIQUE or fig.view is View.TOP:
-        z = BED_HALF if prop.kind is PropKind.BED else 0.45
+        z = BED_HALF if prop.kind is PropKind.BED else prop.across / 2
         return [(x, y, zz) for x in (x0, x1) for y in (0.0, top) for zz in (-z, z)]
     return []
 
@@ -937,16 +939,18 @@ class Drawing:
         cx, cy = INSET_C
         clip = "inset-clip"
         if self.frame.span[0] >= cy + INSET_R:  # the figure is below: the words go left
-            x, y, anchor = cx - INSET_R - 8, cy + 5, "end"
-        else:  # the figure is beside: the words go under the close-up
-            x, y, anchor = cx, cy + INSET_R + 18, "middle"
+            x, y, anchor = cx - INSET_R - 8, cy + 6, "end"
+        else:  # the figure is beside: the words go under the close-up, inside the picture
+            half = 0.29 * INSET_LABEL * len(words)  # about half the words' width
+            x, y, anchor = min(cx, WIDTH - 3 - half), cy + INSET_R + INSET_LABEL + 4, "middle"
         return (
             f'<g class="inset"><clipPath id="{clip}"><circle cx="{cx:g}" cy="{cy:g}" '
             f'r="{INSET_R:g}"/></clipPath>'
             f'<circle cx="{cx:g}" cy="{cy:g}" r="{INSET_R:g}" fill="white" stroke="{INK}" '
             f'stroke-width="2"/><g clip-path="url(#{clip})">{inner}</g>'
             f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" '
-            f'font-family="sans-serif" font-size="14" fill="{INK}">{words}</text></g>'
+            f'font-family="sans-serif" font-size="{INSET_LABEL:g}" font-weight="bold" '
+            f'fill="{INK}">{words}</text></g>'
         )
 
     def _moving(self, bodies: list[Body], make: Callable[[Body], str], style: str) -> str:
@@ -1222,12 +1226,15 @@ class Drawing:
         return nose + head + eye
 
     def _face_up(self, body: Body) -> bool:
-        """Whether the face points at the viewer (a lying figure seen from above)."""
+        """Whether the face points at the viewer (a lying figure seen from above). An upright
+        head turned to the viewer keeps its eye: a nose on its face read as a stray circle."""
         head = body.segments["head"].a
         nose = body.landmarks["nose"]
         out = tuple(n - h for n, h in zip(nose, head, strict=True))
         n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
-        return dot(out, self.frame.camera.toward) / n > 0.6  # type: ignore[arg-type]
+        up = tuple(h - b for h, b in zip(head, body.landmarks["neck_base"], strict=True))
+        upright = up[1] / (math.sqrt(dot(up, up)) or 1.0) > 0.7  # type: ignore[arg-type]
+        return not upright and dot(out, self.frame.camera.toward) / n > 0.6  # type: ignore[arg-type]
 
     @property
     def regions(self) -> list[str]:
@@ -1377,7 +1384,8 @@ def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arro
     options: list[Arrow] = []
     if length < 25:  # a small lift or push: a short straight arrow just past where it ends
         for along, aside in ((12, 0), (12, 18), (12, -18), (26, 0), (12, 34), (12, -34),
-                             (26, 30), (26, -30), (40, 0), (-44, 0), (-56, 0)):  # fmt: skip
+                             (26, 30), (26, -30), (40, 0), (-44, 0), (-56, 0), (40, 36),
+                             (40, -36), (12, 52), (12, -52), (56, 0)):  # fmt: skip
             sx, sy = x1 + along * ux + aside * nx, y1 + along * uy + aside * ny
             ex, ey = sx + 22 * ux, sy + 22 * uy
             svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
@@ -1396,6 +1404,13 @@ def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arro
         ):
             options.append(_bowed((x0, y0), (x1, y1), (away * nx, away * ny), k, shift, mark,
                                   moved))  # fmt: skip
+        # or straight, past where the point ends (a bridge's hips: above them, off the body)
+        for along in (14, 30, 46, 62):
+            sx, sy = x1 + along * ux, y1 + along * uy
+            ex, ey = sx + 26 * ux, sy + 26 * uy
+            svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+                   f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+            options.append(Arrow(((sx, sy), (ex, ey)), svg, mark, moved))
     return min(enumerate(options), key=lambda o: (round(clear(o[1].shaft), 2), o[0]))[1]
 
 
@@ -1462,16 +1477,28 @@ def over_body(
     return over / len(points), face
 
 
+NEAR_PX = 6.0  # an arrow this close to the body's outline sits against it
+
+
 def _clearance(body: Body, frame: Frame) -> Callable[[Sequence[Point]], float]:
     """How badly an arrow sits: its share over the body, more for the face or leaving the
     picture (0 is clear)."""
 
     shapes = picture_shapes(body, frame)
+    # seen from the side or the front the floor is a line: an arrow below it points into it
+    floor = frame.xy((0.0, 0.0, 0.0))[1] if frame.camera.up == (0, 1, 0) else None
 
     def cost(shaft: Sequence[Point]) -> float:
         share, face = over_body(shaft, body, frame, shapes)
         out = any(not (4 <= x <= WIDTH - 4 and 4 <= y <= HEIGHT - 4) for x, y in shaft)
-        return share + (1.0 if face else 0.0) + (2.0 if out else 0.0)
+        under = floor is not None and any(y > floor - 3 for _, y in shaft)
+        # touching the outline reads as tucked under it: a little for running along it
+        near = sum(max(over_body([(x + dx * r, y + dy * r) for x, y in shaft], body, frame,
+                                 shapes)[0]
+                       for dx, dy in ((0, -1), (0, 1), (-1, 0), (1, 0)))
+                   for r in (NEAR_PX, 2 * NEAR_PX))  # fmt: skip
+        return (share + 0.15 * near + (1.0 if face else 0.0) + (2.0 if out else 0.0)
+                + (2.0 if under else 0.0))  # fmt: skip
 
     return cost
 
@@ -1482,6 +1509,7 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
     return arrow.svg if arrow else ""
 
 
+INSET_LABEL = 17.0  # px: the close-up's words, readable on the printed handout
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
 INSET_SCALE = 340.0  # pixels per metre: the pelvis about 65 px long

@@ -345,3 +345,23 @@ def test_a_buttock_beside_the_roller_is_refused():
         )
     assert err.value.field == "start.contacts.pelvis"
     assert "+2.6 cm from the roller" in err.value.message
+
+
+@pytest.mark.parametrize(
+    "tid", ["thoracic-extension-roller", "thoracic-extension-towel", "foam-roll-glutes-midback"]
+)
+def test_hands_behind_the_head_are_hidden_by_it_from_the_side(tid):
+    """Review 2: the near hand behind the head stuck out under the jaw like a chin. The hands
+    cup the sides of the back of the head, so from the side the head hides them."""
+    from easeback.domain.body import DIMS, pose_body
+
+    fig = figure_for(tid)
+    for part in fig.parts:
+        for name in ("start", "end"):
+            if not any(t.target == "head" for t in part.touches_for(name)):
+                continue
+            body = pose_body(part.keyframes()[name])
+            head, hand = body.segments["head"].a, body.segments["hand_r"]
+            # seen from the side (along z): the whole hand inside the head's outline
+            apart = max(math.hypot(p[0] - head[0], p[1] - head[1]) for p in (hand.a, hand.b))
+            assert apart + DIMS.hand_r <= DIMS.head_r + 0.005, (tid, name, apart)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from easeback.content.loader import ContentError, default_catalogue
-from easeback.domain.body import JOINTS, hip_flexion, pose_body
+from easeback.domain.body import JOINTS, Pose, hip_flexion, pose_body
 from easeback.pictures.figures import (
     FIGURES_DIR,
     HIP_TOLERANCE_DEG,
@@ -35,7 +36,7 @@ def test_every_technique_has_a_valid_figure_and_no_orphans():
 def test_keyframes_differ_touch_down_and_match_declared_hip_flexion(technique):
     fig = load_figure(technique)
     assert fig.start.full_joints() != fig.end.full_joints() or fig.start.root != fig.end.root
-    deepest = max(hip_flexion(fig.start), hip_flexion(fig.end))
+    deepest = max(hip_flexion(p) for part in fig.parts for p in (part.start, part.end))
     assert abs(deepest - technique.hip_flexion_deg) <= HIP_TOLERANCE_DEG
     for pose in (fig.start, fig.end):
         assert pose_body(pose).lowest() >= -0.03  # resting on, not sunk into, the floor
@@ -149,3 +150,92 @@ def test_legs_lifted_together_where_the_steps_lift_one_then_the_other_are_refuse
         load_figure(default_catalogue().technique("knee-to-chest-double"), folder)
     assert err.value.field == "in_turn"
     assert "one knee and then the other" in str(err.value)
+
+
+def test_cat_cow_starts_with_a_straight_back_and_shows_both_shapes():
+    """Review 2: the start back sagged at the waist with the head lifted (it was the hollow),
+    and the hollow (cow) was never shown as its own shape. The steps' three shapes are key
+    poses: straight, round, straight, hollow; the supporting arms stay straight."""
+    fig = figure_for("cat-cow")
+    assert len(fig.parts) == 2
+    assert fig.then is not None and fig.then.start == fig.start
+
+    def sag(pose: Pose) -> float:  # how far the waist sits below the hip-shoulder line
+        marks = pose_body(pose).landmarks
+        (hx, hy, _), (nx, ny, _) = marks["hip_centre"], marks["neck_base"]
+        wx, wy, _ = marks["waist"]
+        return hy + (ny - hy) * (wx - hx) / (nx - hx) - wy
+
+    assert abs(sag(fig.start)) < 0.02  # straight: no arch, no sag
+    assert sag(fig.end) < -0.05  # the back arches up
+    assert sag(fig.then.end) > 0.03  # the tummy sinks
+    # head in line at the start, dropped in the round, gaze up in the hollow
+    assert fig.then.end.angle("neck_flexion") < 0 <= fig.start.angle("neck_flexion")
+    assert fig.end.angle("neck_flexion") > fig.start.angle("neck_flexion")
+
+
+def test_supine_spinal_twist_draws_the_knees_up_before_the_drop():
+    """Review 2: step 2 (knees drawn up one at a time to above the hips, feet off the floor)
+    never appeared, and from straight above the raised thighs had no length on the picture.
+    It is now its own movement, one leg at a time, before the drop, with the thighs showing."""
+    from easeback.pictures.svg import CAMERAS, Frame
+
+    fig = figure_for("supine-spinal-twist")
+    up, drop = fig.parts
+    assert fig.in_turn and drop.start == up.end
+    body = pose_body(up.end)
+    assert min(up.end.angle("hip_flexion_l"), up.end.angle("hip_flexion_r")) >= 80
+    assert body.segments["foot_r"].lowest() > 0.1 and body.segments["foot_l"].lowest() > 0.1
+    assert pose_body(up.start).segments["foot_r"].lowest() < 0.03  # from feet flat
+    frame = Frame(CAMERAS[fig.view], 1.0, 0.0, 0.0)
+    (ax, ay), (bx, by) = frame.xy(body.landmarks["hip_r"]), frame.xy(body.landmarks["knee_r"])
+    assert math.hypot(bx - ax, by - ay) > 0.4 * 0.44  # a raised thigh is seen, not end on
+    # arms out at shoulder height and the dropped feet stay on the (wide) mat
+    mat = fig.props[0]
+    for pose in (up.start, drop.end, drop.end.mirrored()):
+        marks = pose_body(pose).landmarks
+        for mark in ("palm_l", "palm_r", "toe_l", "toe_r"):
+            assert abs(marks[mark][2]) < mat.across / 2, (mark, marks[mark])
+
+
+def test_the_reclined_pigeons_crossed_knee_falls_open():
+    """Review 2: the crossed thigh stood up, its knee 9 cm out from the hip (the ankle rested
+    just past the other thigh's outer side, which the hip's 60 degrees of external rotation
+    could not reach with the knee open). The ankle rests on the front of the other thigh and
+    the knee falls open within the human range, seen from the feet end."""
+    fig = figure_for("reclined-pigeon")
+    for part in fig.parts:
+        body = pose_body(part.end)
+        assert body.landmarks["knee_r"][2] - body.landmarks["hip_r"][2] >= 0.15
+        assert part.end.angle("hip_rotation_r") <= 60
+    assert fig.view == "feet-end"
+
+
+def test_the_decompression_feet_stop_short_of_the_chair_back():
+    """Review 2: the foot was drawn over, or through, the chair's backrest. The seat is deep
+    enough that the feet rest before it in both key poses."""
+    from easeback.domain.body import DIMS
+
+    fig = figure_for("decompression-90-90")
+    (chair,) = [p for p in fig.props if p.kind == "chair"]
+    backrest = chair.x + chair.size[0] / 2 - 0.04  # as drawn: on the seat's far edge
+    for pose in fig.keyframes().values():
+        for part in ("foot_l", "foot_r"):
+            seg = pose_body(pose).segments[part]
+            assert max(seg.a[0], seg.b[0]) + DIMS.foot_r < backrest - 0.01, part
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_the_mat_reaches_under_the_whole_figure(technique):
+    """Review 2: the sphinx's feet lay past the end of the mat (a 1.9 m mat under a figure
+    2.1 m long with its arms forward); the mat is drawn as long as the figure needs."""
+    fig = figure_for(technique.id)
+    mats = [p for p in fig.props if p.kind == "mat"]
+    if not mats:
+        return
+    lo, hi = mats[0].x - mats[0].size[0] / 2, mats[0].x + mats[0].size[0] / 2
+    for part in fig.parts:
+        for pose in part.keyframes().values():
+            for seg in pose_body(pose).segments.values():
+                for x in (seg.a[0], seg.b[0]):
+                    assert lo <= x - seg.hw and x + seg.hw <= hi, (technique.id, seg.name)

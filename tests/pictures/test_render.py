@@ -280,3 +280,62 @@ def test_a_chair_stands_on_a_floor_seen_from_above():
     from easeback.pictures.svg import FLOOR_PATCH
 
     assert FLOOR_PATCH in svg
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_motion_arrows_stay_above_the_floor(technique):
+    """Review 2: both thoracic extensions' arrow pointed down into the floor under the head."""
+    from easeback.pictures.svg import motion_arrow_shape
+
+    fig = figure_for(technique.id)
+    if fig.view not in (View.SIDE, View.FRONT):
+        return
+    for part in range(len(fig.parts)):
+        arrow = motion_arrow_shape(fig, technique, part)
+        if arrow is None:
+            continue
+        floor = drawing(fig, technique, "end", part).frame.xy((0.0, 0.0, 0.0))[1]
+        assert all(y < floor - 3 for _, y in arrow.shaft), (technique.id, part)
+
+
+@pytest.mark.parametrize("tid", ["bridge", "supine-knee-drop", "in-bed-knee-drop"])
+def test_motion_arrows_stand_clear_of_the_body(tid):
+    """Review 2: the bridge's and the knee drop's arrows sat against the thigh, half hidden
+    under it; each now stands at least 6 px off the body's outline."""
+    from easeback.pictures.svg import NEAR_PX, motion_arrow_shape, over_body
+
+    technique = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    arrow = motion_arrow_shape(fig, technique)
+    assert arrow is not None
+    frame = drawing(fig, technique, "end").frame
+    body = pose_body(fig.keyframes()["end_right" if fig.sided else "end"])
+    for dx, dy in ((0, -1), (0, 1), (-1, 0), (1, 0)):
+        moved = [(x + dx * NEAR_PX, y + dy * NEAR_PX) for x, y in arrow.shaft]
+        assert over_body(moved, body, frame)[0] == 0, (tid, dx, dy)
+
+
+@pytest.mark.parametrize("tid", ["seated-chair-rotation", "seated-floor-twist"])
+def test_an_upright_head_turned_to_the_viewer_keeps_its_eye(tid):
+    """Review 2: a stray small circle sat on the seated twists' faces (the nose drawn on the
+    face, meant for a lying figure seen from above); an upright head draws its eye in every
+    moment instead."""
+    from easeback.pictures.svg import moments
+
+    for at, svg in moments(default_catalogue().technique(tid)):
+        assert 'class="ey"' in svg, (tid, at)
+
+
+def test_close_up_words_are_readable_on_the_sheet_and_the_handout():
+    """Review 2: the close-ups' words ("on the ball", "pelvis tips back") were unreadably small
+    on the contact sheet (about 8 px) and at print size. They are bold, 17 px on the picture
+    (at least 3.5 mm on the A4 handout), and at least 13 px on the contact sheet."""
+    from easeback.pictures import sheet
+    from easeback.pictures.svg import INSET_LABEL
+
+    t = default_catalogue().technique("pelvic-tilt")
+    svg = key_poses_svg(t)
+    words = re.search(r'font-size="([\d.]+)" font-weight="bold" fill="[^"]+">pelvis tips', svg)
+    assert words is not None and float(words.group(1)) == INSET_LABEL
+    assert INSET_LABEL * 170 / (2 * WIDTH) >= 3.5  # mm: the handout prints 2 WIDTH px in 170 mm
+    assert INSET_LABEL * sheet.PANEL >= 13
