@@ -136,6 +136,15 @@ def test_forceful_words_appear_only_as_prohibitions(t: Technique) -> None:
 
 
 @pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
+def test_what_a_person_reads_never_points_at_an_article_they_have_not_seen(t: Technique) -> None:
+    """'as the article advises' in a step means nothing on a handout or in the player: the
+    source is named in the technique's sources and dose_source, not in the instructions."""
+    said = (*(s.text for s in t.steps), *t.form_cues, *t.cautions, *t.stop_if, t.summary, t.feel)
+    for text in (*said, *(v.whole for v in t.variants)):
+        assert not re.search(r"\bthe (article|source)s?\b", text, re.I), (t.id, text)
+
+
+@pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
 def test_step_count_and_safety_text(t: Technique) -> None:
     assert 3 <= len(t.steps) <= 7, t.id
     assert any("sharp" in s.lower() for s in t.stop_if), t.id
