@@ -21,6 +21,7 @@ PUBLIC = {
     "/sign-in", "/api/login", "/invite/{invite}", "/sign-in/second", "/api/login/second",
     "/forgot-password", "/api/password/forgot", "/reset/{link}",
     "/healthz", "/readyz",  # health: no data
+    "/pose-web/ready.json", "/pose-web/{name}",  # the pose model's library files, like /static
 }  # fmt: skip
 ISO = re.compile(r"\d{4}-\d\d-\d\dT[\d:.+Z]+")
 
