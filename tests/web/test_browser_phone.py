@@ -74,8 +74,11 @@ def check_player(page: Any, width: int, height: int) -> dict[str, Any]:
     fig, body, bar = m["figure"], m["body"], m["bar"]
     upright = height > width
     assert fig["height"] >= (0.4 if upright else 0.5) * height, m
-    # the body is drawn across the box: it fills its width (or, for a tall figure, its height)
-    assert body["width"] >= 0.8 * fig["width"] or body["height"] >= 0.8 * fig["height"], m
+    # the body is drawn across the box: it fills its width (or, for a tall figure, its height).
+    # The view is the union of the loop's poses (cat-cow's round and hollow backs since pictures
+    # v3): in a wide landscape box one moment's body fills a little less of it (72-75%).
+    fill = 0.8 if upright else 0.7
+    assert body["width"] >= fill * fig["width"] or body["height"] >= fill * fig["height"], m
     assert m["cueSize"] >= 24, m
     assert m["countSize"] >= 50, m  # about 9 mm on a phone: readable from 2 m
     assert fig["bottom"] <= bar["top"] + 1, m
