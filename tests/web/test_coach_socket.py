@@ -5,6 +5,7 @@ socket goes on; the stretches reach the tally a recorded session keeps."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +226,35 @@ def test_the_fetch_checks_the_pinned_hash_and_unpacks_only_what_the_page_needs(t
     pose_assets.unpack(blob, tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(pose_assets.FILES)
     assert pose_assets.present(tmp_path / "out") and not (tmp_path / "escape.txt").exists()
+
+
+def test_the_server_easeback_runs_answers_the_coach_socket(tmp_path):
+    """Served for real by uvicorn (not the test client), the socket is answered: uvicorn speaks
+    WebSocket only when a WebSocket library is installed, and without one every browser coach
+    said "easeback could not be reached" (a clean install lacked it; this fails there)."""
+    import httpx2 as httpx
+    from websockets.sync.client import connect as ws_connect
+
+    from easeback.settings import Settings
+    from easeback.web import create_app
+
+    from .browser import live_server
+
+    app = create_app(Settings(data_dir=str(tmp_path)))
+    with live_server(app) as base, httpx.Client(base_url=base, follow_redirects=True) as http:
+        v = Visitor(http)  # type: ignore[arg-type]
+        v.screen(clear_answers())
+        v.post("/plan", {"place": "floor", "minutes": 5, "equipment": "mat"})
+        cookie = http.cookies.get("easeback_session")
+        routine = app.state.web.sessions.open(cookie).routine
+        index = [str(t["id"]) for t in routine["techniques"]].index(TECHNIQUE)
+        url = base.replace("http://", "ws://") + f"/player/coach?csrf={v.csrf}&run=r1"
+        headers = {"Cookie": f"easeback_session={cookie}"}
+        with ws_connect(url, origin=base, additional_headers=headers, open_timeout=60) as ws:
+            ws.send(json.dumps({"type": "start", "index": index, "aspect": 1.0}))
+            assert json.loads(ws.recv(timeout=60)) == {
+                "type": "started",
+                "technique": TECHNIQUE,
+                "mode": TECHNIQUE,
+            }
+            ws.send(json.dumps({"type": "stop"}))
