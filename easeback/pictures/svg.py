@@ -1745,7 +1745,8 @@ def _rows(svg: str) -> list[float]:
 
 def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> str:
     """Start and end pose side by side, numbered, with the movement drawn as an arrow on the end
-    pose and, for techniques done per side, a reminder to repeat on the other side.
+    pose and, for techniques done per side, a reminder to repeat on the other side (after the
+    last movement only: a side does every movement before the other side starts).
 
     `crop` trims the empty rows above and below (a lying figure is wide and low), so a page
     can hold more exercises with each pose as wide as before. A figure that shows two
@@ -1763,7 +1764,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
         top = max(0.0, min(rows) - 34)
         bottom = min(HEIGHT, max(rows) + 8)
     cue_at: Point | None = None
-    if fig.sided:
+    if fig.sided and part == len(fig.parts) - 1:
         taken = _taken(end_drawing, arrow_shape)
         cue_at, bottom = _cue_place(taken, top, bottom, HEIGHT if not crop or fig.inset else None)
     height = bottom - top

@@ -235,9 +235,10 @@ def test_the_other_side_cue_crosses_nothing_drawn(technique):
     from easeback.pictures.svg import _taken, cue_box, hits, motion_arrow_shape
 
     fig = figure_for(technique.id)
-    taken = _taken(drawing(fig, technique, "end"), motion_arrow_shape(fig, technique))
+    last = len(fig.parts) - 1
+    taken = _taken(drawing(fig, technique, "end", last), motion_arrow_shape(fig, technique, last))
     for crop in (False, True):
-        root = ET.fromstring(key_poses_svg(technique, crop=crop))
+        root = ET.fromstring(key_poses_svg(technique, crop=crop, part=last))
         _, top, _, height = (float(v) for v in root.get("viewBox", "").split())
         (cue,) = [el for el in root.iter() if el.get("class") == "cue"]
         right, base = float(cue.get("x", 0)) - WIDTH, float(cue.get("y", 0))
@@ -245,6 +246,23 @@ def test_the_other_side_cue_crosses_nothing_drawn(technique):
         assert top <= box[1] and box[3] <= top + height + 1, (crop, box, top, height)
         crossed = [poly for poly in taken if hits(box, poly)]
         assert crossed == [], (crop, box, crossed)
+
+
+def test_the_other_side_cue_comes_only_after_the_last_key_pose():
+    """A side does every movement before the other side starts, so a figure of two movements
+    says 'then repeat on the other side' once, after its last key pose (the reclined pigeon
+    and the lying spinal twist said it after key 2 as well, mid-sequence)."""
+    from easeback.pictures.svg import all_key_poses_svg
+
+    several = [t for t in TECHNIQUES if t.dosage.per_side and len(figure_for(t.id).parts) > 1]
+    assert {"reclined-pigeon", "supine-spinal-twist"} <= {t.id for t in several}
+    for t in several:
+        last = len(figure_for(t.id).parts) - 1
+        for n in range(last + 1):
+            for crop in (False, True):
+                cued = "repeat on the other side" in key_poses_svg(t, crop=crop, part=n)
+                assert cued == (n == last), (t.id, n, crop)
+        assert all_key_poses_svg(t).count("repeat on the other side") == 1, t.id
 
 
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
