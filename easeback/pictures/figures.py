@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -249,7 +249,11 @@ class FigureSpec(Frozen):
     # turn over the still hips from straight above, or the chest's lift off the floor
     # (`detail`: the picture itself, larger, around the ball, roller or towel the body
     # lies on, or the point the arrow follows)
-    inset: Literal["pelvis", "turn", "lift", "detail"] | None = None
+    # `belly`: the lower trunk from the side, the lower tummy drawing in (see draw_in)
+    inset: Literal["pelvis", "turn", "lift", "detail", "belly"] | None = None
+    # metres the front of the lower tummy draws in towards the spine at the end pose ("tighten
+    # the muscles low down in your tummy"), drawn on the trunk's outline
+    draw_in: float = Field(default=0.0, ge=0.0, le=0.04)
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
     then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
     # limbs the steps move one after the other ("lift one knee and then the other"): each
@@ -279,6 +283,9 @@ class Figure:
     then: Figure | None = None  # the second movement, if the steps describe two
     in_turn: tuple[tuple[str, ...], ...] = ()  # limb groups moved one after another
     motion: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # from the steps
+    draw_in: float = 0.0  # metres the lower tummy draws in at the end pose
+    # a key stage (see key_stages) is framed as the whole figure it is a stage of
+    framed_by: Figure | None = None
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -356,6 +363,26 @@ class Figure:
     def surfaces(self) -> list[Surface]:
         out = [Surface(SupportKind.FLOOR, 0.0)]
         return out + [s for p in self.props if (s := p.surface()) is not None]
+
+
+def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
+    """The movements as the key poses print them, one row each, as (figure, movement): every
+    movement of the figure, and one whose legs move one after the other ("draw your knees up
+    one at a time") split where each leg arrives, so the print shows one knee up before both
+    (the safety point of the steps); a split is a figure of its own, framed as the whole."""
+    out: list[tuple[Figure, int]] = []
+    for n, part in enumerate(fig.parts):
+        groups = part.in_turn
+        if len(groups) < 2 or not all(any(g.startswith("leg_") for g in group)
+                                      for group in groups):  # fmt: skip
+            out.append((fig, n))
+            continue
+        side = "right" if part.sided else ""
+        k = len(groups)
+        poses = [part.start, *(part.tween(i / k, side) for i in range(1, k)), part.end]
+        out += [(replace(part, start=poses[i], end=poses[i + 1], in_turn=(), then=None,
+                         framed_by=fig), 0) for i in range(k)]  # fmt: skip
+    return tuple(out)
 
 
 def between(fig: Figure, steps: int = 8) -> list[tuple[str, Pose]]:
@@ -712,6 +739,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         then,
         spec.in_turn,
         dict(spec.motion),
+        spec.draw_in,
     )
 
 

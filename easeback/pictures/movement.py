@@ -152,6 +152,10 @@ def movement_px(fig: Figure, technique: Technique) -> dict[str, float]:
             out["close-up"] = max(out.get("close-up", 0.0), moved)
         elif closeup is not None and fig.inset == "pelvis":
             out["close-up"] = _shift(closeup, a, b, ("pelvis",))
+        elif closeup is not None and fig.inset == "belly":  # the lower tummy drawing in
+            was = svg._torso(a, closeup)
+            now = svg._torso(b, closeup, fig.draw_in)
+            out["close-up"] = max(math.dist(p, q) for p, q in zip(was, now, strict=True))
         elif closeup is not None:  # the chest turning, or the arms lifting
             marks = ("shoulder_l", "shoulder_r") if fig.inset == "turn" else ("palm_r", "head")
             out["close-up"] = max(math.dist(closeup.xy(a.landmarks[m]), closeup.xy(b.landmarks[m]))
@@ -210,7 +214,8 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
     elif fig.inset is not None:
         scale = svg.drawing(fig, technique, "end").frame.scale
         arrows = [{"pelvis": svg.inset_arrow, "turn": svg.turn_closeup_arrow,
-                   "lift": svg.lift_closeup_arrow}[fig.inset](fig, scale)]  # fmt: skip
+                   "lift": svg.lift_closeup_arrow,
+                   "belly": svg.belly_arrow}[fig.inset](fig, scale)]  # fmt: skip
         if fig.inset == "turn" and fig.sided:
             arrows.append(svg.turn_closeup_arrow(fig, scale, "left"))
         for arrow in arrows:
@@ -248,12 +253,16 @@ def _detail_arrow_problems(fig: Figure, technique: Technique) -> list[str]:
 
 
 def face_problems(fig: Figure, technique: Technique) -> list[str]:
-    """In every key pose the eye is not under an arm or a leg drawn over the head."""
+    """In every key pose the eye is not under an arm or a leg drawn over the head, unless
+    the face is turned to the floor (the superman's forehead resting down, an arm stretched
+    out beside the head: the face is not seen there, and the arm is nearer than the head)."""
     out: list[str] = []
     for n in range(len(fig.parts)):
         for pose in ("start", "end"):
             d = svg.drawing(fig, technique, pose, n)
             body = d.body(0)
+            if _face_down(body):
+                continue
             eye = svg.eye_point(body, d.frame)
             for group in svg.drawn_over_head(body, d.frame.camera):
                 if any(svg.inside(eye, svg.picture_shape(body, p, d.frame))
@@ -261,3 +270,12 @@ def face_problems(fig: Figure, technique: Technique) -> list[str]:
                     out.append(f"{technique.id} ({pose} {n + 1}): the {group.replace('_', ' ')} "
                                "is drawn across the face")  # fmt: skip
     return out
+
+
+FACE_DOWN = 0.6  # the face points at the floor: its direction this far downwards, at least
+
+
+def _face_down(body: Body) -> bool:
+    head, nose = body.segments["head"].a, body.landmarks["nose"]
+    out = tuple(n - h for n, h in zip(nose, head, strict=True))
+    return out[1] / (math.hypot(*out) or 1.0) < -FACE_DOWN

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from easeback.domain.models import Technique
-from easeback.pictures.figures import figure_for
+from easeback.pictures.figures import figure_for, key_stages
 from easeback.pictures.svg import HEIGHT, INK, WIDTH, _nest, key_poses_svg
 
 PANEL = 0.8  # each key pose at this fraction of its full size: close-up words about 14 px
@@ -18,7 +18,7 @@ def contact_sheet_svg(techniques: Sequence[Technique], columns: int = 2) -> str:
     with two movements takes a tile for each."""
     pw, ph = 2 * WIDTH * PANEL, HEIGHT * PANEL
     tile_w, tile_h = pw + 20, ph + LABEL + 10
-    tiles = [(t, n) for t in techniques for n in range(len(figure_for(t.id).parts))]
+    tiles = [(t, n) for t in techniques for n in range(len(key_stages(figure_for(t.id))))]
     rows = (len(tiles) + columns - 1) // columns
     parts: list[str] = []
     for i, (t, n) in enumerate(tiles):

@@ -26,6 +26,7 @@ from easeback.pictures.figures import (
     View,
     ease,
     figure_for,
+    key_stages,
     motion_amount,
     pelvis_tilt,
     tempo,
@@ -171,8 +172,9 @@ def _path(pts: Sequence[Point], digits: int = 1) -> str:
     )
 
 
-def _torso(body: Body, frame: Frame) -> list[Point]:
-    """A closed ring of points around the whole trunk, from the buttocks to the shoulders."""
+def _torso(body: Body, frame: Frame, draw_in: float = 0.0) -> list[Point]:
+    """A closed ring of points around the whole trunk, from the buttocks to the shoulders;
+    `draw_in` metres of the lower tummy's front drawn in towards the spine."""
     cam = frame.camera
     seg = body.segments
     pelvis, lumbar, thorax = seg["pelvis"], seg["lumbar"], seg["thorax"]
@@ -197,14 +199,29 @@ def _torso(body: Body, frame: Frame) -> list[Point]:
         across: Vec = tuple(nx * r - ny * u for r, u in zip(cam.right, cam.up, strict=True))  # type: ignore[assignment]
         e = max(part.extent(across), 0.6 * min(part.hw, part.hd)) * k * frame.scale
         x, y = pts2[i]
-        left.append((x + nx * e, y + ny * e))
-        right.append((x - nx * e, y - ny * e))
+        # the lower tummy (the top of the pelvis, a little of the waist): its front side
+        pull = draw_in * BELLY_WEIGHT.get(i, 0.0) * frame.scale
+        front = dot(across, part.forward)
+        in_l = pull * max(0.0, front)
+        in_r = pull * max(0.0, -front)
+        left.append((x + nx * (e - in_l), y + ny * (e - in_l)))
+        right.append((x - nx * (e - in_r), y - ny * (e - in_r)))
         dirs.append((ux * e, uy * e))
     (bx, by), (bdx, bdy) = pts2[0], dirs[0]
     (tx, ty), (tdx, tdy) = pts2[-1], dirs[-1]
     bottom = (bx - 0.08 * bdx, by - 0.08 * bdy)
     top = (tx + 0.3 * tdx, ty + 0.3 * tdy)
     return [bottom, *left, top, *reversed(right)]
+
+
+BELLY_WEIGHT = {1: 1.0, 2: 0.35}  # share of the draw-in at the top of the pelvis and the waist
+
+
+def belly_front(body: Body, draw_in: float = 0.0) -> Vec:
+    """The front of the lower tummy (over the top of the pelvis), drawn in by `draw_in`."""
+    seg = body.segments["pelvis"]
+    depth = seg.hd - draw_in
+    return tuple(b + depth * f for b, f in zip(seg.b, seg.forward, strict=True))  # type: ignore[return-value]
 
 
 def _smooth(ring: Sequence[Point], digits: int = 1) -> str:
@@ -391,11 +408,31 @@ def _depth(body: Body, names: Sequence[str], cam: Camera) -> float:
     return sum(mids) / (2 * len(mids))
 
 
+BESIDE_HEAD = 0.12  # metres nearer the viewer than the head: an arm reaching past beside it
+
+
 def layers(body: Body, cam: Camera) -> list[tuple[str, str]]:
-    """What is drawn, from the bottom up: (group, colour) far to near, then ("head", "") on
-    top of everything. The face is what tells a reader where the figure looks, so no arm or
-    leg is drawn over it: an arm reaching past the head reads as passing behind it."""
-    return [*_order(body, cam), ("head", "")]
+    """What is drawn, from the bottom up: (group, colour) far to near, with ("head", "") on
+    top of the limbs, except an arm reaching forward past the head on the viewer's side of
+    it, drawn over it (review 3: drawn under the head, the bird-dog's and the superman's
+    reaching arm read as going through the head); the pose keeps the eye clear of it (the
+    face check)."""
+    order = _order(body, cam)
+    head = dot(body.segments["head"].a, cam.toward)
+
+    def beside(group: str) -> bool:
+        if not group.startswith("arm_"):
+            return False
+        hand = body.segments[f"hand_{group[-1]}"]
+        arm = [body.segments[n] for n in GROUPS[group]]
+        nearest = min(min(dot(s.a, cam.toward), dot(s.b, cam.toward)) for s in arm)
+        # the hand further from the shoulders than the head is: reaching past it
+        neck = body.landmarks["neck_base"]
+        reach = math.dist(hand.b, neck) > math.dist(body.segments["head"].a, neck) + 0.15
+        return nearest > head + BESIDE_HEAD and reach
+
+    over = [g for g in order if beside(g[0])]
+    return [g for g in order if g not in over] + [("head", "")] + over
 
 
 def drawn_over_head(body: Body, cam: Camera) -> list[str]:
@@ -1014,6 +1051,27 @@ class Drawing:
             marks.append(f'<g opacity="{ops[0]}">{anim}{drawn}</g>')
         return self._circle("".join(marks), detail_words(self.fig))
 
+    def _belly_closeup(self, bodies: list[Body]) -> str:
+        """Seen from the side, close: the lower trunk with the lower tummy drawing in towards
+        the spine (its start outline dashed) and an arrow pressing in over it."""
+        frame = self.closeup
+        assert frame is not None
+        keys = self.fig.keyframes()
+        start = pose_body(keys["start_right" if self.fig.sided else "start"])
+        digits = 1 if len(bodies) == 1 else 0
+        trunk = [_smooth(_torso(b, frame, self.draw_in(i)), digits) for i, b in enumerate(bodies)]
+        thighs = [_path(_outline(b.segments["thigh_r"], frame), digits) for b in bodies]
+        style = f'fill="{FAR}" stroke="{INK}" stroke-width="1.5"'
+        drawn = (f'<path d="{thighs[0]}" {style}>{self._anim("d", thighs)}</path>'
+                 f'<path d="{trunk[0]}" {style}>{self._anim("d", trunk)}</path>')  # fmt: skip
+        was = _smooth(_torso(start, frame))
+        _, fy = frame.xy((0.0, 0.0, 0.0))
+        arrow = belly_arrow(self.fig, self.frame.scale)
+        inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
+                 f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
+                 f'stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
+        return self._circle(inner, "tummy draws in")
+
     def _turn_closeup(self, bodies: list[Body]) -> str:
         """Seen from straight above: the hips stay, the shoulders turn (their start dashed),
         the head with its nose, an arrow the way the chest turns."""
@@ -1067,6 +1125,11 @@ class Drawing:
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
 
+    def draw_in(self, i: int) -> float:
+        """Metres the lower tummy is drawn in at a sample: as far into the movement as it is."""
+        s = self.samples[i]
+        return self.fig.draw_in * s.depth if s.part == 0 else 0.0
+
     def _anim(self, attr: str, values: list[str], discrete: bool = False) -> str:
         if len(self.samples) == 1 or len(set(values)) == 1:
             return ""
@@ -1105,7 +1168,8 @@ class Drawing:
             shapes = [_path(_outline(region_segment(b, region), self.frame, blob=True), digits)
                       for b in bodies]  # fmt: skip
             parts_d[_region_id(region)] = _while_shown(shapes, self.region_on(region))
-        parts_d["torso"] = [_smooth(_torso(b, self.frame), digits) for b in bodies]
+        parts_d["torso"] = [_smooth(_torso(b, self.frame, self.draw_in(i)), digits)
+                            for i, b in enumerate(bodies)]  # fmt: skip
         for name, values in parts_d.items():
             defs.append(f'<path id="{name}" d="{values[0]}">{self._anim("d", values)}</path>')
         scene = Scene(self.frame)
@@ -1148,6 +1212,8 @@ class Drawing:
             return self._turn_closeup(bodies)
         if self.fig.inset == "lift":
             return self._lift_closeup(bodies)
+        if self.fig.inset == "belly":
+            return self._belly_closeup(bodies)
         frame = self.closeup
         assert frame is not None
         keys = self.fig.keyframes()
@@ -1259,8 +1325,9 @@ class Drawing:
 def drawing(fig: Figure, technique: Technique, pose: PoseName, part: int = 0) -> Drawing:
     """The animation, or one key pose of a movement (the first, unless `part` says), framed
     alike so that every pose of the figure is drawn at one scale."""
-    loop = samples(fig, technique)
-    frame = fit(fig, [s.pose for s in loop])
+    whole = fig.framed_by or fig  # a key stage is drawn at its whole figure's scale
+    loop = samples(whole, technique)
+    frame = fit(whole, [s.pose for s in loop])
     if pose == "animated":
         return Drawing(fig, frame, tuple(loop), loop[-1].time)
     moving = fig.parts[part]
@@ -1514,6 +1581,7 @@ INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
 INSET_SCALE = 340.0  # pixels per metre: the pelvis about 65 px long
 LIFT_SCALE = 210.0  # pixels per metre of the lift's close-up: the head and the arms in view
+BELLY_SCALE = 270.0  # pixels per metre of the belly's close-up: the trunk and the floor in view
 TURN_SCALE = 300.0  # pixels per metre of the turn's close-up: the shoulders about 105 px apart
 
 
@@ -1681,15 +1749,45 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
     if fig.inset == "detail":  # the picture's own view, larger, around the prop or point
         zoom = max(DETAIL_SCALE, 1.6 * scale)
         px, py = Frame(CAMERAS[fig.view], 1.0, 0.0, 0.0).xy(detail_point(fig, part))
-        return Frame(CAMERAS[fig.view], zoom, cx - px * zoom, cy - py * zoom)
+        frame = Frame(CAMERAS[fig.view], zoom, cx - px * zoom, cy - py * zoom)
+        return _head_whole(fig, frame, part)
     if fig.inset == "turn":  # from straight above, the neck at the middle
         zoom = max(TURN_SCALE, 1.6 * scale)
         nx, _, nz = b.landmarks["neck_base"]
         return Frame(CAMERAS[View.TOP], zoom, cx - nx * zoom, cy - nz * zoom)
+    if fig.inset == "belly":  # from the side, the front of the lower tummy below the middle
+        zoom = max(BELLY_SCALE, 1.8 * scale)
+        fx, fy_, _ = belly_front(b)
+        return Frame(CAMERAS[View.SIDE], zoom, cx - fx * zoom, cy + 0.3 * INSET_R + fy_ * zoom / 2)
     seg = b.segments["pelvis"]
     mid = tuple((p + q) / 2 for p, q in zip(seg.a, seg.b, strict=True))
     zoom = max(INSET_SCALE, 2.2 * scale)
     return Frame(CAMERAS[View.SIDE], zoom, cx - mid[0] * zoom, cy + (mid[1] + 0.03) * zoom)
+
+
+def _head_whole(fig: Figure, frame: Frame, part: int) -> Frame:
+    """The detail close-up moved sideways as little as it takes for the head of each key
+    pose to be drawn whole in it or left out, not cut in half by its edge (review 3: the foam
+    roll's mid back and the thoracic roller's close-ups halved the head), its point (the
+    prop) still in view."""
+    moving = fig.parts[part]
+    keys = moving.keyframes()
+    suffix = "_right" if moving.sided else ""
+    heads = [pose_body(keys[k + suffix]).segments["head"] for k in ("start", "end")]
+    point = detail_point(fig, part)
+
+    def fits(f: Frame) -> bool:
+        for h in heads:
+            d, r = math.dist(f.xy(h.a), INSET_C), h.hw * f.scale
+            if not (d + r <= INSET_R - 2 or d - r >= INSET_R + 2):
+                return False
+        return _in_circle(f.xy(point), 24)
+
+    for shift in sorted(range(-160, 161, 4), key=abs):
+        moved = replace(frame, ox=frame.ox + shift)
+        if fits(moved):
+            return moved
+    return frame
 
 
 def _screen_angle(frame: Frame, seg: Segment) -> float:
@@ -1726,6 +1824,26 @@ def inset_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     return Arrow(shaft, svg, "pelvis", moves)
 
 
+def belly_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
+    """The belly close-up's straight arrow, pressing in towards the spine over the front of
+    the lower tummy and ending just off it; with how the drawn front moves in."""
+    keys = fig.keyframes()
+    b = pose_body(keys["end_right" if fig.sided else "end"])
+    frame = inset_frame(fig, scale)
+    forward = b.segments["pelvis"].forward
+    front = belly_front(b, fig.draw_in)
+
+    def off(k: float) -> Point:
+        return frame.xy(tuple(p + k * f for p, f in zip(front, forward, strict=True)))  # type: ignore[arg-type]
+
+    (x0, y0), (x1, y1) = off(0.13), off(0.025)
+    shaft = _quad((x0, y0), ((x0 + x1) / 2, (y0 + y1) / 2), (x1, y1))
+    svg = (f'{ARROW_G}<path d="M{x0:.1f},{y0:.1f}L{x1:.1f},{y1:.1f}"/>'
+           f'<path d="{_arrowhead(x1, y1, x1 - x0, y1 - y0)}"/></g>')  # fmt: skip
+    (ax, ay), (bx, by) = frame.xy(belly_front(b)), frame.xy(front)
+    return Arrow(shaft, svg, "lower tummy", (bx - ax, by - ay))
+
+
 def _badge(n: int, x: float, y: float) -> str:
     return (
         f'<circle cx="{x:g}" cy="{y:g}" r="13" fill="{INK}"/><text x="{x:g}" y="{y + 5.5:g}" '
@@ -1750,12 +1868,15 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
 
     `crop` trims the empty rows above and below (a lying figure is wide and low), so a page
     can hold more exercises with each pose as wide as before. A figure that shows two
-    movements draws the second with `part=1`, numbered on from the first."""
-    fig = figure_for(technique.id)
-    start = drawing(fig, technique, "start", part).render(f"{technique.name}: start position")
-    end_drawing = drawing(fig, technique, "end", part)
+    movements draws the second with `part=1`, numbered on from the first; `part` counts the
+    rows of `key_stages` (legs moved one at a time print a row for each)."""
+    whole = figure_for(technique.id)
+    stages = key_stages(whole)
+    fig, n = stages[part]
+    start = drawing(fig, technique, "start", n).render(f"{technique.name}: start position")
+    end_drawing = drawing(fig, technique, "end", n)
     end = end_drawing.render(f"{technique.name}: end position")
-    arrow_shape = motion_arrow_shape(fig, technique, part)
+    arrow_shape = motion_arrow_shape(fig, technique, n)
     motion = arrow_shape.svg if arrow_shape else ""
     top, bottom = 0.0, HEIGHT
     if crop and not fig.inset:
@@ -1764,7 +1885,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
         top = max(0.0, min(rows) - 34)
         bottom = min(HEIGHT, max(rows) + 8)
     cue_at: Point | None = None
-    if fig.sided and part == len(fig.parts) - 1:
+    if fig.sided and part == len(stages) - 1:
         taken = _taken(end_drawing, arrow_shape)
         cue_at, bottom = _cue_place(taken, top, bottom, HEIGHT if not crop or fig.inset else None)
     height = bottom - top
@@ -1879,7 +2000,7 @@ def cue_box(right: float, base: float) -> Box:
 
 def all_key_poses_svg(technique: Technique) -> str:
     """Every movement's key poses, one row each (most figures have one movement)."""
-    count = len(figure_for(technique.id).parts)
+    count = len(key_stages(figure_for(technique.id)))
     if count == 1:
         return key_poses_svg(technique)
     rows = "".join(_nest(key_poses_svg(technique, part=n), 0, n * HEIGHT, f"m{n}", 1.0, 2 * WIDTH)

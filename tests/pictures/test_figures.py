@@ -202,13 +202,25 @@ def test_the_reclined_pigeons_crossed_knee_falls_open():
     """Review 2: the crossed thigh stood up, its knee 9 cm out from the hip (the ankle rested
     just past the other thigh's outer side, which the hip's 60 degrees of external rotation
     could not reach with the knee open). The ankle rests on the front of the other thigh and
-    the knee falls open within the human range, seen from the feet end."""
+    the knee falls open within the human range. Review 3: seen from the feet end the figure
+    read as seen from overhead; it is seen from the side and a little above, as the
+    knee-to-chest, where the bent knees of the start stand up."""
+    from easeback.pictures.svg import CAMERAS
+
     fig = figure_for("reclined-pigeon")
     for part in fig.parts:
         body = pose_body(part.end)
         assert body.landmarks["knee_r"][2] - body.landmarks["hip_r"][2] >= 0.15
         assert part.end.angle("hip_rotation_r") <= 60
-    assert fig.view == "feet-end"
+    assert fig.view == "above"
+    cam = CAMERAS[fig.view]
+    assert cam.toward[1] < 0.5  # not looking down from overhead
+    start = pose_body(fig.start)
+    for side in ("l", "r"):  # knees bent, soles down
+        assert start.landmarks[f"knee_{side}"][1] - start.landmarks[f"hip_{side}"][1] >= 0.25
+        assert fig.start.angle(f"knee_flexion_{side}") >= 90
+    assert {"foot_l", "foot_r"} <= set(fig.contacts["start"])
+    assert any(t.phrase == "hands behind left thigh" for t in fig.then.touches["end"])
 
 
 def test_the_decompression_feet_stop_short_of_the_chair_back():
@@ -239,3 +251,39 @@ def test_the_mat_reaches_under_the_whole_figure(technique):
             for seg in pose_body(pose).segments.values():
                 for x in (seg.a[0], seg.b[0]):
                     assert lo <= x - seg.hw and x + seg.hw <= hi, (technique.id, seg.name)
+
+
+@pytest.mark.parametrize("tid", ["sphinx", "cobra", "superman"])
+def test_face_down_legs_and_toes_rest_on_the_floor(tid):
+    """Review 3: lying face down, the feet stuck up diagonally off the floor (the straight
+    hips held the legs 5 cm up, the foot hovering). The thighs, shins and toes rest on the
+    floor, soles up, the heel above the toes, in every pose where the legs stay down."""
+    from easeback.pictures.svg import View, drawn_outline
+
+    fig = figure_for(tid)
+    poses = [fig.start] + ([fig.end] if tid != "superman" else [])  # its legs lift
+    for pose in poses:
+        body = pose_body(pose)
+        shapes = drawn_outline(body, View.SIDE)
+        for side in ("l", "r"):
+            low = {p: min(y for _, y in shapes[f"{p}_{side}"]) for p in ("thigh", "shin", "foot")}
+            assert low["foot"] <= 0.015, (side, low)  # the toes on the floor
+            assert low["thigh"] <= 0.02 and low["shin"] <= 0.03, (side, low)
+            marks = body.landmarks
+            assert marks[f"toe_{side}"][1] < marks[f"ankle_{side}"][1] < marks[f"heel_{side}"][1]
+
+
+def test_the_side_bends_hands_slide_down_the_thigh_and_hang_in_view():
+    """Review 3: the hand on the leaning side hung 8 cm away from its thigh, and the arm on
+    the stretched side went behind the trunk and disappeared. The hand rests on the outside
+    of the thigh, and the other arm hangs a little forward, drawn in front of the trunk."""
+    from easeback.pictures.svg import CAMERAS, View, layers
+
+    fig = figure_for("standing-side-bend")
+    body = pose_body(fig.end)
+    thigh, palm = body.segments["thigh_r"], body.landmarks["palm_r"]
+    t = (palm[1] - thigh.a[1]) / (thigh.b[1] - thigh.a[1])
+    outer = thigh.a[2] + t * (thigh.b[2] - thigh.a[2]) + thigh.hw  # the figure's right: +z
+    assert 0.0 <= palm[2] - outer <= 0.04  # just outside the thigh, touching it
+    order = [g for g, _ in layers(body, CAMERAS[View.FRONT])]
+    assert order.index("arm_l") > order.index("torso")

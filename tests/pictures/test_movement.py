@@ -48,7 +48,8 @@ def test_pelvic_tilts_tip_the_pelvis_back_by_their_range_and_show_it_close_up():
     whose arrow turns the way the drawn pelvis turns: the figure lies head to the left, so
     the top of the pelvis moves left, anticlockwise on the picture."""
     cat = default_catalogue()
-    for tid, (lo, hi) in (("pelvic-tilt", (10, 20)), ("supine-abdominal-draw-in", (5, 15))):
+    # the draw-in's small of the back only settles gently: a slight tip, shown by the tummy
+    for tid, (lo, hi) in (("pelvic-tilt", (10, 20)), ("supine-abdominal-draw-in", (3, 8))):
         t = cat.technique(tid)
         fig = figure_for(tid)
         assert fig.motion["pelvis_tilt"] == (lo, hi)
@@ -57,6 +58,8 @@ def test_pelvic_tilts_tip_the_pelvis_back_by_their_range_and_show_it_close_up():
         assert movement.tilt_problems(fig, t) == []
         forward = replace(fig, start=fig.end, end=fig.start)
         assert any("tips forward" in p for p in movement.tilt_problems(forward, t))
+        if fig.inset != "pelvis":
+            continue
         animated = svg.technique_svg(t, "animated")
         assert 'class="inset"' in animated and "pelvis tips back" in animated
         assert movement.movement_px(fig, t)["close-up"] >= movement.VISIBLE_PX
@@ -189,14 +192,35 @@ def test_the_knee_drops_stand_the_bent_knees_up_on_the_picture():
 def test_the_reclined_pigeon_crosses_the_ankle_before_the_foot_lifts():
     """Step 2 (the ankle across the other thigh, the crossed knee open to the side, the bottom
     foot still down) is a key pose of its own before step 3 (that foot lifts, the hands draw
-    the thigh in); seen from beyond the feet and above, where the open knee and the thigh it
-    crosses are drawn apart."""
+    the thigh in); seen from the side and a little above, where the open knee and the thigh
+    it crosses are drawn apart."""
     t = default_catalogue().technique("reclined-pigeon")
     fig = figure_for(t.id)
-    assert len(fig.parts) == 2 and fig.view is View.FEET_END
+    assert len(fig.parts) == 2 and fig.view is View.ABOVE
     crossed = pose_body(fig.end)
     assert "foot_l" in fig.contacts["end"] and "foot_l" not in fig.then.contacts["end"]
     knee_r, knee_l = crossed.landmarks["knee_r"], crossed.landmarks["knee_l"]
     assert knee_r[2] - crossed.landmarks["hip_r"][2] >= 0.05  # open, out to its side
     frame = svg.drawing(fig, t, "end").frame
     assert math.dist(frame.xy(knee_r), frame.xy(knee_l)) >= 30
+
+
+@pytest.mark.parametrize("tid", ON_A_PROP)
+def test_a_detail_close_up_draws_the_head_whole_or_not_at_all(tid):
+    """Review 3: the foam roll's mid-back close-up and the thoracic roller's cut the head in
+    half at the circle's edge. In every movement's close-up the head of either key pose is
+    wholly inside the circle or wholly outside it, and the prop stays in view."""
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    scale = svg.drawing(fig, t, "end").frame.scale
+    prop = next(p for p in fig.props if p.kind in svg.ROUND_PROPS)
+    for n, part in enumerate(fig.parts):
+        frame = svg.inset_frame(fig, scale, n)
+        keys = part.keyframes()
+        for name in ("start", "end"):
+            head = pose_body(keys[name + ("_right" if part.sided else "")]).segments["head"]
+            d = math.dist(frame.xy(head.a), svg.INSET_C)
+            r = head.hw * frame.scale
+            assert d + r <= svg.INSET_R + 1 or d - r >= svg.INSET_R - 1, (n, name, d, r)
+        top = frame.xy((prop.x, prop.base + prop.size[1], 0.0))
+        assert svg._in_circle(top, 10), n

@@ -15,7 +15,7 @@ from easeback.domain.body import mirror_part, pose_body
 from easeback.domain.planning import PlanRequest, build_plan
 from easeback.domain.screening import screen
 from easeback.pictures import contact_sheet_png, handout, save_picture, technique_svg
-from easeback.pictures.figures import View, drawn_gap, figure_for
+from easeback.pictures.figures import View, drawn_gap, figure_for, key_stages
 from easeback.pictures.svg import HEIGHT, WIDTH, drawing, key_poses_svg
 from easeback.terminal.cli import main
 from easeback.usecases import planning
@@ -197,10 +197,38 @@ def test_a_second_movement_is_drawn_numbered_on_and_animated():
 
 def test_small_pelvic_movements_get_a_close_up():
     cat = default_catalogue()
-    for tid in ("pelvic-tilt", "supine-abdominal-draw-in"):
-        svg = key_poses_svg(cat.technique(tid))
-        assert 'class="inset"' in svg and "pelvis tips back" in svg
-        ET.fromstring(svg)
+    svg = key_poses_svg(cat.technique("pelvic-tilt"))
+    assert 'class="inset"' in svg and "pelvis tips back" in svg
+    ET.fromstring(svg)
+
+
+def test_the_abdominal_draw_in_shows_the_tummy_drawing_in_not_a_pelvic_tilt():
+    """The draw-in's steps tighten the lower tummy so the small of the back settles; it was a
+    pixel copy of the pelvic tilt with 'pelvis tips back'. Its own picture: the front of the
+    lower tummy drawn in towards the spine on the figure and close up, an arrow pressing in
+    over it, 'tummy draws in', the pelvis tipping less than in the pelvic tilt."""
+    from easeback.pictures.figures import pelvis_tilt
+    from easeback.pictures.svg import _torso, belly_arrow, belly_front
+
+    cat = default_catalogue()
+    draw_in, tilt = cat.technique("supine-abdominal-draw-in"), cat.technique("pelvic-tilt")
+    svg = key_poses_svg(draw_in)
+    assert "tummy draws in" in svg and "pelvis tips back" not in svg
+    assert svg.replace(draw_in.name, "") != key_poses_svg(tilt).replace(tilt.name, "")
+    fig, other = figure_for(draw_in.id), figure_for(tilt.id)
+    assert pelvis_tilt(fig.start, fig.end) < pelvis_tilt(other.start, other.end)
+    end = drawing(fig, draw_in, "end")
+    body, frame = end.body(0), end.frame
+    assert end.draw_in(0) >= 0.02  # metres, at the end pose
+    # the drawn front of the lower tummy comes in towards the floor (down the picture is up
+    # the world: a smaller height means larger picture y)
+    plain, drawn = _torso(body, frame), _torso(body, frame, end.draw_in(0))
+    assert max(d[1] - p[1] for p, d in zip(plain, drawn, strict=True)) >= 0.02 * frame.scale
+    assert drawing(fig, draw_in, "start").draw_in(0) == 0.0
+    arrow = belly_arrow(fig, frame.scale)
+    (_, y0), (_, y1) = arrow.shaft[0], arrow.shaft[-1]
+    assert y1 > y0 and arrow.moves[1] > 0  # pointing down, into the belly, as it moves
+    assert belly_front(body, 0.03)[1] < belly_front(body)[1]
 
 
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
@@ -223,7 +251,10 @@ def test_rotations_are_drawn_from_a_view_that_shows_them():
         assert figure_for(tid).view is View.ABOVE
     # knees lowered all the way to one side: from above they lie across the mat, where from
     # the side and above they came at the camera and read as legs lying long
-    assert figure_for("supine-spinal-twist").view is View.OVERHEAD
+    # review 3: from overhead the knees came up together and the head's turn did not show;
+    # from the feet end's side and above (as the seated twists), the knees drop across the
+    # picture to either side
+    assert figure_for("supine-spinal-twist").view is View.THREE_QUARTER
 
 
 @pytest.mark.parametrize("technique", [t for t in TECHNIQUES if t.dosage.per_side],
@@ -234,11 +265,11 @@ def test_the_other_side_cue_crosses_nothing_drawn(technique):
     mattress), whole inside the picture, printed or cropped."""
     from easeback.pictures.svg import _taken, cue_box, hits, motion_arrow_shape
 
-    fig = figure_for(technique.id)
-    last = len(fig.parts) - 1
-    taken = _taken(drawing(fig, technique, "end", last), motion_arrow_shape(fig, technique, last))
+    rows = key_stages(figure_for(technique.id))
+    fig, n = rows[-1]
+    taken = _taken(drawing(fig, technique, "end", n), motion_arrow_shape(fig, technique, n))
     for crop in (False, True):
-        root = ET.fromstring(key_poses_svg(technique, crop=crop, part=last))
+        root = ET.fromstring(key_poses_svg(technique, crop=crop, part=len(rows) - 1))
         _, top, _, height = (float(v) for v in root.get("viewBox", "").split())
         (cue,) = [el for el in root.iter() if el.get("class") == "cue"]
         right, base = float(cue.get("x", 0)) - WIDTH, float(cue.get("y", 0))
@@ -257,7 +288,7 @@ def test_the_other_side_cue_comes_only_after_the_last_key_pose():
     several = [t for t in TECHNIQUES if t.dosage.per_side and len(figure_for(t.id).parts) > 1]
     assert {"reclined-pigeon", "supine-spinal-twist"} <= {t.id for t in several}
     for t in several:
-        last = len(figure_for(t.id).parts) - 1
+        last = len(key_stages(figure_for(t.id))) - 1
         for n in range(last + 1):
             for crop in (False, True):
                 cued = "repeat on the other side" in key_poses_svg(t, crop=crop, part=n)
@@ -357,3 +388,49 @@ def test_close_up_words_are_readable_on_the_sheet_and_the_handout():
     assert words is not None and float(words.group(1)) == INSET_LABEL
     assert INSET_LABEL * 170 / (2 * WIDTH) >= 3.5  # mm: the handout prints 2 WIDTH px in 170 mm
     assert INSET_LABEL * sheet.PANEL >= 13
+
+
+@pytest.mark.parametrize("tid", ["knee-to-chest-double", "knees-to-chest-rock",
+                                 "supine-spinal-twist"])  # fmt: skip
+def test_knees_drawn_up_one_at_a_time_print_one_knee_before_both(tid):
+    """Review 3: the key poses of the legs drawn up one at a time went from feet flat to both
+    knees up, skipping the steps' safety point. They print a row for each leg: feet flat to
+    one knee up (the other foot still down), then to both, numbered on."""
+    from easeback.pictures.svg import all_key_poses_svg
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    rows = key_stages(fig)
+    assert len(rows) == len(fig.parts) + 1
+    (first, _), (second, _) = rows[0], rows[1]
+    assert first.start == fig.start and second.end == fig.end and first.end == second.start
+    one = pose_body(first.end)
+    assert one.segments["foot_r"].lowest() > 0.05  # the first knee is up
+    assert one.segments["foot_l"].lowest() < 0.03  # the other foot still on the floor
+    svg = all_key_poses_svg(t)
+    assert f">{2 * len(rows)}</text>" in svg and f">{2 * len(rows) + 1}</text>" not in svg
+    assert key_poses_svg(t, part=0) != key_poses_svg(t, part=1)
+    ET.fromstring(svg)
+
+
+@pytest.mark.parametrize("tid", ["bird-dog", "superman"])
+def test_an_arm_reaching_past_the_head_on_the_near_side_is_drawn_over_it(tid):
+    """Review 3: the bird-dog's and the superman's reaching arm was drawn under the head and
+    read as going through it. The near arm, reaching forward beside the head, is drawn over
+    it; the bird-dog looks at the floor a little ahead, so its eye stays clear of the arm."""
+    from easeback.pictures import movement
+    from easeback.pictures.svg import layers
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    d = drawing(fig, t, "end")
+    order = [g for g, _ in layers(d.body(0), d.frame.camera)]
+    assert order.index("arm_r") > order.index("head"), order
+    assert order.index("arm_l") < order.index("head"), order  # the far arm: behind it
+    assert movement.face_problems(fig, t) == []
+    if tid == "bird-dog":
+        from easeback.pictures.svg import eye_point, inside, picture_shape
+
+        eye = eye_point(d.body(0), d.frame)
+        for part in ("upper_arm_r", "forearm_r", "hand_r"):
+            assert not inside(eye, picture_shape(d.body(0), part, d.frame)), part
