@@ -287,3 +287,16 @@ def test_the_side_bends_hands_slide_down_the_thigh_and_hang_in_view():
     assert 0.0 <= palm[2] - outer <= 0.04  # just outside the thigh, touching it
     order = [g for g, _ in layers(body, CAMERAS[View.FRONT])]
     assert order.index("arm_l") > order.index("torso")
+
+
+def test_the_bird_dogs_leg_slides_back_and_lifts_not_a_donkey_kick():
+    """Review 3: the middle frames opened the hip with the knee still bent, the shin standing
+    up (a donkey kick). The knee straightens as the hip opens, so the leg slides back: once
+    the knee leaves the floor it is mostly straight, and the toes never sink into the floor."""
+    fig = figure_for("bird-dog")
+    for i in range(21):
+        pose = fig.tween(i / 20, "right")
+        body = pose_body(pose)
+        if body.landmarks["knee_l"][1] > 0.15:  # the leg is off the floor
+            assert pose.angle("knee_flexion_l") <= 50, i
+        assert body.segments["foot_l"].lowest() >= -0.015, i

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -434,3 +435,36 @@ def test_an_arm_reaching_past_the_head_on_the_near_side_is_drawn_over_it(tid):
         eye = eye_point(d.body(0), d.frame)
         for part in ("upper_arm_r", "forearm_r", "hand_r"):
             assert not inside(eye, picture_shape(d.body(0), part, d.frame)), part
+
+
+def test_the_pelvic_tilt_close_up_draws_a_pelvis_not_a_capsule():
+    """Review 3: the close-up's pelvis was an orange capsule lay readers did not take for a
+    pelvis. It draws the hip bone from the side (the wing on top, the pubis in front, the
+    sitting bone below), the sacrum behind it and the hip socket, tipping with the pelvis."""
+    from easeback.pictures.svg import HIP_BONE, SACRUM_FILL, _bone
+
+    t = default_catalogue().technique("pelvic-tilt")
+    svg = key_poses_svg(t)
+    inset = svg[svg.index('class="inset"') :]
+    assert SACRUM_FILL in inset and "#ff6a3d" in inset
+    fig = figure_for(t.id)
+    d = drawing(fig, t, "end")
+    frame = d.closeup
+    assert frame is not None
+    a = _bone(pose_body(fig.start), frame, HIP_BONE)
+    b = _bone(pose_body(fig.end), frame, HIP_BONE)
+    assert len(a) >= 12
+    assert max(math.dist(p, q) for p, q in zip(a, b, strict=True)) >= 8  # it visibly tips
+
+
+def test_the_kneeling_back_extension_leans_the_back_not_the_head():
+    """Review 3: the lean was so small it read as the head tipping back. The trunk leans back
+    further (the head about 10 cm down, within the steps' 'only a short way', 12 cm at most)
+    and the neck keeps the head in line with it."""
+    from easeback.pictures.figures import motion_amount
+
+    fig = figure_for("kneeling-back-extension")
+    drop, _ = motion_amount(fig.start, fig.end, "head")
+    assert drop is not None and -0.12 <= drop <= -0.09
+    assert fig.end.angle("neck_flexion") >= 8  # chin in: the head follows the trunk
+    assert figure_for("seated-reverse-jackknife").props[0].back  # a chair, not a stool
