@@ -1019,9 +1019,12 @@ class Drawing:
                 f'{self._anim("cx", [f"{h[0]:.1f}" for h in heads])}'
                 f'{self._anim("cy", [f"{h[1]:.1f}" for h in heads])}</circle>')  # fmt: skip
         arrow = lift_closeup_arrow(self.fig, self.frame.scale)
+        # the near arm stretched out beside the head is nearer than it: drawn over it, as
+        # on the figure (layers)
         inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
-                 f'{"".join(drawn)}{head}<path d="{was}" fill="none" stroke="{INK}" '
-                 f'stroke-width="1.8" stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
+                 f'{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
+                 f'stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
+                 f"{arrow.svg}")  # fmt: skip
         return self._circle(inner, "a few centimetres up")
 
     def _detail_closeup(self, picture: str) -> str:
@@ -1749,12 +1752,13 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
     if fig.inset == "lift":  # from the side, the chest at the middle, the floor in view
         zoom = max(LIFT_SCALE, 1.7 * scale)
         nx = (b.landmarks["head"][0] + b.landmarks["palm_r"][0]) / 2
-        return Frame(CAMERAS[View.SIDE], zoom, cx - nx * zoom, cy + INSET_R * 0.55)
+        frame = Frame(CAMERAS[View.SIDE], zoom, cx - nx * zoom, cy + INSET_R * 0.55)
+        return _head_whole(fig, frame, part, (nx, 0.05, 0.0))
     if fig.inset == "detail":  # the picture's own view, larger, around the prop or point
         zoom = max(DETAIL_SCALE, 1.6 * scale)
         px, py = Frame(CAMERAS[fig.view], 1.0, 0.0, 0.0).xy(detail_point(fig, part))
         frame = Frame(CAMERAS[fig.view], zoom, cx - px * zoom, cy - py * zoom)
-        return _head_whole(fig, frame, part)
+        return _head_whole(fig, frame, part, detail_point(fig, part))
     if fig.inset == "turn":  # from straight above, the neck at the middle
         zoom = max(TURN_SCALE, 1.6 * scale)
         nx, _, nz = b.landmarks["neck_base"]
@@ -1769,16 +1773,15 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
     return Frame(CAMERAS[View.SIDE], zoom, cx - mid[0] * zoom, cy + (mid[1] + 0.03) * zoom)
 
 
-def _head_whole(fig: Figure, frame: Frame, part: int) -> Frame:
-    """The detail close-up moved sideways as little as it takes for the head of each key
-    pose to be drawn whole in it or left out, not cut in half by its edge (review 3: the foam
-    roll's mid back and the thoracic roller's close-ups halved the head), its point (the
-    prop) still in view."""
+def _head_whole(fig: Figure, frame: Frame, part: int, point: Vec) -> Frame:
+    """A close-up moved sideways as little as it takes for the head of each key pose to be
+    drawn whole in it or left out, not cut in half by its edge (review 3: the foam roll's mid
+    back, the thoracic roller's and the superman's close-ups halved the head), its point (the
+    prop, the lifting arm) still in view."""
     moving = fig.parts[part]
     keys = moving.keyframes()
     suffix = "_right" if moving.sided else ""
     heads = [pose_body(keys[k + suffix]).segments["head"] for k in ("start", "end")]
-    point = detail_point(fig, part)
 
     def fits(f: Frame) -> bool:
         for h in heads:

@@ -224,3 +224,23 @@ def test_a_detail_close_up_draws_the_head_whole_or_not_at_all(tid):
             assert d + r <= svg.INSET_R + 1 or d - r >= svg.INSET_R - 1, (n, name, d, r)
         top = frame.xy((prop.x, prop.base + prop.size[1], 0.0))
         assert svg._in_circle(top, 10), n
+
+
+def test_the_supermans_lift_shows_on_the_figure_and_its_close_up_keeps_the_head_whole():
+    """Review 3: the chest rose so little the figure looked the same, and the close-up cut
+    the head at its edge, drawn over the outstretched arm. The chest rises about 8 cm (still
+    'a few centimetres'), the close-up draws the head whole and the near arm over it."""
+    t = default_catalogue().technique("superman")
+    fig = figure_for("superman")
+    assert 0.07 <= pose_body(fig.end).landmarks["neck_base"][1] - pose_body(
+        fig.start).landmarks["neck_base"][1] <= 0.1  # fmt: skip
+    d = svg.drawing(fig, t, "end")
+    frame = svg.inset_frame(fig, d.frame.scale)
+    for pose in (fig.start, fig.end):
+        head = pose_body(pose).segments["head"]
+        dist, r = math.dist(frame.xy(head.a), svg.INSET_C), head.hw * frame.scale
+        assert dist + r <= svg.INSET_R + 1 or dist - r >= svg.INSET_R - 1
+    inset = svg.key_poses_svg(t)
+    inset = inset[inset.index('class="inset"') :]
+    # the head (drawn in the head's colour) comes before the near arm (in the near colour)
+    assert inset.index(f'fill="{svg.HEAD}"') < inset.rindex(f'fill="{svg.NEAR}"')
