@@ -256,6 +256,9 @@ class FigureSpec(Frozen):
     draw_in: float = Field(default=0.0, ge=0.0, le=0.04)
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
     then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
+    # where the steps start from before the movement repeats (sitting with the feet down,
+    # then lifting them): printed as the first key poses, into the start pose; not repeated
+    lead_in: PoseSpec | None = None
     # limbs the steps move one after the other ("lift one knee and then the other"): each
     # group moves in its own share of the movement, in this order on the way in and in
     # reverse on the way out; `rest` is the root and every joint no group names
@@ -286,6 +289,7 @@ class Figure:
     draw_in: float = 0.0  # metres the lower tummy draws in at the end pose
     # a key stage (see key_stages) is framed as the whole figure it is a stage of
     framed_by: Figure | None = None
+    lead_in: Pose | None = None  # where the steps start from, printed before the movement
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -371,6 +375,9 @@ def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
     one at a time") split where each leg arrives, so the print shows one knee up before both
     (the safety point of the steps); a split is a figure of its own, framed as the whole."""
     out: list[tuple[Figure, int]] = []
+    if fig.lead_in is not None:  # from where the steps start into the start pose
+        out.append((replace(fig, start=fig.lead_in, end=fig.start, in_turn=(), then=None,
+                            framed_by=fig, lead_in=None), 0))  # fmt: skip
     for n, part in enumerate(fig.parts):
         groups = part.in_turn
         if len(groups) < 2 or not all(any(g.startswith("leg_") for g in group)
@@ -700,6 +707,13 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
                 f"{lo * k:g}–{hi * k:g} {unit}",
             )  # fmt: skip
     _check_in_turn(path, entry, spec, technique)
+    lead_in: Pose | None = None
+    if spec.lead_in is not None:
+        phrases = _touches(path, entry, "lead_in", spec.lead_in.touch or ())
+        lead_in, _ = _settled(
+            path, entry, "lead_in", _to_pose(spec.lead_in, start), spec.lead_in.contacts or {},
+            surfaces, phrases, spec.props,
+        )  # fmt: skip
     then: Figure | None = None
     if spec.then is not None:
         t_start, t_end, t_touches, t_grounds, t_contacts = _key_poses(
@@ -740,6 +754,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         spec.in_turn,
         dict(spec.motion),
         spec.draw_in,
+        None,
+        lead_in,
     )
 
 

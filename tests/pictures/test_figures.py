@@ -300,3 +300,20 @@ def test_the_bird_dogs_leg_slides_back_and_lifts_not_a_donkey_kick():
         if body.landmarks["knee_l"][1] > 0.15:  # the leg is off the floor
             assert pose.angle("knee_flexion_l") <= 50, i
         assert body.segments["foot_l"].lowest() >= -0.015, i
+
+
+def test_the_reverse_jackknife_prints_its_start_from_the_feet_down():
+    """Review 3: the first picture already had the legs lifted and straight, where the steps
+    sit with the feet down and then lift them. The print starts from sitting with the feet
+    on the floor (a lead-in row), while the repeated movement, and so the camera coach's key
+    poses, stay legs out to knees in."""
+    from easeback.pictures.figures import key_stages, keyframe_angles
+
+    fig = figure_for("seated-reverse-jackknife")
+    rows = key_stages(fig)
+    assert len(rows) == 2 and rows[0][0].end == fig.start and rows[1] == (fig, 0)
+    down = pose_body(rows[0][0].start)
+    for side in ("l", "r"):
+        assert down.segments[f"foot_{side}"].lowest() < 0.02  # on the floor
+        assert pose_body(fig.start).segments[f"foot_{side}"].lowest() > 0.1  # lifted
+    assert keyframe_angles("seated-reverse-jackknife")["start"]["knee_flexion_r"] < 30
