@@ -1310,6 +1310,10 @@ def basis(
     if not user_ids:
         return {}, {}, {}, {}
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if conn.dialect.name == "postgresql":  # one statement: storage.gathered
+            from easeback.storage import gathered
+
+            return gathered.basis(conn, list(user_ids), to_utc(since))
         return (
             _overviews(conn, user_ids, since),
             _care(conn, user_ids),
@@ -1328,6 +1332,11 @@ def progress_extras(
     from easeback.storage.outcomes import outcomes
 
     key = person_key(user_id)
+    if engine.dialect.name == "postgresql":  # one statement: storage.gathered
+        from easeback.storage import gathered
+
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return gathered.progress_extras(conn, key, UTC)
     with engine.connect() as conn:
         return (
             summary.journal_facts(conn, key, tz=UTC),
