@@ -1,7 +1,8 @@
-"""The practice's progress reads in one statement each on PostgreSQL, where the portable readers
-(practice.basis, practice.progress_extras) send one query per kind of row: a person's progress
-read cold cost about 30 statements, and each one's round trip, SQLAlchemy and psycopg work and
-PostgreSQL's own per-statement work cost more than the rows themselves.
+"""The practice's busiest reads in one statement each on PostgreSQL, where the portable readers
+(practice.basis, progress_extras, kept_standing) send one query per kind of row: a person's
+progress read cold cost about 30 statements, and each one's round trip, SQLAlchemy and psycopg
+work and PostgreSQL's own per-statement work cost more than the rows themselves. And a
+check-in with its audit line in one statement, outside a transaction (atomic on its own).
 
 Each kind of row is gathered by PostgreSQL into a JSON array (json_agg, in the same order as
 the portable query's ORDER BY), all in one SELECT, read in one round trip (and seen in one
@@ -237,3 +238,74 @@ def progress_extras(
     technique = sorted((str(t), int(n), int(s), int(q)) for t, n, s, q in _list(sums))
     outcomes = [decode(_at(at), measure, items) for at, measure, items in _list(recorded)]
     return facts, technique, outcomes
+
+
+_STANDING = text(
+    "SELECT "
+    + ", ".join(
+        (
+            "(SELECT json_build_array(at, per_week, items, clinician_id) FROM programmes"
+            " WHERE person_id = :uid ORDER BY at DESC, id DESC LIMIT 1)",
+            "(SELECT json_build_array(at, disposition, answers) FROM screenings"
+            " WHERE user_id = :uid AND complete ORDER BY at DESC, id DESC LIMIT 1)",
+            "(SELECT json_agg(json_build_array(se.id, se.started_at, se.status, st.at, st.reason,"
+            " st.technique_id) ORDER BY se.started_at, se.id, st.at, st.id) FROM stops st"
+            " JOIN sessions se ON se.id = st.session_id WHERE st.user_id = :uid)",
+            "(SELECT json_agg(json_build_array(technique_id, at) ORDER BY at, id) FROM restores"
+            " WHERE user_id = :uid)",
+            "(SELECT json_build_array(id, clinic_id, clinician_id, started_at, ended_at,"
+            " end_reason) FROM episodes WHERE person_id = :uid"
+            " ORDER BY started_at DESC, id DESC LIMIT 1)",
+        )
+    )
+)
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else _at(value)
+
+
+def standing(conn: Connection, user_id: int) -> tuple[Any, dict[str, Any] | None]:
+    """practice.kept_standing's (standing, latest episode) of the user, in one statement."""
+    from easeback.storage.practice import standing_of
+
+    prow, srow, stops, restores, episode = (
+        None if x is None else _list(x) for x in conn.execute(_STANDING, {"uid": user_id}).one()
+    )
+    found = standing_of(
+        None if prow is None else (_at(prow[0]), *prow[1:]),
+        None if srow is None else (_at(srow[0]), *srow[1:]),
+        [
+            (sid, _at(started), status, _at(at), *rest)
+            for sid, started, status, at, *rest in _list(stops)
+        ],
+        [(tid, _at(at)) for tid, at in _list(restores)],
+    )
+    latest = None
+    if episode is not None:
+        eid, clinic, clinician, started, ended, reason = episode
+        latest = {
+            "id": eid,
+            "clinic_id": clinic,
+            "clinician_id": clinician,
+            "started_at": _at(started),
+            "ended_at": _time(ended),
+            "end_reason": reason,
+        }
+    return found, latest
+
+
+_CHECK_IN = text(
+    "WITH logged AS (INSERT INTO audit_log (at, actor_id, action, subject_id, detail)"
+    " VALUES (:a_at, :a_actor_id, :a_action, :a_subject_id, :a_detail))"
+    " INSERT INTO check_ins (person, user_id, at, pain, stiffness, peg_pain, peg_enjoyment,"
+    " peg_activity, activities) VALUES (:person, :user_id, :at, :pain, :stiffness, :peg_pain,"
+    " :peg_enjoyment, :peg_activity, :activities) RETURNING id"
+)
+
+
+def add_check_in(conn: Connection, row: dict[str, Any], audit: dict[str, Any]) -> int:
+    """A check-in's row and its audit line's, written by one statement (atomic on its own, so
+    outside a transaction: no BEGIN and COMMIT round trips); the new check-in's id."""
+    params = row | {f"a_{k}": v for k, v in audit.items()}
+    return int(conn.execute(_CHECK_IN, params).scalar_one())

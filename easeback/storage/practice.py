@@ -7,7 +7,7 @@ Times go in as aware datetimes and are stored as naive UTC, like the journal's.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -376,19 +376,20 @@ class Audit:
 _AUDIT = insert(AuditRow)
 
 
+def _audit_row(entry: Audit) -> dict[str, Any]:
+    return {
+        "at": to_utc(entry.at),
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "subject_id": entry.subject_id,
+        "detail": entry.detail,
+    }
+
+
 def _append(conn: Connection | Session, entry: Audit | None) -> None:
     if entry is None:
         return
-    conn.execute(
-        _AUDIT,
-        {
-            "at": to_utc(entry.at),
-            "actor_id": entry.actor_id,
-            "action": entry.action,
-            "subject_id": entry.subject_id,
-            "detail": entry.detail,
-        },
-    )
+    conn.execute(_AUDIT, _audit_row(entry))
 
 
 def audit(
@@ -561,8 +562,13 @@ def kept_standing(
         found = cache.get(user_id, version) if version else None
         if isinstance(found, tuple):
             return found
-        row = conn.execute(_LATEST_EPISODE, {"uid": user_id}).first()
-        out = (_standing(conn, user_id), None if row is None else dict(row._mapping))
+        if conn.dialect.name == "postgresql":  # one statement: storage.gathered
+            from easeback.storage import gathered
+
+            out = gathered.standing(conn, user_id)
+        else:
+            row = conn.execute(_LATEST_EPISODE, {"uid": user_id}).first()
+            out = (_standing(conn, user_id), None if row is None else dict(row._mapping))
     if version:
         cache.put(user_id, version, out)
     return out
@@ -573,12 +579,28 @@ def _standing(conn: Connection, user_id: int) -> Standing:
     with nullcontext(conn):
         prow = conn.execute(_PROGRAMME, uid).first()
         srow = conn.execute(_COMPLETE_SCREENING, uid).first()
-        stopped: dict[int, tuple[datetime, str, list[StopEvent]]] = {}
-        for sid, started, status, at, reason, tid in conn.execute(_STOPPED, uid):
-            stopped.setdefault(sid, (started, status, []))[2].append(
-                StopEvent(at, StopReason(reason), tid)
-            )
-        restores = tuple((str(tid), at) for tid, at in conn.execute(_RESTORES, uid))
+        stops = conn.execute(_STOPPED, uid).all()
+        restores = conn.execute(_RESTORES, uid).all()
+    return standing_of(prow, srow, stops, restores)
+
+
+def standing_of(
+    prow: Sequence[Any] | None,
+    srow: Sequence[Any] | None,
+    stops: Iterable[Sequence[Any]],
+    put_back: Iterable[Sequence[Any]],
+) -> Standing:
+    """A Standing from its rows: the programme's (at, per_week, items, clinician_id), the
+    newest complete screening's (at, disposition, answers), the stopped sessions' (id,
+    started_at, status, stop's at, reason, technique_id) and the put-backs' (technique_id,
+    at), times naive UTC, in the order of _PROGRAMME, _COMPLETE_SCREENING, _STOPPED and
+    _RESTORES."""
+    stopped: dict[int, tuple[datetime, str, list[StopEvent]]] = {}
+    for sid, started, status, at, reason, tid in stops:
+        stopped.setdefault(sid, (started, status, []))[2].append(
+            StopEvent(at, StopReason(reason), tid)
+        )
+    restores = tuple((str(tid), at) for tid, at in put_back)
     programme = None
     if prow is not None:
         programme = {
@@ -622,27 +644,35 @@ def add_check_in(
 ) -> int | None:
     """A check-in and its audit line in one transaction, with the device's key when sent again
     until confirmed (a key received before writes nothing and gives the earlier id)."""
-    peg = check_in.peg or (None, None, None)
 
     def write(conn: Connection) -> int:
         _append(conn, audit)
-        new_id: int = conn.execute(
-            _CHECK_IN,
-            {
-                "person": person_key(user_id),
-                "user_id": user_id,
-                "at": to_utc(at),
-                "pain": check_in.pain,
-                "stiffness": check_in.stiffness,
-                "peg_pain": peg[0],
-                "peg_enjoyment": peg[1],
-                "peg_activity": peg[2],
-                "activities": json.dumps([list(a) for a in check_in.activities]),
-            },
-        ).scalar_one()
+        new_id: int = conn.execute(_CHECK_IN, _check_in_row(user_id, check_in, at)).scalar_one()
         return new_id
 
+    if key is None and audit is not None and engine.dialect.name == "postgresql":
+        # one statement, atomic on its own: no BEGIN and COMMIT round trips (storage.gathered)
+        from easeback.storage import gathered
+
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            row = _check_in_row(user_id, check_in, at)
+            return gathered.add_check_in(conn, row, _audit_row(audit))
     return once(engine, person_key(user_id), key, "check_in", at, write)[0]
+
+
+def _check_in_row(user_id: int, check_in: CheckIn, at: datetime) -> dict[str, Any]:
+    peg = check_in.peg or (None, None, None)
+    return {
+        "person": person_key(user_id),
+        "user_id": user_id,
+        "at": to_utc(at),
+        "pain": check_in.pain,
+        "stiffness": check_in.stiffness,
+        "peg_pain": peg[0],
+        "peg_enjoyment": peg[1],
+        "peg_activity": peg[2],
+        "activities": json.dumps([list(a) for a in check_in.activities]),
+    }
 
 
 def add_screening(

@@ -1,10 +1,11 @@
-"""On PostgreSQL a person's progress is read in one statement per part (storage.gathered): it
-gives exactly the records the portable readers give, one query per kind of row, on random
-journals of several people (check-ins with and without PEG, sessions rated or not, stopped,
-sore, stops, put-backs, screenings finished or not, outcomes, episodes ended or open)."""
+"""On PostgreSQL a person's progress and programme are read in one statement per part
+(storage.gathered): it gives exactly the records the portable readers give, one query per kind
+of row, on random journals of several people (check-ins with and without PEG, sessions rated or
+not, stopped, stops, put-backs, screenings finished or not, outcomes, episodes ended or open)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 from datetime import UTC, timedelta
@@ -24,6 +25,7 @@ from tests.practice.conftest import T0
 from tests.storage import pg
 from tests.web.answers import clear_answers
 
+_COUNT = itertools.count()
 ITEMS = [
     {"id": "bridge", "hold_seconds": 3, "reps": 5, "sets": 1},
     {"id": "cat-cow", "reps": 5},
@@ -35,7 +37,7 @@ ITEMS = [
 def pg_engine(pg_server):
     from easeback.storage import open_engine
 
-    e = open_engine(pg.create_database(pg_server, f"gathered{os.getpid()}"))
+    e = open_engine(pg.create_database(pg_server, f"gathered{os.getpid()}_{next(_COUNT)}"))
     yield e
     e.dispose()
 
@@ -135,3 +137,30 @@ def test_one_statement_reads_what_the_portable_readers_read(pg_engine, password_
             assert len(statements) == 1
         assert got == want
         assert repo.progress_extras(engine, person.id) == want
+        with engine.connect() as conn:
+            want_standing = (
+                repo._standing(conn, person.id),
+                repo.latest_episode(engine, person.id),
+            )
+            statements.clear()
+            assert gathered.standing(conn, person.id) == want_standing
+            assert len(statements) == 1
+    assert any(repo.standing(engine, p.id).history.sessions for p in people)
+    assert any(repo.standing(engine, p.id).history.restores for p in people)
+    assert any(repo.latest_episode(engine, p.id)["ended_at"] for p in people[:-1])
+
+
+def test_a_check_in_is_one_statement_with_its_audit_line(pg_engine, password_hash):
+    engine = pg_engine
+    clinic = repo.clinic_id(engine, "North", T0)
+    uid = repo.add_user(engine, "ann@example.org", "person", clinic, password_hash, T0)
+    ann = repo.user_by_id(engine, uid)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    new_id = practice.check_in(engine, ann, 4, 3, T0)
+    assert len(statements) == 1 and "audit_log" in statements[0]
+    assert repo.user_by_id(engine, uid).version != ann.version  # the trigger ran
+    trail = repo.audit_trail(engine, uid)
+    assert [(t["action"], t["actor_id"]) for t in trail][-1] == ("check_in.add", uid)
+    mine = repo.overviews(engine, [uid], T0)[uid].check_ins
+    assert new_id is not None and [(c.pain, c.stiffness) for c in mine] == [(4, 3)]
