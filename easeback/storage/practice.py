@@ -153,38 +153,42 @@ def add_user(
         raise Taken(email) from None
 
 
-def _users(s: Session, where: Any) -> list[UserRecord]:
-    stmt = (
-        select(UserRow, ClinicRow.name)
-        .outerjoin(ClinicRow, UserRow.clinic_id == ClinicRow.id)
-        .where(where)
-        .order_by(UserRow.id)
-    )
-    return [_record(u, c) for u, c in s.execute(stmt).all()]
+_USERS = select(
+    UserRow.id, UserRow.email, UserRow.role, UserRow.clinic_id, ClinicRow.name,
+    UserRow.password_hash, UserRow.data_version,
+).outerjoin(ClinicRow, UserRow.clinic_id == ClinicRow.id)  # fmt: skip
+# Built once (a statement's cache key is memoized on the object): the busiest lookups
+_USER_BY_ID = _USERS.where(UserRow.id == bindparam("uid"))
+_PEOPLE_OF_CLINIC = _USERS.where(
+    UserRow.clinic_id == bindparam("clinic"), UserRow.role == "person"
+).order_by(UserRow.id)
+
+
+def _users(engine: Engine, stmt: Any, params: dict[str, Any] | None = None) -> list[UserRecord]:
+    """Users as records: one statement, outside a transaction (it needs none), its columns
+    only (no ORM objects made and thrown away)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return [UserRecord(*row) for row in conn.execute(stmt, params or {})]
 
 
 def user_by_email(engine: Engine, email: str) -> UserRecord | None:
-    with Session(engine) as s:
-        found = _users(s, UserRow.email == email)
+    found = _users(engine, _USERS.where(UserRow.email == email))
     return found[0] if found else None
 
 
 def user_by_id(engine: Engine, user_id: int) -> UserRecord | None:
     if not _is_id(user_id):
         return None
-    with Session(engine) as s:
-        found = _users(s, UserRow.id == user_id)
+    found = _users(engine, _USER_BY_ID, {"uid": user_id})
     return found[0] if found else None
 
 
 def people_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
-    with Session(engine) as s:
-        return _users(s, (UserRow.clinic_id == clinic) & (UserRow.role == "person"))
+    return _users(engine, _PEOPLE_OF_CLINIC, {"clinic": clinic})
 
 
 def all_users(engine: Engine) -> list[UserRecord]:
-    with Session(engine) as s:
-        return _users(s, UserRow.id.is_not(None))
+    return _users(engine, _USERS.order_by(UserRow.id))
 
 
 def set_password(engine: Engine, user_id: int, password_hash: str | None) -> None:
@@ -1304,8 +1308,8 @@ def episodes_and_notes(
 
 
 def clinicians_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
-    with Session(engine) as s:
-        return _users(s, (UserRow.clinic_id == clinic) & (UserRow.role == "clinician"))
+    stmt = _USERS.where(UserRow.clinic_id == clinic, UserRow.role == "clinician")
+    return _users(engine, stmt.order_by(UserRow.id))
 
 
 def ended(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
