@@ -380,7 +380,7 @@ class Audit:
 _AUDIT = insert(AuditRow)
 
 
-def _audit_row(entry: Audit) -> dict[str, Any]:
+def _log_line(entry: Audit) -> dict[str, Any]:
     return {
         "at": to_utc(entry.at),
         "actor_id": entry.actor_id,
@@ -393,7 +393,7 @@ def _audit_row(entry: Audit) -> dict[str, Any]:
 def _append(conn: Connection | Session, entry: Audit | None) -> None:
     if entry is None:
         return
-    conn.execute(_AUDIT, _audit_row(entry))
+    conn.execute(_AUDIT, _log_line(entry))
 
 
 def audit(
@@ -660,7 +660,7 @@ def add_check_in(
 
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             row = _check_in_row(user_id, check_in, at)
-            return gathered.add_check_in(conn, row, _audit_row(audit))
+            return gathered.add_check_in(conn, row, _log_line(audit))
     return once(engine, person_key(user_id), key, "check_in", at, write)[0]
 
 
