@@ -2,7 +2,8 @@
 (practice.basis, progress_extras, kept_standing) send one query per kind of row: a person's
 progress read cold cost about 30 statements, and each one's round trip, SQLAlchemy and psycopg
 work and PostgreSQL's own per-statement work cost more than the rows themselves. And a
-check-in with its audit line in one statement, outside a transaction (atomic on its own).
+check-in or a logged session with its audit line in one statement, outside a transaction
+(atomic on its own: no BEGIN and COMMIT round trips).
 
 Each kind of row is gathered by PostgreSQL into a JSON array (json_agg, in the same order as
 the portable query's ORDER BY), all in one SELECT, read in one round trip (and seen in one
@@ -13,6 +14,7 @@ the two on random journals. Times come back as ISO text of the naive UTC timesta
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -309,3 +311,42 @@ def add_check_in(conn: Connection, row: dict[str, Any], audit: dict[str, Any]) -
     outside a transaction: no BEGIN and COMMIT round trips); the new check-in's id."""
     params = row | {f"a_{k}": v for k, v in audit.items()}
     return int(conn.execute(_CHECK_IN, params).scalar_one())
+
+
+_SESSION = text(
+    "WITH logged AS (INSERT INTO audit_log (at, actor_id, action, subject_id, detail)"
+    " VALUES (:a_at, :a_actor_id, :a_action, :a_subject_id, :a_detail)),"
+    " s AS (INSERT INTO sessions (person, user_id, started_at, ended_at, source, status, routine,"
+    " pain_before, pain_after, soreness) VALUES (:person, :user_id, :started_at, :ended_at,"
+    " :source, :status, :routine, :pain_before, :pain_after, NULL) RETURNING id),"
+    " r AS (INSERT INTO technique_results (session_id, position, technique_id, outcome, at)"
+    " SELECT s.id, x.position, x.technique_id, x.outcome, :started_at FROM s,"
+    " unnest(CAST(:positions AS integer[]), CAST(:techniques AS text[]),"
+    " CAST(:outcomes AS text[])) AS x(position, technique_id, outcome)),"
+    " st AS (INSERT INTO stops (person, user_id, session_id, at, reason, technique_id)"
+    " SELECT :person, :user_id, s.id, :started_at, :reason, :stopped_at FROM s"
+    " WHERE CAST(:stopped AS boolean))"
+    " SELECT id FROM s"
+)
+
+
+def log_session(
+    conn: Connection,
+    row: dict[str, Any],
+    results: Sequence[tuple[str, str]],
+    stop: tuple[str, str | None] | None,
+    audit: dict[str, Any],
+) -> int:
+    """A logged session's row, its techniques' results, its stop (reason, technique) if it was
+    stopped and its audit line, written by one statement (atomic on its own, outside a
+    transaction); the new session's id. The rows are those practice.log_session writes."""
+    params = row | {f"a_{k}": v for k, v in audit.items()}
+    params |= {
+        "positions": list(range(len(results))),
+        "techniques": [tid for tid, _ in results],
+        "outcomes": [outcome for _, outcome in results],
+        "stopped": stop is not None,
+        "reason": stop[0] if stop else None,
+        "stopped_at": stop[1] if stop else None,
+    }
+    return int(conn.execute(_SESSION, params).scalar_one())

@@ -792,6 +792,18 @@ def log_session(
         return sid
 
     kind = "stop" if stop else "session"
+    if device_key is None and audit is not None and engine.dialect.name == "postgresql":
+        # one statement, atomic on its own: no BEGIN and COMMIT round trips (storage.gathered)
+        from easeback.storage import gathered
+
+        row = {
+            "person": key, "user_id": user_id, "started_at": utc, "ended_at": utc,
+            "source": "logged", "status": "stopped" if stop else "completed",
+            "routine": json.dumps(dict(routine)), "pain_before": pain_before,
+            "pain_after": pain_after,
+        }  # fmt: skip
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return gathered.log_session(conn, row, results, stop, _log_line(audit))
     return once(engine, key, device_key, kind, at, write)[0]
 
 

@@ -164,3 +164,48 @@ def test_a_check_in_is_one_statement_with_its_audit_line(pg_engine, password_has
     assert [(t["action"], t["actor_id"]) for t in trail][-1] == ("check_in.add", uid)
     mine = repo.overviews(engine, [uid], T0)[uid].check_ins
     assert new_id is not None and [(c.pain, c.stiffness) for c in mine] == [(4, 3)]
+
+
+def test_a_logged_session_is_one_statement_writing_what_the_transaction_wrote(
+    pg_engine, password_hash
+):
+    from sqlalchemy import select
+
+    engine = pg_engine
+    clinic = repo.clinic_id(engine, "North", T0)
+    uids = [
+        repo.add_user(engine, f"{n}@example.org", "person", clinic, password_hash, T0)
+        for n in ("ann", "bob")
+    ]
+    results = [("bridge", "done"), ("cat-cow", "stopped"), ("pelvic-tilt", "not_reached")]
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    written = []
+    for uid, key in zip(uids, (None, "a-device-key-0001"), strict=True):  # one, and the transaction
+        before = repo.user_by_id(engine, uid)
+        audit = repo.Audit(T0, uid, "session.add", uid, "stopped")
+        statements.clear()
+        sid = repo.log_session(engine, uid, T0, {"techniques": []}, 5, 7, results,
+                               ("sharp_pain", "cat-cow"), audit, key)  # fmt: skip
+        written.append(len(statements))
+        after = repo.user_by_id(engine, uid)
+        assert after.version != before.version  # the triggers ran
+        assert repo.standing(engine, uid).history.sessions[0].stops[0].technique_id == "cat-cow"
+        assert [t["action"] for t in repo.audit_trail(engine, uid)] == ["session.add"]
+        with engine.connect() as conn:
+            se, tr, st = schema.sessions.c, schema.technique_results.c, schema.stops.c
+            session = conn.execute(select(*[c for c in se if c.name not in ("id", "person",
+                                   "user_id")]).where(se.id == sid)).one()  # fmt: skip
+            rows = conn.execute(
+                select(tr.position, tr.technique_id, tr.outcome, tr.at)
+                .where(tr.session_id == sid)
+                .order_by(tr.position)
+            ).all()
+            stops = conn.execute(
+                select(st.at, st.reason, st.technique_id, st.person).where(st.session_id == sid)
+            ).all()
+        written.append((tuple(session), rows, [s[:3] for s in stops]))
+        assert stops[0].person == person_key(uid)
+    assert written[0] == 1 and written[2] > 1  # one statement; the transaction's several
+    assert written[1] == written[3]  # the same rows
+    assert len(written[1][1]) == 3 and written[1][2][0][1] == "sharp_pain"
