@@ -71,7 +71,8 @@ def _journal(engine, rnd: random.Random, actor, person, days: int, discharged: b
             before = rnd.choice([None, 2, 5, 8])
             after = None if before is None else max(0, min(10, before + rnd.randint(-3, 3)))
             results = [(i["id"], rnd.choice(["done", "done", "skipped", "stopped"])) for i in ITEMS]
-            stop = ("sharp_pain", "bridge") if rnd.random() < 0.2 else None
+            reason = rnd.choice(["sharp_pain", "radiating_pain", "numbness", "other"])
+            stop = (reason, "bridge") if rnd.random() < 0.2 else None
             repo.log_session(engine, person.id, now, {"techniques": []}, before, after, results,
                              stop)  # fmt: skip
         if rnd.random() < 0.05:
@@ -108,6 +109,9 @@ def test_one_statement_reads_what_the_portable_readers_read(pg_engine, password_
         people.append(repo.user_by_id(engine, uid))
     for n, person in enumerate(people[:-1]):  # the last one has nothing at all
         _journal(engine, rnd, alice, person, days=10 + 25 * n, discharged=n % 2 == 1)
+    # a stop that asks for the safety check again, after the last one
+    late = T0 + timedelta(days=300)
+    repo.log_session(engine, people[2].id, late, {}, 4, 8, [], ("numbness", "bridge"))
     ids = [p.id for p in people]
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
@@ -127,6 +131,7 @@ def test_one_statement_reads_what_the_portable_readers_read(pg_engine, password_
         assert one[0][ids[0]].check_ins or since > T0 + timedelta(days=30)
     assert any(c.stops for c in portable[1].values())
     assert any(c.peg for c in portable[1].values()) and portable[2]
+    facts = []
     for person in people:
         key = person_key(person.id)
         with engine.connect() as conn:
@@ -137,6 +142,7 @@ def test_one_statement_reads_what_the_portable_readers_read(pg_engine, password_
             assert len(statements) == 1
         assert got == want
         assert repo.progress_extras(engine, person.id) == want
+        facts.append(got[0])
         with engine.connect() as conn:
             want_standing = (
                 repo._standing(conn, person.id),
@@ -145,6 +151,8 @@ def test_one_statement_reads_what_the_portable_readers_read(pg_engine, password_
             statements.clear()
             assert gathered.standing(conn, person.id) == want_standing
             assert len(statements) == 1
+    assert any(f.rescreen_stop for f in facts) and any(f.last_rest_session for f in facts)
+    assert any(f.episode_start for f in facts) and facts[-1].baseline_pain is None
     assert any(repo.standing(engine, p.id).history.sessions for p in people)
     assert any(repo.standing(engine, p.id).history.restores for p in people)
     assert any(repo.latest_episode(engine, p.id)["ended_at"] for p in people[:-1])
