@@ -11,7 +11,13 @@ for CPU: it reports its own CPU time so the figures can say how much it took.
         --rate 300 --seconds 60
 
 Prints one JSON object: per request kind and overall, count, failures, req/s, p50/p99 ms, and
-the generator's CPU seconds."""
+the generator's CPU seconds.
+
+With `--by-route N --watch NAME=PID,...` it sends N requests of the same mix one at a time
+instead (closed loop, one connection) and reads, around each, the CPU time of each watched
+process and its descendants (every thread, in nanoseconds, from /proc/PID/task/*/schedstat):
+with nothing else in flight, each request's CPU is exactly what its kind costs the server,
+PostgreSQL and the proxy, in the mix's own order (each cache as warm as under load)."""
 
 from __future__ import annotations
 
@@ -127,6 +133,71 @@ def pick(accounts: dict[str, Any], kind: str) -> tuple[str, str, str, bytes | No
     return method, path, me["token"], body
 
 
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children[parent].append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo += children.get(p, [])
+    return found
+
+
+def _cpu_ns(pids: list[int]) -> int:
+    """CPU time of every thread of these processes, in nanoseconds (schedstat's first field)."""
+    total = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+            try:
+                total += int(task.read_text().split()[0])
+            except (OSError, IndexError, ValueError):
+                continue
+    return total
+
+
+async def by_route(args: argparse.Namespace) -> dict[str, Any]:
+    """N requests of the mix one at a time; each one's CPU in the watched process groups."""
+    accounts = json.loads(Path(args.tokens).read_text(encoding="utf-8"))
+    client = Client(args.host, args.port, 1)
+    kinds, weights = zip(*MIX, strict=True)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for name, _, pid in (w.partition("=") for w in args.watch.split(",")):
+        groups[name] += _descendants(int(pid))
+    cpu: dict[str, dict[str, int]] = {k: defaultdict(int) for k in kinds}
+    counts: dict[str, int] = defaultdict(int)
+    statuses: dict[int, int] = defaultdict(int)
+    for _ in range(args.by_route):
+        kind = random.choices(kinds, weights)[0]
+        method, path, token, body = pick(accounts, kind)
+        before = {g: _cpu_ns(p) for g, p in groups.items()}
+        try:
+            status = await client.request(method, path, token, body)
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            status = 0
+        after = {g: _cpu_ns(p) for g, p in groups.items()}
+        statuses[status] += 1
+        counts[kind] += 1
+        for g in groups:
+            cpu[kind][g] += after[g] - before[g]
+    rows = {
+        k: {"count": counts[k], **{g: round(cpu[k][g] / counts[k] / 1e6, 3) for g in groups}}
+        for k in kinds
+        if counts[k]
+    }
+    total = sum(counts.values())
+    rows["ALL"] = {
+        "count": total,
+        **{g: round(sum(cpu[k][g] for k in kinds) / total / 1e6, 3) for g in groups},
+    }
+    return {"by_route": rows, "statuses": {str(k): v for k, v in sorted(statuses.items())}}
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -219,8 +290,14 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=5.0)
     ap.add_argument("--connections", type=int, default=200)
     ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--by-route", type=int, default=0, metavar="N",
+                    help="N requests one at a time, each one's CPU in --watch")  # fmt: skip
+    ap.add_argument("--watch", default="", help="NAME=PID,... (with --by-route)")
     args = ap.parse_args()
-    print(json.dumps(asyncio.run(run(args))))
+    if args.by_route:
+        print(json.dumps(asyncio.run(by_route(args))))
+    else:
+        print(json.dumps(asyncio.run(run(args))))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ Times go in as aware datetimes and are stored as naive UTC, like the journal's.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -153,38 +153,42 @@ def add_user(
         raise Taken(email) from None
 
 
-def _users(s: Session, where: Any) -> list[UserRecord]:
-    stmt = (
-        select(UserRow, ClinicRow.name)
-        .outerjoin(ClinicRow, UserRow.clinic_id == ClinicRow.id)
-        .where(where)
-        .order_by(UserRow.id)
-    )
-    return [_record(u, c) for u, c in s.execute(stmt).all()]
+_USERS = select(
+    UserRow.id, UserRow.email, UserRow.role, UserRow.clinic_id, ClinicRow.name,
+    UserRow.password_hash, UserRow.data_version,
+).outerjoin(ClinicRow, UserRow.clinic_id == ClinicRow.id)  # fmt: skip
+# Built once (a statement's cache key is memoized on the object): the busiest lookups
+_USER_BY_ID = _USERS.where(UserRow.id == bindparam("uid"))
+_PEOPLE_OF_CLINIC = _USERS.where(
+    UserRow.clinic_id == bindparam("clinic"), UserRow.role == "person"
+).order_by(UserRow.id)
+
+
+def _users(engine: Engine, stmt: Any, params: dict[str, Any] | None = None) -> list[UserRecord]:
+    """Users as records: one statement, outside a transaction (it needs none), its columns
+    only (no ORM objects made and thrown away)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return [UserRecord(*row) for row in conn.execute(stmt, params or {})]
 
 
 def user_by_email(engine: Engine, email: str) -> UserRecord | None:
-    with Session(engine) as s:
-        found = _users(s, UserRow.email == email)
+    found = _users(engine, _USERS.where(UserRow.email == email))
     return found[0] if found else None
 
 
 def user_by_id(engine: Engine, user_id: int) -> UserRecord | None:
     if not _is_id(user_id):
         return None
-    with Session(engine) as s:
-        found = _users(s, UserRow.id == user_id)
+    found = _users(engine, _USER_BY_ID, {"uid": user_id})
     return found[0] if found else None
 
 
 def people_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
-    with Session(engine) as s:
-        return _users(s, (UserRow.clinic_id == clinic) & (UserRow.role == "person"))
+    return _users(engine, _PEOPLE_OF_CLINIC, {"clinic": clinic})
 
 
 def all_users(engine: Engine) -> list[UserRecord]:
-    with Session(engine) as s:
-        return _users(s, UserRow.id.is_not(None))
+    return _users(engine, _USERS.order_by(UserRow.id))
 
 
 def set_password(engine: Engine, user_id: int, password_hash: str | None) -> None:
@@ -376,19 +380,20 @@ class Audit:
 _AUDIT = insert(AuditRow)
 
 
+def _log_line(entry: Audit) -> dict[str, Any]:
+    return {
+        "at": to_utc(entry.at),
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "subject_id": entry.subject_id,
+        "detail": entry.detail,
+    }
+
+
 def _append(conn: Connection | Session, entry: Audit | None) -> None:
     if entry is None:
         return
-    conn.execute(
-        _AUDIT,
-        {
-            "at": to_utc(entry.at),
-            "actor_id": entry.actor_id,
-            "action": entry.action,
-            "subject_id": entry.subject_id,
-            "detail": entry.detail,
-        },
-    )
+    conn.execute(_AUDIT, _log_line(entry))
 
 
 def audit(
@@ -561,8 +566,13 @@ def kept_standing(
         found = cache.get(user_id, version) if version else None
         if isinstance(found, tuple):
             return found
-        row = conn.execute(_LATEST_EPISODE, {"uid": user_id}).first()
-        out = (_standing(conn, user_id), None if row is None else dict(row._mapping))
+        if conn.dialect.name == "postgresql":  # one statement: storage.gathered
+            from easeback.storage import gathered
+
+            out = gathered.standing(conn, user_id)
+        else:
+            row = conn.execute(_LATEST_EPISODE, {"uid": user_id}).first()
+            out = (_standing(conn, user_id), None if row is None else dict(row._mapping))
     if version:
         cache.put(user_id, version, out)
     return out
@@ -573,12 +583,28 @@ def _standing(conn: Connection, user_id: int) -> Standing:
     with nullcontext(conn):
         prow = conn.execute(_PROGRAMME, uid).first()
         srow = conn.execute(_COMPLETE_SCREENING, uid).first()
-        stopped: dict[int, tuple[datetime, str, list[StopEvent]]] = {}
-        for sid, started, status, at, reason, tid in conn.execute(_STOPPED, uid):
-            stopped.setdefault(sid, (started, status, []))[2].append(
-                StopEvent(at, StopReason(reason), tid)
-            )
-        restores = tuple((str(tid), at) for tid, at in conn.execute(_RESTORES, uid))
+        stops = conn.execute(_STOPPED, uid).all()
+        restores = conn.execute(_RESTORES, uid).all()
+    return standing_of(prow, srow, stops, restores)
+
+
+def standing_of(
+    prow: Sequence[Any] | None,
+    srow: Sequence[Any] | None,
+    stops: Iterable[Sequence[Any]],
+    put_back: Iterable[Sequence[Any]],
+) -> Standing:
+    """A Standing from its rows: the programme's (at, per_week, items, clinician_id), the
+    newest complete screening's (at, disposition, answers), the stopped sessions' (id,
+    started_at, status, stop's at, reason, technique_id) and the put-backs' (technique_id,
+    at), times naive UTC, in the order of _PROGRAMME, _COMPLETE_SCREENING, _STOPPED and
+    _RESTORES."""
+    stopped: dict[int, tuple[datetime, str, list[StopEvent]]] = {}
+    for sid, started, status, at, reason, tid in stops:
+        stopped.setdefault(sid, (started, status, []))[2].append(
+            StopEvent(at, StopReason(reason), tid)
+        )
+    restores = tuple((str(tid), at) for tid, at in put_back)
     programme = None
     if prow is not None:
         programme = {
@@ -622,27 +648,35 @@ def add_check_in(
 ) -> int | None:
     """A check-in and its audit line in one transaction, with the device's key when sent again
     until confirmed (a key received before writes nothing and gives the earlier id)."""
-    peg = check_in.peg or (None, None, None)
 
     def write(conn: Connection) -> int:
         _append(conn, audit)
-        new_id: int = conn.execute(
-            _CHECK_IN,
-            {
-                "person": person_key(user_id),
-                "user_id": user_id,
-                "at": to_utc(at),
-                "pain": check_in.pain,
-                "stiffness": check_in.stiffness,
-                "peg_pain": peg[0],
-                "peg_enjoyment": peg[1],
-                "peg_activity": peg[2],
-                "activities": json.dumps([list(a) for a in check_in.activities]),
-            },
-        ).scalar_one()
+        new_id: int = conn.execute(_CHECK_IN, _check_in_row(user_id, check_in, at)).scalar_one()
         return new_id
 
+    if key is None and audit is not None and engine.dialect.name == "postgresql":
+        # one statement, atomic on its own: no BEGIN and COMMIT round trips (storage.gathered)
+        from easeback.storage import gathered
+
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            row = _check_in_row(user_id, check_in, at)
+            return gathered.add_check_in(conn, row, _log_line(audit))
     return once(engine, person_key(user_id), key, "check_in", at, write)[0]
+
+
+def _check_in_row(user_id: int, check_in: CheckIn, at: datetime) -> dict[str, Any]:
+    peg = check_in.peg or (None, None, None)
+    return {
+        "person": person_key(user_id),
+        "user_id": user_id,
+        "at": to_utc(at),
+        "pain": check_in.pain,
+        "stiffness": check_in.stiffness,
+        "peg_pain": peg[0],
+        "peg_enjoyment": peg[1],
+        "peg_activity": peg[2],
+        "activities": json.dumps([list(a) for a in check_in.activities]),
+    }
 
 
 def add_screening(
@@ -758,6 +792,18 @@ def log_session(
         return sid
 
     kind = "stop" if stop else "session"
+    if device_key is None and audit is not None and engine.dialect.name == "postgresql":
+        # one statement, atomic on its own: no BEGIN and COMMIT round trips (storage.gathered)
+        from easeback.storage import gathered
+
+        row = {
+            "person": key, "user_id": user_id, "started_at": utc, "ended_at": utc,
+            "source": "logged", "status": "stopped" if stop else "completed",
+            "routine": json.dumps(dict(routine)), "pain_before": pain_before,
+            "pain_after": pain_after,
+        }  # fmt: skip
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return gathered.log_session(conn, row, results, stop, _log_line(audit))
     return once(engine, key, device_key, kind, at, write)[0]
 
 
@@ -1274,8 +1320,8 @@ def episodes_and_notes(
 
 
 def clinicians_of_clinic(engine: Engine, clinic: int) -> list[UserRecord]:
-    with Session(engine) as s:
-        return _users(s, (UserRow.clinic_id == clinic) & (UserRow.role == "clinician"))
+    stmt = _USERS.where(UserRow.clinic_id == clinic, UserRow.role == "clinician")
+    return _users(engine, stmt.order_by(UserRow.id))
 
 
 def ended(engine: Engine, user_ids: Sequence[int]) -> dict[int, datetime]:
@@ -1310,6 +1356,10 @@ def basis(
     if not user_ids:
         return {}, {}, {}, {}
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if conn.dialect.name == "postgresql":  # one statement: storage.gathered
+            from easeback.storage import gathered
+
+            return gathered.basis(conn, list(user_ids), to_utc(since))
         return (
             _overviews(conn, user_ids, since),
             _care(conn, user_ids),
@@ -1328,6 +1378,11 @@ def progress_extras(
     from easeback.storage.outcomes import outcomes
 
     key = person_key(user_id)
+    if engine.dialect.name == "postgresql":  # one statement: storage.gathered
+        from easeback.storage import gathered
+
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return gathered.progress_extras(conn, key, UTC)
     with engine.connect() as conn:
         return (
             summary.journal_facts(conn, key, tz=UTC),

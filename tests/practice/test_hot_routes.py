@@ -93,3 +93,35 @@ def test_refusals_are_the_routes_own(app, people):
         _same(hot, bearer.post("/api/check-ins?x", json=body, headers=headers))
     # a person is not a clinician: the list is not theirs
     assert bearer.get("/api/people").status_code == 404
+
+
+def test_a_persons_progress_for_a_clinician_is_answered_hot(app, people):
+    from fastapi.testclient import TestClient
+
+    from easeback.web.practice import api
+
+    pid = people["ann"]
+    path = f"/api/people/{pid}/progress"
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+    assert api.find_hot(app, scope) is api._PERSON_PROGRESS
+    assert api.find_hot(app, scope | {"path": "/api/people/1/programme"}) is None
+    assert api.find_hot(app, scope | {"method": "POST"}) is None
+    alice = signed_in(app, "alice@north.example")
+    hot = alice.get(path)
+    assert hot.status_code == 200 and hot.json()["id"] == pid
+    _same(hot, alice.get(path + "?via=route"))
+    # refusals are the route's: another clinic's person, a person, nobody, no such id
+    carol = signed_in(app, "carol@south.example")
+    ann = signed_in(app, "ann@example.org")
+    nobody = TestClient(app, base_url=BASE)
+    for client, status in ((carol, 404), (ann, 404), (nobody, 401)):
+        refused = client.get(path)
+        assert refused.status_code == status
+        _same(refused, client.get(path + "?via=route"))
+    for other in ("999999", "0", "007", "99999999999999999999999"):
+        _same(
+            alice.get(f"/api/people/{other}/progress"), alice.get(f"/api/people/{other}/progress?x")
+        )
+    assert alice.get("/api/people/x1/progress").status_code == 422  # FastAPI's own refusal
+    trail = [r["action"] for r in repo.audit_trail(app.state.practice.engine, pid)]
+    assert trail.count("progress.read") == 2  # the hot read and the route's, each audited

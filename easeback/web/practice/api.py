@@ -10,7 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from easeback.mail import MailError
 from easeback.usecases import accounts, practice
@@ -602,8 +602,15 @@ def from_template(
 ) -> dict[str, Any]:
     st = practice_state(request)
     return dict(
-        _run(practice.prescribe_template, st.engine, st.catalogue, c.user, person_id,
-             body.template_id, now())
+        _run(
+            practice.prescribe_template,
+            st.engine,
+            st.catalogue,
+            c.user,
+            person_id,
+            body.template_id,
+            now(),
+        )
     )
 
 
@@ -684,6 +691,27 @@ async def session_at_once(request: Request, raw: bytes) -> Response | None:
     return await run_in_threadpool(
         lambda: _answer(log_session(request, body, writer(request), key), _ONE, 201)
     )
+
+
+async def person_progress_at_once(request: Request, raw: bytes) -> Response | None:
+    given = request.path_params["person_id"]
+    if request.scope.get("query_string") or not (given.isascii() and given.isdigit()):
+        return None  # FastAPI's route reads (or refuses) what is not plain digits
+    return await run_in_threadpool(
+        lambda: _answer(person_progress(request, int(given), caller(request)), _ONE)
+    )
+
+
+_PERSON_PROGRESS = HotRoute("/api/people/{person_id}/progress", "GET", person_progress_at_once)
+
+
+def find_hot(app: Any, scope: Any) -> Route | None:
+    """A clinician's look at one person's progress, answered as the hot routes are (its path
+    has the person's id, so it is found per request rather than by its exact path)."""
+    path = scope["path"]
+    if scope["method"] != "GET" or not path.startswith("/api/people/"):
+        return None
+    return _PERSON_PROGRESS if _PERSON_PROGRESS.matches(scope)[0] is Match.FULL else None
 
 
 def hot_routes() -> list[Route]:

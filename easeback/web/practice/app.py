@@ -117,6 +117,7 @@ def create_practice_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_hot_routes(api.hot_routes())
+    app.find_hot_routes(api.find_hot)
     coach.install(
         app,
         settings.pose_web_folder(),
