@@ -95,6 +95,23 @@
     });
   }
 
+  function newPose(complexity) {
+    /* global Pose */
+    var p = new window.Pose({ locateFile: function (file) { return BASE + file; } });
+    p.setOptions({
+      modelComplexity: complexity, smoothLandmarks: true, enableSegmentation: false,
+      minDetectionConfidence: 0.5, minTrackingConfidence: 0.5
+    });
+    return p;
+  }
+
+  /* the page's own pose set-up and landmark message, for bench/coach-web's harness, which runs
+     the model over every frame of a clip */
+  stats.newPose = function (name) {
+    return loadScript().then(function () { return newPose(name === "lite" ? LITE : FULL); });
+  };
+  stats.points = points;
+
   function modelName() { return model === FULL ? "full" : "lite"; }
 
   function showModel() {
@@ -210,12 +227,15 @@
     if (!opened || socket.readyState !== 1) { return; }
     if (socket.bufferedAmount > 64 * 1024) { return; }  // a slow link: drop rather than queue
     n += 1;
-    var points = lms ? lms.map(function (p) {
-      return [round(p.x), round(p.y), round(p.z || 0), round(p.visibility || 0)];
-    }) : null;
     sent[n] = performance.now();
     stats.t = (now - t0) / 1000 / timescale;
-    socket.send(JSON.stringify({ type: "frame", n: n, t: stats.t, landmarks: points }));
+    socket.send(JSON.stringify({ type: "frame", n: n, t: stats.t, landmarks: points(lms) }));
+  }
+
+  function points(lms) {
+    return lms ? lms.map(function (p) {
+      return [round(p.x), round(p.y), round(p.z || 0), round(p.visibility || 0)];
+    }) : null;
   }
 
   function round(v) { return Math.round(v * 10000) / 10000; }
@@ -325,12 +345,7 @@
       .then(function () { return on ? connect() : null; })
       .then(function () {
         if (!on) { return; }
-        /* global Pose */
-        pose = new window.Pose({ locateFile: function (file) { return BASE + file; } });
-        pose.setOptions({
-          modelComplexity: model, smoothLandmarks: true, enableSegmentation: false,
-          minDetectionConfidence: 0.5, minTrackingConfidence: 0.5
-        });
+        pose = newPose(model);
         pose.onResults(onResults);
         t0 = performance.now();
         lastSeen = t0;
