@@ -255,11 +255,27 @@
     });
   }
 
+  function tooSeldom(s) {
+    /* The model finds the body too seldom here for the coach to count (a slow device): no count
+       rather than a wrong one, and the page says why. */
+    box.setAttribute("data-counting", s.counting === false ? "no" : "yes");
+    if (s.counting !== false) { return false; }
+    $("coach-web-reps").textContent = "–";
+    $("coach-web-badge-reps").textContent = "–";
+    $("coach-web-hold").textContent = "–";
+    message("This device finds your body about " + Math.round(s.rate * 10) / 10 +
+      " times a second; counting needs " + s.min_rate + ", so the coach does not count " +
+      "here. It still tells you when it cannot see you.");
+    return true;
+  }
+
   function show(s) {
     sayNew(s);
-    $("coach-web-reps").textContent = String(s.reps);
-    $("coach-web-badge-reps").textContent = String(s.reps);
-    $("coach-web-hold").textContent = String(Math.round(s.hold_seconds));
+    if (!tooSeldom(s)) {
+      $("coach-web-reps").textContent = String(s.reps);
+      $("coach-web-badge-reps").textContent = String(s.reps);
+      $("coach-web-hold").textContent = String(Math.round(s.hold_seconds));
+    }
     if (s.events && s.events.length) { message(s.events[s.events.length - 1].message); }
     var list = $("coach-web-warnings");
     list.textContent = "";
@@ -292,6 +308,8 @@
             if (stats.rtt.length < 5000) { stats.rtt.push(performance.now() - sent[s.n]); }
             delete sent[s.n];
           }
+          stats.rate = s.rate;
+          stats.counting = s.counting;
           show(s);
         }
         else if (s.type === "started") { box.setAttribute("data-technique", s.technique); }
