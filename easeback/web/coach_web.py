@@ -30,11 +30,13 @@ if TYPE_CHECKING:
     from easeback.pose.coach import Session
 
 MAX_MESSAGE = 16 * 1024  # characters; a frame of 33 points is about 1.5 k
-# Landmark frames a second of the movement's own time the counts need (bench/coach-web): every
-# technique's signal, moved at 0.5 s and 1 s a way, sampled at 3 to 30 frames a second, counts
-# exactly down to 5 and says "slow down" as often as at 30 down to 8. A phone or a slow computer
-# whose model finds the body less often than this gets no count: a wrong one would be worse.
-MIN_RATE = 8.0
+# Landmark frames a second of the movement's own time the counts need (bench/coach-web --rates):
+# the demo clip's landmarks sampled at 3 to 30 a second count as at 30 down to 15 (the
+# per-technique coach: 7, 8, 7 at 30, 20, 15; then 0 at 12, 10, 8, 6; 9 at 5); every technique's
+# signal moved by the synthetic skeleton counts exactly down to 5 and says "slow down" as often
+# as at 30 down to 8. A phone or a slow computer whose model finds the body less often than this
+# gets no count: a wrong one would be worse.
+MIN_RATE = 15.0
 RATE_SECONDS = 2.0  # the rate is measured over this much of the movement's time
 NOT_COUNTING = ("rep", "hold", "slow_down", "bouncing", "past_range")  # unreliable below it
 COUNTED_WARNINGS = ("slow_down", "bouncing", "past_range", "setup")  # as easeback.pose.coach

@@ -100,7 +100,7 @@ def test_frames_too_seldom_to_count_give_no_count_rather_than_a_wrong_one(visito
     from easeback.web.coach_web import MIN_RATE
 
     ids = planned(visitor)
-    every = 10  # 3 frames a second of the movement
+    every = 10  # 3 frames a second of the movement: far below MIN_RATE
     frames = [PoseFrame(3.0 + f.t, f.landmarks) for f in recorded()[::every]]
     frames = [PoseFrame(t / 3, None) for t in range(9)] + frames  # no one in view at first
     assert 30 / every < MIN_RATE

@@ -107,8 +107,12 @@
 
   /* the page's own pose set-up and landmark message, for bench/coach-web's harness, which runs
      the model over every frame of a clip */
-  stats.newPose = function (name) {
-    return loadScript().then(function () { return newPose(name === "lite" ? LITE : FULL); });
+  stats.newPose = function (name, options) {
+    return loadScript().then(function () {
+      var p = newPose(name === "lite" ? LITE : FULL);
+      if (options) { p.setOptions(options); }
+      return p;
+    });
   };
   stats.points = points;
 
