@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
     from easeback.pose.coach import Session
 
 MAX_MESSAGE = 16 * 1024  # characters; a frame of 33 points is about 1.5 k
+# Landmark frames a second of the movement's own time the counts need (bench/coach-web --rates):
+# the demo clip's landmarks sampled at 3 to 30 a second count as at 30 down to 15 (the
+# per-technique coach: 7, 8, 7 at 30, 20, 15; then 0 at 12, 10, 8, 6; 9 at 5); every technique's
+# signal moved by the synthetic skeleton counts exactly down to 5 and says "slow down" as often
+# as at 30 down to 8. A phone or a slow computer whose model finds the body less often than this
+# gets no count: a wrong one would be worse.
+MIN_RATE = 15.0
+RATE_SECONDS = 2.0  # the rate is measured over this much of the movement's time
+NOT_COUNTING = ("rep", "hold", "slow_down", "bouncing", "past_range")  # unreliable below it
 COUNTED_WARNINGS = ("slow_down", "bouncing", "past_range", "setup")  # as easeback.pose.coach
 AUTO = "auto"
 REFUSED = 1008  # WebSocket close code: policy violation
@@ -93,6 +103,8 @@ class PageCoach:
     session: Session | None = None
     last_t: float = -math.inf
     warnings: dict[str, int] = field(default_factory=dict)
+    times: deque[float] = field(default_factory=lambda: deque(maxlen=256))
+    first_t: float | None = None
 
     def start(self, msg: dict[str, Any]) -> dict[str, Any]:
         """{"type": "start", "index": k (the player's technique), "aspect": width / height}"""
@@ -114,7 +126,23 @@ class PageCoach:
         self.session = Session(self.mode, aspect=aspect, keep_angles=False)
         self.last_t = -math.inf
         self.warnings = {}
+        self.times.clear()
+        self.first_t = None
         return {"type": "started", "technique": tid, "mode": self.mode}
+
+    def rate(self) -> float | None:
+        """Frames a second of the movement's time over the last RATE_SECONDS (None until that
+        much has been seen)."""
+        if self.first_t is None or self.last_t - self.first_t < RATE_SECONDS:
+            return None
+        while len(self.times) > 2 and self.last_t - self.times[1] >= RATE_SECONDS:
+            self.times.popleft()
+        return (len(self.times) - 1) / (self.last_t - self.times[0])
+
+    def counting(self) -> bool:
+        """Whether the frames come often enough to count (yes until the rate is known)."""
+        rate = self.rate()
+        return rate is None or rate >= MIN_RATE
 
     def frame(self, msg: dict[str, Any]) -> dict[str, Any]:
         """{"type": "frame", "n": any, "t": seconds, "landmarks": null or 33 points}"""
@@ -125,12 +153,21 @@ class PageCoach:
             raise BadMessage("t (seconds since the camera started) must go up frame by frame")
         frame = PoseFrame(t, read_landmarks(msg.get("landmarks")))
         self.last_t = t
+        self.times.append(t)
+        if self.first_t is None:
+            self.first_t = t
         events = self.session.update(frame)
         return self.status(events, msg.get("n"), frame.landmarks is not None)
 
     def status(self, events: list[Event], n: Any, pose: bool) -> dict[str, Any]:
+        """The coach's numbers after a frame; while the frames come too seldom to count
+        (`counting` false), no repetitions, holds or movement warnings: only whether the person
+        is in view."""
         assert self.session is not None
         coach = self.session.coach
+        counting, rate = self.counting(), self.rate()
+        if not counting:
+            events = [e for e in events if e.kind.value not in NOT_COUNTING]
         for e in events:
             if e.kind.value in COUNTED_WARNINGS:
                 self.warnings[e.kind.value] = self.warnings.get(e.kind.value, 0) + 1
@@ -140,8 +177,11 @@ class PageCoach:
             "technique": self.technique,
             "mode": self.mode,
             "signal": self.session.signal_name,
-            "reps": coach.counted,
-            "hold_seconds": round(getattr(coach, "hold_seconds", 0.0), 1),
+            "counting": counting,
+            "rate": None if rate is None else round(rate, 1),
+            "min_rate": MIN_RATE,
+            "reps": coach.counted if counting else None,
+            "hold_seconds": round(getattr(coach, "hold_seconds", 0.0), 1) if counting else None,
             "warnings": dict(self.warnings),
             "events": [
                 {"t": round(e.t, 2), "kind": e.kind.value, "message": e.message} for e in events
@@ -156,6 +196,11 @@ class PageCoach:
         if session is None or tid is None or session.frames == 0:
             return None
         summary = session.summary()
+        seconds = self.last_t - (self.first_t if self.first_t is not None else self.last_t)
+        if seconds >= RATE_SECONDS and (session.frames - 1) / seconds < MIN_RATE:
+            # too few frames to count: what the page was told (being in view) and nothing more
+            kept = [e for e in summary.events if e.kind.value not in NOT_COUNTING]
+            summary = Summary(0, 0.0, kept)
         if self.on_stretch is not None:
             self.on_stretch(tid, summary)
         return summary

@@ -48,12 +48,15 @@ Object.defineProperty(window, "speechSynthesis", {
 });
 """
 SWITCH = "Count my repetitions with this device's camera"
-# The clip plays SLOW times slower than filmed and the page divides its times by as much
-# (?pose-timescale=), so that a model running at a frame a second still sees the movement at
-# several frames a second of its own time; each pass begins with EMPTY s with no one in view.
-SLOW = 12
+# The clip plays SLOW times slower than filmed, so that a model running at half a frame a second
+# still finds the body 15 times a second of the movement's own time (what the coach needs to
+# count: coach_web.MIN_RATE); each pass begins with EMPTY s with no one in view. The page divides
+# its times by FASTER times as much (?pose-timescale=): the coach sees the clip's person move that
+# much faster than filmed, too fast for the technique, and says "slow down".
+SLOW = 16
+FASTER = 2
 EMPTY = 1.5
-PLAYER = f"/player?pose-timescale={SLOW}"
+PLAYER = f"/player?pose-timescale={SLOW * FASTER}"
 
 
 @pytest.fixture(scope="session")
@@ -178,6 +181,10 @@ def test_a_phone_session_with_the_coach_counts_warns_and_keeps_stop_in_view(
         expect(warning).to_be_visible()
         said = page.evaluate("window.__said")
         assert "Move so the camera sees your whole body" in said, said
+        # then the person moves, faster than the technique wants: "slow down", shown and said
+        page.wait_for_function("() => window.__said.includes('Slow down')", timeout=900_000)
+        expect(page.locator("#coach-web-warnings li[data-kind='slow_down']")).to_be_visible()
+        assert box.get_attribute("data-counting") == "yes", box.get_attribute("data-fps")
         expect(page.locator("#coach-web-reps")).to_have_text(re.compile(r"^[1-9]"), timeout=600_000)
         expect(page.locator("#coach-web-badge-reps")).to_have_text(re.compile(r"^[1-9]"))
         expect(page.locator("#coach-web-pip canvas")).to_be_visible()

@@ -73,7 +73,8 @@ def test_frames_over_the_socket_count_as_the_coach_counts_them(visitor):
             status = ws.receive_json()
             assert status["type"] == "status" and status["n"] == n
             events += status["events"]
-        assert status["reps"] == expected.reps
+        assert status["reps"] == expected.reps and status["counting"] is True
+        assert status["rate"] == pytest.approx(30, abs=2)
         assert status["hold_seconds"] == round(expected.hold_seconds, 1)
         slow = sum(e.kind.value == "slow_down" for e in expected.warnings)
         assert status["warnings"]["slow_down"] == slow
@@ -89,6 +90,38 @@ def test_frames_over_the_socket_count_as_the_coach_counts_them(visitor):
     data = Path(visitor.client.app.state.web.settings.data_dir)  # type: ignore[attr-defined]
     kept = {str(p.relative_to(data)) for p in data.rglob("*") if p.is_file()}
     assert kept <= {"journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm", "web-secret"}
+
+
+def test_frames_too_seldom_to_count_give_no_count_rather_than_a_wrong_one(visitor):
+    """A page whose model finds the body a few times a second (a slow phone; this machine's
+    WebGL in software finds it about once a second): the coach says it is not counting and
+    gives no repetitions, holds or movement warnings, live or in the tally; being in view is
+    still told."""
+    from easeback.web.coach_web import MIN_RATE
+
+    ids = planned(visitor)
+    every = 10  # 3 frames a second of the movement: far below MIN_RATE
+    frames = [PoseFrame(3.0 + f.t, f.landmarks) for f in recorded()[::every]]
+    frames = [PoseFrame(t / 3, None) for t in range(9)] + frames  # no one in view at first
+    assert 30 / every < MIN_RATE
+    with connect(visitor) as ws:
+        ws.send_json({"type": "start", "index": ids.index(TECHNIQUE), "aspect": 1.0})
+        ws.receive_json()
+        answers = []
+        for n, f in enumerate(frames):
+            ws.send_json(as_message(f, n))
+            answers.append(ws.receive_json())
+    assert answers[0]["counting"] is True and answers[0]["rate"] is None  # not measured yet
+    last = answers[-1]
+    assert last["counting"] is False and last["rate"] == pytest.approx(3, abs=0.6)
+    assert last["reps"] is None and last["hold_seconds"] is None
+    assert last["warnings"] == {"setup": 1}, last["warnings"]
+    kinds = {e["kind"] for a in answers for e in a["events"]}
+    assert kinds <= {"setup", "ready"}, kinds
+    sid = visitor.client.cookies.get("easeback_session")
+    (counts,) = visitor.client.app.state.camera.tally(sid)  # type: ignore[attr-defined]
+    assert counts["reps"] == 0 and counts["hold_seconds"] == 0 and counts["slow_down"] == 0
+    assert counts["setup"] == 1
 
 
 def test_a_technique_without_a_signal_is_coached_in_the_generic_mode(visitor):

@@ -95,6 +95,27 @@
     });
   }
 
+  function newPose(complexity) {
+    /* global Pose */
+    var p = new window.Pose({ locateFile: function (file) { return BASE + file; } });
+    p.setOptions({
+      modelComplexity: complexity, smoothLandmarks: true, enableSegmentation: false,
+      minDetectionConfidence: 0.5, minTrackingConfidence: 0.5
+    });
+    return p;
+  }
+
+  /* the page's own pose set-up and landmark message, for bench/coach-web's harness, which runs
+     the model over every frame of a clip */
+  stats.newPose = function (name, options) {
+    return loadScript().then(function () {
+      var p = newPose(name === "lite" ? LITE : FULL);
+      if (options) { p.setOptions(options); }
+      return p;
+    });
+  };
+  stats.points = points;
+
   function modelName() { return model === FULL ? "full" : "lite"; }
 
   function showModel() {
@@ -210,12 +231,15 @@
     if (!opened || socket.readyState !== 1) { return; }
     if (socket.bufferedAmount > 64 * 1024) { return; }  // a slow link: drop rather than queue
     n += 1;
-    var points = lms ? lms.map(function (p) {
-      return [round(p.x), round(p.y), round(p.z || 0), round(p.visibility || 0)];
-    }) : null;
     sent[n] = performance.now();
     stats.t = (now - t0) / 1000 / timescale;
-    socket.send(JSON.stringify({ type: "frame", n: n, t: stats.t, landmarks: points }));
+    socket.send(JSON.stringify({ type: "frame", n: n, t: stats.t, landmarks: points(lms) }));
+  }
+
+  function points(lms) {
+    return lms ? lms.map(function (p) {
+      return [round(p.x), round(p.y), round(p.z || 0), round(p.visibility || 0)];
+    }) : null;
   }
 
   function round(v) { return Math.round(v * 10000) / 10000; }
@@ -235,11 +259,27 @@
     });
   }
 
+  function tooSeldom(s) {
+    /* The model finds the body too seldom here for the coach to count (a slow device): no count
+       rather than a wrong one, and the page says why. */
+    box.setAttribute("data-counting", s.counting === false ? "no" : "yes");
+    if (s.counting !== false) { return false; }
+    $("coach-web-reps").textContent = "–";
+    $("coach-web-badge-reps").textContent = "–";
+    $("coach-web-hold").textContent = "–";
+    message("This device finds your body about " + Math.round(s.rate * 10) / 10 +
+      " times a second; counting needs " + s.min_rate + ", so the coach does not count " +
+      "here. It still tells you when it cannot see you.");
+    return true;
+  }
+
   function show(s) {
     sayNew(s);
-    $("coach-web-reps").textContent = String(s.reps);
-    $("coach-web-badge-reps").textContent = String(s.reps);
-    $("coach-web-hold").textContent = String(Math.round(s.hold_seconds));
+    if (!tooSeldom(s)) {
+      $("coach-web-reps").textContent = String(s.reps);
+      $("coach-web-badge-reps").textContent = String(s.reps);
+      $("coach-web-hold").textContent = String(Math.round(s.hold_seconds));
+    }
     if (s.events && s.events.length) { message(s.events[s.events.length - 1].message); }
     var list = $("coach-web-warnings");
     list.textContent = "";
@@ -272,6 +312,8 @@
             if (stats.rtt.length < 5000) { stats.rtt.push(performance.now() - sent[s.n]); }
             delete sent[s.n];
           }
+          stats.rate = s.rate;
+          stats.counting = s.counting;
           show(s);
         }
         else if (s.type === "started") { box.setAttribute("data-technique", s.technique); }
@@ -325,12 +367,7 @@
       .then(function () { return on ? connect() : null; })
       .then(function () {
         if (!on) { return; }
-        /* global Pose */
-        pose = new window.Pose({ locateFile: function (file) { return BASE + file; } });
-        pose.setOptions({
-          modelComplexity: model, smoothLandmarks: true, enableSegmentation: false,
-          minDetectionConfidence: 0.5, minTrackingConfidence: 0.5
-        });
+        pose = newPose(model);
         pose.onResults(onResults);
         t0 = performance.now();
         lastSeen = t0;
