@@ -64,7 +64,7 @@ class View(StrEnum):
     THREE_QUARTER = "three-quarter"  # from the front-right and above: turns of a sitter
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
     OVERHEAD = "overhead"  # from nearly straight above: legs lowered to either side
-    FEET_END = "feet-end"  # from beyond the feet and above: bent knees tipping to either side
+    FEET_END = "feet-end"  # from beyond the feet, a little left and above: a knee falling open
 
 
 class PropKind(StrEnum):
@@ -172,7 +172,7 @@ class PoseSpec(Frozen):
 
 
 # the landmarks an arrow (and a detail close-up) can follow
-Mark = Literal["hip_centre", "waist", "head", "neck_base", "knee_r", "palm_r", "ankle_r"]
+Mark = Literal["hip_centre", "waist", "head", "neck_base", "knee_r", "knee_l", "palm_r", "ankle_r"]
 
 
 class PartSpec(Frozen):

@@ -92,7 +92,7 @@ CAMERAS: dict[View, Camera] = {
     View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
     View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
-    View.FEET_END: _looking((0.8, 0.62, 0.0)),
+    View.FEET_END: _looking((1.0, 0.3, -0.35)),  # the left side: a right knee opening
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END)
 

@@ -250,8 +250,11 @@ def test_rotations_are_drawn_from_a_view_that_shows_them():
     assert figure_for("seated-chair-rotation").view is View.FRONT
     # bent knees tipping a little way, or swaying while held in: from the side and a little
     # above, so the bent knees stand up (from high above they read as legs lying long)
-    for tid in ("supine-knee-drop", "in-bed-knee-drop", "knees-to-chest-rock"):
+    for tid in ("supine-knee-drop", "in-bed-knee-drop"):
         assert figure_for(tid).view is View.ABOVE
+    # round 5: knees held in sway across the picture from low beyond the feet (from the side
+    # they swayed at the viewer)
+    assert figure_for("knees-to-chest-rock").view is View.FEET_END
     # knees lowered all the way to one side: from above they lie across the mat, where from
     # the side and above they came at the camera and read as legs lying long
     # review 3: from overhead the knees came up together and the head's turn did not show;
@@ -473,3 +476,49 @@ def test_the_kneeling_back_extension_leans_the_back_not_the_head():
     assert drop is not None and -0.12 <= drop <= -0.09
     assert fig.end.angle("neck_flexion") >= 8  # chin in: the head follows the trunk
     assert figure_for("seated-reverse-jackknife").props[0].back  # a chair, not a stool
+
+
+def test_the_reclined_pigeons_crossed_knee_falls_open_on_the_picture():
+    """Review 4 (round 5): from the side and a little above the crossed knee fell open towards
+    the viewer, so on the picture it stayed where it was (5 px nearer the body's midline) and
+    key 2 read as a tangle. Seen from beyond the feet, a little to the other leg's side, the
+    knee moves at least 30 px away from the body's midline as it falls open, and the arrow
+    follows that knee (it followed the ankle)."""
+    from easeback.pictures.svg import motion_arrow_shape
+
+    t = default_catalogue().technique("reclined-pigeon")
+    fig = figure_for(t.id)
+    frame = drawing(fig, t, "end").frame
+    keys = fig.keyframes()
+
+    def off_midline(key: str) -> float:
+        m = pose_body(keys[key]).landmarks
+        (hx, hy), (nx, ny) = frame.xy(m["hip_centre"]), frame.xy(m["neck_base"])
+        px, py = frame.xy(m["knee_r"])
+        return abs((px - hx) * (ny - hy) - (py - hy) * (nx - hx)) / math.dist((hx, hy), (nx, ny))
+
+    assert off_midline("end_right") - off_midline("start_right") >= 30
+    arrow = motion_arrow_shape(fig, t, 0)
+    assert arrow is not None and arrow.follows == "knee_r"
+
+
+def test_the_knee_rocks_sway_arrow_goes_side_to_side():
+    """Review 3: the knee rock's sway arrow was a short downward tick (the knees swayed
+    towards the viewer). Seen from beyond the feet, the arrow over the knees goes sideways
+    across the picture, at least twice as far across as up or down."""
+    from easeback.pictures.svg import motion_arrow_shape
+
+    t = default_catalogue().technique("knees-to-chest-rock")
+    arrow = motion_arrow_shape(figure_for(t.id), t, 1)
+    assert arrow is not None and arrow.follows == "knee_r"
+    dx, dy = arrow.moves
+    assert abs(dx) >= 2 * abs(dy) and abs(dx) >= 15
+
+
+def test_the_lying_spinal_twist_is_drawn_large():
+    """Review 4: the lying spinal twist was small on its wide mat (128 px a metre, the mat 1.8 m
+    across). The mat is as wide as the dropped feet need, the arms resting out on the floor
+    beside it, and the figure is drawn at least 145 px a metre."""
+    t = default_catalogue().technique("supine-spinal-twist")
+    fig = figure_for(t.id)
+    assert all(drawing(fig, t, "end", k).frame.scale >= 145 for k in range(len(fig.parts)))
