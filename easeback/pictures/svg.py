@@ -49,6 +49,7 @@ PROP_FILL = "#d9cdb8"
 PROP_INK = "#8a7a60"
 FLOOR = "#c9bda9"  # a light floor line, not a band
 MAT = "#8fc9a9"
+ROLLER = "#8e5bb5"  # a foam roller: a colour apart from the body's blues (it read as a limb)
 WATER = "#6fb7e0"
 ARROW = "#c2185b"  # motion arrows: a colour no body part or highlight uses
 ARROW_G = (f'<g class="motion" fill="none" stroke="{ARROW}" stroke-width="3" '
@@ -632,11 +633,14 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         return _pool_wall(frame, prop), []
     if k in (PropKind.BALL, PropKind.ROLLER, PropKind.TOWEL):
         cx, cy = frame.xy((prop.x, base + h / 2, 0))
-        colour = {"ball": "#e4e05c", "roller": "#5aa0c8", "towel": "#e9a7b8"}[k.value]
-        return [
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{h / 2 * frame.scale:.1f}" '
-            f'fill="{colour}" stroke="{INK}" stroke-width="1.2"/>'
-        ], []
+        colour = {"ball": "#e4e05c", "roller": ROLLER, "towel": "#e9a7b8"}[k.value]
+        r = h / 2 * frame.scale
+        out = [f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" '
+               f'fill="{colour}" stroke="{INK}" stroke-width="1.2"/>']  # fmt: skip
+        if k is PropKind.ROLLER:  # seen end on: its core, so it reads as a roller, not a limb
+            out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r * 0.35:.1f}" '
+                       f'fill="#fff" stroke="{INK}" stroke-width="1.2"/>')  # fmt: skip
+        return out, []
     if k is PropKind.PILLOW:
         return [_rect(frame, x0, base, x1, base + h, 'fill="#f4f1ea" stroke="#a59f92"', 12)], []
     # water: drawn over the figure, translucent

@@ -541,3 +541,35 @@ def test_the_knee_drops_show_the_drop_and_the_arms_out_across_the_picture(tid):
         marks = pose_body(fig.keyframes()[key]).landmarks
         apart = abs(frame.xy(marks["palm_l"])[0] - frame.xy(marks["palm_r"])[0])
         assert apart >= 1.2 * frame.scale, (key, apart / frame.scale)
+
+
+@pytest.mark.parametrize("tid", ["ball-glute-release", "ball-piriformis-release"])
+def test_the_hands_rest_clear_of_the_ball(tid):
+    """Review 3: the small ball was half hidden under the near hand and forearm, which lay
+    along the side with the hand over the pelvis, right above the ball. The arms rest out on
+    the floor, so both hands lie at least 10 cm along the body from the ball, in every key
+    pose."""
+    fig = figure_for(tid)
+    ball = next(p for p in fig.props if p.kind == "ball")
+    for key, pose in fig.keyframes().items():
+        marks = pose_body(pose).landmarks
+        for palm in ("palm_l", "palm_r"):
+            assert abs(marks[palm][0] - ball.x) >= 0.1, (key, palm, marks[palm][0])
+
+
+def test_a_roller_reads_as_a_roller_under_the_body():
+    """Review 3: the foam roller was hard to read under the body: a plain circle in a blue
+    close to the body's own. It is drawn end on in a colour well apart from the body's blues
+    (at least 80 apart in RGB), with its core, a smaller circle at its middle."""
+    from easeback.pictures.svg import FAR, NEAR, ROLLER
+
+    def rgb(c: str) -> tuple[int, ...]:
+        return tuple(int(c[i : i + 2], 16) for i in (1, 3, 5))
+
+    assert min(math.dist(rgb(ROLLER), rgb(c)) for c in (NEAR, FAR)) >= 80
+    t = default_catalogue().technique("foam-roll-glutes-midback")
+    svg = key_poses_svg(t)
+    circles = re.findall(rf'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" fill="{ROLLER}"', svg)
+    assert circles
+    for cx, cy, _ in circles:
+        assert re.search(rf'<circle cx="{cx}" cy="{cy}" r="[\d.]+" fill="#fff"', svg)
