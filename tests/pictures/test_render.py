@@ -573,3 +573,19 @@ def test_a_roller_reads_as_a_roller_under_the_body():
     assert circles
     for cx, cy, _ in circles:
         assert re.search(rf'<circle cx="{cx}" cy="{cy}" r="[\d.]+" fill="#fff"', svg)
+
+
+def test_the_in_bed_knee_drops_hands_rest_on_the_bed():
+    """Seen from the feet end, the in-bed knee drop's hands, out wide at shoulder height as
+    its steps say, hung 25 cm past the edges of a single bed. It lies on a double bed, the
+    hands over the mattress in every key pose; a bed is a single bed unless a figure says."""
+    from easeback.pictures.svg import BED_HALF, bed_half
+
+    fig = figure_for("in-bed-knee-drop")
+    bed = next(p for p in fig.props if p.kind == "bed")
+    for key, pose in fig.keyframes().items():
+        marks = pose_body(pose).landmarks
+        for palm in ("palm_l", "palm_r"):
+            assert abs(marks[palm][2]) <= bed_half(bed) - 0.03, (key, palm, marks[palm])
+    other = next(p for p in figure_for("in-bed-knee-to-chest").props if p.kind == "bed")
+    assert bed_half(other) == BED_HALF
