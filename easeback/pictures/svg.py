@@ -925,6 +925,9 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
     if fig.inset:  # a figure with a close-up keeps below it, or left of it if that is larger
         below = INSET_C[1] + INSET_R + 8
         beside = INSET_C[0] - INSET_R - 8
+        # its words go under it when the figure is beside: the figure keeps left of them too
+        words = INSET_WORDS.get(fig.inset) or (detail_words(fig) if fig.inset == "detail" else "")
+        beside = min(beside, INSET_C[0] - 0.29 * INSET_LABEL * len(words) - 6)
         if min((right - left) / w, (hi - below) / h) >= min((beside - left) / w, (hi - lo) / h):
             lo = below
         else:
@@ -1036,7 +1039,7 @@ class Drawing:
                  f'{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
                  f'stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
                  f"{arrow.svg}")  # fmt: skip
-        return self._circle(inner, "a few centimetres up")
+        return self._circle(inner, INSET_WORDS["lift"])
 
     def _detail_closeup(self, picture: str) -> str:
         """The picture itself, larger, around where the body meets its prop (or the part the
@@ -1084,7 +1087,7 @@ class Drawing:
         inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
                  f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
                  f'stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
-        return self._circle(inner, "tummy draws in")
+        return self._circle(inner, INSET_WORDS["belly"])
 
     def _turn_closeup(self, bodies: list[Body]) -> str:
         """Seen from straight above: the hips stay, the shoulders turn (their start dashed),
@@ -1134,7 +1137,7 @@ class Drawing:
                 parts.append(f'<g opacity="{ops[0]}">{anim}{svg_}</g>')
             arrow = "".join(parts)
         inner = f"{hips}{was}{chest}{head}{arrow}"
-        return self._circle(inner, "chest turns, hips stay")
+        return self._circle(inner, INSET_WORDS["turn"])
 
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
@@ -1595,6 +1598,8 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
 
 
 INSET_LABEL = 17.0  # px: the close-up's words, readable on the printed handout
+INSET_WORDS = {"lift": "a few centimetres up", "belly": "tummy draws in",
+               "turn": "chest turns, hips stay", "pelvis": "pelvis tips forward"}  # fmt: skip
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
 INSET_SCALE = 340.0  # pixels per metre: the pelvis about 65 px long

@@ -244,7 +244,9 @@ def test_highlight_is_solid_and_switches_without_blending(technique):
 
 
 def test_rotations_are_drawn_from_a_view_that_shows_them():
-    assert figure_for("seated-floor-twist").view is View.THREE_QUARTER
+    # round 5: from three-quarter the crossed legs were a blocky tangle; from the front they
+    # read as crossed, the knees out to either side, and the trunk narrows as it turns
+    assert figure_for("seated-floor-twist").view is View.FRONT
     # review 3: from three-quarter the chair rotation was nearly invisible; from the front the
     # trunk narrows and shows its side while the knees keep facing the viewer
     assert figure_for("seated-chair-rotation").view is View.FRONT
@@ -589,3 +591,33 @@ def test_the_in_bed_knee_drops_hands_rest_on_the_bed():
             assert abs(marks[palm][2]) <= bed_half(bed) - 0.03, (key, palm, marks[palm])
     other = next(p for p in figure_for("in-bed-knee-to-chest").props if p.kind == "bed")
     assert bed_half(other) == BED_HALF
+
+
+def test_the_seated_floor_twists_crossed_legs_read_as_crossed():
+    """Review 3: the cross-legged legs were a blocky tangle from three-quarter (one knee
+    drawn 58 px lower than the other, the shins over each other). From the front the knees lie
+    out to either side, level on the picture (within 15 px) and at least 75 cm apart, with a
+    hand on each at the start."""
+    t = default_catalogue().technique("seated-floor-twist")
+    fig = figure_for(t.id)
+    frame = drawing(fig, t, "end").frame
+    marks = pose_body(fig.start).landmarks
+    (lx, ly), (rx, ry) = frame.xy(marks["knee_l"]), frame.xy(marks["knee_r"])
+    assert abs(ly - ry) <= 15 and abs(lx - rx) >= 0.75 * frame.scale
+    for side in ("l", "r"):
+        assert math.dist(marks[f"palm_{side}"], marks[f"knee_{side}"]) <= 0.12
+
+
+@pytest.mark.parametrize("tid", ["seated-floor-twist", "seated-chair-rotation"])
+def test_a_close_ups_words_under_it_keep_clear_of_the_figure_beside_it(tid):
+    """Seen from the front, the floor twist's knee and hand ran under 'chest turns, hips
+    stay', written under the close-up: the figure beside a close-up keeps left of its words
+    (their left edge estimated as the drawing places them), in every pose it draws."""
+    from easeback.pictures.svg import INSET_C, INSET_LABEL, INSET_WORDS, _points
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    frame = drawing(fig, t, "end").frame
+    words_left = INSET_C[0] - 0.29 * INSET_LABEL * len(INSET_WORDS["turn"])
+    for pose in fig.keyframes().values():
+        assert max(x for x, _ in _points(pose_body(pose), frame)) <= words_left - 3
