@@ -64,7 +64,7 @@ class View(StrEnum):
     THREE_QUARTER = "three-quarter"  # from the front-right and above: turns of a sitter
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
     OVERHEAD = "overhead"  # from nearly straight above: legs lowered to either side
-    FEET_END = "feet-end"  # from beyond the feet and above: bent knees tipping to either side
+    FEET_END = "feet-end"  # from beyond the feet, a little left and above: a knee falling open
 
 
 class PropKind(StrEnum):
@@ -139,7 +139,8 @@ class PropSpec(Frozen):
     base: float = Field(default=0.0, ge=0, le=1)  # height of what it stands on (e.g. a bed)
     back: bool = True  # chairs: draw the backrest (behind the sitter, at lower x)
     back_at: Literal["low", "high"] = "low"  # which edge of the seat the backrest stands on
-    # mats: metres across, side to side (a rug wide enough for arms out to the sides)
+    # mats (and beds wider than a single bed): metres across, side to side (a rug wide enough
+    # for arms out to the sides)
     across: float = Field(default=0.9, gt=0, le=2.5)
 
     @property
@@ -172,7 +173,7 @@ class PoseSpec(Frozen):
 
 
 # the landmarks an arrow (and a detail close-up) can follow
-Mark = Literal["hip_centre", "waist", "head", "neck_base", "knee_r", "palm_r", "ankle_r"]
+Mark = Literal["hip_centre", "waist", "head", "neck_base", "knee_r", "knee_l", "palm_r", "ankle_r"]
 
 
 class PartSpec(Frozen):

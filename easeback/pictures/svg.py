@@ -49,6 +49,7 @@ PROP_FILL = "#d9cdb8"
 PROP_INK = "#8a7a60"
 FLOOR = "#c9bda9"  # a light floor line, not a band
 MAT = "#8fc9a9"
+ROLLER = "#8e5bb5"  # a foam roller: a colour apart from the body's blues (it read as a limb)
 WATER = "#6fb7e0"
 ARROW = "#c2185b"  # motion arrows: a colour no body part or highlight uses
 ARROW_G = (f'<g class="motion" fill="none" stroke="{ARROW}" stroke-width="3" '
@@ -92,7 +93,7 @@ CAMERAS: dict[View, Camera] = {
     View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
     View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
-    View.FEET_END: _looking((0.8, 0.62, 0.0)),
+    View.FEET_END: _looking((1.0, 0.3, -0.35)),  # the left side: a right knee opening
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END)
 
@@ -632,11 +633,14 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         return _pool_wall(frame, prop), []
     if k in (PropKind.BALL, PropKind.ROLLER, PropKind.TOWEL):
         cx, cy = frame.xy((prop.x, base + h / 2, 0))
-        colour = {"ball": "#e4e05c", "roller": "#5aa0c8", "towel": "#e9a7b8"}[k.value]
-        return [
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{h / 2 * frame.scale:.1f}" '
-            f'fill="{colour}" stroke="{INK}" stroke-width="1.2"/>'
-        ], []
+        colour = {"ball": "#e4e05c", "roller": ROLLER, "towel": "#e9a7b8"}[k.value]
+        r = h / 2 * frame.scale
+        out = [f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" '
+               f'fill="{colour}" stroke="{INK}" stroke-width="1.2"/>']  # fmt: skip
+        if k is PropKind.ROLLER:  # seen end on: its core, so it reads as a roller, not a limb
+            out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r * 0.35:.1f}" '
+                       f'fill="#fff" stroke="{INK}" stroke-width="1.2"/>')  # fmt: skip
+        return out, []
     if k is PropKind.PILLOW:
         return [_rect(frame, x0, base, x1, base + h, 'fill="#f4f1ea" stroke="#a59f92"', 12)], []
     # water: drawn over the figure, translucent
@@ -779,7 +783,8 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
         half = prop.across / 2
         return [_box(frame, (x0, -0.01, -half), (x1, 0.0, half), mat)]
     if k is PropKind.BED:
-        return [_box(frame, (x0, 0.0, -BED_HALF), (x1, base + h, BED_HALF),
+        half = bed_half(prop)
+        return [_box(frame, (x0, 0.0, -half), (x1, base + h, half),
                      'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
     if k in (PropKind.CHAIR, PropKind.OTTOMAN):
         top = base + h
@@ -812,7 +817,7 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         half = prop.across / 2
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -half, half, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
-        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -BED_HALF, BED_HALF,
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -bed_half(prop), bed_half(prop),
                         'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
     if prop.kind is PropKind.PILLOW:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.3, 0.3,
@@ -834,6 +839,12 @@ def _points(body: Body, frame: Frame) -> Iterator[Point]:
 
 MAT_SPARE = 0.18  # metres of mat or bed shown beyond the figure at either end
 BED_HALF = 0.5  # a single bed's half-width
+
+
+def bed_half(prop: PropSpec) -> float:
+    """A bed's half-width: a single bed's, or wider when the figure says how wide (a double
+    bed, for arms resting out wide on it)."""
+    return max(BED_HALF, prop.across / 2)
 
 
 def fitted(prop: PropSpec, reach: tuple[float, float] | None) -> PropSpec:
@@ -858,7 +869,7 @@ def _flat_extent(fig: Figure, prop: PropSpec) -> list[Vec]:
         lift = 0.35 if prop.kind is PropKind.BED else 0.0  # the headboard
         return [(x0 - 0.04, -0.012, 0.0), (x1, top + lift, 0.0)]
     if fig.view in OBLIQUE or fig.view is View.TOP:
-        z = BED_HALF if prop.kind is PropKind.BED else prop.across / 2
+        z = bed_half(prop) if prop.kind is PropKind.BED else prop.across / 2
         return [(x, y, zz) for x in (x0, x1) for y in (0.0, top) for zz in (-z, z)]
     return []
 
@@ -914,6 +925,9 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
     if fig.inset:  # a figure with a close-up keeps below it, or left of it if that is larger
         below = INSET_C[1] + INSET_R + 8
         beside = INSET_C[0] - INSET_R - 8
+        # its words go under it when the figure is beside: the figure keeps left of them too
+        words = INSET_WORDS.get(fig.inset) or (detail_words(fig) if fig.inset == "detail" else "")
+        beside = min(beside, INSET_C[0] - 0.29 * INSET_LABEL * len(words) - 6)
         if min((right - left) / w, (hi - below) / h) >= min((beside - left) / w, (hi - lo) / h):
             lo = below
         else:
@@ -1025,7 +1039,7 @@ class Drawing:
                  f'{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
                  f'stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
                  f"{arrow.svg}")  # fmt: skip
-        return self._circle(inner, "a few centimetres up")
+        return self._circle(inner, INSET_WORDS["lift"])
 
     def _detail_closeup(self, picture: str) -> str:
         """The picture itself, larger, around where the body meets its prop (or the part the
@@ -1073,7 +1087,7 @@ class Drawing:
         inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
                  f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
                  f'stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
-        return self._circle(inner, "tummy draws in")
+        return self._circle(inner, INSET_WORDS["belly"])
 
     def _turn_closeup(self, bodies: list[Body]) -> str:
         """Seen from straight above: the hips stay, the shoulders turn (their start dashed),
@@ -1123,7 +1137,7 @@ class Drawing:
                 parts.append(f'<g opacity="{ops[0]}">{anim}{svg_}</g>')
             arrow = "".join(parts)
         inner = f"{hips}{was}{chest}{head}{arrow}"
-        return self._circle(inner, "chest turns, hips stay")
+        return self._circle(inner, INSET_WORDS["turn"])
 
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
@@ -1584,6 +1598,8 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
 
 
 INSET_LABEL = 17.0  # px: the close-up's words, readable on the printed handout
+INSET_WORDS = {"lift": "a few centimetres up", "belly": "tummy draws in",
+               "turn": "chest turns, hips stay", "pelvis": "pelvis tips forward"}  # fmt: skip
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
 INSET_SCALE = 340.0  # pixels per metre: the pelvis about 65 px long

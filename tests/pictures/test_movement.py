@@ -175,9 +175,9 @@ def test_the_knee_rock_shows_the_way_in_and_out_one_leg_at_a_time_then_the_sway(
 
 
 def test_the_knee_drops_stand_the_bent_knees_up_on_the_picture():
-    """From high above the bent knees read as legs lying long; seen lower, from the side, the
-    knees are drawn well above the hips at the start and come visibly down and sideways as
-    they tip."""
+    """From high above the bent knees read as legs lying long; seen lower (from the feet end
+    since round 5), the knees are drawn well above the hips at the start and come visibly
+    sideways as they tip."""
     cat = default_catalogue()
     for tid in ("supine-knee-drop", "in-bed-knee-drop"):
         t = cat.technique(tid)
@@ -185,18 +185,20 @@ def test_the_knee_drops_stand_the_bent_knees_up_on_the_picture():
         frame = svg.drawing(fig, t, "end").frame
         a, b = pose_body(fig.start), pose_body(fig.end)
         knee, hip = frame.xy(a.landmarks["knee_r"]), frame.xy(a.landmarks["hip_r"])
-        assert hip[1] - knee[1] >= 40, tid  # the knee stands up
+        # the knee stands up, at least 20 cm above the hip on the picture (40 px at the old
+        # 1.3 zoom; the in-bed figure is drawn smaller on its double bed)
+        assert hip[1] - knee[1] >= 0.2 * frame.scale, tid
         assert math.dist(frame.xy(b.landmarks["knee_r"]), knee) >= 15, tid
 
 
 def test_the_reclined_pigeon_crosses_the_ankle_before_the_foot_lifts():
     """Step 2 (the ankle across the other thigh, the crossed knee open to the side, the bottom
     foot still down) is a key pose of its own before step 3 (that foot lifts, the hands draw
-    the thigh in); seen from the side and a little above, where the open knee and the thigh
-    it crosses are drawn apart."""
+    the thigh in); seen from low beyond the feet, where the open knee and the thigh it
+    crosses are drawn apart."""
     t = default_catalogue().technique("reclined-pigeon")
     fig = figure_for(t.id)
-    assert len(fig.parts) == 2 and fig.view is View.ABOVE
+    assert len(fig.parts) == 2 and fig.view is View.FEET_END
     crossed = pose_body(fig.end)
     assert "foot_l" in fig.contacts["end"] and "foot_l" not in fig.then.contacts["end"]
     knee_r, knee_l = crossed.landmarks["knee_r"], crossed.landmarks["knee_l"]

@@ -244,14 +244,17 @@ def test_highlight_is_solid_and_switches_without_blending(technique):
 
 
 def test_rotations_are_drawn_from_a_view_that_shows_them():
-    assert figure_for("seated-floor-twist").view is View.THREE_QUARTER
+    # round 5: from three-quarter the crossed legs were a blocky tangle; from the front they
+    # read as crossed, the knees out to either side, and the trunk narrows as it turns
+    assert figure_for("seated-floor-twist").view is View.FRONT
     # review 3: from three-quarter the chair rotation was nearly invisible; from the front the
     # trunk narrows and shows its side while the knees keep facing the viewer
     assert figure_for("seated-chair-rotation").view is View.FRONT
-    # bent knees tipping a little way, or swaying while held in: from the side and a little
-    # above, so the bent knees stand up (from high above they read as legs lying long)
+    # bent knees tipping a little way, or swaying while held in: from low beyond the feet, so
+    # the bent knees stand up (from high above they read as legs lying long) and tip or sway
+    # across the picture (round 5: from the side they came at the viewer)
     for tid in ("supine-knee-drop", "in-bed-knee-drop", "knees-to-chest-rock"):
-        assert figure_for(tid).view is View.ABOVE
+        assert figure_for(tid).view is View.FEET_END
     # knees lowered all the way to one side: from above they lie across the mat, where from
     # the side and above they came at the camera and read as legs lying long
     # review 3: from overhead the knees came up together and the head's turn did not show;
@@ -473,3 +476,148 @@ def test_the_kneeling_back_extension_leans_the_back_not_the_head():
     assert drop is not None and -0.12 <= drop <= -0.09
     assert fig.end.angle("neck_flexion") >= 8  # chin in: the head follows the trunk
     assert figure_for("seated-reverse-jackknife").props[0].back  # a chair, not a stool
+
+
+def test_the_reclined_pigeons_crossed_knee_falls_open_on_the_picture():
+    """Review 4 (round 5): from the side and a little above the crossed knee fell open towards
+    the viewer, so on the picture it stayed where it was (5 px nearer the body's midline) and
+    key 2 read as a tangle. Seen from beyond the feet, a little to the other leg's side, the
+    knee moves at least 30 px away from the body's midline as it falls open, and the arrow
+    follows that knee (it followed the ankle)."""
+    from easeback.pictures.svg import motion_arrow_shape
+
+    t = default_catalogue().technique("reclined-pigeon")
+    fig = figure_for(t.id)
+    frame = drawing(fig, t, "end").frame
+    keys = fig.keyframes()
+
+    def off_midline(key: str) -> float:
+        m = pose_body(keys[key]).landmarks
+        (hx, hy), (nx, ny) = frame.xy(m["hip_centre"]), frame.xy(m["neck_base"])
+        px, py = frame.xy(m["knee_r"])
+        return abs((px - hx) * (ny - hy) - (py - hy) * (nx - hx)) / math.dist((hx, hy), (nx, ny))
+
+    assert off_midline("end_right") - off_midline("start_right") >= 30
+    arrow = motion_arrow_shape(fig, t, 0)
+    assert arrow is not None and arrow.follows == "knee_r"
+
+
+def test_the_knee_rocks_sway_arrow_goes_side_to_side():
+    """Review 3: the knee rock's sway arrow was a short downward tick (the knees swayed
+    towards the viewer). Seen from beyond the feet, the arrow over the knees goes sideways
+    across the picture, at least twice as far across as up or down."""
+    from easeback.pictures.svg import motion_arrow_shape
+
+    t = default_catalogue().technique("knees-to-chest-rock")
+    arrow = motion_arrow_shape(figure_for(t.id), t, 1)
+    assert arrow is not None and arrow.follows == "knee_r"
+    dx, dy = arrow.moves
+    assert abs(dx) >= 2 * abs(dy) and abs(dx) >= 15
+
+
+def test_the_lying_spinal_twist_is_drawn_large():
+    """Review 4: the lying spinal twist was small on its wide mat (128 px a metre, the mat 1.8 m
+    across). The mat is as wide as the dropped feet need, the arms resting out on the floor
+    beside it, and the figure is drawn at least 145 px a metre."""
+    t = default_catalogue().technique("supine-spinal-twist")
+    fig = figure_for(t.id)
+    assert all(drawing(fig, t, "end", k).frame.scale >= 145 for k in range(len(fig.parts)))
+
+
+@pytest.mark.parametrize("tid", ["supine-knee-drop", "in-bed-knee-drop"])
+def test_the_knee_drops_show_the_drop_and_the_arms_out_across_the_picture(tid):
+    """Review 3: the knees tipped towards the viewer, a tiny downward tick, and the near arm,
+    out at shoulder height, read as pointing down at the hip. Seen from low beyond the feet the
+    knees tip across the picture (the arrow at least twice as far across as up or down) and
+    the arms lie out across it (the hands at least 1.2 m apart side to side on the picture)."""
+    from easeback.pictures.svg import motion_arrow_shape
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    arrow = motion_arrow_shape(fig, t)
+    assert arrow is not None
+    dx, dy = arrow.moves
+    assert abs(dx) >= 2 * abs(dy) and abs(dx) >= 15
+    frame = drawing(fig, t, "end").frame
+    for key in ("start_right", "end_right"):
+        marks = pose_body(fig.keyframes()[key]).landmarks
+        apart = abs(frame.xy(marks["palm_l"])[0] - frame.xy(marks["palm_r"])[0])
+        assert apart >= 1.2 * frame.scale, (key, apart / frame.scale)
+
+
+@pytest.mark.parametrize("tid", ["ball-glute-release", "ball-piriformis-release"])
+def test_the_hands_rest_clear_of_the_ball(tid):
+    """Review 3: the small ball was half hidden under the near hand and forearm, which lay
+    along the side with the hand over the pelvis, right above the ball. The arms rest out on
+    the floor, so both hands lie at least 10 cm along the body from the ball, in every key
+    pose."""
+    fig = figure_for(tid)
+    ball = next(p for p in fig.props if p.kind == "ball")
+    for key, pose in fig.keyframes().items():
+        marks = pose_body(pose).landmarks
+        for palm in ("palm_l", "palm_r"):
+            assert abs(marks[palm][0] - ball.x) >= 0.1, (key, palm, marks[palm][0])
+
+
+def test_a_roller_reads_as_a_roller_under_the_body():
+    """Review 3: the foam roller was hard to read under the body: a plain circle in a blue
+    close to the body's own. It is drawn end on in a colour well apart from the body's blues
+    (at least 80 apart in RGB), with its core, a smaller circle at its middle."""
+    from easeback.pictures.svg import FAR, NEAR, ROLLER
+
+    def rgb(c: str) -> tuple[int, ...]:
+        return tuple(int(c[i : i + 2], 16) for i in (1, 3, 5))
+
+    assert min(math.dist(rgb(ROLLER), rgb(c)) for c in (NEAR, FAR)) >= 80
+    t = default_catalogue().technique("foam-roll-glutes-midback")
+    svg = key_poses_svg(t)
+    circles = re.findall(rf'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" fill="{ROLLER}"', svg)
+    assert circles
+    for cx, cy, _ in circles:
+        assert re.search(rf'<circle cx="{cx}" cy="{cy}" r="[\d.]+" fill="#fff"', svg)
+
+
+def test_the_in_bed_knee_drops_hands_rest_on_the_bed():
+    """Seen from the feet end, the in-bed knee drop's hands, out wide at shoulder height as
+    its steps say, hung 25 cm past the edges of a single bed. It lies on a double bed, the
+    hands over the mattress in every key pose; a bed is a single bed unless a figure says."""
+    from easeback.pictures.svg import BED_HALF, bed_half
+
+    fig = figure_for("in-bed-knee-drop")
+    bed = next(p for p in fig.props if p.kind == "bed")
+    for key, pose in fig.keyframes().items():
+        marks = pose_body(pose).landmarks
+        for palm in ("palm_l", "palm_r"):
+            assert abs(marks[palm][2]) <= bed_half(bed) - 0.03, (key, palm, marks[palm])
+    other = next(p for p in figure_for("in-bed-knee-to-chest").props if p.kind == "bed")
+    assert bed_half(other) == BED_HALF
+
+
+def test_the_seated_floor_twists_crossed_legs_read_as_crossed():
+    """Review 3: the cross-legged legs were a blocky tangle from three-quarter (one knee
+    drawn 58 px lower than the other, the shins over each other). From the front the knees lie
+    out to either side, level on the picture (within 15 px) and at least 75 cm apart, with a
+    hand on each at the start."""
+    t = default_catalogue().technique("seated-floor-twist")
+    fig = figure_for(t.id)
+    frame = drawing(fig, t, "end").frame
+    marks = pose_body(fig.start).landmarks
+    (lx, ly), (rx, ry) = frame.xy(marks["knee_l"]), frame.xy(marks["knee_r"])
+    assert abs(ly - ry) <= 15 and abs(lx - rx) >= 0.75 * frame.scale
+    for side in ("l", "r"):
+        assert math.dist(marks[f"palm_{side}"], marks[f"knee_{side}"]) <= 0.12
+
+
+@pytest.mark.parametrize("tid", ["seated-floor-twist", "seated-chair-rotation"])
+def test_a_close_ups_words_under_it_keep_clear_of_the_figure_beside_it(tid):
+    """Seen from the front, the floor twist's knee and hand ran under 'chest turns, hips
+    stay', written under the close-up: the figure beside a close-up keeps left of its words
+    (their left edge estimated as the drawing places them), in every pose it draws."""
+    from easeback.pictures.svg import INSET_C, INSET_LABEL, INSET_WORDS, _points
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    frame = drawing(fig, t, "end").frame
+    words_left = INSET_C[0] - 0.29 * INSET_LABEL * len(INSET_WORDS["turn"])
+    for pose in fig.keyframes().values():
+        assert max(x for x, _ in _points(pose_body(pose), frame)) <= words_left - 3
