@@ -139,8 +139,7 @@ class PropSpec(Frozen):
     base: float = Field(default=0.0, ge=0, le=1)  # height of what it stands on (e.g. a bed)
     back: bool = True  # chairs: draw the backrest (behind the sitter, at lower x)
     back_at: Literal["low", "high"] = "low"  # which edge of the seat the backrest stands on
-    # mats (and beds wider than a single bed): metres across, side to side (a rug wide enough
-    # for arms out to the sides)
+    # mats: metres across, side to side (a rug wide enough for arms out to the sides)
     across: float = Field(default=0.9, gt=0, le=2.5)
 
     @property

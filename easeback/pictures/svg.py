@@ -783,8 +783,7 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
         half = prop.across / 2
         return [_box(frame, (x0, -0.01, -half), (x1, 0.0, half), mat)]
     if k is PropKind.BED:
-        half = bed_half(prop)
-        return [_box(frame, (x0, 0.0, -half), (x1, base + h, half),
+        return [_box(frame, (x0, 0.0, -BED_HALF), (x1, base + h, BED_HALF),
                      'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
     if k in (PropKind.CHAIR, PropKind.OTTOMAN):
         top = base + h
@@ -817,7 +816,7 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         half = prop.across / 2
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -half, half, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
-        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -bed_half(prop), bed_half(prop),
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -BED_HALF, BED_HALF,
                         'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
     if prop.kind is PropKind.PILLOW:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.3, 0.3,
@@ -839,12 +838,6 @@ def _points(body: Body, frame: Frame) -> Iterator[Point]:
 
 MAT_SPARE = 0.18  # metres of mat or bed shown beyond the figure at either end
 BED_HALF = 0.5  # a single bed's half-width
-
-
-def bed_half(prop: PropSpec) -> float:
-    """A bed's half-width: a single bed's, or wider when the figure says how wide (a double
-    bed, for arms resting out wide on it)."""
-    return max(BED_HALF, prop.across / 2)
 
 
 def fitted(prop: PropSpec, reach: tuple[float, float] | None) -> PropSpec:
@@ -869,7 +862,7 @@ def _flat_extent(fig: Figure, prop: PropSpec) -> list[Vec]:
         lift = 0.35 if prop.kind is PropKind.BED else 0.0  # the headboard
         return [(x0 - 0.04, -0.012, 0.0), (x1, top + lift, 0.0)]
     if fig.view in OBLIQUE or fig.view is View.TOP:
-        z = bed_half(prop) if prop.kind is PropKind.BED else prop.across / 2
+        z = BED_HALF if prop.kind is PropKind.BED else prop.across / 2
         return [(x, y, zz) for x in (x0, x1) for y in (0.0, top) for zz in (-z, z)]
     return []
 
