@@ -415,14 +415,7 @@ _READ = _AUDIT.returning(
 
 
 def _read_params(entry: Audit) -> dict[str, Any]:
-    return {
-        "at": to_utc(entry.at),
-        "actor_id": entry.actor_id,
-        "action": entry.action,
-        "subject_id": entry.subject_id,
-        "detail": entry.detail,
-        "whose": entry.subject_id,
-    }
+    return {**_log_line(entry), "whose": entry.subject_id}
 
 
 def logged_read(engine: Engine, entry: Audit) -> int:
