@@ -31,6 +31,7 @@ from easeback.domain.contacts import (
     solve,
     target_point,
 )
+from easeback.pictures import svg as S
 from easeback.pictures.figures import (
     DRAWN_TOLERANCE,
     Figure,
@@ -199,6 +200,34 @@ def _contacts_hold(fig: Figure) -> None:
                     )
                     <= TOLERANCE
                 )
+
+
+BALL_IDS = [t.id for t in TECHNIQUES if any(p.kind.value == "ball" for p in figure_for(t.id).props)]
+
+
+def ball_gap(pose: Pose, ball) -> float:
+    """Metres between the ball's outline and the nearest drawn outline of the body (side
+    view): negative when the body's drawing dips into the ball."""
+    h = ball.size[1]
+    r = h / 2
+    centre = (ball.x, ball.base + h / 2)
+    shapes = drawn_outline(pose_body(pose))
+    return min(math.dist(p, centre) for pts in shapes.values() for p in S.dense(pts, 0.002)) - r
+
+
+@pytest.mark.parametrize("tid", BALL_IDS)
+def test_the_body_rests_on_the_ball_in_every_frame_it_lies_on_it(tid):
+    """Review 4 and 5: the buttock hovered 2-7 cm above the ball, the pelvis lifted like a half
+    bridge, while the close-up said "on the ball" from the first frame. Every pose of the loop
+    lies on the ball (so the words hold throughout), its top touching the body's outline."""
+    assert len(BALL_IDS) >= 2
+    technique = next(t for t in TECHNIQUES if t.id == tid)
+    fig = figure_for(tid)
+    ball = next(p for p in fig.props if p.kind.value == "ball")
+    for name in ("start", "end"):
+        assert fig.contacts[name].get("pelvis") is SupportKind.BALL, name
+    for s in S.samples(fig, technique):
+        assert abs(ball_gap(s.pose, ball)) <= 0.01, f"t={s.time:.1f}s"
 
 
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
