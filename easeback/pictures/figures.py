@@ -90,7 +90,7 @@ PROP_SIZES: dict[PropKind, tuple[float, float]] = {
     PropKind.WALL: (0.08, 2.0),
     PropKind.BALL: (0.066, 0.066),
     PropKind.ROLLER: (0.15, 0.15),
-    PropKind.TOWEL: (0.09, 0.09),
+    PropKind.TOWEL: (0.11, 0.11),  # a bath towel rolled up: a roll wider than a hand
     PropKind.PILLOW: (0.45, 0.1),
     PropKind.WATER: (4.0, 1.15),
     PropKind.POOL_WALL: (4.0, 1.3),  # height: the edge of the pool; the rail runs just below

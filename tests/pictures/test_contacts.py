@@ -394,3 +394,41 @@ def test_hands_behind_the_head_are_hidden_by_it_from_the_side(tid):
             # seen from the side (along z): the whole hand inside the head's outline
             apart = max(math.hypot(p[0] - head[0], p[1] - head[1]) for p in (hand.a, hand.b))
             assert apart + DIMS.hand_r <= DIMS.head_r + 0.005, (tid, name, apart)
+
+
+BLADE_TIP = 5 / 12  # the shoulder blades' lower tips (T7), as a share of the thorax from T12 up
+
+
+def _along_thorax(pose: Pose, x: float) -> float:
+    """Where a point of the floor lies along the thorax from its bottom (0) to the base of
+    the neck (1), seen from the side."""
+    seg = pose_body(pose).segments["thorax"]
+    return (x - seg.a[0]) / (seg.b[0] - seg.a[0])
+
+
+@pytest.mark.parametrize(
+    "tid, part",
+    [("thoracic-extension-towel", 0), ("thoracic-extension-roller", 0),
+     ("foam-roll-glutes-midback", 1)],
+)  # fmt: skip
+def test_the_roller_and_towel_start_just_below_the_shoulder_blades(tid, part):
+    """Reviews 4 and 5: the roller and the towel sat under the top of the shoulder blades,
+    near the neck (at 0.54-0.55 of the thorax, above the blades' lower tips); the steps put
+    them just below the shoulder blades, above the low back."""
+    fig = figure_for(tid).parts[part]
+    prop = next(p for p in fig.props if p.kind.value in ("roller", "towel"))
+    at = _along_thorax(fig.keyframes()["start"], prop.x)
+    assert 0.15 <= at <= BLADE_TIP - 0.05, round(at, 2)
+
+
+def test_the_towel_is_drawn_as_a_rolled_towel_larger_than_the_ball():
+    """Review 4 and 5: the towel read as a small pink ball, the size of the tennis ball. It is
+    drawn as a roll seen end on (its layers wound in a spiral), half again as wide as the ball."""
+    from easeback.pictures.figures import PROP_SIZES, PropKind
+
+    assert PROP_SIZES[PropKind.TOWEL][1] >= 1.5 * PROP_SIZES[PropKind.BALL][1]
+    technique = next(t for t in TECHNIQUES if t.id == "thoracic-extension-towel")
+    picture = S.technique_svg(technique, "end")
+    assert picture.count('class="towel-roll"') >= 1
+    ball = next(t for t in TECHNIQUES if t.id == "ball-glute-release")
+    assert 'class="towel-roll"' not in S.technique_svg(ball, "end")
