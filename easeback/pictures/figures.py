@@ -90,7 +90,7 @@ PROP_SIZES: dict[PropKind, tuple[float, float]] = {
     PropKind.WALL: (0.08, 2.0),
     PropKind.BALL: (0.066, 0.066),
     PropKind.ROLLER: (0.15, 0.15),
-    PropKind.TOWEL: (0.09, 0.09),
+    PropKind.TOWEL: (0.11, 0.11),  # a bath towel rolled up: a roll wider than a hand
     PropKind.PILLOW: (0.45, 0.1),
     PropKind.WATER: (4.0, 1.15),
     PropKind.POOL_WALL: (4.0, 1.3),  # height: the edge of the pool; the rail runs just below
@@ -483,7 +483,13 @@ def _settled(
         else:
             dip = max((d for _, what, d in sunk(body, on, frozenset(contacts.values()))
                        if what != "floor"), default=0.0)  # fmt: skip
-        return p.moved(dy=dip) if dip > 0 else p
+            if kind is SupportKind.BALL and dip <= 0:
+                # a ball is small and round: the part rests on its top, drawn outline
+                # on drawn outline, with no air between (settling is by the bone's lowest
+                # point, which may lie beside the top of the round prop)
+                g = drawn_gap(body, first, surface_for(first, kind, p))
+                dip = -g if g is not None and g > 0 else 0.0
+        return p.moved(dy=dip) if dip != 0 else p
 
     ground: dict[str, float] = {}
     # contacts are met on the settled figure, which is then lifted clear of its support and

@@ -640,6 +640,9 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         if k is PropKind.ROLLER:  # seen end on: its core, so it reads as a roller, not a limb
             out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r * 0.35:.1f}" '
                        f'fill="#fff" stroke="{INK}" stroke-width="1.2"/>')  # fmt: skip
+        if k is PropKind.TOWEL:  # a rolled towel seen end on: its layers wound in a spiral
+            out.append(f'<path class="towel-roll" d="{towel_spiral(cx, cy, r)}" fill="none" '
+                       f'stroke="{INK}" stroke-width="1"/>')  # fmt: skip
         return out, []
     if k is PropKind.PILLOW:
         return [_rect(frame, x0, base, x1, base + h, 'fill="#f4f1ea" stroke="#a59f92"', 12)], []
@@ -652,6 +655,22 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         + "".join("q10,-4 20,0t20,0" for _ in range(int(WIDTH // 40) + 1))
         + f'" fill="none" stroke="{WATER}" stroke-width="2"/>',
     ]
+
+
+TOWEL_TURNS = 1.75  # layers of a rolled towel drawn on its end
+
+
+def towel_spiral(cx: float, cy: float, r: float) -> str:
+    """The layers of a rolled towel seen end on: a spiral from near the middle out to its
+    rim, as a path (picture pixels)."""
+    n = int(TOWEL_TURNS * 24)
+    pts = []
+    for i in range(n + 1):
+        u = i / n
+        a = u * TOWEL_TURNS * 2 * math.pi
+        rr = r * (0.2 + 0.8 * u)
+        pts.append(f"{cx + rr * math.cos(a):.1f},{cy + rr * math.sin(a):.1f}")
+    return "M" + "L".join(pts)  # open: the towel's end lies along its rim
 
 
 POOL_TILE = "#e4edf1"

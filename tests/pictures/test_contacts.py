@@ -31,6 +31,7 @@ from easeback.domain.contacts import (
     solve,
     target_point,
 )
+from easeback.pictures import svg as S
 from easeback.pictures.figures import (
     DRAWN_TOLERANCE,
     Figure,
@@ -201,6 +202,34 @@ def _contacts_hold(fig: Figure) -> None:
                 )
 
 
+BALL_IDS = [t.id for t in TECHNIQUES if any(p.kind.value == "ball" for p in figure_for(t.id).props)]
+
+
+def ball_gap(pose: Pose, ball) -> float:
+    """Metres between the ball's outline and the nearest drawn outline of the body (side
+    view): negative when the body's drawing dips into the ball."""
+    h = ball.size[1]
+    r = h / 2
+    centre = (ball.x, ball.base + h / 2)
+    shapes = drawn_outline(pose_body(pose))
+    return min(math.dist(p, centre) for pts in shapes.values() for p in S.dense(pts, 0.002)) - r
+
+
+@pytest.mark.parametrize("tid", BALL_IDS)
+def test_the_body_rests_on_the_ball_in_every_frame_it_lies_on_it(tid):
+    """Review 4 and 5: the buttock hovered 2-7 cm above the ball, the pelvis lifted like a half
+    bridge, while the close-up said "on the ball" from the first frame. Every pose of the loop
+    lies on the ball (so the words hold throughout), its top touching the body's outline."""
+    assert len(BALL_IDS) >= 2
+    technique = next(t for t in TECHNIQUES if t.id == tid)
+    fig = figure_for(tid)
+    ball = next(p for p in fig.props if p.kind.value == "ball")
+    for name in ("start", "end"):
+        assert fig.contacts[name].get("pelvis") is SupportKind.BALL, name
+    for s in S.samples(fig, technique):
+        assert abs(ball_gap(s.pose, ball)) <= 0.01, f"t={s.time:.1f}s"
+
+
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
 def test_no_drawn_outline_goes_into_the_floor_or_a_prop(technique):
     for fig in figure_for(technique.id).parts:
@@ -365,3 +394,41 @@ def test_hands_behind_the_head_are_hidden_by_it_from_the_side(tid):
             # seen from the side (along z): the whole hand inside the head's outline
             apart = max(math.hypot(p[0] - head[0], p[1] - head[1]) for p in (hand.a, hand.b))
             assert apart + DIMS.hand_r <= DIMS.head_r + 0.005, (tid, name, apart)
+
+
+BLADE_TIP = 5 / 12  # the shoulder blades' lower tips (T7), as a share of the thorax from T12 up
+
+
+def _along_thorax(pose: Pose, x: float) -> float:
+    """Where a point of the floor lies along the thorax from its bottom (0) to the base of
+    the neck (1), seen from the side."""
+    seg = pose_body(pose).segments["thorax"]
+    return (x - seg.a[0]) / (seg.b[0] - seg.a[0])
+
+
+@pytest.mark.parametrize(
+    "tid, part",
+    [("thoracic-extension-towel", 0), ("thoracic-extension-roller", 0),
+     ("foam-roll-glutes-midback", 1)],
+)  # fmt: skip
+def test_the_roller_and_towel_start_just_below_the_shoulder_blades(tid, part):
+    """Reviews 4 and 5: the roller and the towel sat under the top of the shoulder blades,
+    near the neck (at 0.54-0.55 of the thorax, above the blades' lower tips); the steps put
+    them just below the shoulder blades, above the low back."""
+    fig = figure_for(tid).parts[part]
+    prop = next(p for p in fig.props if p.kind.value in ("roller", "towel"))
+    at = _along_thorax(fig.keyframes()["start"], prop.x)
+    assert 0.15 <= at <= BLADE_TIP - 0.05, round(at, 2)
+
+
+def test_the_towel_is_drawn_as_a_rolled_towel_larger_than_the_ball():
+    """Review 4 and 5: the towel read as a small pink ball, the size of the tennis ball. It is
+    drawn as a roll seen end on (its layers wound in a spiral), half again as wide as the ball."""
+    from easeback.pictures.figures import PROP_SIZES, PropKind
+
+    assert PROP_SIZES[PropKind.TOWEL][1] >= 1.5 * PROP_SIZES[PropKind.BALL][1]
+    technique = next(t for t in TECHNIQUES if t.id == "thoracic-extension-towel")
+    picture = S.technique_svg(technique, "end")
+    assert picture.count('class="towel-roll"') >= 1
+    ball = next(t for t in TECHNIQUES if t.id == "ball-glute-release")
+    assert 'class="towel-roll"' not in S.technique_svg(ball, "end")

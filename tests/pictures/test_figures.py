@@ -321,3 +321,23 @@ def test_the_reverse_jackknife_prints_its_start_from_the_feet_down():
         assert down.segments[f"foot_{side}"].lowest() < 0.02  # on the floor
         assert pose_body(fig.start).segments[f"foot_{side}"].lowest() > 0.1  # lifted
     assert keyframe_angles("seated-reverse-jackknife")["start"]["knee_flexion_r"] < 30
+
+
+def test_the_thoracic_roller_prints_its_sitting_start_first():
+    """Reviews 4 and 5: step 1 sits with the roller behind, but the first picture already lay
+    over it. The print starts from sitting upright on the floor, knees bent, the roller on
+    the floor behind the pelvis (a lead-in row), then lies back onto it."""
+    from easeback.pictures.figures import key_stages
+
+    fig = figure_for("thoracic-extension-roller")
+    rows = key_stages(fig)
+    assert len(rows) == 2 and rows[0][0].end == fig.start and rows[1] == (fig, 0)
+    sitting = pose_body(rows[0][0].start)
+    thorax = sitting.segments["thorax"]
+    rise = thorax.b[1] - thorax.a[1]
+    assert rise >= 0.8 * math.dist(thorax.a, thorax.b)  # the chest upright
+    roller = next(p for p in fig.props if p.kind.value == "roller")
+    behind = sitting.landmarks["hip_centre"][0] - roller.x
+    assert 0.15 <= behind <= 0.5  # the roller lies behind the pelvis, within reach
+    for side in ("l", "r"):
+        assert sitting.segments[f"foot_{side}"].lowest() < 0.02

@@ -244,3 +244,35 @@ def test_the_supermans_lift_shows_on_the_figure_and_its_close_up_keeps_the_head_
     inset = inset[inset.index('class="inset"') :]
     # the head (drawn in the head's colour) comes before the near arm (in the near colour)
     assert inset.index(f'fill="{svg.HEAD}"') < inset.rindex(f'fill="{svg.NEAR}"')
+
+
+def test_the_superman_lifts_the_legs_a_few_centimetres_too():
+    """Reviews 4 and 5: the steps lift arms, chest AND legs, but the legs read as never
+    leaving the floor (the shins rose 2 cm, the feet 5). On the drawing the feet rise at least
+    7 cm and the shins 3, within the steps' 'a few centimetres' (the figure's motion limit)."""
+    from easeback.pictures.svg import drawn_outline
+
+    fig = figure_for("superman")
+    a, b = drawn_outline(pose_body(fig.start)), drawn_outline(pose_body(fig.end))
+
+    def low(shapes: dict, part: str) -> float:
+        return min(y for _, y in shapes[part])
+
+    for side in ("l", "r"):
+        assert low(b, f"foot_{side}") - low(a, f"foot_{side}") >= 0.07
+        assert low(b, f"shin_{side}") - low(a, f"shin_{side}") >= 0.03
+        assert low(b, f"hand_{side}") - low(a, f"hand_{side}") >= 0.05
+    assert fig.motion["ankle_r"][1] <= 0.08
+
+
+def test_the_supine_knee_drop_keeps_the_feet_together():
+    """Review 5: the steps say feet together, but the feet lay hip-width apart (ankles 17 cm)
+    and slid further apart as the knees tipped (18 cm). The knees and feet start together
+    (ankles a foot's width apart) and stay close as the knees tip."""
+    t = default_catalogue().technique("supine-knee-drop")
+    fig = figure_for(t.id)
+    start = pose_body(fig.start).landmarks
+    assert math.dist(start["ankle_l"], start["ankle_r"]) <= 0.1
+    for s in svg.samples(fig, t):
+        marks = pose_body(s.pose).landmarks
+        assert math.dist(marks["ankle_l"], marks["ankle_r"]) <= 0.13, f"t={s.time:.1f}s"
