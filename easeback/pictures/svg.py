@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 from xml.sax.saxutils import escape
 
-from easeback.domain.body import Body, Pose, Segment, Vec, dot, pose_body
+from easeback.domain.body import DIMS, Body, Pose, Segment, Vec, dot, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures.figures import (
     Figure,
@@ -165,6 +165,11 @@ def _num(v: float, digits: int) -> str:
     return f"{v:.{digits}f}" if digits else str(round(v))
 
 
+def _path_open(pts: Sequence[Point], digits: int = 1) -> str:
+    """Straight lines through the points."""
+    return "M" + "L".join(f"{_num(x, digits)},{_num(y, digits)}" for x, y in pts)
+
+
 def _path(pts: Sequence[Point], digits: int = 1) -> str:
     f = [f"{_num(x, digits)},{_num(y, digits)}" for x, y in pts]
     return (
@@ -175,7 +180,8 @@ def _path(pts: Sequence[Point], digits: int = 1) -> str:
 
 def _torso(body: Body, frame: Frame, draw_in: float = 0.0) -> list[Point]:
     """A closed ring of points around the whole trunk, from the buttocks to the shoulders;
-    `draw_in` metres of the lower tummy's front drawn in towards the spine."""
+    `draw_in` metres of the lower tummy's front drawn in towards the spine, the small of the
+    back hollowed by the lumbar curve (`lumbar_hollow`)."""
     cam = frame.camera
     seg = body.segments
     pelvis, lumbar, thorax = seg["pelvis"], seg["lumbar"], seg["thorax"]
@@ -188,9 +194,11 @@ def _torso(body: Body, frame: Frame, draw_in: float = 0.0) -> list[Point]:
         (thorax.b, thorax, 0.92),
     ]
     pts2 = [frame.xy(v) for v, _, _ in spine]
+    hollow = lumbar_hollow(body)
     left: list[Point] = []
     right: list[Point] = []
     dirs: list[Point] = []
+    backs: list[tuple[float, float]] = []  # how much each side faces back, (left, right)
     for i, (_, part, k) in enumerate(spine):
         j0, j1 = max(i - 1, 0), min(i + 1, len(spine) - 1)
         dx, dy = pts2[j1][0] - pts2[j0][0], pts2[j1][1] - pts2[j0][1]
@@ -199,15 +207,31 @@ def _torso(body: Body, frame: Frame, draw_in: float = 0.0) -> list[Point]:
         nx, ny = -uy, ux
         across: Vec = tuple(nx * r - ny * u for r, u in zip(cam.right, cam.up, strict=True))  # type: ignore[assignment]
         e = max(part.extent(across), 0.6 * min(part.hw, part.hd)) * k * frame.scale
+        if i == len(spine) - 1:  # the shoulders: as wide as the shoulder joints, thin
+            e = _shoulders(part, across) * k * frame.scale
         x, y = pts2[i]
         # the lower tummy (the top of the pelvis, a little of the waist): its front side
         pull = draw_in * BELLY_WEIGHT.get(i, 0.0) * frame.scale
         front = dot(across, part.forward)
-        in_l = pull * max(0.0, front)
-        in_r = pull * max(0.0, -front)
+        # the ends of the waist share a little of the low back's hollow (never filled out)
+        dip = max(0.0, hollow) * HOLLOW_END.get(i, 0.0) * frame.scale
+        in_l = pull * max(0.0, front) + dip * max(0.0, -front)
+        in_r = pull * max(0.0, -front) + dip * max(0.0, front)
         left.append((x + nx * (e - in_l), y + ny * (e - in_l)))
         right.append((x - nx * (e - in_r), y - ny * (e - in_r)))
         dirs.append((ux * e, uy * e))
+        backs.append((max(0.0, -front), max(0.0, front)))
+    # the middle of the waist: a point on the curve as drawn without it, moved in (or out,
+    # for a rounded back) by the hollow on the back's side
+    (ax, ay), (bx_, by_) = pts2[1], pts2[2]
+    n = math.hypot(bx_ - ax, by_ - ay) or 1.0
+    nx, ny = -(by_ - ay) / n, (bx_ - ax) / n
+    h = hollow * frame.scale
+    for ring, sign, back in ((left, 1.0, backs[1][0]), (right, -1.0, backs[1][1])):
+        p0, p1, p2, p3 = ring[0], ring[1], ring[2], ring[3]
+        mx = (-p0[0] + 9 * p1[0] + 9 * p2[0] - p3[0]) / 16
+        my = (-p0[1] + 9 * p1[1] + 9 * p2[1] - p3[1]) / 16
+        ring.insert(2, (mx - sign * nx * h * back, my - sign * ny * h * back))
     (bx, by), (bdx, bdy) = pts2[0], dirs[0]
     (tx, ty), (tdx, tdy) = pts2[-1], dirs[-1]
     bottom = (bx - 0.08 * bdx, by - 0.08 * bdy)
@@ -215,7 +239,75 @@ def _torso(body: Body, frame: Frame, draw_in: float = 0.0) -> list[Point]:
     return [bottom, *left, top, *reversed(right)]
 
 
+def _shoulders(thorax: Segment, across: Vec) -> float:
+    """How far the trunk's outline reaches at the shoulders: the shoulder girdle, wide and
+    thin, so that seen from the front the shoulder line narrows as the chest turns (review
+    5: the twists' torso never visibly rotated), at least the chest's depth from the side."""
+    girdle = replace(thorax, hw=DIMS.shoulder_spread, hd=SHOULDER_HD)
+    return max(girdle.extent(across), thorax.hd * abs(dot(across, thorax.forward)))
+
+
+SHOULDER_HD = 0.05  # metres: the shoulder girdle's half-depth
 BELLY_WEIGHT = {1: 1.0, 2: 0.35}  # share of the draw-in at the top of the pelvis and the waist
+HOLLOW_END = {1: 0.3, 2: 0.3}  # share of the low back's hollow at the ends of the waist
+HOLLOW_NEUTRAL = 0.004  # metres: the small of the back's hollow with the spine in neutral
+HOLLOW_PER_DEG = 0.0022  # metres more per degree of lumbar extension (less per degree bent)
+HOLLOW_RANGE = (-0.02, 0.05)  # a rounded low back fills out, an arched one hollows
+
+
+def lumbar_extension(body: Body) -> float:
+    """Degrees the low back is arched (extended) from neutral, from the drawn parts: the
+    lumbar part tipping back against the pelvis; negative when it rounds (flexes)."""
+    p, q = body.frames["pelvis"], body.frames["lumbar"]
+    up_p, back_p = (p[0][1], p[1][1], p[2][1]), (-p[0][0], -p[1][0], -p[2][0])
+    up_q = (q[0][1], q[1][1], q[2][1])
+    return math.degrees(math.atan2(dot(up_q, back_p), dot(up_q, up_p)))
+
+
+def lumbar_hollow(body: Body) -> float:
+    """Metres the small of the back is drawn hollowed in from a straight back: the lumbar
+    curve, deeper as the low back arches, filled out as it rounds (review 5: the pelvic
+    tilt's main figure never showed the gap under the low back closing)."""
+    lo, hi = HOLLOW_RANGE
+    return min(hi, max(lo, HOLLOW_NEUTRAL + HOLLOW_PER_DEG * lumbar_extension(body)))
+
+
+GAP_SHADE = "#8d9aa6"  # the gap under the small of the back: a shadow, darker than the floor
+
+
+def lies_face_up(body: Body, frame: Frame) -> bool:
+    """Lying on the back seen from the side: the chest and the pelvis face up, level."""
+    pelvis, thorax = body.segments["pelvis"], body.segments["thorax"]
+    side = abs(frame.camera.toward[2]) > 0.9
+    return side and pelvis.forward[1] > 0.6 and thorax.forward[1] > 0.6
+
+
+def waist_gap(body: Body, frame: Frame) -> list[Point]:
+    """A shadow from the support up to the spine under the small of the back, drawn before
+    the body: the trunk covers it except in the gap between the low back and the floor,
+    which shows and closes as the low back flattens (review 5: the pelvic tilt's and the
+    draw-in's main figure showed no movement)."""
+    torso = _smooth_curve(_torso(body, frame))
+    floor = max(y for _, y in torso)  # the lowest drawn point of the trunk rests on it
+    (ax, ay), (bx, by) = frame.xy(body.segments["pelvis"].b), frame.xy(body.segments["lumbar"].b)
+    # only while the buttocks and the chest both rest on it (not in a bridge's lift)
+    ends = [frame.xy(body.landmarks[m])[0] for m in ("hip_centre", "neck_base")]
+    lows = [max((y for x, y in torso if abs(x - px) <= 0.08 * frame.scale), default=0.0)
+            for px in ends]  # fmt: skip
+    if min(lows) < floor - 0.015 * frame.scale:
+        ay = by = floor
+    return [(ax, floor), (ax, ay), (bx, by), (bx, floor)]
+
+
+def drawn_waist_gap(body: Body, frame: Frame) -> float:
+    """Pixels between the trunk's drawn back and the support under the middle of the waist."""
+    torso = _smooth_curve(_torso(body, frame))
+    floor = max(y for _, y in torso)
+    (mx, my) = frame.xy(body.landmarks["lumbar_base"])
+    (wx, wy) = frame.xy(body.landmarks["waist"])
+    cx, half = (mx + wx) / 2, max(2.0, abs(wx - mx) / 6)
+    below = [y for x, y in torso if abs(x - cx) <= half and y > (my + wy) / 2]
+    return floor - max(below)
 
 
 def belly_front(body: Body, draw_in: float = 0.0) -> Vec:
@@ -1090,13 +1182,19 @@ class Drawing:
         digits = 1 if len(bodies) == 1 else 0
         trunk = [_smooth(_torso(b, frame, self.draw_in(i)), digits) for i, b in enumerate(bodies)]
         thighs = [_path(_outline(b.segments["thigh_r"], frame), digits) for b in bodies]
-        style = f'fill="{FAR}" stroke="{INK}" stroke-width="1.5"'
-        drawn = (f'<path d="{thighs[0]}" {style}>{self._anim("d", thighs)}</path>'
+        gaps = [_path_open(waist_gap(b, frame), digits) + "Z" for b in bodies]
+        # as the figure (review 5: a pale slab): the trunk in its own colour on the floor,
+        # the gap under the small of the back shaded as it settles
+        style = f'fill="{NEAR}" stroke="{INK}" stroke-width="2"'
+        drawn = (f'<path d="{gaps[0]}" fill="{GAP_SHADE}">{self._anim("d", gaps)}</path>'
+                 f'<path d="{thighs[0]}" {style}>{self._anim("d", thighs)}</path>'
                  f'<path d="{trunk[0]}" {style}>{self._anim("d", trunk)}</path>')  # fmt: skip
         was = _smooth(_torso(start, frame))
-        _, fy = frame.xy((0.0, 0.0, 0.0))
+        floor = max(y for _, y in _smooth_curve(_torso(start, frame)))
         arrow = belly_arrow(self.fig, self.frame.scale)
-        inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
+        inner = (f'<rect x="0" y="{floor:.1f}" width="{WIDTH:g}" height="{HEIGHT:g}" '
+                 f'fill="{MAT}"/><path d="M0,{floor:.1f}H{WIDTH:g}" stroke="{FLOOR}" '
+                 f'stroke-width="3"/>{drawn}'
                  f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
                  f'stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
         return self._circle(inner, INSET_WORDS["belly"])
@@ -1204,6 +1302,9 @@ class Drawing:
         scene = Scene(self.frame)
         scene.back, scene.front = _props(self.fig, self.frame)
         body_svg: list[str] = []
+        if lies_face_up(pose_body(self.fig.start), self.frame):
+            body_svg.append(self._moving(bodies, lambda b: _path_open(waist_gap(b, self.frame),
+                                         digits) + "Z", f'fill="{GAP_SHADE}"'))  # fmt: skip
         for group, colour in layers(key_body, cam):
             if group == "head":
                 body_svg.append(self._head(bodies))
@@ -1216,7 +1317,7 @@ class Drawing:
                 + "".join(f'<use href="#{n}" class="{_fill(n, cls)}"/>' for n in names)
                 + "</g>"
             )
-            body_svg.append(self._highlights(TRUNK if group == "torso" else names))
+            body_svg.append(self._highlights(TRUNK if group == "torso" else names, group))
         closeup = ""
         if self.closeup is not None and self.fig.inset == "detail":
             closeup = self._detail_closeup("".join(scene.back + body_svg + scene.front))
@@ -1259,42 +1360,26 @@ class Drawing:
             mid = tuple(p + 0.5 * (q - p) for p, q in zip(seg.a, seg.b, strict=True))
             return _path(_outline(replace(seg, b=mid), frame), digits)  # type: ignore[arg-type]
 
+        # a plain magnified side view (review 5: the hip bone read as abstract): the low
+        # back, the buttock and the thigh on the floor, the gap under the small of the back
+        # shaded and closing, the start outline dashed, an arrow the way the pelvis turns
         layers_ = [
-            (thigh, f'fill="{FAR}" stroke="{INK}" stroke-width="1.5"'),
+            (lambda b: _path_open(waist_gap(b, frame), digits) + "Z", f'fill="{GAP_SHADE}"'),
+            (thigh, f'fill="{NEAR}" stroke="{INK}" stroke-width="2"'),
             (lambda b: _smooth(_torso(b, frame), digits),
-             f'fill="{FAR}" stroke="{INK}" stroke-width="1.5"'),
-            (lambda b: _smooth(_bone(b, frame, SACRUM), digits),
-             f'fill="{SACRUM_FILL}" stroke="{INK}" stroke-width="1.2"'),
-            (lambda b: _smooth(_bone(b, frame, HIP_BONE), digits),
-             f'fill="{HIGHLIGHT}" stroke="{INK}" stroke-width="1.5"'),
-            (lambda b: _socket(b, frame, digits),
-             f'fill="{FAR}" stroke="{INK}" stroke-width="1.2"'),
+             f'fill="{NEAR}" stroke="{INK}" stroke-width="2"'),
         ]  # fmt: skip
         drawn = "".join(f'<path d="{d}" {style}>{anim}</path>'
                         for make, style in layers_ for d, anim in [shapes(make)])  # fmt: skip
-        was = _smooth(_bone(pose_body(start), frame, HIP_BONE))
-
-        def axis(b: Body) -> str:  # the pelvis's long axis, drawn long: it shows the tilt
-            seg = b.segments["pelvis"]
-            (ax, ay), (bx, by) = frame.xy(seg.a), frame.xy(seg.b)
-            k = 0.45
-            p, q = (
-                (ax - k * (bx - ax), ay - k * (by - ay)),
-                (bx + k * (bx - ax), by + k * (by - ay)),
-            )
-            return "M" + "L".join(f"{_num(x, digits)},{_num(y, digits)}" for x, y in (p, q))
-
-        line, line_anim = shapes(axis)
-        was_line = axis(pose_body(start))
-        _, fy = frame.xy((0.0, 0.0, 0.0))
+        was = _smooth(_torso(pose_body(start), frame))
+        floor = max(y for _, y in _smooth_curve(_torso(pose_body(start), frame)))
         tilt = pelvis_tilt(start, end)
         words = "pelvis tips back" if tilt > 0 else "pelvis tips forward"
         inner = (
-            f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
+            f'<rect x="0" y="{floor:.1f}" width="{WIDTH:g}" height="{HEIGHT:g}" fill="{MAT}"/>'
+            f'<path d="M0,{floor:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
             f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
-            f'stroke-dasharray="5 4"/><path d="{was_line}" stroke="{INK}" stroke-width="2" '
-            f'stroke-dasharray="5 4"/><path d="{line}" stroke="{INK}" stroke-width="3" '
-            f'stroke-linecap="round">{line_anim}</path>'
+            f'stroke-dasharray="5 4"/>'
             f"{inset_arrow(self.fig, self.frame.scale).svg}"
         )
         return self._circle(inner, words)
@@ -1343,7 +1428,10 @@ class Drawing:
                  for r in (*part.highlight, *part.highlight_for("end_left"))]  # fmt: skip
         return [r for r in dict.fromkeys(every) if not r.startswith("head")]
 
-    def _highlights(self, group: Sequence[str]) -> str:
+    def _highlights(self, group: Sequence[str], clip: str = "") -> str:
+        """The highlighted regions of a group's parts, drawn right after the group (so nearer
+        limbs cover them) and, with `clip`, cut to the group's own drawn shapes (review 5:
+        the cobra's stripe spilled past the trunk, a knee drop's bar lay over the thigh)."""
         out: list[str] = []
         for region in (r for r in self.regions if r.partition(":")[0] in group):
             # a solid colour, switched on while the stretch is felt: it never blends
@@ -1352,7 +1440,12 @@ class Drawing:
                 continue
             out.append(f'<use href="#{_region_id(region)}" class="h" opacity="{ops[0]}">'
                        f'{self._anim("opacity", ops, discrete=True)}</use>')  # fmt: skip
-        return "".join(out)
+        if not out or not clip:
+            return "".join(out)
+        cid = f"cl-{clip}"
+        shapes = "".join(f'<use href="#{n}"/>' for n in GROUPS[clip])
+        return (f'<clipPath id="{cid}">{shapes}</clipPath>'
+                f'<g clip-path="url(#{cid})">{"".join(out)}</g>')  # fmt: skip
 
 
 def drawing(fig: Figure, technique: Technique, pose: PoseName, part: int = 0) -> Drawing:
@@ -1614,7 +1707,7 @@ INSET_WORDS = {"lift": "a few centimetres up", "belly": "tummy draws in",
                "turn": "chest turns, hips stay", "pelvis": "pelvis tips forward"}  # fmt: skip
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
-INSET_SCALE = 340.0  # pixels per metre: the pelvis about 65 px long
+PELVIS_SCALE = 250.0  # the pelvic close-up: the low back, the buttock and the floor
 LIFT_SCALE = 210.0  # pixels per metre of the lift's close-up: the head and the arms in view
 BELLY_SCALE = 270.0  # pixels per metre of the belly's close-up: the trunk and the floor in view
 TURN_SCALE = 300.0  # pixels per metre of the turn's close-up: the shoulders about 105 px apart
@@ -1773,7 +1866,7 @@ def detail_arrow(
 
 def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
     """The close-up's frame: seen from the side, the hip of the end pose at its middle, at
-    least INSET_SCALE (and 2.5 times the figure)."""
+    least PELVIS_SCALE (and 1.5 times the figure)."""
     keys = fig.keyframes()
     b = pose_body(keys["end_right" if fig.sided else "end"])
     cx, cy = INSET_C
@@ -1792,13 +1885,17 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
         nx, _, nz = b.landmarks["neck_base"]
         return Frame(CAMERAS[View.TOP], zoom, cx - nx * zoom, cy - nz * zoom)
     if fig.inset == "belly":  # from the side, the front of the lower tummy below the middle
-        zoom = max(BELLY_SCALE, 1.8 * scale)
+        zoom = max(BELLY_SCALE, 1.3 * scale)
         fx, fy_, _ = belly_front(b)
-        return Frame(CAMERAS[View.SIDE], zoom, cx - fx * zoom, cy + 0.3 * INSET_R + fy_ * zoom / 2)
-    seg = b.segments["pelvis"]
-    mid = tuple((p + q) / 2 for p, q in zip(seg.a, seg.b, strict=True))
-    zoom = max(INSET_SCALE, 2.2 * scale)
-    return Frame(CAMERAS[View.SIDE], zoom, cx - mid[0] * zoom, cy + (mid[1] + 0.03) * zoom)
+        return Frame(CAMERAS[View.SIDE], zoom, cx - fx * zoom, cy - 0.2 * INSET_R + fy_ * zoom)
+    # the low back and the pelvis from the side, the floor under them in view: the gap under
+    # the small of the back closing as the pelvis tips
+    waist = b.segments["lumbar"]
+    # the middle of the waist (the gap, left) and the hip (the buttock, right) in view
+    mid = 0.3 * (waist.a[0] + waist.b[0]) + 0.4 * b.landmarks["hip_centre"][0]
+    zoom = max(PELVIS_SCALE, 1.5 * scale)
+    floor = min(y for _, y in drawn_outline(b)["torso"])
+    return Frame(CAMERAS[View.SIDE], zoom, cx - mid * zoom, cy + 0.5 * INSET_R + floor * zoom)
 
 
 def _head_whole(fig: Figure, frame: Frame, part: int, point: Vec) -> Frame:
@@ -1823,37 +1920,6 @@ def _head_whole(fig: Figure, frame: Frame, part: int, point: Vec) -> Frame:
         if fits(moved):
             return moved
     return frame
-
-
-# The hip bone and the sacrum seen from the side, in the pelvis's own terms: (share of the
-# way from its bottom to its top, metres towards its front). The wide wing of the ilium on
-# top, the front spines, the pubis low in front, the sitting bone below and the notch behind:
-# a pelvis a reader knows, where the close-up drew a capsule (review 3).
-HIP_BONE = ((1.02, -0.075), (1.12, -0.02), (1.08, 0.04), (0.96, 0.07), (0.78, 0.05),
-            (0.62, 0.055), (0.32, 0.07), (0.14, 0.065), (0.02, 0.02), (-0.06, -0.035),
-            (0.12, -0.06), (0.38, -0.05), (0.6, -0.085), (0.86, -0.095))  # fmt: skip
-SACRUM = ((1.0, -0.085), (0.86, -0.112), (0.5, -0.118), (0.2, -0.1), (0.02, -0.07),
-          (0.12, -0.062), (0.45, -0.08), (0.8, -0.078))  # fmt: skip
-SACRUM_FILL = "#ffb199"
-
-
-def _bone(body: Body, frame: Frame, shape: Sequence[Point]) -> list[Point]:
-    """A bone's outline (HIP_BONE, SACRUM) placed on the pelvis as it lies, in picture pixels."""
-    seg = body.segments["pelvis"]
-    out: list[Point] = []
-    for u, v in shape:
-        p = tuple(a + u * (b - a) + v * f for a, b, f in zip(seg.a, seg.b, seg.forward,
-                                                              strict=True))  # fmt: skip
-        out.append(frame.xy(p))  # type: ignore[arg-type]
-    return out
-
-
-def _socket(body: Body, frame: Frame, digits: int) -> str:
-    """The hip socket, where the thigh bone meets the pelvis: a small ring on the hip bone."""
-    x, y = frame.xy(body.landmarks["hip_r"])
-    r = 0.022 * frame.scale
-    return (f"M{_num(x - r, digits)},{_num(y, digits)}a{r:.1f},{r:.1f} 0 1 0 {2 * r:.1f},0"
-            f"a{r:.1f},{r:.1f} 0 1 0 {-2 * r:.1f},0Z")  # fmt: skip
 
 
 def _screen_angle(frame: Frame, seg: Segment) -> float:

@@ -63,10 +63,38 @@ def test_pelvic_tilts_tip_the_pelvis_back_by_their_range_and_show_it_close_up():
         animated = svg.technique_svg(t, "animated")
         assert 'class="inset"' in animated and "pelvis tips back" in animated
         assert movement.movement_px(fig, t)["close-up"] >= movement.VISIBLE_PX
-        assert movement.movement_px(fig, t)["figure"] < movement.VISIBLE_PX  # why it is needed
+        # review 5: the main figure itself moves visibly now (the gap under the low back)
+        assert movement.movement_px(fig, t)["figure"] >= movement.VISIBLE_PX
         arrow = svg.inset_arrow(fig, svg.drawing(fig, t, "end").frame.scale)
         assert arrow.shaft[0][0] > arrow.shaft[-1][0]  # over the top, right to left
         assert movement.arrow_agrees(arrow) > 0.9
+
+
+def test_the_gap_under_the_low_back_closes_on_the_figure_and_close_up():
+    """Review 5: the pelvic tilt's and the draw-in's main figure never moved; the close-ups
+    were an abstract hip bone and a pale slab. On the whole figure the small of the back
+    now leaves a drawn (shaded) gap above the floor that closes as the pelvis tips back, by
+    several pixels, and the close-up (the low back, buttock and floor, magnified) shows it
+    closing more."""
+    cat = default_catalogue()
+    closes = {}
+    for tid in ("pelvic-tilt", "supine-abdominal-draw-in"):
+        t = cat.technique(tid)
+        fig = figure_for(tid)
+        start, end = svg.drawing(fig, t, "start"), svg.drawing(fig, t, "end")
+        was = svg.drawn_waist_gap(start.body(0), start.frame)
+        now = svg.drawn_waist_gap(end.body(0), end.frame)
+        assert was >= now + 2.5, (tid, was, now)  # picture pixels on the whole figure
+        closes[tid] = was - now
+        assert svg.lies_face_up(start.body(0), start.frame)
+        assert f'fill="{svg.GAP_SHADE}"' in svg.technique_svg(t, "animated")
+        frame = end.closeup
+        assert frame is not None
+        inset_was = svg.drawn_waist_gap(start.body(0), frame)
+        inset_now = svg.drawn_waist_gap(end.body(0), frame)
+        assert inset_was - inset_now >= 1.2 * (was - now), tid
+    assert closes["pelvic-tilt"] >= 6.0  # the tilt flattens the back onto the floor
+    assert closes["pelvic-tilt"] > 1.5 * closes["supine-abdominal-draw-in"]  # only settles
 
 
 def test_small_movements_are_shown_close_up_on_the_web_page_and_in_the_handout():

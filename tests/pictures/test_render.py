@@ -447,24 +447,22 @@ def test_an_arm_reaching_past_the_head_on_the_near_side_is_drawn_over_it(tid):
             assert not inside(eye, picture_shape(d.body(0), part, d.frame)), part
 
 
-def test_the_pelvic_tilt_close_up_draws_a_pelvis_not_a_capsule():
-    """Review 3: the close-up's pelvis was an orange capsule lay readers did not take for a
-    pelvis. It draws the hip bone from the side (the wing on top, the pubis in front, the
-    sitting bone below), the sacrum behind it and the hip socket, tipping with the pelvis."""
-    from easeback.pictures.svg import HIP_BONE, SACRUM_FILL, _bone
+def test_the_pelvic_tilt_close_up_is_the_low_back_on_the_floor_magnified():
+    """Review 3 found an orange capsule abstract, review 5 the hip bone that replaced it
+    (and the draw-in's pale slab). Both close-ups now draw the figure's own low back,
+    buttock and thigh on the floor, larger, in its colours, with the gap under the small of
+    the back shaded: no bones."""
+    from easeback.pictures.svg import GAP_SHADE, NEAR
 
-    t = default_catalogue().technique("pelvic-tilt")
-    svg = key_poses_svg(t)
-    inset = svg[svg.index('class="inset"') :]
-    assert SACRUM_FILL in inset and "#ff6a3d" in inset
-    fig = figure_for(t.id)
-    d = drawing(fig, t, "end")
-    frame = d.closeup
-    assert frame is not None
-    a = _bone(pose_body(fig.start), frame, HIP_BONE)
-    b = _bone(pose_body(fig.end), frame, HIP_BONE)
-    assert len(a) >= 12
-    assert max(math.dist(p, q) for p, q in zip(a, b, strict=True)) >= 8  # it visibly tips
+    for tid in ("pelvic-tilt", "supine-abdominal-draw-in"):
+        t = default_catalogue().technique(tid)
+        svg = key_poses_svg(t)
+        inset = svg[svg.index('class="inset"') :]
+        assert f'fill="{GAP_SHADE}"' in inset and f'fill="{NEAR}"' in inset, tid
+        assert "#ffb199" not in inset  # the sacrum's colour: no bones drawn
+        fig = figure_for(t.id)
+        d = drawing(fig, t, "end")
+        assert d.closeup is not None and d.closeup.scale >= 1.4 * d.frame.scale
 
 
 def test_the_kneeling_back_extension_leans_the_back_not_the_head():

@@ -1,0 +1,134 @@
+"""Posture details and highlights the figures teach (issue 28, review 5): measured on the
+drawn figure, as a reader sees it."""
+
+from __future__ import annotations
+
+import math
+
+from easeback.content.loader import default_catalogue
+from easeback.domain.body import Body, pose_body
+from easeback.pictures import svg as S
+from easeback.pictures.figures import figure_for
+from easeback.pictures.svg import drawing
+
+TECHNIQUES = default_catalogue().techniques
+
+
+def test_highlights_stay_inside_the_drawn_body():
+    """Review 5: the orange 'feel' zones were drawn past the body (the cobra's stripe spilled
+    past the trunk, the reclined pigeon's showed beside the face, a knee drop's bar lay on
+    the thigh). Rendered as PNG, every highlight pixel of every figure's key poses (outside
+    a close-up) lies inside the body's drawn outline (within 2 px, the outline's ink)."""
+    import io
+
+    from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+    from easeback.pictures import png_bytes
+
+    hl = tuple(int(S.HIGHLIGHT[i : i + 2], 16) for i in (1, 3, 5))
+    failures = []
+    for t in TECHNIQUES:
+        fig = figure_for(t.id)
+        for n in range(len(fig.parts)):
+            d = drawing(fig, t, "end", n)
+            image = Image.open(io.BytesIO(png_bytes(d.render(t.name), 1.0))).convert("RGB")
+            # the body's drawn shapes, filled, grown by 2 px (the outline's ink)
+            body = Image.new("L", image.size, 0)
+            for shape in S.picture_shapes(d.body(0), d.frame).values():
+                ImageDraw.Draw(body).polygon(shape, fill=255)
+            body = body.filter(ImageFilter.MaxFilter(5))
+            if d.closeup is not None:
+                (cx, cy), r = S.INSET_C, S.INSET_R + 2
+                ImageDraw.Draw(body).ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
+            # the pixels within 12 of the highlight's colour in every channel, off the body
+            diff = ImageChops.difference(image, Image.new("RGB", image.size, hl))
+            near = diff.point(lambda v: 255 if v <= 12 else 0).convert("L", dither=None)
+            orange = near.point(lambda v: 255 if v == 255 else 0)
+            stray = ImageChops.subtract(orange, body).histogram()[255]
+            if stray:
+                failures.append((t.id, n, stray))
+    assert failures == []
+
+
+def _angle(u: tuple[float, float], v: tuple[float, float]) -> float:
+    """Degrees from u to v, anticlockwise in world x-y (a figure facing +x: + bends back)."""
+    return math.degrees(math.atan2(u[0] * v[1] - u[1] * v[0], u[0] * v[0] + u[1] * v[1]))
+
+
+def _head_to_trunk(body: Body) -> float:
+    """Degrees the head (neck base to head centre) leans back from the trunk's line (hips to
+    neck base), seen from the side."""
+    hip, neck = body.landmarks["hip_centre"], body.landmarks["neck_base"]
+    head = body.segments["head"].a
+    trunk = (neck[0] - hip[0], neck[1] - hip[1])
+    return _angle(trunk, (head[0] - neck[0], head[1] - neck[1]))
+
+
+def test_the_backbends_keep_the_head_in_line_with_the_trunk():
+    """Review 5: in the kneeling and the standing backbend the head led the lean (a chin
+    poke), the kneeling trunk a C-curve; the standing knees looked locked. The head now stays
+    in line with the trunk as it leans (within 3 degrees of upright's line, never tipped back
+    further), the chest leans back with the low back, the standing knees stay soft."""
+    for tid in ("kneeling-back-extension", "standing-backbend"):
+        fig = figure_for(tid)
+        upright, lean = pose_body(fig.start), pose_body(fig.end)
+        assert _head_to_trunk(lean) - _head_to_trunk(upright) <= 2.0, tid  # no chin poke
+        assert abs(_head_to_trunk(lean) - _head_to_trunk(upright)) <= 7.0, tid  # no chin tuck
+        # the chest leans with the trunk, not far past it (a C-curve)
+        th = lean.segments["thorax"]
+        hip, neck = lean.landmarks["hip_centre"], lean.landmarks["neck_base"]
+        chest = _angle((neck[0] - hip[0], neck[1] - hip[1]), (th.b[0] - th.a[0], th.b[1] - th.a[1]))
+        assert chest <= 8.0, (tid, chest)
+    fig = figure_for("standing-backbend")
+    for pose in (fig.start, fig.end):
+        assert min(pose.angle("knee_flexion_l"), pose.angle("knee_flexion_r")) >= 20  # soft
+
+
+def test_the_bridge_top_is_a_straight_line_from_shoulders_to_knees():
+    """Review 5: at the top of the bridge the hips stayed low, a 10-15 degree kink at the hip.
+    The shoulders, hips and knees now lie on one line (within 4 degrees)."""
+    body = pose_body(figure_for("bridge").end)
+
+    def mid(name: str) -> tuple[float, float]:
+        a, b = body.landmarks[f"{name}_l"], body.landmarks[f"{name}_r"]
+        return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+
+    (sx, sy), (hx, hy), (kx, ky) = mid("shoulder"), mid("hip"), mid("knee")
+    kink = _angle((hx - sx, hy - sy), (kx - hx, ky - hy))
+    assert abs(kink) <= 4.0, kink
+    assert hy > sy + 0.15  # the hips well up
+
+
+def _shoulder_width(d: S.Drawing) -> float:
+    ring = S._torso(d.body(0), d.frame)
+    half = (len(ring) - 2) // 2
+    left, right = ring[1 : 1 + half], ring[2 + half :][::-1]
+    return abs(left[-1][0] - right[-1][0])
+
+
+def test_front_view_twists_turn_the_drawn_chest():
+    """Review 5: seen from the front, the twists' torso outline never rotated (only an eye dot
+    and an orange flank changed). As the chest turns the drawn shoulder line narrows by a
+    quarter or more, the hips keep their width and the arms move with the chest; the floor
+    twist sits cross-legged (each foot past the middle, under the other knee), not soles
+    together."""
+    cat = default_catalogue()
+    for tid in ("seated-chair-rotation", "seated-floor-twist"):
+        t, fig = cat.technique(tid), figure_for(tid)
+        start, end = drawing(fig, t, "start"), drawing(fig, t, "end")
+        assert _shoulder_width(end) <= 0.78 * _shoulder_width(start), tid
+        hands = [
+            math.dist(
+                start.frame.xy(start.body(0).landmarks[m]), end.frame.xy(end.body(0).landmarks[m])
+            )
+            for m in ("palm_l", "palm_r", "elbow_l", "elbow_r")
+        ]
+        assert max(hands) >= 8.0, (tid, hands)  # picture pixels: the arms go with the chest
+    fig = figure_for("seated-floor-twist")
+    for pose in (fig.start, fig.end):
+        body = pose_body(pose)
+        middle = (body.landmarks["hip_l"][2] + body.landmarks["hip_r"][2]) / 2
+        for side in ("l", "r"):
+            hip_side = body.landmarks[f"hip_{side}"][2] - middle
+            foot = body.landmarks[f"ankle_{side}"][2] - middle
+            assert foot * hip_side < 0, side  # the foot lies on the other side of the middle
