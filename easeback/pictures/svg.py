@@ -490,12 +490,12 @@ def _region_id(region: str) -> str:
 # ---- drawing order and colours ----
 
 
-def _depth(body: Body, names: Sequence[str], cam: Camera) -> float:
+def _depth(body: Body, names: Sequence[str], cam: Camera, lead: float = 0.05) -> float:
     """How near a group is to the viewer: the torso by its middle, an arm by its nearest
-    point (hands crossed on the chest or on the knees are in front of it)."""
+    point less `lead` (hands crossed on the chest or on the knees are in front of it)."""
     if names and names[0].startswith("upper_arm"):
         segs = [body.segments[n] for n in names]
-        return max(max(dot(s.a, cam.toward), dot(s.b, cam.toward)) for s in segs) - 0.05
+        return max(max(dot(s.a, cam.toward), dot(s.b, cam.toward)) for s in segs) - lead
     segs = [body.segments[n] for n in names if n != "torso"] + [body.segments["lumbar"]]
     mids = [dot(s.a, cam.toward) + dot(s.b, cam.toward) for s in segs]
     return sum(mids) / (2 * len(mids))
@@ -547,7 +547,10 @@ def _order(body: Body, cam: Camera) -> list[tuple[str, str]]:
     torso_level = _depth(body, GROUPS["torso"], level)
     out = []
     for g in ranked:
-        behind = g != "torso" and _depth(body, GROUPS[g], level) < torso_level - 0.04
+        # an arm by its nearest point itself: arms hanging at the sides seen from the front
+        # are beside the trunk, not behind it (review 5: the side bend's arms turned pale at
+        # rest and dark in the bend)
+        behind = g != "torso" and _depth(body, GROUPS[g], level, 0.0) < torso_level - 0.04
         out.append((g, FAR if behind else NEAR))
     return out
 

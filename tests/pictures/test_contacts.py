@@ -242,9 +242,9 @@ def test_no_drawn_outline_goes_into_the_floor_or_a_prop(technique):
 def test_figures_that_hold_hands_or_feet_say_so():
     """The review's figures: each declares the contacts its steps describe."""
     expected = {
-        "knee-to-chest-single": "hands hold right knee",
+        "knee-to-chest-single": "hands behind right thigh",
         "knee-to-chest-double": "hands behind thighs",
-        "in-bed-knee-to-chest": "hands hold right knee",
+        "in-bed-knee-to-chest": "hands behind right thigh",
         "kneeling-back-extension": "hands on hips",
         "standing-backbend": "hands on back of pelvis",
         "thoracic-extension-roller": "hands behind head",

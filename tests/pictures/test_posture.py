@@ -132,3 +132,42 @@ def test_front_view_twists_turn_the_drawn_chest():
             hip_side = body.landmarks[f"hip_{side}"][2] - middle
             foot = body.landmarks[f"ankle_{side}"][2] - middle
             assert foot * hip_side < 0, side  # the foot lies on the other side of the middle
+
+
+def test_knee_to_chest_brings_the_knee_in_held_behind_the_thigh():
+    """Review 5: the knee stopped at about a 100 degree hip angle and the hands sat on top of
+    the knee. The thigh now comes within about 50 degrees of the trunk, both hands holding
+    behind the thigh (below the knee, as the steps' first choice says)."""
+    for tid in ("knee-to-chest-single", "in-bed-knee-to-chest"):
+        fig = figure_for(tid)
+        assert "hands behind right thigh" in {t.phrase for t in fig.touches["end"]}, tid
+        marks = pose_body(fig.end).landmarks
+        hip, neck, knee = marks["hip_r"], marks["neck_base"], marks["knee_r"]
+        trunk, thigh = (neck[0] - hip[0], neck[1] - hip[1]), (knee[0] - hip[0], knee[1] - hip[1])
+        assert abs(_angle(trunk, thigh)) <= 52, tid
+        for side in ("l", "r"):
+            assert marks[f"palm_{side}"][1] <= knee[1] - 0.08, (tid, side)  # under the thigh
+
+
+def test_the_seated_forward_flexion_hinges_from_the_hips():
+    """Review 5: the reach was a round-back slump with the head tucked. The pelvis now tips
+    forward more than the spine rounds."""
+    fig = figure_for("seated-forward-flexion")
+    pelvis = fig.end.root.pitch - fig.start.root.pitch
+    spine = sum(
+        fig.end.angle(j) - fig.start.angle(j) for j in ("lumbar_flexion", "thoracic_flexion")
+    )
+    assert pelvis >= 30 and pelvis > spine, (pelvis, spine)
+
+
+def test_the_side_bends_arms_keep_their_colour():
+    """Review 5: the side bend's arms were pale at rest and dark in the bend. Arms hanging at
+    the sides, seen from the front, are beside the trunk, not behind it: each arm keeps one
+    colour through the animation."""
+    t = default_catalogue().technique("standing-side-bend")
+    fig = figure_for(t.id)
+    colours: dict[str, set[str]] = {}
+    for sample in S.samples(fig, t):
+        for group, colour in S._order(pose_body(sample.pose), S.CAMERAS[fig.view]):
+            colours.setdefault(group, set()).add(colour)
+    assert colours["arm_l"] == colours["arm_r"] == {S.NEAR}
