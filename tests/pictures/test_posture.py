@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from easeback.content.loader import default_catalogue
-from easeback.domain.body import Body, pose_body
+from easeback.domain.body import Body, Pose, pose_body
 from easeback.pictures import svg as S
 from easeback.pictures.figures import figure_for
 from easeback.pictures.svg import drawing
@@ -171,3 +171,25 @@ def test_the_side_bends_arms_keep_their_colour():
         for group, colour in S._order(pose_body(sample.pose), S.CAMERAS[fig.view]):
             colours.setdefault(group, set()).add(colour)
     assert colours["arm_l"] == colours["arm_r"] == {S.NEAR}
+
+
+def test_the_cow_hollows_the_back_and_the_cat_rounds_it():
+    """Review 5: the cow's hollow was very shallow. The drawn back (its middle against the
+    line from the top of the pelvis to the middle of the chest) sinks at least 8 px in the
+    cow, more than in the level back, and bows up in the cat."""
+    t = default_catalogue().technique("cat-cow")
+    fig = figure_for(t.id)
+    assert fig.then is not None
+    frame = drawing(fig, t, "end").frame
+
+    def sag(pose: Pose) -> float:
+        ring = S._torso(pose_body(pose), frame)
+        half = (len(ring) - 2) // 2
+        left, right = ring[1 : 1 + half], ring[2 + half :][::-1]
+        back = min((left, right), key=lambda side: side[2][1])  # the upper side
+        (x0, y0), (x1, y1), (mx, my) = back[1], back[4], back[2]
+        return my - (y0 + (y1 - y0) * (mx - x0) / (x1 - x0))  # + : below the line
+
+    level, cat, cow = sag(fig.start), sag(fig.end), sag(fig.then.end)
+    assert cow >= 8.0 and cow >= level + 6.0, (level, cow)
+    assert cat < 0 < cow, (cat, cow)
