@@ -1191,7 +1191,8 @@ class Drawing:
         style = f'fill="{NEAR}" stroke="{INK}" stroke-width="2"'
         drawn = (f'<path d="{gaps[0]}" fill="{GAP_SHADE}">{self._anim("d", gaps)}</path>'
                  f'<path d="{thighs[0]}" {style}>{self._anim("d", thighs)}</path>'
-                 f'<path d="{trunk[0]}" {style}>{self._anim("d", trunk)}</path>')  # fmt: skip
+                 f'<path id="belly-trunk" d="{trunk[0]}" {style}>{self._anim("d", trunk)}</path>'
+                 f"{self._trunk_highlights(bodies, frame, 'belly-trunk')}")  # fmt: skip
         was = _smooth(_torso(start, frame))
         floor = max(y for _, y in _smooth_curve(_torso(start, frame)))
         arrow = belly_arrow(self.fig, self.frame.scale)
@@ -1201,6 +1202,27 @@ class Drawing:
                  f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
                  f'stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
         return self._circle(inner, INSET_WORDS["belly"])
+
+    def _trunk_highlights(self, bodies: list[Body], frame: Frame, trunk_id: str) -> str:
+        """The trunk's highlighted regions in a close-up, as on the figure (switched on while
+        the stretch is felt), cut to the close-up's trunk `trunk_id`."""
+        out: list[str] = []
+        digits = 1 if len(bodies) == 1 else 0
+        for region in (r for r in self.regions if r.partition(":")[0] in TRUNK):
+            ops = ["1" if on else "0" for on in self.region_on(region)]
+            if all(o == "0" for o in ops):
+                continue
+            shapes = [_path(_outline(region_segment(b, region), frame, blob=True), digits)
+                      for b in bodies]  # fmt: skip
+            shapes = _while_shown(shapes, self.region_on(region))
+            rid = f"{trunk_id}-{_region_id(region)}"
+            out.append(f'<defs><path id="{rid}" d="{shapes[0]}">{self._anim("d", shapes)}'
+                       f'</path></defs><use href="#{rid}" class="h" opacity="{ops[0]}">'
+                       f'{self._anim("opacity", ops, discrete=True)}</use>')  # fmt: skip
+        if not out:
+            return ""
+        return (f'<clipPath id="{trunk_id}-clip"><use href="#{trunk_id}"/></clipPath>'
+                f'<g clip-path="url(#{trunk_id}-clip)">{"".join(out)}</g>')  # fmt: skip
 
     def _turn_closeup(self, bodies: list[Body]) -> str:
         """Seen from straight above: the hips stay, the shoulders turn (their start dashed),
@@ -1370,14 +1392,16 @@ class Drawing:
             (lambda b: _path_open(waist_gap(b, frame), digits) + "Z", f'fill="{GAP_SHADE}"'),
             (thigh, f'fill="{NEAR}" stroke="{INK}" stroke-width="2"'),
             (lambda b: _smooth(_torso(b, frame), digits),
-             f'fill="{NEAR}" stroke="{INK}" stroke-width="2"'),
+             f'id="pelvis-trunk" fill="{NEAR}" stroke="{INK}" stroke-width="2"'),
         ]  # fmt: skip
         drawn = "".join(f'<path d="{d}" {style}>{anim}</path>'
                         for make, style in layers_ for d, anim in [shapes(make)])  # fmt: skip
+        drawn += self._trunk_highlights(bodies, frame, "pelvis-trunk")
         was = _smooth(_torso(pose_body(start), frame))
         floor = max(y for _, y in _smooth_curve(_torso(pose_body(start), frame)))
         tilt = pelvis_tilt(start, end)
-        words = "pelvis tips back" if tilt > 0 else "pelvis tips forward"
+        # in the steps' words (the small of the back settles onto the floor), not anatomy's
+        words = "low back flattens" if tilt > 0 else "low back arches"
         inner = (
             f'<rect x="0" y="{floor:.1f}" width="{WIDTH:g}" height="{HEIGHT:g}" fill="{MAT}"/>'
             f'<path d="M0,{floor:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
@@ -1707,7 +1731,7 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
 
 INSET_LABEL = 17.0  # px: the close-up's words, readable on the printed handout
 INSET_WORDS = {"lift": "a few centimetres up", "belly": "tummy draws in",
-               "turn": "chest turns, hips stay", "pelvis": "pelvis tips forward"}  # fmt: skip
+               "turn": "chest turns, hips stay", "pelvis": "low back flattens"}  # fmt: skip
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
 PELVIS_SCALE = 250.0  # the pelvic close-up: the low back, the buttock and the floor

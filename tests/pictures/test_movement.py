@@ -61,7 +61,7 @@ def test_pelvic_tilts_tip_the_pelvis_back_by_their_range_and_show_it_close_up():
         if fig.inset != "pelvis":
             continue
         animated = svg.technique_svg(t, "animated")
-        assert 'class="inset"' in animated and "pelvis tips back" in animated
+        assert 'class="inset"' in animated and "low back flattens" in animated
         assert movement.movement_px(fig, t)["close-up"] >= movement.VISIBLE_PX
         # review 5: the main figure itself moves visibly now (the gap under the low back)
         assert movement.movement_px(fig, t)["figure"] >= movement.VISIBLE_PX

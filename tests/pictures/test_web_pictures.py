@@ -19,6 +19,6 @@ def test_the_technique_page_shows_the_pelvic_tilt_close_up(tmp_path):
         page = client.get("/techniques/pelvic-tilt")
         assert page.status_code == 200 and "/pictures/pelvic-tilt.svg" in page.text
         svg = client.get("/pictures/pelvic-tilt.svg").text
-    assert 'class="inset"' in svg and "pelvis tips back" in svg
+    assert 'class="inset"' in svg and "low back flattens" in svg
     closeup = svg[svg.index('<g class="inset">') :]
     assert closeup.count('attributeName="d"') >= 3  # thigh, trunk and pelvis move in it
