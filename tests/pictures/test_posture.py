@@ -193,3 +193,22 @@ def test_the_cow_hollows_the_back_and_the_cat_rounds_it():
     level, cat, cow = sag(fig.start), sag(fig.end), sag(fig.then.end)
     assert cow >= 8.0 and cow >= level + 6.0, (level, cow)
     assert cat < 0 < cow, (cat, cow)
+
+
+def test_the_sphinx_and_cobra_arrows_do_not_point_into_the_face():
+    """Review 5: the sphinx's and the cobra's arrow followed the head and ended pointing at
+    the face (carried on 40 px, it ran into the head). It follows the upper back now: its
+    shaft keeps 15 px off the head and where it points stays clear of it too."""
+    cat = default_catalogue()
+    for tid in ("sphinx", "cobra"):
+        t, fig = cat.technique(tid), figure_for(tid)
+        d = drawing(fig, t, "end")
+        arrow = S.motion_arrow_shape(fig, t)
+        assert arrow is not None
+        head = d.body(0).segments["head"]
+        centre, r = d.frame.xy(head.a), head.hw * d.frame.scale
+        (x0, y0), (x1, y1) = arrow.shaft[-2], arrow.shaft[-1]
+        n = math.hypot(x1 - x0, y1 - y0)
+        ahead = [(x1 + (x1 - x0) / n * k, y1 + (y1 - y0) / n * k) for k in range(0, 41, 2)]
+        assert min(math.dist(p, centre) for p in S.dense(arrow.shaft, 1.0)) >= r + 15, tid
+        assert min(math.dist(p, centre) for p in ahead) >= r + 15, tid
