@@ -20,15 +20,18 @@ from easeback.domain.body import Body, Pose, Segment, Vec, dot, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures.figures import (
     Figure,
+    KeyPanel,
     PropKind,
     PropSpec,
     Tempo,
     View,
     ease,
     figure_for,
-    key_stages,
+    key_panels,
+    key_rows,
     motion_amount,
     pelvis_tilt,
+    steps_label,
     tempo,
 )
 
@@ -1360,7 +1363,8 @@ def drawing(fig: Figure, technique: Technique, pose: PoseName, part: int = 0) ->
     alike so that every pose of the figure is drawn at one scale."""
     whole = fig.framed_by or fig  # a key stage is drawn at its whole figure's scale
     loop = samples(whole, technique)
-    frame = fit(whole, [s.pose for s in loop])
+    # the printed lead-in and finishing poses (sitting up, rolled to the side) fit too
+    frame = fit(whole, [*(s.pose for s in loop), *whole.lead_in, *whole.finish])
     if pose == "animated":
         return Drawing(fig, frame, tuple(loop), loop[-1].time)
     moving = fig.parts[part]
@@ -1910,11 +1914,14 @@ def belly_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     return Arrow(shaft, svg, "lower tummy", (bx - ax, by - ay))
 
 
-def _badge(n: int, x: float, y: float) -> str:
+def _badge(label: str, x: float, y: float) -> str:
+    """The label of a key pose at its top left corner: the steps it shows ("step 3")."""
+    w = 11 + 9.2 * len(label)
     return (
-        f'<circle cx="{x:g}" cy="{y:g}" r="13" fill="{INK}"/><text x="{x:g}" y="{y + 5.5:g}" '
+        f'<g class="key-label"><rect x="{x - 13:g}" y="{y - 13:g}" width="{w:.0f}" height="26" '
+        f'rx="13" fill="{INK}"/><text x="{x - 13 + w / 2:.1f}" y="{y + 5.5:g}" '
         'text-anchor="middle" font-family="sans-serif" font-size="16" font-weight="bold" '
-        f'fill="white">{n}</text>'
+        f'fill="white">{label}</text></g>'
     )
 
 
@@ -1927,50 +1934,66 @@ def _rows(svg: str) -> list[float]:
     return [float(m.group(2)) for m in _PAIR.finditer(svg)]
 
 
+def key_row(technique: Technique, part: int = 0) -> tuple[KeyPanel, ...]:
+    """The key poses one printed row shows: two, or one at the end of an odd count."""
+    panels = key_panels(figure_for(technique.id))
+    return panels[2 * part : 2 * part + 2]
+
+
 def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> str:
-    """Start and end pose side by side, numbered, with the movement drawn as an arrow on the end
-    pose and, for techniques done per side, a reminder to repeat on the other side (after the
-    last movement only: a side does every movement before the other side starts).
+    """A row of two key poses (see figures.key_panels), each labelled with the technique's
+    steps it shows ("step 3", "steps 3-4"), with the movement into a pose drawn as an arrow
+    on it and, for techniques done per side, a reminder to repeat on the other side (after
+    the last key pose only: a side does every movement before the other side starts).
 
     `crop` trims the empty rows above and below (a lying figure is wide and low), so a page
-    can hold more exercises with each pose as wide as before. A figure that shows two
-    movements draws the second with `part=1`, numbered on from the first; `part` counts the
-    rows of `key_stages` (legs moved one at a time print a row for each)."""
+    can hold more exercises with each pose as wide as before. `part` counts the rows: the
+    key poses go two to a row, in the order of the steps (`key_rows` says how many)."""
     whole = figure_for(technique.id)
-    stages = key_stages(whole)
-    fig, n = stages[part]
-    start = drawing(fig, technique, "start", n).render(f"{technique.name}: start position")
-    end_drawing = drawing(fig, technique, "end", n)
-    end = end_drawing.render(f"{technique.name}: end position")
-    arrow_shape = motion_arrow_shape(fig, technique, n)
-    motion = arrow_shape.svg if arrow_shape else ""
+    row = key_row(technique, part)
+    drawn = [drawing(p.figure, technique, p.pose, p.part) for p in row]
+    pictures = [d.render(f"{technique.name}: {steps_label(p.steps)}")
+                for d, p in zip(drawn, row, strict=True)]  # fmt: skip
+    shapes = [motion_arrow_shape(p.figure, technique, p.part) if p.pose == "end" else None
+              for p in row]  # fmt: skip
+    motions = [a.svg if a else "" for a in shapes]
+    last = drawn[-1]
     top, bottom = 0.0, HEIGHT
-    if crop and not fig.inset:
-        span = end_drawing.frame.span
-        rows = [*span, *_rows(motion)]
+    if crop and not whole.inset:
+        rows = [*last.frame.span, *(y for m in motions for y in _rows(m))]
         top = max(0.0, min(rows) - 34)
         bottom = min(HEIGHT, max(rows) + 8)
     cue_at: Point | None = None
-    if fig.sided and part == len(stages) - 1:
-        taken = _taken(end_drawing, arrow_shape)
-        cue_at, bottom = _cue_place(taken, top, bottom, HEIGHT if not crop or fig.inset else None)
+    if whole.sided and part == key_rows(whole) - 1:
+        if len(row) == 2:
+            taken = _taken(last, shapes[-1])
+            cue_at, bottom = _cue_place(taken, top, bottom,
+                                        HEIGHT if not crop or whole.inset else None)  # fmt: skip
+        else:  # the right half is free
+            cue_at = (WIDTH - 10, (top + bottom) / 2 + CUE_BOX[1] / 2)
     height = bottom - top
-    arrow = (
-        f'<path d="M{WIDTH - 6:g},{top + height / 2:g}h12l-5,-6m5,6l-5,6" fill="none" '
-        f'stroke="{INK}" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/>'
-    )
-    extra = _badge(2 * part + 1, 20, top + 20) + _badge(2 * part + 2, WIDTH + 20, top + 20)
-    extra += f'<g transform="translate({WIDTH:g},0)">{motion}</g>'
+    extra = ""
+    if len(row) == 2:
+        extra += (
+            f'<path d="M{WIDTH - 6:g},{top + height / 2:g}h12l-5,-6m5,6l-5,6" fill="none" '
+            f'stroke="{INK}" stroke-width="2.5" stroke-linecap="round" '
+            'stroke-linejoin="round"/>'
+        )
+    body = ""
+    for k, (picture, motion, panel) in enumerate(zip(pictures, motions, row, strict=True)):
+        body += _nest(picture, k * WIDTH, 0, "se"[k])
+        extra += f'<g transform="translate({k * WIDTH:g},0)">{motion}</g>'
+        extra += _badge(steps_label(panel.steps), k * WIDTH + 20, top + 20)
     if cue_at is not None:
-        cue = (f'<text class="cue" x="{WIDTH + cue_at[0]:g}" y="{cue_at[1]:g}" '
+        x = cue_at[0] + WIDTH
+        cue = (f'<text class="cue" x="{x:g}" y="{cue_at[1]:g}" '
                f'text-anchor="end" font-family="sans-serif" font-size="{CUE_SIZE:g}" '
                f'fill="{INK}">{CUE}</text>')  # fmt: skip
         extra += cue
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'viewBox="0 {top:g} {2 * WIDTH:g} {height:g}" width="{2 * WIDTH:g}" '
-        f'height="{height:g}">'
-        f"{_nest(start, 0, 0, 's')}{_nest(end, WIDTH, 0, 'e')}{arrow}{extra}</svg>"
+        f'height="{height:g}">{body}{extra}</svg>'
     )
 
 
@@ -2065,8 +2088,8 @@ def cue_box(right: float, base: float) -> Box:
 
 
 def all_key_poses_svg(technique: Technique) -> str:
-    """Every movement's key poses, one row each (most figures have one movement)."""
-    count = len(key_stages(figure_for(technique.id)))
+    """Every key pose, two to a row (most figures have one row)."""
+    count = key_rows(figure_for(technique.id))
     if count == 1:
         return key_poses_svg(technique)
     rows = "".join(_nest(key_poses_svg(technique, part=n), 0, n * HEIGHT, f"m{n}", 1.0, 2 * WIDTH)

@@ -1,0 +1,124 @@
+"""The printed key poses (key PNGs, contact sheet, handout): each labelled with the steps it
+shows, none printed twice, and the start, move and finish poses the steps name (review 5)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+from easeback.content.loader import ContentError, default_catalogue
+from easeback.domain.body import pose_body
+from easeback.pictures.figures import (
+    FIGURES_DIR,
+    figure_for,
+    key_panels,
+    key_rows,
+    load_figure,
+    steps_label,
+)
+from easeback.pictures.svg import all_key_poses_svg, drawing, key_poses_svg, picture_shapes
+
+TECHNIQUES = default_catalogue().techniques
+IDS = [t.id for t in TECHNIQUES]
+
+
+def _labels(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    return [
+        "".join(g.find(f"{ns}text").itertext())  # type: ignore[union-attr]
+        for g in root.iter(f"{ns}g")
+        if g.get("class") == "key-label"
+    ]
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_every_key_pose_is_labelled_with_steps_that_exist(technique):
+    """Review 5: a key numbered 1/2/3 did not say which step it shows ('ball-release key 2
+    illustrates step 3'). Every printed key pose names the technique's step(s) it shows, a
+    step that exists, and the printed rows carry exactly those labels in order."""
+    panels = key_panels(figure_for(technique.id))
+    for p in panels:
+        assert p.steps, (technique.id, p.pose)
+        assert all(1 <= s <= len(technique.steps) for s in p.steps), (technique.id, p.steps)
+    expected = [steps_label(p.steps) for p in panels]
+    assert all(label.startswith("step") for label in expected)
+    assert _labels(all_key_poses_svg(technique)) == expected
+    rows = [lab for n in range(key_rows(figure_for(technique.id)))
+            for lab in _labels(key_poses_svg(technique, crop=True, part=n))]  # fmt: skip
+    assert rows == expected
+
+
+def test_steps_label_reads_as_words():
+    assert steps_label((3,)) == "step 3"
+    assert steps_label((3, 4)) == "steps 3-4"
+    assert steps_label((1, 2, 5)) == "steps 1, 2, 5"
+
+
+def test_a_key_pose_naming_a_step_the_technique_lacks_is_refused(tmp_path: Path):
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    shutil.copy(FIGURES_DIR / "bridge.yaml", folder)
+    data = yaml.safe_load((folder / "bridge.yaml").read_text())
+    data["end"]["step"] = 9
+    (folder / "bridge.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError) as err:
+        load_figure(default_catalogue().technique("bridge"), folder)
+    assert err.value.field == "end.step"
+    assert "names step 9, but the technique has 5 steps" in err.value.message
+
+
+def _drawn(technique, panel) -> dict[str, list[tuple[float, float]]]:
+    d = drawing(panel.figure, technique, panel.pose, panel.part)
+    return picture_shapes(d.body(0), d.frame)
+
+
+def _pixels_apart(a: dict, b: dict) -> float:
+    """How far the drawn outlines of two pictures lie apart: the largest move, in pixels, of
+    any outline point (parts drawn in one and not the other count as far apart)."""
+    if set(a) != set(b):
+        return math.inf
+    return max(math.dist(p, q) for k in a for p, q in zip(a[k], b[k], strict=False))
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_no_two_key_poses_of_a_figure_look_the_same(technique):
+    """Review 5: decompression-90-90 keys 1~2, seated-reverse-jackknife 3~2 and knee-to-chest-
+    double 3~2 were near-identical panels (a hold printed twice, a movement's end printed
+    again as the next one's start). Any two printed key poses are drawn at least 10 px
+    apart somewhere on the body (3 px where a close-up shows the small movement)."""
+    fig = figure_for(technique.id)
+    panels = key_panels(fig)
+    least = 3.0 if fig.inset else 10.0
+    drawn = [_drawn(technique, p) for p in panels]
+    for (i, a), (j, b) in itertools.combinations(enumerate(drawn), 2):
+        assert _pixels_apart(a, b) >= least, (technique.id, i + 1, j + 1)
+
+
+def _pose_panels(tid: str):
+    return [p.body_pose for p in key_panels(figure_for(tid))]
+
+
+def test_the_90_90_rest_prints_sitting_lying_back_one_leg_at_a_time_and_the_finish():
+    """Review 5: every frame and both keys of the 90/90 rest showed the final position. The
+    print follows the steps: sitting on the floor in front of the seat (step 1), lying with
+    one calf on the seat and the other leg still on the floor (step 2), both calves on the
+    seat (steps 3-5), then the legs off the seat, lying long (step 6)."""
+    t = default_catalogue().technique("decompression-90-90")
+    panels = key_panels(figure_for(t.id))
+    assert [steps_label(p.steps) for p in panels] == ["step 1", "step 2", "steps 3-5", "step 6"]
+    sit, one, both, off = (pose_body(p.body_pose) for p in panels)
+    thorax = sit.segments["thorax"]
+    assert thorax.b[1] - thorax.a[1] >= 0.8 * math.dist(thorax.a, thorax.b)  # upright
+    assert sit.segments["pelvis"].lowest() < 0.02
+    assert one.segments["shin_r"].lowest() > 0.4  # on the seat
+    assert one.segments["foot_l"].lowest() < 0.03  # the other still on the floor
+    for side in ("l", "r"):
+        assert both.segments[f"shin_{side}"].lowest() > 0.4
+        assert off.segments[f"foot_{side}"].lowest() < 0.03
