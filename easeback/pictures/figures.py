@@ -386,10 +386,20 @@ class Figure:
         return out + [s for p in self.props if (s := p.surface()) is not None]
 
 
-def _stage(fig: Figure, start: Pose, end: Pose, steps: Mapping[str, tuple[int, ...]]) -> Figure:
-    """A movement the key poses print on their own, framed as the whole figure."""
+def _stage(
+    fig: Figure,
+    start: Pose,
+    end: Pose,
+    steps: Mapping[str, tuple[int, ...]],
+    closeup: bool = True,
+) -> Figure:
+    """A movement the key poses print on their own, framed as the whole figure; without the
+    figure's close-up unless it is (part of) the movement itself: getting onto the ball or
+    curling up off the roller shows no close-up, so that one per movement is printed and
+    the rows of the other poses are cropped."""
     return replace(fig, start=start, end=end, in_turn=(), then=None, framed_by=fig, lead_in=(),
-                   finish=(), steps=dict(steps))  # fmt: skip
+                   finish=(), steps=dict(steps),
+                   inset=fig.inset if closeup else None)  # fmt: skip
 
 
 def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
@@ -404,7 +414,7 @@ def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
     names = [f"lead_in.{i}" for i in range(len(fig.lead_in))] + ["start"]
     for i in range(len(chain) - 1):  # from where the steps start into the start pose
         steps = {"start": fig.steps.get(names[i], ()), "end": fig.steps.get(names[i + 1], ())}
-        out.append((_stage(fig, chain[i], chain[i + 1], steps), 0))
+        out.append((_stage(fig, chain[i], chain[i + 1], steps, False), 0))
     for n, part in enumerate(fig.parts):
         groups = part.in_turn
         if len(groups) < 2 or not all(any(g.startswith("leg_") for g in group)
@@ -426,7 +436,7 @@ def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
     for i in range(len(chain) - 1):  # how the steps finish, from the last movement's end
         steps = {"start": (last if i == 0 else fig).steps.get(names[i], ()),
                  "end": fig.steps.get(names[i + 1], ())}  # fmt: skip
-        out.append((_stage(last if i == 0 else fig, chain[i], chain[i + 1], steps), 0))
+        out.append((_stage(last if i == 0 else fig, chain[i], chain[i + 1], steps, False), 0))
         out[-1] = (replace(out[-1][0], framed_by=fig), 0)
     return tuple(out)
 

@@ -1959,7 +1959,9 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     motions = [a.svg if a else "" for a in shapes]
     last = drawn[-1]
     top, bottom = 0.0, HEIGHT
-    if crop and not whole.inset:
+    # a row without a close-up is cropped (the close-up sits at the top of its picture)
+    closeup = any(d.closeup is not None for d in drawn)
+    if crop and not closeup:
         rows = [*last.frame.span, *(y for m in motions for y in _rows(m))]
         top = max(0.0, min(rows) - 34)
         bottom = min(HEIGHT, max(rows) + 8)
@@ -1968,7 +1970,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
         if len(row) == 2:
             taken = _taken(last, shapes[-1])
             cue_at, bottom = _cue_place(taken, top, bottom,
-                                        HEIGHT if not crop or whole.inset else None)  # fmt: skip
+                                        HEIGHT if not crop or closeup else None)  # fmt: skip
         else:  # the right half is free
             cue_at = (WIDTH - 10, (top + bottom) / 2 + CUE_BOX[1] / 2)
     height = bottom - top

@@ -331,7 +331,7 @@ def test_the_thoracic_roller_prints_its_sitting_start_first():
 
     fig = figure_for("thoracic-extension-roller")
     rows = key_stages(fig)
-    assert len(rows) == 2 and rows[0][0].end == fig.start and rows[1] == (fig, 0)
+    assert len(rows) == 3 and rows[0][0].end == fig.start and rows[1] == (fig, 0)
     sitting = pose_body(rows[0][0].start)
     thorax = sitting.segments["thorax"]
     rise = thorax.b[1] - thorax.a[1]

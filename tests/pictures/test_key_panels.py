@@ -16,6 +16,7 @@ from easeback.content.loader import ContentError, default_catalogue
 from easeback.domain.body import pose_body
 from easeback.pictures.figures import (
     FIGURES_DIR,
+    drawn_gap,
     figure_for,
     key_panels,
     key_rows,
@@ -122,3 +123,51 @@ def test_the_90_90_rest_prints_sitting_lying_back_one_leg_at_a_time_and_the_fini
     for side in ("l", "r"):
         assert both.segments[f"shin_{side}"].lowest() > 0.4
         assert off.segments[f"foot_{side}"].lowest() < 0.03
+
+
+def test_the_thoracic_roller_prints_the_curl_back_up_at_the_end():
+    """Review 5: the roller's last picture returned to lying over the roller, where step 4
+    curls back up using the tummy muscles. It finishes curling up: the chest lifted well off
+    the roller (higher than at the start on it, lower than sitting), chin tucked."""
+    fig = figure_for("thoracic-extension-roller")
+    panels = key_panels(fig)
+    assert [steps_label(p.steps) for p in panels] == ["step 1", "step 2", "step 3", "step 4"]
+    sit, on, _, curl = (pose_body(p.body_pose) for p in panels)
+    neck = {name: b.landmarks["neck_base"][1] for name, b in
+            (("sit", sit), ("on", on), ("curl", curl))}  # fmt: skip
+    assert neck["on"] + 0.15 < neck["curl"] < neck["sit"] - 0.05, neck
+    assert curl.segments["pelvis"].lowest() < 0.02
+
+
+def test_the_ball_releases_start_beside_the_ball_and_tip_off_it_to_change_sides():
+    """Review 5: the ball releases began already on the ball; step 2 (tip to one side and
+    place the ball) and the change of side were only captioned. The print starts lying flat
+    with the ball beside the buttock, the pelvis on the floor (step 1); the buttock release
+    then tips to one side, the pelvis rolled 20 degrees next to the ball (step 2, and step 5,
+    tipping off it to move it to the other side), before lying on it (step 3)."""
+    glute = key_panels(figure_for("ball-glute-release"))
+    assert [steps_label(p.steps) for p in glute] == ["step 1", "steps 2, 5", "step 3", "step 4"]
+    piri = key_panels(figure_for("ball-piriformis-release"))
+    assert steps_label(piri[0].steps) == "step 1"
+    assert steps_label(piri[-1].steps) == "step 5"
+    for tid, panels in (("ball-glute-release", glute), ("ball-piriformis-release", piri)):
+        ball = next(p for p in figure_for(tid).props if p.kind.value == "ball")
+        flat = pose_body(panels[0].body_pose)
+        assert flat.segments["pelvis"].lowest() < 0.02  # on the floor, not the ball
+        assert flat.landmarks["hip_centre"][0] < ball.x - 0.1  # the ball beside it
+    tipped = pose_body(glute[1].body_pose)
+    ball = next(p for p in figure_for("ball-glute-release").props if p.kind.value == "ball")
+    surface = ball.surface()
+    assert surface is not None
+    above = drawn_gap(tipped, "pelvis", surface)
+    assert above is not None and above > 0.005, above  # next to the ball, not in it
+    assert abs(glute[1].body_pose.root.roll) >= 15
+
+
+def test_the_towel_prints_the_head_and_shoulders_lifted_at_the_end():
+    """Step 4 of the towel: lift the head and shoulders a little to ease the pressure."""
+    panels = key_panels(figure_for("thoracic-extension-towel"))
+    assert [steps_label(p.steps) for p in panels] == ["steps 1-2", "step 3", "step 4"]
+    back, lifted = (pose_body(p.body_pose) for p in panels[1:])
+    rise = lifted.landmarks["neck_base"][1] - back.landmarks["neck_base"][1]
+    assert 0.04 <= rise <= 0.2, rise

@@ -143,13 +143,15 @@ def test_handout_from_a_plan(tmp_path, capsys):
 def test_handout_of_every_technique_keeps_each_exercise_on_one_page(tmp_path):
     """Every technique in one handout, read back page by page with pdftotext: each exercise's
     name, pictures, dose, steps and "Stop if" are on one page (9 of 31 had "Stop if" on the
-    next), and each page but the last is still more than 40% filled (the key poses keep the
-    column's full width, each pose half of it, cropped to the rows the figure fills)."""
+    next), and each page but the last is still more than 38% filled (the key poses keep the
+    column's full width, each pose half of it, cropped to the rows the figure fills; with
+    the start and finish poses the steps name printed too, the bridge no longer fits on the
+    ball releases' page and stands alone on one 39% full)."""
     out = tmp_path / "all.pdf"
     fills = handout.write_handout(handout.items_from_techniques(TECHNIQUES), out, "All", [])
     assert out.stat().st_size > 100_000
     assert len(fills) >= 8
-    assert all(f >= 0.4 for f in fills[:-1]), [round(f, 2) for f in fills]
+    assert all(f >= 0.38 for f in fills[:-1]), [round(f, 2) for f in fills]
     seen = []
     for page in range(1, len(fills) + 1):
         text = subprocess.run(
