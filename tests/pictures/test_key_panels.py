@@ -171,3 +171,24 @@ def test_the_towel_prints_the_head_and_shoulders_lifted_at_the_end():
     back, lifted = (pose_body(p.body_pose) for p in panels[1:])
     rise = lifted.landmarks["neck_base"][1] - back.landmarks["neck_base"][1]
     assert 0.04 <= rise <= 0.2, rise
+
+
+def test_pool_walking_lands_heel_first_and_walks_backward_too():
+    """Review 5: the forward step landed toes down, and walking backward (step 4, a move
+    step) never appeared. The forward foot lands heel first, its toes higher than its heel;
+    a second movement steps the left foot back onto the ball of the foot (step 4), printed
+    and animated after the forward step."""
+    t = default_catalogue().technique("pool-walking")
+    fig = figure_for(t.id)
+    panels = key_panels(fig)
+    assert [steps_label(p.steps) for p in panels] == ["step 2", "step 3", "step 4"]
+    forward, backward = (pose_body(p.body_pose) for p in panels[1:])
+    hip = forward.landmarks["hip_centre"][0]
+    toe, heel = forward.segments["foot_r"].b, forward.segments["foot_r"].a
+    assert forward.landmarks["ankle_r"][0] > hip + 0.15  # the right foot ahead
+    assert toe[1] > heel[1] + 0.02  # heel first, toes up
+    assert backward.landmarks["ankle_l"][0] < backward.landmarks["hip_centre"][0] - 0.15
+    ltoe, lheel = backward.segments["foot_l"].b, backward.segments["foot_l"].a
+    assert lheel[1] > ltoe[1] + 0.05  # the ball of the foot lands first, the heel up
+    loop = drawing(fig, t, "animated")
+    assert {s.part for s in loop.samples} == {0, 1}
