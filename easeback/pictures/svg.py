@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 from xml.sax.saxutils import escape
 
-from easeback.domain.body import Body, Pose, Segment, Vec, dot, pose_body
+from easeback.domain.body import Body, Pose, Segment, Vec, dot, interpolate, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures.figures import (
     Figure,
@@ -32,6 +32,7 @@ from easeback.pictures.figures import (
     motion_amount,
     pelvis_tilt,
     steps_label,
+    sunk,
     tempo,
 )
 
@@ -1366,13 +1367,61 @@ def drawing(fig: Figure, technique: Technique, pose: PoseName, part: int = 0) ->
     # the printed lead-in and finishing poses (sitting up, rolled to the side) fit too
     frame = fit(whole, [*(s.pose for s in loop), *whole.lead_in, *whole.finish])
     if pose == "animated":
-        return Drawing(fig, frame, tuple(loop), loop[-1].time)
+        every = with_lead_in_and_finish(whole, loop)
+        return Drawing(fig, frame, tuple(every), every[-1].time)
     moving = fig.parts[part]
     keys = moving.keyframes()
     name = pose if not moving.sided else f"{pose}_right"
     side = "right" if moving.sided else ""
     depth = 1.0 if pose == "end" else 0.0
     return Drawing(fig, frame, (Sample(0.0, keys[name], side, depth, part),), 1.0)
+
+
+LEAD_STILL = 0.6  # seconds a lead-in or finishing pose is shown still
+LEAD_MOVE = 1.6  # seconds to move from one to the next
+
+
+def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
+    """The technique's own picture shows the whole exercise, as the steps do: from where
+    they start (the lead-in poses: sitting with the feet down, beside the ball) into the
+    repeated movement, and after it how they finish (curling up off the roller, the legs off
+    the chair), then back to the start (a cut). The player draws its own way into position
+    and times the bare loop (`samples`)."""
+    if not fig.lead_in and not fig.finish:
+        return loop
+    side = loop[0].side
+    mirror = side == "left"
+
+    def moved(a: Pose, b: Pose, at: float) -> list[Sample]:
+        out = [Sample(at, a, side, 0.0)]
+        at += LEAD_STILL
+        for i in range(MOVE_FRAMES):
+            pose = interpolate(a, b, ease(i / MOVE_FRAMES))
+            dip = max((d for _, _, d in sunk(pose_body(pose), fig.props)), default=0.0)
+            out.append(Sample(at, pose.moved(dy=dip) if dip > 0 else pose, side, 0.0))
+            at += LEAD_MOVE / MOVE_FRAMES
+        return out
+
+    lead = [p.mirrored() if mirror else p for p in fig.lead_in]
+    out: list[Sample] = []
+    at = 0.0
+    for a, b in itertools.pairwise([*lead, loop[0].pose]):
+        out += moved(a, b, at)
+        at = out[-1].time + LEAD_MOVE / MOVE_FRAMES
+    out += [replace(s, time=s.time + at) for s in loop]
+    at = out[-1].time
+    last = out[-1]
+    finish = [p.mirrored() if last.side == "left" else p for p in fig.finish]
+    for a, b in itertools.pairwise([last.pose, *finish]):
+        out += [replace(s, side=last.side) for s in moved(a, b, at)][1:]
+        at = out[-1].time + LEAD_MOVE / MOVE_FRAMES
+    if finish:
+        out.append(Sample(at, finish[-1], last.side, 0.0))
+        at += LEAD_STILL
+    if out[-1].pose != out[0].pose:
+        out.append(Sample(at, out[-1].pose, out[-1].side, 0.0, out[-1].part))
+        out.append(Sample(at + CUT, out[0].pose, out[0].side, 0.0, out[0].part))
+    return out
 
 
 def moments(technique: Technique, count: int = 8) -> list[tuple[float, str]]:

@@ -192,3 +192,26 @@ def test_pool_walking_lands_heel_first_and_walks_backward_too():
     assert lheel[1] > ltoe[1] + 0.05  # the ball of the foot lands first, the heel up
     loop = drawing(fig, t, "animated")
     assert {s.part for s in loop.samples} == {0, 1}
+
+
+@pytest.mark.parametrize("tid", ["seated-reverse-jackknife", "thoracic-extension-roller",
+                                 "decompression-90-90", "ball-glute-release"])  # fmt: skip
+def test_the_animation_starts_where_the_steps_start_and_shows_the_finish(tid):
+    """Review 5 (bug 7): the animations began mid-exercise (the reverse jackknife with the
+    legs already out, the roller already lying back, the 90/90 rest only in its final
+    position). The technique's own picture starts at the first lead-in pose, passes through
+    each into the repeated movement and shows the finishing poses after it; the player,
+    which draws its own way into position, keeps the bare loop from the start pose."""
+    from easeback.pictures.svg import samples
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    shown = drawing(fig, t, "animated").samples
+    poses = [s.pose for s in shown]
+    assert poses[0] == fig.lead_in[0]
+    assert all(p in poses for p in fig.lead_in)
+    assert all(p in poses for p in fig.finish)
+    assert poses.index(fig.lead_in[-1]) < poses.index(fig.start)
+    times = [s.time for s in shown]
+    assert times == sorted(times)
+    assert samples(fig, t)[0].pose == fig.start  # the player's loop
