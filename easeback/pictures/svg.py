@@ -1379,6 +1379,7 @@ def drawing(fig: Figure, technique: Technique, pose: PoseName, part: int = 0) ->
 
 LEAD_STILL = 0.6  # seconds a lead-in or finishing pose is shown still
 LEAD_MOVE = 1.6  # seconds to move from one to the next
+LEAD_FRAMES = 2  # frames of that move (the picture's size grows with every frame)
 
 
 def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
@@ -1386,7 +1387,7 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     they start (the lead-in poses: sitting with the feet down, beside the ball) into the
     repeated movement, and after it how they finish (curling up off the roller, the legs off
     the chair), then back to the start (a cut). The player draws its own way into position
-    and times the bare loop (`samples`)."""
+    and times the bare loop (`samples`). Few frames each: the picture stays small."""
     if not fig.lead_in and not fig.finish:
         return loop
     side = loop[0].side
@@ -1395,11 +1396,11 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     def moved(a: Pose, b: Pose, at: float) -> list[Sample]:
         out = [Sample(at, a, side, 0.0)]
         at += LEAD_STILL
-        for i in range(MOVE_FRAMES):
-            pose = interpolate(a, b, ease(i / MOVE_FRAMES))
+        for i in range(LEAD_FRAMES):
+            pose = interpolate(a, b, ease(i / LEAD_FRAMES))
             dip = max((d for _, _, d in sunk(pose_body(pose), fig.props)), default=0.0)
             out.append(Sample(at, pose.moved(dy=dip) if dip > 0 else pose, side, 0.0))
-            at += LEAD_MOVE / MOVE_FRAMES
+            at += LEAD_MOVE / LEAD_FRAMES
         return out
 
     lead = [p.mirrored() if mirror else p for p in fig.lead_in]
@@ -1407,14 +1408,15 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     at = 0.0
     for a, b in itertools.pairwise([*lead, loop[0].pose]):
         out += moved(a, b, at)
-        at = out[-1].time + LEAD_MOVE / MOVE_FRAMES
+        at = out[-1].time + LEAD_MOVE / LEAD_FRAMES
     out += [replace(s, time=s.time + at) for s in loop]
     at = out[-1].time
     last = out[-1]
-    finish = [p.mirrored() if last.side == "left" else p for p in fig.finish]
+    # a technique done per side finishes by changing sides, which the loop shows already
+    finish = [] if fig.sided else list(fig.finish)
     for a, b in itertools.pairwise([last.pose, *finish]):
         out += [replace(s, side=last.side) for s in moved(a, b, at)][1:]
-        at = out[-1].time + LEAD_MOVE / MOVE_FRAMES
+        at = out[-1].time + LEAD_MOVE / LEAD_FRAMES
     if finish:
         out.append(Sample(at, finish[-1], last.side, 0.0))
         at += LEAD_STILL
