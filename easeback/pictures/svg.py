@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 from xml.sax.saxutils import escape
 
-from easeback.domain.body import Body, Pose, Segment, Vec, dot, interpolate, pose_body
+from easeback.domain.body import Body, Pose, Segment, Vec, dot, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures.figures import (
     Figure,
@@ -31,6 +31,7 @@ from easeback.pictures.figures import (
     key_rows,
     motion_amount,
     pelvis_tilt,
+    staged,
     steps_label,
     sunk,
     tempo,
@@ -1397,7 +1398,7 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
         out = [Sample(at, a, side, 0.0)]
         at += LEAD_STILL
         for i in range(LEAD_FRAMES):
-            pose = interpolate(a, b, ease(i / LEAD_FRAMES))
+            pose = staged(a, b, i / LEAD_FRAMES)
             dip = max((d for _, _, d in sunk(pose_body(pose), fig.props)), default=0.0)
             out.append(Sample(at, pose.moved(dy=dip) if dip > 0 else pose, side, 0.0))
             at += LEAD_MOVE / LEAD_FRAMES
