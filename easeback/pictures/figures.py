@@ -65,6 +65,7 @@ class View(StrEnum):
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
     OVERHEAD = "overhead"  # from nearly straight above: legs lowered to either side
     FEET_END = "feet-end"  # from beyond the feet, a little left and above: a knee falling open
+    DOWN = "down"  # from above, tipped a little to the figure's right: knees tipping sideways
 
 
 class PropKind(StrEnum):

@@ -86,6 +86,14 @@ def _looking(toward: Vec) -> Camera:
     return Camera(right, up, t)
 
 
+def _from_above(tilt: float) -> Camera:
+    """Looking down at a lying figure, head to the left, its left side up the picture, the
+    camera tipped `tilt` degrees towards the figure's right: bent knees stand a little up the
+    picture, and tipping to either side they swing across the body's line."""
+    s, c = math.sin(math.radians(tilt)), math.cos(math.radians(tilt))
+    return Camera((1, 0, 0), (0, s, -c), (0, c, s))
+
+
 CAMERAS: dict[View, Camera] = {
     View.SIDE: Camera((1, 0, 0), (0, 1, 0), (0, 0, 1)),
     View.FRONT: Camera((0, 0, -1), (0, 1, 0), (1, 0, 0)),
@@ -94,8 +102,9 @@ CAMERAS: dict[View, Camera] = {
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
     View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
     View.FEET_END: _looking((1.0, 0.3, -0.35)),  # the left side: a right knee opening
+    View.DOWN: _from_above(15.0),
 }
-OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END)
+OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN)
 
 
 @dataclass
@@ -802,7 +811,8 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
         half = prop.across / 2
         return [_box(frame, (x0, -0.01, -half), (x1, 0.0, half), mat)]
     if k is PropKind.BED:
-        return [_box(frame, (x0, 0.0, -BED_HALF), (x1, base + h, BED_HALF),
+        half = bed_half(prop)
+        return [_box(frame, (x0, 0.0, -half), (x1, base + h, half),
                      'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
     if k in (PropKind.CHAIR, PropKind.OTTOMAN):
         top = base + h
@@ -835,7 +845,7 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         half = prop.across / 2
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -half, half, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
-        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -BED_HALF, BED_HALF,
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -bed_half(prop), bed_half(prop),
                         'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
     if prop.kind is PropKind.PILLOW:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.3, 0.3,
@@ -857,6 +867,11 @@ def _points(body: Body, frame: Frame) -> Iterator[Point]:
 
 MAT_SPARE = 0.18  # metres of mat or bed shown beyond the figure at either end
 BED_HALF = 0.5  # a single bed's half-width
+
+
+def bed_half(prop: PropSpec) -> float:
+    """A bed's half-width: a single bed unless its figure says how wide (across)."""
+    return prop.across / 2 if "across" in prop.model_fields_set else BED_HALF
 
 
 def fitted(prop: PropSpec, reach: tuple[float, float] | None) -> PropSpec:
@@ -881,7 +896,7 @@ def _flat_extent(fig: Figure, prop: PropSpec) -> list[Vec]:
         lift = 0.35 if prop.kind is PropKind.BED else 0.0  # the headboard
         return [(x0 - 0.04, -0.012, 0.0), (x1, top + lift, 0.0)]
     if fig.view in OBLIQUE or fig.view is View.TOP:
-        z = BED_HALF if prop.kind is PropKind.BED else prop.across / 2
+        z = bed_half(prop) if prop.kind is PropKind.BED else prop.across / 2
         return [(x, y, zz) for x in (x0, x1) for y in (0.0, top) for zz in (-z, z)]
     return []
 
