@@ -184,6 +184,13 @@ class PartSpec(Frozen):
     start: PoseSpec
     end: PoseSpec
     arrow_at: Mark | None = None
+    # a movement the steps make optional ("if that gives no stretch, ..."): its key poses
+    # say "if needed", so the first movement reads as the default
+    optional: bool = False
+    # a sway to one side and then the other ("a little to the right and a little to the
+    # left"), of a figure not done per side: the animation goes both ways (the end pose,
+    # then its mirror image) and its arrow has a head at each end
+    both_ways: bool = False
 
 
 # a limb, "rest" (the root and every joint no group names) or one joint
@@ -291,6 +298,8 @@ class Figure:
     # a key stage (see key_stages) is framed as the whole figure it is a stage of
     framed_by: Figure | None = None
     lead_in: Pose | None = None  # where the steps start from, printed before the movement
+    optional: bool = False  # a movement the steps make optional (see PartSpec.optional)
+    both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -731,6 +740,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
             technique.dosage.per_side, spec.arrow, None, spec.zoom, spec.then.arrow_at,
             t_contacts, t_touches, t_grounds,
         )  # fmt: skip
+        then = replace(then, optional=spec.then.optional, both_ways=spec.then.both_ways)
     deepest = max(hip_flexion(start), hip_flexion(end))
     if then is not None:
         deepest = max(deepest, hip_flexion(then.start), hip_flexion(then.end))

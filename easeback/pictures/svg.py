@@ -558,15 +558,18 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
     tp = tempo(technique)
     inner = fig.parts[1]
     frames = [MOVE_FRAMES * max(1, len(p.in_turn)) for p in (fig, inner)]
+    if inner.both_ways:  # a small sway, twice over: fewer frames keep the animation small
+        frames[1] = MOVE_FRAMES // 2
     out: list[Sample] = []
     now = 0.0
 
-    def move(part: Figure, n: int, side: str, back: bool) -> None:
+    def move(part: Figure, n: int, side: str, back: bool, drawn_as: str | None = None) -> None:
         nonlocal now
         for i in range(frames[n]):
             t = i / frames[n]
             depth = _ease(t) if not back else 1.0 - _ease(t)
-            out.append(Sample(now, part.tween(t, side, back=back), side, depth, n))
+            pose = part.tween(t, side, back=back)
+            out.append(Sample(now, pose, side if drawn_as is None else drawn_as, depth, n))
             now += tp.move / frames[n]
 
     for side, suffix in [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]:
@@ -579,6 +582,14 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
         out.append(Sample(now, inner.keyframes()["end" + suffix], side, 1.0, 1))
         now += tp.hold
         move(inner, 1, side, back=True)
+        if inner.both_ways and not inner.sided:  # then the same sway the other way
+            other = replace(inner, start=inner.start.mirrored(), end=inner.end.mirrored())
+            out.append(Sample(now, inner.start, side, 1.0, 0))
+            now += tp.pause
+            move(other, 1, "", back=False, drawn_as="left")
+            out.append(Sample(now, other.end, "left", 1.0, 1))
+            now += tp.hold
+            move(other, 1, "", back=True, drawn_as="left")
         out.append(Sample(now, inner.keyframes()["start" + suffix], side, 1.0, 0))
         now += tp.pause
         move(fig, 0, side, back=True)
@@ -1348,7 +1359,10 @@ class Drawing:
         n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
         up = tuple(h - b for h, b in zip(head, body.landmarks["neck_base"], strict=True))
         upright = up[1] / (math.sqrt(dot(up, up)) or 1.0) > 0.7  # type: ignore[arg-type]
-        return not upright and dot(out, self.frame.camera.toward) / n > 0.6  # type: ignore[arg-type]
+        # from straight above a face turned half away still faces the viewer: its nose,
+        # off the face's middle, shows the turn (the lying spinal twist's head)
+        limit = 0.3 if self.fig.view is View.DOWN else 0.6
+        return not upright and dot(out, self.frame.camera.toward) / n > limit  # type: ignore[arg-type]
 
     @property
     def regions(self) -> list[str]:
@@ -1497,7 +1511,24 @@ def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arro
         nx, ny = -nx, -ny  # (nx, ny) points away from the body's middle
     clear = _clearance(pose_body(keys["end" + suffix]), d.frame)
     options: list[Arrow] = []
-    if length < 25:  # a small lift or push: a short straight arrow just past where it ends
+    if moving.both_ways:  # a sway to either side: straight across the sway, a head each end
+        x0, y0 = d.frame.xy(pose_body(keys["end" + suffix].mirrored()).landmarks[mark])
+        span = math.dist((x0, y0), (x1, y1)) or 1.0
+        ux, uy = (x1 - x0) / span, (y1 - y0) / span
+        nx, ny = -uy, ux
+        if ((x0 + x1) / 2 - cx) * nx + ((y0 + y1) / 2 - cy) * ny < 0:
+            nx, ny = -nx, -ny
+        # past the knees' far end of the sway first (clear of the body), then beside them
+        for along, aside in ((-span - 16, 0), (-span - 30, 0), (-span - 16, 14),
+                             (-span - 16, -14), (0, 28), (0, 40), (0, -28), (0, -40)):  # fmt: skip
+            (sx, sy), (ex, ey) = ((px + aside * nx + along * ux, py + aside * ny + along * uy)
+                                  for px, py in ((x0 + 4 * ux, y0 + 4 * uy),
+                                                 (x1 - 4 * ux, y1 - 4 * uy)))  # fmt: skip
+            svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+                   f'<path d="{_arrowhead(ex, ey, ux, uy)}"/>'
+                   f'<path d="{_arrowhead(sx, sy, -ux, -uy)}"/></g>')  # fmt: skip
+            options.append(Arrow(((sx, sy), (ex, ey)), svg, mark, moved))
+    elif length < 25:  # a small lift or push: a short straight arrow just past where it ends
         for along, aside in ((12, 0), (12, 18), (12, -18), (26, 0), (12, 34), (12, -34),
                              (26, 30), (26, -30), (40, 0), (-44, 0), (-56, 0), (40, 36),
                              (40, -36), (12, 52), (12, -52), (56, 0)):  # fmt: skip
@@ -1975,6 +2006,10 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
         f'stroke="{INK}" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/>'
     )
     extra = _badge(2 * part + 1, 20, top + 20) + _badge(2 * part + 2, WIDTH + 20, top + 20)
+    if fig.parts[n].optional:  # the steps make this movement optional: not the default
+        extra += (f'<text class="optional" x="{WIDTH + 40:g}" y="{top + 26:g}" '
+                  f'font-family="sans-serif" font-size="{CUE_SIZE:g}" font-weight="bold" '
+                  f'fill="{INK}">{OPTIONAL}</text>')  # fmt: skip
     extra += f'<g transform="translate({WIDTH:g},0)">{motion}</g>'
     if cue_at is not None:
         cue = (f'<text class="cue" x="{WIDTH + cue_at[0]:g}" y="{cue_at[1]:g}" '
@@ -1990,6 +2025,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
 
 
 CUE = "then repeat on the other side ↺"
+OPTIONAL = "only if you need more stretch"
 CUE_SIZE = 15.0
 CUE_BOX = (250.0, 16.0)  # the words' width and height in pixels, a little generous
 

@@ -201,7 +201,7 @@ def test_the_reclined_pigeon_crosses_the_ankle_before_the_foot_lifts():
     crosses are drawn apart."""
     t = default_catalogue().technique("reclined-pigeon")
     fig = figure_for(t.id)
-    assert len(fig.parts) == 2 and fig.view is View.FEET_END
+    assert len(fig.parts) == 2 and fig.view is View.DOWN
     crossed = pose_body(fig.end)
     assert "foot_l" in fig.contacts["end"] and "foot_l" not in fig.then.contacts["end"]
     knee_r, knee_l = crossed.landmarks["knee_r"], crossed.landmarks["knee_l"]
