@@ -66,6 +66,7 @@ class View(StrEnum):
     OVERHEAD = "overhead"  # from nearly straight above: legs lowered to either side
     FEET_END = "feet-end"  # from beyond the feet, a little left and above: a knee falling open
     DOWN = "down"  # from above, tipped a little to the figure's right: knees tipping sideways
+    SIDE_HIGH = "side-high"  # from the side, above and a little from the head end: lying prone
 
 
 class PropKind(StrEnum):

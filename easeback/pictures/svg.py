@@ -103,8 +103,12 @@ CAMERAS: dict[View, Camera] = {
     View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
     View.FEET_END: _looking((1.0, 0.3, -0.35)),  # the left side: a right knee opening
     View.DOWN: _from_above(15.0),
+    # a face-down figure's near arm, reaching forward past the head, lies below the head on
+    # the picture (from the side it crossed the face), its legs not paler for lying further
+    View.SIDE_HIGH: _looking((-0.15, 0.5, 1.0)),
 }
-OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN)
+OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN,
+           View.SIDE_HIGH)  # fmt: skip
 
 
 @dataclass
@@ -1073,8 +1077,12 @@ class Drawing:
         arrow = lift_closeup_arrow(self.fig, self.frame.scale)
         # the near arm stretched out beside the head is nearer than it: drawn over it, as
         # on the figure (layers)
-        inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
-                 f'{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
+        floor = f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
+        if frame.camera is CAMERAS[View.SIDE_HIGH]:  # seen from above: the mat, not a line
+            x = bodies[0].segments["head"].a[0]
+            floor = _box(frame, (x - 1.5, -0.01, -0.3), (x + 1.5, 0.0, 0.6),
+                         f'fill="{MAT}" fill-opacity="0.5"')  # fmt: skip
+        inner = (f'{floor}{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
                  f'stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
                  f"{arrow.svg}")  # fmt: skip
         return self._circle(inner, INSET_WORDS["lift"])
@@ -1826,7 +1834,12 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
     if fig.inset == "lift":  # from the side, the chest at the middle, the floor in view
         zoom = max(LIFT_SCALE, 1.7 * scale)
         nx = (b.landmarks["head"][0] + b.landmarks["palm_r"][0]) / 2
-        frame = Frame(CAMERAS[View.SIDE], zoom, cx - nx * zoom, cy + INSET_R * 0.55)
+        # a figure seen from the side and above is seen so close up too (its near arm then
+        # lies below the head, as on the figure)
+        cam = CAMERAS[View.SIDE_HIGH if fig.view is View.SIDE_HIGH else View.SIDE]
+        high = cam is not CAMERAS[View.SIDE]
+        px, py = Frame(cam, 1.0, 0.0, 0.0).xy((nx, 0.0, 0.15 if high else 0.0))
+        frame = Frame(cam, zoom, cx - px * zoom, cy + INSET_R * (0.3 if high else 0.55) - py * zoom)
         return _head_whole(fig, frame, part, (nx, 0.05, 0.0))
     if fig.inset == "detail":  # the picture's own view, larger, around the prop or point
         zoom = max(DETAIL_SCALE, 1.6 * scale)

@@ -14,7 +14,7 @@ from easeback.pictures import svg as S
 from easeback.pictures.figures import PropKind, View, figure_for
 
 LYING = ["reclined-pigeon", "knees-to-chest-rock", "supine-spinal-twist", "supine-knee-drop",
-         "in-bed-knee-drop"]  # fmt: skip
+         "in-bed-knee-drop", "superman"]  # fmt: skip
 RESTING = 0.04  # metres: a part's point this near its support rests on it
 FILL = 0.7  # the figure spans at least this share of the panel's width or height
 
