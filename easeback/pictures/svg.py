@@ -581,10 +581,11 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
         now += tp.pause
         move(fig, 0, side, back=False)
         out.append(Sample(now, fig.keyframes()["end" + suffix], side, 1.0, 0))
-        now += tp.pause
+        # an optional second movement ('if that gives no stretch'): the hold is the first's
+        now += tp.hold if inner.optional else tp.pause
         move(inner, 1, side, back=False)
         out.append(Sample(now, inner.keyframes()["end" + suffix], side, 1.0, 1))
-        now += tp.hold
+        now += tp.pause if inner.optional else tp.hold
         move(inner, 1, side, back=True)
         if inner.both_ways and not inner.sided:  # then the same sway the other way
             other = replace(inner, start=inner.start.mirrored(), end=inner.end.mirrored())

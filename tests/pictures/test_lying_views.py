@@ -148,3 +148,19 @@ def test_the_lying_twist_shows_the_dropped_knees_and_the_head_turned_away():
     ny = S._nose(body, end.frame)[0][1]
     assert 'class="ey"' not in svg  # the face seen from above: its nose shows, not an eye
     assert cy - ny >= r / 3  # the knees drop down the picture, the face turns up it
+
+
+def test_the_reclined_pigeons_optional_deepening_is_not_the_held_pose():
+    """Review 5: step 3's optional deepening (the hands drawing the other thigh in) was shown
+    as the default. The animation holds the figure four (step 2) for the hold, and passes
+    through the deepening only briefly, not longer than the figure four is held."""
+    from easeback.pictures.figures import tempo
+
+    t, d = _loop("reclined-pigeon")
+    tp = tempo(t)
+    held: dict[int, float] = {0: 0.0, 1: 0.0}
+    for a, b in zip(d.samples, d.samples[1:], strict=False):
+        if a.depth == 1.0:  # at a movement's end pose until the next sample
+            held[a.part] += b.time - a.time
+    assert held[0] >= 2 * tp.hold - 1e-6, held  # each side holds the figure four
+    assert held[1] < held[0], held
