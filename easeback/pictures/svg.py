@@ -1839,6 +1839,8 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
         # lies below the head, as on the figure)
         cam = CAMERAS[View.SIDE_HIGH if fig.view is View.SIDE_HIGH else View.SIDE]
         high = cam is not CAMERAS[View.SIDE]
+        if high:  # the chest, head and near arm: the arm lies below the head, not over it
+            nx = b.landmarks["head"][0]
         px, py = Frame(cam, 1.0, 0.0, 0.0).xy((nx, 0.0, 0.15 if high else 0.0))
         frame = Frame(cam, zoom, cx - px * zoom, cy + INSET_R * (0.3 if high else 0.55) - py * zoom)
         return _head_whole(fig, frame, part, (nx, 0.05, 0.0))
