@@ -65,6 +65,8 @@ class View(StrEnum):
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
     OVERHEAD = "overhead"  # from nearly straight above: legs lowered to either side
     FEET_END = "feet-end"  # from beyond the feet, a little left and above: a knee falling open
+    DOWN = "down"  # from above, tipped a little to the figure's right: knees tipping sideways
+    SIDE_HIGH = "side-high"  # from the side, above and a little from the head end: lying prone
 
 
 class PropKind(StrEnum):
@@ -187,6 +189,13 @@ class PartSpec(Frozen):
     start: PoseSpec
     end: PoseSpec
     arrow_at: Mark | None = None
+    # a movement the steps make optional ("if that gives no stretch, ..."): its key poses
+    # say "if needed", so the first movement reads as the default
+    optional: bool = False
+    # a sway to one side and then the other ("a little to the right and a little to the
+    # left"), of a figure not done per side: the animation goes both ways (the end pose,
+    # then its mirror image) and its arrow has a head at each end
+    both_ways: bool = False
 
 
 # a limb, "rest" (the root and every joint no group names) or one joint
@@ -307,6 +316,8 @@ class Figure:
     # the technique's steps each key pose shows, by pose: start, end, in_turn (the pose half
     # way through legs moved in turn), lead_in.<n>, finish.<n>
     steps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    optional: bool = False  # a movement the steps make optional (see PartSpec.optional)
+    both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -854,6 +865,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
             t_contacts, t_touches, t_grounds,
             steps=then_steps,
         )  # fmt: skip
+        then = replace(then, optional=spec.then.optional, both_ways=spec.then.both_ways)
     deepest = max(hip_flexion(start), hip_flexion(end))
     if then is not None:
         deepest = max(deepest, hip_flexion(then.start), hip_flexion(then.end))

@@ -91,6 +91,14 @@ def _looking(toward: Vec) -> Camera:
     return Camera(right, up, t)
 
 
+def _from_above(tilt: float) -> Camera:
+    """Looking down at a lying figure, head to the left, its left side up the picture, the
+    camera tipped `tilt` degrees towards the figure's right: bent knees stand a little up the
+    picture, and tipping to either side they swing across the body's line."""
+    s, c = math.sin(math.radians(tilt)), math.cos(math.radians(tilt))
+    return Camera((1, 0, 0), (0, s, -c), (0, c, s))
+
+
 CAMERAS: dict[View, Camera] = {
     View.SIDE: Camera((1, 0, 0), (0, 1, 0), (0, 0, 1)),
     View.FRONT: Camera((0, 0, -1), (0, 1, 0), (1, 0, 0)),
@@ -99,8 +107,13 @@ CAMERAS: dict[View, Camera] = {
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
     View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
     View.FEET_END: _looking((1.0, 0.3, -0.35)),  # the left side: a right knee opening
+    View.DOWN: _from_above(15.0),
+    # a face-down figure's near arm, reaching forward past the head, lies below the head on
+    # the picture (from the side it crossed the face), its legs not paler for lying further
+    View.SIDE_HIGH: _looking((-0.15, 0.5, 1.0)),
 }
-OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END)
+OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN,
+           View.SIDE_HIGH)  # fmt: skip
 
 
 @dataclass
@@ -554,15 +567,18 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
     tp = tempo(technique)
     inner = fig.parts[1]
     frames = [MOVE_FRAMES * max(1, len(p.in_turn)) for p in (fig, inner)]
+    if inner.both_ways:  # a small sway, twice over: fewer frames keep the animation small
+        frames[1] = MOVE_FRAMES // 2
     out: list[Sample] = []
     now = 0.0
 
-    def move(part: Figure, n: int, side: str, back: bool) -> None:
+    def move(part: Figure, n: int, side: str, back: bool, drawn_as: str | None = None) -> None:
         nonlocal now
         for i in range(frames[n]):
             t = i / frames[n]
             depth = _ease(t) if not back else 1.0 - _ease(t)
-            out.append(Sample(now, part.tween(t, side, back=back), side, depth, n))
+            pose = part.tween(t, side, back=back)
+            out.append(Sample(now, pose, side if drawn_as is None else drawn_as, depth, n))
             now += tp.move / frames[n]
 
     for side, suffix in [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]:
@@ -570,11 +586,20 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
         now += tp.pause
         move(fig, 0, side, back=False)
         out.append(Sample(now, fig.keyframes()["end" + suffix], side, 1.0, 0))
-        now += tp.pause
+        # an optional second movement ('if that gives no stretch'): the hold is the first's
+        now += tp.hold if inner.optional else tp.pause
         move(inner, 1, side, back=False)
         out.append(Sample(now, inner.keyframes()["end" + suffix], side, 1.0, 1))
-        now += tp.hold
+        now += tp.pause if inner.optional else tp.hold
         move(inner, 1, side, back=True)
+        if inner.both_ways and not inner.sided:  # then the same sway the other way
+            other = replace(inner, start=inner.start.mirrored(), end=inner.end.mirrored())
+            out.append(Sample(now, inner.start, side, 1.0, 0))
+            now += tp.pause
+            move(other, 1, "", back=False, drawn_as="left")
+            out.append(Sample(now, other.end, "left", 1.0, 1))
+            now += tp.hold
+            move(other, 1, "", back=True, drawn_as="left")
         out.append(Sample(now, inner.keyframes()["start" + suffix], side, 1.0, 0))
         now += tp.pause
         move(fig, 0, side, back=True)
@@ -807,7 +832,8 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
         half = prop.across / 2
         return [_box(frame, (x0, -0.01, -half), (x1, 0.0, half), mat)]
     if k is PropKind.BED:
-        return [_box(frame, (x0, 0.0, -BED_HALF), (x1, base + h, BED_HALF),
+        half = bed_half(prop)
+        return [_box(frame, (x0, 0.0, -half), (x1, base + h, half),
                      'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
     if k in (PropKind.CHAIR, PropKind.OTTOMAN):
         top = base + h
@@ -840,7 +866,7 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         half = prop.across / 2
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -half, half, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
-        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -BED_HALF, BED_HALF,
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -bed_half(prop), bed_half(prop),
                         'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
     if prop.kind is PropKind.PILLOW:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.3, 0.3,
@@ -862,6 +888,11 @@ def _points(body: Body, frame: Frame) -> Iterator[Point]:
 
 MAT_SPARE = 0.18  # metres of mat or bed shown beyond the figure at either end
 BED_HALF = 0.5  # a single bed's half-width
+
+
+def bed_half(prop: PropSpec) -> float:
+    """A bed's half-width: a single bed unless its figure says how wide (across)."""
+    return prop.across / 2 if "across" in prop.model_fields_set else BED_HALF
 
 
 def fitted(prop: PropSpec, reach: tuple[float, float] | None) -> PropSpec:
@@ -886,7 +917,7 @@ def _flat_extent(fig: Figure, prop: PropSpec) -> list[Vec]:
         lift = 0.35 if prop.kind is PropKind.BED else 0.0  # the headboard
         return [(x0 - 0.04, -0.012, 0.0), (x1, top + lift, 0.0)]
     if fig.view in OBLIQUE or fig.view is View.TOP:
-        z = BED_HALF if prop.kind is PropKind.BED else prop.across / 2
+        z = bed_half(prop) if prop.kind is PropKind.BED else prop.across / 2
         return [(x, y, zz) for x in (x0, x1) for y in (0.0, top) for zz in (-z, z)]
     return []
 
@@ -1052,8 +1083,12 @@ class Drawing:
         arrow = lift_closeup_arrow(self.fig, self.frame.scale)
         # the near arm stretched out beside the head is nearer than it: drawn over it, as
         # on the figure (layers)
-        inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
-                 f'{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
+        floor = f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
+        if frame.camera is CAMERAS[View.SIDE_HIGH]:  # seen from above: the mat, not a line
+            x = bodies[0].segments["head"].a[0]
+            floor = _box(frame, (x - 1.5, -0.01, -0.3), (x + 1.5, 0.0, 0.6),
+                         f'fill="{MAT}" fill-opacity="0.5"')  # fmt: skip
+        inner = (f'{floor}{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
                  f'stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
                  f"{arrow.svg}")  # fmt: skip
         return self._circle(inner, INSET_WORDS["lift"])
@@ -1338,7 +1373,10 @@ class Drawing:
         n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
         up = tuple(h - b for h, b in zip(head, body.landmarks["neck_base"], strict=True))
         upright = up[1] / (math.sqrt(dot(up, up)) or 1.0) > 0.7  # type: ignore[arg-type]
-        return not upright and dot(out, self.frame.camera.toward) / n > 0.6  # type: ignore[arg-type]
+        # from straight above a face turned half away still faces the viewer: its nose,
+        # off the face's middle, shows the turn (the lying spinal twist's head)
+        limit = 0.3 if self.fig.view is View.DOWN else 0.6
+        return not upright and dot(out, self.frame.camera.toward) / n > limit  # type: ignore[arg-type]
 
     @property
     def regions(self) -> list[str]:
@@ -1538,7 +1576,24 @@ def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arro
         nx, ny = -nx, -ny  # (nx, ny) points away from the body's middle
     clear = _clearance(pose_body(keys["end" + suffix]), d.frame)
     options: list[Arrow] = []
-    if length < 25:  # a small lift or push: a short straight arrow just past where it ends
+    if moving.both_ways:  # a sway to either side: straight across the sway, a head each end
+        x0, y0 = d.frame.xy(pose_body(keys["end" + suffix].mirrored()).landmarks[mark])
+        span = math.dist((x0, y0), (x1, y1)) or 1.0
+        ux, uy = (x1 - x0) / span, (y1 - y0) / span
+        nx, ny = -uy, ux
+        if ((x0 + x1) / 2 - cx) * nx + ((y0 + y1) / 2 - cy) * ny < 0:
+            nx, ny = -nx, -ny
+        # past the knees' far end of the sway first (clear of the body), then beside them
+        for along, aside in ((-span - 16, 0), (-span - 30, 0), (-span - 16, 14),
+                             (-span - 16, -14), (0, 28), (0, 40), (0, -28), (0, -40)):  # fmt: skip
+            (sx, sy), (ex, ey) = ((px + aside * nx + along * ux, py + aside * ny + along * uy)
+                                  for px, py in ((x0 + 4 * ux, y0 + 4 * uy),
+                                                 (x1 - 4 * ux, y1 - 4 * uy)))  # fmt: skip
+            svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+                   f'<path d="{_arrowhead(ex, ey, ux, uy)}"/>'
+                   f'<path d="{_arrowhead(sx, sy, -ux, -uy)}"/></g>')  # fmt: skip
+            options.append(Arrow(((sx, sy), (ex, ey)), svg, mark, moved))
+    elif length < 25:  # a small lift or push: a short straight arrow just past where it ends
         for along, aside in ((12, 0), (12, 18), (12, -18), (26, 0), (12, 34), (12, -34),
                              (26, 30), (26, -30), (40, 0), (-44, 0), (-56, 0), (40, 36),
                              (40, -36), (12, 52), (12, -52), (56, 0)):  # fmt: skip
@@ -1836,7 +1891,14 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
     if fig.inset == "lift":  # from the side, the chest at the middle, the floor in view
         zoom = max(LIFT_SCALE, 1.7 * scale)
         nx = (b.landmarks["head"][0] + b.landmarks["palm_r"][0]) / 2
-        frame = Frame(CAMERAS[View.SIDE], zoom, cx - nx * zoom, cy + INSET_R * 0.55)
+        # a figure seen from the side and above is seen so close up too (its near arm then
+        # lies below the head, as on the figure)
+        cam = CAMERAS[View.SIDE_HIGH if fig.view is View.SIDE_HIGH else View.SIDE]
+        high = cam is not CAMERAS[View.SIDE]
+        if high:  # the chest, head and near arm: the arm lies below the head, not over it
+            nx = b.landmarks["head"][0]
+        px, py = Frame(cam, 1.0, 0.0, 0.0).xy((nx, 0.0, 0.15 if high else 0.0))
+        frame = Frame(cam, zoom, cx - px * zoom, cy + INSET_R * (0.3 if high else 0.55) - py * zoom)
         return _head_whole(fig, frame, part, (nx, 0.05, 0.0))
     if fig.inset == "detail":  # the picture's own view, larger, around the prop or point
         zoom = max(DETAIL_SCALE, 1.6 * scale)
@@ -1966,9 +2028,13 @@ def belly_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     return Arrow(shaft, svg, "lower tummy", (bx - ax, by - ay))
 
 
+def _badge_width(label: str) -> float:
+    return 11 + 9.2 * len(label)
+
+
 def _badge(label: str, x: float, y: float) -> str:
     """The label of a key pose at its top left corner: the steps it shows ("step 3")."""
-    w = 11 + 9.2 * len(label)
+    w = _badge_width(label)
     return (
         f'<g class="key-label"><rect x="{x - 13:g}" y="{y - 13:g}" width="{w:.0f}" height="26" '
         f'rx="13" fill="{INK}"/><text x="{x - 13 + w / 2:.1f}" y="{y + 5.5:g}" '
@@ -2037,7 +2103,14 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     for k, (picture, motion, panel) in enumerate(zip(pictures, motions, row, strict=True)):
         body += _nest(picture, k * WIDTH, 0, "se"[k])
         extra += f'<g transform="translate({k * WIDTH:g},0)">{motion}</g>'
-        extra += _badge(steps_label(panel.steps), k * WIDTH + 20, top + 20)
+        label = steps_label(panel.steps)
+        extra += _badge(label, k * WIDTH + 20, top + 20)
+        if panel.pose == "end" and panel.figure.parts[panel.part].optional:
+            # the steps make this movement optional: not the default
+            x = k * WIDTH + 20 + _badge_width(label)
+            extra += (f'<text class="optional" x="{x:g}" y="{top + 26:g}" '
+                      f'font-family="sans-serif" font-size="{CUE_SIZE:g}" font-weight="bold" '
+                      f'fill="{INK}">{OPTIONAL}</text>')  # fmt: skip
     if cue_at is not None:
         x = cue_at[0] + WIDTH
         cue = (f'<text class="cue" x="{x:g}" y="{cue_at[1]:g}" '
@@ -2052,6 +2125,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
 
 
 CUE = "then repeat on the other side ↺"
+OPTIONAL = "only if you need more stretch"
 CUE_SIZE = 15.0
 CUE_BOX = (250.0, 16.0)  # the words' width and height in pixels, a little generous
 
