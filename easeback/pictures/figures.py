@@ -43,7 +43,7 @@ from easeback.domain.body import (
     settle,
 )
 from easeback.domain.contacts import Touch
-from easeback.domain.models import Technique
+from easeback.domain.models import StepPhase, Technique
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "content" / "figures"
 
@@ -65,6 +65,8 @@ class View(StrEnum):
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
     OVERHEAD = "overhead"  # from nearly straight above: legs lowered to either side
     FEET_END = "feet-end"  # from beyond the feet, a little left and above: a knee falling open
+    DOWN = "down"  # from above, tipped a little to the figure's right: knees tipping sideways
+    SIDE_HIGH = "side-high"  # from the side, above and a little from the head end: lying prone
 
 
 class PropKind(StrEnum):
@@ -169,6 +171,10 @@ class PoseSpec(Frozen):
     # contacts between body parts, in the words of the steps ("hands hold right knee");
     # the arms and legs are solved to meet them (easeback.domain.contacts)
     touch: tuple[str, ...] | None = None
+    # the technique's step(s) this pose shows, counted from 1 ("step 3", or [3, 4] for
+    # "steps 3-4"): its key panel is labelled with them, so a reader knows which words
+    # the picture goes with
+    step: Annotated[int, Field(ge=1)] | tuple[Annotated[int, Field(ge=1)], ...] | None = None
 
 
 # the landmarks an arrow (and a detail close-up) can follow
@@ -183,6 +189,13 @@ class PartSpec(Frozen):
     start: PoseSpec
     end: PoseSpec
     arrow_at: Mark | None = None
+    # a movement the steps make optional ("if that gives no stretch, ..."): its key poses
+    # say "if needed", so the first movement reads as the default
+    optional: bool = False
+    # a sway to one side and then the other ("a little to the right and a little to the
+    # left"), of a figure not done per side: the animation goes both ways (the end pose,
+    # then its mirror image) and its arrow has a head at each end
+    both_ways: bool = False
 
 
 # a limb, "rest" (the root and every joint no group names) or one joint
@@ -257,8 +270,16 @@ class FigureSpec(Frozen):
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
     then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
     # where the steps start from before the movement repeats (sitting with the feet down,
-    # then lifting them): printed as the first key poses, into the start pose; not repeated
-    lead_in: PoseSpec | None = None
+    # then lifting them): printed as the first key poses, into the start pose; not repeated.
+    # One pose or several in order (sitting beside the chair, lying down, one leg up)
+    lead_in: PoseSpec | tuple[PoseSpec, ...] | None = None
+    # how the steps finish after the last repetition (curl back up to sitting, roll onto the
+    # side): printed as the last key poses, from the last movement's end; not repeated
+    finish: PoseSpec | tuple[PoseSpec, ...] | None = None
+    # the step(s) the pose half way through `in_turn` shows (one knee up, the other foot down)
+    in_turn_step: Annotated[int, Field(ge=1)] | tuple[Annotated[int, Field(ge=1)], ...] | None = (
+        None
+    )
     # limbs the steps move one after the other ("lift one knee and then the other"): each
     # group moves in its own share of the movement, in this order on the way in and in
     # reverse on the way out; `rest` is the root and every joint no group names
@@ -289,7 +310,14 @@ class Figure:
     draw_in: float = 0.0  # metres the lower tummy draws in at the end pose
     # a key stage (see key_stages) is framed as the whole figure it is a stage of
     framed_by: Figure | None = None
-    lead_in: Pose | None = None  # where the steps start from, printed before the movement
+    # where the steps start from, printed before the movement, and how they finish after it
+    lead_in: tuple[Pose, ...] = ()
+    finish: tuple[Pose, ...] = ()
+    # the technique's steps each key pose shows, by pose: start, end, in_turn (the pose half
+    # way through legs moved in turn), lead_in.<n>, finish.<n>
+    steps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    optional: bool = False  # a movement the steps make optional (see PartSpec.optional)
+    both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -369,15 +397,35 @@ class Figure:
         return out + [s for p in self.props if (s := p.surface()) is not None]
 
 
+def _stage(
+    fig: Figure,
+    start: Pose,
+    end: Pose,
+    steps: Mapping[str, tuple[int, ...]],
+    closeup: bool = True,
+) -> Figure:
+    """A movement the key poses print on their own, framed as the whole figure; without the
+    figure's close-up unless it is (part of) the movement itself: getting onto the ball or
+    curling up off the roller shows no close-up, so that one per movement is printed and
+    the rows of the other poses are cropped."""
+    return replace(fig, start=start, end=end, in_turn=(), then=None, framed_by=fig, lead_in=(),
+                   finish=(), steps=dict(steps),
+                   inset=fig.inset if closeup else None)  # fmt: skip
+
+
 def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
-    """The movements as the key poses print them, one row each, as (figure, movement): every
-    movement of the figure, and one whose legs move one after the other ("draw your knees up
-    one at a time") split where each leg arrives, so the print shows one knee up before both
-    (the safety point of the steps); a split is a figure of its own, framed as the whole."""
+    """The movements as the key poses print them, in order, as (figure, movement): from each
+    lead-in pose to the next and into the start pose, every movement of the figure, and one
+    whose legs move one after the other ("draw your knees up one at a time") split where each
+    leg arrives, so the print shows one knee up before both (the safety point of the steps),
+    then from the last movement's end through each finishing pose. A split or a lead-in is a
+    figure of its own, framed as the whole."""
     out: list[tuple[Figure, int]] = []
-    if fig.lead_in is not None:  # from where the steps start into the start pose
-        out.append((replace(fig, start=fig.lead_in, end=fig.start, in_turn=(), then=None,
-                            framed_by=fig, lead_in=None), 0))  # fmt: skip
+    chain = [*fig.lead_in, fig.start]
+    names = [f"lead_in.{i}" for i in range(len(fig.lead_in))] + ["start"]
+    for i in range(len(chain) - 1):  # from where the steps start into the start pose
+        steps = {"start": fig.steps.get(names[i], ()), "end": fig.steps.get(names[i + 1], ())}
+        out.append((_stage(fig, chain[i], chain[i + 1], steps, False), 0))
     for n, part in enumerate(fig.parts):
         groups = part.in_turn
         if len(groups) < 2 or not all(any(g.startswith("leg_") for g in group)
@@ -387,9 +435,86 @@ def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
         side = "right" if part.sided else ""
         k = len(groups)
         poses = [part.start, *(part.tween(i / k, side) for i in range(1, k)), part.end]
-        out += [(replace(part, start=poses[i], end=poses[i + 1], in_turn=(), then=None,
-                         framed_by=fig), 0) for i in range(k)]  # fmt: skip
+        labels = [part.steps.get("start", ()), *[part.steps.get("in_turn", ())] * (k - 1),
+                  part.steps.get("end", ())]  # fmt: skip
+        out += [(_stage(part, poses[i], poses[i + 1],
+                        {"start": labels[i], "end": labels[i + 1]}), 0)
+                for i in range(k)]  # fmt: skip
+        out[-k:] = [(replace(f, framed_by=fig), 0) for f, _ in out[-k:]]
+    last = fig.parts[-1]
+    chain = [last.end, *fig.finish]
+    names = ["end"] + [f"finish.{i}" for i in range(len(fig.finish))]
+    for i in range(len(chain) - 1):  # how the steps finish, from the last movement's end
+        steps = {"start": (last if i == 0 else fig).steps.get(names[i], ()),
+                 "end": fig.steps.get(names[i + 1], ())}  # fmt: skip
+        out.append((_stage(last if i == 0 else fig, chain[i], chain[i + 1], steps, False), 0))
+        out[-1] = (replace(out[-1][0], framed_by=fig), 0)
     return tuple(out)
+
+
+NEAR_IDENTICAL = 0.06  # metres: two key poses no landmark of which moves further look the same
+SAME_POSE = 0.005  # metres: one stage's end printed as the next one's start
+
+
+def pose_distance(a: Pose, b: Pose) -> float:
+    """How far apart two poses look: the largest distance any landmark moves between them."""
+    la, lb = pose_body(a).landmarks, pose_body(b).landmarks
+    return max(math.dist(la[k], lb[k]) for k in la.keys() & lb.keys())
+
+
+@dataclass(frozen=True)
+class KeyPanel:
+    """One printed key pose: the start or end pose of a key stage (see key_stages), and the
+    technique's steps it shows. An end pose is drawn with its stage's motion arrow."""
+
+    figure: Figure
+    part: int
+    pose: Literal["start", "end"]
+    steps: tuple[int, ...]
+
+    @property
+    def body_pose(self) -> Pose:
+        moving = self.figure.parts[self.part]
+        return moving.start if self.pose == "start" else moving.end
+
+
+def key_panels(fig: Figure) -> tuple[KeyPanel, ...]:
+    """The key poses as printed, in the order of the steps, each once: the key stages' poses
+    chained (a stage's start is the previous stage's end, so it is not printed again), and a
+    pose that looks the same as one printed before (a still hold, a return to a level back)
+    not printed again: the earlier one is labelled with the steps of both. A figure with a
+    close-up keeps poses that differ only a little (the close-up shows the difference)."""
+    out: list[KeyPanel] = []
+    near = NEAR_IDENTICAL if fig.inset is None else SAME_POSE
+
+    def add(panel: KeyPanel) -> None:
+        for i, seen in enumerate(out):  # back to a pose already printed (a level back)
+            if pose_distance(seen.body_pose, panel.body_pose) <= near:
+                out[i] = replace(seen, steps=tuple(sorted({*seen.steps, *panel.steps})))
+                return
+        out.append(panel)
+
+    for stage, n in key_stages(fig):
+        part = stage.parts[n]
+        add(KeyPanel(stage, n, "start", part.steps.get("start", ())))
+        add(KeyPanel(stage, n, "end", part.steps.get("end", ())))
+    return tuple(out)
+
+
+def key_rows(fig: Figure) -> int:
+    """How many rows of two the printed key poses take."""
+    return (len(key_panels(fig)) + 1) // 2
+
+
+def steps_label(steps: tuple[int, ...]) -> str:
+    """'step 3', 'steps 3-4' (a run) or 'steps 2, 5'."""
+    if not steps:
+        return ""
+    if len(steps) == 1:
+        return f"step {steps[0]}"
+    if list(steps) == list(range(steps[0], steps[-1] + 1)):
+        return f"steps {steps[0]}-{steps[-1]}"
+    return "steps " + ", ".join(str(s) for s in steps)
 
 
 def between(fig: Figure, steps: int = 8) -> list[tuple[str, Pose]]:
@@ -713,15 +838,24 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
                 f"{lo * k:g}–{hi * k:g} {unit}",
             )  # fmt: skip
     _check_in_turn(path, entry, spec, technique)
-    lead_in: Pose | None = None
-    if spec.lead_in is not None:
-        phrases = _touches(path, entry, "lead_in", spec.lead_in.touch or ())
-        lead_in, _ = _settled(
-            path, entry, "lead_in", _to_pose(spec.lead_in, start), spec.lead_in.contacts or {},
-            surfaces, phrases, spec.props,
-        )  # fmt: skip
+    lead_in = _extra_poses(path, entry, "lead_in", spec.lead_in, start, surfaces, spec.props)
+    finish = _extra_poses(path, entry, "finish", spec.finish, start, surfaces, spec.props)
+    main_steps = default_steps(technique) | _steps(path, entry, technique, _step_specs(spec))
     then: Figure | None = None
     if spec.then is not None:
+        # unless it says, the second movement starts at the step after the first one's end
+        after = min(main_steps["end"][-1] + 1, len(technique.steps))
+        then_steps: dict[str, tuple[int, ...]] = {
+            "start": (after,),
+            "end": (min(after + 1, len(technique.steps)),),
+        }
+        then_steps |= _steps(
+            path,
+            entry,
+            technique,
+            {"then.start": spec.then.start.step, "then.end": spec.then.end.step},
+        )
+        then_steps = {k.removeprefix("then."): v for k, v in then_steps.items()}
         t_start, t_end, t_touches, t_grounds, t_contacts = _key_poses(
             path, entry, "then.", spec.then.start, spec.then.end, surfaces, spec.props
         )
@@ -729,7 +863,9 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
             technique.id, spec.view, spec.props, spec.then.highlight, t_start, t_end,
             technique.dosage.per_side, spec.arrow, None, spec.zoom, spec.then.arrow_at,
             t_contacts, t_touches, t_grounds,
+            steps=then_steps,
         )  # fmt: skip
+        then = replace(then, optional=spec.then.optional, both_ways=spec.then.both_ways)
     deepest = max(hip_flexion(start), hip_flexion(end))
     if then is not None:
         deepest = max(deepest, hip_flexion(then.start), hip_flexion(then.end))
@@ -762,7 +898,79 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         spec.draw_in,
         None,
         lead_in,
+        finish,
+        main_steps,
     )
+
+
+def _as_tuple(specs: PoseSpec | tuple[PoseSpec, ...] | None) -> tuple[PoseSpec, ...]:
+    return () if specs is None else (specs,) if isinstance(specs, PoseSpec) else specs
+
+
+def _extra_poses(
+    path: Path,
+    entry: str,
+    name: str,
+    specs: PoseSpec | tuple[PoseSpec, ...] | None,
+    start: Pose,
+    surfaces: list[Surface],
+    props: tuple[PropSpec, ...],
+) -> tuple[Pose, ...]:
+    """The lead-in or finishing poses, each written as changes to the start pose, settled."""
+    out = []
+    for i, spec in enumerate(_as_tuple(specs)):
+        where = name if not isinstance(specs, tuple) else f"{name}.{i}"
+        phrases = _touches(path, entry, where, spec.touch or ())
+        pose, _ = _settled(path, entry, where, _to_pose(spec, start), spec.contacts or {},
+                           surfaces, phrases, props)  # fmt: skip
+        out.append(pose)
+    return tuple(out)
+
+
+Steps = int | tuple[int, ...] | None
+
+
+def _step_specs(spec: FigureSpec) -> dict[str, Steps]:
+    out: dict[str, Steps] = {"start": spec.start.step, "end": spec.end.step}
+    out["in_turn"] = spec.in_turn_step
+    for name in ("lead_in", "finish"):
+        for i, pose in enumerate(_as_tuple(getattr(spec, name))):
+            out[f"{name}.{i}"] = pose.step
+    return out
+
+
+def default_steps(technique: Technique) -> dict[str, tuple[int, ...]]:
+    """The steps a figure's start and end pose show when its file does not say: the start,
+    the steps before the first one marked `move` (getting into position); the end, that
+    move step and any move steps straight after it."""
+    phases = [s.phase for s in technique.steps]
+    first = next((i for i, p in enumerate(phases) if p is StepPhase.MOVE), None)
+    if first is None:
+        return {"start": (1,), "end": (min(2, len(phases)),)}
+    last = first
+    while last + 1 < len(phases) and phases[last + 1] is StepPhase.MOVE:
+        last += 1
+    return {"start": tuple(range(1, first + 1)) or (1,),
+            "end": tuple(range(first + 1, last + 2))}  # fmt: skip
+
+
+def _steps(
+    path: Path, entry: str, technique: Technique, given: Mapping[str, Steps]
+) -> dict[str, tuple[int, ...]]:
+    """The steps each key pose shows, checked against the technique's steps."""
+    out: dict[str, tuple[int, ...]] = {}
+    count = len(technique.steps)
+    for name, value in given.items():
+        if value is None:
+            continue
+        steps = (value,) if isinstance(value, int) else tuple(sorted(set(value)))
+        if not steps or steps[-1] > count:
+            raise ContentError(
+                path, entry, f"{name}.step",
+                f"names step {steps[-1] if steps else '?'}, but the technique has {count} steps",
+            )  # fmt: skip
+        out[name] = steps
+    return out
 
 
 # a step that moves the legs one at a time: "lift one knee and then the other", "lower one

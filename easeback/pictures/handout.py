@@ -76,7 +76,7 @@ def write_handout(
     when to stop, kept together on one page. Returns how much of each page's column is filled
     (0-1), page by page."""
     from easeback.pictures import png_bytes
-    from easeback.pictures.figures import figure_for, key_stages
+    from easeback.pictures.figures import figure_for, key_rows
     from easeback.pictures.svg import key_poses_svg
 
     platypus = _reportlab()
@@ -93,10 +93,10 @@ def write_handout(
     for n, item in enumerate(items, 1):
         t = item.technique
         head: list[Any] = [platypus.Paragraph(f"{n}. {_esc(t.name)}", styles["Heading2"])]
-        # the two key poses fill the column: each is half the column wide, so a lying figure
-        # is drawn long enough to read, cropped to the rows it fills. A technique with two
-        # movements shows both, one under the other.
-        for part in range(len(key_stages(figure_for(t.id)))):
+        # the key poses fill the column two to a row: each is half the column wide, so a
+        # lying figure is drawn long enough to read, cropped to the rows it fills; a
+        # technique with more key poses prints more rows, one under the other.
+        for part in range(key_rows(figure_for(t.id))):
             svg = key_poses_svg(t, crop=True, part=part)
             png = png_bytes(svg, scale=1.5)
             w, h = (float(v) for v in svg.split('viewBox="', 1)[1].split('"', 1)[0].split()[2:])

@@ -20,15 +20,20 @@ from easeback.domain.body import DIMS, Body, Pose, Segment, Vec, dot, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures.figures import (
     Figure,
+    KeyPanel,
     PropKind,
     PropSpec,
     Tempo,
     View,
     ease,
     figure_for,
-    key_stages,
+    key_panels,
+    key_rows,
     motion_amount,
     pelvis_tilt,
+    staged,
+    steps_label,
+    sunk,
     tempo,
 )
 
@@ -86,6 +91,14 @@ def _looking(toward: Vec) -> Camera:
     return Camera(right, up, t)
 
 
+def _from_above(tilt: float) -> Camera:
+    """Looking down at a lying figure, head to the left, its left side up the picture, the
+    camera tipped `tilt` degrees towards the figure's right: bent knees stand a little up the
+    picture, and tipping to either side they swing across the body's line."""
+    s, c = math.sin(math.radians(tilt)), math.cos(math.radians(tilt))
+    return Camera((1, 0, 0), (0, s, -c), (0, c, s))
+
+
 CAMERAS: dict[View, Camera] = {
     View.SIDE: Camera((1, 0, 0), (0, 1, 0), (0, 0, 1)),
     View.FRONT: Camera((0, 0, -1), (0, 1, 0), (1, 0, 0)),
@@ -94,8 +107,13 @@ CAMERAS: dict[View, Camera] = {
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
     View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
     View.FEET_END: _looking((1.0, 0.3, -0.35)),  # the left side: a right knee opening
+    View.DOWN: _from_above(15.0),
+    # a face-down figure's near arm, reaching forward past the head, lies below the head on
+    # the picture (from the side it crossed the face), its legs not paler for lying further
+    View.SIDE_HIGH: _looking((-0.15, 0.5, 1.0)),
 }
-OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END)
+OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN,
+           View.SIDE_HIGH)  # fmt: skip
 
 
 @dataclass
@@ -644,15 +662,18 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
     tp = tempo(technique)
     inner = fig.parts[1]
     frames = [MOVE_FRAMES * max(1, len(p.in_turn)) for p in (fig, inner)]
+    if inner.both_ways:  # a small sway, twice over: fewer frames keep the animation small
+        frames[1] = MOVE_FRAMES // 2
     out: list[Sample] = []
     now = 0.0
 
-    def move(part: Figure, n: int, side: str, back: bool) -> None:
+    def move(part: Figure, n: int, side: str, back: bool, drawn_as: str | None = None) -> None:
         nonlocal now
         for i in range(frames[n]):
             t = i / frames[n]
             depth = _ease(t) if not back else 1.0 - _ease(t)
-            out.append(Sample(now, part.tween(t, side, back=back), side, depth, n))
+            pose = part.tween(t, side, back=back)
+            out.append(Sample(now, pose, side if drawn_as is None else drawn_as, depth, n))
             now += tp.move / frames[n]
 
     for side, suffix in [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]:
@@ -660,11 +681,20 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
         now += tp.pause
         move(fig, 0, side, back=False)
         out.append(Sample(now, fig.keyframes()["end" + suffix], side, 1.0, 0))
-        now += tp.pause
+        # an optional second movement ('if that gives no stretch'): the hold is the first's
+        now += tp.hold if inner.optional else tp.pause
         move(inner, 1, side, back=False)
         out.append(Sample(now, inner.keyframes()["end" + suffix], side, 1.0, 1))
-        now += tp.hold
+        now += tp.pause if inner.optional else tp.hold
         move(inner, 1, side, back=True)
+        if inner.both_ways and not inner.sided:  # then the same sway the other way
+            other = replace(inner, start=inner.start.mirrored(), end=inner.end.mirrored())
+            out.append(Sample(now, inner.start, side, 1.0, 0))
+            now += tp.pause
+            move(other, 1, "", back=False, drawn_as="left")
+            out.append(Sample(now, other.end, "left", 1.0, 1))
+            now += tp.hold
+            move(other, 1, "", back=True, drawn_as="left")
         out.append(Sample(now, inner.keyframes()["start" + suffix], side, 1.0, 0))
         now += tp.pause
         move(fig, 0, side, back=True)
@@ -897,7 +927,8 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
         half = prop.across / 2
         return [_box(frame, (x0, -0.01, -half), (x1, 0.0, half), mat)]
     if k is PropKind.BED:
-        return [_box(frame, (x0, 0.0, -BED_HALF), (x1, base + h, BED_HALF),
+        half = bed_half(prop)
+        return [_box(frame, (x0, 0.0, -half), (x1, base + h, half),
                      'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
     if k in (PropKind.CHAIR, PropKind.OTTOMAN):
         top = base + h
@@ -930,7 +961,7 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         half = prop.across / 2
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -half, half, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
-        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -BED_HALF, BED_HALF,
+        return [rect_xz(prop.x - w / 2, prop.x + w / 2, -bed_half(prop), bed_half(prop),
                         'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
     if prop.kind is PropKind.PILLOW:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.3, 0.3,
@@ -952,6 +983,11 @@ def _points(body: Body, frame: Frame) -> Iterator[Point]:
 
 MAT_SPARE = 0.18  # metres of mat or bed shown beyond the figure at either end
 BED_HALF = 0.5  # a single bed's half-width
+
+
+def bed_half(prop: PropSpec) -> float:
+    """A bed's half-width: a single bed unless its figure says how wide (across)."""
+    return prop.across / 2 if "across" in prop.model_fields_set else BED_HALF
 
 
 def fitted(prop: PropSpec, reach: tuple[float, float] | None) -> PropSpec:
@@ -976,7 +1012,7 @@ def _flat_extent(fig: Figure, prop: PropSpec) -> list[Vec]:
         lift = 0.35 if prop.kind is PropKind.BED else 0.0  # the headboard
         return [(x0 - 0.04, -0.012, 0.0), (x1, top + lift, 0.0)]
     if fig.view in OBLIQUE or fig.view is View.TOP:
-        z = BED_HALF if prop.kind is PropKind.BED else prop.across / 2
+        z = bed_half(prop) if prop.kind is PropKind.BED else prop.across / 2
         return [(x, y, zz) for x in (x0, x1) for y in (0.0, top) for zz in (-z, z)]
     return []
 
@@ -1142,8 +1178,12 @@ class Drawing:
         arrow = lift_closeup_arrow(self.fig, self.frame.scale)
         # the near arm stretched out beside the head is nearer than it: drawn over it, as
         # on the figure (layers)
-        inner = (f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
-                 f'{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
+        floor = f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
+        if frame.camera is CAMERAS[View.SIDE_HIGH]:  # seen from above: the mat, not a line
+            x = bodies[0].segments["head"].a[0]
+            floor = _box(frame, (x - 1.5, -0.01, -0.3), (x + 1.5, 0.0, 0.6),
+                         f'fill="{MAT}" fill-opacity="0.5"')  # fmt: skip
+        inner = (f'{floor}{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
                  f'stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
                  f"{arrow.svg}")  # fmt: skip
         return self._circle(inner, INSET_WORDS["lift"])
@@ -1445,7 +1485,10 @@ class Drawing:
         n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
         up = tuple(h - b for h, b in zip(head, body.landmarks["neck_base"], strict=True))
         upright = up[1] / (math.sqrt(dot(up, up)) or 1.0) > 0.7  # type: ignore[arg-type]
-        return not upright and dot(out, self.frame.camera.toward) / n > 0.6  # type: ignore[arg-type]
+        # from straight above a face turned half away still faces the viewer: its nose,
+        # off the face's middle, shows the turn (the lying spinal twist's head)
+        limit = 0.3 if self.fig.view is View.DOWN else 0.6
+        return not upright and dot(out, self.frame.camera.toward) / n > limit  # type: ignore[arg-type]
 
     @property
     def regions(self) -> list[str]:
@@ -1480,15 +1523,66 @@ def drawing(fig: Figure, technique: Technique, pose: PoseName, part: int = 0) ->
     alike so that every pose of the figure is drawn at one scale."""
     whole = fig.framed_by or fig  # a key stage is drawn at its whole figure's scale
     loop = samples(whole, technique)
-    frame = fit(whole, [s.pose for s in loop])
+    # the printed lead-in and finishing poses (sitting up, rolled to the side) fit too
+    frame = fit(whole, [*(s.pose for s in loop), *whole.lead_in, *whole.finish])
     if pose == "animated":
-        return Drawing(fig, frame, tuple(loop), loop[-1].time)
+        every = with_lead_in_and_finish(whole, loop)
+        return Drawing(fig, frame, tuple(every), every[-1].time)
     moving = fig.parts[part]
     keys = moving.keyframes()
     name = pose if not moving.sided else f"{pose}_right"
     side = "right" if moving.sided else ""
     depth = 1.0 if pose == "end" else 0.0
     return Drawing(fig, frame, (Sample(0.0, keys[name], side, depth, part),), 1.0)
+
+
+LEAD_STILL = 0.6  # seconds a lead-in or finishing pose is shown still
+LEAD_MOVE = 1.6  # seconds to move from one to the next
+LEAD_FRAMES = 2  # frames of that move (the picture's size grows with every frame)
+
+
+def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
+    """The technique's own picture shows the whole exercise, as the steps do: from where
+    they start (the lead-in poses: sitting with the feet down, beside the ball) into the
+    repeated movement, and after it how they finish (curling up off the roller, the legs off
+    the chair), then back to the start (a cut). The player draws its own way into position
+    and times the bare loop (`samples`). Few frames each: the picture stays small."""
+    if not fig.lead_in and not fig.finish:
+        return loop
+    side = loop[0].side
+    mirror = side == "left"
+
+    def moved(a: Pose, b: Pose, at: float) -> list[Sample]:
+        out = [Sample(at, a, side, 0.0)]
+        at += LEAD_STILL
+        for i in range(LEAD_FRAMES):
+            pose = staged(a, b, i / LEAD_FRAMES)
+            dip = max((d for _, _, d in sunk(pose_body(pose), fig.props)), default=0.0)
+            out.append(Sample(at, pose.moved(dy=dip) if dip > 0 else pose, side, 0.0))
+            at += LEAD_MOVE / LEAD_FRAMES
+        return out
+
+    lead = [p.mirrored() if mirror else p for p in fig.lead_in]
+    out: list[Sample] = []
+    at = 0.0
+    for a, b in itertools.pairwise([*lead, loop[0].pose]):
+        out += moved(a, b, at)
+        at = out[-1].time + LEAD_MOVE / LEAD_FRAMES
+    out += [replace(s, time=s.time + at) for s in loop]
+    at = out[-1].time
+    last = out[-1]
+    # a technique done per side finishes by changing sides, which the loop shows already
+    finish = [] if fig.sided else list(fig.finish)
+    for a, b in itertools.pairwise([last.pose, *finish]):
+        out += [replace(s, side=last.side) for s in moved(a, b, at)][1:]
+        at = out[-1].time + LEAD_MOVE / LEAD_FRAMES
+    if finish:
+        out.append(Sample(at, finish[-1], last.side, 0.0))
+        at += LEAD_STILL
+    if out[-1].pose != out[0].pose:
+        out.append(Sample(at, out[-1].pose, out[-1].side, 0.0, out[-1].part))
+        out.append(Sample(at + CUT, out[0].pose, out[0].side, 0.0, out[0].part))
+    return out
 
 
 def moments(technique: Technique, count: int = 8) -> list[tuple[float, str]]:
@@ -1602,7 +1696,24 @@ def motion_arrow_shape(fig: Figure, technique: Technique, part: int = 0) -> Arro
         nx, ny = -nx, -ny  # (nx, ny) points away from the body's middle
     clear = _clearance(pose_body(keys["end" + suffix]), d.frame)
     options: list[Arrow] = []
-    if length < 25:  # a small lift or push: a short straight arrow just past where it ends
+    if moving.both_ways:  # a sway to either side: straight across the sway, a head each end
+        x0, y0 = d.frame.xy(pose_body(keys["end" + suffix].mirrored()).landmarks[mark])
+        span = math.dist((x0, y0), (x1, y1)) or 1.0
+        ux, uy = (x1 - x0) / span, (y1 - y0) / span
+        nx, ny = -uy, ux
+        if ((x0 + x1) / 2 - cx) * nx + ((y0 + y1) / 2 - cy) * ny < 0:
+            nx, ny = -nx, -ny
+        # past the knees' far end of the sway first (clear of the body), then beside them
+        for along, aside in ((-span - 16, 0), (-span - 30, 0), (-span - 16, 14),
+                             (-span - 16, -14), (0, 28), (0, 40), (0, -28), (0, -40)):  # fmt: skip
+            (sx, sy), (ex, ey) = ((px + aside * nx + along * ux, py + aside * ny + along * uy)
+                                  for px, py in ((x0 + 4 * ux, y0 + 4 * uy),
+                                                 (x1 - 4 * ux, y1 - 4 * uy)))  # fmt: skip
+            svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+                   f'<path d="{_arrowhead(ex, ey, ux, uy)}"/>'
+                   f'<path d="{_arrowhead(sx, sy, -ux, -uy)}"/></g>')  # fmt: skip
+            options.append(Arrow(((sx, sy), (ex, ey)), svg, mark, moved))
+    elif length < 25:  # a small lift or push: a short straight arrow just past where it ends
         for along, aside in ((12, 0), (12, 18), (12, -18), (26, 0), (12, 34), (12, -34),
                              (26, 30), (26, -30), (40, 0), (-44, 0), (-56, 0), (40, 36),
                              (40, -36), (12, 52), (12, -52), (56, 0)):  # fmt: skip
@@ -1900,7 +2011,14 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
     if fig.inset == "lift":  # from the side, the chest at the middle, the floor in view
         zoom = max(LIFT_SCALE, 1.7 * scale)
         nx = (b.landmarks["head"][0] + b.landmarks["palm_r"][0]) / 2
-        frame = Frame(CAMERAS[View.SIDE], zoom, cx - nx * zoom, cy + INSET_R * 0.55)
+        # a figure seen from the side and above is seen so close up too (its near arm then
+        # lies below the head, as on the figure)
+        cam = CAMERAS[View.SIDE_HIGH if fig.view is View.SIDE_HIGH else View.SIDE]
+        high = cam is not CAMERAS[View.SIDE]
+        if high:  # the chest, head and near arm: the arm lies below the head, not over it
+            nx = b.landmarks["head"][0]
+        px, py = Frame(cam, 1.0, 0.0, 0.0).xy((nx, 0.0, 0.15 if high else 0.0))
+        frame = Frame(cam, zoom, cx - px * zoom, cy + INSET_R * (0.3 if high else 0.55) - py * zoom)
         return _head_whole(fig, frame, part, (nx, 0.05, 0.0))
     if fig.inset == "detail":  # the picture's own view, larger, around the prop or point
         zoom = max(DETAIL_SCALE, 1.6 * scale)
@@ -2003,11 +2121,18 @@ def belly_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     return Arrow(shaft, svg, "lower tummy", (bx - ax, by - ay))
 
 
-def _badge(n: int, x: float, y: float) -> str:
+def _badge_width(label: str) -> float:
+    return 11 + 9.2 * len(label)
+
+
+def _badge(label: str, x: float, y: float) -> str:
+    """The label of a key pose at its top left corner: the steps it shows ("step 3")."""
+    w = _badge_width(label)
     return (
-        f'<circle cx="{x:g}" cy="{y:g}" r="13" fill="{INK}"/><text x="{x:g}" y="{y + 5.5:g}" '
+        f'<g class="key-label"><rect x="{x - 13:g}" y="{y - 13:g}" width="{w:.0f}" height="26" '
+        f'rx="13" fill="{INK}"/><text x="{x - 13 + w / 2:.1f}" y="{y + 5.5:g}" '
         'text-anchor="middle" font-family="sans-serif" font-size="16" font-weight="bold" '
-        f'fill="white">{n}</text>'
+        f'fill="white">{label}</text></g>'
     )
 
 
@@ -2020,54 +2145,80 @@ def _rows(svg: str) -> list[float]:
     return [float(m.group(2)) for m in _PAIR.finditer(svg)]
 
 
+def key_row(technique: Technique, part: int = 0) -> tuple[KeyPanel, ...]:
+    """The key poses one printed row shows: two, or one at the end of an odd count."""
+    panels = key_panels(figure_for(technique.id))
+    return panels[2 * part : 2 * part + 2]
+
+
 def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> str:
-    """Start and end pose side by side, numbered, with the movement drawn as an arrow on the end
-    pose and, for techniques done per side, a reminder to repeat on the other side (after the
-    last movement only: a side does every movement before the other side starts).
+    """A row of two key poses (see figures.key_panels), each labelled with the technique's
+    steps it shows ("step 3", "steps 3-4"), with the movement into a pose drawn as an arrow
+    on it and, for techniques done per side, a reminder to repeat on the other side (after
+    the last key pose only: a side does every movement before the other side starts).
 
     `crop` trims the empty rows above and below (a lying figure is wide and low), so a page
-    can hold more exercises with each pose as wide as before. A figure that shows two
-    movements draws the second with `part=1`, numbered on from the first; `part` counts the
-    rows of `key_stages` (legs moved one at a time print a row for each)."""
+    can hold more exercises with each pose as wide as before. `part` counts the rows: the
+    key poses go two to a row, in the order of the steps (`key_rows` says how many)."""
     whole = figure_for(technique.id)
-    stages = key_stages(whole)
-    fig, n = stages[part]
-    start = drawing(fig, technique, "start", n).render(f"{technique.name}: start position")
-    end_drawing = drawing(fig, technique, "end", n)
-    end = end_drawing.render(f"{technique.name}: end position")
-    arrow_shape = motion_arrow_shape(fig, technique, n)
-    motion = arrow_shape.svg if arrow_shape else ""
+    row = key_row(technique, part)
+    drawn = [drawing(p.figure, technique, p.pose, p.part) for p in row]
+    pictures = [d.render(f"{technique.name}: {steps_label(p.steps)}")
+                for d, p in zip(drawn, row, strict=True)]  # fmt: skip
+    shapes = [motion_arrow_shape(p.figure, technique, p.part) if p.pose == "end" else None
+              for p in row]  # fmt: skip
+    motions = [a.svg if a else "" for a in shapes]
+    last = drawn[-1]
     top, bottom = 0.0, HEIGHT
-    if crop and not fig.inset:
-        span = end_drawing.frame.span
-        rows = [*span, *_rows(motion)]
+    # a row without a close-up is cropped (the close-up sits at the top of its picture)
+    closeup = any(d.closeup is not None for d in drawn)
+    if crop and not closeup:
+        rows = [*last.frame.span, *(y for m in motions for y in _rows(m))]
         top = max(0.0, min(rows) - 34)
         bottom = min(HEIGHT, max(rows) + 8)
     cue_at: Point | None = None
-    if fig.sided and part == len(stages) - 1:
-        taken = _taken(end_drawing, arrow_shape)
-        cue_at, bottom = _cue_place(taken, top, bottom, HEIGHT if not crop or fig.inset else None)
+    if whole.sided and part == key_rows(whole) - 1:
+        if len(row) == 2:
+            taken = _taken(last, shapes[-1])
+            cue_at, bottom = _cue_place(taken, top, bottom,
+                                        HEIGHT if not crop or closeup else None)  # fmt: skip
+        else:  # the right half is free
+            cue_at = (WIDTH - 10, (top + bottom) / 2 + CUE_BOX[1] / 2)
     height = bottom - top
-    arrow = (
-        f'<path d="M{WIDTH - 6:g},{top + height / 2:g}h12l-5,-6m5,6l-5,6" fill="none" '
-        f'stroke="{INK}" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/>'
-    )
-    extra = _badge(2 * part + 1, 20, top + 20) + _badge(2 * part + 2, WIDTH + 20, top + 20)
-    extra += f'<g transform="translate({WIDTH:g},0)">{motion}</g>'
+    extra = ""
+    if len(row) == 2:
+        extra += (
+            f'<path d="M{WIDTH - 6:g},{top + height / 2:g}h12l-5,-6m5,6l-5,6" fill="none" '
+            f'stroke="{INK}" stroke-width="2.5" stroke-linecap="round" '
+            'stroke-linejoin="round"/>'
+        )
+    body = ""
+    for k, (picture, motion, panel) in enumerate(zip(pictures, motions, row, strict=True)):
+        body += _nest(picture, k * WIDTH, 0, "se"[k])
+        extra += f'<g transform="translate({k * WIDTH:g},0)">{motion}</g>'
+        label = steps_label(panel.steps)
+        extra += _badge(label, k * WIDTH + 20, top + 20)
+        if panel.pose == "end" and panel.figure.parts[panel.part].optional:
+            # the steps make this movement optional: not the default
+            x = k * WIDTH + 20 + _badge_width(label)
+            extra += (f'<text class="optional" x="{x:g}" y="{top + 26:g}" '
+                      f'font-family="sans-serif" font-size="{CUE_SIZE:g}" font-weight="bold" '
+                      f'fill="{INK}">{OPTIONAL}</text>')  # fmt: skip
     if cue_at is not None:
-        cue = (f'<text class="cue" x="{WIDTH + cue_at[0]:g}" y="{cue_at[1]:g}" '
+        x = cue_at[0] + WIDTH
+        cue = (f'<text class="cue" x="{x:g}" y="{cue_at[1]:g}" '
                f'text-anchor="end" font-family="sans-serif" font-size="{CUE_SIZE:g}" '
                f'fill="{INK}">{CUE}</text>')  # fmt: skip
         extra += cue
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'viewBox="0 {top:g} {2 * WIDTH:g} {height:g}" width="{2 * WIDTH:g}" '
-        f'height="{height:g}">'
-        f"{_nest(start, 0, 0, 's')}{_nest(end, WIDTH, 0, 'e')}{arrow}{extra}</svg>"
+        f'height="{height:g}">{body}{extra}</svg>'
     )
 
 
 CUE = "then repeat on the other side ↺"
+OPTIONAL = "only if you need more stretch"
 CUE_SIZE = 15.0
 CUE_BOX = (250.0, 16.0)  # the words' width and height in pixels, a little generous
 
@@ -2158,8 +2309,8 @@ def cue_box(right: float, base: float) -> Box:
 
 
 def all_key_poses_svg(technique: Technique) -> str:
-    """Every movement's key poses, one row each (most figures have one movement)."""
-    count = len(key_stages(figure_for(technique.id)))
+    """Every key pose, two to a row (most figures have one row)."""
+    count = key_rows(figure_for(technique.id))
     if count == 1:
         return key_poses_svg(technique)
     rows = "".join(_nest(key_poses_svg(technique, part=n), 0, n * HEIGHT, f"m{n}", 1.0, 2 * WIDTH)

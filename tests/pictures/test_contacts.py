@@ -298,14 +298,16 @@ def _in_between_frames_hold(fig: Figure) -> None:
 
 def test_in_between_check_catches_a_frame_in_the_floor():
     """Joint angles mixed straight from one key pose to the next swing the walking foot
-    through the floor; the check sees it, and the frames the drawing uses are lifted clear."""
+    through the floor; the check sees it, and the frames the drawing uses are lifted clear.
+    (The step backward: the forward step lands heel first and no longer dips.)"""
     from easeback.domain.body import interpolate
 
-    fig = figure_for("pool-walking")
+    fig = figure_for("pool-walking").then
+    assert fig is not None
     start, end = fig.keyframes()["start"], fig.keyframes()["end"]
     on = frozenset(fig.contacts["start"].values())
     raw = [sunk(pose_body(interpolate(start, end, i / 8)), fig.props, on) for i in range(1, 8)]
-    assert any(hit[0] == "foot_r" and what == "floor" for hits in raw for hit in hits
+    assert any(hit[0] == "foot_l" and what == "floor" for hits in raw for hit in hits
                for what in [hit[1]])  # fmt: skip
     assert all(sunk(pose_body(p), fig.props, on) == [] for _, p in between(fig, 8))
 

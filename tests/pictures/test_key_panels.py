@@ -1,0 +1,226 @@
+"""The printed key poses (key PNGs, contact sheet, handout): each labelled with the steps it
+shows, none printed twice, and the start, move and finish poses the steps name (review 5)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+from easeback.content.loader import ContentError, default_catalogue
+from easeback.domain.body import pose_body
+from easeback.pictures.figures import (
+    FIGURES_DIR,
+    drawn_gap,
+    figure_for,
+    key_panels,
+    key_rows,
+    load_figure,
+    steps_label,
+)
+from easeback.pictures.svg import (
+    all_key_poses_svg,
+    drawing,
+    key_poses_svg,
+    picture_shapes,
+    technique_svg,
+)
+
+TECHNIQUES = default_catalogue().techniques
+IDS = [t.id for t in TECHNIQUES]
+
+
+def _labels(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    return [
+        "".join(g.find(f"{ns}text").itertext())  # type: ignore[union-attr]
+        for g in root.iter(f"{ns}g")
+        if g.get("class") == "key-label"
+    ]
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_every_key_pose_is_labelled_with_steps_that_exist(technique):
+    """Review 5: a key numbered 1/2/3 did not say which step it shows ('ball-release key 2
+    illustrates step 3'). Every printed key pose names the technique's step(s) it shows, a
+    step that exists, and the printed rows carry exactly those labels in order."""
+    panels = key_panels(figure_for(technique.id))
+    for p in panels:
+        assert p.steps, (technique.id, p.pose)
+        assert all(1 <= s <= len(technique.steps) for s in p.steps), (technique.id, p.steps)
+    expected = [steps_label(p.steps) for p in panels]
+    assert all(label.startswith("step") for label in expected)
+    assert _labels(all_key_poses_svg(technique)) == expected
+    rows = [lab for n in range(key_rows(figure_for(technique.id)))
+            for lab in _labels(key_poses_svg(technique, crop=True, part=n))]  # fmt: skip
+    assert rows == expected
+
+
+def test_steps_label_reads_as_words():
+    assert steps_label((3,)) == "step 3"
+    assert steps_label((3, 4)) == "steps 3-4"
+    assert steps_label((1, 2, 5)) == "steps 1, 2, 5"
+
+
+def test_a_key_pose_naming_a_step_the_technique_lacks_is_refused(tmp_path: Path):
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    shutil.copy(FIGURES_DIR / "bridge.yaml", folder)
+    data = yaml.safe_load((folder / "bridge.yaml").read_text())
+    data["end"]["step"] = 9
+    (folder / "bridge.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError) as err:
+        load_figure(default_catalogue().technique("bridge"), folder)
+    assert err.value.field == "end.step"
+    assert "names step 9, but the technique has 5 steps" in err.value.message
+
+
+def _drawn(technique, panel) -> dict[str, list[tuple[float, float]]]:
+    d = drawing(panel.figure, technique, panel.pose, panel.part)
+    return picture_shapes(d.body(0), d.frame)
+
+
+def _pixels_apart(a: dict, b: dict) -> float:
+    """How far the drawn outlines of two pictures lie apart: the largest move, in pixels, of
+    any outline point (parts drawn in one and not the other count as far apart)."""
+    if set(a) != set(b):
+        return math.inf
+    return max(math.dist(p, q) for k in a for p, q in zip(a[k], b[k], strict=False))
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_no_two_key_poses_of_a_figure_look_the_same(technique):
+    """Review 5: decompression-90-90 keys 1~2, seated-reverse-jackknife 3~2 and knee-to-chest-
+    double 3~2 were near-identical panels (a hold printed twice, a movement's end printed
+    again as the next one's start). Any two printed key poses are drawn at least 10 px
+    apart somewhere on the body (3 px where a close-up shows the small movement)."""
+    fig = figure_for(technique.id)
+    panels = key_panels(fig)
+    least = 3.0 if fig.inset else 10.0
+    drawn = [_drawn(technique, p) for p in panels]
+    for (i, a), (j, b) in itertools.combinations(enumerate(drawn), 2):
+        assert _pixels_apart(a, b) >= least, (technique.id, i + 1, j + 1)
+
+
+def _pose_panels(tid: str):
+    return [p.body_pose for p in key_panels(figure_for(tid))]
+
+
+def test_the_90_90_rest_prints_sitting_lying_back_one_leg_at_a_time_and_the_finish():
+    """Review 5: every frame and both keys of the 90/90 rest showed the final position. The
+    print follows the steps: sitting on the floor in front of the seat (step 1), lying with
+    one calf on the seat and the other leg still on the floor (step 2), both calves on the
+    seat (steps 3-5), then the legs off the seat, lying long (step 6)."""
+    t = default_catalogue().technique("decompression-90-90")
+    panels = key_panels(figure_for(t.id))
+    assert [steps_label(p.steps) for p in panels] == ["step 1", "step 2", "steps 3-5", "step 6"]
+    sit, one, both, off = (pose_body(p.body_pose) for p in panels)
+    thorax = sit.segments["thorax"]
+    assert thorax.b[1] - thorax.a[1] >= 0.8 * math.dist(thorax.a, thorax.b)  # upright
+    assert sit.segments["pelvis"].lowest() < 0.02
+    assert one.segments["shin_r"].lowest() > 0.4  # on the seat
+    assert one.segments["foot_l"].lowest() < 0.03  # the other still on the floor
+    for side in ("l", "r"):
+        assert both.segments[f"shin_{side}"].lowest() > 0.4
+        assert off.segments[f"foot_{side}"].lowest() < 0.03
+
+
+def test_the_thoracic_roller_prints_the_curl_back_up_at_the_end():
+    """Review 5: the roller's last picture returned to lying over the roller, where step 4
+    curls back up using the tummy muscles. It finishes curling up: the chest lifted well off
+    the roller (higher than at the start on it, lower than sitting), chin tucked."""
+    fig = figure_for("thoracic-extension-roller")
+    panels = key_panels(fig)
+    assert [steps_label(p.steps) for p in panels] == ["step 1", "step 2", "step 3", "step 4"]
+    sit, on, _, curl = (pose_body(p.body_pose) for p in panels)
+    neck = {name: b.landmarks["neck_base"][1] for name, b in
+            (("sit", sit), ("on", on), ("curl", curl))}  # fmt: skip
+    assert neck["on"] + 0.15 < neck["curl"] < neck["sit"] - 0.05, neck
+    assert curl.segments["pelvis"].lowest() < 0.02
+
+
+def test_the_ball_releases_start_beside_the_ball_and_tip_off_it_to_change_sides():
+    """Review 5: the ball releases began already on the ball; step 2 (tip to one side and
+    place the ball) and the change of side were only captioned. The print starts lying flat
+    with the ball beside the buttock, the pelvis on the floor (step 1); the buttock release
+    then tips to one side, the pelvis rolled 20 degrees next to the ball (step 2, and step 5,
+    tipping off it to move it to the other side), before lying on it (step 3)."""
+    glute = key_panels(figure_for("ball-glute-release"))
+    assert [steps_label(p.steps) for p in glute] == ["step 1", "steps 2, 5", "step 3", "step 4"]
+    piri = key_panels(figure_for("ball-piriformis-release"))
+    assert steps_label(piri[0].steps) == "step 1"
+    assert steps_label(piri[-1].steps) == "step 5"
+    for tid, panels in (("ball-glute-release", glute), ("ball-piriformis-release", piri)):
+        ball = next(p for p in figure_for(tid).props if p.kind.value == "ball")
+        flat = pose_body(panels[0].body_pose)
+        assert flat.segments["pelvis"].lowest() < 0.02  # on the floor, not the ball
+        assert flat.landmarks["hip_centre"][0] < ball.x - 0.1  # the ball beside it
+    tipped = pose_body(glute[1].body_pose)
+    ball = next(p for p in figure_for("ball-glute-release").props if p.kind.value == "ball")
+    surface = ball.surface()
+    assert surface is not None
+    above = drawn_gap(tipped, "pelvis", surface)
+    assert above is not None and above > 0.005, above  # next to the ball, not in it
+    assert abs(glute[1].body_pose.root.roll) >= 15
+
+
+def test_the_towel_prints_the_head_and_shoulders_lifted_at_the_end():
+    """Step 4 of the towel: lift the head and shoulders a little to ease the pressure."""
+    panels = key_panels(figure_for("thoracic-extension-towel"))
+    assert [steps_label(p.steps) for p in panels] == ["steps 1-2", "step 3", "step 4"]
+    back, lifted = (pose_body(p.body_pose) for p in panels[1:])
+    rise = lifted.landmarks["neck_base"][1] - back.landmarks["neck_base"][1]
+    assert 0.04 <= rise <= 0.2, rise
+
+
+def test_pool_walking_lands_heel_first_and_walks_backward_too():
+    """Review 5: the forward step landed toes down, and walking backward (step 4, a move
+    step) never appeared. The forward foot lands heel first, its toes higher than its heel;
+    a second movement steps the left foot back onto the ball of the foot (step 4), printed
+    and animated after the forward step."""
+    t = default_catalogue().technique("pool-walking")
+    fig = figure_for(t.id)
+    panels = key_panels(fig)
+    assert [steps_label(p.steps) for p in panels] == ["step 2", "step 3", "step 4"]
+    forward, backward = (pose_body(p.body_pose) for p in panels[1:])
+    hip = forward.landmarks["hip_centre"][0]
+    toe, heel = forward.segments["foot_r"].b, forward.segments["foot_r"].a
+    assert forward.landmarks["ankle_r"][0] > hip + 0.15  # the right foot ahead
+    assert toe[1] > heel[1] + 0.02  # heel first, toes up
+    assert backward.landmarks["ankle_l"][0] < backward.landmarks["hip_centre"][0] - 0.15
+    ltoe, lheel = backward.segments["foot_l"].b, backward.segments["foot_l"].a
+    assert lheel[1] > ltoe[1] + 0.05  # the ball of the foot lands first, the heel up
+    loop = drawing(fig, t, "animated")
+    assert {s.part for s in loop.samples} == {0, 1}
+
+
+@pytest.mark.parametrize("tid", ["seated-reverse-jackknife", "thoracic-extension-roller",
+                                 "decompression-90-90", "ball-glute-release"])  # fmt: skip
+def test_the_animation_starts_where_the_steps_start_and_shows_the_finish(tid):
+    """Review 5 (bug 7): the animations began mid-exercise (the reverse jackknife with the
+    legs already out, the roller already lying back, the 90/90 rest only in its final
+    position). The technique's own picture starts at the first lead-in pose, passes through
+    each into the repeated movement and shows the finishing poses after it; the player,
+    which draws its own way into position, keeps the bare loop from the start pose. The
+    picture stays under the web page's 100 kB."""
+    from easeback.pictures.svg import samples
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    shown = drawing(fig, t, "animated").samples
+    poses = [s.pose for s in shown]
+    assert poses[0] == fig.lead_in[0]
+    assert all(p in poses for p in fig.lead_in)
+    if not fig.sided:  # one done per side finishes by changing sides, as the loop shows
+        assert all(p in poses for p in fig.finish)
+    assert poses.index(fig.lead_in[-1]) < poses.index(fig.start)
+    times = [s.time for s in shown]
+    assert times == sorted(times)
+    assert samples(fig, t)[0].pose == fig.start  # the player's loop
+    assert len(technique_svg(t, "animated").encode("utf-8")) < 100_000
