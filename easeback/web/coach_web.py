@@ -256,6 +256,26 @@ async def handle(ws: WebSocket, opener: Opener) -> None:
 # ---- the model files ----
 
 
+def rescue_rules() -> dict[str, Any]:
+    """How the page follows the person when its whole-picture model loses them: the same rules,
+    from the same constants, as the server's own (easeback.pose.landmarks.Detector), so that
+    both follow the same person. Served in ready.json; reading them imports no model."""
+    from easeback.pose import landmarks as lm
+
+    return {
+        "roi_margin": lm.ROI_MARGIN,
+        "roi_keep": lm.ROI_KEEP,
+        "search_every": lm.SEARCH_EVERY,
+        "search_tiles": [list(tile) for tile in lm.SEARCH_TILES],
+        "rescue_confidence": lm.RESCUE_CONFIDENCE,
+        "min_crop": lm.MIN_CROP,
+        "body_in_crop": lm.BODY_IN_CROP,
+        "edge": lm.EDGE,
+        "refresh": lm.REFRESH,
+        "pause": lm.PAUSE,
+    }
+
+
 def assets_router(folder: Callable[[HTTPConnection], Path]) -> APIRouter:
     """/pose-web/ready.json says whether the files are there (and how to get them);
     /pose-web/NAME serves one of them, with its media type (WebAssembly needs its own)."""
@@ -269,6 +289,7 @@ def assets_router(folder: Callable[[HTTPConnection], Path]) -> APIRouter:
                 "ready": pose_assets.present(here),
                 "version": pose_assets.VERSION,
                 "fetch": pose_assets.HOW_TO,
+                "rescue": rescue_rules(),
             },
             headers={"cache-control": "no-store"},
         )
@@ -340,5 +361,6 @@ __all__ = [
     "handle",
     "read_landmarks",
     "read_message",
+    "rescue_rules",
     "same_origin",
 ]

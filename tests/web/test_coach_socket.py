@@ -210,6 +210,7 @@ def test_only_the_pages_own_session_may_connect(app):
 def test_the_model_files_are_served_from_their_folder_with_their_types(tmp_path: Path):
     from easeback.settings import Settings
     from easeback.web import create_app
+    from easeback.web.coach_web import rescue_rules
 
     folder = tmp_path / "pose-web"
     app = create_app(Settings(data_dir=str(tmp_path / "data"), pose_web_dir=str(folder)))
@@ -219,6 +220,7 @@ def test_the_model_files_are_served_from_their_folder_with_their_types(tmp_path:
             "ready": False,
             "version": pose_assets.VERSION,
             "fetch": "python -m easeback.web.pose_assets",
+            "rescue": rescue_rules(),  # how the page follows the person: the server's rules
         }
         assert client.get("/pose-web/pose.js").status_code == 404
         folder.mkdir()
