@@ -196,9 +196,9 @@ class PageCoach:
         if session is None or tid is None or session.frames == 0:
             return None
         summary = session.summary()
-        seconds = self.last_t - (self.first_t if self.first_t is not None else self.last_t)
-        if seconds >= RATE_SECONDS and (session.frames - 1) / seconds < MIN_RATE:
-            # too few frames to count: what the page was told (being in view) and nothing more
+        if not self.counting():
+            # too few frames to count at the end (the rate over the last RATE_SECONDS, as the
+            # page was last told): what the page was told (being in view) and nothing more
             kept = [e for e in summary.events if e.kind.value not in NOT_COUNTING]
             summary = Summary(0, 0.0, kept)
         if self.on_stretch is not None:

@@ -514,8 +514,8 @@
     $("coach-web-badge-reps").textContent = "–";
     $("coach-web-hold").textContent = "–";
     message("This device finds your body about " + Math.round(s.rate * 10) / 10 +
-      " times a second; counting needs " + s.min_rate + ", so the coach does not count " +
-      "here. It still tells you when it cannot see you.");
+      " times a second and counting needs " + s.min_rate + ", so the coach does not count " +
+      "here but still tells you when it cannot see you.");
     return true;
   }
 
@@ -524,7 +524,7 @@
     if (!tooSeldom(s)) {
       $("coach-web-reps").textContent = String(s.reps);
       $("coach-web-badge-reps").textContent = String(s.reps);
-      $("coach-web-hold").textContent = String(Math.round(s.hold_seconds));
+      $("coach-web-hold").textContent = Math.round(s.hold_seconds) + " s";
     }
     if (s.events && s.events.length) { message(s.events[s.events.length - 1].message); }
     var list = $("coach-web-warnings");
