@@ -418,6 +418,7 @@
     var now = performance.now();
     stats.results += 1;
     stats.sources = tracker.sources;
+    stats.calls = tracker.calls;
     measure(now);
     draw(lms);
     if (lms) {
