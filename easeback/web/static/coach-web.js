@@ -514,8 +514,9 @@
     $("coach-web-reps").textContent = "–";
     $("coach-web-badge-reps").textContent = "–";
     $("coach-web-hold").textContent = "–";
-    message("This device finds your body about " + Math.round(s.rate * 10) / 10 +
-      " times a second and counting needs " + s.min_rate + ", so the coach does not count " +
+    var rate = Math.round(s.rate * 10) / 10;
+    message("This device finds your body about " + (rate === 1 ? "once" : rate + " times") +
+      " a second and counting needs " + s.min_rate + ", so the coach does not count " +
       "here but still tells you when it cannot see you.");
     return true;
   }
