@@ -227,18 +227,9 @@ class Detector:
         """A crop found the person: the crop tracker follows them from here."""
         self.last_source, self._lost, self._in_crop_now, self._following = source, 0, True, 0
 
-    def _crop_of(self, box: tuple[float, float, float, float], w: int, h: int) -> _Crop:
-        x0, y0, x1, y1 = box
-        side = max((x1 - x0) * w, (y1 - y0) * h) * ROI_MARGIN
-        side = min(max(side, MIN_CROP), max(w, h))
-        cx, cy = (x0 + x1) / 2 * w, (y0 + y1) / 2 * h
-        left = int(min(max(cx - side / 2, 0), max(w - side, 0)))
-        top = int(min(max(cy - side / 2, 0), max(h - side, 0)))
-        return left, top, int(min(left + side, w)), int(min(top + side, h))
-
     def _in_crop(self, rgb: Any, w: int, h: int) -> tuple[Landmark, ...] | None:
         assert self._roi is not None
-        want = self._crop_of(self._roi, w, h)
+        want = _crop_of(self._roi, w, h)
         crop = self._crop
         if crop is None or _moved(crop, want):
             crop = self._crop = want  # a steady crop lets the crop tracker follow inside it
@@ -323,6 +314,17 @@ def _plausible(lms: Any) -> bool:
     if min(xs) < -EDGE or min(ys) < -EDGE or max(xs) > 1 + EDGE or max(ys) > 1 + EDGE:
         return False
     return max(max(xs) - min(xs), max(ys) - min(ys)) >= BODY_IN_CROP
+
+
+def _crop_of(box: tuple[float, float, float, float], w: int, h: int) -> _Crop:
+    """The crop (pixels) around a box (normalised): ROI_MARGIN times its larger side, square."""
+    x0, y0, x1, y1 = box
+    side = max((x1 - x0) * w, (y1 - y0) * h) * ROI_MARGIN
+    side = min(max(side, MIN_CROP), max(w, h))
+    cx, cy = (x0 + x1) / 2 * w, (y0 + y1) / 2 * h
+    left = int(min(max(cx - side / 2, 0), max(w - side, 0)))
+    top = int(min(max(cy - side / 2, 0), max(h - side, 0)))
+    return left, top, int(min(left + side, w)), int(min(top + side, h))
 
 
 def _moved(old: tuple[int, ...], new: tuple[int, ...]) -> bool:

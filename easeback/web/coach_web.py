@@ -196,9 +196,9 @@ class PageCoach:
         if session is None or tid is None or session.frames == 0:
             return None
         summary = session.summary()
-        seconds = self.last_t - (self.first_t if self.first_t is not None else self.last_t)
-        if seconds >= RATE_SECONDS and (session.frames - 1) / seconds < MIN_RATE:
-            # too few frames to count: what the page was told (being in view) and nothing more
+        if not self.counting():
+            # too few frames to count at the end (the rate over the last RATE_SECONDS, as the
+            # page was last told): what the page was told (being in view) and nothing more
             kept = [e for e in summary.events if e.kind.value not in NOT_COUNTING]
             summary = Summary(0, 0.0, kept)
         if self.on_stretch is not None:
@@ -256,6 +256,26 @@ async def handle(ws: WebSocket, opener: Opener) -> None:
 # ---- the model files ----
 
 
+def rescue_rules() -> dict[str, Any]:
+    """How the page follows the person when its whole-picture model loses them: the same rules,
+    from the same constants, as the server's own (easeback.pose.landmarks.Detector), so that
+    both follow the same person. Served in ready.json; reading them imports no model."""
+    from easeback.pose import landmarks as lm
+
+    return {
+        "roi_margin": lm.ROI_MARGIN,
+        "roi_keep": lm.ROI_KEEP,
+        "search_every": lm.SEARCH_EVERY,
+        "search_tiles": [list(tile) for tile in lm.SEARCH_TILES],
+        "rescue_confidence": lm.RESCUE_CONFIDENCE,
+        "min_crop": lm.MIN_CROP,
+        "body_in_crop": lm.BODY_IN_CROP,
+        "edge": lm.EDGE,
+        "refresh": lm.REFRESH,
+        "pause": lm.PAUSE,
+    }
+
+
 def assets_router(folder: Callable[[HTTPConnection], Path]) -> APIRouter:
     """/pose-web/ready.json says whether the files are there (and how to get them);
     /pose-web/NAME serves one of them, with its media type (WebAssembly needs its own)."""
@@ -269,6 +289,7 @@ def assets_router(folder: Callable[[HTTPConnection], Path]) -> APIRouter:
                 "ready": pose_assets.present(here),
                 "version": pose_assets.VERSION,
                 "fetch": pose_assets.HOW_TO,
+                "rescue": rescue_rules(),
             },
             headers={"cache-control": "no-store"},
         )
@@ -340,5 +361,6 @@ __all__ = [
     "handle",
     "read_landmarks",
     "read_message",
+    "rescue_rules",
     "same_origin",
 ]

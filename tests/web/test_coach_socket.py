@@ -124,6 +124,32 @@ def test_frames_too_seldom_to_count_give_no_count_rather_than_a_wrong_one(visito
     assert counts["setup"] == 1
 
 
+def test_the_tally_keeps_the_count_the_page_was_last_shown(visitor):
+    """The stretch's summary is judged by the same rate over the last seconds as the page's
+    answers, not by its average: a page whose first results came slowly (the model loading, no
+    one in view for 24 s at 3 frames a second) and then 30 a second was shown counting, and its
+    repetitions are kept (the average, 13 a second, would have dropped them)."""
+    from easeback.web.coach_web import MIN_RATE
+
+    ids = planned(visitor)
+    slow = [PoseFrame(k / 3, None) for k in range(72)]
+    frames = slow + [PoseFrame(24.0 + f.t, f.landmarks) for f in recorded()]
+    assert (len(frames) - 1) / (frames[-1].t - frames[0].t) < MIN_RATE
+    with connect(visitor) as ws:
+        ws.send_json({"type": "start", "index": ids.index(TECHNIQUE), "aspect": 1.0})
+        ws.receive_json()
+        answers = []
+        for n, f in enumerate(frames):
+            ws.send_json(as_message(f, n))
+            answers.append(ws.receive_json())
+    assert answers[60]["counting"] is False  # the slow start: not counting, and told so
+    last = answers[-1]
+    assert last["counting"] is True and last["reps"] == 4
+    sid = visitor.client.cookies.get("easeback_session")
+    (counts,) = visitor.client.app.state.camera.tally(sid)  # type: ignore[attr-defined]
+    assert counts["reps"] == last["reps"]
+
+
 def test_a_technique_without_a_signal_is_coached_in_the_generic_mode(visitor):
     ids = planned(visitor)
     with connect(visitor) as ws:
@@ -210,6 +236,7 @@ def test_only_the_pages_own_session_may_connect(app):
 def test_the_model_files_are_served_from_their_folder_with_their_types(tmp_path: Path):
     from easeback.settings import Settings
     from easeback.web import create_app
+    from easeback.web.coach_web import rescue_rules
 
     folder = tmp_path / "pose-web"
     app = create_app(Settings(data_dir=str(tmp_path / "data"), pose_web_dir=str(folder)))
@@ -219,6 +246,7 @@ def test_the_model_files_are_served_from_their_folder_with_their_types(tmp_path:
             "ready": False,
             "version": pose_assets.VERSION,
             "fetch": "python -m easeback.web.pose_assets",
+            "rescue": rescue_rules(),  # how the page follows the person: the server's rules
         }
         assert client.get("/pose-web/pose.js").status_code == 404
         folder.mkdir()

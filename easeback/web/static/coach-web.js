@@ -27,10 +27,12 @@
     [23, 25], [25, 27], [24, 26], [26, 28], [27, 31], [28, 32], [0, 11], [0, 12]];
   var run = String(Date.now()) + "-" + Math.random().toString(36).slice(2);
 
-  var on = false, pose = null, stream = null, socket = null, opened = false;
+  var on = false, tracker = null, stream = null, socket = null, opened = false;
   /* ?pose-model=lite or full pins the model (bench/coach-web measures each); otherwise full,
      and lite when full is too slow here */
   var pinned = (/[?&]pose-model=(lite|full)/.exec(location.search) || [])[1] || null;
+  /* ?pose-rescue=off: the whole-picture model alone, without following the person in a crop */
+  var rescueOn = !/[?&]pose-rescue=off/.test(location.search);
   var model = pinned === "lite" ? LITE : FULL, began = 0, results = 0, measured = false, fps = 0;
   /* what the page has measured, for bench/coach-web: results, and each frame's round trip (ms) */
   var stats = window.easebackCoach = { results: 0, rtt: [], t: 0 };
@@ -95,18 +97,249 @@
     });
   }
 
-  function newPose(complexity) {
+  function newPose(complexity, confidence) {
     /* global Pose */
     var p = new window.Pose({ locateFile: function (file) { return BASE + file; } });
     p.setOptions({
       modelComplexity: complexity, smoothLandmarks: true, enableSegmentation: false,
-      minDetectionConfidence: 0.5, minTrackingConfidence: 0.5
+      minDetectionConfidence: confidence || 0.5, minTrackingConfidence: confidence || 0.5
     });
     return p;
   }
 
+  /* ---- following the person: the server's own rescue (easeback.pose.landmarks.Detector) ----
+     When the whole-picture model loses the person (a small or distant one, or another person
+     taking the model's eye), a second model looks inside a crop around where they last were and,
+     once it finds them, follows them alone, with a whole-picture try every REFRESH frames; a
+     crop's pose that does not look like a body seen in it (a ghost) is dropped and the crop
+     model forgets it. When no one has been seen for a while, parts of the picture are searched
+     in place of the whole. The rules and their numbers come from the server (ready.json), the
+     same the server's coach --video follows, in the same order, so that both follow the same
+     person; rescue=false is the whole-picture model alone (bench/coach-web compares the two). */
+
+  function bounds(lms) {
+    /* the bounds of the clearly seen landmarks (all of them if none is) */
+    var pts = lms.filter(function (p) { return (p.visibility || 0) >= 0.5; });
+    if (!pts.length) { pts = lms; }
+    var xs = pts.map(function (p) { return p.x; }), ys = pts.map(function (p) { return p.y; });
+    return [Math.min.apply(null, xs), Math.min.apply(null, ys),
+      Math.max.apply(null, xs), Math.max.apply(null, ys)];
+  }
+
+  function cropOf(rules, b, w, h) {
+    /* pixels [left, top, right, bottom] of the crop around a box (normalised) */
+    var side = Math.max((b[2] - b[0]) * w, (b[3] - b[1]) * h) * rules.roi_margin;
+    side = Math.min(Math.max(side, rules.min_crop), Math.max(w, h));
+    var cx = (b[0] + b[2]) / 2 * w, cy = (b[1] + b[3]) / 2 * h;
+    var left = Math.floor(Math.min(Math.max(cx - side / 2, 0), Math.max(w - side, 0)));
+    var top = Math.floor(Math.min(Math.max(cy - side / 2, 0), Math.max(h - side, 0)));
+    return [left, top, Math.floor(Math.min(left + side, w)), Math.floor(Math.min(top + side, h))];
+  }
+
+  function moved(old, now) {
+    /* a crop moves only when the person drifted a quarter of it or it should grow or shrink
+       by a quarter */
+    var sizeOld = old[2] - old[0], sizeNew = now[2] - now[0];
+    var shift = Math.max(Math.abs(now[0] - old[0]), Math.abs(now[1] - old[1]));
+    return shift > sizeOld / 4 || Math.abs(sizeNew - sizeOld) > sizeOld / 4;
+  }
+
+  function plausible(rules, lms) {
+    /* a crop's pose (in the crop's coordinates) looks like a body seen in it: both shoulders
+       clearly seen, the clearly seen points within the crop and spanning BODY_IN_CROP of it */
+    if ((lms[11].visibility || 0) < 0.5 || (lms[12].visibility || 0) < 0.5) { return false; }
+    var pts = lms.slice(0, 33).filter(function (p) { return (p.visibility || 0) >= 0.5; });
+    var xs = pts.map(function (p) { return p.x; }), ys = pts.map(function (p) { return p.y; });
+    var e = rules.edge;
+    var x0 = Math.min.apply(null, xs), y0 = Math.min.apply(null, ys);
+    var x1 = Math.max.apply(null, xs), y1 = Math.max.apply(null, ys);
+    if (x0 < -e || y0 < -e || x1 > 1 + e || y1 > 1 + e) { return false; }
+    return Math.max(x1 - x0, y1 - y0) >= rules.body_in_crop;
+  }
+
+  function toFrame(lms, crop, w, h) {
+    /* landmarks found in a crop, in the whole picture's normalised coordinates */
+    var cw = crop[2] - crop[0], ch = crop[3] - crop[1];
+    return lms.slice(0, 33).map(function (p) {
+      return { x: (crop[0] + p.x * cw) / w, y: (crop[1] + p.y * ch) / h, z: (p.z || 0) * cw / w,
+        visibility: p.visibility || 0 };
+    });
+  }
+
+  function runner(pose) {
+    /* one model call: a promise of its landmarks (null when it finds no one) */
+    var last, lastTs = -Infinity;
+    pose.onResults(function (r) { last = r; });
+    return function (image, ts) {
+      /* a model's times must go up: a second call in the same frame comes 1 ms later */
+      var when = ts === undefined ? performance.now() : ts;
+      if (when <= lastTs) { when = lastTs + 1; }
+      lastTs = when;
+      last = undefined;
+      return pose.send({ image: image }, when).then(function () {
+        return last && last.poseLandmarks ? last.poseLandmarks : null;
+      });
+    };
+  }
+
+  function Tracker(complexity, rules, rescue, options) {
+    var t = this;
+    t.rules = rules;
+    t.rescue = rescue && !!rules;
+    t.complexity = complexity;
+    t.whole = newPose(complexity);
+    if (options) { t.whole.setOptions(options); }
+    t.runWhole = runner(t.whole);
+    t.cropPose = null;
+    t.searchPose = null;
+    t.canvas = document.createElement("canvas");
+    t.roi = null; t.crop = null; t.lost = 0; t.frame = 0; t.inCropNow = false; t.following = 0;
+    t.pausedUntil = 0; t.source = 0;
+    /* what it did, for bench/coach-web: model calls by kind, ghosts dropped, frames by source */
+    t.calls = { whole: 0, crop: 0, search: 0, reset: 0 };
+    t.sources = [0, 0, 0, 0];
+    t.rejected = 0;
+  }
+
+  Tracker.prototype.setComplexity = function (c) {
+    this.complexity = c;
+    [this.whole, this.cropPose, this.searchPose].forEach(function (p) {
+      if (p) { p.setOptions({ modelComplexity: c }); }
+    });
+  };
+
+  Tracker.prototype.close = function () {
+    [this.whole, this.cropPose, this.searchPose].forEach(function (p) {
+      if (p) { Promise.resolve(p.close()).catch(function () { /* already gone */ }); }
+    });
+  };
+
+  Tracker.prototype.cut = function (image, crop) {
+    /* the crop drawn to a canvas of its own size: the model sees it at the picture's pixels */
+    var c = this.canvas, cw = crop[2] - crop[0], ch = crop[3] - crop[1];
+    if (c.width !== cw || c.height !== ch) { c.width = cw; c.height = ch; }
+    c.getContext("2d").drawImage(image, crop[0], crop[1], cw, ch, 0, 0, cw, ch);
+    return c;
+  };
+
+  /* The person's landmarks in this picture (w x h pixels), in its normalised coordinates, or
+     null: the order of decisions is Detector.detect's. */
+  Tracker.prototype.detect = function (image, w, h, ts) {
+    var t = this, R = t.rules;
+    t.frame += 1;
+    var done = function (found, source) {
+      t.source = found ? source : 0;
+      t.sources[t.source] += 1;
+      return found;
+    };
+    var wholeThenCrop = function () {
+      return t.wholeRun(image, ts).then(function (found) {
+        if (found || !t.rescue) { return done(found, 1); }
+        t.lost += 1;
+        if (t.roi && t.lost <= R.roi_keep && t.frame >= t.pausedUntil) {
+          return t.inCrop(image, w, h, ts).then(function (got) {
+            if (got) { t.follow(); }
+            return done(got, 2);
+          });
+        }
+        return done(null, 0);
+      });
+    };
+    if (t.inCropNow) {
+      t.following += 1;
+      var first = t.following % R.refresh === 0 ? t.wholeRun(image, ts) : Promise.resolve(null);
+      return first.then(function (found) {
+        if (found) { t.inCropNow = false; return done(found, 1); }
+        return t.inCrop(image, w, h, ts).then(function (got) {
+          if (got) { return done(got, 2); }
+          t.inCropNow = false;  // lost in the crop too: the whole picture again
+          return wholeThenCrop();
+        });
+      });
+    }
+    var tiles = R ? R.search_tiles : [];
+    if (t.rescue && t.lost > R.roi_keep && t.frame % R.search_every < tiles.length) {
+      return t.search(image, w, h, tiles[t.frame % R.search_every], ts).then(function (found) {
+        if (found) { t.follow(); }
+        return done(found, 3);
+      });
+    }
+    return wholeThenCrop();
+  };
+
+  Tracker.prototype.wholeRun = function (image, ts) {
+    var t = this;
+    t.calls.whole += 1;
+    return t.runWhole(image, ts).then(function (lms) {
+      if (!lms) { return null; }
+      t.lost = 0;
+      t.roi = bounds(lms);
+      return lms;
+    });
+  };
+
+  Tracker.prototype.follow = function () {
+    this.lost = 0; this.inCropNow = true; this.following = 0;
+  };
+
+  Tracker.prototype.inCrop = function (image, w, h, ts) {
+    var t = this, R = t.rules;
+    var want = cropOf(R, t.roi, w, h);
+    if (!t.crop || moved(t.crop, want)) { t.crop = want; }  // a steady crop lets it track
+    var crop = t.crop;
+    if (!t.cropPose) {
+      t.cropPose = newPose(t.complexity, R.rescue_confidence);
+      t.runCrop = runner(t.cropPose);
+    }
+    t.calls.crop += 1;
+    return t.runCrop(t.cut(image, crop), ts).then(function (lms) {
+      if (!lms) { return null; }
+      if (!plausible(R, lms)) {  // a ghost: forget it, and leave the crop alone a moment
+        t.rejected += 1;
+        t.pausedUntil = t.frame + R.pause;
+        t.calls.reset += 1;
+        t.cropPose.reset();
+        return null;
+      }
+      var found = toFrame(lms, crop, w, h);
+      t.roi = bounds(found);
+      return found;
+    });
+  };
+
+  Tracker.prototype.search = function (image, w, h, part, ts) {
+    /* one part of the picture looked at afresh: the web model has no still-picture mode, so
+       its tracking is reset before each look */
+    var t = this, R = t.rules;
+    if (!t.searchPose) {
+      t.searchPose = newPose(t.complexity, R.rescue_confidence);
+      t.runSearch = runner(t.searchPose);
+    }
+    var crop = [Math.floor(part[0] * w), Math.floor(part[1] * h),
+      Math.floor(part[2] * w), Math.floor(part[3] * h)];
+    t.calls.search += 1;
+    t.searchPose.reset();
+    return t.runSearch(t.cut(image, crop), ts).then(function (lms) {
+      if (!lms || !plausible(R, lms)) { return null; }
+      var found = toFrame(lms, crop, w, h);
+      t.roi = bounds(found);
+      t.crop = null;
+      return found;
+    });
+  };
+
+  var config = null;  // ready.json: whether the model files are there, and the rescue's rules
+  function loadConfig() {
+    if (!config) {
+      config = fetch(BASE + "ready.json", { credentials: "same-origin" })
+        .then(function (r) { return r.json(); });
+      config.catch(function () { config = null; });  // asked again next time
+    }
+    return config;
+  }
+
   /* the page's own pose set-up and landmark message, for bench/coach-web's harness, which runs
-     the model over every frame of a clip */
+     the model over every frame of a clip (rescue false: the whole-picture model alone) */
   stats.newPose = function (name, options) {
     return loadScript().then(function () {
       var p = newPose(name === "lite" ? LITE : FULL);
@@ -114,7 +347,16 @@
       return p;
     });
   };
+  stats.newTracker = function (name, options, rescue) {
+    return Promise.all([loadConfig(), loadScript()]).then(function (got) {
+      return new Tracker(name === "lite" ? LITE : FULL, got[0].rescue, rescue !== false, options);
+    });
+  };
   stats.points = points;
+  /* the tracker and its geometry, for the test that checks them against the server's */
+  stats.Tracker = Tracker;
+  stats.geometry = { bounds: bounds, cropOf: cropOf, moved: moved, plausible: plausible,
+    toFrame: toFrame };
 
   function modelName() { return model === FULL ? "full" : "lite"; }
 
@@ -136,7 +378,7 @@
     measured = true;
     if (model === FULL && fps < MIN_FPS && !pinned) {
       model = LITE;
-      pose.setOptions({ modelComplexity: LITE });
+      tracker.setComplexity(LITE);
       box.setAttribute("data-full-fps", fps.toFixed(2));
       results = 0;
       measured = false;
@@ -171,12 +413,13 @@
     });
   }
 
-  function onResults(r) {
+  function onResults(lms) {
     if (!on) { return; }
     var now = performance.now();
     stats.results += 1;
+    stats.sources = tracker.sources;
+    stats.calls = tracker.calls;
     measure(now);
-    var lms = r.poseLandmarks || null;
     draw(lms);
     if (lms) {
       lastSeen = now;
@@ -192,15 +435,19 @@
   }
 
   function loop() {
-    if (!on || !pose) { return; }
+    if (!on || !tracker) { return; }
     var video = $("coach-web-video");
     if (busy || video.readyState < 2) { window.requestAnimationFrame(loop); return; }
     busy = true;
-    pose.send({ image: video }).then(function () {
+    var mine = tracker;
+    mine.detect(video, video.videoWidth, video.videoHeight).then(function (lms) {
       busy = false;
+      if (mine !== tracker) { return; }  // switched off meanwhile
+      onResults(lms);
       window.requestAnimationFrame(loop);
     }, function (err) {
       busy = false;
+      if (mine !== tracker) { return; }
       fail("The pose model stopped (" + err + "); the session goes on without the coach.");
     });
   }
@@ -267,9 +514,10 @@
     $("coach-web-reps").textContent = "–";
     $("coach-web-badge-reps").textContent = "–";
     $("coach-web-hold").textContent = "–";
-    message("This device finds your body about " + Math.round(s.rate * 10) / 10 +
-      " times a second; counting needs " + s.min_rate + ", so the coach does not count " +
-      "here. It still tells you when it cannot see you.");
+    var rate = Math.round(s.rate * 10) / 10;
+    message("This device finds your body about " + (rate === 1 ? "once" : rate + " times") +
+      " a second and counting needs " + s.min_rate + ", so the coach does not count " +
+      "here but still tells you when it cannot see you.");
     return true;
   }
 
@@ -278,7 +526,7 @@
     if (!tooSeldom(s)) {
       $("coach-web-reps").textContent = String(s.reps);
       $("coach-web-badge-reps").textContent = String(s.reps);
-      $("coach-web-hold").textContent = String(Math.round(s.hold_seconds));
+      $("coach-web-hold").textContent = Math.round(s.hold_seconds) + " s";
     }
     if (s.events && s.events.length) { message(s.events[s.events.length - 1].message); }
     var list = $("coach-web-warnings");
@@ -346,9 +594,10 @@
     $("coach-web-live").hidden = false;
     $("coach-web-pip").hidden = false;
     message("Starting the camera…");
-    fetch(BASE + "ready.json", { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
+    var rules = null;
+    loadConfig()
       .then(function (ready) {
+        rules = ready.rescue;
         if (!ready.ready) {
           var e = new Error("missing");
           e.fetch = ready.fetch;
@@ -367,8 +616,7 @@
       .then(function () { return on ? connect() : null; })
       .then(function () {
         if (!on) { return; }
-        pose = newPose(model);
-        pose.onResults(onResults);
+        tracker = new Tracker(model, rules, rescueOn);
         t0 = performance.now();
         lastSeen = t0;
         startStretch();
@@ -416,8 +664,8 @@
     socket = null;
     opened = false;
     stopTracks();
-    if (pose) { Promise.resolve(pose.close()).catch(function () { /* already gone */ }); }
-    pose = null;
+    if (tracker) { tracker.close(); }
+    tracker = null;
     busy = false;
     $("coach-web-video").srcObject = null;
     $("coach-web-live").hidden = true;
