@@ -72,9 +72,9 @@ def _reportlab() -> Any:
 def write_handout(
     items: Sequence[HandoutItem], path: Path, title: str, notes: Sequence[str]
 ) -> list[float]:
-    """Write the handout PDF: per technique its name, key poses, dose, steps, what to feel and
-    when to stop, kept together on one page. Returns how much of each page's column is filled
-    (0-1), page by page."""
+    """Write the handout PDF: per technique its name, key poses, dose, steps, what to feel, when
+    to stop and its cautions, kept together on one page. Returns how much of each page's column
+    is filled (0-1), page by page."""
     from easeback.pictures import png_bytes
     from easeback.pictures.figures import figure_for, key_rows
     from easeback.pictures.svg import key_poses_svg
@@ -112,6 +112,13 @@ def write_handout(
                 "<b>Stop if:</b> " + " ".join(_esc(s) for s in t.stop_if), styles["BodyText"]
             ),
         ]
+        if t.cautions:  # who should not do it, or do it with care: as the technique page says
+            head.append(
+                platypus.Paragraph(
+                    "<b>Take care:</b> " + " ".join(_esc(c) for c in t.cautions),
+                    styles["BodyText"],
+                )
+            )
         # picture, dose, steps and when to stop on one page: a reader holding the page mid-
         # exercise has the stop signs in front of them
         story += [platypus.KeepTogether(head), platypus.Spacer(1, 5 * mm)]

@@ -142,11 +142,12 @@ def test_handout_from_a_plan(tmp_path, capsys):
 
 def test_handout_of_every_technique_keeps_each_exercise_on_one_page(tmp_path):
     """Every technique in one handout, read back page by page with pdftotext: each exercise's
-    name, pictures, dose, steps and "Stop if" are on one page (9 of 31 had "Stop if" on the
-    next), and each page but the last is still more than 38% filled (the key poses keep the
-    column's full width, each pose half of it, cropped to the rows the figure fills; with
-    the start and finish poses the steps name printed too, the bridge no longer fits on the
-    ball releases' page and stands alone on one 39% full)."""
+    name, pictures, dose, steps, "Stop if" and its cautions are on one page (9 of 31 had "Stop
+    if" on the next; the cautions were not printed at all), and each page but the last is still
+    more than 38% filled (the key poses keep the column's full width, each pose half of it,
+    cropped to the rows the figure fills; with the start and finish poses the steps name
+    printed too, the bridge no longer fits on the ball releases' page and stands alone on one
+    39% full)."""
     out = tmp_path / "all.pdf"
     fills = handout.write_handout(handout.items_from_techniques(TECHNIQUES), out, "All", [])
     assert out.stat().st_size > 100_000
@@ -162,7 +163,14 @@ def test_handout_of_every_technique_keeps_each_exercise_on_one_page(tmp_path):
         assert text.count("Dose:") == text.count("Stop if:") == len(names), (page, names)
         for n in names:
             t = TECHNIQUES[int(n) - 1]
-            assert t.steps[-1].text[:30] in " ".join(text.split()), (page, t.id)
+            flat = " ".join(text.split())
+            assert t.steps[-1].text[:30] in flat, (page, t.id)
+            # its cautions (pregnancy, a hip replacement, wrists...) on the same page: a
+            # printed sheet without them lost them (review 6)
+            for caution in t.cautions:
+                assert " ".join(caution.split())[:40] in flat, (page, t.id, caution)
+            careful = any(TECHNIQUES[int(m) - 1].cautions for m in names)
+            assert ("Take care:" in flat) == careful, (page, names)
         seen += names
     assert seen == [str(n) for n in range(1, len(TECHNIQUES) + 1)]
 
