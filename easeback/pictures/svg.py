@@ -32,7 +32,6 @@ from easeback.pictures.figures import (
     motion_amount,
     pelvis_tilt,
     staged,
-    steps_label,
     sunk,
     tempo,
 )
@@ -2163,7 +2162,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     whole = figure_for(technique.id)
     row = key_row(technique, part)
     drawn = [drawing(p.figure, technique, p.pose, p.part) for p in row]
-    pictures = [d.render(f"{technique.name}: {steps_label(p.steps)}")
+    pictures = [d.render(f"{technique.name}: {p.label}")
                 for d, p in zip(drawn, row, strict=True)]  # fmt: skip
     shapes = [motion_arrow_shape(p.figure, technique, p.part) if p.pose == "end" else None
               for p in row]  # fmt: skip
@@ -2196,7 +2195,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     for k, (picture, motion, panel) in enumerate(zip(pictures, motions, row, strict=True)):
         body += _nest(picture, k * WIDTH, 0, "se"[k])
         extra += f'<g transform="translate({k * WIDTH:g},0)">{motion}</g>'
-        label = steps_label(panel.steps)
+        label = panel.label
         extra += _badge(label, k * WIDTH + 20, top + 20)
         if panel.pose == "end" and panel.figure.parts[panel.part].optional:
             # the steps make this movement optional: not the default
