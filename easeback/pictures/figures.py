@@ -141,6 +141,9 @@ class PropSpec(Frozen):
     base: float = Field(default=0.0, ge=0, le=1)  # height of what it stands on (e.g. a bed)
     back: bool = True  # chairs: draw the backrest (behind the sitter, at lower x)
     back_at: Literal["low", "high"] = "low"  # which edge of the seat the backrest stands on
+    # chairs seen from the side: the near legs drawn over the body, for a leg that lies on the
+    # floor between the chair's legs (it passes behind the near ones, not across them)
+    legs_in_front: bool = False
     # mats: metres across, side to side (a rug wide enough for arms out to the sides)
     across: float = Field(default=0.9, gt=0, le=2.5)
 

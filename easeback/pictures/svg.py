@@ -750,6 +750,10 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         if k is PropKind.CHAIR and prop.back:
             bx = x0 - 0.01 if prop.back_at == "low" else x1 - 0.04
             parts.append(_rect(frame, bx, top - 0.04, bx + 0.05, top + 0.45, solid, 2))
+        if k is PropKind.CHAIR and prop.legs_in_front:  # up to the seat's underside
+            legs = [_rect(frame, x0 + 0.02, 0.0, x0 + 0.05, top - 0.04, solid, 1),
+                    _rect(frame, x1 - 0.05, 0.0, x1 - 0.02, top - 0.04, solid, 1)]  # fmt: skip
+            return parts, legs
         return parts, []
     if k is PropKind.WALL:
         return [_rect(frame, prop.x - 0.04, 0.0, prop.x + 0.04, h, 'fill="#d7d2ca"', 0)], []

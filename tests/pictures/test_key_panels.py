@@ -133,7 +133,10 @@ def test_the_90_90_rest_prints_sitting_lying_back_one_leg_at_a_time_and_the_fini
     """Review 5: every frame and both keys of the 90/90 rest showed the final position. The
     print follows the steps: sitting on the floor in front of the seat (step 1), lying with
     one calf on the seat and the other leg still on the floor (step 2), both calves on the
-    seat (steps 3-5), then the legs off the seat, lying long (step 6)."""
+    seat (steps 3-5), then the legs off the seat one at a time (step 6; review 6: it showed
+    both legs long under the chair): the left foot down on the floor, knee bent, the right
+    calf still on the seat. A leg under the seat lies between the chair's legs, so the near
+    chair legs are drawn over it (review 6: keys 2 and 6 drew the long leg across them)."""
     t = default_catalogue().technique("decompression-90-90")
     panels = key_panels(figure_for(t.id))
     assert [steps_label(p.steps) for p in panels] == ["step 1", "step 2", "steps 3-5", "step 6"]
@@ -145,7 +148,14 @@ def test_the_90_90_rest_prints_sitting_lying_back_one_leg_at_a_time_and_the_fini
     assert one.segments["foot_l"].lowest() < 0.03  # the other still on the floor
     for side in ("l", "r"):
         assert both.segments[f"shin_{side}"].lowest() > 0.4
-        assert off.segments[f"foot_{side}"].lowest() < 0.03
+    assert off.segments["shin_r"].lowest() > 0.4  # still on the seat
+    assert off.segments["foot_l"].lowest() < 0.03  # the first one down
+    assert off.landmarks["knee_l"][1] > off.landmarks["hip_l"][1] + 0.15  # knee bent up
+    from easeback.pictures.svg import _props, drawing
+
+    d = drawing(panels[-1].figure, t, "start")
+    _, front = _props(d.fig, d.frame)
+    assert len(front) == 2  # the chair's two near legs, over the body
 
 
 def test_the_thoracic_roller_prints_the_curl_back_up_at_the_end():
