@@ -141,6 +141,9 @@ class PropSpec(Frozen):
     base: float = Field(default=0.0, ge=0, le=1)  # height of what it stands on (e.g. a bed)
     back: bool = True  # chairs: draw the backrest (behind the sitter, at lower x)
     back_at: Literal["low", "high"] = "low"  # which edge of the seat the backrest stands on
+    # chairs seen from the side: the near legs drawn over the body, for a leg that lies on the
+    # floor between the chair's legs (it passes behind the near ones, not across them)
+    legs_in_front: bool = False
     # mats: metres across, side to side (a rug wide enough for arms out to the sides)
     across: float = Field(default=0.9, gt=0, le=2.5)
 
@@ -471,11 +474,19 @@ class KeyPanel:
     part: int
     pose: Literal["start", "end"]
     steps: tuple[int, ...]
+    # "a", "b": told apart from its neighbour showing the same steps (one knee up, then
+    # both: "step 2a", "step 2b"), so no two keys of a figure carry the same label
+    sub: str = ""
 
     @property
     def body_pose(self) -> Pose:
         moving = self.figure.parts[self.part]
         return moving.start if self.pose == "start" else moving.end
+
+    @property
+    def label(self) -> str:
+        """The printed label: 'step 3', 'steps 3-4', 'step 2a'."""
+        return steps_label(self.steps) + self.sub
 
 
 def key_panels(fig: Figure) -> tuple[KeyPanel, ...]:
@@ -483,7 +494,13 @@ def key_panels(fig: Figure) -> tuple[KeyPanel, ...]:
     chained (a stage's start is the previous stage's end, so it is not printed again), and a
     pose that looks the same as one printed before (a still hold, a return to a level back)
     not printed again: the earlier one is labelled with the steps of both. A figure with a
-    close-up keeps poses that differ only a little (the close-up shows the difference)."""
+    close-up keeps poses that differ only a little (the close-up shows the difference).
+
+    The keys read in step order left to right (review 6: "steps 2, 5" printed before "step 3"
+    sent a reader to step 5 before step 3): a key keeps only the steps before the next key's
+    first step; a return to a pose printed earlier (back to the start, to a level back) is
+    not printed again and the animation shows it. Two neighbours showing the same steps (one
+    knee up, then both) are told apart as "step 2a", "step 2b"."""
     out: list[KeyPanel] = []
     near = NEAR_IDENTICAL if fig.inset is None else SAME_POSE
 
@@ -498,6 +515,15 @@ def key_panels(fig: Figure) -> tuple[KeyPanel, ...]:
         part = stage.parts[n]
         add(KeyPanel(stage, n, "start", part.steps.get("start", ())))
         add(KeyPanel(stage, n, "end", part.steps.get("end", ())))
+    for i in range(len(out) - 1):  # no step after the next key's first one
+        first = out[i + 1].steps[:1]
+        if first and out[i].steps:
+            kept = tuple(s for s in out[i].steps if s < first[0]) or out[i].steps[:1]
+            out[i] = replace(out[i], steps=kept)
+    for i in range(len(out)):  # a run of neighbours with the same steps: 2a, 2b, ...
+        run = [j for j, p in enumerate(out) if p.steps == out[i].steps]
+        if len(run) > 1 and run == list(range(run[0], run[0] + len(run))):
+            out[i] = replace(out[i], sub="abcdefgh"[run.index(i)])
     return tuple(out)
 
 

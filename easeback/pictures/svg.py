@@ -32,7 +32,6 @@ from easeback.pictures.figures import (
     motion_amount,
     pelvis_tilt,
     staged,
-    steps_label,
     sunk,
     tempo,
 )
@@ -751,6 +750,10 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         if k is PropKind.CHAIR and prop.back:
             bx = x0 - 0.01 if prop.back_at == "low" else x1 - 0.04
             parts.append(_rect(frame, bx, top - 0.04, bx + 0.05, top + 0.45, solid, 2))
+        if k is PropKind.CHAIR and prop.legs_in_front:  # up to the seat's underside
+            legs = [_rect(frame, x0 + 0.02, 0.0, x0 + 0.05, top - 0.04, solid, 1),
+                    _rect(frame, x1 - 0.05, 0.0, x1 - 0.02, top - 0.04, solid, 1)]  # fmt: skip
+            return parts, legs
         return parts, []
     if k is PropKind.WALL:
         return [_rect(frame, prop.x - 0.04, 0.0, prop.x + 0.04, h, 'fill="#d7d2ca"', 0)], []
@@ -2163,7 +2166,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     whole = figure_for(technique.id)
     row = key_row(technique, part)
     drawn = [drawing(p.figure, technique, p.pose, p.part) for p in row]
-    pictures = [d.render(f"{technique.name}: {steps_label(p.steps)}")
+    pictures = [d.render(f"{technique.name}: {p.label}")
                 for d, p in zip(drawn, row, strict=True)]  # fmt: skip
     shapes = [motion_arrow_shape(p.figure, technique, p.part) if p.pose == "end" else None
               for p in row]  # fmt: skip
@@ -2196,7 +2199,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     for k, (picture, motion, panel) in enumerate(zip(pictures, motions, row, strict=True)):
         body += _nest(picture, k * WIDTH, 0, "se"[k])
         extra += f'<g transform="translate({k * WIDTH:g},0)">{motion}</g>'
-        label = steps_label(panel.steps)
+        label = panel.label
         extra += _badge(label, k * WIDTH + 20, top + 20)
         if panel.pose == "end" and panel.figure.parts[panel.part].optional:
             # the steps make this movement optional: not the default

@@ -434,3 +434,61 @@ def test_the_towel_is_drawn_as_a_rolled_towel_larger_than_the_ball():
     assert picture.count('class="towel-roll"') >= 1
     ball = next(t for t in TECHNIQUES if t.id == "ball-glute-release")
     assert 'class="towel-roll"' not in S.technique_svg(ball, "end")
+
+
+def _shape(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    return S.dense([*points, points[0]], 0.005)
+
+
+def drawn_ankle_gap(body, side: str) -> float:
+    """Metres between the crossed leg's shin, where it ends at the ankle, and the other leg's
+    thigh or shin as drawn from the side: 0 when the drawings touch or overlap."""
+    shapes = drawn_outline(body, View.SIDE)
+    frame = S.Frame(S.CAMERAS[View.SIDE], 1.0, 0.0, 0.0)
+    ax, ay = frame.xy(body.landmarks[f"ankle_{side}"])
+    ankle = (ax, -ay)
+    other = "l" if side == "r" else "r"
+    near = [p for p in _shape(shapes[f"shin_{side}"]) if math.dist(p, ankle) < 0.08]
+    legs = [_shape(shapes[f"thigh_{other}"]), _shape(shapes[f"shin_{other}"])]
+    if any(S.inside(p, leg) for p in near for leg in legs):
+        return 0.0
+    return min(math.dist(p, q) for p in near for leg in legs for q in leg)
+
+
+@pytest.mark.parametrize("tid", ["ball-piriformis-release", "reclined-pigeon"])
+def test_a_crossed_ankle_rests_on_the_other_leg_as_drawn(tid):
+    """Review 6: the piriformis release's crossed ankle hung in the air above the other leg.
+    Every key pose that rests an ankle across the other knee or thigh draws them touching."""
+    fig = figure_for(tid)
+    checked = 0
+    for part in fig.parts:
+        for name, pose in part.keyframes().items():
+            for t in part.touches_for(name):
+                if t.kind == "ankle":
+                    gap = drawn_ankle_gap(pose_body(pose), t.side)
+                    assert gap <= 0.01, (tid, name, t.phrase, gap)
+                    checked += 1
+    assert checked >= 2
+
+
+def test_the_piriformis_figure_four_rests_on_a_bent_knee_with_the_sole_flat():
+    """Review 6: no figure four, a low, almost straight supporting leg, and the leg slid out
+    long on the way onto the ball. The supporting knee stays bent (at least 70 degrees, the
+    knee above the hip) with its sole flat on the floor in every key pose; the keys read
+    step 1 / step 2 / steps 3-4 / step 5, one per step group."""
+    from easeback.domain.body import pose_body as body_of
+    from easeback.pictures.figures import key_panels
+
+    panels = key_panels(figure_for("ball-piriformis-release"))
+    assert [p.label for p in panels] == ["step 1", "step 2", "steps 3-4", "step 5"]
+    for p in panels[1:3]:
+        joints = p.body_pose.full_joints()
+        assert joints["knee_flexion_l"] >= 70, (p.label, joints["knee_flexion_l"])
+        b = body_of(p.body_pose)
+        assert b.landmarks["knee_l"][1] > b.landmarks["hip_l"][1] + 0.15, p.label
+        assert b.landmarks["ankle_l"][1] < 0.1, p.label  # the foot down on the floor
+    # getting onto the ball moves the feet no further than the hips move
+    first, second = (body_of(p.body_pose) for p in panels[:2])
+    feet = second.landmarks["ankle_l"][0] - first.landmarks["ankle_l"][0]
+    hips = second.landmarks["hip_centre"][0] - first.landmarks["hip_centre"][0]
+    assert abs(feet) <= abs(hips) + 0.03, (feet, hips)

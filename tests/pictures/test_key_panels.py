@@ -54,12 +54,29 @@ def test_every_key_pose_is_labelled_with_steps_that_exist(technique):
     for p in panels:
         assert p.steps, (technique.id, p.pose)
         assert all(1 <= s <= len(technique.steps) for s in p.steps), (technique.id, p.steps)
-    expected = [steps_label(p.steps) for p in panels]
+    expected = [p.label for p in panels]
     assert all(label.startswith("step") for label in expected)
     assert _labels(all_key_poses_svg(technique)) == expected
     rows = [lab for n in range(key_rows(figure_for(technique.id)))
             for lab in _labels(key_poses_svg(technique, crop=True, part=n))]  # fmt: skip
     assert rows == expected
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=IDS)
+def test_keys_read_in_step_order_with_no_label_twice(technique):
+    """Review 6 bugs 1-2: "steps 2, 5" printed before "step 3" sent a reader to step 5 before
+    step 3 (ball-glute-release, knee-to-chest-double, knees-to-chest-rock, cat-cow "steps 1,
+    3", seated-reverse-jackknife "steps 1, 2, 5"), and two keys carried the same label
+    (ball-piriformis-release "step 1" twice, supine-spinal-twist "step 2" twice). Read left
+    to right, no key names a step after the next key's first step, the first step numbers
+    never go down, and no label is printed twice."""
+    panels = key_panels(figure_for(technique.id))
+    firsts = [p.steps[0] for p in panels]
+    assert firsts == sorted(firsts), (technique.id, [p.label for p in panels])
+    for a, b in itertools.pairwise(panels):
+        assert max(a.steps) <= b.steps[0], (technique.id, a.label, b.label)
+    labels = [p.label for p in panels]
+    assert len(set(labels)) == len(labels), (technique.id, labels)
 
 
 def test_steps_label_reads_as_words():
@@ -116,7 +133,10 @@ def test_the_90_90_rest_prints_sitting_lying_back_one_leg_at_a_time_and_the_fini
     """Review 5: every frame and both keys of the 90/90 rest showed the final position. The
     print follows the steps: sitting on the floor in front of the seat (step 1), lying with
     one calf on the seat and the other leg still on the floor (step 2), both calves on the
-    seat (steps 3-5), then the legs off the seat, lying long (step 6)."""
+    seat (steps 3-5), then the legs off the seat one at a time (step 6; review 6: it showed
+    both legs long under the chair): the left foot down on the floor, knee bent, the right
+    calf still on the seat. A leg under the seat lies between the chair's legs, so the near
+    chair legs are drawn over it (review 6: keys 2 and 6 drew the long leg across them)."""
     t = default_catalogue().technique("decompression-90-90")
     panels = key_panels(figure_for(t.id))
     assert [steps_label(p.steps) for p in panels] == ["step 1", "step 2", "steps 3-5", "step 6"]
@@ -128,7 +148,14 @@ def test_the_90_90_rest_prints_sitting_lying_back_one_leg_at_a_time_and_the_fini
     assert one.segments["foot_l"].lowest() < 0.03  # the other still on the floor
     for side in ("l", "r"):
         assert both.segments[f"shin_{side}"].lowest() > 0.4
-        assert off.segments[f"foot_{side}"].lowest() < 0.03
+    assert off.segments["shin_r"].lowest() > 0.4  # still on the seat
+    assert off.segments["foot_l"].lowest() < 0.03  # the first one down
+    assert off.landmarks["knee_l"][1] > off.landmarks["hip_l"][1] + 0.15  # knee bent up
+    from easeback.pictures.svg import _props, drawing
+
+    d = drawing(panels[-1].figure, t, "start")
+    _, front = _props(d.fig, d.frame)
+    assert len(front) == 2  # the chair's two near legs, over the body
 
 
 def test_the_thoracic_roller_prints_the_curl_back_up_at_the_end():
@@ -152,7 +179,7 @@ def test_the_ball_releases_start_beside_the_ball_and_tip_off_it_to_change_sides(
     then tips to one side, the pelvis rolled 20 degrees next to the ball (step 2, and step 5,
     tipping off it to move it to the other side), before lying on it (step 3)."""
     glute = key_panels(figure_for("ball-glute-release"))
-    assert [steps_label(p.steps) for p in glute] == ["step 1", "steps 2, 5", "step 3", "step 4"]
+    assert [p.label for p in glute] == ["step 1", "step 2", "step 3", "step 4"]
     piri = key_panels(figure_for("ball-piriformis-release"))
     assert steps_label(piri[0].steps) == "step 1"
     assert steps_label(piri[-1].steps) == "step 5"
