@@ -317,6 +317,44 @@ def waist_gap(body: Body, frame: Frame) -> list[Point]:
     return [(ax, floor), (ax, ay), (bx, by), (bx, floor)]
 
 
+SHADOW = "#34495e"  # a raised part's shadow on its support, drawn see-through
+SHADOW_OPACITY = 0.22
+SHADOW_LEAN = 0.5  # metres the shadow slides down the picture per metre of height
+SHADOWED = (View.DOWN, View.SIDE_HIGH)  # lying figures seen from above: height does not show
+
+
+def support_top(fig: Figure) -> float:
+    """The height of the surface a lying figure rests on: a bed's mattress, else the floor."""
+    beds = [p for p in fig.props if p.kind is PropKind.BED]
+    return beds[0].base + beds[0].size[1] if beds else 0.0
+
+
+def shadow_segments(body: Body, frame: Frame, top: float) -> dict[str, Segment]:
+    """Each part dropped onto the support (review 6: from above a raised knee read as a
+    straight leg on the floor): by its underside's height above the support, straight down
+    and SHADOW_LEAN of that height along the floor down the picture. A part resting on the
+    support hides its shadow under itself; a raised one stands off its shadow."""
+    ux, uz = frame.camera.up[0], frame.camera.up[2]
+    n = math.hypot(ux, uz)
+    dx, dz = (-ux / n, -uz / n) if n > 1e-6 else (0.0, 0.0)
+    out: dict[str, Segment] = {}
+    for name, seg in body.segments.items():
+        under = min(seg.hw, seg.hd)
+
+        def drop(p: Vec, under: float = under) -> Vec:
+            h = max(0.0, p[1] - under - top)
+            return (p[0] + SHADOW_LEAN * h * dx, p[1] - h, p[2] + SHADOW_LEAN * h * dz)
+
+        out[name] = replace(seg, a=drop(seg.a), b=drop(seg.b))
+    return out
+
+
+def ground_shadow(body: Body, frame: Frame, top: float, digits: int = 1) -> str:
+    """The path of the body's shadow on its support (every part's dropped outline)."""
+    return "".join(_path(_outline(s, frame), digits)
+                   for s in shadow_segments(body, frame, top).values())  # fmt: skip
+
+
 def drawn_waist_gap(body: Body, frame: Frame) -> float:
     """Pixels between the trunk's drawn back and the support under the middle of the waist."""
     torso = _smooth_curve(_torso(body, frame))
@@ -1367,6 +1405,11 @@ class Drawing:
         scene = Scene(self.frame)
         scene.back, scene.front = _props(self.fig, self.frame)
         body_svg: list[str] = []
+        if self.fig.view in SHADOWED:
+            top = support_top(self.fig)
+            body_svg.append(self._moving(bodies, lambda b: ground_shadow(b, self.frame, top,
+                                         digits), f'class="shadow" fill="{SHADOW}" '
+                                         f'fill-opacity="{SHADOW_OPACITY}"'))  # fmt: skip
         if lies_face_up(pose_body(self.fig.start), self.frame):
             body_svg.append(self._moving(bodies, lambda b: _path_open(waist_gap(b, self.frame),
                                          digits) + "Z", f'fill="{GAP_SHADE}"'))  # fmt: skip
