@@ -106,7 +106,7 @@ CAMERAS: dict[View, Camera] = {
     View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
     View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
-    View.FEET_END: _looking((1.0, 0.3, -0.35)),  # the left side: a right knee opening
+    View.FEET_END: _looking((1.0, 1.1, -0.1)),  # from beyond the feet, high: knees tip across
     View.DOWN: _from_above(15.0),
     # a face-down figure's near arm, reaching forward past the head, lies below the head on
     # the picture (from the side it crossed the face), its legs not paler for lying further
@@ -321,7 +321,8 @@ def waist_gap(body: Body, frame: Frame) -> list[Point]:
 SHADOW = "#34495e"  # a raised part's shadow on its support, drawn see-through
 SHADOW_OPACITY = 0.22
 SHADOW_LEAN = 0.5  # metres the shadow slides down the picture per metre of height
-SHADOWED = (View.DOWN, View.SIDE_HIGH)  # lying figures seen from above: height does not show
+# lying figures seen from above: their height does not show
+SHADOWED = (View.DOWN, View.SIDE_HIGH, View.FEET_END)
 
 
 def support_top(fig: Figure) -> float:
@@ -336,6 +337,8 @@ def shadow_segments(body: Body, frame: Frame, top: float) -> dict[str, Segment]:
     and SHADOW_LEAN of that height along the floor down the picture. A part resting on the
     support hides its shadow under itself; a raised one stands off its shadow."""
     ux, uz = frame.camera.up[0], frame.camera.up[2]
+    if frame.camera is CAMERAS[View.FEET_END]:  # down the picture is along the legs: sideways
+        ux, uz = -frame.camera.right[0], -frame.camera.right[2]
     n = math.hypot(ux, uz)
     dx, dz = (-ux / n, -uz / n) if n > 1e-6 else (0.0, 0.0)
     out: dict[str, Segment] = {}
