@@ -264,9 +264,10 @@ def test_rotations_are_drawn_from_a_view_that_shows_them():
     # above they tipped at the camera; from straight above they read as legs lying long)
     for tid in ("supine-knee-drop", "in-bed-knee-drop"):
         assert figure_for(tid).view is View.DOWN
-    # round 7: the knee hug from the side and a little above, where from beyond the feet it
-    # was a pile of bars (review 5); the sway to either side goes down or up the picture
-    assert figure_for("knees-to-chest-rock").view is View.ABOVE
+    # round 8: the knee hug from beyond the feet and high (review 6: from the side and above
+    # the sway read head to toe; review 5: a low view from beyond the feet was a pile of
+    # bars): the sway to either side goes across the picture
+    assert figure_for("knees-to-chest-rock").view is View.FEET_END
     # knees lowered all the way to one side: from above they lie across the mat, the thighs
     # out to the side (round 7; review 5: from three-quarter the dropped legs were a jumble
     # of blocks), the nose on the face showing the head turned the other way
