@@ -105,11 +105,12 @@ CAMERAS: dict[View, Camera] = {
     View.THREE_QUARTER: _looking((0.6, 0.9, 0.45)),
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
     View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
-    View.FEET_END: _looking((1.0, 0.3, -0.35)),  # the left side: a right knee opening
+    View.FEET_END: _looking((1.0, 1.1, -0.1)),  # from beyond the feet, high: knees tip across
     View.DOWN: _from_above(15.0),
     # a face-down figure's near arm, reaching forward past the head, lies below the head on
     # the picture (from the side it crossed the face), its legs not paler for lying further
-    View.SIDE_HIGH: _looking((-0.15, 0.5, 1.0)),
+    # (round 8: lower, 21 degrees, so a lift of a few centimetres shows; the arms in a wider Y)
+    View.SIDE_HIGH: _looking((-0.15, 0.4, 1.0)),
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN,
            View.SIDE_HIGH)  # fmt: skip
@@ -314,6 +315,80 @@ def waist_gap(body: Body, frame: Frame) -> list[Point]:
     if min(lows) < floor - 0.015 * frame.scale:
         ay = by = floor
     return [(ax, floor), (ax, ay), (bx, by), (bx, floor)]
+
+
+SHADOW = "#34495e"  # a raised part's shadow on its support, drawn see-through
+SHADOW_OPACITY = 0.22
+SHADOW_LEAN = 0.5  # metres the shadow slides down the picture per metre of height
+# lying figures seen from above: their height does not show
+SHADOWED = (View.DOWN, View.SIDE_HIGH, View.FEET_END)
+
+
+def support_top(fig: Figure) -> float:
+    """The height of the surface a lying figure rests on: a bed's mattress, else the floor."""
+    beds = [p for p in fig.props if p.kind is PropKind.BED]
+    return beds[0].base + beds[0].size[1] if beds else 0.0
+
+
+def shadow_segments(body: Body, frame: Frame, top: float) -> dict[str, Segment]:
+    """Each part dropped onto the support (review 6: from above a raised knee read as a
+    straight leg on the floor): by its underside's height above the support, straight down
+    and SHADOW_LEAN of that height along the floor down the picture. A part resting on the
+    support hides its shadow under itself; a raised one stands off its shadow."""
+    ux, uz = frame.camera.up[0], frame.camera.up[2]
+    if frame.camera is CAMERAS[View.FEET_END]:  # down the picture is along the legs: sideways
+        ux, uz = -frame.camera.right[0], -frame.camera.right[2]
+    n = math.hypot(ux, uz)
+    dx, dz = (-ux / n, -uz / n) if n > 1e-6 else (0.0, 0.0)
+    out: dict[str, Segment] = {}
+    for name, seg in body.segments.items():
+        under = min(seg.hw, seg.hd)
+
+        def drop(p: Vec, under: float = under) -> Vec:
+            h = max(0.0, p[1] - under - top)
+            return (p[0] + SHADOW_LEAN * h * dx, p[1] - h, p[2] + SHADOW_LEAN * h * dz)
+
+        out[name] = replace(seg, a=drop(seg.a), b=drop(seg.b))
+    return out
+
+
+SHADOW_SHOWS = 20.0  # pixels: a part whose shadow never stands this far off it casts none
+
+
+def shadow_parts(bodies: Sequence[Body], frame: Frame, top: float,
+                 shows: float = SHADOW_SHOWS) -> list[str]:  # fmt: skip
+    """The parts whose shadow stands `shows` pixels off them in some of the bodies: the
+    raised knees from above, not an arm a shoulder lifts a little (the animation stays
+    small); the rest hide it under themselves."""
+    far: dict[str, float] = {}
+    for b in bodies:
+        shadows = shadow_segments(b, frame, top)
+        for name, seg in b.segments.items():
+            sh = shadows[name]
+            off = max(math.dist(frame.xy(seg.a), frame.xy(sh.a)),
+                      math.dist(frame.xy(seg.b), frame.xy(sh.b)))  # fmt: skip
+            far[name] = max(far.get(name, 0.0), off)
+    return [name for name, off in far.items() if off >= shows]
+
+
+def ground_shadow(body: Body, frame: Frame, top: float, digits: int = 1,
+                  parts: Sequence[str] | None = None) -> dict[int, str]:  # fmt: skip
+    """The body's shadow on its support, by stroke width in pixels: each limb's dropped axis
+    (thigh and shin, upper arm and forearm) as one round-capped line as wide as its end part,
+    each trunk part's alone, so the lines of a width paint as one."""
+    out: dict[int, list[str]] = {}
+    shadows = shadow_segments(body, frame, top)
+    cast = list(shadows if parts is None else parts)
+    # (the round cap at the ankle or wrist stands for the foot or hand: fewer points)
+    chains = [[n for n in g[:2] if n in cast] for name, g in GROUPS.items() if name != "torso"]
+    chains += [[n] for n in cast if not any(n in g for g in GROUPS.values()) and n in TRUNK]
+    for chain in (c for c in chains if c):
+        segs = [shadows[n] for n in chain]
+        w = max(2, round(2 * segs[len(segs) // 2].hw * frame.scale))
+        pts = [frame.xy(s.a) for s in segs] + [frame.xy(segs[-1].b)]
+        out.setdefault(w, []).append("M" + "L".join(
+            f"{_num(x, digits)},{_num(y, digits)}" for x, y in pts))  # fmt: skip
+    return {w: "".join(d) for w, d in sorted(out.items())}
 
 
 def drawn_waist_gap(body: Body, frame: Frame) -> float:
@@ -1325,12 +1400,14 @@ class Drawing:
         s = self.samples[i]
         return self.fig.draw_in * s.depth if s.part == 0 else 0.0
 
-    def _anim(self, attr: str, values: list[str], discrete: bool = False) -> str:
+    def _anim(self, attr: str, values: list[str], discrete: bool = False, every: int = 1) -> str:
         if len(self.samples) == 1 or len(set(values)) == 1:
             return ""
         # a value equal to both neighbours changes nothing, linear or discrete: leave it out
         keep = [i for i in range(len(values)) if i in (0, len(values) - 1)
                 or not values[i - 1] == values[i] == values[i + 1]]  # fmt: skip
+        if every > 1:  # a coarser animation (a soft shadow): every `every`th sample
+            keep = [i for i in keep if i % every == 0 or i == len(values) - 1]
         times = ";".join(f"{self.samples[i].time / self.duration:.4f}" for i in keep)
         mode = ' calcMode="discrete"' if discrete else ""
         return (f'<animate attributeName="{attr}" dur="{self.duration:.2f}s"{mode} '
@@ -1370,6 +1447,19 @@ class Drawing:
         scene = Scene(self.frame)
         scene.back, scene.front = _props(self.fig, self.frame)
         body_svg: list[str] = []
+        if self.fig.view in SHADOWED:
+            top = support_top(self.fig)
+            # a lift of a few centimetres (the superman's) shows by a few pixels
+            shows = SHADOW_SHOWS if self.fig.view is View.DOWN else 4.0
+            cast = shadow_parts(bodies, self.frame, top, shows)
+            shadows = [ground_shadow(b, self.frame, top, digits, cast) for b in bodies]
+            body_svg.append(f'<g class="shadow" fill="none" stroke="{SHADOW}" '
+                            f'stroke-linecap="round" opacity="{SHADOW_OPACITY}">')  # fmt: skip
+            for w in shadows[0]:
+                values = [sh[w] for sh in shadows]
+                body_svg.append(f'<path d="{values[0]}" stroke-width="{w}">'
+                                f'{self._anim("d", values, every=8)}</path>')  # fmt: skip
+            body_svg.append("</g>")
         if lies_face_up(pose_body(self.fig.start), self.frame):
             body_svg.append(self._moving(bodies, lambda b: _path_open(waist_gap(b, self.frame),
                                          digits) + "Z", f'fill="{GAP_SHADE}"'))  # fmt: skip

@@ -164,3 +164,46 @@ def test_the_reclined_pigeons_optional_deepening_is_not_the_held_pose():
             held[a.part] += b.time - a.time
     assert held[0] >= 2 * tp.hold - 1e-6, held  # each side holds the figure four
     assert held[1] < held[0], held
+
+
+@pytest.mark.parametrize("tid", ["supine-knee-drop", "in-bed-knee-drop", "reclined-pigeon",
+                                 "supine-spinal-twist"])  # fmt: skip
+def test_a_raised_knee_stands_off_its_shadow_from_above(tid):
+    """Review 6: from above, the bent knees of the knee drops, the pigeon and the twist read as
+    straight legs lying flat. Each lying figure seen from above casts a soft shadow on its mat
+    or bed: the raised knee of the start pose is drawn at least 12 px off its shadow, while the
+    pelvis, resting, hides its shadow under itself (under 1 px off)."""
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    d = S.drawing(fig, t, "start")
+    body = pose_body(fig.start)
+    shadows = S.shadow_segments(body, d.frame, S.support_top(fig))
+
+    def off(part: str) -> float:
+        return math.dist(d.frame.xy(body.segments[part].b), d.frame.xy(shadows[part].b))
+
+    assert off("thigh_r") >= 12, off("thigh_r")
+    assert off("pelvis") < 3, off("pelvis")
+    assert 'class="shadow"' in S.key_poses_svg(t)
+
+
+def test_only_lying_figures_seen_from_above_cast_a_shadow():
+    """The shadow is the top-down views' depth cue: a side view (the floor edge on) has none."""
+    assert 'class="shadow"' not in S.key_poses_svg(default_catalogue().technique("bridge"))
+
+
+def test_the_supermans_lifted_feet_stand_off_their_shadow():
+    """Review 6: in the side-high view the superman's legs never visibly left the mat. Their
+    shadow shows the lift: from lying to the lift the feet and the hands move at least 6 px
+    further off their shadows on the mat."""
+    fig = figure_for("superman")
+    t = default_catalogue().technique("superman")
+    d = S.drawing(fig, t, "end")
+
+    def gap(pose: object, part: str) -> float:
+        body = pose_body(pose)  # type: ignore[arg-type]
+        shadow = S.shadow_segments(body, d.frame, 0.0)[part]
+        return math.dist(d.frame.xy(body.segments[part].a), d.frame.xy(shadow.a))
+
+    for part in ("foot_r", "foot_l", "hand_r", "hand_l"):
+        assert gap(fig.end, part) - gap(fig.start, part) >= 6, part
