@@ -249,3 +249,28 @@ def test_the_standing_backbend_reads_as_a_backbend_not_a_slouch():
     assert drop is not None and drop <= -0.07
     assert abs(_head_to_trunk(lean) - _head_to_trunk(upright)) <= 3.0
     assert hip[0] > upright.landmarks["hip_centre"][0] + 0.03  # the hips ease forward
+
+
+def test_the_cobra_elbows_bend_back_beside_the_chest():
+    """Review 6 / round 7c: the cobra's hands sat by the waist with the forearm drawn across
+    the trunk: the touch solver chose the elbow needing the least change from the seeds, which
+    put it under the lifted chest. Palms beside the chest now ask the solver for elbows bent
+    back towards the hips, by the sides: in both key poses each elbow lies beside the chest
+    (outside its width), behind the shoulder, and at the lift below the shoulder; the palms
+    sit beside the chest (at the lift 0.46 of the way from the waist to the neck, was 0.45)."""
+    from easeback.domain.body import dot
+
+    fig = figure_for("cobra")
+    for name, pose in (("start", fig.start), ("end", fig.end)):
+        body = pose_body(pose)
+        th = body.segments["thorax"]
+        for side in "lr":
+            elbow, shoulder = body.landmarks[f"elbow_{side}"], body.landmarks[f"shoulder_{side}"]
+            rel = tuple(e - a for e, a in zip(elbow, th.a, strict=True))
+            assert abs(dot(rel, th.lateral)) >= th.hw, (name, side)  # beside, not under it
+            assert elbow[0] < shoulder[0] - 0.15, (name, side)  # back towards the hips
+            palm = body.landmarks[f"palm_{side}"]
+            along = (palm[0] - th.a[0]) / (th.b[0] - th.a[0])
+            assert along >= (0.46 if name == "end" else 0.42), (name, side, along)
+            if name == "end":
+                assert elbow[1] < shoulder[1] - 0.05, side  # bent back under the lifted chest
