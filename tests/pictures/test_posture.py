@@ -274,3 +274,18 @@ def test_the_cobra_elbows_bend_back_beside_the_chest():
             assert along >= (0.46 if name == "end" else 0.42), (name, side, along)
             if name == "end":
                 assert elbow[1] < shoulder[1] - 0.05, side  # bent back under the lifted chest
+
+
+def test_the_cow_hollow_lifts_the_chest_and_gaze_clear_of_the_start():
+    """Review 6: the hollow (cow) was a small kink at the hips, hard to tell from the straight
+    start. Besides the sinking tummy, the chest and the gaze lift: the head's centre rises at
+    least 12.5 cm above the base of the neck (10.5 before; level with it at the start)."""
+    fig = figure_for("cat-cow")
+    assert fig.then is not None
+
+    def head_rise(pose: Pose) -> float:
+        body = pose_body(pose)
+        return body.segments["head"].a[1] - body.landmarks["neck_base"][1]
+
+    assert abs(head_rise(fig.start)) < 0.03
+    assert head_rise(fig.then.end) >= 0.125
