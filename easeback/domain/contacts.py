@@ -219,7 +219,7 @@ def target_point(
             hip = body.landmarks[f"hip_{t.side}"]
             return (hip[0] + 0.04, level, shoulder[2] + (0.04 if t.side == "r" else -0.04))
         chest = body.segments["thorax"]
-        x = chest.a[0] + 0.45 * (chest.b[0] - chest.a[0])
+        x = chest.a[0] + 0.47 * (chest.b[0] - chest.a[0])
         return (x, level, shoulder[2] + (0.06 if t.side == "r" else -0.06))
     s = 1.0 if t.side == "r" else -1.0
     r_eff = _effector_radius(t, d)
@@ -311,12 +311,16 @@ def _violation(name: str, value: float) -> float:
 
 
 def _reach(
-    pose: Pose, body: Body, side: Side, arm: bool, target: Vec, dims: Dims, floor: float = 0.0
+    pose: Pose, body: Body, side: Side, arm: bool, target: Vec, dims: Dims, floor: float = 0.0,
+    pole: Vec | None = None,
 ) -> dict[str, float]:
     """Joint angles that put the palm (arm) or ankle (leg) on the target, within range.
 
     Of the elbow (knee) positions that reach it, the one needing the least change from the
     pose's own angles wins, provided it stays above the floor (the support under the figure).
+    A `pole` (a world direction) makes the elbow (knee) prefer to point that way: the change
+    from the pose's angles alone let a hand beside the chest put the elbow up behind the
+    shoulder.
     """
     d = dims
     if arm:
@@ -352,6 +356,9 @@ def _reach(
             bad += 100.0 * sunk
             change = sum(((v - h) / 90.0) ** 2 for v, h in zip(values, hints, strict=True))
             score = 1000.0 * bad + change
+            if pole is not None:  # 0 when the elbow points along the pole, up to 2 against it
+                score += POLE_WEIGHT * (1.0 - dot(p, pole))
+                score += 1000.0 * _within_chest(body, elbow)
             if best is None or score < best[0]:
                 best = (score, dict(zip(names, values, strict=True)))
     assert best is not None
@@ -449,6 +456,33 @@ def _calf_on_seat(pose: Pose, side: Side, seat: float, dims: Dims) -> Pose:
     return levelled(h if h is not None else pose.angle(hip))[0]
 
 
+POLE_WEIGHT = 3.0
+
+
+def _within_chest(body: Body, point: Vec) -> float:
+    """How far (m) a point lies within the chest's width, over, in or under it (0 beside it)."""
+    th = body.segments["thorax"]
+    rel = _sub(point, th.a)
+    length = _norm(_sub(th.b, th.a))
+    along = dot(rel, _unit(_sub(th.b, th.a)))
+    if not 0.0 <= along <= length:
+        return 0.0
+    return max(0.0, th.hw - abs(dot(rel, th.lateral)))
+
+
+def _elbow_pole(body: Body, t: Touch) -> Vec | None:
+    """The way the elbow should point for this hand contact, if the contact asks for one.
+
+    Palms on the floor beside the chest (cobra): the elbows bend back towards the hips and
+    close in by the sides, not up in the air behind the shoulders.
+    """
+    if t.kind != "hand" or t.target != "floor_chest":
+        return None
+    along = _unit(_sub(body.landmarks["hip_centre"], body.landmarks["neck_base"]))
+    out = _mul(body.segments["thorax"].lateral, 0.2 if t.side == "r" else -0.2)
+    return _unit(_add(_add(along, out), (0.0, -0.35, 0.0)))  # back, by the side, a little down
+
+
 def solve(
     pose: Pose,
     touches: Sequence[Touch],
@@ -487,7 +521,8 @@ def solve(
             for _ in range(3 if t.target in ("floor", "floor_chest", "seat") else 1):
                 body = pose_body(pose, dims)
                 target = target_point(body, t, ground, dims)
-                limb = _reach(pose, body, t.side, kind == "hand", target, dims, floor)
+                pole = _elbow_pole(body, t)
+                limb = _reach(pose, body, t.side, kind == "hand", target, dims, floor, pole)
                 pose = _with(pose, limb)
     return pose
 

@@ -245,7 +245,7 @@ def test_figures_that_hold_hands_or_feet_say_so():
         "knee-to-chest-single": "hands behind right thigh",
         "knee-to-chest-double": "hands behind thighs",
         "in-bed-knee-to-chest": "hands behind right thigh",
-        "kneeling-back-extension": "hands on hips",
+        "kneeling-back-extension": "hands on back of pelvis",
         "standing-backbend": "hands on back of pelvis",
         "thoracic-extension-roller": "hands behind head",
         "thoracic-extension-towel": "hands behind head",

@@ -212,3 +212,80 @@ def test_the_sphinx_and_cobra_arrows_do_not_point_into_the_face():
         ahead = [(x1 + (x1 - x0) / n * k, y1 + (y1 - y0) / n * k) for k in range(0, 41, 2)]
         assert min(math.dist(p, centre) for p in S.dense(arrow.shaft, 1.0)) >= r + 15, tid
         assert min(math.dist(p, centre) for p in ahead) >= r + 15, tid
+
+
+def test_the_kneeling_lean_keeps_the_hands_on_the_back_of_the_hips_and_the_hips_forward():
+    """Review 6: the kneeling lean had the hands on the front of the thighs and read as the
+    head tipping back over a pushed-out belly. The palms now rest on the back of the pelvis
+    (behind the hip joints, elbows back) in both key poses, and at the lean the hips stay over
+    or a little ahead of the knees while the trunk arcs back (the chest leads, not the head)."""
+    fig = figure_for("kneeling-back-extension")
+    for pose in (fig.start, fig.end):
+        body = pose_body(pose)
+        rot, hip = body.frames["pelvis"], body.landmarks["hip_centre"]
+        for side in "lr":
+            palm = body.landmarks[f"palm_{side}"]
+            rel = tuple(p - h for p, h in zip(palm, hip, strict=True))
+            back = sum(rot[i][0] * rel[i] for i in range(3))  # along the pelvis's forward axis
+            assert back < -0.05, (side, back)
+    lean = pose_body(fig.end)
+    knee = (lean.landmarks["knee_l"][0] + lean.landmarks["knee_r"][0]) / 2
+    assert lean.landmarks["hip_centre"][0] >= knee + 0.02  # hips ahead of the knees
+    assert lean.landmarks["neck_base"][0] < lean.landmarks["hip_centre"][0] - 0.1  # trunk back
+
+
+def test_the_standing_backbend_reads_as_a_backbend_not_a_slouch():
+    """Review 6: the standing lean was tiny (the head 4 cm down, the trunk 19 degrees back)
+    with the chin tucked 6.5 degrees towards the chest, so it read as a slouch. The trunk now
+    leans back at least 23 degrees with the hips easing forward, the head drops at least 7 cm
+    and stays in line with the trunk (within 3 degrees of upright's line)."""
+    from easeback.pictures.figures import motion_amount
+
+    fig = figure_for("standing-backbend")
+    upright, lean = pose_body(fig.start), pose_body(fig.end)
+    hip, neck = lean.landmarks["hip_centre"], lean.landmarks["neck_base"]
+    assert math.degrees(math.atan2(hip[0] - neck[0], neck[1] - hip[1])) >= 23.0
+    drop, _ = motion_amount(fig.start, fig.end, "head")
+    assert drop is not None and drop <= -0.07
+    assert abs(_head_to_trunk(lean) - _head_to_trunk(upright)) <= 3.0
+    assert hip[0] > upright.landmarks["hip_centre"][0] + 0.03  # the hips ease forward
+
+
+def test_the_cobra_elbows_bend_back_beside_the_chest():
+    """Review 6 / round 7c: the cobra's hands sat by the waist with the forearm drawn across
+    the trunk: the touch solver chose the elbow needing the least change from the seeds, which
+    put it under the lifted chest. Palms beside the chest now ask the solver for elbows bent
+    back towards the hips, by the sides: in both key poses each elbow lies beside the chest
+    (outside its width), behind the shoulder, and at the lift below the shoulder; the palms
+    sit beside the chest (at the lift 0.46 of the way from the waist to the neck, was 0.45)."""
+    from easeback.domain.body import dot
+
+    fig = figure_for("cobra")
+    for name, pose in (("start", fig.start), ("end", fig.end)):
+        body = pose_body(pose)
+        th = body.segments["thorax"]
+        for side in "lr":
+            elbow, shoulder = body.landmarks[f"elbow_{side}"], body.landmarks[f"shoulder_{side}"]
+            rel = tuple(e - a for e, a in zip(elbow, th.a, strict=True))
+            assert abs(dot(rel, th.lateral)) >= th.hw, (name, side)  # beside, not under it
+            assert elbow[0] < shoulder[0] - 0.15, (name, side)  # back towards the hips
+            palm = body.landmarks[f"palm_{side}"]
+            along = (palm[0] - th.a[0]) / (th.b[0] - th.a[0])
+            assert along >= (0.46 if name == "end" else 0.42), (name, side, along)
+            if name == "end":
+                assert elbow[1] < shoulder[1] - 0.05, side  # bent back under the lifted chest
+
+
+def test_the_cow_hollow_lifts_the_chest_and_gaze_clear_of_the_start():
+    """Review 6: the hollow (cow) was a small kink at the hips, hard to tell from the straight
+    start. Besides the sinking tummy, the chest and the gaze lift: the head's centre rises at
+    least 12.5 cm above the base of the neck (10.5 before; level with it at the start)."""
+    fig = figure_for("cat-cow")
+    assert fig.then is not None
+
+    def head_rise(pose: Pose) -> float:
+        body = pose_body(pose)
+        return body.segments["head"].a[1] - body.landmarks["neck_base"][1]
+
+    assert abs(head_rise(fig.start)) < 0.03
+    assert head_rise(fig.then.end) >= 0.125

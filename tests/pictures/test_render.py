@@ -620,3 +620,30 @@ def test_a_close_ups_words_under_it_keep_clear_of_the_figure_beside_it(tid):
     words_left = INSET_C[0] - 0.29 * INSET_LABEL * len(INSET_WORDS["turn"])
     for pose in fig.keyframes().values():
         assert max(x for x, _ in _points(pose_body(pose), frame)) <= words_left - 3
+
+
+def test_the_draw_in_figure_shows_its_tummy_not_an_arm_over_it():
+    """Review 6 (bug 9): the draw-in's and the pelvic tilt's full-body figures were identical,
+    the near arm lying across the tummy so only the close-up showed it drawing in. The draw-in
+    takes step 1's other choice, hands behind the head: seen from the side no arm crosses the
+    front of the lower tummy (its drawn outline draws in), while the tilt keeps the arms by
+    its sides."""
+    from easeback.pictures.svg import belly_front
+
+    def arm_gap(tid: str) -> float:  # side-view distance (m) from the tummy's front to an arm
+        body = pose_body(figure_for(tid).end)
+        bx, by, _ = belly_front(body)
+        gaps = []
+        for part in ("upper_arm", "forearm", "hand"):
+            for side in "lr":
+                seg = body.segments[f"{part}_{side}"]
+                (ax, ay, _), (cx, cy, _) = seg.a, seg.b
+                dx, dy = cx - ax, cy - ay
+                k = max(0.0, min(1.0, ((bx - ax) * dx + (by - ay) * dy) / (dx * dx + dy * dy)))
+                gaps.append(math.hypot(ax + k * dx - bx, ay + k * dy - by))
+        return min(gaps)
+
+    assert arm_gap("supine-abdominal-draw-in") >= 0.15
+    assert arm_gap("pelvic-tilt") < 0.15  # its arms lie by the sides, by the tummy
+    draw_in = default_catalogue().technique("supine-abdominal-draw-in")
+    assert "hand" in draw_in.steps[0].text and "behind your head" in draw_in.steps[0].text
