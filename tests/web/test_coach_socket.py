@@ -54,6 +54,18 @@ def connect(v: Visitor, csrf: str | None = None, headers: dict[str, str] | None 
     )
 
 
+def played(v: Visitor, index: int, frames: list[PoseFrame]) -> list[dict[str, Any]]:
+    """The coach's answer to each frame, sent in turn over one socket after a start."""
+    with connect(v) as ws:
+        ws.send_json({"type": "start", "index": index, "aspect": 1.0})
+        ws.receive_json()
+        answers = []
+        for n, f in enumerate(frames):
+            ws.send_json(as_message(f, n))
+            answers.append(ws.receive_json())
+    return answers
+
+
 def test_frames_over_the_socket_count_as_the_coach_counts_them(visitor):
     ids = planned(visitor)
     index = ids.index(TECHNIQUE)
@@ -104,13 +116,7 @@ def test_frames_too_seldom_to_count_give_no_count_rather_than_a_wrong_one(visito
     frames = [PoseFrame(3.0 + f.t, f.landmarks) for f in recorded()[::every]]
     frames = [PoseFrame(t / 3, None) for t in range(9)] + frames  # no one in view at first
     assert 30 / every < MIN_RATE
-    with connect(visitor) as ws:
-        ws.send_json({"type": "start", "index": ids.index(TECHNIQUE), "aspect": 1.0})
-        ws.receive_json()
-        answers = []
-        for n, f in enumerate(frames):
-            ws.send_json(as_message(f, n))
-            answers.append(ws.receive_json())
+    answers = played(visitor, ids.index(TECHNIQUE), frames)
     assert answers[0]["counting"] is True and answers[0]["rate"] is None  # not measured yet
     last = answers[-1]
     assert last["counting"] is False and last["rate"] == pytest.approx(3, abs=0.6)
@@ -135,13 +141,7 @@ def test_the_tally_keeps_the_count_the_page_was_last_shown(visitor):
     slow = [PoseFrame(k / 3, None) for k in range(72)]
     frames = slow + [PoseFrame(24.0 + f.t, f.landmarks) for f in recorded()]
     assert (len(frames) - 1) / (frames[-1].t - frames[0].t) < MIN_RATE
-    with connect(visitor) as ws:
-        ws.send_json({"type": "start", "index": ids.index(TECHNIQUE), "aspect": 1.0})
-        ws.receive_json()
-        answers = []
-        for n, f in enumerate(frames):
-            ws.send_json(as_message(f, n))
-            answers.append(ws.receive_json())
+    answers = played(visitor, ids.index(TECHNIQUE), frames)
     assert answers[60]["counting"] is False  # the slow start: not counting, and told so
     last = answers[-1]
     assert last["counting"] is True and last["reps"] == 4
