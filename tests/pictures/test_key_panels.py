@@ -258,3 +258,15 @@ def test_the_animation_starts_where_the_steps_start_and_shows_the_finish(tid):
     assert times == sorted(times)
     assert samples(fig, t)[0].pose == fig.start  # the player's loop
     assert len(technique_svg(t, "animated").encode("utf-8")) < 100_000
+
+
+def test_the_ball_release_keeps_its_hands_on_the_floor():
+    """Review 7: lying on the ball (the trunk 12 degrees up) the hands rested out in the
+    trunk's plane, 17 cm up, and as the pelvis rolled onto the buttock the far hand rose 27 cm,
+    drawn in mid-air over the belly. Each hand is within a centimetre of where it lies when
+    lying flat (7.4 cm to the hand's centre line) in every key."""
+    fig = figure_for("ball-glute-release")
+    for panel in key_panels(fig):
+        body = pose_body(panel.body_pose)
+        for hand in ("hand_l", "hand_r"):
+            assert body.segments[hand].lowest() <= 0.085, (panel.label, hand)
