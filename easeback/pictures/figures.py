@@ -287,6 +287,9 @@ class FigureSpec(Frozen):
     # group moves in its own share of the movement, in this order on the way in and in
     # reverse on the way out; `rest` is the root and every joint no group names
     in_turn: tuple[tuple[Limb, ...], ...] = ()
+    # seconds the animation rests between two groups moved in turn, on the way in (one knee
+    # up, the other foot still down), so the one-at-a-time pose is seen and not only passed
+    in_turn_hold: Annotated[float, Field(ge=0, le=10)] = 0.0
 
 
 @dataclass(frozen=True)
@@ -321,6 +324,7 @@ class Figure:
     steps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     optional: bool = False  # a movement the steps make optional (see PartSpec.optional)
     both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
+    in_turn_hold: float = 0.0  # seconds resting between groups moved in turn (way in)
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -926,6 +930,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         lead_in,
         finish,
         main_steps,
+        in_turn_hold=spec.in_turn_hold,
     )
 
 

@@ -715,6 +715,8 @@ def _loop(fig: Figure, technique: Technique) -> list[Sample]:
                 t = i / frames
                 out.append(Sample(now, part.tween(t, side), side, _ease(t), n))
                 now += tp.move / frames
+                if i and i % MOVE_FRAMES == 0:  # one group in, the next not yet: a rest
+                    now += part.in_turn_hold
             out.append(Sample(now, end, side, 1.0, n))
             now += tp.hold
             for i in range(frames):
@@ -749,6 +751,8 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
             pose = part.tween(t, side, back=back)
             out.append(Sample(now, pose, side if drawn_as is None else drawn_as, depth, n))
             now += tp.move / frames[n]
+            if not back and part.in_turn and i and i % MOVE_FRAMES == 0:  # one group in: rest
+                now += part.in_turn_hold
 
     for side, suffix in [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]:
         out.append(Sample(now, fig.keyframes()["start" + suffix], side, 0.0, 0))

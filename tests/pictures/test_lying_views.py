@@ -207,3 +207,19 @@ def test_the_supermans_lifted_feet_stand_off_their_shadow():
 
     for part in ("foot_r", "foot_l", "hand_r", "hand_l"):
         assert gap(fig.end, part) - gap(fig.start, part) >= 6, part
+
+
+def test_the_lying_twists_review_strip_shows_one_knee_up():
+    """Review 6: the 8-moment strip of the supine twist showed only both knees up, so "one at a
+    time" (step 2) did not show. The animation rests on one knee up on the way in, long enough
+    that an evenly spaced strip catches it on each side; the picture stays under 100 kB."""
+    t = default_catalogue().technique("supine-spinal-twist")
+    loop = S.drawing(figure_for(t.id), t, "animated")
+    shown = []
+    for k in range(8):
+        at = loop.duration * k / 8
+        pose = max((s for s in loop.samples if s.time <= at + 1e-9), key=lambda s: s.time).pose
+        shown.append((pose.joints["hip_flexion_r"], pose.joints["hip_flexion_l"]))
+    one_up = [(right, left) for right, left in shown if abs(right - left) >= 35]
+    assert any(r > lf for r, lf in one_up) and any(lf > r for r, lf in one_up), shown
+    assert len(S.technique_svg(t, "animated").encode("utf-8")) < 100_000
