@@ -287,6 +287,12 @@ class FigureSpec(Frozen):
     # group moves in its own share of the movement, in this order on the way in and in
     # reverse on the way out; `rest` is the root and every joint no group names
     in_turn: tuple[tuple[Limb, ...], ...] = ()
+    # seconds the animation rests between two groups moved in turn, on the way in (one knee
+    # up, the other foot still down), so the one-at-a-time pose is seen and not only passed
+    in_turn_hold: Annotated[float, Field(ge=0, le=10)] = 0.0
+    # the arms drawn over the legs, whatever their depth: hands holding a raised thigh from
+    # behind are under it from above and did not show (the reclined pigeon's step 3)
+    arms_over_legs: bool = False
 
 
 @dataclass(frozen=True)
@@ -321,6 +327,8 @@ class Figure:
     steps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     optional: bool = False  # a movement the steps make optional (see PartSpec.optional)
     both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
+    in_turn_hold: float = 0.0  # seconds resting between groups moved in turn (way in)
+    arms_over_legs: bool = False  # the arms drawn over the legs (see FigureSpec)
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -891,7 +899,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
             t_contacts, t_touches, t_grounds,
             steps=then_steps,
         )  # fmt: skip
-        then = replace(then, optional=spec.then.optional, both_ways=spec.then.both_ways)
+        then = replace(then, optional=spec.then.optional, both_ways=spec.then.both_ways,
+                       arms_over_legs=spec.arms_over_legs)  # fmt: skip
     deepest = max(hip_flexion(start), hip_flexion(end))
     if then is not None:
         deepest = max(deepest, hip_flexion(then.start), hip_flexion(then.end))
@@ -926,6 +935,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         lead_in,
         finish,
         main_steps,
+        in_turn_hold=spec.in_turn_hold,
+        arms_over_legs=spec.arms_over_legs,
     )
 
 

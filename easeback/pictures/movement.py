@@ -218,6 +218,8 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
                    "belly": svg.belly_arrow}[fig.inset](fig, scale)]  # fmt: skip
         if fig.inset == "turn" and fig.sided:
             arrows.append(svg.turn_closeup_arrow(fig, scale, "left"))
+        if fig.inset == "lift":  # and the feet's close-up
+            arrows.append(svg.lift_feet_arrow(fig, scale))
         for arrow in arrows:
             if arrow_agrees(arrow) < ARROW_AGREES:
                 out.append(f"{technique.id}: the close-up's arrow turns against the "

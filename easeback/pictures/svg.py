@@ -620,6 +620,16 @@ def layers(body: Body, cam: Camera) -> list[tuple[str, str]]:
     return [g for g in order if g not in over] + [("head", "")] + over
 
 
+def arms_over_legs(order: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The drawing order with the arms drawn before the nearer leg moved to just after it:
+    hands holding a raised thigh from behind, under it from above, show over it."""
+    last = max(k for k, (g, _) in enumerate(order) if g.startswith("leg_"))
+    under = [g for g in order[:last] if g[0].startswith("arm_")]
+    rest = [g for g in order if g not in under]
+    at = rest.index(order[last]) + 1
+    return rest[:at] + under + rest[at:]
+
+
 def drawn_over_head(body: Body, cam: Camera) -> list[str]:
     """The limb groups drawn after the head (over it, where they cross)."""
     names = [g for g, _ in layers(body, cam)]
@@ -715,6 +725,8 @@ def _loop(fig: Figure, technique: Technique) -> list[Sample]:
                 t = i / frames
                 out.append(Sample(now, part.tween(t, side), side, _ease(t), n))
                 now += tp.move / frames
+                if i and i % MOVE_FRAMES == 0:  # one group in, the next not yet: a rest
+                    now += part.in_turn_hold
             out.append(Sample(now, end, side, 1.0, n))
             now += tp.hold
             for i in range(frames):
@@ -749,6 +761,8 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
             pose = part.tween(t, side, back=back)
             out.append(Sample(now, pose, side if drawn_as is None else drawn_as, depth, n))
             now += tp.move / frames[n]
+            if not back and part.in_turn and i and i % MOVE_FRAMES == 0:  # one group in: rest
+                now += part.in_turn_hold
 
     for side, suffix in [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]:
         out.append(Sample(now, fig.keyframes()["start" + suffix], side, 0.0, 0))
@@ -1264,7 +1278,49 @@ class Drawing:
         inner = (f'{floor}{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
                  f'stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
                  f"{arrow.svg}")  # fmt: skip
-        return self._circle(inner, INSET_WORDS["lift"])
+        # the words between the two close-ups, on two lines at the top (one is too wide)
+        x = (FEET_C[0] + FEET_R + INSET_C[0] - INSET_R) / 2
+        lines = INSET_WORDS["lift"].split(" ", 2)  # "a few", "centimetres up"
+        words = "".join(
+            f'<text x="{x:g}" y="{y:g}" text-anchor="middle" font-family="sans-serif" '
+            f'font-size="{INSET_LABEL:g}" font-weight="bold" fill="{INK}">{line}</text>'
+            for line, y in ((" ".join(lines[:2]), 30), (lines[2], 50))
+        )
+        return self._circle(inner, "") + words + self._feet_closeup(bodies)
+
+    def _feet_closeup(self, bodies: list[Body]) -> str:
+        """The lift's second, smaller close-up, top left: the shins and feet lifting off the
+        mat, seen as the first, the start outline dashed and an arrow the way the feet rise
+        (review 6: the close-up showed only the head and arm, so 'the legs lift too' did not
+        show)."""
+        frame = feet_frame(self.fig, self.frame.scale)
+        keys = self.fig.keyframes()
+        start = pose_body(keys["start_right" if self.fig.sided else "start"])
+        digits = 1 if len(bodies) == 1 else 0
+        _, fy = frame.xy((0.0, 0.0, 0.0))
+        drawn = [
+            f'<rect x="0" y="{fy:.1f}" width="{WIDTH:g}" height="{HEIGHT:g}" '
+            f'fill="{MAT}" fill-opacity="0.5"/>'
+            f'<path d="M0,{fy:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
+        ]
+        for side, fill in (("l", FAR), ("r", NEAR)):  # the far leg first, under the near one
+            for part in (f"thigh_{side}", f"shin_{side}", f"foot_{side}"):
+                colour = INK if part.startswith("foot") else fill
+                values = [_path(_outline(b.segments[part], frame), digits) for b in bodies]
+                drawn.append(f'<path d="{values[0]}" fill="{colour}" stroke="{INK}" '
+                             f'stroke-width="1.5">{self._anim("d", values)}</path>')  # fmt: skip
+        was = "".join(_path(_outline(start.segments[p], frame)) for p in ("shin_r", "foot_r"))
+        arrow = lift_feet_arrow(self.fig, self.frame.scale)
+        cx, cy = FEET_C
+        clip = "inset-feet-clip"
+        return (
+            f'<g class="inset"><clipPath id="{clip}"><circle cx="{cx:g}" cy="{cy:g}" '
+            f'r="{FEET_R:g}"/></clipPath>'
+            f'<circle cx="{cx:g}" cy="{cy:g}" r="{FEET_R:g}" fill="white" stroke="{INK}" '
+            f'stroke-width="2"/><g clip-path="url(#{clip})">{"".join(drawn)}'
+            f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
+            f'stroke-dasharray="5 4"/>{arrow.svg}</g></g>'
+        )
 
     def _detail_closeup(self, picture: str) -> str:
         """The picture itself, larger, around where the body meets its prop (or the part the
@@ -1463,7 +1519,10 @@ class Drawing:
         if lies_face_up(pose_body(self.fig.start), self.frame):
             body_svg.append(self._moving(bodies, lambda b: _path_open(waist_gap(b, self.frame),
                                          digits) + "Z", f'fill="{GAP_SHADE}"'))  # fmt: skip
-        for group, colour in layers(key_body, cam):
+        order = layers(key_body, cam)
+        if self.fig.arms_over_legs:
+            order = arms_over_legs(order)
+        for group, colour in order:
             if group == "head":
                 body_svg.append(self._head(bodies))
                 continue
@@ -1961,6 +2020,43 @@ def lift_closeup_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
            f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
     return Arrow(((sx, sy), (ex, ey)), svg, "arms", (x1 - x0, y1 - y0))
+
+
+FEET_R = 48.0  # the lift's second close-up, at the feet: smaller, left, under the key's label
+FEET_C = (FEET_R + 8, FEET_R + 39)
+FEET_SCALE = 190.0  # pixels per metre of the feet's close-up: the feet and most of the shins
+
+
+def feet_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
+    """The feet close-up's frame: straight from the side (the feet's few centimetres then
+    stand clear of the floor line, with no depth mixed into them), the near ankle of the end
+    pose left of the middle (the shins run off to the right), the floor low in the circle."""
+    keys = fig.keyframes()
+    b = pose_body(keys["end_right" if fig.sided else "end"])
+    zoom = max(FEET_SCALE, 1.2 * scale)
+    cam = CAMERAS[View.SIDE]
+    x, _, z = b.landmarks["ankle_r"]
+    px, py = Frame(cam, 1.0, 0.0, 0.0).xy((x, 0.0, z))
+    return Frame(cam, zoom, FEET_C[0] + 0.15 * FEET_R - px * zoom,
+                 FEET_C[1] + 0.5 * FEET_R - py * zoom)  # fmt: skip
+
+
+def lift_feet_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
+    """The feet close-up's arrow: straight, over the near shin, the way the ankle rises on
+    that close-up; with that movement."""
+    keys = fig.keyframes()
+    suffix = "_right" if fig.sided else ""
+    a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
+    frame = feet_frame(fig, scale)
+    (x0, y0), (x1, y1) = (frame.xy(p.landmarks["ankle_r"]) for p in (a, b))
+    length = math.hypot(x1 - x0, y1 - y0) or 1.0
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    top = b.segments["shin_r"].hd * frame.scale + 3
+    sx, sy = x1 + 0.08 * frame.scale + top * ux, y1 + top * uy
+    ex, ey = sx + 16 * ux, sy + 16 * uy
+    svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
+           f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
+    return Arrow(((sx, sy), (ex, ey)), svg, "feet", (x1 - x0, y1 - y0))
 
 
 def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE, side: str = "right") -> Arrow:

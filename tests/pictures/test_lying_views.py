@@ -207,3 +207,73 @@ def test_the_supermans_lifted_feet_stand_off_their_shadow():
 
     for part in ("foot_r", "foot_l", "hand_r", "hand_l"):
         assert gap(fig.end, part) - gap(fig.start, part) >= 6, part
+
+
+def test_the_lying_twists_review_strip_shows_one_knee_up():
+    """Review 6: the 8-moment strip of the supine twist showed only both knees up, so "one at a
+    time" (step 2) did not show. The animation rests on one knee up on the way in, long enough
+    that an evenly spaced strip catches it on each side; the picture stays under 100 kB."""
+    t = default_catalogue().technique("supine-spinal-twist")
+    loop = S.drawing(figure_for(t.id), t, "animated")
+    shown = []
+    for k in range(8):
+        at = loop.duration * k / 8
+        pose = max((s for s in loop.samples if s.time <= at + 1e-9), key=lambda s: s.time).pose
+        shown.append((pose.joints["hip_flexion_r"], pose.joints["hip_flexion_l"]))
+    one_up = [(right, left) for right, left in shown if abs(right - left) >= 35]
+    assert any(r > lf for r, lf in one_up) and any(lf > r for r, lf in one_up), shown
+    assert len(S.technique_svg(t, "animated").encode("utf-8")) < 100_000
+
+
+def test_the_supermans_second_close_up_shows_the_feet_lifting_off_the_floor():
+    """Review 6: the close-up showed only the head and the arm, so 'the legs lift too' did
+    not show. A second close-up, seen straight from the side, shows the near shin and foot:
+    resting on the floor line, then lifted clear of it (8+ px), inside the circle, with an
+    arrow pointing up inside it; the end pose and the animation draw both close-ups."""
+    fig = figure_for("superman")
+    t = default_catalogue().technique("superman")
+    frame = S.feet_frame(fig, S.drawing(fig, t, "end").frame.scale)
+    _, floor = frame.xy((0.0, 0.0, 0.0))
+
+    def lowest(pose: object) -> float:  # the lowest drawn point of shin and foot, in px
+        body = pose_body(pose)  # type: ignore[arg-type]
+        return max(y for p in ("shin_r", "foot_r") for _, y in S._outline(body.segments[p], frame))
+
+    assert abs(lowest(fig.start) - floor) <= 3
+    assert floor - lowest(fig.end) >= 8
+    ankle = frame.xy(pose_body(fig.end).landmarks["ankle_r"])
+    assert math.dist(ankle, S.FEET_C) <= S.FEET_R - 10
+    arrow = S.lift_feet_arrow(fig)
+    (x0, y0), (x1, y1) = arrow.shaft[0], arrow.shaft[-1]
+    assert y1 < y0 - 10 and abs(x1 - x0) < 4
+    assert all(math.dist(p, S.FEET_C) <= S.FEET_R - 6 for p in arrow.shaft)
+    for svg_text in (S.technique_svg(t, "end"), S.technique_svg(t, "animated")):
+        assert svg_text.count('class="inset"') == 2
+    assert len(S.technique_svg(t, "animated").encode("utf-8")) < 100_000
+
+
+def test_the_reclined_pigeons_hands_show_over_the_raised_thigh_they_hold():
+    """Review 6 and round 8b: in step 3 the hands hold the raised left thigh from behind, so
+    from above they lay under the legs and the crossed shin and did not show. The figure
+    draws its arms over the legs: each arm after both legs, the hands beside the left thigh
+    on the picture, and the raised leg standing off its shadow."""
+    t = default_catalogue().technique("reclined-pigeon")
+    fig = figure_for(t.id)
+    d = S.drawing(fig, t, "end", 1)
+    drawn = d.render("step 3")
+
+    def at(part: str) -> int:
+        return drawn.index(f'<use href="#{part}" class="o"/>')
+
+    for hand in ("hand_l", "hand_r"):
+        for leg in ("thigh_l", "shin_l", "thigh_r", "shin_r"):
+            assert at(hand) > at(leg), (hand, leg)
+    body = pose_body(fig.then.end)  # type: ignore[union-attr]
+    (ax, ay), (bx, by) = (d.frame.xy(p) for p in (body.segments["thigh_l"].a,
+                                                  body.segments["thigh_l"].b))  # fmt: skip
+    for hand in ("palm_l", "palm_r"):  # within a thigh's width of the drawn thigh
+        x, y = d.frame.xy(body.landmarks[hand])
+        u = max(0.0, min(1.0, ((x - ax) * (bx - ax) + (y - ay) * (by - ay))
+                         / ((bx - ax) ** 2 + (by - ay) ** 2)))  # fmt: skip
+        gap = math.dist((x, y), (ax + u * (bx - ax), ay + u * (by - ay)))
+        assert gap < 2 * body.segments["thigh_l"].hw * d.frame.scale, (hand, gap)
