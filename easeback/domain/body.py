@@ -219,6 +219,7 @@ class Dims:
     thorax_hd: float = 0.11
     shoulder_drop: float = 0.045
     shoulder_spread: float = 0.175
+    scapular_sink: float = 0.10  # the shoulder joints' shift towards the back on all fours
     neck: float = 0.09
     neck_r: float = 0.048
     head_r: float = 0.105
@@ -324,6 +325,32 @@ def _at(origin: Vec, rot: Mat, local: Vec) -> Vec:
     return _add(origin, _apply(rot, local))
 
 
+def _ramp(x: float, lo: float, hi: float) -> float:
+    return max(0.0, min(1.0, (x - lo) / (hi - lo)))
+
+
+def on_all_fours(pose: Pose, r_pelvis: Mat, r_thorax: Mat, side: Side) -> float:
+    """How much the chest hangs between the shoulder blades at this side's shoulder, 0..1: 1
+    on hands and knees (the chest faces the floor, its long axis near level, a thigh points
+    down to its knee and this side's upper arm points down to the floor). Weight on the hand
+    lets the chest sink between the shoulder blades, so the shoulder joint sits nearer the back
+    than standing and a level back goes with straight arms (review 6: the all-fours back
+    sloped up to the shoulders). An arm reaching forward (the bird-dog's) carries no weight
+    and its shoulder does not sink; any other posture (standing, kneeling upright, lying,
+    sitting, the cobra's and the sphinx's thighs on the floor) gives 0."""
+    down: Vec = (0.0, -1.0, 0.0)
+    chest_front = _apply(r_thorax, (1.0, 0.0, 0.0))
+    faces_floor = _ramp(dot(chest_front, down), 0.8, 0.93)
+
+    def limb_down(joint: str, which: Side, base: Mat) -> float:
+        axis = _apply(_mul(base, _limb(pose, joint, which)), down)
+        return _ramp(dot(axis, down), 0.8, 0.93)
+
+    sides: tuple[Side, Side] = ("l", "r")
+    thighs = max(limb_down("hip", s, r_pelvis) for s in sides)
+    return faces_floor * thighs * limb_down("shoulder", side, r_thorax)
+
+
 def pose_body(pose: Pose, dims: Dims = DIMS) -> Body:
     """Forward kinematics: place every part of the figure for a pose."""
     d = dims
@@ -381,7 +408,10 @@ def pose_body(pose: Pose, dims: Dims = DIMS) -> Body:
             f"foot_{side}", heel, toe, r_foot, d.foot_r, d.foot_r, along_x=True
         )
 
-        shoulder = _at(thorax_top, r_thorax, (0, -d.shoulder_drop, s * d.shoulder_spread))
+        sink = on_all_fours(pose, r_pelvis, r_thorax, side)
+        shoulder = _at(
+            thorax_top, r_thorax, (-sink * d.scapular_sink, -d.shoulder_drop, s * d.shoulder_spread)
+        )
         r_arm = _mul(r_thorax, _limb(pose, "shoulder", side))
         elbow = _at(shoulder, r_arm, (0, -d.upper_arm, 0))
         r_fore = _mul(r_arm, _rz(pose.angle(f"elbow_flexion_{side}")))

@@ -314,6 +314,24 @@ def _reach(
     pose: Pose, body: Body, side: Side, arm: bool, target: Vec, dims: Dims, floor: float = 0.0,
     pole: Vec | None = None,
 ) -> dict[str, float]:
+    """`_reach_once`, repeated for an arm from where its shoulder ends up: on all fours the
+    shoulder joint sits nearer the back once the arm points down to the floor (the chest sinks
+    between the shoulder blades, body.on_all_fours), so the root moves with the solution."""
+    got = _reach_once(pose, body, side, arm, target, dims, floor, pole)
+    for _ in range(4 if arm else 0):
+        moved = pose_body(_with(pose, got), dims)
+        mark = f"shoulder_{side}"
+        if math.dist(moved.landmarks[mark], body.landmarks[mark]) < 1e-4:
+            break
+        pose, body = _with(pose, got), moved
+        got = _reach_once(pose, body, side, arm, target, dims, floor, pole)
+    return got
+
+
+def _reach_once(
+    pose: Pose, body: Body, side: Side, arm: bool, target: Vec, dims: Dims, floor: float = 0.0,
+    pole: Vec | None = None,
+) -> dict[str, float]:
     """Joint angles that put the palm (arm) or ankle (leg) on the target, within range.
 
     Of the elbow (knee) positions that reach it, the one needing the least change from the

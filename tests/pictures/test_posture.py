@@ -289,3 +289,26 @@ def test_the_cow_hollow_lifts_the_chest_and_gaze_clear_of_the_start():
 
     assert abs(head_rise(fig.start)) < 0.03
     assert head_rise(fig.then.end) >= 0.125
+
+
+def _trunk_slope(body: Body) -> float:
+    """Degrees the trunk line (hip joint to the neck base) rises towards the head."""
+    m = body.landmarks
+    hip, neck = m["hip_r"], m["neck_base"]
+    rise = neck[1] - hip[1]
+    run = abs(neck[0] - hip[0])
+    return math.degrees(math.atan2(rise, run))
+
+
+def test_on_all_fours_the_back_is_level_and_only_there_the_chest_sinks():
+    """Review 6: the cat-cow start humped at the hips and sloped; the chest now sinks between
+    the shoulder blades on hands and knees (body model), so the straight-armed start's trunk
+    line, hip to neck base, is within 5 degrees of level in the cat-cow and bird-dog."""
+    for tid in ("cat-cow", "bird-dog"):
+        keys = figure_for(tid).keyframes()
+        start = keys["start_right" if "start_right" in keys else "start"]
+        assert abs(_trunk_slope(pose_body(start))) <= 5.0, tid
+    # standing and kneeling upright do not sink: the shoulder joint is centred in the chest
+    for pose in (Pose(), Pose(joints={"knee_flexion_l": 90, "knee_flexion_r": 90})):
+        b = pose_body(pose)
+        assert abs(b.landmarks["shoulder_r"][0] - b.landmarks["neck_base"][0]) < 1e-9
