@@ -2006,20 +2006,28 @@ TURN_SCALE = 300.0  # pixels per metre of the turn's close-up: the shoulders abo
 def lift_closeup_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     """The lift close-up's arrow: straight, over the hands, the way they rise on the
     close-up; with that movement."""
+    frame = inset_frame(fig, scale)
+    return _rising_arrow(fig, frame, "wrist_r", "forearm_r", -0.06, 6, 24, "arms")
+
+
+def _rising_arrow(
+    fig: Figure, frame: Frame, point: str, segment: str, ahead: float, pad: float,
+    length: float, part: str,
+) -> Arrow:  # fmt: skip
+    """A close-up's straight arrow just over a segment, the way its point moves from the start
+    to the end pose on that close-up (ahead: metres along the picture's x from the point)."""
     keys = fig.keyframes()
     suffix = "_right" if fig.sided else ""
     a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
-    frame = inset_frame(fig, scale)
-    (x0, y0), (x1, y1) = (frame.xy(p.landmarks["wrist_r"]) for p in (a, b))
-    length = math.hypot(x1 - x0, y1 - y0) or 1.0
-    ux, uy = (x1 - x0) / length, (y1 - y0) / length
-    # just over the forearm, the way it rises
-    top = b.segments["forearm_r"].hd * frame.scale + 6
-    sx, sy = x1 - 0.06 * frame.scale - top * (-ux), y1 - top * (-uy)
-    ex, ey = sx + 24 * ux, sy + 24 * uy
+    (x0, y0), (x1, y1) = (frame.xy(p.landmarks[point]) for p in (a, b))
+    moved = math.hypot(x1 - x0, y1 - y0) or 1.0
+    ux, uy = (x1 - x0) / moved, (y1 - y0) / moved
+    top = b.segments[segment].hd * frame.scale + pad
+    sx, sy = x1 + ahead * frame.scale + top * ux, y1 + top * uy
+    ex, ey = sx + length * ux, sy + length * uy
     svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
            f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
-    return Arrow(((sx, sy), (ex, ey)), svg, "arms", (x1 - x0, y1 - y0))
+    return Arrow(((sx, sy), (ex, ey)), svg, part, (x1 - x0, y1 - y0))
 
 
 FEET_R = 48.0  # the lift's second close-up, at the feet: smaller, left, under the key's label
@@ -2044,19 +2052,7 @@ def feet_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
 def lift_feet_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
     """The feet close-up's arrow: straight, over the near shin, the way the ankle rises on
     that close-up; with that movement."""
-    keys = fig.keyframes()
-    suffix = "_right" if fig.sided else ""
-    a, b = pose_body(keys["start" + suffix]), pose_body(keys["end" + suffix])
-    frame = feet_frame(fig, scale)
-    (x0, y0), (x1, y1) = (frame.xy(p.landmarks["ankle_r"]) for p in (a, b))
-    length = math.hypot(x1 - x0, y1 - y0) or 1.0
-    ux, uy = (x1 - x0) / length, (y1 - y0) / length
-    top = b.segments["shin_r"].hd * frame.scale + 3
-    sx, sy = x1 + 0.08 * frame.scale + top * ux, y1 + top * uy
-    ex, ey = sx + 16 * ux, sy + 16 * uy
-    svg = (f'{ARROW_G}<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"/>'
-           f'<path d="{_arrowhead(ex, ey, ux, uy)}"/></g>')  # fmt: skip
-    return Arrow(((sx, sy), (ex, ey)), svg, "feet", (x1 - x0, y1 - y0))
+    return _rising_arrow(fig, feet_frame(fig, scale), "ankle_r", "shin_r", 0.08, 3, 16, "feet")
 
 
 def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE, side: str = "right") -> Arrow:
