@@ -115,6 +115,16 @@ def test_no_stray_files_in_the_techniques_folder() -> None:
     assert {p.suffix for p in folder.iterdir() if p.is_file()} <= {".yaml"}
 
 
+def test_dose_notes_speak_to_the_person_not_about_the_sources() -> None:
+    """The frequency note is printed with the dose (technique page, handout, show): review 8
+    read three of them as source notes ("The article suggests...", "As part of a yoga
+    flow..."). Where a figure comes from belongs in the provenance, not in the dose line."""
+    notes = {t.id: t.dosage.frequency_note for t in TECHNIQUES if t.dosage.frequency_note}
+    assert notes
+    for tid, note in notes.items():
+        assert not re.search(r"\barticles?\b|\byoga flow\b", note, re.I), (tid, note)
+
+
 @pytest.mark.parametrize("t", TECHNIQUES, ids=_ids())
 def test_steps_never_instruct_force(t: Technique) -> None:
     for step in t.steps:
