@@ -67,6 +67,12 @@ class View(StrEnum):
     FEET_END = "feet-end"  # from beyond the feet, a little left and above: a knee falling open
     DOWN = "down"  # from above, tipped a little to the figure's right: knees tipping sideways
     SIDE_HIGH = "side-high"  # from the side, above and a little from the head end: lying prone
+    # from the right side, a little towards the feet and low above the floor (an exercise
+    # sheet's three-quarter): lying bent knees read as bent and a sideways sway rolls
+    LOW_THREE_QUARTER = "low-three-quarter"
+    # the same from higher, 35 degrees: a knee falling open towards the viewer still shows
+    # its shin crossing to the other knee (the reclined pigeon's figure four)
+    HIGH_THREE_QUARTER = "high-three-quarter"
 
 
 class PropKind(StrEnum):
@@ -290,9 +296,15 @@ class FigureSpec(Frozen):
     # seconds the animation rests between two groups moved in turn, on the way in (one knee
     # up, the other foot still down), so the one-at-a-time pose is seen and not only passed
     in_turn_hold: Annotated[float, Field(ge=0, le=10)] = 0.0
+    # the same rest on the way back (one foot down, the other knee still in: "lower one foot
+    # at a time"), so the review strip's last moments show it
+    in_turn_hold_back: Annotated[float, Field(ge=0, le=10)] = 0.0
     # the arms drawn over the legs, whatever their depth: hands holding a raised thigh from
     # behind are under it from above and did not show (the reclined pigeon's step 3)
     arms_over_legs: bool = False
+    # the finishing poses are printed as key poses only: the loop's way back already animates
+    # them (knees-to-chest-rock: the legs lowered one at a time, `in_turn` played back)
+    finish_in_loop: bool = False
 
 
 @dataclass(frozen=True)
@@ -329,6 +341,8 @@ class Figure:
     both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
     in_turn_hold: float = 0.0  # seconds resting between groups moved in turn (way in)
     arms_over_legs: bool = False  # the arms drawn over the legs (see FigureSpec)
+    finish_in_loop: bool = False  # the finish printed only (see FigureSpec)
+    in_turn_hold_back: float = 0.0  # seconds resting between groups moved in turn (way back)
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -459,7 +473,8 @@ def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
         steps = {"start": (last if i == 0 else fig).steps.get(names[i], ()),
                  "end": fig.steps.get(names[i + 1], ())}  # fmt: skip
         out.append((_stage(last if i == 0 else fig, chain[i], chain[i + 1], steps, False), 0))
-        out[-1] = (replace(out[-1][0], framed_by=fig), 0)
+        # a finish is one way, whatever the sway before it (knees-to-chest-rock: a foot down)
+        out[-1] = (replace(out[-1][0], framed_by=fig, both_ways=False), 0)
     return tuple(out)
 
 
@@ -937,6 +952,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         main_steps,
         in_turn_hold=spec.in_turn_hold,
         arms_over_legs=spec.arms_over_legs,
+        finish_in_loop=spec.finish_in_loop,
+        in_turn_hold_back=spec.in_turn_hold_back,
     )
 
 

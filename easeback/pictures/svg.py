@@ -111,9 +111,11 @@ CAMERAS: dict[View, Camera] = {
     # the picture (from the side it crossed the face), its legs not paler for lying further
     # (round 8: lower, 21 degrees, so a lift of a few centimetres shows; the arms in a wider Y)
     View.SIDE_HIGH: _looking((-0.15, 0.4, 1.0)),
+    View.LOW_THREE_QUARTER: _looking((0.38, 0.45, 1.0)),  # 21 degrees to the feet, 23 up
+    View.HIGH_THREE_QUARTER: _looking((0.35, 0.75, 1.0)),  # 19 degrees to the feet, 35 up
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN,
-           View.SIDE_HIGH)  # fmt: skip
+           View.SIDE_HIGH, View.LOW_THREE_QUARTER, View.HIGH_THREE_QUARTER)  # fmt: skip
 
 
 @dataclass
@@ -763,6 +765,8 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
             now += tp.move / frames[n]
             if not back and part.in_turn and i and i % MOVE_FRAMES == 0:  # one group in: rest
                 now += part.in_turn_hold
+            if back and part.in_turn and i and i % MOVE_FRAMES == 0:  # one group back: rest
+                now += part.in_turn_hold_back
 
     for side, suffix in [("right", "_right"), ("left", "_left")] if fig.sided else [("", "")]:
         out.append(Sample(now, fig.keyframes()["start" + suffix], side, 0.0, 0))
@@ -1699,7 +1703,7 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     repeated movement, and after it how they finish (curling up off the roller, the legs off
     the chair), then back to the start (a cut). The player draws its own way into position
     and times the bare loop (`samples`). Few frames each: the picture stays small."""
-    if not fig.lead_in and not fig.finish:
+    if not fig.lead_in and (not fig.finish or fig.finish_in_loop):
         return loop
     side = loop[0].side
     mirror = side == "left"
@@ -1724,7 +1728,7 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     at = out[-1].time
     last = out[-1]
     # a technique done per side finishes by changing sides, which the loop shows already
-    finish = [] if fig.sided else list(fig.finish)
+    finish = [] if fig.sided or fig.finish_in_loop else list(fig.finish)
     for a, b in itertools.pairwise([last.pose, *finish]):
         out += [replace(s, side=last.side) for s in moved(a, b, at)][1:]
         at = out[-1].time + LEAD_MOVE / LEAD_FRAMES

@@ -277,3 +277,67 @@ def test_the_reclined_pigeons_hands_show_over_the_raised_thigh_they_hold():
                          / ((bx - ax) ** 2 + (by - ay) ** 2)))  # fmt: skip
         gap = math.dist((x, y), (ax + u * (bx - ax), ay + u * (by - ay)))
         assert gap < 2 * body.segments["thigh_l"].hw * d.frame.scale, (hand, gap)
+
+
+def _drawn_knee_angle(body: object, frame: S.Frame, side: str) -> float:
+    """The knee's angle as drawn (hip, knee, ankle projected on the picture), in degrees:
+    180 for a leg drawn straight."""
+    m = body.landmarks  # type: ignore[attr-defined]
+    (hx, hy), (kx, ky), (ax, ay) = (frame.xy(m[f"{j}_{side}"]) for j in ("hip", "knee", "ankle"))
+    a = math.atan2(hy - ky, hx - kx) - math.atan2(ay - ky, ax - kx)
+    return abs((math.degrees(a) + 180) % 360 - 180)
+
+
+def test_the_knee_rock_starts_with_the_knees_drawn_bent_and_the_feet_on_the_floor():
+    """Review 8 (scored 2): the knee rock's first moment and key step 1, seen from beyond the
+    feet, drew both legs straight and long where step 1 says 'knees bent and feet flat'. Seen
+    low from the side, at the animation's start and in the step 1 key, each knee is drawn
+    bent (hip, knee and ankle at under 150 degrees on the picture, the thigh drawn at least
+    half its length) and each foot is drawn on the floor (its sole within 6 px of the floor
+    below it)."""
+    from easeback.pictures.figures import key_panels
+
+    t = default_catalogue().technique("knees-to-chest-rock")
+    fig = figure_for(t.id)
+    first = next(p for p in key_panels(fig) if p.steps == (1,))
+    for kind, pose in (("animated", None), ("start", first.body_pose)):
+        d = S.drawing(fig, t, kind)
+        body = d.body(0) if pose is None else pose_body(pose)
+        for side in ("l", "r"):
+            assert _drawn_knee_angle(body, d.frame, side) < 150, (kind, side)
+            # and the bend is seen: the thigh does not point at the camera (from beyond the
+            # feet and high it was drawn 6 px long, the knee angle a meaningless wedge)
+            m = body.landmarks
+            (hx, hy), (kx, ky) = d.frame.xy(m[f"hip_{side}"]), d.frame.xy(m[f"knee_{side}"])
+            thigh = math.dist(m[f"hip_{side}"], m[f"knee_{side}"]) * d.frame.scale
+            assert math.hypot(kx - hx, ky - hy) >= 0.5 * thigh, (kind, side)
+            foot = body.segments[f"foot_{side}"]
+            low = min(foot.a, foot.b, key=lambda p: p[1])
+            sole = (low[0], low[1] - foot.hw, low[2])
+            _, y_sole = d.frame.xy(sole)
+            _, y_floor = d.frame.xy((low[0], 0.0, low[2]))
+            assert abs(y_sole - y_floor) <= 6, (kind, side, y_sole, y_floor)
+
+
+def test_the_knee_rock_prints_and_animates_lowering_one_foot_at_a_time():
+    """Review 8: the knee rock's step 5 ('lower one foot at a time') was drawn nowhere. A key
+    labelled step 5 shows the right foot down on the floor with the left knee still held in,
+    and the animation's 8 review moments include that pose (one foot down, the other up)."""
+    from easeback.pictures.figures import key_panels
+
+    t = default_catalogue().technique("knees-to-chest-rock")
+    fig = figure_for(t.id)
+    five = [p for p in key_panels(fig) if 5 in p.steps]
+    assert five, [p.steps for p in key_panels(fig)]
+    body = pose_body(five[0].body_pose)
+    assert body.segments["foot_r"].lowest() < 0.03 and body.segments["foot_l"].lowest() > 0.15
+
+    def one_down(pose: object) -> bool:
+        b = pose_body(pose)  # type: ignore[arg-type]
+        lows = sorted((b.segments["foot_r"].lowest(), b.segments["foot_l"].lowest()))
+        return lows[0] < 0.03 and lows[1] > 0.1
+
+    loop = S.drawing(fig, t, "animated")
+    at = [loop.duration * k / 8 for k in range(8)]  # the moments S.moments draws
+    shown = [max(j for j, s in enumerate(loop.samples) if s.time <= a + 1e-9) for a in at]
+    assert any(one_down(loop.samples[i].pose) for i in shown)
