@@ -223,8 +223,11 @@ def test_the_reclined_pigeons_crossed_knee_falls_open():
         body = pose_body(part.end)
         assert body.landmarks["knee_r"][2] - body.landmarks["hip_r"][2] >= 0.15
         assert part.end.angle("hip_rotation_r") <= 60
-    assert fig.view == "down"
-    assert CAMERAS[fig.view].toward[1] > 0.9  # looking down on the mat
+    # round 10 (review 8 scored the view from above 2: a tangle, shadows beside the body):
+    # from the crossed knee's side, above the mat, as an exercise sheet draws it
+    assert fig.view == "high-three-quarter"
+    toward = CAMERAS[fig.view].toward
+    assert toward[2] > 0.7 and 0.3 < toward[1] < 0.7  # the right side, a little above
     assert not fig.optional and fig.then is not None and fig.then.optional
     svg = all_key_poses_svg(default_catalogue().technique("reclined-pigeon"))
     assert svg.count(OPTIONAL) == 1

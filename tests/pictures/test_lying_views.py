@@ -166,8 +166,7 @@ def test_the_reclined_pigeons_optional_deepening_is_not_the_held_pose():
     assert held[1] < held[0], held
 
 
-@pytest.mark.parametrize("tid", ["supine-knee-drop", "in-bed-knee-drop", "reclined-pigeon",
-                                 "supine-spinal-twist"])  # fmt: skip
+@pytest.mark.parametrize("tid", ["supine-knee-drop", "in-bed-knee-drop", "supine-spinal-twist"])
 def test_a_raised_knee_stands_off_its_shadow_from_above(tid):
     """Review 6: from above, the bent knees of the knee drops, the pigeon and the twist read as
     straight legs lying flat. Each lying figure seen from above casts a soft shadow on its mat
@@ -190,6 +189,17 @@ def test_a_raised_knee_stands_off_its_shadow_from_above(tid):
 def test_only_lying_figures_seen_from_above_cast_a_shadow():
     """The shadow is the top-down views' depth cue: a side view (the floor edge on) has none."""
     assert 'class="shadow"' not in S.key_poses_svg(default_catalogue().technique("bridge"))
+
+
+@pytest.mark.parametrize("tid", ["knees-to-chest-rock", "reclined-pigeon"])
+def test_the_three_quarter_lying_views_cast_no_shadow(tid):
+    """Review 8: the reclined pigeon's step 3 had a free-floating '4'-shaped shadow and the
+    knee rock's shadows lay beside the body, matching no limb. Seen from the side and above
+    (round 10) the bent knees read as bent without them: neither the key poses nor the
+    animation draw a shadow."""
+    t = default_catalogue().technique(tid)
+    assert 'class="shadow"' not in S.all_key_poses_svg(t)
+    assert 'class="shadow"' not in S.technique_svg(t, "animated")
 
 
 def test_the_supermans_lifted_feet_stand_off_their_shadow():
@@ -253,10 +263,11 @@ def test_the_supermans_second_close_up_shows_the_feet_lifting_off_the_floor():
 
 
 def test_the_reclined_pigeons_hands_show_over_the_raised_thigh_they_hold():
-    """Review 6 and round 8b: in step 3 the hands hold the raised left thigh from behind, so
-    from above they lay under the legs and the crossed shin and did not show. The figure
-    draws its arms over the legs: each arm after both legs, the hands beside the left thigh
-    on the picture, and the raised leg standing off its shadow."""
+    """Review 6 and round 8b: in step 3 the hands hold the raised left thigh from behind;
+    review 8: from above they were a tangle of crossed arms. Seen from the crossed knee's
+    side (round 10), each palm is drawn within a thigh's width of the drawn left thigh, in
+    its knee half, and the near hand is not hidden: it is drawn after the left thigh (the far
+    hand, behind that thigh, may be)."""
     t = default_catalogue().technique("reclined-pigeon")
     fig = figure_for(t.id)
     d = S.drawing(fig, t, "end", 1)
@@ -265,9 +276,7 @@ def test_the_reclined_pigeons_hands_show_over_the_raised_thigh_they_hold():
     def at(part: str) -> int:
         return drawn.index(f'<use href="#{part}" class="o"/>')
 
-    for hand in ("hand_l", "hand_r"):
-        for leg in ("thigh_l", "shin_l", "thigh_r", "shin_r"):
-            assert at(hand) > at(leg), (hand, leg)
+    assert at("hand_r") > at("thigh_l")
     body = pose_body(fig.then.end)  # type: ignore[union-attr]
     (ax, ay), (bx, by) = (d.frame.xy(p) for p in (body.segments["thigh_l"].a,
                                                   body.segments["thigh_l"].b))  # fmt: skip
@@ -277,6 +286,7 @@ def test_the_reclined_pigeons_hands_show_over_the_raised_thigh_they_hold():
                          / ((bx - ax) ** 2 + (by - ay) ** 2)))  # fmt: skip
         gap = math.dist((x, y), (ax + u * (bx - ax), ay + u * (by - ay)))
         assert gap < 2 * body.segments["thigh_l"].hw * d.frame.scale, (hand, gap)
+        assert u >= 0.4, (hand, u)
 
 
 def _drawn_knee_angle(body: object, frame: S.Frame, side: str) -> float:
