@@ -70,8 +70,8 @@ class View(StrEnum):
     # from the right side, a little towards the feet and low above the floor (an exercise
     # sheet's three-quarter): lying bent knees read as bent and a sideways sway rolls
     LOW_THREE_QUARTER = "low-three-quarter"
-    # the same from higher, 35 degrees: a knee falling open towards the viewer still shows
-    # its shin crossing to the other knee (the reclined pigeon's figure four)
+    # from the right side and higher, 46 degrees: a knee falling open, or knees lowered,
+    # towards the viewer still show the thighs' length (reclined pigeon, lying twist)
     HIGH_THREE_QUARTER = "high-three-quarter"
 
 

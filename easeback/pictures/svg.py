@@ -112,7 +112,7 @@ CAMERAS: dict[View, Camera] = {
     # (round 8: lower, 21 degrees, so a lift of a few centimetres shows; the arms in a wider Y)
     View.SIDE_HIGH: _looking((-0.15, 0.4, 1.0)),
     View.LOW_THREE_QUARTER: _looking((0.38, 0.45, 1.0)),  # 21 degrees to the feet, 23 up
-    View.HIGH_THREE_QUARTER: _looking((0.35, 0.75, 1.0)),  # 19 degrees to the feet, 35 up
+    View.HIGH_THREE_QUARTER: _looking((0.1, 1.05, 1.0)),  # 6 degrees to the feet, 46 up
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN,
            View.SIDE_HIGH, View.LOW_THREE_QUARTER, View.HIGH_THREE_QUARTER)  # fmt: skip

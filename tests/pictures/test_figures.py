@@ -227,7 +227,7 @@ def test_the_reclined_pigeons_crossed_knee_falls_open():
     # from the crossed knee's side, above the mat, as an exercise sheet draws it
     assert fig.view == "high-three-quarter"
     toward = CAMERAS[fig.view].toward
-    assert toward[2] > 0.7 and 0.3 < toward[1] < 0.7  # the right side, a little above
+    assert toward[2] > 0.6 and 0.3 < toward[1] < 0.8  # the right side, above
     assert not fig.optional and fig.then is not None and fig.then.optional
     svg = all_key_poses_svg(default_catalogue().technique("reclined-pigeon"))
     assert svg.count(OPTIONAL) == 1

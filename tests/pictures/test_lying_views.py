@@ -131,10 +131,11 @@ def test_the_knees_tip_across_the_body_line(tid):
 
 def test_the_lying_twist_shows_the_dropped_knees_and_the_head_turned_away():
     """Review 5: in the dropped position the legs were a jumble of blocks and the head's turn
-    did not show. Seen from above, the dropped thighs lie out to the side, the knees drawn at
-    least 50 px off the body's line (to either side on either side), the thighs not
-    highlighted over them, and the nose is drawn on the face, off its middle the other way
-    from the knees, by at least a third of the head's radius."""
+    did not show; issue 28: in an older end pose the thighs pointed at the camera. Seen from
+    the figure's right and above (round 10), the knees are drawn at least 50 px off the
+    body's line (to either side on either side), each dropped thigh drawn at least 60% of
+    its length, the thighs not highlighted over them, and the face turned the other way: the
+    nose drawn off the head's middle, up the picture, by at least half the head's radius."""
     t, d = _loop("supine-spinal-twist")
     off = {s.side: _off_line(d, i) for i, s in enumerate(d.samples) if s.depth == 1.0
            and s.part == 1}  # fmt: skip
@@ -142,12 +143,32 @@ def test_the_lying_twist_shows_the_dropped_knees_and_the_head_turned_away():
     assert not [r for r in d.regions if r.startswith(("thigh", "shin"))]
     fig = figure_for("supine-spinal-twist")
     end = S.drawing(fig, t, "end", 1)
-    svg = end.render("end")
     body = end.body(0)
+    m = body.landmarks
+    for side in ("l", "r"):
+        thigh = math.dist(m[f"hip_{side}"], m[f"knee_{side}"]) * end.frame.scale
+        drawn = math.dist(end.frame.xy(m[f"hip_{side}"]), end.frame.xy(m[f"knee_{side}"]))
+        assert drawn >= 0.6 * thigh, (side, drawn, thigh)
     cy, r = end.frame.xy(body.segments["head"].a)[1], body.segments["head"].hw * end.frame.scale
     ny = S._nose(body, end.frame)[0][1]
-    assert 'class="ey"' not in svg  # the face seen from above: its nose shows, not an eye
-    assert cy - ny >= r / 3  # the knees drop down the picture, the face turns up it
+    assert cy - ny >= r / 2  # the knees drop down the picture, the face turns up it
+
+
+def test_the_lying_twists_tabletop_is_drawn_bent():
+    """Review 8: from above, the knees-above-hips tabletop (step 2) read as an L shape with an
+    offset shadow. Seen from the side and above, at step 2 each knee is drawn bent (under 120
+    degrees on the picture) with its thigh drawn at least 60% of its length (from above the
+    upright thighs were 26% and 48%)."""
+    t = default_catalogue().technique("supine-spinal-twist")
+    fig = figure_for(t.id)
+    frame = S.drawing(fig, t, "end").frame
+    body = pose_body(fig.end)
+    m = body.landmarks
+    for side in ("l", "r"):
+        assert _drawn_knee_angle(body, frame, side) < 120, side
+        thigh = math.dist(m[f"hip_{side}"], m[f"knee_{side}"]) * frame.scale
+        drawn = math.dist(frame.xy(m[f"hip_{side}"]), frame.xy(m[f"knee_{side}"]))
+        assert drawn >= 0.6 * thigh, (side, drawn, thigh)
 
 
 def test_the_reclined_pigeons_optional_deepening_is_not_the_held_pose():
@@ -166,7 +187,7 @@ def test_the_reclined_pigeons_optional_deepening_is_not_the_held_pose():
     assert held[1] < held[0], held
 
 
-@pytest.mark.parametrize("tid", ["supine-knee-drop", "in-bed-knee-drop", "supine-spinal-twist"])
+@pytest.mark.parametrize("tid", ["supine-knee-drop", "in-bed-knee-drop"])
 def test_a_raised_knee_stands_off_its_shadow_from_above(tid):
     """Review 6: from above, the bent knees of the knee drops, the pigeon and the twist read as
     straight legs lying flat. Each lying figure seen from above casts a soft shadow on its mat
@@ -191,10 +212,11 @@ def test_only_lying_figures_seen_from_above_cast_a_shadow():
     assert 'class="shadow"' not in S.key_poses_svg(default_catalogue().technique("bridge"))
 
 
-@pytest.mark.parametrize("tid", ["knees-to-chest-rock", "reclined-pigeon"])
+@pytest.mark.parametrize("tid", ["knees-to-chest-rock", "reclined-pigeon", "supine-spinal-twist"])
 def test_the_three_quarter_lying_views_cast_no_shadow(tid):
-    """Review 8: the reclined pigeon's step 3 had a free-floating '4'-shaped shadow and the
-    knee rock's shadows lay beside the body, matching no limb. Seen from the side and above
+    """Review 8: the reclined pigeon's step 3 had a free-floating '4'-shaped shadow, the
+    knee rock's shadows lay beside the body, matching no limb, and the twist's were L shapes
+    beside the shins. Seen from the side and above
     (round 10) the bent knees read as bent without them: neither the key poses nor the
     animation draw a shadow."""
     t = default_catalogue().technique(tid)
@@ -265,9 +287,9 @@ def test_the_supermans_second_close_up_shows_the_feet_lifting_off_the_floor():
 def test_the_reclined_pigeons_hands_show_over_the_raised_thigh_they_hold():
     """Review 6 and round 8b: in step 3 the hands hold the raised left thigh from behind;
     review 8: from above they were a tangle of crossed arms. Seen from the crossed knee's
-    side (round 10), each palm is drawn within a thigh's width of the drawn left thigh, in
-    its knee half, and the near hand is not hidden: it is drawn after the left thigh (the far
-    hand, behind that thigh, may be)."""
+    side (round 10), each palm is drawn within a thigh's width of the drawn left thigh, off
+    its hip end (30% or more along it), and the hands are not hidden: each is drawn after
+    both legs (the figure draws its arms over its legs)."""
     t = default_catalogue().technique("reclined-pigeon")
     fig = figure_for(t.id)
     d = S.drawing(fig, t, "end", 1)
@@ -276,7 +298,9 @@ def test_the_reclined_pigeons_hands_show_over_the_raised_thigh_they_hold():
     def at(part: str) -> int:
         return drawn.index(f'<use href="#{part}" class="o"/>')
 
-    assert at("hand_r") > at("thigh_l")
+    for hand in ("hand_l", "hand_r"):
+        for leg in ("thigh_l", "shin_l", "thigh_r", "shin_r"):
+            assert at(hand) > at(leg), (hand, leg)
     body = pose_body(fig.then.end)  # type: ignore[union-attr]
     (ax, ay), (bx, by) = (d.frame.xy(p) for p in (body.segments["thigh_l"].a,
                                                   body.segments["thigh_l"].b))  # fmt: skip
@@ -286,7 +310,7 @@ def test_the_reclined_pigeons_hands_show_over_the_raised_thigh_they_hold():
                          / ((bx - ax) ** 2 + (by - ay) ** 2)))  # fmt: skip
         gap = math.dist((x, y), (ax + u * (bx - ax), ay + u * (by - ay)))
         assert gap < 2 * body.segments["thigh_l"].hw * d.frame.scale, (hand, gap)
-        assert u >= 0.4, (hand, u)
+        assert u >= 0.3, (hand, u)
 
 
 def _drawn_knee_angle(body: object, frame: S.Frame, side: str) -> float:

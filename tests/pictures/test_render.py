@@ -277,10 +277,10 @@ def test_rotations_are_drawn_from_a_view_that_shows_them():
     # bent knees read as straight legs and the hug as sitting hunched); the sway rolls the
     # knees towards and away from the viewer
     assert figure_for("knees-to-chest-rock").view is View.LOW_THREE_QUARTER
-    # knees lowered all the way to one side: from above they lie across the mat, the thighs
-    # out to the side (round 7; review 5: from three-quarter the dropped legs were a jumble
-    # of blocks), the nose on the face showing the head turned the other way
-    assert figure_for("supine-spinal-twist").view is View.DOWN
+    # knees lowered all the way to one side: from the right side and above (round 10;
+    # review 8: from above the tabletop read as an L beside its shadow), the tabletop bent
+    # and the lowered thighs towards the viewer showing their length
+    assert figure_for("supine-spinal-twist").view is View.HIGH_THREE_QUARTER
 
 
 @pytest.mark.parametrize("technique", [t for t in TECHNIQUES if t.dosage.per_side],
