@@ -425,6 +425,22 @@ def _smooth(ring: Sequence[Point], digits: int = 1) -> str:
     return "".join(out) + "Z"
 
 
+def _hair(centre: Point, nose: Point, r: float) -> str:
+    """The hair of a head whose face is turned away and down: the head's far side from the
+    nose, a cap reaching a little past the middle (SVG path, points only: no arc flags)."""
+    cx, cy = centre
+    ux, uy = nose[0] - cx, nose[1] - cy
+    k = math.hypot(ux, uy) or 1.0
+    ux, uy = ux / k, uy / k
+    a0 = math.atan2(uy, ux)
+    # round the far side, from 100 degrees off the nose's way to 260
+    arc = [(cx + r * math.cos(a0 + math.radians(d)), cy + r * math.sin(a0 + math.radians(d)))
+           for d in range(100, 261, 20)]  # fmt: skip
+    qx, qy = cx + 0.45 * r * ux, cy + 0.45 * r * uy
+    points = "L".join(f"{x:.1f},{y:.1f}" for x, y in arc)
+    return f"M{points}Q{qx:.1f},{qy:.1f} {arc[0][0]:.1f},{arc[0][1]:.1f}Z"
+
+
 def _nose(body: Body, frame: Frame) -> tuple[Point, float]:
     head = body.segments["head"]
     tip = body.landmarks["nose"]
@@ -1633,7 +1649,23 @@ class Drawing:
             # a face turned to the viewer (seen from above): the nose on the face shows
             # which way the head turns; the eye would hide under it
             return head + nose
+        if self._face_down(bodies[len(bodies) // 2]):
+            # a face down towards the floor, seen from above it (review 8: the superman's
+            # eye read as a face turned sideways to the viewer): no eye, the hair of the
+            # crown and the back of the head turned up, the face hidden below
+            hair = [_hair(c, n[0], r) for c, n in zip(centres, noses, strict=True)]
+            return head + f'<path class="ey" d="{hair[0]}">{self._anim("d", hair)}</path>'
         return nose + head + eye
+
+    def _face_down(self, body: Body) -> bool:
+        """Whether a lying figure seen from the side and above (the superman's view) has its
+        face down towards the floor, turned away from the viewer."""
+        if self.fig.view is not View.SIDE_HIGH:
+            return False
+        out = tuple(n - h for n, h in zip(body.landmarks["nose"], body.segments["head"].a,
+                                          strict=True))  # fmt: skip
+        n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
+        return out[1] / n < -0.6 and dot(out, self.frame.camera.toward) / n < 0.1  # type: ignore[arg-type]
 
     def _face_up(self, body: Body) -> bool:
         """Whether the face points at the viewer (a lying figure seen from above). An upright

@@ -312,3 +312,17 @@ def test_on_all_fours_the_back_is_level_and_only_there_the_chest_sinks():
     for pose in (Pose(), Pose(joints={"knee_flexion_l": 90, "knee_flexion_r": 90})):
         b = pose_body(pose)
         assert abs(b.landmarks["shoulder_r"][0] - b.landmarks["neck_base"][0]) < 1e-9
+
+
+def test_superman_face_is_down_not_turned_to_the_viewer():
+    """Review 8: the superman's head showed an eye on a face turned sideways to the viewer,
+    against 'forehead resting down, gaze on the floor'. Seen from the side and above, its
+    face is down towards the floor: no eye is drawn, the hair of the back of the head is,
+    in every pose and every frame of the animation. Heads of other views keep their eye."""
+    t = next(t for t in TECHNIQUES if t.id == "superman")
+    for pose in ("start", "end", "animated"):
+        svg = S.technique_svg(t, pose)  # type: ignore[arg-type]
+        assert '<circle class="ey"' not in svg, pose
+        assert '<path class="ey"' in svg, pose
+    bird = next(t for t in TECHNIQUES if t.id == "bird-dog")
+    assert '<circle class="ey"' in S.technique_svg(bird, "end")
