@@ -176,7 +176,7 @@ def test_the_ball_releases_start_beside_the_ball_and_tip_off_it_to_change_sides(
     """Review 5: the ball releases began already on the ball; step 2 (tip to one side and
     place the ball) and the change of side were only captioned. The print starts lying flat
     with the ball beside the buttock, the pelvis on the floor (step 1); the buttock release
-    then tips to one side, the pelvis rolled 20 degrees next to the ball (step 2, and step 5,
+    then tips to one side, the pelvis turned 25 degrees next to the ball (step 2, and step 5,
     tipping off it to move it to the other side), before lying on it (step 3)."""
     glute = key_panels(figure_for("ball-glute-release"))
     assert [p.label for p in glute] == ["step 1", "step 2", "step 3", "step 4"]
@@ -194,7 +194,8 @@ def test_the_ball_releases_start_beside_the_ball_and_tip_off_it_to_change_sides(
     assert surface is not None
     above = drawn_gap(tipped, "pelvis", surface)
     assert above is not None and above > 0.005, above  # next to the ball, not in it
-    assert abs(glute[1].body_pose.root.roll) >= 15
+    # tipped about the body's long axis (review 8: a roll turned it in the floor's plane)
+    assert abs(glute[1].body_pose.root.twist) >= 15
 
 
 def test_the_towel_prints_the_head_and_shoulders_lifted_at_the_end():
@@ -325,3 +326,24 @@ def test_the_90_90_print_lies_down_one_leg_at_a_time():
     assert at(0) == fig.lead_in[0]
     assert at(1) == fig.lead_in[1]
     assert at(6) == fig.finish[0]
+
+
+def test_ball_glute_release_tips_to_one_side_before_rolling_onto_a_ball_you_can_see():
+    """Review 8: the keys 'tip to one side, place the ball' and 'roll back onto it' showed
+    the same flat pose (tipped by a roll, which from the side turns the body in the floor's
+    plane), and the ball was tiny. The step-2 key tips the pelvis: the near (right) hip
+    stands at least 5 cm above the other, the right hand down by the ball, where on the
+    ball (step 3) the hips are near level; and the ball is drawn at least 9 cm across."""
+    fig = figure_for("ball-glute-release")
+    panels = {p.label: pose_body(p.body_pose) for p in key_panels(fig)}
+    tip, on = panels["step 2"], panels["step 3"]
+
+    def rise(b):
+        return b.landmarks["hip_r"][1] - b.landmarks["hip_l"][1]
+
+    assert rise(tip) > 0.05
+    assert abs(rise(on)) < 0.03
+    ball = next(p for p in fig.props if p.kind.value == "ball")
+    assert min(ball.size) >= 0.09
+    palm = tip.landmarks["palm_r"]
+    assert math.dist((palm[0], palm[1]), (ball.x, ball.size[1] / 2)) < 0.2
