@@ -67,6 +67,9 @@ class View(StrEnum):
     FEET_END = "feet-end"  # from beyond the feet, a little left and above: a knee falling open
     DOWN = "down"  # from above, tipped a little to the figure's right: knees tipping sideways
     SIDE_HIGH = "side-high"  # from the side, above and a little from the head end: lying prone
+    # from beyond the feet on the figure's left, high: bent knees stand up (seen half from the
+    # side) and, tipping to the figure's right, swing away across the picture (review 8)
+    FEET_LEFT = "feet-left"
 
 
 class PropKind(StrEnum):

@@ -111,9 +111,10 @@ CAMERAS: dict[View, Camera] = {
     # the picture (from the side it crossed the face), its legs not paler for lying further
     # (round 8: lower, 21 degrees, so a lift of a few centimetres shows; the arms in a wider Y)
     View.SIDE_HIGH: _looking((-0.15, 0.4, 1.0)),
+    View.FEET_LEFT: _looking((1.0, 1.1, -0.55)),  # 44 degrees up, 29 off the legs' line
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN,
-           View.SIDE_HIGH)  # fmt: skip
+           View.SIDE_HIGH, View.FEET_LEFT)  # fmt: skip
 
 
 @dataclass
