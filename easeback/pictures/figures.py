@@ -181,6 +181,15 @@ class PoseSpec(Frozen):
     # "steps 3-4"): its key panel is labelled with them, so a reader knows which words
     # the picture goes with
     step: Annotated[int, Field(ge=1)] | tuple[Annotated[int, Field(ge=1)], ...] | None = None
+    # a lead-in or finishing pose written as changes to a shared pose (figures/shared/
+    # poses.yaml: the roll onto the side to get up) instead of to the figure's start pose;
+    # its root's x (where on the floor) and anything else the figure gives are its own
+    like: str | None = None
+    # rolled off the roller or towel towards the viewer (onto the side to get up): the prop
+    # lies behind the body, not under it, so the pose is not kept out of its outline
+    off_props: bool = False
+    # the stretch is not felt in this pose (rolled onto the side to get up): no highlight
+    felt: bool = True
 
 
 # the landmarks an arrow (and a detail close-up) can follow
@@ -299,6 +308,10 @@ class FigureSpec(Frozen):
     # the arms drawn over the legs, whatever their depth: hands holding a raised thigh from
     # behind are under it from above and did not show (the reclined pigeon's step 3)
     arms_over_legs: bool = False
+    # seconds each lead-in and finishing pose is held still in the animation beyond the usual
+    # moment, so that its frames sampled evenly pass through them (lying down and lifting one
+    # leg at a time, rolling onto the side) and not only through the long repeated hold
+    lead_hold: Annotated[float, Field(ge=0, le=20)] = 0.0
 
 
 @dataclass(frozen=True)
@@ -336,6 +349,8 @@ class Figure:
     both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
     in_turn_hold: float = 0.0  # seconds resting between groups moved in turn (way in)
     arms_over_legs: bool = False  # the arms drawn over the legs (see FigureSpec)
+    unfelt: tuple[int, ...] = ()  # the finishing poses drawn without the highlight
+    hold_extra: float = 0.0  # seconds more each lead-in and finishing pose is held still
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -467,6 +482,8 @@ def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
                  "end": fig.steps.get(names[i + 1], ())}  # fmt: skip
         out.append((_stage(last if i == 0 else fig, chain[i], chain[i + 1], steps, False), 0))
         out[-1] = (replace(out[-1][0], framed_by=fig), 0)
+        if i in fig.unfelt:  # the way up: no longer where the stretch is felt
+            out[-1] = (replace(out[-1][0], highlight=(), arrow=False), 0)
     return tuple(out)
 
 
@@ -945,6 +962,12 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         first_frames=spec.first_frames,
         in_turn_hold=spec.in_turn_hold,
         arms_over_legs=spec.arms_over_legs,
+        unfelt=tuple(
+            i
+            for i, f in enumerate(_as_tuple(spec.finish))
+            if not (f.felt and (f.like is None or shared_poses()[f.like].felt))
+        ),
+        hold_extra=spec.lead_hold,
     )
 
 
@@ -961,15 +984,48 @@ def _extra_poses(
     surfaces: list[Surface],
     props: tuple[PropSpec, ...],
 ) -> tuple[Pose, ...]:
-    """The lead-in or finishing poses, each written as changes to the start pose, settled."""
+    """The lead-in or finishing poses, each written as changes to the start pose (or to the
+    shared pose it is `like`), settled."""
     out = []
     for i, spec in enumerate(_as_tuple(specs)):
         where = name if not isinstance(specs, tuple) else f"{name}.{i}"
+        base = start
+        if spec.like is not None:
+            shared = shared_poses().get(spec.like)
+            if shared is None:
+                raise ContentError(path, entry, f"{where}.like",
+                                   f"no shared pose {spec.like!r} (known: "
+                                   f"{', '.join(sorted(shared_poses()))})")  # fmt: skip
+            base = _to_pose(shared, Pose())
+            root = (shared.root or RootSpec()).model_dump() | (
+                spec.root.model_dump(exclude_unset=True) if spec.root else {}
+            )
+            spec = spec.model_copy(update={
+                "root": RootSpec(**root),
+                "contacts": spec.contacts if spec.contacts is not None else shared.contacts,
+                "touch": spec.touch if spec.touch is not None else shared.touch,
+                "off_props": spec.off_props or shared.off_props})  # fmt: skip
         phrases = _touches(path, entry, where, spec.touch or ())
-        pose, _ = _settled(path, entry, where, _to_pose(spec, start), spec.contacts or {},
-                           surfaces, phrases, props)  # fmt: skip
+        pose, _ = _settled(path, entry, where, _to_pose(spec, base), spec.contacts or {},
+                           surfaces, phrases, () if spec.off_props else props)  # fmt: skip
         out.append(pose)
     return tuple(out)
+
+
+SHARED_POSES = FIGURES_DIR / "shared" / "poses.yaml"
+
+
+@cache
+def shared_poses() -> dict[str, PoseSpec]:
+    """Poses several figures use alike (rolled onto the side to get up), by name."""
+    data = read_yaml(SHARED_POSES)
+    out: dict[str, PoseSpec] = {}
+    for key, value in (data or {}).items():
+        try:
+            out[str(key)] = PoseSpec.model_validate(value)
+        except ValidationError as exc:
+            raise _error_from(SHARED_POSES, str(key), exc) from exc
+    return out
 
 
 Steps = int | tuple[int, ...] | None

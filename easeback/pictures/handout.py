@@ -96,11 +96,16 @@ def write_handout(
         # the key poses fill the column two to a row: each is half the column wide, so a
         # lying figure is drawn long enough to read, cropped to the rows it fills; a
         # technique with more key poses prints more rows, one under the other.
-        for part in range(key_rows(figure_for(t.id))):
-            svg = key_poses_svg(t, crop=True, part=part)
+        rows = [key_poses_svg(t, crop=True, part=part)
+                for part in range(key_rows(figure_for(t.id)))]  # fmt: skip
+        sizes = [tuple(float(v) for v in svg.split('viewBox="', 1)[1].split('"', 1)[0].split()[2:])
+                 for svg in rows]  # fmt: skip
+        # more rows than two uncropped ones (a way up off the floor after two movements with
+        # close-ups) are printed a little narrower, so the exercise still fits on one page
+        k = min(1.0, 2 * 300 / sum(h * 800 / w for w, h in sizes))
+        for svg, (w, h) in zip(rows, sizes, strict=True):
             png = png_bytes(svg, scale=1.5)
-            w, h = (float(v) for v in svg.split('viewBox="', 1)[1].split('"', 1)[0].split()[2:])
-            head.append(platypus.Image(io.BytesIO(png), width=width, height=width * h / w))
+            head.append(platypus.Image(io.BytesIO(png), width=k * width, height=k * width * h / w))
         head += [
             platypus.Paragraph(f"<b>Dose:</b> {_esc(item.dosage)}", styles["BodyText"]),
             platypus.ListFlowable(

@@ -426,6 +426,22 @@ def _smooth(ring: Sequence[Point], digits: int = 1) -> str:
     return "".join(out) + "Z"
 
 
+def _hair(centre: Point, nose: Point, r: float) -> str:
+    """The hair of a head whose face is turned away and down: the head's far side from the
+    nose, a cap reaching a little past the middle (SVG path, points only: no arc flags)."""
+    cx, cy = centre
+    ux, uy = nose[0] - cx, nose[1] - cy
+    k = math.hypot(ux, uy) or 1.0
+    ux, uy = ux / k, uy / k
+    a0 = math.atan2(uy, ux)
+    # round the far side, from 100 degrees off the nose's way to 260
+    arc = [(cx + r * math.cos(a0 + math.radians(d)), cy + r * math.sin(a0 + math.radians(d)))
+           for d in range(100, 261, 20)]  # fmt: skip
+    qx, qy = cx + 0.45 * r * ux, cy + 0.45 * r * uy
+    points = "L".join(f"{x:.1f},{y:.1f}" for x, y in arc)
+    return f"M{points}Q{qx:.1f},{qy:.1f} {arc[0][0]:.1f},{arc[0][1]:.1f}Z"
+
+
 def _nose(body: Body, frame: Frame) -> tuple[Point, float]:
     head = body.segments["head"]
     tip = body.landmarks["nose"]
@@ -1543,6 +1559,13 @@ class Drawing:
             closeup = self._detail_closeup("".join(scene.back + body_svg + scene.front))
         elif self.closeup is not None:
             closeup = self._closeup(bodies)
+        if closeup and self.fig.unfelt:
+            # rolled onto the side to get up: nothing to show close up (a close-up of the hip
+            # on its side read as a tangle)
+            way_up = [self.fig.finish[i] for i in self.fig.unfelt]
+            ops = ["0" if s.pose in way_up else "1" for s in self.samples]
+            closeup = (f'<g opacity="{ops[0]}">{self._anim("opacity", ops, discrete=True)}'
+                       f"{closeup}</g>")  # fmt: skip
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'viewBox="0 0 {WIDTH:g} {HEIGHT:g}" width="{WIDTH:g}" height="{HEIGHT:g}" '
@@ -1629,7 +1652,23 @@ class Drawing:
             # a face turned to the viewer (seen from above): the nose on the face shows
             # which way the head turns; the eye would hide under it
             return head + nose
+        if self._face_down(bodies[len(bodies) // 2]):
+            # a face down towards the floor, seen from above it (review 8: the superman's
+            # eye read as a face turned sideways to the viewer): no eye, the hair of the
+            # crown and the back of the head turned up, the face hidden below
+            hair = [_hair(c, n[0], r) for c, n in zip(centres, noses, strict=True)]
+            return head + f'<path class="ey" d="{hair[0]}">{self._anim("d", hair)}</path>'
         return nose + head + eye
+
+    def _face_down(self, body: Body) -> bool:
+        """Whether a lying figure seen from the side and above (the superman's view) has its
+        face down towards the floor, turned away from the viewer."""
+        if self.fig.view is not View.SIDE_HIGH:
+            return False
+        out = tuple(n - h for n, h in zip(body.landmarks["nose"], body.segments["head"].a,
+                                          strict=True))  # fmt: skip
+        n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
+        return out[1] / n < -0.6 and dot(out, self.frame.camera.toward) / n < 0.1  # type: ignore[arg-type]
 
     def _face_up(self, body: Body) -> bool:
         """Whether the face points at the viewer (a lying figure seen from above). An upright
@@ -1707,9 +1746,9 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     side = loop[0].side
     mirror = side == "left"
 
-    def moved(a: Pose, b: Pose, at: float) -> list[Sample]:
+    def moved(a: Pose, b: Pose, at: float, extra: float = fig.hold_extra) -> list[Sample]:
         out = [Sample(at, a, side, 0.0)]
-        at += LEAD_STILL
+        at += LEAD_STILL + extra
         for i in range(LEAD_FRAMES):
             pose = staged(a, b, i / LEAD_FRAMES)
             dip = max((d for _, _, d in sunk(pose_body(pose), fig.props)), default=0.0)
@@ -1718,22 +1757,30 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
         return out
 
     lead = [p.mirrored() if mirror else p for p in fig.lead_in]
+    if fig.unfelt and len(loop) > 2 and loop[-1].part != loop[-2].part:
+        # two movements: the way up follows the last one (lying on the roller), not a cut
+        # back to the first one's start (sitting on it)
+        loop = loop[:-1]
     out: list[Sample] = []
     at = 0.0
+    # the first pose is the print's first moment whatever its time: it is not held longer
     for a, b in itertools.pairwise([*lead, loop[0].pose]):
-        out += moved(a, b, at)
+        out += moved(a, b, at, fig.hold_extra if out else 0.0)
         at = out[-1].time + LEAD_MOVE / LEAD_FRAMES
     out += [replace(s, time=s.time + at) for s in loop]
     at = out[-1].time
     last = out[-1]
     # a technique done per side finishes by changing sides, which the loop shows already
     finish = [] if fig.sided else list(fig.finish)
-    for a, b in itertools.pairwise([last.pose, *finish]):
-        out += [replace(s, side=last.side) for s in moved(a, b, at)][1:]
+    for k, (a, b) in enumerate(itertools.pairwise([last.pose, *finish])):
+        # a finishing pose held longer is shown still, not the way into it (the loop's
+        # last pose is not held again)
+        keep = 0 if k and fig.hold_extra else 1
+        out += [replace(s, side=last.side) for s in moved(a, b, at)][keep:]
         at = out[-1].time + LEAD_MOVE / LEAD_FRAMES
     if finish:
         out.append(Sample(at, finish[-1], last.side, 0.0))
-        at += LEAD_STILL
+        at += LEAD_STILL + fig.hold_extra
     if out[-1].pose != out[0].pose:
         out.append(Sample(at, out[-1].pose, out[-1].side, 0.0, out[-1].part))
         out.append(Sample(at + CUT, out[0].pose, out[0].side, 0.0, out[0].part))

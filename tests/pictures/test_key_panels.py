@@ -139,8 +139,8 @@ def test_the_90_90_rest_prints_sitting_lying_back_one_leg_at_a_time_and_the_fini
     chair legs are drawn over it (review 6: keys 2 and 6 drew the long leg across them)."""
     t = default_catalogue().technique("decompression-90-90")
     panels = key_panels(figure_for(t.id))
-    assert [steps_label(p.steps) for p in panels] == ["step 1", "step 2", "steps 3-5", "step 6"]
-    sit, one, both, off = (pose_body(p.body_pose) for p in panels)
+    assert [p.label for p in panels] == ["step 1", "step 2", "steps 3-5", "step 6a", "step 6b"]
+    sit, one, both, off, _ = (pose_body(p.body_pose) for p in panels)  # 6b: on the side
     thorax = sit.segments["thorax"]
     assert thorax.b[1] - thorax.a[1] >= 0.8 * math.dist(thorax.a, thorax.b)  # upright
     assert sit.segments["pelvis"].lowest() < 0.02
@@ -153,7 +153,7 @@ def test_the_90_90_rest_prints_sitting_lying_back_one_leg_at_a_time_and_the_fini
     assert off.landmarks["knee_l"][1] > off.landmarks["hip_l"][1] + 0.15  # knee bent up
     from easeback.pictures.svg import _props, drawing
 
-    d = drawing(panels[-1].figure, t, "start")
+    d = drawing(panels[-2].figure, t, "end")
     _, front = _props(d.fig, d.frame)
     assert len(front) == 2  # the chair's two near legs, over the body
 
@@ -176,7 +176,7 @@ def test_the_ball_releases_start_beside_the_ball_and_tip_off_it_to_change_sides(
     """Review 5: the ball releases began already on the ball; step 2 (tip to one side and
     place the ball) and the change of side were only captioned. The print starts lying flat
     with the ball beside the buttock, the pelvis on the floor (step 1); the buttock release
-    then tips to one side, the pelvis rolled 20 degrees next to the ball (step 2, and step 5,
+    then tips to one side, the pelvis turned 25 degrees next to the ball (step 2, and step 5,
     tipping off it to move it to the other side), before lying on it (step 3)."""
     glute = key_panels(figure_for("ball-glute-release"))
     assert [p.label for p in glute] == ["step 1", "step 2", "step 3", "step 4"]
@@ -194,14 +194,15 @@ def test_the_ball_releases_start_beside_the_ball_and_tip_off_it_to_change_sides(
     assert surface is not None
     above = drawn_gap(tipped, "pelvis", surface)
     assert above is not None and above > 0.005, above  # next to the ball, not in it
-    assert abs(glute[1].body_pose.root.roll) >= 15
+    # tipped about the body's long axis (review 8: a roll turned it in the floor's plane)
+    assert abs(glute[1].body_pose.root.twist) >= 15
 
 
 def test_the_towel_prints_the_head_and_shoulders_lifted_at_the_end():
     """Step 4 of the towel: lift the head and shoulders a little to ease the pressure."""
     panels = key_panels(figure_for("thoracic-extension-towel"))
-    assert [steps_label(p.steps) for p in panels] == ["steps 1-2", "step 3", "step 4"]
-    back, lifted = (pose_body(p.body_pose) for p in panels[1:])
+    assert [steps_label(p.steps) for p in panels] == ["steps 1-2", "step 3", "step 4", "step 5"]
+    back, lifted = (pose_body(p.body_pose) for p in panels[1:3])
     rise = lifted.landmarks["neck_base"][1] - back.landmarks["neck_base"][1]
     assert 0.04 <= rise <= 0.2, rise
     # "a little": the back stays on the towel (review 7 read the trunk lifted 7 cm off it,
@@ -270,3 +271,79 @@ def test_the_ball_release_keeps_its_hands_on_the_floor():
         body = pose_body(panel.body_pose)
         for hand in ("hand_l", "hand_r"):
             assert body.segments[hand].lowest() <= 0.085, (panel.label, hand)
+
+
+EXITS = {"decompression-90-90": 6, "thoracic-extension-towel": 5, "foam-roll-glutes-midback": 6}
+
+
+@pytest.mark.parametrize("tid", sorted(EXITS))
+def test_the_way_up_rolled_onto_the_side_is_drawn(tid):
+    """Review 8: 'roll onto your side and push up with your arms' was drawn nowhere for the
+    90/90 rest, the towel extension and the foam rolling. Each has a key labelled with that
+    step whose figure lies on its side (hip over hip and shoulder over shoulder, seen from
+    the side), the knees bent, the top hand on the floor to push up, drawn without the
+    highlight; and the animation's last printed moment (of 8) shows it."""
+    fig = figure_for(tid)
+    step = EXITS[tid]
+    panel = key_panels(fig)[-1]
+    assert panel.label.startswith(f"step {step}")
+    body = pose_body(panel.body_pose)
+    m = body.landmarks
+    for a, b in (("hip_l", "hip_r"), ("shoulder_l", "shoulder_r")):
+        assert abs(m[a][0] - m[b][0]) < 0.08, (a, b)  # one over the other on the picture
+        assert m[a][1] - m[b][1] > 0.12, (a, b)  # the top one well above
+    assert 60 <= panel.body_pose.angle("knee_flexion_l") <= 130
+    assert drawn_gap(body, "hand_l", next(s for s in fig.surfaces() if s.height == 0.0)) < 0.02
+    assert m["palm_l"][1] < m["shoulder_r"][1] + 0.1  # the hand down on the floor
+    assert not panel.figure.highlight
+    t = next(t for t in TECHNIQUES if t.id == tid)
+    loop = drawing(fig, t, "animated")
+    at = loop.duration * 7 / 8
+    shown = max((s for s in loop.samples if s.time <= at + 1e-9), key=lambda s: s.time)
+    assert shown.pose == fig.finish[-1]
+    # the way up follows the last movement (lying on the roller), not the first one's start
+    before = max((s for s in loop.samples if s.time <= at - 2.0), key=lambda s: s.time)
+    assert before.part == len(fig.parts) - 1
+    if fig.inset:  # no close-up of a hip lying on its side
+        from easeback.pictures.svg import moments
+
+        assert '<g opacity="0">' in moments(t)[7][1]
+        assert '<g opacity="0">' not in moments(t)[3][1]
+
+
+def test_the_90_90_print_lies_down_one_leg_at_a_time():
+    """Review 8: the 90/90 strip jumped from sitting (f0) to both calves on the seat (f1).
+    Its second printed moment shows one calf up and the other leg still on the floor, and
+    its seventh one leg down again."""
+    t = next(t for t in TECHNIQUES if t.id == "decompression-90-90")
+    fig = figure_for(t.id)
+    loop = drawing(fig, t, "animated")
+
+    def at(k: int):
+        time = loop.duration * k / 8
+        return max((s for s in loop.samples if s.time <= time + 1e-9), key=lambda s: s.time).pose
+
+    assert at(0) == fig.lead_in[0]
+    assert at(1) == fig.lead_in[1]
+    assert at(6) == fig.finish[0]
+
+
+def test_ball_glute_release_tips_to_one_side_before_rolling_onto_a_ball_you_can_see():
+    """Review 8: the keys 'tip to one side, place the ball' and 'roll back onto it' showed
+    the same flat pose (tipped by a roll, which from the side turns the body in the floor's
+    plane), and the ball was tiny. The step-2 key tips the pelvis: the near (right) hip
+    stands at least 5 cm above the other, the right hand down by the ball, where on the
+    ball (step 3) the hips are near level; and the ball is drawn at least 9 cm across."""
+    fig = figure_for("ball-glute-release")
+    panels = {p.label: pose_body(p.body_pose) for p in key_panels(fig)}
+    tip, on = panels["step 2"], panels["step 3"]
+
+    def rise(b):
+        return b.landmarks["hip_r"][1] - b.landmarks["hip_l"][1]
+
+    assert rise(tip) > 0.05
+    assert abs(rise(on)) < 0.03
+    ball = next(p for p in fig.props if p.kind.value == "ball")
+    assert min(ball.size) >= 0.09
+    palm = tip.landmarks["palm_r"]
+    assert math.dist((palm[0], palm[1]), (ball.x, ball.size[1] / 2)) < 0.2

@@ -384,3 +384,49 @@ def test_the_reverse_jackknife_draws_the_knees_in_and_the_feet_set_down_to_rest(
     rest = pose_body(fig.finish[-1]).landmarks
     for s in "lr":
         assert rest[f"heel_{s}"][1] <= 0.06 and rest[f"toe_{s}"][1] <= 0.06, s  # feet down
+
+
+def test_kneeling_lean_is_felt_in_the_lower_back_with_the_hands_behind():
+    """Review 8: the kneeling back extension's 'feel it here' was on the front of the thigh,
+    where step 3 says the lower back. Drawn at the lean, the orange lies on the back of the
+    trunk above the hips (behind the hip joint, none down the thigh), and the hands rest on
+    the back of the pelvis (the palm behind the pelvis's back surface, not at the front)."""
+    import io
+
+    from PIL import Image
+
+    from easeback.domain.body import DIMS
+    from easeback.pictures import png_bytes
+
+    t = next(t for t in TECHNIQUES if t.id == "kneeling-back-extension")
+    fig = figure_for(t.id)
+    d = drawing(fig, t, "end")
+    image = Image.open(io.BytesIO(png_bytes(d.render(t.name), 1.0))).convert("RGB")
+    hl = tuple(int(S.HIGHLIGHT[i : i + 2], 16) for i in (1, 3, 5))
+    px = image.load()
+    dots = [(x, y) for x in range(image.width) for y in range(image.height)
+            if max(abs(a - b) for a, b in zip(px[x, y], hl, strict=True)) < 12]  # fmt: skip
+    assert len(dots) > 30
+    body = pose_body(fig.end)
+    hip_x, hip_y = d.frame.xy(body.landmarks["hip_r"])
+    knee_y = d.frame.xy(body.landmarks["knee_r"])[1]
+    assert sum(x for x, _ in dots) / len(dots) < hip_x  # behind the hip: the back
+    assert max(y for _, y in dots) < hip_y + 0.3 * (knee_y - hip_y)  # not down the thigh
+    for pose in (fig.start, fig.end):
+        b = pose_body(pose)
+        behind = b.landmarks["hip_centre"][0] - b.landmarks["palm_r"][0]
+        assert behind > DIMS.pelvis_hd, behind
+
+
+def test_superman_face_is_down_not_turned_to_the_viewer():
+    """Review 8: the superman's head showed an eye on a face turned sideways to the viewer,
+    against 'forehead resting down, gaze on the floor'. Seen from the side and above, its
+    face is down towards the floor: no eye is drawn, the hair of the back of the head is,
+    in every pose and every frame of the animation. Heads of other views keep their eye."""
+    t = next(t for t in TECHNIQUES if t.id == "superman")
+    for pose in ("start", "end", "animated"):
+        svg = S.technique_svg(t, pose)  # type: ignore[arg-type]
+        assert '<circle class="ey"' not in svg, pose
+        assert '<path class="ey"' in svg, pose
+    bird = next(t for t in TECHNIQUES if t.id == "bird-dog")
+    assert '<circle class="ey"' in S.technique_svg(bird, "end")
