@@ -65,6 +65,9 @@ class View(StrEnum):
     ABOVE = "above"  # from the side and above: knees dropping and legs of a lying figure
     OVERHEAD = "overhead"  # from nearly straight above: legs lowered to either side
     FEET_END = "feet-end"  # from beyond the feet, a little left and above: a knee falling open
+    # from beyond the feet on the figure's left, high: bent knees stand up (seen half from the
+    # side) and, tipping to the figure's right, swing away across the picture (review 8)
+    FEET_LEFT = "feet-left"
     DOWN = "down"  # from above, tipped a little to the figure's right: knees tipping sideways
     SIDE_HIGH = "side-high"  # from the side, above and a little from the head end: lying prone
     # from the right side, a little towards the feet and low above the floor (an exercise
@@ -286,6 +289,9 @@ class FigureSpec(Frozen):
     # the muscles low down in your tummy"), drawn on the trunk's outline
     draw_in: float = Field(default=0.0, ge=0.0, le=0.04)
     zoom: float = Field(default=1.0, ge=1.0, le=2.0)  # a curled-up figure may be drawn larger
+    # frames of each move of the first movement when a second follows (a foot sliding up
+    # before the knee is hugged): fewer keep the two-movement animation small; 0: the default
+    first_frames: Annotated[int, Field(ge=0, le=12)] = 0
     then: PartSpec | None = None  # a second movement the steps describe, drawn after the first
     # where the steps start from before the movement repeats (sitting with the feet down,
     # then lifting them): printed as the first key poses, into the start pose; not repeated.
@@ -351,6 +357,7 @@ class Figure:
     # way through legs moved in turn), lead_in.<n>, finish.<n>
     steps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     optional: bool = False  # a movement the steps make optional (see PartSpec.optional)
+    first_frames: int = 0  # frames of each move of the first movement (see FigureSpec)
     both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
     in_turn_hold: float = 0.0  # seconds resting between groups moved in turn (way in)
     arms_over_legs: bool = False  # the arms drawn over the legs (see FigureSpec)
@@ -967,6 +974,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         lead_in,
         finish,
         main_steps,
+        first_frames=spec.first_frames,
         in_turn_hold=spec.in_turn_hold,
         arms_over_legs=spec.arms_over_legs,
         finish_in_loop=spec.finish_in_loop,

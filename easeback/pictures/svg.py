@@ -106,6 +106,7 @@ CAMERAS: dict[View, Camera] = {
     View.ABOVE: _looking((0.2, 0.55, 1.0)),  # low enough that bent knees stand up
     View.OVERHEAD: _looking((0.0, 1.0, 0.5)),  # steep enough that raised thighs show
     View.FEET_END: _looking((1.0, 1.1, -0.1)),  # from beyond the feet, high: knees tip across
+    View.FEET_LEFT: _looking((1.0, 1.1, -0.55)),  # 44 degrees up, 29 off the legs' line
     View.DOWN: _from_above(15.0),
     # a face-down figure's near arm, reaching forward past the head, lies below the head on
     # the picture (from the side it crossed the face), its legs not paler for lying further
@@ -115,7 +116,8 @@ CAMERAS: dict[View, Camera] = {
     View.HIGH_THREE_QUARTER: _looking((0.1, 1.05, 1.0)),  # 6 degrees to the feet, 46 up
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN,
-           View.SIDE_HIGH, View.LOW_THREE_QUARTER, View.HIGH_THREE_QUARTER)  # fmt: skip
+           View.SIDE_HIGH, View.LOW_THREE_QUARTER, View.HIGH_THREE_QUARTER,
+           View.FEET_LEFT)  # fmt: skip
 
 
 @dataclass
@@ -768,6 +770,8 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
     frames = [MOVE_FRAMES * max(1, len(p.in_turn)) for p in (fig, inner)]
     if inner.both_ways:  # a small sway, twice over: fewer frames keep the animation small
         frames[1] = MOVE_FRAMES // 2
+    if fig.first_frames:  # a short first movement (a foot sliding up): fewer frames too
+        frames[0] = fig.first_frames
     out: list[Sample] = []
     now = 0.0
 

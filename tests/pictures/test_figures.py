@@ -322,12 +322,14 @@ def test_the_reverse_jackknife_prints_its_start_from_the_feet_down():
     """Review 3: the first picture already had the legs lifted and straight, where the steps
     sit with the feet down and then lift them. The print starts from sitting with the feet
     on the floor (a lead-in row), while the repeated movement, and so the camera coach's key
-    poses, stay legs out to knees in."""
+    poses, stay legs out to knees in. Round 10 (review 8): a last row sets the feet down
+    to rest (step 5), from the knees drawn in."""
     from easeback.pictures.figures import key_stages, keyframe_angles
 
     fig = figure_for("seated-reverse-jackknife")
     rows = key_stages(fig)
-    assert len(rows) == 2 and rows[0][0].end == fig.start and rows[1] == (fig, 0)
+    assert len(rows) == 3 and rows[0][0].end == fig.start and rows[1] == (fig, 0)
+    assert rows[2][0].start == fig.end and rows[2][0].end == fig.finish[-1]
     down = pose_body(rows[0][0].start)
     for side in ("l", "r"):
         assert down.segments[f"foot_{side}"].lowest() < 0.02  # on the floor

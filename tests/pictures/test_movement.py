@@ -211,7 +211,8 @@ def test_the_knee_drops_draw_the_bent_knees_bent_on_the_picture():
     """From straight above the bent knees read as legs lying long; seen from above tipped a
     little to the side (round 7: from the side the knees tipped at the camera), the knee is
     drawn well off the line from the hip to the ankle at the start, and moves visibly as the
-    knees tip (tests/pictures/test_lying_views.py: across the body's line)."""
+    knees tip (tests/pictures/test_lying_views.py: across the body's line). Round 10: seen
+    from beyond the feet, the whole bed in the picture, the knee moves at least 20 px."""
     cat = default_catalogue()
     for tid in ("supine-knee-drop", "in-bed-knee-drop"):
         t = cat.technique(tid)
@@ -224,7 +225,7 @@ def test_the_knee_drops_draw_the_bent_knees_bent_on_the_picture():
             (hx, hy), (ax, ay)
         )
         assert off >= 12, (tid, off)  # the leg is drawn bent
-        assert math.dist(frame.xy(b.landmarks["knee_r"]), knee) >= 30, tid
+        assert math.dist(frame.xy(b.landmarks["knee_r"]), knee) >= 20, tid
 
 
 def test_the_reclined_pigeon_crosses_the_ankle_before_the_foot_lifts():
@@ -306,11 +307,38 @@ def test_the_superman_lifts_the_legs_a_few_centimetres_too():
 def test_the_supine_knee_drop_keeps_the_feet_together():
     """Review 5: the steps say feet together, but the feet lay hip-width apart (ankles 17 cm)
     and slid further apart as the knees tipped (18 cm). The knees and feet start together
-    (ankles a foot's width apart) and stay close as the knees tip."""
+    (ankles a foot's width apart) and stay close as the knees tip (round 10: within 14 cm as
+    they tip further, the trailing foot rolling onto its edge)."""
     t = default_catalogue().technique("supine-knee-drop")
     fig = figure_for(t.id)
     start = pose_body(fig.start).landmarks
     assert math.dist(start["ankle_l"], start["ankle_r"]) <= 0.1
     for s in svg.samples(fig, t):
         marks = pose_body(s.pose).landmarks
-        assert math.dist(marks["ankle_l"], marks["ankle_r"]) <= 0.13, f"t={s.time:.1f}s"
+        assert math.dist(marks["ankle_l"], marks["ankle_r"]) <= 0.14, f"t={s.time:.1f}s"
+
+
+def test_the_seated_forward_curl_lifts_the_head_last():
+    """Review 8: on the way up the head was already lifted while the back was still curled,
+    against step 4 ('roll slowly back up, lifting your head last'). In every sample of the
+    animation where the trunk still leans forward more than 15 degrees, the head hangs forward
+    of the trunk's line by at least three quarters of its full drop: the chin drops first on
+    the way down (step 2), and on the way up the back uncurls first, the head comes up last."""
+    t = default_catalogue().technique("seated-forward-curl")
+    fig = figure_for(t.id)
+
+    def angles(pose: object) -> tuple[float, float]:
+        m = pose_body(pose).landmarks  # type: ignore[arg-type]
+        tx, ty = m["neck_base"][0] - m["hip_centre"][0], m["neck_base"][1] - m["hip_centre"][1]
+        hx, hy = m["head"][0] - m["neck_base"][0], m["head"][1] - m["neck_base"][1]
+        lean = math.degrees(math.atan2(tx, ty))  # forward of upright (+x is forward)
+        bend = math.degrees(math.atan2(tx * hy - ty * hx, tx * hx + ty * hy))
+        return lean, abs(bend)
+
+    full = angles(fig.end)[1]
+    assert full >= 20 and angles(fig.start)[1] <= 10, (full, angles(fig.start))
+    leaning = [(s.time, *angles(s.pose)) for s in svg.samples(fig, t) if angles(s.pose)[0] > 15]
+    assert len(leaning) >= 4
+    low = [(round(at, 1), round(lean), round(bend)) for at, lean, bend in leaning
+           if bend < 0.75 * full]  # fmt: skip
+    assert low == [], (full, low)

@@ -269,9 +269,11 @@ def test_rotations_are_drawn_from_a_view_that_shows_them():
     assert figure_for("seated-chair-rotation").view is View.FRONT
     # bent knees tipping to either side: from above, tipped a little to the side so the bent
     # knees stand a little up the picture (round 7, review 5's first fix: from the side and
-    # above they tipped at the camera; from straight above they read as legs lying long)
+    # above they tipped at the camera; from straight above they read as legs lying long).
+    # Round 10 (review 8: from above the bent knees read as straight legs plus a shadow
+    # wedge): from beyond the feet on the left, high, the knees stand bent and swing across
     for tid in ("supine-knee-drop", "in-bed-knee-drop"):
-        assert figure_for(tid).view is View.DOWN
+        assert figure_for(tid).view is View.FEET_LEFT
     # round 10: the knee hug low from the side, a little from the feet, as an exercise sheet
     # draws it (review 8 scored the round-8 view from beyond the feet and high 2: the start's
     # bent knees read as straight legs and the hug as sitting hunched); the sway rolls the
