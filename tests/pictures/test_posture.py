@@ -4,6 +4,7 @@ drawn figure, as a reader sees it."""
 from __future__ import annotations
 
 import math
+import re
 
 from easeback.content.loader import default_catalogue
 from easeback.domain.body import Body, Pose, pose_body
@@ -430,3 +431,25 @@ def test_superman_face_is_down_not_turned_to_the_viewer():
         assert '<path class="ey"' in svg, pose
     bird = next(t for t in TECHNIQUES if t.id == "bird-dog")
     assert '<circle class="ey"' in S.technique_svg(bird, "end")
+
+
+def test_the_spinal_twists_turned_head_shows_its_nose_in_profile():
+    """Review 8 / round 10a: the spinal twist's head turned away (steps 3-4) showed only as the
+    eye moved up the head, its nose hidden behind it. Seen from high three-quarter, a lying
+    face turned sideways is drawn as a profile: the nose stands out past the head's outline,
+    where the face points. The face-up heads (steps 1-2, the pigeon) keep the nose on the face."""
+    t = next(t for t in TECHNIQUES if t.id == "supine-spinal-twist")
+    fig = figure_for(t.id)
+
+    def head_and_nose(d: S.Drawing) -> tuple[float, float, float]:
+        svg = d.render("x")
+        pat = r'<circle class="hd" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"'
+        c = [tuple(float(v) for v in m) for m in re.findall(pat, svg)]
+        head = max(c, key=lambda k: k[2])
+        nose = min(c, key=lambda k: k[2])
+        return math.hypot(nose[0] - head[0], nose[1] - head[1]), head[2], nose[2]
+
+    dist, r, rn = head_and_nose(S.drawing(fig, t, "end", part=1))
+    assert dist + rn > 1.15 * r, (dist, r, rn)  # the nose's tip stands past the outline
+    dist, r, _ = head_and_nose(S.drawing(fig, t, "end", part=0))  # face up: nose on the face
+    assert dist < 0.8 * r, dist
