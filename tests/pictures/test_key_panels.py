@@ -381,3 +381,14 @@ def test_the_bird_dog_leg_reaches_back_in_one_line_with_the_foot():
     body = pose_body(figure_for("bird-dog").end).landmarks
     assert body["toe_l"][1] > body["ankle_l"][1] - 0.04
     assert body["toe_l"][0] < body["ankle_l"][0]  # pointing back, away from the head
+
+
+def test_the_bird_dog_prints_the_other_pair_too():
+    """Review 8: the keys showed one side only, where step 5 repeats with the other pair:
+    step 3 lifts the left leg and the right arm, step 5 the right leg and the left arm."""
+    three = pose_body(_key("bird-dog", "step 3").body_pose).landmarks
+    five = pose_body(_key("bird-dog", "step 5").body_pose).landmarks
+    for body, leg, arm in ((three, "l", "r"), (five, "r", "l")):
+        other_leg, other_arm = {"l": "r", "r": "l"}[leg], {"l": "r", "r": "l"}[arm]
+        assert body[f"knee_{leg}"][1] > body[f"knee_{other_leg}"][1] + 0.3  # leg up, back
+        assert body[f"palm_{arm}"][1] > body[f"palm_{other_arm}"][1] + 0.3  # arm forward
