@@ -347,3 +347,48 @@ def test_ball_glute_release_tips_to_one_side_before_rolling_onto_a_ball_you_can_
     assert min(ball.size) >= 0.09
     palm = tip.landmarks["palm_r"]
     assert math.dist((palm[0], palm[1]), (ball.x, ball.size[1] / 2)) < 0.2
+
+
+def _key(tid: str, label: str):
+    return next(p for p in key_panels(figure_for(tid)) if p.label == label)
+
+
+def test_the_bridge_prints_the_slow_lowering_of_step_5():
+    """Review 8: the bridge's keys stopped at step 3; step 5 (lower slowly, one section at a
+    time) is a key of its own: the upper back down, the pelvis still part way up."""
+    hip = {lab: pose_body(_key("bridge", lab).body_pose).landmarks["hip_centre"][1]
+           for lab in ("steps 1-2", "step 3", "step 5")}  # fmt: skip
+    assert hip["steps 1-2"] + 0.04 < hip["step 5"] < hip["step 3"] - 0.08
+
+
+def test_the_sphinx_prints_elbows_down_before_the_chest_lifts():
+    """Review 8: step 2 (elbows under the shoulders, forearms flat) had no key of its own:
+    the first key showed the hands by the head. Step 2 now has the forearms flat on the
+    floor, the elbow in front of the hand of step 1's key, and step 3 lifts the chest."""
+    one = pose_body(_key("sphinx", "step 1").body_pose).landmarks
+    two = pose_body(_key("sphinx", "step 2").body_pose).landmarks
+    three = pose_body(_key("sphinx", "step 3").body_pose).landmarks
+    for side in "rl":
+        assert two[f"elbow_{side}"][1] < 0.08 and two[f"wrist_{side}"][1] < 0.08
+        assert two[f"wrist_{side}"][0] > two[f"elbow_{side}"][0] + 0.15  # pointing forward
+    assert one["elbow_r"][1] > 0.08 or one["elbow_r"][0] < one["shoulder_r"][0] + 0.1
+    assert three["neck_base"][1] > two["neck_base"][1] + 0.05
+
+
+def test_the_bird_dog_leg_reaches_back_in_one_line_with_the_foot():
+    """Review 8: the lifted foot hung down, flexed, which read as a kick. The toes stay in
+    line with the long leg: no lower than 4 cm under the ankle."""
+    body = pose_body(figure_for("bird-dog").end).landmarks
+    assert body["toe_l"][1] > body["ankle_l"][1] - 0.04
+    assert body["toe_l"][0] < body["ankle_l"][0]  # pointing back, away from the head
+
+
+def test_the_bird_dog_prints_the_other_pair_too():
+    """Review 8: the keys showed one side only, where step 5 repeats with the other pair:
+    step 3 lifts the left leg and the right arm, step 5 the right leg and the left arm."""
+    three = pose_body(_key("bird-dog", "step 3").body_pose).landmarks
+    five = pose_body(_key("bird-dog", "step 5").body_pose).landmarks
+    for body, leg, arm in ((three, "l", "r"), (five, "r", "l")):
+        other_leg, other_arm = {"l": "r", "r": "l"}[leg], {"l": "r", "r": "l"}[arm]
+        assert body[f"knee_{leg}"][1] > body[f"knee_{other_leg}"][1] + 0.3  # leg up, back
+        assert body[f"palm_{arm}"][1] > body[f"palm_{other_arm}"][1] + 0.3  # arm forward
