@@ -92,6 +92,9 @@ class PropKind(StrEnum):
     POOL_WALL = "pool-wall"  # the pool's side wall behind the walker, with a rail along it
 
 
+# props a person lies on and puts aside: rolled onto the side to get up, they are off them
+LOOSE_PROPS = (PropKind.BALL, PropKind.ROLLER, PropKind.TOWEL)
+
 # default (width, height) of each prop in metres; height is the top of its resting surface
 PROP_SIZES: dict[PropKind, tuple[float, float]] = {
     PropKind.MAT: (1.9, 0.0),
@@ -497,8 +500,10 @@ def key_stages(fig: Figure) -> tuple[tuple[Figure, int], ...]:
         out.append((_stage(last if i == 0 else fig, chain[i], chain[i + 1], steps, False), 0))
         # a finish is one way, whatever the sway before it (knees-to-chest-rock: a foot down)
         out[-1] = (replace(out[-1][0], framed_by=fig, both_ways=False), 0)
-        if i in fig.unfelt:  # the way up: no longer where the stretch is felt
-            out[-1] = (replace(out[-1][0], highlight=(), arrow=False), 0)
+        if i in fig.unfelt:  # the way up: no longer where the stretch is felt, rolled off the
+            stage = out[-1][0]  # ball, roller or towel (put aside: not drawn, review 9)
+            props = tuple(p for p in stage.props if p.kind not in LOOSE_PROPS)
+            out[-1] = (replace(stage, highlight=(), arrow=False, props=props), 0)
     return tuple(out)
 
 

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from easeback.domain.body import DIMS, Body, Pose, Segment, Vec, dot, pose_body
 from easeback.domain.models import Technique
 from easeback.pictures.figures import (
+    LOOSE_PROPS,
     Figure,
     KeyPanel,
     PropKind,
@@ -943,7 +944,11 @@ def _pool_wall(frame: Frame, prop: PropSpec) -> list[str]:
     return out
 
 
-def _props(fig: Figure, frame: Frame) -> tuple[list[str], list[str]]:
+def _props(
+    fig: Figure, frame: Frame, loose: Callable[[str], str] | None = None
+) -> tuple[list[str], list[str]]:
+    """The floor line and the props, behind and in front of the body; `loose` wraps a ball,
+    roller or towel (to hide it while the figure is rolled off it)."""
     back: list[str] = []
     front: list[str] = []
     _, floor_y = frame.xy((0, 0, 0))
@@ -965,6 +970,8 @@ def _props(fig: Figure, frame: Frame) -> tuple[list[str], list[str]]:
             b, f = _front_prop(frame, prop)
         else:
             b, f = _top_prop(frame, prop)
+        if loose is not None and prop.kind in LOOSE_PROPS:
+            b, f = [loose("".join(b))] if b else [], [loose("".join(f))] if f else []
         back += b
         front += f
     return back, front
@@ -1525,7 +1532,7 @@ class Drawing:
         for name, values in parts_d.items():
             defs.append(f'<path id="{name}" d="{values[0]}">{self._anim("d", values)}</path>')
         scene = Scene(self.frame)
-        scene.back, scene.front = _props(self.fig, self.frame)
+        scene.back, scene.front = _props(self.fig, self.frame, self._while_on_the_props())
         body_svg: list[str] = []
         if self.fig.view in SHADOWED:
             top = support_top(self.fig)
@@ -1564,13 +1571,11 @@ class Drawing:
             closeup = self._detail_closeup("".join(scene.back + body_svg + scene.front))
         elif self.closeup is not None:
             closeup = self._closeup(bodies)
-        if closeup and self.fig.unfelt:
+        hide = self._while_on_the_props()
+        if closeup and hide is not None:
             # rolled onto the side to get up: nothing to show close up (a close-up of the hip
             # on its side read as a tangle)
-            way_up = [self.fig.finish[i] for i in self.fig.unfelt]
-            ops = ["0" if s.pose in way_up else "1" for s in self.samples]
-            closeup = (f'<g opacity="{ops[0]}">{self._anim("opacity", ops, discrete=True)}'
-                       f"{closeup}</g>")  # fmt: skip
+            closeup = hide(closeup)
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'viewBox="0 0 {WIDTH:g} {HEIGHT:g}" width="{WIDTH:g}" height="{HEIGHT:g}" '
@@ -1581,6 +1586,19 @@ class Drawing:
             + closeup
             + "</svg>"
         )
+
+    def _while_on_the_props(self) -> Callable[[str], str] | None:
+        """For a figure that rolls onto its side to get up: wraps a part of the picture so that
+        it is hidden in the moments rolled onto the side (the close-up; the roller or towel it
+        rolled off, which otherwise showed as a sliver under the waist, review 9)."""
+        if not self.fig.unfelt:
+            return None
+        way_up = [self.fig.finish[i] for i in self.fig.unfelt if i < len(self.fig.finish)]
+        ops = ["0" if s.pose in way_up else "1" for s in self.samples]
+        if "0" not in ops:
+            return None
+        anim = self._anim("opacity", ops, discrete=True)
+        return lambda svg: f'<g opacity="{ops[0]}">{anim}{svg}</g>'
 
     def _closeup(self, bodies: list[Body]) -> str:
         """The round close-up of the pelvis seen from the side, moving with the figure: the

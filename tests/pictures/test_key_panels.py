@@ -16,6 +16,7 @@ from easeback.content.loader import ContentError, default_catalogue
 from easeback.domain.body import pose_body
 from easeback.pictures.figures import (
     FIGURES_DIR,
+    LOOSE_PROPS,
     drawn_gap,
     figure_for,
     key_panels,
@@ -296,7 +297,20 @@ def test_the_way_up_rolled_onto_the_side_is_drawn(tid):
     assert drawn_gap(body, "hand_l", next(s for s in fig.surfaces() if s.height == 0.0)) < 0.02
     assert m["palm_l"][1] < m["shoulder_r"][1] + 0.1  # the hand down on the floor
     assert not panel.figure.highlight
+    # review 9: the top leg hovered over the lower one, whose foot was off the floor, and the
+    # roller or towel showed as a sliver under the waist. The lower leg lies on the floor knee
+    # to foot, the top knee rests on the lower one, and the ball, roller or towel rolled off is
+    # not drawn (in the key; hidden in the animation's moments on the side)
+    for part in ("thigh_r", "shin_r", "foot_r"):
+        assert body.segments[part].lowest() < 0.01, part
+    assert m["knee_l"][1] - m["knee_r"][1] < 0.1
+    assert not [p for p in panel.figure.props if p.kind in LOOSE_PROPS]
     t = next(t for t in TECHNIQUES if t.id == tid)
+    if any(p.kind in LOOSE_PROPS for p in fig.props):
+        from easeback.pictures.svg import moments
+
+        on_side = moments(t)[7][1]
+        assert on_side.count('<g opacity="0">') >= 2  # the close-up or prop, and the prop
     loop = drawing(fig, t, "animated")
     at = loop.duration * 7 / 8
     shown = max((s for s in loop.samples if s.time <= at + 1e-9), key=lambda s: s.time)
