@@ -1584,8 +1584,21 @@ class Drawing:
             + "".join(body_svg)
             + "".join(scene.front)
             + closeup
+            + self._other_side()
             + "</svg>"
         )
+
+    def _other_side(self) -> str:
+        """Words in the top left corner while the animation shows the second side (review 9:
+        the change of side, a mirror image, read as the legs swapping in the middle of a
+        hold); also in a still moment of the animation. Nothing in a key pose, or for a technique
+        done on both sides at once."""
+        ops = ["1" if s.side == "left" else "0" for s in self.samples]
+        if (len(ops) < 2 and not self.moment) or "1" not in ops:
+            return ""  # a key pose, or no second side
+        return (f'<text class="side" x="10" y="40" font-family="sans-serif" '
+                f'font-size="{CUE_SIZE:g}" font-weight="bold" fill="{INK}" opacity="{ops[0]}">'
+                f'{self._anim("opacity", ops, discrete=True)}{OTHER_SIDE}</text>')  # fmt: skip
 
     def _while_on_the_props(self) -> Callable[[str], str] | None:
         """For a figure that rolls onto its side to get up: wraps a part of the picture so that
@@ -2499,6 +2512,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
 
 
 CUE = "then repeat on the other side ↺"
+OTHER_SIDE = "now the other side ↺"
 OPTIONAL = "only if you need more stretch"
 CUE_SIZE = 15.0
 CUE_BOX = (250.0, 16.0)  # the words' width and height in pixels, a little generous

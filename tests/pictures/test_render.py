@@ -648,3 +648,22 @@ def test_the_draw_in_figure_shows_its_tummy_not_an_arm_over_it():
     assert arm_gap("pelvic-tilt") < 0.15  # its arms lie by the sides, by the tummy
     draw_in = default_catalogue().technique("supine-abdominal-draw-in")
     assert "hand" in draw_in.steps[0].text and "behind your head" in draw_in.steps[0].text
+
+
+def test_the_animation_says_when_it_shows_the_other_side():
+    """Review 9: the change of side, drawn as a mirror image, read as the legs swapping in
+    the middle of a hold (the piriformis release) or as the highlight blinking off. The
+    animation and its still moments say 'now the other side' while the second side plays,
+    never on the first side, in a key pose or for a technique done without sides."""
+    from easeback.content.loader import default_catalogue
+    from easeback.pictures.svg import OTHER_SIDE, key_poses_svg, moments, technique_svg
+
+    cat = default_catalogue()
+    t = cat.technique("ball-piriformis-release")
+    shown = [OTHER_SIDE in svg for _, svg in moments(t)]
+    assert shown[0] is False and shown[-1] is True, shown
+    assert OTHER_SIDE in technique_svg(t)
+    assert OTHER_SIDE not in key_poses_svg(t)
+    plain = cat.technique("pelvic-tilt")
+    assert OTHER_SIDE not in technique_svg(plain)
+    assert not any(OTHER_SIDE in svg for _, svg in moments(plain))
