@@ -1240,6 +1240,7 @@ class Drawing:
     samples: tuple[Sample, ...]
     duration: float
     moment: bool = False  # one moment of the animation, drawn as the animation draws it
+    tip_left: bool = False  # a moment in the second half of the tip close-up's movement
 
     @property
     def closeup(self) -> Frame | None:
@@ -1374,12 +1375,19 @@ class Drawing:
             )
             arrow = detail_arrow(self.fig, self.frame.scale, part, side)
             if part == 0 and self.fig.tip_behind:  # from behind: onto one buttock, then other
-                drawn = self._tip_closeup()
-                if len(keys) == 1:
-                    return self._circle(drawn, TIP_WORDS)
-                ops = [str(int((s.part, s.side) == (part, side))) for s in self.samples]
-                anim = self._anim("opacity", ops, discrete=True)
-                marks.append(f'<g opacity="{ops[0]}">{anim}{drawn}</g>')
+                if len(self.samples) == 1:
+                    drawn = self._tip_closeup(-1.0 if self.tip_left else 1.0)
+                    if len(keys) == 1:
+                        return self._circle(drawn, TIP_WORDS)
+                    marks.append(drawn)
+                    continue
+                # the first half of the movement on the right buttock, then the left
+                mid = tip_middle(self.samples)
+                for sign in (1.0, -1.0):
+                    ops = [str(int(s.part == 0 and (s.time < mid) == (sign > 0)))
+                           for s in self.samples]  # fmt: skip
+                    anim = self._anim("opacity", ops, discrete=True)
+                    marks.append(f'<g opacity="{ops[0]}">{anim}{self._tip_closeup(sign)}</g>')
                 continue
             drawn = (f'{inner}<g fill="none" stroke="{INK}" stroke-width="1.8" '
                      f'stroke-dasharray="5 4">{was}</g>{arrow.svg if arrow else ""}')  # fmt: skip
@@ -1391,13 +1399,13 @@ class Drawing:
             marks.append(f'<g opacity="{ops[0]}">{anim}{drawn}</g>')
         return self._circle("".join(marks), detail_words(self.fig))
 
-    def _tip_closeup(self) -> str:
+    def _tip_closeup(self, sign: float = 1.0) -> str:
         """Seen from straight behind the sitter: the roller lengthways on the mat, the pelvis
-        tipped onto the right buttock on it (that buttock highlighted), the trunk and head
+        tipped onto the right buttock on it (`sign` -1: the left; highlighted), the trunk and head
         above, the arms down to the hands on the floor; the tip to the other side dashed and
         a two-way arrow between them."""
-        shapes = tip_shapes(self.fig, 1.0)
-        other = tip_shapes(self.fig, -1.0)
+        shapes = tip_shapes(self.fig, sign)
+        other = tip_shapes(self.fig, -sign)
         prop = next(p for p in self.fig.props if p.kind in ROUND_PROPS)
         colour = {"ball": "#e4e05c", "roller": ROLLER, "towel": "#e9a7b8"}[prop.kind.value]
         (x0, y0), (x1, y1) = shapes["roller"][0], shapes["roller"][2]
@@ -1885,7 +1893,8 @@ def moments(technique: Technique, count: int = 8) -> list[tuple[float, str]]:
     for k in range(count):
         at = loop.duration * k / count
         i = max(j for j, s in enumerate(loop.samples) if s.time <= at + 1e-9)
-        still = Drawing(fig, loop.frame, (loop.samples[i],), 1.0, moment=True)
+        left = loop.samples[i].part == 0 and loop.samples[i].time >= tip_middle(loop.samples)
+        still = Drawing(fig, loop.frame, (loop.samples[i],), 1.0, moment=True, tip_left=left)
         out.append((at, still.render(f"{technique.name} at {at:.1f} s")))
     return out
 
@@ -2305,6 +2314,14 @@ def tip_shapes(fig: Figure, side: float) -> dict[str, list[Point]]:
         "arm_l": [px(tip(-0.17, base + up - 0.02)), px((-0.3, 0.02))],
         "arm_r": [px(tip(0.17, base + up - 0.02)), px((0.3, 0.02))],
     }
+
+
+def tip_middle(samples: Sequence[Sample]) -> float:
+    """Seconds: the middle sample of the first movement's first run, from which the tip
+    close-up shows the left buttock instead of the right (the loop's cut back to it at the
+    end stays left)."""
+    first = list(itertools.takewhile(lambda s: s.part == 0, samples))
+    return first[len(first) // 2].time if first else 0.0
 
 
 def tip_arrow(fig: Figure) -> str:

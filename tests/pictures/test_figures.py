@@ -408,3 +408,13 @@ def test_the_foam_rolls_buttock_close_up_shows_the_tip_from_behind() -> None:
     assert svg.count(f">{TIP_WORDS}<") == 1 and svg.count('class="tip-arrow"') == 1
     svg = key_poses_svg(technique, part=1)  # the mid back's close-up stays side-on
     assert svg.count(">on the roller<") == 1 and 'class="tip-arrow"' not in svg
+    # 'change sides': the strip's first moment on the right buttock, the next on the left,
+    # and the animation shows both
+    from easeback.pictures.svg import _path_open, moments, technique_svg
+
+    right, left = (f'd="{_path_open(s["pressing"])}Z" class="h"' for s in (on, other))
+    strip = [m for _, m in moments(technique)]
+    assert right in strip[0] and left not in strip[0]
+    assert left in strip[1] and right not in strip[1]
+    animated = technique_svg(technique)
+    assert right in animated and left in animated
