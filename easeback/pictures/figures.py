@@ -320,6 +320,14 @@ class FigureSpec(Frozen):
     # the arms drawn over the legs, whatever their depth: hands holding a raised thigh from
     # behind are under it from above and did not show (the reclined pigeon's step 3)
     arms_over_legs: bool = False
+    # the arm on the viewer's side drawn behind the trunk, paler, like a far limb: a cobra's
+    # tucked near arm drawn over the chest hid where its hand is (round 10c)
+    near_arm_behind: bool = False
+    # degrees: the first movement's close-up drawn from behind the sitter, the pelvis tipped
+    # this much onto one buttock on the prop and the other side's tip dashed ('lean onto one
+    # buttock ... change sides', unseen side-on: review 8). The tip is drawn only in the
+    # close-up: the body's own roll took the hands and feet off the floor (round 10c)
+    tip_behind: Annotated[float, Field(ge=0, le=30)] = 0.0
     # the finishing poses are printed as key poses only: the loop's way back already animates
     # them (knees-to-chest-rock: the legs lowered one at a time, `in_turn` played back)
     finish_in_loop: bool = False
@@ -364,6 +372,8 @@ class Figure:
     both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
     in_turn_hold: float = 0.0  # seconds resting between groups moved in turn (way in)
     arms_over_legs: bool = False  # the arms drawn over the legs (see FigureSpec)
+    near_arm_behind: bool = False  # the near arm drawn behind the trunk (see FigureSpec)
+    tip_behind: float = 0.0  # degrees: the first close-up from behind, tipped (see FigureSpec)
     finish_in_loop: bool = False  # the finish printed only (see FigureSpec)
     in_turn_hold_back: float = 0.0  # seconds resting between groups moved in turn (way back)
     unfelt: tuple[int, ...] = ()  # the finishing poses drawn without the highlight
@@ -982,6 +992,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         first_frames=spec.first_frames,
         in_turn_hold=spec.in_turn_hold,
         arms_over_legs=spec.arms_over_legs,
+        near_arm_behind=spec.near_arm_behind,
+        tip_behind=spec.tip_behind,
         finish_in_loop=spec.finish_in_loop,
         in_turn_hold_back=spec.in_turn_hold_back,
         unfelt=tuple(

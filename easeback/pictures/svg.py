@@ -651,6 +651,16 @@ def arms_over_legs(order: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return rest[:at] + under + rest[at:]
 
 
+def near_arm_behind(order: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The drawing order with the arms drawn after the torso moved to just before it, paler:
+    seen from the side, a near arm tucked over the chest hid where its hand is (the cobra)."""
+    at = next(k for k, (g, _) in enumerate(order) if g == "torso")
+    over = [g for g in order[at:] if g[0].startswith("arm_")]
+    rest = [g for g in order if g not in over]
+    at = rest.index(order[at])
+    return rest[:at] + [(g, FAR) for g, _ in over] + rest[at:]
+
+
 def drawn_over_head(body: Body, cam: Camera) -> list[str]:
     """The limb groups drawn after the head (over it, where they cross)."""
     names = [g for g, _ in layers(body, cam)]
@@ -1237,6 +1247,7 @@ class Drawing:
     samples: tuple[Sample, ...]
     duration: float
     moment: bool = False  # one moment of the animation, drawn as the animation draws it
+    tip_left: bool = False  # a moment in the second half of the tip close-up's movement
 
     @property
     def closeup(self) -> Frame | None:
@@ -1370,6 +1381,21 @@ class Drawing:
                 f'<path d="{_path(shape)}"/>' for shape in detail_moved(self.fig, frame, part, side)
             )
             arrow = detail_arrow(self.fig, self.frame.scale, part, side)
+            if part == 0 and self.fig.tip_behind:  # from behind: onto one buttock, then other
+                if len(self.samples) == 1:
+                    drawn = self._tip_closeup(-1.0 if self.tip_left else 1.0)
+                    if len(keys) == 1:
+                        return self._circle(drawn, TIP_WORDS)
+                    marks.append(drawn)
+                    continue
+                # the first half of the movement on the right buttock, then the left
+                mid = tip_middle(self.samples)
+                for sign in (1.0, -1.0):
+                    ops = [str(int(s.part == 0 and (s.time < mid) == (sign > 0)))
+                           for s in self.samples]  # fmt: skip
+                    anim = self._anim("opacity", ops, discrete=True)
+                    marks.append(f'<g opacity="{ops[0]}">{anim}{self._tip_closeup(sign)}</g>')
+                continue
             drawn = (f'{inner}<g fill="none" stroke="{INK}" stroke-width="1.8" '
                      f'stroke-dasharray="5 4">{was}</g>{arrow.svg if arrow else ""}')  # fmt: skip
             if len(keys) == 1:
@@ -1379,6 +1405,42 @@ class Drawing:
             anim = self._anim("opacity", ops, discrete=True)
             marks.append(f'<g opacity="{ops[0]}">{anim}{drawn}</g>')
         return self._circle("".join(marks), detail_words(self.fig))
+
+    def _tip_closeup(self, sign: float = 1.0) -> str:
+        """Seen from straight behind the sitter: the roller lengthways on the mat, the pelvis
+        tipped onto the right buttock on it (`sign` -1: the left; highlighted), the trunk and head
+        above, the arms down to the hands on the floor; the tip to the other side dashed and
+        a two-way arrow between them."""
+        shapes = tip_shapes(self.fig, sign)
+        other = tip_shapes(self.fig, -sign)
+        prop = next(p for p in self.fig.props if p.kind in ROUND_PROPS)
+        colour = {"ball": "#e4e05c", "roller": ROLLER, "towel": "#e9a7b8"}[prop.kind.value]
+        (x0, y0), (x1, y1) = shapes["roller"][0], shapes["roller"][2]
+        floor = y1
+        out = [
+            f'<rect x="0" y="{floor:.1f}" width="{WIDTH:g}" height="{HEIGHT:g}" fill="{MAT}"/>'
+            f'<path d="M0,{floor:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>'
+            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
+            f'rx="{0.3 * (y1 - y0):.1f}" fill="{colour}" stroke="{INK}" stroke-width="1.2"/>'
+        ]
+        arm_w = 2 * DIMS.upper_arm_r * TIP_SCALE
+        for arm in ("arm_l", "arm_r"):  # the hands stay on the floor, behind the hips
+            d = _path_open(shapes[arm])
+            out.append(f'<path d="{d}" fill="none" stroke="{INK}" stroke-width="{arm_w + 3:.1f}" '
+                       f'stroke-linecap="round"/><path d="{d}" fill="none" stroke="{NEAR}" '
+                       f'stroke-width="{arm_w - 1:.1f}" stroke-linecap="round"/>')  # fmt: skip
+            hx, hy = shapes[arm][-1]
+            out.append(f'<circle cx="{hx:.1f}" cy="{hy:.1f}" r="{arm_w / 2 + 1:.1f}" '
+                       f'fill="{HEAD}" stroke="{INK}" stroke-width="1.6"/>')  # fmt: skip
+        out.append(f'<path d="{_path_open(shapes["trunk"]) + "Z"}" class="o n"/>')
+        out.append(f'<path d="{_path_open(shapes["pressing"]) + "Z"}" class="h"/>')
+        ((hx, hy),) = shapes["head"]
+        r = TIP_HEAD * TIP_SCALE
+        out.append(f'<circle class="hd" cx="{hx:.1f}" cy="{hy:.1f}" r="{r:.1f}"/>')
+        out.append(f'<path d="{_path_open(other["trunk"]) + "Z"}" fill="none" stroke="{INK}" '
+                   'stroke-width="1.8" stroke-dasharray="5 4"/>')  # fmt: skip
+        out.append(tip_arrow(self.fig))
+        return "".join(out)
 
     def _belly_closeup(self, bodies: list[Body]) -> str:
         """Seen from the side, close: the lower trunk with the lower tummy drawing in towards
@@ -1553,6 +1615,10 @@ class Drawing:
         order = layers(key_body, cam)
         if self.fig.arms_over_legs:
             order = arms_over_legs(order)
+        tucked: list[str] = []  # hands of arms drawn behind the trunk, drawn over it
+        if self.fig.near_arm_behind:
+            was, order = order, near_arm_behind(order)
+            tucked = [f"hand_{g[-1]}" for g, c in order if (g, c) not in was]
         for group, colour in order:
             if group == "head":
                 body_svg.append(self._head(bodies))
@@ -1566,6 +1632,10 @@ class Drawing:
                 + "</g>"
             )
             body_svg.append(self._highlights(TRUNK if group == "torso" else names, group))
+            if group == "torso" and tucked:  # the palm on the floor by the chest shows
+                body_svg.append("<g>" + "".join(f'<use href="#{n}" class="o"/>' for n in tucked)
+                                + "".join(f'<use href="#{n}" class="sk"/>' for n in tucked)
+                                + "</g>")  # fmt: skip
         closeup = ""
         if self.closeup is not None and self.fig.inset == "detail":
             closeup = self._detail_closeup("".join(scene.back + body_svg + scene.front))
@@ -1854,7 +1924,8 @@ def moments(technique: Technique, count: int = 8) -> list[tuple[float, str]]:
     for k in range(count):
         at = loop.duration * k / count
         i = max(j for j, s in enumerate(loop.samples) if s.time <= at + 1e-9)
-        still = Drawing(fig, loop.frame, (loop.samples[i],), 1.0, moment=True)
+        left = loop.samples[i].part == 0 and loop.samples[i].time >= tip_middle(loop.samples)
+        still = Drawing(fig, loop.frame, (loop.samples[i],), 1.0, moment=True, tip_left=left)
         out.append((at, still.render(f"{technique.name} at {at:.1f} s")))
     return out
 
@@ -2221,6 +2292,89 @@ def detail_point(fig: Figure, part: int = 0) -> Vec:
         (top[1] + mark[1]) / 2,
         (top[2] + mark[2]) / 2,
     )
+
+
+TIP_SCALE = 105.0  # pixels per metre of the tip close-up (seen from behind)
+TIP_HEAD = 0.1  # metres: the head's radius seen from behind
+TIP_WORDS = "from behind"
+
+
+def tip_shapes(fig: Figure, side: float) -> dict[str, list[Point]]:
+    """The sitter seen from straight behind, in the close-up's pixels: the roller lengthways,
+    the pelvis tipped `tip_behind` degrees onto the right buttock (side 1, the picture's
+    right) or the left (side -1) about where that buttock rests on the roller, the trunk with
+    it, the hands on the floor either side behind the hips. Only drawn so: the body model's
+    own roll took the hands and feet off the floor (round 10c)."""
+    prop = next(p for p in fig.props if p.kind in ROUND_PROPS)
+    d = prop.size[1]  # the roller's height
+    hips = 0.15  # metres between the buttocks' middles
+    rb = 0.085  # a buttock's radius
+    up = 0.36  # hips to shoulders, seen from behind a sitter leaning back
+    t = math.radians(fig.tip_behind) * side
+    pivot = (side * hips / 2, prop.base + d)  # where the pressing buttock meets the roller
+
+    def tip(z: float, y: float) -> tuple[float, float]:
+        dz, dy = z - pivot[0], y - pivot[1]
+        c, s_ = math.cos(t), math.sin(t)
+        return (pivot[0] + dz * c + dy * s_, pivot[1] - dz * s_ + dy * c)
+
+    cx, cy = INSET_C
+    oy = cy + 0.66 * INSET_R  # the floor, near the close-up's bottom
+
+    def px(p: tuple[float, float]) -> Point:
+        return (cx + p[0] * TIP_SCALE, oy - p[1] * TIP_SCALE)
+
+    base = prop.base + d + rb  # the buttocks' middles, untipped
+
+    def arc(z0: float, a0: int, a1: int) -> list[tuple[float, float]]:
+        return [(z0 + rb * math.cos(math.radians(a)), base + rb * math.sin(math.radians(a)))
+                for a in range(a0, a1 - 1, -15)]  # fmt: skip
+
+    # round the right buttock's bottom, then the left's, up the left side, across the
+    # shoulders and down the right side
+    ring = arc(hips / 2, 0, -150) + arc(-hips / 2, -30, -180)
+    ring += [(-0.15, base + 0.1), (-0.19, base + up), (-0.12, base + up + 0.04),
+             (0.12, base + up + 0.04), (0.19, base + up), (0.15, base + 0.1)]  # fmt: skip
+    pressing = arc(side * hips / 2, 0, -180)  # the lower half of the buttock on the roller
+    half = prop.across / 2
+    return {
+        "roller": [px((-half, prop.base + d)), px((half, prop.base + d)), px((half, prop.base))],
+        "trunk": [px(tip(z, y)) for z, y in ring],
+        "pressing": [px(tip(z, y)) for z, y in pressing],
+        "head": [px(tip(0.0, base + up + 0.04 + TIP_HEAD))],
+        "arm_l": [px(tip(-0.17, base + up - 0.02)), px((-0.3, 0.02))],
+        "arm_r": [px(tip(0.17, base + up - 0.02)), px((0.3, 0.02))],
+    }
+
+
+def tip_middle(samples: Sequence[Sample]) -> float:
+    """Seconds: the middle sample of the first movement's first run, from which the tip
+    close-up shows the left buttock instead of the right (the loop's cut back to it at the
+    end stays left)."""
+    first = list(itertools.takewhile(lambda s: s.part == 0, samples))
+    return first[len(first) // 2].time if first else 0.0
+
+
+def tip_arrow(fig: Figure) -> str:
+    """A curved two-way arrow over the head: onto one buttock, then the other."""
+    cx, cy = INSET_C
+    y = cy - 0.8 * INSET_R
+    span = 0.36 * INSET_R
+    left, right = (cx - span, y + 10), (cx + span, y + 10)
+    d = f"M{left[0]:.1f},{left[1]:.1f}Q{cx:.1f},{y - 14:.1f} {right[0]:.1f},{right[1]:.1f}"
+    heads = []
+    for (x, y0), s in ((right, 1), (left, -1)):  # each end's head along the curve's way
+        ux, uy = s * span, 24.0
+        n = math.hypot(ux, uy)
+        ux, uy = ux / n, uy / n
+        tip, back = (x + 10 * ux, y0 + 10 * uy), (x - 2 * ux, y0 - 2 * uy)
+        a_, b_ = (back[0] - 7 * uy, back[1] + 7 * ux), (back[0] + 7 * uy, back[1] - 7 * ux)
+        heads.append(
+            f'<path d="M{tip[0]:.1f},{tip[1]:.1f}L{a_[0]:.1f},{a_[1]:.1f}'
+            f'L{b_[0]:.1f},{b_[1]:.1f}Z" fill="{ARROW}"/>'
+        )
+    return (f'<path class="tip-arrow" d="{d}" fill="none" stroke="{ARROW}" stroke-width="3.5"/>'
+            f"{''.join(heads)}")  # fmt: skip
 
 
 def detail_words(fig: Figure) -> str:

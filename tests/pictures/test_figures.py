@@ -355,3 +355,66 @@ def test_the_thoracic_roller_prints_its_sitting_start_first():
     assert 0.15 <= behind <= 0.5  # the roller lies behind the pelvis, within reach
     for side in ("l", "r"):
         assert sitting.segments[f"foot_{side}"].lowest() < 0.02
+
+
+@pytest.mark.parametrize("pose", ["start", "end"])
+def test_the_cobras_near_palm_shows_by_the_chest(pose: str) -> None:
+    """Review 8: the near arm drawn across the chest hid where the hand is in the lifted
+    frames. The tucked near arm is drawn behind the trunk, paler like a far limb, and its palm
+    over the trunk, on the floor by the chest: the last thing drawn there is the near hand."""
+    import re
+
+    from easeback.pictures.svg import technique_svg
+
+    svg = technique_svg(default_catalogue().technique("cobra"), pose)
+    fills = [(n, c) for n, c in re.findall(r'<use href="#([a-z_]+)" class="([a-z]+)"/>', svg)
+             if c != "o"]  # fmt: skip
+    torso = fills.index(("torso", "n"))
+    near = "r"  # the figure's right side faces the viewer in the side view
+    assert fills.index((f"forearm_{near}", "f")) < torso  # behind the trunk, paler
+    assert fills.index((f"upper_arm_{near}", "f")) < torso
+    assert (f"hand_{near}", "sk") in fills[torso:]  # the palm over it
+    body = pose_body(figure_for("cobra").keyframes()[pose])
+    palm, chest = body.landmarks[f"palm_{near}"], body.segments["thorax"]
+    assert body.segments[f"hand_{near}"].b[1] <= 0.05  # on the floor
+    lo, hi = sorted((chest.a[0], chest.b[0]))
+    assert lo - 0.08 <= palm[0] <= hi + 0.05  # beside the chest
+
+
+def test_the_foam_rolls_buttock_close_up_shows_the_tip_from_behind() -> None:
+    """Review 8: 'lean onto one buttock' and 'change sides' could not be seen side-on, and the
+    buttock close-up was hard to read. It is drawn from behind the sitter: the pelvis tipped
+    onto the right buttock, which rests on the roller, the left one lifted, the shoulders
+    leaning the same way, the hands still on the floor, the other side's tip dashed and a
+    two-way arrow; labelled 'from behind'. The rolling close-up of the mid back stays."""
+    from easeback.pictures.svg import TIP_SCALE, TIP_WORDS, key_poses_svg, tip_shapes
+
+    fig = figure_for("foam-roll-glutes-midback")
+    on, other = tip_shapes(fig, 1.0), tip_shapes(fig, -1.0)
+    roller_top, floor = on["roller"][0][1], on["roller"][2][1]
+    assert abs(max(y for _, y in on["pressing"]) - roller_top) <= 1.0  # the right buttock
+    right = sum(x for x, _ in on["pressing"]) / len(on["pressing"])
+    left = max(y for x, y in on["trunk"] if x < right - 0.1 * TIP_SCALE)  # the left buttock
+    assert roller_top - left >= 0.04 * TIP_SCALE  # lifted 4 cm or more
+    (sl, sr) = (on["arm_l"][0], on["arm_r"][0])
+    assert sr[1] - sl[1] >= 5  # the shoulders lean onto the pressing side
+    for arm in ("arm_l", "arm_r"):
+        assert abs(on[arm][-1][1] - floor) <= 4  # the hands stay on the floor
+    # the other side is the mirror image about the middle
+    mid = on["roller"][0][0] + (on["roller"][1][0] - on["roller"][0][0]) / 2
+    assert abs((on["head"][0][0] - mid) + (other["head"][0][0] - mid)) <= 1
+    technique = default_catalogue().technique("foam-roll-glutes-midback")
+    svg = key_poses_svg(technique)
+    assert svg.count(f">{TIP_WORDS}<") == 1 and svg.count('class="tip-arrow"') == 1
+    svg = key_poses_svg(technique, part=1)  # the mid back's close-up stays side-on
+    assert svg.count(">on the roller<") == 1 and 'class="tip-arrow"' not in svg
+    # 'change sides': the strip's first moment on the right buttock, the next on the left,
+    # and the animation shows both
+    from easeback.pictures.svg import _path_open, moments, technique_svg
+
+    right, left = (f'd="{_path_open(s["pressing"])}Z" class="h"' for s in (on, other))
+    strip = [m for _, m in moments(technique)]
+    assert right in strip[0] and left not in strip[0]
+    assert left in strip[1] and right not in strip[1]
+    animated = technique_svg(technique)
+    assert right in animated and left in animated
