@@ -320,6 +320,9 @@ class FigureSpec(Frozen):
     # the arms drawn over the legs, whatever their depth: hands holding a raised thigh from
     # behind are under it from above and did not show (the reclined pigeon's step 3)
     arms_over_legs: bool = False
+    # the key poses draw the other side too (the bird-dog's step 5, the other arm and leg), so
+    # they do not end with 'then repeat on the other side' (review 9: it read as four lifts)
+    other_side_drawn: bool = False
     # the arm on the viewer's side drawn behind the trunk, paler, like a far limb: a cobra's
     # tucked near arm drawn over the chest hid where its hand is (round 10c)
     near_arm_behind: bool = False
@@ -372,6 +375,7 @@ class Figure:
     both_ways: bool = False  # a sway to either side (see PartSpec.both_ways)
     in_turn_hold: float = 0.0  # seconds resting between groups moved in turn (way in)
     arms_over_legs: bool = False  # the arms drawn over the legs (see FigureSpec)
+    other_side_drawn: bool = False  # the keys draw the other side (see FigureSpec)
     near_arm_behind: bool = False  # the near arm drawn behind the trunk (see FigureSpec)
     tip_behind: float = 0.0  # degrees: the first close-up from behind, tipped (see FigureSpec)
     finish_in_loop: bool = False  # the finish printed only (see FigureSpec)
@@ -992,6 +996,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         first_frames=spec.first_frames,
         in_turn_hold=spec.in_turn_hold,
         arms_over_legs=spec.arms_over_legs,
+        other_side_drawn=spec.other_side_drawn,
         near_arm_behind=spec.near_arm_behind,
         tip_behind=spec.tip_behind,
         finish_in_loop=spec.finish_in_loop,

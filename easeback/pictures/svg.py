@@ -2625,7 +2625,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
         top = max(0.0, min(rows) - 34)
         bottom = min(HEIGHT, max(rows) + 8)
     cue_at: Point | None = None
-    if whole.sided and part == key_rows(whole) - 1:
+    if whole.sided and not whole.other_side_drawn and part == key_rows(whole) - 1:
         if len(row) == 2:
             taken = _taken(last, shapes[-1])
             cue_at, bottom = _cue_place(taken, top, bottom,

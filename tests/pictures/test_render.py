@@ -285,8 +285,10 @@ def test_rotations_are_drawn_from_a_view_that_shows_them():
     assert figure_for("supine-spinal-twist").view is View.HIGH_THREE_QUARTER
 
 
-@pytest.mark.parametrize("technique", [t for t in TECHNIQUES if t.dosage.per_side],
-                         ids=[t.id for t in TECHNIQUES if t.dosage.per_side])  # fmt: skip
+CUED = [t for t in TECHNIQUES if t.dosage.per_side and not figure_for(t.id).other_side_drawn]
+
+
+@pytest.mark.parametrize("technique", CUED, ids=[t.id for t in CUED])
 def test_the_other_side_cue_crosses_nothing_drawn(technique):
     """'then repeat on the other side' is written where it crosses no body part, prop, floor
     line or arrow of the end pose (it was over the feet of the side bend, over mats and the
@@ -667,3 +669,22 @@ def test_the_animation_says_when_it_shows_the_other_side():
     plain = cat.technique("pelvic-tilt")
     assert OTHER_SIDE not in technique_svg(plain)
     assert not any(OTHER_SIDE in svg for _, svg in moments(plain))
+
+
+def test_keys_that_draw_the_other_side_do_not_also_say_repeat_it():
+    """Review 9: the bird-dog's keys draw the other pair (step 5) and then said 'then repeat
+    on the other side', which read as four lifts a round. A figure whose keys draw the other
+    side ends without the reminder; one done per side that does not (the single knee hug)
+    keeps it."""
+    from easeback.content.loader import default_catalogue
+    from easeback.pictures.figures import key_rows
+    from easeback.pictures.svg import CUE, key_poses_svg
+
+    cat = default_catalogue()
+
+    def last_row(tid: str) -> str:
+        t = cat.technique(tid)
+        return key_poses_svg(t, part=key_rows(figure_for(tid)) - 1)
+
+    assert CUE not in last_row("bird-dog")
+    assert CUE in last_row("knee-to-chest-single")
