@@ -317,6 +317,11 @@ class FigureSpec(Frozen):
     # the arms drawn over the legs, whatever their depth: hands holding a raised thigh from
     # behind are under it from above and did not show (the reclined pigeon's step 3)
     arms_over_legs: bool = False
+    # a figure done per side drawn from each side's own side: the left side seen from the
+    # figure's left (the camera mirrored), so that a knee falling open or the knees lowered
+    # fall towards the viewer on both sides (seen from the right, the left side's drop went
+    # away from the viewer and read as legs still raised); the default draws both from one side
+    own_side_view: bool = False
     # the finishing poses are printed as key poses only: the loop's way back already animates
     # them (knees-to-chest-rock: the legs lowered one at a time, `in_turn` played back)
     finish_in_loop: bool = False
@@ -365,6 +370,7 @@ class Figure:
     in_turn_hold_back: float = 0.0  # seconds resting between groups moved in turn (way back)
     unfelt: tuple[int, ...] = ()  # the finishing poses drawn without the highlight
     hold_extra: float = 0.0  # seconds more each lead-in and finishing pose is held still
+    own_side_view: bool = False  # the left side drawn from its own side (see FigureSpec)
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -939,7 +945,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
             steps=then_steps,
         )  # fmt: skip
         then = replace(then, optional=spec.then.optional, both_ways=spec.then.both_ways,
-                       arms_over_legs=spec.arms_over_legs)  # fmt: skip
+                       arms_over_legs=spec.arms_over_legs,
+                       own_side_view=spec.own_side_view)  # fmt: skip
     deepest = max(hip_flexion(start), hip_flexion(end))
     if then is not None:
         deepest = max(deepest, hip_flexion(then.start), hip_flexion(then.end))
@@ -977,6 +984,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         first_frames=spec.first_frames,
         in_turn_hold=spec.in_turn_hold,
         arms_over_legs=spec.arms_over_legs,
+        own_side_view=spec.own_side_view,
         finish_in_loop=spec.finish_in_loop,
         in_turn_hold_back=spec.in_turn_hold_back,
         unfelt=tuple(

@@ -1475,6 +1475,15 @@ class Drawing:
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
 
+    def flipped(self, i: int) -> bool:
+        """Whether a sample is drawn seen from the figure's left (see FigureSpec.own_side_view):
+        the right side's body drawn as its mirror image, which is the left side from its left."""
+        return self.fig.own_side_view and self.samples[i].side == "left"
+
+    def drawn_body(self, i: int) -> Body:
+        """The body drawn at a sample: the left side's mirrored back when it is drawn flipped."""
+        return pose_body(self.samples[i].pose.mirrored()) if self.flipped(i) else self.body(i)
+
     def draw_in(self, i: int) -> float:
         """Metres the lower tummy is drawn in at a sample: as far into the movement as it is."""
         s = self.samples[i]
@@ -1501,13 +1510,14 @@ class Drawing:
         out: list[bool] = []
         for i, s in enumerate(self.samples):
             part = self.fig.parts[s.part]
-            on = region in part.highlight_for("end_left" if s.side == "left" else "end")
-            seen = facing(self.body(i), region, cam) > -0.8
+            left = s.side == "left" and not self.flipped(i)
+            on = region in part.highlight_for("end_left" if left else "end")
+            seen = facing(self.drawn_body(i), region, cam) > -0.8
             out.append(on and seen and s.depth >= 0.5)
         return out
 
     def render(self, title: str) -> str:
-        bodies = [self.body(i) for i in range(len(self.samples))]
+        bodies = [self.drawn_body(i) for i in range(len(self.samples))]
         key_body = bodies[len(bodies) // 2]
         cam = self.frame.camera
         defs: list[str] = []
@@ -1517,6 +1527,8 @@ class Drawing:
         for name in (n for g in GROUPS.values() for n in g if n != "torso"):
             parts_d[name] = [_path(_outline(b.segments[name], self.frame), digits) for b in bodies]
         for region in self.regions:
+            if self.fig.own_side_view and not any(self.region_on(region)):
+                continue  # drawn from its own side, the left's regions are the right's: unused
             shapes = [_path(_outline(region_segment(b, region), self.frame, blob=True), digits)
                       for b in bodies]  # fmt: skip
             parts_d[_region_id(region)] = _while_shown(shapes, self.region_on(region))
@@ -1571,6 +1583,18 @@ class Drawing:
             ops = ["0" if s.pose in way_up else "1" for s in self.samples]
             closeup = (f'<g opacity="{ops[0]}">{self._anim("opacity", ops, discrete=True)}'
                        f"{closeup}</g>")  # fmt: skip
+        flips = ["-1 1" if self.flipped(i) else "1 1" for i in range(len(self.samples))]
+        if "-1 1" in flips:  # the left side seen from its own side: mirrored about the middle
+            c = WIDTH / 2
+            turn = self._anim("transform", flips, discrete=True).replace(
+                "<animate ", '<animateTransform type="scale" ', 1
+            )
+            scene.back = [
+                f'<g transform="translate({c:g} 0)"><g transform="scale({flips[0]})">'
+                f'{turn}<g transform="translate({-c:g} 0)">',
+                *scene.back,
+            ]
+            scene.front = [*scene.front, "</g></g></g>"]
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'viewBox="0 0 {WIDTH:g} {HEIGHT:g}" width="{WIDTH:g}" height="{HEIGHT:g}" '

@@ -399,3 +399,38 @@ def test_the_knee_rock_prints_and_animates_lowering_one_foot_at_a_time():
     at = [loop.duration * k / 8 for k in range(8)]  # the moments S.moments draws
     shown = [max(j for j, s in enumerate(loop.samples) if s.time <= a + 1e-9) for a in at]
     assert any(one_down(loop.samples[i].pose) for i in shown)
+
+
+@pytest.mark.parametrize(("tid", "part", "least"), [("reclined-pigeon", 0, 0.25),
+                                                    ("supine-spinal-twist", 1, 0.6)])  # fmt: skip
+def test_each_side_of_the_knee_drops_is_seen_from_its_own_side(tid, part, least):
+    """Round 10: seen from the figure's right, the left side's crossed knee (the pigeon) or
+    knees lowered (the twist) fell away from the viewer and read as legs still raised. Drawn
+    from each side's own side (own_side_view: the left side is the right side's mirror image,
+    flipped about the picture's middle), on both sides the dropped knees come towards the
+    viewer and each side's thighs are drawn as long as the other side's: the twist's at
+    least 60% of their length (seen from the right its left side's showed less), the
+    pigeon's crossed thigh, falling open towards the viewer, as much as on its right side."""
+    _, d = _loop(tid)
+    cam = d.frame.camera
+    shown: dict[str, list[float]] = {}
+    for i, s in enumerate(d.samples):
+        if s.depth < 1.0 or s.part != part or s.side not in ("right", "left"):
+            continue
+        m = d.drawn_body(i).landmarks
+        # the drawn body's crossed or leading leg is its right one: flipped, that is the left
+        for leg in "r" if tid == "reclined-pigeon" else "rl":
+            hip, knee = m[f"hip_{leg}"], m[f"knee_{leg}"]
+            ratio = math.dist(d.frame.xy(hip), d.frame.xy(knee)) / (
+                math.dist(hip, knee) * d.frame.scale
+            )
+            shown.setdefault(s.side, []).append(ratio)
+            assert ratio >= least, (s.side, leg, ratio)
+        towards = sum(
+            (k - h) * c for k, h, c in zip(m["knee_r"], m["hip_r"], cam.toward, strict=True)
+        )
+        assert towards > 0, (s.side, towards)  # the dropped knee comes nearer the viewer
+        assert d.flipped(i) == (s.side == "left")
+    assert set(shown) == {"right", "left"}
+    assert min(shown["left"]) >= min(shown["right"]) - 0.01, shown
+    assert '<animateTransform type="scale"' in d.render(tid)
