@@ -284,7 +284,8 @@ class FigureSpec(Frozen):
     # (`detail`: the picture itself, larger, around the ball, roller or towel the body
     # lies on, or the point the arrow follows)
     # `belly`: the lower trunk from the side, the lower tummy drawing in (see draw_in)
-    inset: Literal["pelvis", "turn", "lift", "detail", "belly"] | None = None
+    # `sway`: the knees held in, seen from beyond the feet, swaying to either side (the rock)
+    inset: Literal["pelvis", "turn", "lift", "detail", "belly", "sway"] | None = None
     # metres the front of the lower tummy draws in towards the spine at the end pose ("tighten
     # the muscles low down in your tummy"), drawn on the trunk's outline
     draw_in: float = Field(default=0.0, ge=0.0, le=0.04)

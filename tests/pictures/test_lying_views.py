@@ -434,3 +434,45 @@ def test_each_side_of_the_knee_drops_is_seen_from_its_own_side(tid, part, least)
     assert set(shown) == {"right", "left"}
     assert min(shown["left"]) >= min(shown["right"]) - 0.01, shown
     assert '<animateTransform type="scale"' in d.render(tid)
+
+
+def test_the_rocks_sway_is_shown_close_up_from_the_feet_with_a_two_headed_arrow():
+    """Round 10: the rock's sway was a modest roll of the knees towards and away from the
+    viewer (about 45 px). A close-up seen from beyond the feet shows the knees held in
+    swaying to either side: the knees' middle moves sideways at least 20 px between the two
+    sides, inside the circle (a small one in the corner above the head, clear of the body,
+    so that the figure still fills its panel), under an arc with a head at each end that
+    agrees with the way they move; the sway's key pose and the animation draw it (step 2's key pose does not),
+    and the animation stays under 100 kB."""
+    from easeback.pictures.movement import arrow_agrees
+
+    t = default_catalogue().technique("knees-to-chest-rock")
+    fig = figure_for(t.id)
+    assert fig.inset == "sway"
+    scale = S.drawing(fig, t, "end").frame.scale
+    frame = S.inset_frame(fig, scale)
+    sway = fig.parts[-1]
+
+    def knees(pose: object) -> S.Point:
+        m = pose_body(pose).landmarks  # type: ignore[arg-type]
+        return frame.xy(tuple((a + b) / 2 for a, b in zip(m["knee_l"], m["knee_r"], strict=True)))
+
+    def in_circle(p: S.Point, margin: float) -> bool:
+        return math.dist(p, S.SWAY_C) <= S.SWAY_R - margin
+
+    right, left = knees(sway.end), knees(sway.end.mirrored())
+    assert abs(right[0] - left[0]) >= 20, (right, left)
+    assert in_circle(right, 10) and in_circle(left, 10)
+    arrow = S.sway_arrow(fig, scale)
+    assert arrow.svg.count('<path d="M') == 3  # the arc and a head at each end
+    assert arrow_agrees(arrow) > 0.9
+    assert all(in_circle(p, 4) for p in arrow.shaft)
+    _, d = _loop(t.id)  # the small close-up sits in the corner clear of the drawn body
+    for i in range(len(d.samples)):
+        for shape in S.picture_shapes(d.body(i), d.frame).values():
+            assert not any(in_circle(p, -2) for p in shape), d.samples[i].time
+    assert S.drawing(fig, t, "end", 1).closeup is not None
+    assert S.drawing(fig, t, "end", 0).closeup is None
+    animated = S.technique_svg(t, "animated")
+    assert "seen from the feet" in animated
+    assert len(animated.encode("utf-8")) < 100_000
