@@ -442,8 +442,8 @@ def test_the_rocks_sway_is_shown_close_up_from_the_feet_with_a_two_headed_arrow(
     swaying to either side: the knees' middle moves sideways at least 20 px between the two
     sides, inside the circle (a small one in the corner above the head, clear of the body,
     so that the figure still fills its panel), under an arc with a head at each end that
-    agrees with the way they move; the sway's key pose and the animation draw it (step 2's key pose does not),
-    and the animation stays under 100 kB."""
+    agrees with the way they move; the sway's key pose and the animation draw it (step 2's
+    key pose does not), and the animation stays under 100 kB."""
     from easeback.pictures.movement import arrow_agrees
 
     t = default_catalogue().technique("knees-to-chest-rock")
