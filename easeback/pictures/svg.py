@@ -1182,7 +1182,7 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
     if fig.sided:
         hi -= CUE_BOX[1]  # room under the figure for 'then repeat on the other side'
     if fig.inset and fig.inset != "sway":  # a figure with a close-up keeps below it, or left
-        # of it if that is larger (the sway's small close-up sits in the corner above the head)
+        # of it if that is larger (the sway's small close-up sits in the corner above the feet)
         below = INSET_C[1] + INSET_R + 8
         beside = INSET_C[0] - INSET_R - 8
         # its words go under it when the figure is beside: the figure keeps left of them too
@@ -1500,7 +1500,7 @@ class Drawing:
             f'r="{r:g}"/></clipPath>'
             f'<circle cx="{cx:g}" cy="{cy:g}" r="{r:g}" fill="white" stroke="{INK}" '
             f'stroke-width="2"/><g clip-path="url(#inset-clip)">{floor}{"".join(shapes)}{arrow}</g>'
-            f'<text x="{cx + r + 8:g}" y="{cy + 5:g}" text-anchor="start" '
+            f'<text x="{cx - r - 6:g}" y="{cy - r / 2 + 2:g}" text-anchor="end" '
             f'font-family="sans-serif" font-size="{INSET_LABEL:g}" font-weight="bold" '
             f'fill="{INK}">{INSET_WORDS["sway"]}</text></g>'
         )
@@ -2132,11 +2132,11 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
 INSET_LABEL = 17.0  # px: the close-up's words, readable on the printed handout
 INSET_WORDS = {"lift": "a few centimetres up", "belly": "tummy draws in",
                "turn": "chest turns, hips stay", "pelvis": "low back flattens",
-               "sway": "seen from the feet"}  # fmt: skip
+               "sway": "from the feet"}  # fmt: skip
 SWAY_CAMERA = _looking((1.0, 0.45, 0.0))  # from beyond the feet, 24 degrees up
 SWAY_EVERY = 4  # the sway close-up's shapes move on every fourth moment of the animation
-SWAY_R = 54.0  # the sway's close-up is smaller, in the top left corner above the head
-SWAY_C = (SWAY_R + 8, SWAY_R + 6)
+SWAY_R = 54.0  # the sway's close-up is smaller, in the top right corner above the feet
+SWAY_C = (WIDTH - SWAY_R - 8, SWAY_R + 6)
 SWAY_SCALE = 110.0  # pixels per metre of the sway's close-up: the pelvis and the knees in view
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right

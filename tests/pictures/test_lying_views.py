@@ -440,7 +440,7 @@ def test_the_rocks_sway_is_shown_close_up_from_the_feet_with_a_two_headed_arrow(
     """Round 10: the rock's sway was a modest roll of the knees towards and away from the
     viewer (about 45 px). A close-up seen from beyond the feet shows the knees held in
     swaying to either side: the knees' middle moves sideways at least 20 px between the two
-    sides, inside the circle (a small one in the corner above the head, clear of the body,
+    sides, inside the circle (a small one in the corner above the feet, clear of the body,
     so that the figure still fills its panel), under an arc with a head at each end that
     agrees with the way they move; the sway's key pose and the animation draw it (step 2's
     key pose does not), and the animation stays under 100 kB."""
@@ -474,5 +474,5 @@ def test_the_rocks_sway_is_shown_close_up_from_the_feet_with_a_two_headed_arrow(
     assert S.drawing(fig, t, "end", 1).closeup is not None
     assert S.drawing(fig, t, "end", 0).closeup is None
     animated = S.technique_svg(t, "animated")
-    assert "seen from the feet" in animated
+    assert "from the feet" in animated
     assert len(animated.encode("utf-8")) < 100_000
