@@ -287,7 +287,8 @@ class FigureSpec(Frozen):
     # (`detail`: the picture itself, larger, around the ball, roller or towel the body
     # lies on, or the point the arrow follows)
     # `belly`: the lower trunk from the side, the lower tummy drawing in (see draw_in)
-    inset: Literal["pelvis", "turn", "lift", "detail", "belly"] | None = None
+    # `sway`: the knees held in, seen from beyond the feet, swaying to either side (the rock)
+    inset: Literal["pelvis", "turn", "lift", "detail", "belly", "sway"] | None = None
     # metres the front of the lower tummy draws in towards the spine at the end pose ("tighten
     # the muscles low down in your tummy"), drawn on the trunk's outline
     draw_in: float = Field(default=0.0, ge=0.0, le=0.04)
@@ -331,6 +332,11 @@ class FigureSpec(Frozen):
     # buttock ... change sides', unseen side-on: review 8). The tip is drawn only in the
     # close-up: the body's own roll took the hands and feet off the floor (round 10c)
     tip_behind: Annotated[float, Field(ge=0, le=30)] = 0.0
+    # a figure done per side drawn from each side's own side: the left side seen from the
+    # figure's left (the camera mirrored), so that a knee falling open or the knees lowered
+    # fall towards the viewer on both sides (seen from the right, the left side's drop went
+    # away from the viewer and read as legs still raised); the default draws both from one side
+    own_side_view: bool = False
     # the finishing poses are printed as key poses only: the loop's way back already animates
     # them (knees-to-chest-rock: the legs lowered one at a time, `in_turn` played back)
     finish_in_loop: bool = False
@@ -382,6 +388,7 @@ class Figure:
     in_turn_hold_back: float = 0.0  # seconds resting between groups moved in turn (way back)
     unfelt: tuple[int, ...] = ()  # the finishing poses drawn without the highlight
     hold_extra: float = 0.0  # seconds more each lead-in and finishing pose is held still
+    own_side_view: bool = False  # the left side drawn from its own side (see FigureSpec)
 
     def in_turn_for(self, side: str) -> tuple[tuple[str, ...], ...]:
         if side != "left":
@@ -958,7 +965,8 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
             steps=then_steps,
         )  # fmt: skip
         then = replace(then, optional=spec.then.optional, both_ways=spec.then.both_ways,
-                       arms_over_legs=spec.arms_over_legs)  # fmt: skip
+                       arms_over_legs=spec.arms_over_legs,
+                       own_side_view=spec.own_side_view)  # fmt: skip
     deepest = max(hip_flexion(start), hip_flexion(end))
     if then is not None:
         deepest = max(deepest, hip_flexion(then.start), hip_flexion(then.end))
@@ -999,6 +1007,7 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         other_side_drawn=spec.other_side_drawn,
         near_arm_behind=spec.near_arm_behind,
         tip_behind=spec.tip_behind,
+        own_side_view=spec.own_side_view,
         finish_in_loop=spec.finish_in_loop,
         in_turn_hold_back=spec.in_turn_hold_back,
         unfelt=tuple(

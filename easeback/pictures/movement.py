@@ -158,6 +158,8 @@ def movement_px(fig: Figure, technique: Technique) -> dict[str, float]:
             out["close-up"] = max(math.dist(p, q) for p, q in zip(was, now, strict=True))
         elif closeup is not None:  # the chest turning, or the arms lifting
             marks = ("shoulder_l", "shoulder_r") if fig.inset == "turn" else ("palm_r", "head")
+            if fig.inset == "sway":  # the knees, seen from the feet
+                marks = ("knee_l", "knee_r")
             out["close-up"] = max(math.dist(closeup.xy(a.landmarks[m]), closeup.xy(b.landmarks[m]))
                                   for m in marks)  # fmt: skip
     return out
@@ -215,7 +217,8 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
         scale = svg.drawing(fig, technique, "end").frame.scale
         arrows = [{"pelvis": svg.inset_arrow, "turn": svg.turn_closeup_arrow,
                    "lift": svg.lift_closeup_arrow,
-                   "belly": svg.belly_arrow}[fig.inset](fig, scale)]  # fmt: skip
+                   "belly": svg.belly_arrow,
+                   "sway": svg.sway_arrow}[fig.inset](fig, scale)]  # fmt: skip
         if fig.inset == "turn" and fig.sided:
             arrows.append(svg.turn_closeup_arrow(fig, scale, "left"))
         if fig.inset == "lift":  # and the feet's close-up

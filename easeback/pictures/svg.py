@@ -1198,7 +1198,8 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
     left, right = MARGIN, WIDTH - MARGIN
     if fig.sided:
         hi -= CUE_BOX[1]  # room under the figure for 'then repeat on the other side'
-    if fig.inset:  # a figure with a close-up keeps below it, or left of it if that is larger
+    if fig.inset and fig.inset != "sway":  # a figure with a close-up keeps below it, or left
+        # of it if that is larger (the sway's small close-up sits in the corner above the feet)
         below = INSET_C[1] + INSET_R + 8
         beside = INSET_C[0] - INSET_R - 8
         # its words go under it when the figure is beside: the figure keeps left of them too
@@ -1257,6 +1258,8 @@ class Drawing:
             return None
         one = len(self.samples) == 1 and not self.moment
         later = self.samples[0].part and self.fig.inset != "detail"  # a detail shows each
+        if self.fig.inset == "sway":  # the sway's close-up: only on the sway's own key pose
+            later = not self.samples[0].part
         if one and (self.samples[0].depth < 1.0 or later):
             return None
         part = self.samples[0].part if one and self.fig.inset == "detail" else 0
@@ -1541,8 +1544,47 @@ class Drawing:
         inner = f"{hips}{was}{chest}{head}{arrow}"
         return self._circle(inner, INSET_WORDS["turn"])
 
+    def _sway_closeup(self, bodies: list[Body]) -> str:
+        """Seen from beyond the feet, close: the pelvis on the floor line, the thighs and shins
+        of the knees held in, swaying to either side, and a two-headed arrow over the knees."""
+        frame = self.closeup
+        assert frame is not None
+        digits = 1 if len(bodies) == 1 else 0
+        (x0, y0), (x1, y1) = (frame.xy((bodies[0].landmarks["hip_centre"][0], 0.0, z))
+                              for z in (-0.6, 0.6))  # fmt: skip
+        floor = (f'<path d="M{x0:.1f},{y0:.1f}L{x1:.1f},{y1:.1f}" stroke="{INK}" '
+                 'stroke-width="2"/>')  # fmt: skip
+        style = f'fill="{{}}" stroke="{INK}" stroke-width="1.5"'
+        shapes = []
+        for n in ("head", "thorax", "pelvis", "thigh_l", "thigh_r", "shin_l", "shin_r"):
+            values = [_path(_outline(b.segments[n], frame), digits) for b in bodies]
+            fill = {"head": HEAD, "thorax": FAR, "pelvis": FAR}.get(n, NEAR)
+            # every SWAY_EVERY-th moment: a small picture, and the animation under its size limit
+            anim = self._anim("d", values, every=SWAY_EVERY)
+            shapes.append(f'<path d="{values[0]}" {style.format(fill)}>{anim}</path>')
+        arrow = sway_arrow(self.fig, self.frame.scale).svg
+        (cx, cy), r = SWAY_C, SWAY_R
+        return (
+            f'<g class="inset"><clipPath id="inset-clip"><circle cx="{cx:g}" cy="{cy:g}" '
+            f'r="{r:g}"/></clipPath>'
+            f'<circle cx="{cx:g}" cy="{cy:g}" r="{r:g}" fill="white" stroke="{INK}" '
+            f'stroke-width="2"/><g clip-path="url(#inset-clip)">{floor}{"".join(shapes)}{arrow}</g>'
+            f'<text x="{cx - r - 6:g}" y="{cy - r / 2 + 2:g}" text-anchor="end" '
+            f'font-family="sans-serif" font-size="{INSET_LABEL:g}" font-weight="bold" '
+            f'fill="{INK}">{INSET_WORDS["sway"]}</text></g>'
+        )
+
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
+
+    def flipped(self, i: int) -> bool:
+        """Whether a sample is drawn seen from the figure's left (see FigureSpec.own_side_view):
+        the right side's body drawn as its mirror image, which is the left side from its left."""
+        return self.fig.own_side_view and self.samples[i].side == "left"
+
+    def drawn_body(self, i: int) -> Body:
+        """The body drawn at a sample: the left side's mirrored back when it is drawn flipped."""
+        return pose_body(self.samples[i].pose.mirrored()) if self.flipped(i) else self.body(i)
 
     def draw_in(self, i: int) -> float:
         """Metres the lower tummy is drawn in at a sample: as far into the movement as it is."""
@@ -1570,13 +1612,14 @@ class Drawing:
         out: list[bool] = []
         for i, s in enumerate(self.samples):
             part = self.fig.parts[s.part]
-            on = region in part.highlight_for("end_left" if s.side == "left" else "end")
-            seen = facing(self.body(i), region, cam) > -0.8
+            left = s.side == "left" and not self.flipped(i)
+            on = region in part.highlight_for("end_left" if left else "end")
+            seen = facing(self.drawn_body(i), region, cam) > -0.8
             out.append(on and seen and s.depth >= 0.5)
         return out
 
     def render(self, title: str) -> str:
-        bodies = [self.body(i) for i in range(len(self.samples))]
+        bodies = [self.drawn_body(i) for i in range(len(self.samples))]
         key_body = bodies[len(bodies) // 2]
         cam = self.frame.camera
         defs: list[str] = []
@@ -1586,6 +1629,8 @@ class Drawing:
         for name in (n for g in GROUPS.values() for n in g if n != "torso"):
             parts_d[name] = [_path(_outline(b.segments[name], self.frame), digits) for b in bodies]
         for region in self.regions:
+            if self.fig.own_side_view and not any(self.region_on(region)):
+                continue  # drawn from its own side, the left's regions are the right's: unused
             shapes = [_path(_outline(region_segment(b, region), self.frame, blob=True), digits)
                       for b in bodies]  # fmt: skip
             parts_d[_region_id(region)] = _while_shown(shapes, self.region_on(region))
@@ -1646,6 +1691,18 @@ class Drawing:
             # rolled onto the side to get up: nothing to show close up (a close-up of the hip
             # on its side read as a tangle)
             closeup = hide(closeup)
+        flips = ["-1 1" if self.flipped(i) else "1 1" for i in range(len(self.samples))]
+        if "-1 1" in flips:  # the left side seen from its own side: mirrored about the middle
+            c = WIDTH / 2
+            turn = self._anim("transform", flips, discrete=True).replace(
+                "<animate ", '<animateTransform type="scale" ', 1
+            )
+            scene.back = [
+                f'<g transform="translate({c:g} 0)"><g transform="scale({flips[0]})">'
+                f'{turn}<g transform="translate({-c:g} 0)">',
+                *scene.back,
+            ]
+            scene.front = [*scene.front, "</g></g></g>"]
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'viewBox="0 0 {WIDTH:g} {HEIGHT:g}" width="{WIDTH:g}" height="{HEIGHT:g}" '
@@ -1689,6 +1746,8 @@ class Drawing:
         tips and the words for it (or, for a turn, the chest from above)."""
         if self.fig.inset == "turn":
             return self._turn_closeup(bodies)
+        if self.fig.inset == "sway":
+            return self._sway_closeup(bodies)
         if self.fig.inset == "lift":
             return self._lift_closeup(bodies)
         if self.fig.inset == "belly":
@@ -2174,7 +2233,13 @@ def motion_arrow(fig: Figure, technique: Technique, part: int = 0) -> str:
 
 INSET_LABEL = 17.0  # px: the close-up's words, readable on the printed handout
 INSET_WORDS = {"lift": "a few centimetres up", "belly": "tummy draws in",
-               "turn": "chest turns, hips stay", "pelvis": "low back flattens"}  # fmt: skip
+               "turn": "chest turns, hips stay", "pelvis": "low back flattens",
+               "sway": "from the feet"}  # fmt: skip
+SWAY_CAMERA = _looking((1.0, 0.45, 0.0))  # from beyond the feet, 24 degrees up
+SWAY_EVERY = 4  # the sway close-up's shapes move on every fourth moment of the animation
+SWAY_R = 54.0  # the sway's close-up is smaller, in the top right corner above the feet
+SWAY_C = (WIDTH - SWAY_R - 8, SWAY_R + 6)
+SWAY_SCALE = 110.0  # pixels per metre of the sway's close-up: the pelvis and the knees in view
 INSET_R = 74.0  # radius of the round close-up, in picture pixels
 INSET_C = (WIDTH - INSET_R - 8, INSET_R + 8)  # its centre: top right
 PELVIS_SCALE = 250.0  # the pelvic close-up: the low back, the buttock and the floor
@@ -2473,6 +2538,12 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
         px, py = Frame(CAMERAS[fig.view], 1.0, 0.0, 0.0).xy(detail_point(fig, part))
         frame = Frame(CAMERAS[fig.view], zoom, cx - px * zoom, cy - py * zoom)
         return _head_whole(fig, frame, part, detail_point(fig, part))
+    if fig.inset == "sway":  # from beyond the feet, between the hips and the knees held in
+        zoom = max(SWAY_SCALE, 0.6 * scale)
+        hips, knees = b.landmarks["hip_centre"], _mid(b.landmarks["knee_l"], b.landmarks["knee_r"])
+        px, py = Frame(SWAY_CAMERA, 1.0, 0.0, 0.0).xy(_mid(hips, knees))
+        sx, sy = SWAY_C
+        return Frame(SWAY_CAMERA, zoom, sx - px * zoom, sy + 0.2 * SWAY_R - py * zoom)
     if fig.inset == "turn":  # from straight above, the neck at the middle
         zoom = max(TURN_SCALE, 1.6 * scale)
         nx, _, nz = b.landmarks["neck_base"]
@@ -2518,6 +2589,35 @@ def _head_whole(fig: Figure, frame: Frame, part: int, point: Vec) -> Frame:
 def _screen_angle(frame: Frame, seg: Segment) -> float:
     (ax, ay), (bx, by) = frame.xy(seg.a), frame.xy(seg.b)
     return math.atan2(by - ay, bx - ax)
+
+
+def _mid(a: Vec, b: Vec) -> Vec:
+    return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2)
+
+
+def sway_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
+    """The sway close-up's arrow: an arc over the knees, round the hips, from where they sway
+    to one side to where they sway to the other, with a head at each end."""
+    sway = fig.parts[-1]
+    frame = inset_frame(fig, scale)
+    held = pose_body(sway.start)
+    pivot = frame.xy(held.landmarks["hip_centre"])
+
+    def knees(pose: Pose) -> Point:
+        m = pose_body(pose).landmarks
+        return frame.xy(_mid(m["knee_l"], m["knee_r"]))
+
+    ends = [knees(sway.end.mirrored()), knees(sway.end)]
+    r = math.dist(pivot, knees(sway.start)) + 0.1 * frame.scale
+    a0, a1 = (math.atan2(y - pivot[1], x - pivot[0]) for x, y in ends)
+    shaft = _arc(pivot, r, r, a0, a1)
+    (x0, y0), (xa, ya) = shaft[0], shaft[1]
+    (x1, y1), (xb, yb) = shaft[-1], shaft[-2]
+    svg = (f'{ARROW_G}<path d="{_path_open(shaft)}"/>'
+           f'<path d="{_arrowhead(x1, y1, x1 - xb, y1 - yb)}"/>'
+           f'<path d="{_arrowhead(x0, y0, x0 - xa, y0 - ya)}"/></g>')  # fmt: skip
+    moves = (ends[1][0] - ends[0][0], ends[1][1] - ends[0][1])
+    return Arrow(shaft, svg, "knees", moves)
 
 
 def inset_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:

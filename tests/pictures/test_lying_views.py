@@ -399,3 +399,80 @@ def test_the_knee_rock_prints_and_animates_lowering_one_foot_at_a_time():
     at = [loop.duration * k / 8 for k in range(8)]  # the moments S.moments draws
     shown = [max(j for j, s in enumerate(loop.samples) if s.time <= a + 1e-9) for a in at]
     assert any(one_down(loop.samples[i].pose) for i in shown)
+
+
+@pytest.mark.parametrize(("tid", "part", "least"), [("reclined-pigeon", 0, 0.25),
+                                                    ("supine-spinal-twist", 1, 0.6)])  # fmt: skip
+def test_each_side_of_the_knee_drops_is_seen_from_its_own_side(tid, part, least):
+    """Round 10: seen from the figure's right, the left side's crossed knee (the pigeon) or
+    knees lowered (the twist) fell away from the viewer and read as legs still raised. Drawn
+    from each side's own side (own_side_view: the left side is the right side's mirror image,
+    flipped about the picture's middle), on both sides the dropped knees come towards the
+    viewer and each side's thighs are drawn as long as the other side's: the twist's at
+    least 60% of their length (seen from the right its left side's showed less), the
+    pigeon's crossed thigh, falling open towards the viewer, as much as on its right side."""
+    _, d = _loop(tid)
+    cam = d.frame.camera
+    shown: dict[str, list[float]] = {}
+    for i, s in enumerate(d.samples):
+        if s.depth < 1.0 or s.part != part or s.side not in ("right", "left"):
+            continue
+        m = d.drawn_body(i).landmarks
+        # the drawn body's crossed or leading leg is its right one: flipped, that is the left
+        for leg in "r" if tid == "reclined-pigeon" else "rl":
+            hip, knee = m[f"hip_{leg}"], m[f"knee_{leg}"]
+            ratio = math.dist(d.frame.xy(hip), d.frame.xy(knee)) / (
+                math.dist(hip, knee) * d.frame.scale
+            )
+            shown.setdefault(s.side, []).append(ratio)
+            assert ratio >= least, (s.side, leg, ratio)
+        towards = sum(
+            (k - h) * c for k, h, c in zip(m["knee_r"], m["hip_r"], cam.toward, strict=True)
+        )
+        assert towards > 0, (s.side, towards)  # the dropped knee comes nearer the viewer
+        assert d.flipped(i) == (s.side == "left")
+    assert set(shown) == {"right", "left"}
+    assert min(shown["left"]) >= min(shown["right"]) - 0.01, shown
+    assert '<animateTransform type="scale"' in d.render(tid)
+
+
+def test_the_rocks_sway_is_shown_close_up_from_the_feet_with_a_two_headed_arrow():
+    """Round 10: the rock's sway was a modest roll of the knees towards and away from the
+    viewer (about 45 px). A close-up seen from beyond the feet shows the knees held in
+    swaying to either side: the knees' middle moves sideways at least 20 px between the two
+    sides, inside the circle (a small one in the corner above the feet, clear of the body,
+    so that the figure still fills its panel), under an arc with a head at each end that
+    agrees with the way they move; the sway's key pose and the animation draw it (step 2's
+    key pose does not), and the animation stays under 100 kB."""
+    from easeback.pictures.movement import arrow_agrees
+
+    t = default_catalogue().technique("knees-to-chest-rock")
+    fig = figure_for(t.id)
+    assert fig.inset == "sway"
+    scale = S.drawing(fig, t, "end").frame.scale
+    frame = S.inset_frame(fig, scale)
+    sway = fig.parts[-1]
+
+    def knees(pose: object) -> S.Point:
+        m = pose_body(pose).landmarks  # type: ignore[arg-type]
+        return frame.xy(tuple((a + b) / 2 for a, b in zip(m["knee_l"], m["knee_r"], strict=True)))
+
+    def in_circle(p: S.Point, margin: float) -> bool:
+        return math.dist(p, S.SWAY_C) <= S.SWAY_R - margin
+
+    right, left = knees(sway.end), knees(sway.end.mirrored())
+    assert abs(right[0] - left[0]) >= 20, (right, left)
+    assert in_circle(right, 10) and in_circle(left, 10)
+    arrow = S.sway_arrow(fig, scale)
+    assert arrow.svg.count('<path d="M') == 3  # the arc and a head at each end
+    assert arrow_agrees(arrow) > 0.9
+    assert all(in_circle(p, 4) for p in arrow.shaft)
+    _, d = _loop(t.id)  # the small close-up sits in the corner clear of the drawn body
+    for i in range(len(d.samples)):
+        for shape in S.picture_shapes(d.body(i), d.frame).values():
+            assert not any(in_circle(p, -2) for p in shape), d.samples[i].time
+    assert S.drawing(fig, t, "end", 1).closeup is not None
+    assert S.drawing(fig, t, "end", 0).closeup is None
+    animated = S.technique_svg(t, "animated")
+    assert "from the feet" in animated
+    assert len(animated.encode("utf-8")) < 100_000
