@@ -1716,15 +1716,42 @@ class Drawing:
         )
 
     def _other_side(self) -> str:
-        """Words in the top left corner while the animation shows the second side (review 9:
-        the change of side, a mirror image, read as the legs swapping in the middle of a
-        hold); also in a still moment of the animation. Nothing in a key pose, or for a technique
-        done on both sides at once."""
+        """Words in a corner while the animation shows the second side of a technique done per
+        side (review 9: the change of side, a mirror image, read as the legs swapping in the
+        middle of a hold); also in a still moment of it. The first corner (top left, bottom
+        left, top right, bottom right) where the words cross no body of those moments, prop or
+        close-up (review 10: top left they lay over a raised hand). Nothing in a key pose, or
+        for a technique done without sides (the knee rock's sway goes both ways)."""
+        if not (self.fig.framed_by or self.fig).sided:
+            return ""
         ops = ["1" if s.side == "left" else "0" for s in self.samples]
         if (len(ops) < 2 and not self.moment) or "1" not in ops:
             return ""  # a key pose, or no second side
-        return (f'<text class="side" x="10" y="40" font-family="sans-serif" '
-                f'font-size="{CUE_SIZE:g}" font-weight="bold" fill="{INK}" opacity="{ops[0]}">'
+        shown = [i for i, o in enumerate(ops) if o == "1"]
+        taken: list[list[Point]] = []
+        for i in shown[:: max(1, len(shown) // 12)]:
+            for poly in picture_shapes(self.drawn_body(i), self.frame).values():
+                flip = self.flipped(i)
+                taken.append([(WIDTH - x, y) if flip else (x, y) for x, y in poly])
+        back, front = _props(self.fig, self.frame)
+        for fragment in (*back, *front):
+            taken += _svg_shapes(fragment)
+        if self.closeup is not None:
+            (cx, cy), r = INSET_C, INSET_R
+            taken.append(_rect_poly((cx - r - 140, cy - r, cx + r, cy + r + 24)))
+        w = SIDE_WORDS_WIDTH
+        corners = [(10.0, 40.0, "start"), (10.0, HEIGHT - 12, "start"),
+                   (WIDTH - 10, 40.0, "end"), (WIDTH - 10, HEIGHT - 12, "end")]  # fmt: skip
+        x, y, anchor = corners[0]
+        for cx_, cy_, a in corners:
+            left = cx_ if a == "start" else cx_ - w
+            box = (left, cy_ - CUE_SIZE, left + w, cy_ + 3)
+            if not any(hits(box, poly) for poly in taken):
+                x, y, anchor = cx_, cy_, a
+                break
+        return (f'<text class="side" x="{x:g}" y="{y:g}" text-anchor="{anchor}" '
+                f'font-family="sans-serif" font-size="{CUE_SIZE:g}" font-weight="bold" '
+                f'fill="{INK}" opacity="{ops[0]}">'
                 f'{self._anim("opacity", ops, discrete=True)}{OTHER_SIDE}</text>')  # fmt: skip
 
     def _while_on_the_props(self) -> Callable[[str], str] | None:
@@ -2767,6 +2794,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
 
 CUE = "then repeat on the other side ↺"
 OTHER_SIDE = "now the other side ↺"
+SIDE_WORDS_WIDTH = 175.0  # its width in pixels at CUE_SIZE, bold, a little generous
 OPTIONAL = "only if you need more stretch"
 CUE_SIZE = 15.0
 CUE_BOX = (250.0, 16.0)  # the words' width and height in pixels, a little generous

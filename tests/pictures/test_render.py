@@ -666,9 +666,46 @@ def test_the_animation_says_when_it_shows_the_other_side():
     assert shown[0] is False and shown[-1] is True, shown
     assert OTHER_SIDE in technique_svg(t)
     assert OTHER_SIDE not in key_poses_svg(t)
-    plain = cat.technique("pelvic-tilt")
-    assert OTHER_SIDE not in technique_svg(plain)
-    assert not any(OTHER_SIDE in svg for _, svg in moments(plain))
+    for plain in (cat.technique("pelvic-tilt"), cat.technique("knees-to-chest-rock")):
+        # review 10: the rock's sway to the other side said it, over its close-up's words
+        assert OTHER_SIDE not in technique_svg(plain)
+        assert not any(OTHER_SIDE in svg for _, svg in moments(plain))
+
+
+@pytest.mark.parametrize("tid", ["in-bed-knee-drop", "supine-knee-drop", "reclined-pigeon",
+                                 "standing-side-bend", "ball-piriformis-release"])  # fmt: skip
+def test_the_other_side_words_cross_no_body(tid):
+    """Review 10: 'now the other side', top left, lay over the in-bed knee drop's raised hand.
+    In every still moment of the second side its words cross no drawn body part."""
+    from easeback.content.loader import default_catalogue
+    from easeback.pictures.svg import (
+        CUE_SIZE,
+        OTHER_SIDE,
+        SIDE_WORDS_WIDTH,
+        Drawing,
+        hits,
+        picture_shapes,
+    )  # fmt: skip
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    loop = drawing(fig, t, "animated")
+    for k in range(8):
+        at = loop.duration * k / 8
+        i = max(j for j, s in enumerate(loop.samples) if s.time <= at + 1e-9)
+        if loop.samples[i].side != "left":
+            continue
+        still = Drawing(fig, loop.frame, (loop.samples[i],), 1.0, moment=True)
+        (text,) = [el for el in ET.fromstring(still.render("t")).iter()
+                   if el.get("class") == "side"]  # fmt: skip
+        assert OTHER_SIDE in "".join(text.itertext())
+        x, y = float(text.get("x", 0)), float(text.get("y", 0))
+        left = x if text.get("text-anchor") == "start" else x - SIDE_WORDS_WIDTH
+        box = (left, y - CUE_SIZE, left + SIDE_WORDS_WIDTH, y + 3)
+        flip = still.flipped(0)
+        for name, poly in picture_shapes(still.drawn_body(0), still.frame).items():
+            drawn = [(WIDTH - px, py) if flip else (px, py) for px, py in poly]
+            assert not hits(box, drawn), (tid, k, name, box)
 
 
 def test_keys_that_draw_the_other_side_do_not_also_say_repeat_it():
