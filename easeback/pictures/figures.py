@@ -324,9 +324,6 @@ class FigureSpec(Frozen):
     # the key poses draw the other side too (the bird-dog's step 5, the other arm and leg), so
     # they do not end with 'then repeat on the other side' (review 9: it read as four lifts)
     other_side_drawn: bool = False
-    # the arm on the viewer's side drawn behind the trunk, paler, like a far limb: a cobra's
-    # tucked near arm drawn over the chest hid where its hand is (round 10c)
-    near_arm_behind: bool = False
     # degrees: the first movement's close-up drawn from behind the sitter, the pelvis tipped
     # this much onto one buttock on the prop and the other side's tip dashed ('lean onto one
     # buttock ... change sides', unseen side-on: review 8). The tip is drawn only in the
@@ -382,7 +379,6 @@ class Figure:
     in_turn_hold: float = 0.0  # seconds resting between groups moved in turn (way in)
     arms_over_legs: bool = False  # the arms drawn over the legs (see FigureSpec)
     other_side_drawn: bool = False  # the keys draw the other side (see FigureSpec)
-    near_arm_behind: bool = False  # the near arm drawn behind the trunk (see FigureSpec)
     tip_behind: float = 0.0  # degrees: the first close-up from behind, tipped (see FigureSpec)
     finish_in_loop: bool = False  # the finish printed only (see FigureSpec)
     in_turn_hold_back: float = 0.0  # seconds resting between groups moved in turn (way back)
@@ -1005,7 +1001,6 @@ def _figure(path: Path, data: Any, technique: Technique) -> Figure:
         in_turn_hold=spec.in_turn_hold,
         arms_over_legs=spec.arms_over_legs,
         other_side_drawn=spec.other_side_drawn,
-        near_arm_behind=spec.near_arm_behind,
         tip_behind=spec.tip_behind,
         own_side_view=spec.own_side_view,
         finish_in_loop=spec.finish_in_loop,

@@ -651,16 +651,6 @@ def arms_over_legs(order: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return rest[:at] + under + rest[at:]
 
 
-def near_arm_behind(order: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The drawing order with the arms drawn after the torso moved to just before it, paler:
-    seen from the side, a near arm tucked over the chest hid where its hand is (the cobra)."""
-    at = next(k for k, (g, _) in enumerate(order) if g == "torso")
-    over = [g for g in order[at:] if g[0].startswith("arm_")]
-    rest = [g for g in order if g not in over]
-    at = rest.index(order[at])
-    return rest[:at] + [(g, FAR) for g, _ in over] + rest[at:]
-
-
 def drawn_over_head(body: Body, cam: Camera) -> list[str]:
     """The limb groups drawn after the head (over it, where they cross)."""
     names = [g for g, _ in layers(body, cam)]
@@ -1660,10 +1650,6 @@ class Drawing:
         order = layers(key_body, cam)
         if self.fig.arms_over_legs:
             order = arms_over_legs(order)
-        tucked: list[str] = []  # hands of arms drawn behind the trunk, drawn over it
-        if self.fig.near_arm_behind:
-            was, order = order, near_arm_behind(order)
-            tucked = [f"hand_{g[-1]}" for g, c in order if (g, c) not in was]
         for group, colour in order:
             if group == "head":
                 body_svg.append(self._head(bodies))
@@ -1677,10 +1663,6 @@ class Drawing:
                 + "</g>"
             )
             body_svg.append(self._highlights(TRUNK if group == "torso" else names, group))
-            if group == "torso" and tucked:  # the palm on the floor by the chest shows
-                body_svg.append("<g>" + "".join(f'<use href="#{n}" class="o"/>' for n in tucked)
-                                + "".join(f'<use href="#{n}" class="sk"/>' for n in tucked)
-                                + "</g>")  # fmt: skip
         closeup = ""
         if self.closeup is not None and self.fig.inset == "detail":
             closeup = self._detail_closeup("".join(scene.back + body_svg + scene.front))

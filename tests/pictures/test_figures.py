@@ -357,29 +357,6 @@ def test_the_thoracic_roller_prints_its_sitting_start_first():
         assert sitting.segments[f"foot_{side}"].lowest() < 0.02
 
 
-@pytest.mark.parametrize("pose", ["start", "end"])
-def test_the_cobras_near_palm_shows_by_the_chest(pose: str) -> None:
-    """Review 8: the near arm drawn across the chest hid where the hand is in the lifted
-    frames. The tucked near arm is drawn behind the trunk, paler like a far limb, and its palm
-    over the trunk, on the floor by the chest: the last thing drawn there is the near hand."""
-    import re
-
-    from easeback.pictures.svg import technique_svg
-
-    svg = technique_svg(default_catalogue().technique("cobra"), pose)
-    fills = [(n, c) for n, c in re.findall(r'<use href="#([a-z_]+)" class="([a-z]+)"/>', svg)
-             if c != "o"]  # fmt: skip
-    torso = fills.index(("torso", "n"))
-    near = "r"  # the figure's right side faces the viewer in the side view
-    assert fills.index((f"forearm_{near}", "f")) < torso  # behind the trunk, paler
-    assert fills.index((f"upper_arm_{near}", "f")) < torso
-    assert (f"hand_{near}", "sk") in fills[torso:]  # the palm over it
-    body = pose_body(figure_for("cobra").keyframes()[pose])
-    palm, chest = body.landmarks[f"palm_{near}"], body.segments["thorax"]
-    assert body.segments[f"hand_{near}"].b[1] <= 0.05  # on the floor
-    lo, hi = sorted((chest.a[0], chest.b[0]))
-    assert lo - 0.08 <= palm[0] <= hi + 0.05  # beside the chest
-
 
 def test_the_foam_rolls_buttock_close_up_shows_the_tip_from_behind() -> None:
     """Review 8: 'lean onto one buttock' and 'change sides' could not be seen side-on, and the
