@@ -84,3 +84,23 @@ def test_half_a_tls_pair_is_refused(capsys, monkeypatch):
     monkeypatch.setattr(os, "environ", {**os.environ})  # serve passes settings to its workers here
     assert main(["serve", "--multi-user", "--tls-cert", "cert.pem", "--database", "sqlite://"]) == 2
     assert "give both --tls-cert and --tls-key" in capsys.readouterr().err
+
+
+def test_a_wrong_argument_is_named_even_when_the_port_is_taken(capsys, monkeypatch):
+    """A full run once failed here while another easeback held port 8765: the port was
+    checked first, so half a TLS pair was reported as 'port in use'. The arguments are
+    checked first; a port in use is still refused once they are good."""
+    import socket
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("EASEBACK_TLS")}
+    monkeypatch.setattr(os, "environ", {**base})  # serve writes its settings here
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = str(held.getsockname()[1])
+        argv = ["serve", "--multi-user", "--port", port, "--database", "sqlite://"]
+        assert main([*argv, "--tls-cert", "cert.pem"]) == 2
+        assert "give both --tls-cert and --tls-key" in capsys.readouterr().err
+        monkeypatch.setattr(os, "environ", {**base})
+        assert main(argv) != 0
+        assert "it is in use" in capsys.readouterr().err

@@ -101,8 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if multi_user:
         from easeback.web.practice.serve import serve_practice
 
-        _listenable(settings.host, settings.port)
-        return serve_practice(args)
+        return serve_practice(args, check_port=_listenable)
     from easeback.web.hosts import is_loopback
 
     if not is_loopback(settings.host):

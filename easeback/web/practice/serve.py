@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from fastapi import FastAPI
 
@@ -30,7 +31,11 @@ def app_from_env() -> FastAPI:
     )
 
 
-def serve_practice(args: argparse.Namespace) -> int:
+def serve_practice(
+    args: argparse.Namespace, check_port: Callable[[str, int], None] | None = None
+) -> int:
+    """Serve the practice; `check_port` refuses a port in use, called once the arguments
+    are known good (a wrong --tls pair or address is named even when the port is taken)."""
     from importlib.util import find_spec
 
     from easeback.settings import Settings
@@ -67,6 +72,8 @@ def serve_practice(args: argparse.Namespace) -> int:
     if settings.workers < 1:
         print("easeback: error: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    if check_port is not None:
+        check_port(settings.host, settings.port)
     # Create and migrate the database once, before the workers race to do it.
     from easeback.usecases.journal import open_journal
 
