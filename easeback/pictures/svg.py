@@ -1715,12 +1715,7 @@ class Drawing:
             for poly in picture_shapes(self.drawn_body(i), self.frame).values():
                 flip = self.flipped(i)
                 taken.append([(WIDTH - x, y) if flip else (x, y) for x, y in poly])
-        back, front = _props(self.fig, self.frame)
-        for fragment in (*back, *front):
-            taken += _svg_shapes(fragment)
-        if self.closeup is not None:
-            (cx, cy), r = INSET_C, INSET_R
-            taken.append(_rect_poly((cx - r - 140, cy - r, cx + r, cy + r + 24)))
+        taken += _scenery(self)
         w = SIDE_WORDS_WIDTH
         corners = [(10.0, 40.0, "start"), (10.0, HEIGHT - 12, "start"),
                    (WIDTH - 10, 40.0, "end"), (WIDTH - 10, HEIGHT - 12, "end")]  # fmt: skip
@@ -2792,10 +2787,17 @@ def _taken(d: Drawing, arrow: Arrow | None) -> list[list[Point]]:
     shapes = [*picture_shapes(body, d.frame).values()]
     if arrow:  # the shaft, a few pixels wide
         shapes += [_rect_poly((x - 3, y - 3, x + 3, y + 3)) for x, y in dense(arrow.shaft, 3)]
+    return shapes + _scenery(d)
+
+
+def _scenery(d: Drawing) -> list[list[Point]]:
+    """Outlines of what a picture draws besides the body: each prop, the floor line and the
+    close-up with its words (left of it)."""
+    shapes: list[list[Point]] = []
     back, front = _props(d.fig, d.frame)
     for fragment in (*back, *front):
         shapes += _svg_shapes(fragment)
-    if d.closeup is not None:  # the close-up and its words, left of it
+    if d.closeup is not None:
         (cx, cy), r = INSET_C, INSET_R
         shapes.append(_rect_poly((cx - r - 140, cy - r, cx + r, cy + r + 24)))
     return shapes
