@@ -11,6 +11,8 @@ repetition (easeback.web.player_pictures).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from easeback.domain.body import JOINTS, Pose, Root, interpolate, pose_body
 from easeback.domain.models import Position, Technique
 from easeback.pictures.figures import Figure, _outline_all, ease, sunk
@@ -129,8 +131,7 @@ def player_drawing(fig: Figure, technique: Technique) -> Drawing:
     """Getting into position, then the technique's loop, framed alike: the player sets its clock
     to the setup during the setup steps and to the loop from the first repetition."""
     setup = setup_samples(fig, technique)
-    loop = [Sample(s.time + LOOP_AT, s.pose, s.side, s.depth, s.part)
-            for s in samples(fig, technique)]  # fmt: skip
+    loop = [replace(s, time=s.time + LOOP_AT) for s in samples(fig, technique)]
     every = [*setup, *loop]
     frame = fit(fig, [s.pose for s in every])
     return Drawing(fig, frame, tuple(every), every[-1].time)

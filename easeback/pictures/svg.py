@@ -688,6 +688,7 @@ class Sample:
     side: str  # "right", "left" or "" for techniques not done per side
     depth: float  # 0 at the start pose, 1 at the end pose: how strongly the stretch is felt
     part: int = 0  # which movement of a figure that shows two (see Figure.then)
+    back: bool = False  # on the way back out of the stretch (its arrow no longer says the way)
 
 
 _ease = ease
@@ -752,7 +753,8 @@ def _loop(fig: Figure, technique: Technique) -> list[Sample]:
             now += tp.hold
             for i in range(frames):
                 t = i / frames
-                out.append(Sample(now, part.tween(t, side, back=True), side, 1.0 - _ease(t), n))
+                pose = part.tween(t, side, back=True)
+                out.append(Sample(now, pose, side, 1.0 - _ease(t), n, back=True))
                 now += tp.move / frames
     first = out[0]
     if out[-1].pose != first.pose:
@@ -782,7 +784,7 @@ def _nested_loop(fig: Figure, technique: Technique) -> list[Sample]:
             t = i / frames[n]
             depth = _ease(t) if not back else 1.0 - _ease(t)
             pose = part.tween(t, side, back=back)
-            out.append(Sample(now, pose, side if drawn_as is None else drawn_as, depth, n))
+            out.append(Sample(now, pose, side if drawn_as is None else drawn_as, depth, n, back))
             now += tp.move / frames[n]
             if not back and part.in_turn and i and i % MOVE_FRAMES == 0:  # one group in: rest
                 now += part.in_turn_hold
@@ -1274,6 +1276,16 @@ class Drawing:
             f'fill="{INK}">{words}</text></g>'
         )
 
+    def _while_going_in(self, arrow: str) -> str:
+        """A close-up's arrow, shown only while the part moves into the stretch and is held
+        there: not at rest before it, nor on the way back (review 10: the draw-in's and the
+        tilt's arrows stayed on in the rest frames, saying a movement that was not made)."""
+        ops = ["1" if s.depth > 0.0 and not s.back else "0" for s in self.samples]
+        if "1" not in ops:
+            return ""
+        anim = self._anim("opacity", ops, discrete=True)
+        return f'<g opacity="{ops[0]}">{anim}{arrow}</g>' if anim else arrow
+
     def _moving(self, bodies: list[Body], make: Callable[[Body], str], style: str) -> str:
         values = [make(b) for b in bodies]
         return f'<path d="{values[0]}" {style}>{self._anim("d", values)}</path>'
@@ -1312,7 +1324,7 @@ class Drawing:
                          f'fill="{MAT}" fill-opacity="0.5"')  # fmt: skip
         inner = (f'{floor}{drawn[0]}{head}{"".join(drawn[1:])}<path d="{was}" fill="none" '
                  f'stroke="{INK}" stroke-width="1.8" stroke-dasharray="5 4"/>'
-                 f"{arrow.svg}")  # fmt: skip
+                 f"{self._while_going_in(arrow.svg)}")  # fmt: skip
         # the words between the two close-ups, on two lines at the top (one is too wide)
         x = (FEET_C[0] + FEET_R + INSET_C[0] - INSET_R) / 2
         lines = INSET_WORDS["lift"].split(" ", 2)  # "a few", "centimetres up"
@@ -1354,7 +1366,7 @@ class Drawing:
             f'<circle cx="{cx:g}" cy="{cy:g}" r="{FEET_R:g}" fill="white" stroke="{INK}" '
             f'stroke-width="2"/><g clip-path="url(#{clip})">{"".join(drawn)}'
             f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
-            f'stroke-dasharray="5 4"/>{arrow.svg}</g></g>'
+            f'stroke-dasharray="5 4"/>{self._while_going_in(arrow.svg)}</g></g>'
         )
 
     def _detail_closeup(self, picture: str) -> str:
@@ -1390,7 +1402,8 @@ class Drawing:
                     marks.append(f'<g opacity="{ops[0]}">{anim}{self._tip_closeup(sign)}</g>')
                 continue
             drawn = (f'{inner}<g fill="none" stroke="{INK}" stroke-width="1.8" '
-                     f'stroke-dasharray="5 4">{was}</g>{arrow.svg if arrow else ""}')  # fmt: skip
+                     f'stroke-dasharray="5 4">{was}</g>'
+                     f'{self._while_going_in(arrow.svg) if arrow else ""}')  # fmt: skip
             if len(keys) == 1:
                 marks.append(drawn)
                 continue
@@ -1460,7 +1473,7 @@ class Drawing:
                  f'fill="{MAT}"/><path d="M0,{floor:.1f}H{WIDTH:g}" stroke="{FLOOR}" '
                  f'stroke-width="3"/>{drawn}'
                  f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
-                 f'stroke-dasharray="5 4"/>{arrow.svg}')  # fmt: skip
+                 f'stroke-dasharray="5 4"/>{self._while_going_in(arrow.svg)}')  # fmt: skip
         return self._circle(inner, INSET_WORDS["belly"])
 
     def _trunk_highlights(self, bodies: list[Body], frame: Frame, trunk_id: str) -> str:
@@ -1531,7 +1544,7 @@ class Drawing:
                 anim = self._anim("opacity", ops, discrete=True)
                 parts.append(f'<g opacity="{ops[0]}">{anim}{svg_}</g>')
             arrow = "".join(parts)
-        inner = f"{hips}{was}{chest}{head}{arrow}"
+        inner = f"{hips}{was}{chest}{head}{self._while_going_in(arrow)}"
         return self._circle(inner, INSET_WORDS["turn"])
 
     def _sway_closeup(self, bodies: list[Body]) -> str:
@@ -1794,7 +1807,7 @@ class Drawing:
             f'<path d="M0,{floor:.1f}H{WIDTH:g}" stroke="{FLOOR}" stroke-width="3"/>{drawn}'
             f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.8" '
             f'stroke-dasharray="5 4"/>'
-            f"{inset_arrow(self.fig, self.frame.scale).svg}"
+            f"{self._while_going_in(inset_arrow(self.fig, self.frame.scale).svg)}"
         )
         return self._circle(inner, words)
 

@@ -725,3 +725,31 @@ def test_keys_that_draw_the_other_side_do_not_also_say_repeat_it():
 
     assert CUE not in last_row("bird-dog")
     assert CUE in last_row("knee-to-chest-single")
+
+
+@pytest.mark.parametrize("tid", ["pelvic-tilt", "supine-abdominal-draw-in", "superman",
+                                 "seated-chair-rotation", "thoracic-extension-roller"])  # fmt: skip
+def test_a_close_ups_arrow_shows_only_while_going_in_and_held(tid):
+    """Review 10: the draw-in's and the tilt's close-up arrows stayed on at rest, before the
+    movement and after it, saying a movement nobody was making. At every moment of the loop,
+    a close-up's arrow shows exactly while the stretch deepens or is held (its depth above 0
+    and not falling until the next moment), never at rest or on the way back out."""
+    from easeback.pictures.svg import ARROW, Drawing
+
+    t = default_catalogue().technique(tid)
+    loop = drawing(figure_for(tid), t, "animated")
+    shown, wanted = [], []
+    for i, s in enumerate(loop.samples):
+        still = Drawing(loop.fig, loop.frame, (s,), 1.0, moment=True)
+        root = ET.fromstring(still.render(tid))
+        insets = [g for g in root.iter("{http://www.w3.org/2000/svg}g")
+                  if g.get("class") == "inset"]  # fmt: skip
+        assert insets, f"{tid}: no close-up at moment {i}"
+        shown.append(any(e.get("stroke") == ARROW for g in insets for e in g.iter()))
+        # the animation switches at each sample's time and keeps its value until the next:
+        # from this sample to the next, the depth must not fall
+        after = loop.samples[(i + 1) % len(loop.samples)].depth
+        wanted.append(s.depth > 0.0 and after >= s.depth - 1e-9)
+    depths = [round(s.depth, 2) for s in loop.samples]
+    assert shown == wanted, list(zip(depths, shown, wanted, strict=True))
+    assert any(shown) and not all(shown)
