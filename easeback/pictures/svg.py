@@ -2858,23 +2858,25 @@ def _cue_place(
     taken: list[list[Point]], top: float, bottom: float, fixed: float | None,
 ) -> tuple[Point, float]:  # fmt: skip
     """Where the other-side reminder goes (its right end and baseline, in the end picture)
-    and the picture's new bottom: the first of bottom right, top right, bottom left, top
-    left and the very bottom where its words cross nothing drawn. A picture of fixed height
-    (`fixed`) does not grow; a cropped one grows below for the words when it must."""
+    and the picture's new bottom: the first of bottom right, bottom left and the very bottom
+    where its words cross nothing drawn; then, in a cropped picture, under it (the picture
+    grows below), or in a picture of fixed height (`fixed`), top right or top left. Words
+    at the top read as coming before the pose (review 10: the single knee hug's handout
+    said it at the top right, beside the step's badge)."""
     w, _ = CUE_BOX
     right = WIDTH - 10
 
     def clear(x1: float, base: float) -> bool:
         return not any(hits(cue_box(x1, base), poly) for poly in taken)
 
-    spots = [(right, bottom - 8), (right, top + 27), (w + 40, bottom - 8), (w + 40, top + 27),
-             (right, bottom - 3)]  # fmt: skip
-    for x1, base in spots:
+    below = [(right, bottom - 8), (w + 40, bottom - 8), (right, bottom - 3)]
+    above = [(right, top + 27), (w + 40, top + 27)]
+    for x1, base in below if fixed is None else [*below, *above]:
         if clear(x1, base) and top + 10 < cue_box(x1, base)[1]:
             return (x1, base), bottom
     if fixed is None:
         return (right, bottom + CUE_BOX[1] + 2), bottom + CUE_BOX[1] + 8
-    return spots[0], bottom  # nothing is clear: the least bad
+    return below[0], bottom  # nothing is clear: the least bad
 
 
 def cue_box(right: float, base: float) -> Box:

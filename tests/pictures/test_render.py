@@ -753,3 +753,15 @@ def test_a_close_ups_arrow_shows_only_while_going_in_and_held(tid):
     depths = [round(s.depth, 2) for s in loop.samples]
     assert shown == wanted, list(zip(depths, shown, wanted, strict=True))
     assert any(shown) and not all(shown)
+
+
+@pytest.mark.parametrize("technique", CUED, ids=[t.id for t in CUED])
+def test_a_cropped_rows_other_side_cue_comes_after_the_pose(technique):
+    """Review 10: the handout's single knee hug said 'then repeat on the other side' at the
+    top right of its cropped row, beside the step's badge, where it reads as coming before
+    the pose. In a cropped row (the handout's) the words lie in the lower half of the row."""
+    rows = key_rows(figure_for(technique.id))
+    root = ET.fromstring(key_poses_svg(technique, crop=True, part=rows - 1))
+    _, top, _, height = (float(v) for v in root.get("viewBox", "").split())
+    (cue,) = [el for el in root.iter() if el.get("class") == "cue"]
+    assert float(cue.get("y", 0)) > top + height / 2, (top, height, cue.get("y"))
