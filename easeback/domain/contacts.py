@@ -33,6 +33,10 @@ from easeback.domain.body import (
 )
 
 TOLERANCE = 0.02  # metres: a declared contact holds when it is this close
+# where a crossed ankle rests along the other thigh, from hip (0) to knee (1): across the knee
+# its top (review 10: at 0.8 the piriformis release's ankle read as resting on the shin), on
+# the thigh just above the knee, as the reclined pigeon's steps say
+ANKLE_ALONG: dict[str, float] = {"knee": 0.93, "thigh": 0.8}
 Kind = Literal["hand", "ankle", "foot", "calf"]
 Target = Literal[
     "knee", "thigh", "shin", "hip", "pelvis_back", "head", "chest", "flat", "stay", "seat",
@@ -226,8 +230,8 @@ def target_point(
     if t.target in ("knee", "thigh", "shin"):
         thigh = body.segments[f"{'shin' if t.target == 'shin' else 'thigh'}_{t.target_side}"]
         along = {"knee": 0.85, "thigh": 0.6, "shin": 0.45}[t.target]
-        if t.kind == "ankle":
-            along = 0.8
+        if t.kind == "ankle":  # "across the knee": on its top; "on the thigh": just above it
+            along = ANKLE_ALONG[t.target]
         centre = _add(thigh.a, _mul(_sub(thigh.b, thigh.a), along))
         axis = _unit(_sub(thigh.b, thigh.a))
         if t.kind == "ankle":  # the ankle rests on the front of the other thigh, the shin

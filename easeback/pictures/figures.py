@@ -76,6 +76,9 @@ class View(StrEnum):
     # from the right side and higher, 46 degrees: a knee falling open, or knees lowered,
     # towards the viewer still show the thighs' length (reclined pigeon, lying twist)
     HIGH_THREE_QUARTER = "high-three-quarter"
+    # from beyond the head on the figure's left, low (25 degrees): a figure four's crossed
+    # shin lies across the picture over the support knee, its knee open beyond (review 10)
+    HEAD_LEFT = "head-left"
 
 
 class PropKind(StrEnum):

@@ -115,10 +115,11 @@ CAMERAS: dict[View, Camera] = {
     View.SIDE_HIGH: _looking((-0.15, 0.4, 1.0)),
     View.LOW_THREE_QUARTER: _looking((0.38, 0.45, 1.0)),  # 21 degrees to the feet, 23 up
     View.HIGH_THREE_QUARTER: _looking((0.1, 1.05, 1.0)),  # 6 degrees to the feet, 46 up
+    View.HEAD_LEFT: _looking((-0.7, 0.57, -1.0)),  # 55 degrees off the legs' line, 25 up
 }
 OBLIQUE = (View.THREE_QUARTER, View.ABOVE, View.OVERHEAD, View.FEET_END, View.DOWN,
            View.SIDE_HIGH, View.LOW_THREE_QUARTER, View.HIGH_THREE_QUARTER,
-           View.FEET_LEFT)  # fmt: skip
+           View.FEET_LEFT, View.HEAD_LEFT)  # fmt: skip
 
 
 @dataclass

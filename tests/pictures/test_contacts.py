@@ -471,6 +471,44 @@ def test_a_crossed_ankle_rests_on_the_other_leg_as_drawn(tid):
     assert checked >= 2
 
 
+def _along_and_off(body, ankle: str, thigh: str) -> tuple[float, float]:
+    """Where a point lies along a thigh (0 at the hip, 1 at the knee) and how far (m) from
+    its axis."""
+    seg = body.segments[thigh]
+    axis = [b - a for a, b in zip(seg.a, seg.b, strict=True)]
+    rel = [p - a for p, a in zip(body.landmarks[ankle], seg.a, strict=True)]
+    length2 = sum(v * v for v in axis)
+    along = sum(r * v for r, v in zip(rel, axis, strict=True)) / length2
+    foot = [a + along * v for a, v in zip(seg.a, axis, strict=True)]
+    return along, math.dist(body.landmarks[ankle], foot)
+
+
+@pytest.mark.parametrize("tid", ["ball-piriformis-release", "reclined-pigeon"])
+def test_a_crossed_ankle_rests_where_its_steps_say(tid):
+    """Review 10: the piriformis release's crossed ankle read as resting on the other shin, not
+    'across the opposite knee' (steps): it lay 80% of the way from hip to knee, 9 cm short of
+    the knee. Every key pose that crosses an ankle rests it on the other leg (its centre no
+    further from the thigh's axis than the thigh's and shin's half-widths and a little: not in
+    the air) where the phrase says: 'on the knee' on its top, at least 88% of the way to the
+    knee and not past it; 'on the thigh' just above the knee (the pigeon's 'just above the
+    knee'), 70 to 90% of the way."""
+    checked = 0
+    for part in figure_for(tid).parts:
+        for name, pose in part.keyframes().items():
+            body = pose_body(pose)
+            for t in part.touches_for(name):
+                if t.kind != "ankle":
+                    continue
+                thigh = f"thigh_{t.target_side}"
+                along, off = _along_and_off(body, f"ankle_{t.side}", thigh)
+                low, high = (0.88, 1.0) if t.target == "knee" else (0.7, 0.9)
+                assert low <= along <= high, (tid, name, t.phrase, round(along, 2))
+                rest = body.segments[thigh].hw + body.segments[f"shin_{t.side}"].hw
+                assert off <= 1.15 * rest, (tid, name, t.phrase, round(off, 3), round(rest, 3))
+                checked += 1
+    assert checked >= 2
+
+
 def test_the_piriformis_figure_four_rests_on_a_bent_knee_with_the_sole_flat():
     """Review 6: no figure four, a low, almost straight supporting leg, and the leg slid out
     long on the way onto the ball. The supporting knee stays bent (at least 70 degrees, the

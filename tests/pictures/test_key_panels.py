@@ -406,3 +406,18 @@ def test_the_bird_dog_prints_the_other_pair_too():
         other_leg, other_arm = {"l": "r", "r": "l"}[leg], {"l": "r", "r": "l"}[arm]
         assert body[f"knee_{leg}"][1] > body[f"knee_{other_leg}"][1] + 0.3  # leg up, back
         assert body[f"palm_{arm}"][1] > body[f"palm_{other_arm}"][1] + 0.3  # arm forward
+
+
+def test_the_same_ball_is_drawn_the_same_size_in_every_figure():
+    """Review 10: the piriformis release's ball was drawn 6.6 cm across, the buttock release's
+    10 cm (review 8: at 6.6 cm too small to see), though both steps use the same tennis or
+    lacrosse ball. Every figure's ball is drawn the same size, at least 9 cm across."""
+    sizes = {
+        t.id: p.size
+        for t in default_catalogue().techniques
+        for p in figure_for(t.id).props
+        if p.kind.value == "ball"
+    }
+    assert {"ball-glute-release", "ball-piriformis-release"} <= set(sizes)
+    assert len(set(sizes.values())) == 1, sizes
+    assert min(min(s) for s in sizes.values()) >= 0.09, sizes

@@ -476,3 +476,40 @@ def test_the_rocks_sway_is_shown_close_up_from_the_feet_with_a_two_headed_arrow(
     animated = S.technique_svg(t, "animated")
     assert "from the feet" in animated
     assert len(animated.encode("utf-8")) < 100_000
+
+
+def test_the_reclined_pigeons_figure_four_is_drawn_as_a_four():
+    """Review 10 (scored 2): 'the crossed shin stands up' instead of lying across the other
+    thigh. Seen from the crossed knee's side and above, the crossed thigh pointed at the
+    viewer (drawn 29% of its length: the knee on the hip) and the shin, going across the body
+    away from the viewer, was drawn climbing at 45 degrees, the foot up past it. Seen from
+    beyond the head on the support leg's side, low (the view head-left), in every pose that
+    crosses the ankle (the keys of steps 2 and 3, and each side's held poses in the
+    animation, the left side drawn as its mirror) the crossed thigh and shin are drawn at
+    least 70% of their length and the shin lies across the picture, within 30 degrees of
+    level, over the support thigh near its knee."""
+    from easeback.pictures.figures import key_panels
+
+    t, d = _loop("reclined-pigeon")
+    fig = figure_for("reclined-pigeon")
+    frame = S.drawing(fig, t, "end").frame
+    crossed = [(p.label, pose_body(p.body_pose), frame) for p in key_panels(fig)
+               if p.steps != (1,)]  # fmt: skip
+    crossed += [(f"{s.side} {s.time:.1f}s", d.drawn_body(i), d.frame)
+                for i, s in enumerate(d.samples) if s.depth == 1.0]  # fmt: skip
+    assert len(crossed) >= 4
+    for label, body, fr in crossed:
+        m = body.landmarks
+        for a, b in (("hip_r", "knee_r"), ("knee_r", "ankle_r")):
+            shown = math.dist(fr.xy(m[a]), fr.xy(m[b])) / (math.dist(m[a], m[b]) * fr.scale)
+            assert shown >= 0.7, (label, a, b, shown)
+        (kx, ky), (ax, ay) = fr.xy(m["knee_r"]), fr.xy(m["ankle_r"])
+        slope = math.degrees(math.atan2(abs(ay - ky), abs(ax - kx)))
+        assert slope <= 30, (label, slope)
+        # the drawn ankle lies on the drawn support thigh, in its knee half
+        (hx, hy), (gx, gy) = fr.xy(m["hip_l"]), fr.xy(m["knee_l"])
+        u = ((ax - hx) * (gx - hx) + (ay - hy) * (gy - hy)) / ((gx - hx) ** 2 + (gy - hy) ** 2)
+        gap = math.dist((ax, ay), (hx + u * (gx - hx), hy + u * (gy - hy)))
+        width = (body.segments["thigh_l"].hw + body.segments["shin_r"].hw) * fr.scale
+        assert 0.5 <= u <= 1.05 and gap <= 1.2 * width, (label, u, gap, width)
+    assert fig.view is View.HEAD_LEFT

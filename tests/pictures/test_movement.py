@@ -231,11 +231,11 @@ def test_the_knee_drops_draw_the_bent_knees_bent_on_the_picture():
 def test_the_reclined_pigeon_crosses_the_ankle_before_the_foot_lifts():
     """Step 2 (the ankle across the other thigh, the crossed knee open to the side, the bottom
     foot still down) is a key pose of its own before step 3 (that foot lifts, the hands draw
-    the thigh in); seen from the crossed knee's side and above, where the open knee and the
-    other knee are drawn apart."""
+    the thigh in); seen from beyond the head on the support leg's side (round 12), where the
+    open knee and the other knee are drawn apart."""
     t = default_catalogue().technique("reclined-pigeon")
     fig = figure_for(t.id)
-    assert len(fig.parts) == 2 and fig.view is View.HIGH_THREE_QUARTER
+    assert len(fig.parts) == 2 and fig.view is View.HEAD_LEFT
     crossed = pose_body(fig.end)
     assert "foot_l" in fig.contacts["end"] and "foot_l" not in fig.then.contacts["end"]
     knee_r, knee_l = crossed.landmarks["knee_r"], crossed.landmarks["knee_l"]

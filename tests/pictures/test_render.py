@@ -566,15 +566,20 @@ def test_the_lying_spinal_twist_is_drawn_large():
 @pytest.mark.parametrize("tid", ["ball-glute-release", "ball-piriformis-release"])
 def test_the_hands_rest_clear_of_the_ball(tid):
     """Review 3: the small ball was half hidden under the near hand and forearm, which lay
-    along the side with the hand over the pelvis, right above the ball. The arms rest out on
-    the floor, so both hands lie at least 10 cm along the body from the ball, in every key
-    pose."""
+    along the side with the hand over the pelvis, right above the ball. Review 10: 11 cm off
+    (the arms out at 45 degrees), seen from the side the near hand still lay over the buttock
+    on the ball, hiding where it presses. The arms rest out on the floor, so both hands lie at
+    least 20 cm along the body from the ball, by the waist, and rest on the floor (the hand or
+    forearm within 5 cm of it; the piriformis release's hung 20 cm up), in every key pose."""
     fig = figure_for(tid)
     ball = next(p for p in fig.props if p.kind == "ball")
     for key, pose in fig.keyframes().items():
-        marks = pose_body(pose).landmarks
-        for palm in ("palm_l", "palm_r"):
-            assert abs(marks[palm][0] - ball.x) >= 0.1, (key, palm, marks[palm][0])
+        body = pose_body(pose)
+        for side in ("l", "r"):
+            palm = body.landmarks[f"palm_{side}"]
+            assert abs(palm[0] - ball.x) >= 0.2, (key, side, palm[0])
+            low = min(body.segments[p].lowest() for p in (f"hand_{side}", f"forearm_{side}"))
+            assert low <= 0.05, (key, side, low)
 
 
 def test_a_roller_reads_as_a_roller_under_the_body():
