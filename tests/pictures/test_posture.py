@@ -483,3 +483,19 @@ def test_the_backbends_bend_in_the_low_back_with_the_hips_forward():
         low, high = lumbar - pelvis, chest - lumbar
         assert low >= 20.0, (tid, low)
         assert low >= 4.0 * high, (tid, low, high)
+
+
+def test_the_cobra_palms_stay_where_they_lay_as_the_chest_lifts():
+    """Review 10: the cobra's near arm read as a stub. Placed under the lifted ribs, the palms
+    slid 5 cm back towards the waist as the chest rose, folding the bent arm along the chest
+    (the palm 8 cm behind the shoulder). The palms now stay where they lay on the floor
+    (within 2 cm of the start) and so lift the chest from nearly under the shoulders (within
+    5 cm behind them), the elbows still bent back by the sides."""
+    fig = figure_for("cobra")
+    flat, lifted = pose_body(fig.start), pose_body(fig.end)
+    for s in "lr":
+        slid = flat.landmarks[f"palm_{s}"][0] - lifted.landmarks[f"palm_{s}"][0]
+        assert abs(slid) <= 0.02, (s, slid)
+        behind = lifted.landmarks[f"shoulder_{s}"][0] - lifted.landmarks[f"palm_{s}"][0]
+        assert 0.0 <= behind <= 0.05, (s, behind)
+        assert fig.end.angle(f"elbow_flexion_{s}") >= 90, s  # bent, never straight
