@@ -2301,7 +2301,8 @@ FEET_SCALE = 190.0  # pixels per metre of the feet's close-up: the feet and most
 def feet_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
     """The feet close-up's frame: straight from the side (the feet's few centimetres then
     stand clear of the floor line, with no depth mixed into them), the near ankle of the end
-    pose left of the middle (the shins run off to the right), the floor low in the circle."""
+    pose left of the middle (the shins run off to the right), the floor low in the circle (0.6
+    of its radius below the middle: the arrow over the lifted shin stays inside)."""
     keys = fig.keyframes()
     b = pose_body(keys["end_right" if fig.sided else "end"])
     zoom = max(FEET_SCALE, 1.2 * scale)
@@ -2309,7 +2310,7 @@ def feet_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
     x, _, z = b.landmarks["ankle_r"]
     px, py = Frame(cam, 1.0, 0.0, 0.0).xy((x, 0.0, z))
     return Frame(cam, zoom, FEET_C[0] + 0.15 * FEET_R - px * zoom,
-                 FEET_C[1] + 0.5 * FEET_R - py * zoom)  # fmt: skip
+                 FEET_C[1] + 0.6 * FEET_R - py * zoom)  # fmt: skip
 
 
 def lift_feet_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
