@@ -1315,6 +1315,11 @@ class Drawing:
                 f'fill="{HEAD}" stroke="{INK}" stroke-width="1.6">'
                 f'{self._anim("cx", [f"{h[0]:.1f}" for h in heads])}'
                 f'{self._anim("cy", [f"{h[1]:.1f}" for h in heads])}</circle>')  # fmt: skip
+        # face down, as on the figure: the hair of the crown and the back of the head (review
+        # 11a: a bare skin-coloured circle read as a face turned up)
+        hair = [_hair(h, frame.xy(b.landmarks["nose"]), r) for h, b in zip(heads, bodies,
+                                                                         strict=True)]  # fmt: skip
+        head += f'<path class="hair" d="{hair[0]}" fill="{INK}">{self._anim("d", hair)}</path>'
         arrow = lift_closeup_arrow(self.fig, self.frame.scale)
         # the near arm stretched out beside the head is nearer than it: drawn over it, as
         # on the figure (layers)

@@ -770,3 +770,19 @@ def test_a_cropped_rows_other_side_cue_comes_after_the_pose(technique):
     _, top, _, height = (float(v) for v in root.get("viewBox", "").split())
     (cue,) = [el for el in root.iter() if el.get("class") == "cue"]
     assert float(cue.get("y", 0)) > top + height / 2, (top, height, cue.get("y"))
+
+
+def test_the_supermans_close_up_head_is_face_down_as_on_the_figure():
+    """Review 11a: the lift close-up drew the head as a bare skin-coloured circle, which read
+    as a face turned up. It carries the hair of the crown as the figure does, on the head's
+    upper side (the face is down, towards the floor)."""
+    t = default_catalogue().technique("superman")
+    root = ET.fromstring(drawing(figure_for("superman"), t, "end").render("superman"))
+    insets = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "inset"]
+    heads = [c for g in insets for c in g.iter("{http://www.w3.org/2000/svg}circle")
+             if c.get("fill") not in ("white", None) and float(c.get("r", 0)) > 15]  # fmt: skip
+    hair = [p for g in insets for p in g.iter("{http://www.w3.org/2000/svg}path")
+            if p.get("class") == "hair"]  # fmt: skip
+    assert len(heads) == 1 and len(hair) == 1, (len(heads), len(hair))
+    ys = [float(v) for v in re.findall(r"[-\d.]+,([-\d.]+)", hair[0].get("d", ""))]
+    assert sum(ys) / len(ys) < float(heads[0].get("cy", 0)), "the hair is on the floor side"
