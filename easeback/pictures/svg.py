@@ -2759,7 +2759,12 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     height = bottom - top
     extra = ""
     if len(row) == 2:
+        # a white margin between the two pictures, so that a pool's water, a mat or a floor
+        # line reaching both edges does not run the two into one (review 11a: the pool's
+        # steps 2 and 3 read as one strip, the arrow between them in the water)
         extra += (
+            f'<rect x="{WIDTH - PANEL_GAP / 2:g}" y="{top:g}" width="{PANEL_GAP:g}" '
+            f'height="{height:g}" fill="white"/>'
             f'<path d="M{WIDTH - 6:g},{top + height / 2:g}h12l-5,-6m5,6l-5,6" fill="none" '
             f'stroke="{INK}" stroke-width="2.5" stroke-linecap="round" '
             'stroke-linejoin="round"/>'
@@ -2789,6 +2794,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     )
 
 
+PANEL_GAP = 20.0  # pixels of white between two key poses side by side
 CUE = "then repeat on the other side ↺"
 OTHER_SIDE = "now the other side ↺"
 SIDE_WORDS_WIDTH = 175.0  # its width in pixels at CUE_SIZE, bold, a little generous

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -811,3 +812,29 @@ def test_the_supermans_close_up_head_is_face_down_as_on_the_figure():
     assert len(heads) == 1 and len(hair) == 1, (len(heads), len(hair))
     ys = [float(v) for v in re.findall(r"[-\d.]+,([-\d.]+)", hair[0].get("d", ""))]
     assert sum(ys) / len(ys) < float(heads[0].get("cy", 0)), "the hair is on the floor side"
+
+
+def test_two_key_poses_side_by_side_are_parted_by_a_white_margin():
+    """Review 11a: the pool's steps 2 and 3 ran into one strip of water, the arrow between
+    them in the water. Between two key poses in a row a white margin parts them, from top to
+    bottom, and no body part or motion arrow of any technique's key poses lies in it."""
+    from PIL import Image
+
+    from easeback.pictures import png_bytes
+    from easeback.pictures.svg import PANEL_GAP, dense, key_row, motion_arrow_shape, picture_shapes
+
+    pool = default_catalogue().technique("pool-walking")
+    img = Image.open(io.BytesIO(png_bytes(key_poses_svg(pool), 1.0))).convert("RGB")
+    column = [img.getpixel((WIDTH - 4, y)) for y in range(img.height)]
+    coloured = [y for y, p in enumerate(column) if min(p) < 235 and not 140 <= y <= 160]
+    assert coloured == [], coloured[:5]  # white but for the arrow at the middle
+    for t in TECHNIQUES:
+        for part in range(key_rows(figure_for(t.id))):
+            row = key_row(t, part)
+            for k, p in enumerate(row if len(row) == 2 else []):
+                d = drawing(p.figure, t, p.pose, p.part)
+                xs = [x for poly in picture_shapes(d.body(0), d.frame).values() for x, _ in poly]
+                arrow = motion_arrow_shape(p.figure, t, p.part) if p.pose == "end" else None
+                xs += [x for x, _ in dense(arrow.shaft, 3)] if arrow else []
+                edge = WIDTH - max(xs) if k == 0 else min(xs)
+                assert edge > PANEL_GAP / 2 + 4, (t.id, part, k, edge)
