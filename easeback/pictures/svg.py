@@ -690,6 +690,7 @@ class Sample:
     depth: float  # 0 at the start pose, 1 at the end pose: how strongly the stretch is felt
     part: int = 0  # which movement of a figure that shows two (see Figure.then)
     back: bool = False  # on the way back out of the stretch (its arrow no longer says the way)
+    lead: bool = False  # getting into the start position (lying down beside the ball, ...)
 
 
 _ease = ease
@@ -1687,11 +1688,8 @@ class Drawing:
             closeup = self._detail_closeup("".join(scene.back + body_svg + scene.front))
         elif self.closeup is not None:
             closeup = self._closeup(bodies)
-        hide = self._while_on_the_props()
-        if closeup and hide is not None:
-            # rolled onto the side to get up: nothing to show close up (a close-up of the hip
-            # on its side read as a tangle)
-            closeup = hide(closeup)
+        if closeup:
+            closeup = self._while_in_position(closeup)
         flips = ["-1 1" if self.flipped(i) else "1 1" for i in range(len(self.samples))]
         if "-1 1" in flips:  # the left side seen from its own side: mirrored about the middle
             c = WIDTH / 2
@@ -1749,6 +1747,18 @@ class Drawing:
                 f'font-family="sans-serif" font-size="{CUE_SIZE:g}" font-weight="bold" '
                 f'fill="{INK}" opacity="{ops[0]}">'
                 f'{self._anim("opacity", ops, discrete=True)}{OTHER_SIDE}</text>')  # fmt: skip
+
+    def _while_in_position(self, closeup: str) -> str:
+        """A close-up shown only once in the start position: not while getting into it (lying
+        down beside the ball: review 11a, 'on the ball' showed before the ball was under the
+        body) nor rolled onto the side to get up (a close-up of the hip on its side read as
+        a tangle)."""
+        way_up = [self.fig.finish[i] for i in self.fig.unfelt if i < len(self.fig.finish)]
+        ops = ["0" if s.lead or s.pose in way_up else "1" for s in self.samples]
+        if "1" not in ops:
+            return ""
+        anim = self._anim("opacity", ops, discrete=True)
+        return f'<g opacity="{ops[0]}">{anim}{closeup}</g>' if anim else closeup
 
     def _while_on_the_props(self) -> Callable[[str], str] | None:
         """For a figure that rolls onto its side to get up: wraps a part of the picture so that
@@ -1957,13 +1967,15 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     side = loop[0].side
     mirror = side == "left"
 
-    def moved(a: Pose, b: Pose, at: float, extra: float = fig.hold_extra) -> list[Sample]:
-        out = [Sample(at, a, side, 0.0)]
+    def moved(a: Pose, b: Pose, at: float, extra: float = fig.hold_extra,
+              lead: bool = False) -> list[Sample]:  # fmt: skip
+        out = [Sample(at, a, side, 0.0, lead=lead)]
         at += LEAD_STILL + extra
         for i in range(LEAD_FRAMES):
             pose = staged(a, b, i / LEAD_FRAMES)
             dip = max((d for _, _, d in sunk(pose_body(pose), fig.props)), default=0.0)
-            out.append(Sample(at, pose.moved(dy=dip) if dip > 0 else pose, side, 0.0))
+            pose = pose.moved(dy=dip) if dip > 0 else pose
+            out.append(Sample(at, pose, side, 0.0, lead=lead))
             at += LEAD_MOVE / LEAD_FRAMES
         return out
 
@@ -1976,7 +1988,7 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     at = 0.0
     # the first pose is the print's first moment whatever its time: it is not held longer
     for a, b in itertools.pairwise([*lead, loop[0].pose]):
-        out += moved(a, b, at, fig.hold_extra if out else 0.0)
+        out += moved(a, b, at, fig.hold_extra if out else 0.0, lead=True)
         at = out[-1].time + LEAD_MOVE / LEAD_FRAMES
     out += [replace(s, time=s.time + at) for s in loop]
     at = out[-1].time

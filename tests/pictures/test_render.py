@@ -775,7 +775,7 @@ def test_a_close_ups_arrow_shows_only_while_going_in_and_held(tid):
         root = ET.fromstring(still.render(tid))
         insets = [g for g in root.iter("{http://www.w3.org/2000/svg}g")
                   if g.get("class") == "inset"]  # fmt: skip
-        assert insets, f"{tid}: no close-up at moment {i}"
+        assert insets or s.lead, f"{tid}: no close-up at moment {i}"
         shown.append(any(e.get("stroke") == ARROW for g in insets for e in g.iter()))
         # the animation switches at each sample's time and keeps its value until the next:
         # from this sample to the next, the depth must not fall
@@ -838,3 +838,28 @@ def test_two_key_poses_side_by_side_are_parted_by_a_white_margin():
                 xs += [x for x, _ in dense(arrow.shaft, 3)] if arrow else []
                 edge = WIDTH - max(xs) if k == 0 else min(xs)
                 assert edge > PANEL_GAP / 2 + 4, (t.id, part, k, edge)
+
+
+@pytest.mark.parametrize("tid", ["ball-glute-release", "ball-piriformis-release",
+                                 "thoracic-extension-roller"])  # fmt: skip
+def test_a_close_up_waits_until_the_body_is_in_position(tid):
+    """Review 11a: the ball release's 'on the ball' close-up showed from the first moment,
+    while the figure still lay beside the ball. While getting into the start position (the
+    poses before the first repetition's start) a still moment draws no close-up; from the
+    start position on, it does."""
+    from easeback.pictures.svg import Drawing
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    loop = drawing(fig, t, "animated")
+    start = fig.keyframes()["start_right" if fig.sided else "start"]
+    first = next(i for i, s in enumerate(loop.samples) if s.pose == start)
+    assert first > 0, "no way into position drawn"
+
+    def closeup(i: int) -> bool:
+        still = Drawing(fig, loop.frame, (loop.samples[i],), 1.0, moment=True).render(tid)
+        return 'class="inset"' in still
+
+    assert not any(closeup(i) for i in range(first)), tid
+    held = next(i for i, s in enumerate(loop.samples) if s.depth == 1.0)
+    assert closeup(held), tid
