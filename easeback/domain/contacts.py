@@ -554,6 +554,19 @@ def solve(
     return pose
 
 
+def lower(pose: Pose, part: str, drop: float, floor: float, dims: Dims = DIMS) -> Pose:
+    """The arm (for a hand) or leg (for a foot) moved so that the palm or ankle comes `drop`
+    metres straight down, the elbow or knee kept above `floor`: a hand or foot resting on a
+    support in two key poses, which the angles mixed between them lift off it as the trunk
+    moves (the bridge's hands, a foot as the pelvis rolls)."""
+    arm = part.startswith("hand")
+    side: Side = "l" if part.endswith("_l") else "r"
+    body = pose_body(pose, dims)
+    at = body.landmarks[f"{'palm' if arm else 'ankle'}_{side}"]
+    target = (at[0], at[1] - drop, at[2])
+    return _with(pose, _reach(pose, body, side, arm, target, dims, floor))
+
+
 def miss(
     body: Body,
     t: Touch,

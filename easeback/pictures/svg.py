@@ -31,9 +31,8 @@ from easeback.pictures.figures import (
     key_panels,
     key_rows,
     motion_amount,
+    passing,
     pelvis_tilt,
-    staged,
-    sunk,
     tempo,
 )
 
@@ -1972,10 +1971,7 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
         out = [Sample(at, a, side, 0.0, lead=lead)]
         at += LEAD_STILL + extra
         for i in range(LEAD_FRAMES):
-            pose = staged(a, b, i / LEAD_FRAMES)
-            dip = max((d for _, _, d in sunk(pose_body(pose), fig.props)), default=0.0)
-            pose = pose.moved(dy=dip) if dip > 0 else pose
-            out.append(Sample(at, pose, side, 0.0, lead=lead))
+            out.append(Sample(at, passing(fig, a, b, i / LEAD_FRAMES), side, 0.0, lead=lead))
             at += LEAD_MOVE / LEAD_FRAMES
         return out
 
