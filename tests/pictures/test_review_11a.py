@@ -4,6 +4,7 @@ shaded wedge under the low back of the main figure that reads as an object."""
 
 from __future__ import annotations
 
+from easeback.content.loader import default_catalogue
 from easeback.domain.body import pose_body
 from easeback.pictures.figures import figure_for
 
@@ -25,3 +26,36 @@ def test_the_towel_extension_drapes_the_upper_back_over_the_towel_then_lifts_a_l
     assert lift.segments["head"].a[1] - head.a[1] >= 0.15  # step 3 -> 4: visibly lifted
     assert lift.landmarks["neck_base"][1] - end.landmarks["neck_base"][1] >= 0.08  # shoulders
     assert fig.steps["end"] == (3,) and fig.steps["finish.0"] == (4,)
+
+
+def _outside_the_close_up(drawn: str) -> str:
+    """The drawing without its close-up circle(s)."""
+    out, rest = [], drawn
+    while 'class="inset"' in rest:
+        i = rest.index('<g class="inset"')
+        out.append(rest[:i])
+        depth, j = 0, i
+        while True:  # to the close of the inset's group
+            o, c = rest.find("<g", j), rest.find("</g>", j)
+            if o != -1 and o < c:
+                depth, j = depth + 1, o + 2
+            else:
+                depth, j = depth - 1, c + 4
+                if depth == 0:
+                    break
+        rest = rest[j:]
+    return "".join(out) + rest
+
+
+def test_no_shaded_wedge_under_the_low_back_of_the_main_figure():
+    """Review 11a: in step 1 of the pelvic tilt and the draw-in 'a grey wedge under the low
+    back looks like an object placed under the back'. On the whole figure the small of the
+    back is the trunk's own curve over the floor, unshaded; the close-up, where its words
+    explain it, keeps the shaded gap."""
+    from easeback.pictures import svg
+
+    for tid in ("pelvic-tilt", "supine-abdominal-draw-in"):
+        t = default_catalogue().technique(tid)
+        for drawn in (svg.technique_svg(t, "animated"), svg.key_poses_svg(t)):
+            assert f'fill="{svg.GAP_SHADE}"' not in _outside_the_close_up(drawn), tid
+            assert f'fill="{svg.GAP_SHADE}"' in drawn, tid  # in the close-up
