@@ -99,6 +99,17 @@ def _from_above(tilt: float) -> Camera:
     return Camera((1, 0, 0), (0, s, -c), (0, c, s))
 
 
+def above_facing(cam: Camera) -> Camera:
+    """Looking straight down, turned as the picture `cam` is: the viewer at the bottom, the
+    picture's right to the right (review 11a: a close-up from above of a figure facing the
+    viewer had its nose pointing sideways); a side view's is View.TOP's."""
+    ux, uz = -cam.toward[0], -cam.toward[2]
+    n = math.hypot(ux, uz)
+    if n < 1e-6:  # already from straight above
+        return cam
+    return Camera((-uz / n, 0.0, ux / n), (ux / n, 0.0, uz / n), (0.0, 1.0, 0.0))
+
+
 CAMERAS: dict[View, Camera] = {
     View.SIDE: Camera((1, 0, 0), (0, 1, 0), (0, 0, 1)),
     View.FRONT: Camera((0, 0, -1), (0, 1, 0), (1, 0, 0)),
@@ -2334,7 +2345,11 @@ def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE, side: str = "right
     turned = (angle(b) - angle(a) + math.pi) % (2 * math.pi) - math.pi
     cx, cy = frame.xy(a.landmarks["neck_base"])
     r = 0.2 * frame.scale
-    s0, s1 = math.radians(-35.0), math.radians(35.0)  # in front: the figure faces right
+    # in front of the chest, the way the hips (which stay) face on the close-up
+    neck, ahead = a.landmarks["neck_base"], a.segments["pelvis"].forward
+    fx, fy = frame.xy((neck[0] + ahead[0], neck[1] + ahead[1], neck[2] + ahead[2]))
+    facing = math.atan2(fy - cy, fx - cx)
+    s0, s1 = facing - math.radians(35.0), facing + math.radians(35.0)
     if turned < 0:
         s0, s1 = s1, s0
     shaft = _arc((cx, cy), r, r, s0, s1)
@@ -2564,8 +2579,9 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
         return Frame(SWAY_CAMERA, zoom, sx - px * zoom, sy + 0.2 * SWAY_R - py * zoom)
     if fig.inset == "turn":  # from straight above, the neck at the middle
         zoom = max(TURN_SCALE, 1.6 * scale)
-        nx, _, nz = b.landmarks["neck_base"]
-        return Frame(CAMERAS[View.TOP], zoom, cx - nx * zoom, cy - nz * zoom)
+        cam = above_facing(CAMERAS[fig.view])
+        px, py = Frame(cam, 1.0, 0.0, 0.0).xy(b.landmarks["neck_base"])
+        return Frame(cam, zoom, cx - px * zoom, cy - py * zoom)
     if fig.inset == "belly":  # from the side, the front of the lower tummy below the middle
         zoom = max(BELLY_SCALE, 1.3 * scale)
         fx, fy_, _ = belly_front(b)

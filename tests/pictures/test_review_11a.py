@@ -59,3 +59,29 @@ def test_no_shaded_wedge_under_the_low_back_of_the_main_figure():
         for drawn in (svg.technique_svg(t, "animated"), svg.key_poses_svg(t)):
             assert f'fill="{svg.GAP_SHADE}"' not in _outside_the_close_up(drawn), tid
             assert f'fill="{svg.GAP_SHADE}"' in drawn, tid  # in the close-up
+
+
+def test_the_turn_close_up_from_above_faces_as_the_figure_and_turns_its_way():
+    """Review 11a: the chair rotation's and the floor twist's close-up from above 'faces a
+    different way from the figure: at the start its nose points sideways while the figure
+    faces the viewer'. Seen from above with the viewer at the bottom of the circle, the nose
+    of a figure facing the viewer points down the circle at the start; as it turns, the nose
+    moves across the circle the way it moves across the figure, and the arrow with it."""
+    from easeback.pictures import svg
+
+    for tid in ("seated-chair-rotation", "seated-floor-twist"):
+        t = default_catalogue().technique(tid)
+        fig = figure_for(tid)
+        main = svg.drawing(fig, t, "end").frame
+        close = svg.inset_frame(fig, main.scale)
+        keys = fig.keyframes()
+        a, b = pose_body(keys["start_right"]), pose_body(keys["end_right"])
+        (hx, hy), (nx, ny) = (close.xy(a.landmarks[m]) for m in ("head", "nose"))
+        assert ny - hy > 0.8 * abs(nx - hx), tid  # the nose down the circle, to the viewer
+        on_figure = main.xy(b.landmarks["nose"])[0] - main.xy(a.landmarks["nose"])[0]
+        close_up = close.xy(b.landmarks["nose"])[0] - nx
+        assert on_figure * close_up > 0, (tid, on_figure, close_up)
+        arrow = svg.turn_closeup_arrow(fig, main.scale, "right")
+        across = arrow.shaft[-1][0] - arrow.shaft[0][0]
+        assert across * close_up > 0, (tid, across, close_up)
+        assert max(y for _, y in arrow.shaft) > close.xy(a.landmarks["neck_base"])[1]  # in front
