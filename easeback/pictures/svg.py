@@ -2707,6 +2707,46 @@ def _badge_width(label: str) -> float:
     return 11 + 9.2 * len(label)
 
 
+def badge_box(label: str, x: float, y: float) -> tuple[float, float, float, float]:
+    """The badge's rectangle (left, top, right, bottom) drawn by `_badge(label, x, y)`."""
+    return (x - 13, y - 13, x - 13 + _badge_width(label), y + 13)
+
+
+BADGE_CLEAR = 6.0  # pixels kept between a motion arrow (its stroke) and a key pose's badge
+
+
+def arrow_points(arrow: Arrow) -> list[Point]:
+    """Points along a motion arrow as drawn: its shaft and its head's corners."""
+    heads = [d for d in re.findall(r'd="([^"]*)"', arrow.svg) if "A" not in d]
+    return [*arrow.shaft, *((float(x), float(y)) for d in heads for x, y in _PAIR.findall(d))]
+
+
+def _box_gap(p: Point, box: tuple[float, float, float, float]) -> float:
+    dx = max(box[0] - p[0], 0.0, p[0] - box[2])
+    dy = max(box[1] - p[1], 0.0, p[1] - box[3])
+    return math.hypot(dx, dy)
+
+
+def badge_shift(arrow: Arrow | None, box: tuple[float, float, float, float]) -> float:
+    """Pixels to move a motion arrow to the right so that it stays BADGE_CLEAR off the badge
+    at the picture's top left (review 11a: the chair rotation's arc over the head touched
+    its 'step 3' badge); 0 when it is clear already. To the right: the badge is at the left
+    edge, and an arc over a head moved a little sideways still shows the turn."""
+    if arrow is None:
+        return 0.0
+    need = BADGE_CLEAR + 1.5  # half the arrow's stroke
+    near = [p for p in arrow_points(arrow) if _box_gap(p, box) < need]
+    if not near:
+        return 0.0
+    # each point near it moved right until it clears the badge's right edge, or its rows
+    shifts = []
+    for x, y in near:
+        below = y - box[3]  # a point below the badge clears it by this much
+        reach = math.sqrt(max(need**2 - below**2, 0.0)) if below > 0 else need
+        shifts.append(box[2] + reach - x)
+    return max(0.0, *shifts)
+
+
 def _badge(label: str, x: float, y: float) -> str:
     """The label of a key pose at its top left corner: the steps it shows ("step 3")."""
     w = _badge_width(label)
@@ -2777,8 +2817,9 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     body = ""
     for k, (picture, motion, panel) in enumerate(zip(pictures, motions, row, strict=True)):
         body += _nest(picture, k * WIDTH, 0, "se"[k])
-        extra += f'<g transform="translate({k * WIDTH:g},0)">{motion}</g>'
         label = panel.label
+        shift = round(badge_shift(shapes[k], badge_box(label, 20, top + 20)), 1)
+        extra += f'<g transform="translate({k * WIDTH + shift:g},0)">{motion}</g>'
         extra += _badge(label, k * WIDTH + 20, top + 20)
         if panel.pose == "end" and panel.figure.parts[panel.part].optional:
             # the steps make this movement optional: not the default

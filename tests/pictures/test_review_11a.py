@@ -85,3 +85,41 @@ def test_the_turn_close_up_from_above_faces_as_the_figure_and_turns_its_way():
         across = arrow.shaft[-1][0] - arrow.shaft[0][0]
         assert across * close_up > 0, (tid, across, close_up)
         assert max(y for _, y in arrow.shaft) > close.xy(a.landmarks["neck_base"])[1]  # in front
+
+
+def _arrow_badge_gaps(technique, crop: bool) -> list[tuple[str, float]]:
+    """(badge, pixels) from each key pose's motion arrow as printed to its badge."""
+    import re
+
+    from easeback.pictures import svg
+    from easeback.pictures.figures import key_rows
+
+    out = []
+    for part in range(key_rows(figure_for(technique.id))):
+        drawn = svg.key_poses_svg(technique, crop, part)
+        top = float(re.search(r'viewBox="0 (-?[\d.]+) ', drawn).group(1))
+        shifts = [float(x) for x in re.findall(r'<g transform="translate\(([-\d.]+),0\)">', drawn)]
+        for k, panel in enumerate(svg.key_row(technique, part)):
+            arrow = svg.motion_arrow_shape(panel.figure, technique, panel.part)
+            if panel.pose != "end" or arrow is None:
+                continue
+            box = svg.badge_box(panel.label, 20, top + 20)
+            dx = shifts[k] - k * svg.WIDTH
+            gap = min(svg._box_gap((x + dx, y), box) for x, y in svg.arrow_points(arrow))
+            out.append((f"{technique.id} {panel.label}", gap - 1.5))  # less half the stroke
+    return out
+
+
+def test_motion_arrows_keep_clear_of_the_step_badges():
+    """Review 11a: 'the curved arrow over the head touches the step 3 badge' (the chair
+    rotation, in its key poses and the handout). Every printed motion arrow (the handout's
+    cropped rows; the chair rotation's uncropped too) keeps BADGE_CLEAR pixels off its badge."""
+    from easeback.pictures import svg
+
+    gaps = []
+    for t in default_catalogue().techniques:
+        gaps += _arrow_badge_gaps(t, crop=True)
+    gaps += _arrow_badge_gaps(default_catalogue().technique("seated-chair-rotation"), False)
+    assert any(label.startswith("seated-chair-rotation") for label, _ in gaps)
+    near = [(label, round(g, 1)) for label, g in gaps if g < svg.BADGE_CLEAR - 0.1]
+    assert near == []
