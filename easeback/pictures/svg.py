@@ -2577,10 +2577,12 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
         px, py = Frame(SWAY_CAMERA, 1.0, 0.0, 0.0).xy(_mid(hips, knees))
         sx, sy = SWAY_C
         return Frame(SWAY_CAMERA, zoom, sx - px * zoom, sy + 0.2 * SWAY_R - py * zoom)
-    if fig.inset == "turn":  # from straight above, the neck at the middle
+    if fig.inset == "turn":  # from straight above, between the neck and the hips
         zoom = max(TURN_SCALE, 1.6 * scale)
         cam = above_facing(CAMERAS[fig.view])
-        px, py = Frame(cam, 1.0, 0.0, 0.0).xy(b.landmarks["neck_base"])
+        # (a trunk leaning back had its hips cut by the circle's edge, in front of the neck)
+        px, py = Frame(cam, 1.0, 0.0, 0.0).xy(_mid(b.landmarks["neck_base"],
+                                                   b.landmarks["hip_centre"]))  # fmt: skip
         return Frame(cam, zoom, cx - px * zoom, cy - py * zoom)
     if fig.inset == "belly":  # from the side, the front of the lower tummy below the middle
         zoom = max(BELLY_SCALE, 1.3 * scale)

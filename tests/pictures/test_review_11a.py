@@ -4,6 +4,8 @@ shaded wedge under the low back of the main figure that reads as an object."""
 
 from __future__ import annotations
 
+import math
+
 from easeback.content.loader import default_catalogue
 from easeback.domain.body import pose_body
 from easeback.pictures.figures import figure_for
@@ -85,6 +87,10 @@ def test_the_turn_close_up_from_above_faces_as_the_figure_and_turns_its_way():
         across = arrow.shaft[-1][0] - arrow.shaft[0][0]
         assert across * close_up > 0, (tid, across, close_up)
         assert max(y for _, y in arrow.shaft) > close.xy(a.landmarks["neck_base"])[1]  # in front
+        # the hips that stay drawn whole in the circle (the floor twist's were cut by its edge)
+        for hip in ("hip_l", "hip_r"):
+            gap = math.dist(close.xy(a.landmarks[hip]), svg.INSET_C) + 0.1 * close.scale
+            assert gap <= svg.INSET_R, (tid, hip, gap)
 
 
 def _arrow_badge_gaps(technique, crop: bool) -> list[tuple[str, float]]:
