@@ -51,6 +51,7 @@ FAR = "#9cc0d6"
 HEAD = "#f1c7a6"
 HIGHLIGHT = "#ff6a3d"
 PROP_FILL = "#d9cdb8"
+BED_TOP, BED_INK = "#e8eef5", "#9aa9b8"  # a bed's sheet and its outline
 PROP_INK = "#8a7a60"
 FLOOR = "#c9bda9"  # a light floor line, not a band
 MAT = "#8fc9a9"
@@ -850,7 +851,8 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         return [
             _rect(frame, x0 - 0.04, 0.0, x0, base + h + 0.35, solid, 2),
             _rect(frame, x0, base + h - 0.2, x1, base + h - 0.12, solid, 2),
-            _rect(frame, x0, base + h - 0.13, x1, base + h, 'fill="#e8eef5" stroke="#9aa9b8"', 6),
+            _rect(frame, x0, base + h - 0.13, x1, base + h,
+                  f'fill="{BED_TOP}" stroke="{BED_INK}"', 6),
             _rect(frame, x1 - 0.05, 0.0, x1, base + h - 0.12, solid, 1),
             _rect(frame, x0, 0.0, x0 + 0.05, base + h - 0.12, solid, 1),
         ], []
@@ -1055,7 +1057,7 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
     if k is PropKind.BED:
         half = bed_half(prop)
         return [_box(frame, (x0, 0.0, -half), (x1, base + h, half),
-                     'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
+                     f'fill="{BED_TOP}" stroke="{BED_INK}" stroke-width="1.2"')]  # fmt: skip
     if k in (PropKind.CHAIR, PropKind.OTTOMAN):
         top = base + h
         if k is PropKind.OTTOMAN:
@@ -1088,7 +1090,7 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -half, half, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -bed_half(prop), bed_half(prop),
-                        'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
+                        f'fill="{BED_TOP}" stroke="{BED_INK}"', 8)], []  # fmt: skip
     if prop.kind is PropKind.PILLOW:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.3, 0.3,
                         'fill="#f4f1ea" stroke="#a59f92"', 10)], []  # fmt: skip
@@ -1573,8 +1575,9 @@ class Drawing:
             start = pose_body(self.fig.parts[-1].start)
             xs = [p[0] for seg in start.segments.values() for p in (seg.a, seg.b)]
             top = support_top(self.fig)  # the floor, or the mattress in bed
-            floor = _box(frame, (min(xs), top - 0.01, -0.8), (max(xs), top, 0.8),
-                         f'fill="{MAT}" fill-opacity="0.5"')  # fmt: skip
+            look = (f'fill="{BED_TOP}" stroke="{BED_INK}"' if top
+                    else f'fill="{MAT}" fill-opacity="0.5"')  # fmt: skip
+            floor = _box(frame, (min(xs), top - 0.01, -0.8), (max(xs), top, 0.8), look)
             was = "".join(_path(_outline(start.segments[n], frame)) for n in ("shin_l", "shin_r"))
             was = (f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.5" '
                    'stroke-dasharray="4 3"/>')  # fmt: skip
