@@ -1184,6 +1184,7 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
         xs_ = [reach[0], reach[1]] + [p.x + k * p.size[0] / 2 for p in fig.props for k in (-1, 1)]
         extent += [(x, 0.0, z) for x in (min(xs_) - MAT_SPARE, max(xs_) + MAT_SPARE)
                    for z in (-0.42, 0.42)]  # fmt: skip
+    drawn = list(zip(xs, ys, strict=True))  # the body's points, before the props'
     for v in extent:
         x, y = unit.xy(v)
         xs.append(x)
@@ -1194,9 +1195,17 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
     if fig.sided:
         hi -= CUE_BOX[1]  # room under the figure for 'then repeat on the other side'
     if fig.inset == "sway" and fig.own_side_view:  # the small close-up stays top right while
-        # the figure, mirrored for its other side, has its head there: the figure keeps below it
-        lo = SWAY_C[1] + SWAY_R + 4
-    elif fig.inset and fig.inset != "sway":  # a figure with a close-up keeps below it, or left
+        # the figure, mirrored for its other side, has its head there: the body keeps clear of
+        # it and its words on both sides, moved down (and smaller) only as far as that takes;
+        # the mat or bed may pass under them
+        lo_ = lo
+        while lo_ < SWAY_C[1] + SWAY_R + 4:
+            frame = _framed(cam, (xs, ys), (left, right, lo_, hi), fig.zoom)
+            if not _under_sway(frame, drawn):
+                break
+            lo_ += 4
+        return replace(_framed(cam, (xs, ys), (left, right, lo_, hi), fig.zoom), reach=reach)
+    if fig.inset and fig.inset != "sway":  # a figure with a close-up keeps below it, or left
         # of it if that is larger (the sway's small close-up sits in the corner above the feet)
         below = INSET_C[1] + INSET_R + 8
         beside = INSET_C[0] - INSET_R - 8
@@ -1207,12 +1216,36 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
             lo = below
         else:
             right = beside
-    scale = min(MAX_SCALE * fig.zoom, (right - left) / w, (hi - lo) / h)
+    return replace(_framed(cam, (xs, ys), (left, right, lo, hi), fig.zoom), reach=reach)
+
+
+def _framed(
+    cam: Camera, pts: tuple[list[float], list[float]], box: tuple[float, float, float, float],
+    zoom: float,
+) -> Frame:  # fmt: skip
+    """The frame that fits points (seen from `cam`, at unit scale) in the middle of a box
+    (left, right, top, bottom), at most MAX_SCALE times `zoom`."""
+    (xs, ys), (left, right, lo, hi) = pts, box
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    scale = min(MAX_SCALE * zoom, (right - left) / w, (hi - lo) / h)
     ox = (left + right) / 2 - scale * (min(xs) + max(xs)) / 2
     mid = (lo + hi) / 2
     oy = mid - scale * (min(ys) + max(ys)) / 2
     top = mid - scale * h / 2
-    return Frame(cam, scale, ox, oy, (top, top + scale * h), reach)
+    return Frame(cam, scale, ox, oy, (top, top + scale * h))
+
+
+def _under_sway(frame: Frame, drawn: Sequence[Point]) -> bool:
+    """Whether a point of the body (at unit scale), as drawn or mirrored about the picture's
+    middle (its other side), falls in the knees' small close-up or its words at the top."""
+    (cx, cy), r = SWAY_C, SWAY_R + 4
+    words = cx - r - 0.62 * INSET_LABEL * len(INSET_WORDS["sway"])
+    for ux, uy in drawn:
+        x, y = frame.ox + frame.scale * ux, frame.oy + frame.scale * uy
+        for px in (x, WIDTH - x):
+            if math.dist((px, y), (cx, cy)) <= r or (words <= px <= cx and y <= cy - r / 2 + 8):
+                return True
+    return False
 
 
 # ---- the SVG ----

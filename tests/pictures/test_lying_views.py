@@ -20,8 +20,8 @@ FILL = 0.7  # the figure spans at least this share of the panel's width or heigh
 # seen from beyond the feet (round 10) the mat or bed, a diamond, fills the panel and the body
 # lies along its diagonal
 FILL_FEET_LEFT = 0.5
-# seen low from the side with the arms out to the sides on the mat (round 12, the knee drops):
-# the mat, as wide as the arms, runs across the whole panel; the body spans less of it
+# seen low from the side with the arms out to the sides on the mat or bed (round 12, the knee
+# drops): the support, as wide as the arms, runs across most of the panel; the body less
 FILL_ARMS_OUT = 0.55
 
 
@@ -85,11 +85,11 @@ def test_the_lying_figure_fills_its_panel(tid):
     _, d = _loop(tid)
     x0, y0, x1, y1 = _bounds(d)
     fill = FILL_FEET_LEFT if figure_for(tid).view is View.FEET_LEFT else FILL
-    if tid in LOW_KNEE_DROPS:  # the mat the arms rest out on spans the panel's width
+    if tid in LOW_KNEE_DROPS:  # the mat or bed the arms rest out on spans most of the width
         fill = FILL_ARMS_OUT
         _, outline = _support(tid, d.frame)
         xs = [x for x, _ in outline]
-        assert max(xs) - min(xs) >= 0.9 * S.WIDTH
+        assert max(xs) - min(xs) >= 0.75 * S.WIDTH
     assert (x1 - x0) >= fill * S.WIDTH or (y1 - y0) >= fill * S.HEIGHT, (tid, x1 - x0, y1 - y0)
 
 
@@ -586,7 +586,7 @@ def test_the_knee_drops_close_up_shows_the_knees_tip_one_way_on_each_side(tid):
     to the close-up's left (seen from the feet) and the left to its right; each side's arrow
     has one head and agrees with the way the knees go on that side; the end key pose and the
     animation draw it, and the figure, on both sides (the left drawn mirrored), stays clear
-    of the circle."""
+    of the circle, though its mat or bed may pass under it."""
     from easeback.pictures.movement import arrow_agrees
 
     t = default_catalogue().technique(tid)
@@ -610,6 +610,9 @@ def test_the_knee_drops_close_up_shows_the_knees_tip_one_way_on_each_side(tid):
         assert all(in_circle(p, 3) for p in arrow.shaft)
     assert S.drawing(fig, t, "end").closeup is not None
     _, d = _loop(tid)
+    # only the body keeps clear of the close-up: the mat or bed may pass under it, so the
+    # picture is not pushed down below it all (in bed that drew the figure at 0.48 of the width)
+    assert d.frame.span[0] < S.SWAY_C[1] + S.SWAY_R, d.frame.span
     for i in range(len(d.samples)):
         flip = d.flipped(i)
         for shape in S.picture_shapes(d.drawn_body(i), d.frame).values():
