@@ -222,8 +222,13 @@ def target_point(
         if t.target == "seat":  # holding the seat's side, beside the hip
             hip = body.landmarks[f"hip_{t.side}"]
             return (hip[0] + 0.04, level, shoulder[2] + (0.04 if t.side == "r" else -0.04))
+        # beside the ribs, 0.47 of the chest's length ahead of the waist along the floor:
+        # lying flat that is beside the chest, and as the chest lifts the palms stay where
+        # they lay (review 10: placed under the lifted ribs, they slid 5 cm back towards the
+        # waist and the bent arm folded along the chest)
         chest = body.segments["thorax"]
-        x = chest.a[0] + 0.47 * (chest.b[0] - chest.a[0])
+        run = chest.b[0] - chest.a[0]
+        x = chest.a[0] + 0.47 * math.copysign(_norm(_sub(chest.b, chest.a)), run)
         return (x, level, shoulder[2] + (0.06 if t.side == "r" else -0.06))
     s = 1.0 if t.side == "r" else -1.0
     r_eff = _effector_radius(t, d)
@@ -547,6 +552,19 @@ def solve(
                 limb = _reach(pose, body, t.side, kind == "hand", target, dims, floor, pole)
                 pose = _with(pose, limb)
     return pose
+
+
+def lower(pose: Pose, part: str, drop: float, floor: float, dims: Dims = DIMS) -> Pose:
+    """The arm (for a hand) or leg (for a foot) moved so that the palm or ankle comes `drop`
+    metres straight down, the elbow or knee kept above `floor`: a hand or foot resting on a
+    support in two key poses, which the angles mixed between them lift off it as the trunk
+    moves (the bridge's hands, a foot as the pelvis rolls)."""
+    arm = part.startswith("hand")
+    side: Side = "l" if part.endswith("_l") else "r"
+    body = pose_body(pose, dims)
+    at = body.landmarks[f"{'palm' if arm else 'ankle'}_{side}"]
+    target = (at[0], at[1] - drop, at[2])
+    return _with(pose, _reach(pose, body, side, arm, target, dims, floor))
 
 
 def miss(

@@ -451,12 +451,16 @@ class Figure:
         on = frozenset(self.contacts.get("start", {}).values()) | frozenset(
             self.contacts.get("end", {}).values()
         )
-        for _ in range(4):  # a round prop gives way sideways: lift again until clear
-            dip = max((d for _, _, d in sunk(pose_body(pose), self.props, on)), default=0.0)
-            if dip <= 0:
-                break
-            # to just inside the tolerance, so the parts resting stay as near as they can
-            pose = pose.moved(dy=dip - DRAWN_TOLERANCE / 2)
+        pose = clear(pose, self.props, on)
+        keys = self.keyframes()
+        # the hands and feet both keys rest on a support brought back onto it, from where the
+        # body was lifted clear (a heel sliding up the mattress lifts the whole figure); a foot
+        # only levelled ("feet flat") may still need bringing down
+        solved = frozenset(t.part for t in kept if t.kind != "foot" or t.target == "stay")
+        for _ in range(2):  # lowered again where lowering tipped something into a support
+            pose = kept_resting(pose, keys["start" + suffix], keys["end" + suffix],
+                                self.surfaces(), solved)  # fmt: skip
+            pose = clear(pose, self.props, on)
         return pose
 
     def highlight_for(self, pose_name: str) -> tuple[str, ...]:
@@ -467,6 +471,74 @@ class Figure:
     def surfaces(self) -> list[Surface]:
         out = [Surface(SupportKind.FLOOR, 0.0)]
         return out + [s for p in self.props if (s := p.surface()) is not None]
+
+
+RESTING = ("hand_l", "hand_r", "foot_l", "foot_r")  # kept on a support both keys rest them on
+RESTING_SLACK = 0.005  # metres a resting hand or foot may rise above its keys' height
+
+
+def resting(body: Body, surfaces: list[Surface]) -> dict[str, tuple[int, float]]:
+    """The hands and feet whose drawn outline rests on a support, as (which, drawn gap)."""
+    out: dict[str, tuple[int, float]] = {}
+    for part in RESTING:
+        for i, surface in enumerate(surfaces):
+            g = drawn_gap(body, part, surface)
+            if g is not None and abs(g) <= SUPPORT_TOLERANCE:
+                out[part] = (i, g)
+                break
+    return out
+
+
+def kept_resting(
+    pose: Pose, start: Pose, end: Pose, surfaces: list[Surface],
+    solved: frozenset[str] = frozenset(),
+) -> Pose:
+    """A pose between two key poses with each hand or foot that rests on the same support in
+    both (the bridge's hands by the sides) brought back down onto it: the joint angles, mixed
+    while the trunk turns, would lift it (review 10: the bridge's hands rose off the mat on the
+    way up). Parts a body contact already places (`solved`) are left to it."""
+    at_start, at_end = resting(pose_body(start), surfaces), resting(pose_body(end), surfaces)
+    for part, (i, g0) in at_start.items():
+        if part in solved or part not in at_end or at_end[part][0] != i:
+            continue
+        wanted = max(0.0, min(g0, at_end[part][1]))
+        highest = max(g0, at_end[part][1], 0.0) + RESTING_SLACK
+        now = drawn_gap(pose_body(pose), part, surfaces[i])
+        for _ in range(3):  # again once the hand's tilt (and so its underside) is known
+            if now is None or now <= highest:
+                break
+            lowered = touch.lower(pose, part, now - wanted, surfaces[i].height)
+            after = drawn_gap(pose_body(lowered), part, surfaces[i])
+            if after is None or after >= now:  # out of reach (a straight standing leg)
+                break
+            pose, now = lowered, after
+    return pose
+
+
+def passing(fig: Figure, a: Pose, b: Pose, u: float) -> Pose:
+    """A frame a fraction u of the way between two poses printed outside the repeated movement
+    (into the start from a lead-in, out to a finishing pose): eased, the hands resting on what
+    they rest on in both kept there, lifted clear of the floor and props."""
+    pose = clear(staged(a, b, u), fig.props, rounds=1, margin=0.0)
+    for _ in range(2):  # lowered again where lowering tipped something into a support
+        pose = kept_resting(pose, a, b, fig.surfaces())
+        pose = clear(pose, fig.props, rounds=1, margin=0.0)
+    return pose
+
+
+def clear(
+    pose: Pose, props: tuple[PropSpec, ...], on: frozenset[SupportKind] = frozenset(),
+    rounds: int = 4, margin: float | None = None,
+) -> Pose:
+    """The pose lifted where its drawing dips into the floor or a prop (a swinging foot, a
+    pelvis rolling onto a ball), to `margin` inside the tolerance, so the parts resting stay
+    as near as they can; a round prop gives way sideways: lifted again, `rounds` at most."""
+    for _ in range(rounds):
+        dip = max((d for _, _, d in sunk(pose_body(pose), props, on)), default=0.0)
+        if dip <= 0:
+            break
+        pose = pose.moved(dy=dip - (DRAWN_TOLERANCE / 2 if margin is None else margin))
+    return pose
 
 
 def _stage(

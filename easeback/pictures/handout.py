@@ -90,6 +90,7 @@ def write_handout(
     story += [platypus.Paragraph(_esc(n), styles["BodyText"]) for n in notes]
     story.append(platypus.Spacer(1, 4 * mm))
     width = a4[0] - 40 * mm
+    page_height = a4[1] - 36 * mm  # the page less its top and bottom margins (as built below)
     for n, item in enumerate(items, 1):
         t = item.technique
         head: list[Any] = [platypus.Paragraph(f"{n}. {_esc(t.name)}", styles["Heading2"])]
@@ -100,13 +101,7 @@ def write_handout(
                 for part in range(key_rows(figure_for(t.id)))]  # fmt: skip
         sizes = [tuple(float(v) for v in svg.split('viewBox="', 1)[1].split('"', 1)[0].split()[2:])
                  for svg in rows]  # fmt: skip
-        # more rows than two uncropped ones (a way up off the floor after two movements with
-        # close-ups) are printed a little narrower, so the exercise still fits on one page
-        k = min(1.0, 2 * 300 / sum(h * 800 / w for w, h in sizes))
-        for svg, (w, h) in zip(rows, sizes, strict=True):
-            png = png_bytes(svg, scale=1.5)
-            head.append(platypus.Image(io.BytesIO(png), width=k * width, height=k * width * h / w))
-        head += [
+        text = [
             platypus.Paragraph(f"<b>Dose:</b> {_esc(item.dosage)}", styles["BodyText"]),
             platypus.ListFlowable(
                 [platypus.Paragraph(_esc(s.text), styles["BodyText"]) for s in t.steps],
@@ -118,12 +113,22 @@ def write_handout(
             ),
         ]
         if t.cautions:  # who should not do it, or do it with care: as the technique page says
-            head.append(
+            text.append(
                 platypus.Paragraph(
                     "<b>Take care:</b> " + " ".join(_esc(c) for c in t.cautions),
                     styles["BodyText"],
                 )
             )
+        # the pictures as wide as the column unless the exercise would then not fit on one
+        # page: only as much narrower as it must be (review 11a: the foam rolling and the
+        # knee rock, three rows each, were printed at two thirds of the column by a fixed
+        # cap, the smallest pictures in the handout)
+        k = min(1.0, _room(page_height, width, [*head, *text])
+                / sum(width * h / w for w, h in sizes))  # fmt: skip
+        for svg, (w, h) in zip(rows, sizes, strict=True):
+            png = png_bytes(svg, scale=1.5)
+            head.append(platypus.Image(io.BytesIO(png), width=k * width, height=k * width * h / w))
+        head += text
         # picture, dose, steps and when to stop on one page: a reader holding the page mid-
         # exercise has the stop signs in front of them
         story += [platypus.KeepTogether(head), platypus.Spacer(1, 5 * mm)]
@@ -148,6 +153,20 @@ def write_handout(
     doc.afterFlowable = record
     doc.build(story)
     return [fills[p] for p in sorted(fills)]
+
+
+FRAME_PADDING = 12.0  # points: a page frame's padding, top and bottom together
+SLACK = 0.02  # of the page: room left over for what the measure above may miss
+
+
+def _room(page_height: float, width: float, flowables: Sequence[Any]) -> float:
+    """The height (points) left on an empty page for the pictures, after the flowables of
+    text (wrapped to `width`) and the spaces around them."""
+    canvas = importlib.import_module("reportlab.pdfgen.canvas").Canvas(io.BytesIO())
+    used: float = sum(f.wrapOn(canvas, width, page_height)[1] + f.getSpaceBefore()
+                      + f.getSpaceAfter()
+                      for f in flowables)  # fmt: skip
+    return page_height - FRAME_PADDING - used - SLACK * page_height
 
 
 def _esc(text: str) -> str:

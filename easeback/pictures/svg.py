@@ -31,9 +31,8 @@ from easeback.pictures.figures import (
     key_panels,
     key_rows,
     motion_amount,
+    passing,
     pelvis_tilt,
-    staged,
-    sunk,
     tempo,
 )
 
@@ -98,6 +97,17 @@ def _from_above(tilt: float) -> Camera:
     picture, and tipping to either side they swing across the body's line."""
     s, c = math.sin(math.radians(tilt)), math.cos(math.radians(tilt))
     return Camera((1, 0, 0), (0, s, -c), (0, c, s))
+
+
+def above_facing(cam: Camera) -> Camera:
+    """Looking straight down, turned as the picture `cam` is: the viewer at the bottom, the
+    picture's right to the right (review 11a: a close-up from above of a figure facing the
+    viewer had its nose pointing sideways); a side view's is View.TOP's."""
+    ux, uz = -cam.toward[0], -cam.toward[2]
+    n = math.hypot(ux, uz)
+    if n < 1e-6:  # already from straight above
+        return cam
+    return Camera((-uz / n, 0.0, ux / n), (ux / n, 0.0, uz / n), (0.0, 1.0, 0.0))
 
 
 CAMERAS: dict[View, Camera] = {
@@ -691,6 +701,7 @@ class Sample:
     depth: float  # 0 at the start pose, 1 at the end pose: how strongly the stretch is felt
     part: int = 0  # which movement of a figure that shows two (see Figure.then)
     back: bool = False  # on the way back out of the stretch (its arrow no longer says the way)
+    lead: bool = False  # getting into the start position (lying down beside the ball, ...)
 
 
 _ease = ease
@@ -1353,6 +1364,11 @@ class Drawing:
                 f'fill="{HEAD}" stroke="{INK}" stroke-width="1.6">'
                 f'{self._anim("cx", [f"{h[0]:.1f}" for h in heads])}'
                 f'{self._anim("cy", [f"{h[1]:.1f}" for h in heads])}</circle>')  # fmt: skip
+        # face down, as on the figure: the hair of the crown and the back of the head (review
+        # 11a: a bare skin-coloured circle read as a face turned up)
+        hair = [_hair(h, frame.xy(b.landmarks["nose"]), r) for h, b in zip(heads, bodies,
+                                                                         strict=True)]  # fmt: skip
+        head += f'<path class="hair" d="{hair[0]}" fill="{INK}">{self._anim("d", hair)}</path>'
         arrow = lift_closeup_arrow(self.fig, self.frame.scale)
         # the near arm stretched out beside the head is nearer than it: drawn over it, as
         # on the figure (layers)
@@ -1731,9 +1747,9 @@ class Drawing:
                 body_svg.append(f'<path d="{values[0]}" stroke-width="{w}">'
                                 f'{self._anim("d", values, every=8)}</path>')  # fmt: skip
             body_svg.append("</g>")
-        if lies_face_up(pose_body(self.fig.start), self.frame):
-            body_svg.append(self._moving(bodies, lambda b: _path_open(waist_gap(b, self.frame),
-                                         digits) + "Z", f'fill="{GAP_SHADE}"'))  # fmt: skip
+        # the gap under the small of the back is not shaded on the whole figure: there the
+        # trunk's own hollow over the floor shows it (review 11a read the shaded wedge as an
+        # object under the back); the close-up, whose words explain it, shades it
         order = layers(key_body, cam)
         if self.fig.arms_over_legs:
             order = arms_over_legs(order)
@@ -1755,11 +1771,8 @@ class Drawing:
             closeup = self._detail_closeup("".join(scene.back + body_svg + scene.front))
         elif self.closeup is not None:
             closeup = self._closeup(bodies)
-        hide = self._while_on_the_props()
-        if closeup and hide is not None:
-            # rolled onto the side to get up: nothing to show close up (a close-up of the hip
-            # on its side read as a tangle)
-            closeup = hide(closeup)
+        if closeup:
+            closeup = self._while_in_position(closeup)
         flips = ["-1 1" if self.flipped(i) else "1 1" for i in range(len(self.samples))]
         if "-1 1" in flips:  # the left side seen from its own side: mirrored about the middle
             c = WIDTH / 2
@@ -1817,6 +1830,18 @@ class Drawing:
                 f'font-family="sans-serif" font-size="{CUE_SIZE:g}" font-weight="bold" '
                 f'fill="{INK}" opacity="{ops[0]}">'
                 f'{self._anim("opacity", ops, discrete=True)}{OTHER_SIDE}</text>')  # fmt: skip
+
+    def _while_in_position(self, closeup: str) -> str:
+        """A close-up shown only once in the start position: not while getting into it (lying
+        down beside the ball: review 11a, 'on the ball' showed before the ball was under the
+        body) nor rolled onto the side to get up (a close-up of the hip on its side read as
+        a tangle)."""
+        way_up = [self.fig.finish[i] for i in self.fig.unfelt if i < len(self.fig.finish)]
+        ops = ["0" if s.lead or s.pose in way_up else "1" for s in self.samples]
+        if "1" not in ops:
+            return ""
+        anim = self._anim("opacity", ops, discrete=True)
+        return f'<g opacity="{ops[0]}">{anim}{closeup}</g>' if anim else closeup
 
     def _while_on_the_props(self) -> Callable[[str], str] | None:
         """For a figure that rolls onto its side to get up: wraps a part of the picture so that
@@ -2025,13 +2050,12 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     side = loop[0].side
     mirror = side == "left"
 
-    def moved(a: Pose, b: Pose, at: float, extra: float = fig.hold_extra) -> list[Sample]:
-        out = [Sample(at, a, side, 0.0)]
+    def moved(a: Pose, b: Pose, at: float, extra: float = fig.hold_extra,
+              lead: bool = False) -> list[Sample]:  # fmt: skip
+        out = [Sample(at, a, side, 0.0, lead=lead)]
         at += LEAD_STILL + extra
         for i in range(LEAD_FRAMES):
-            pose = staged(a, b, i / LEAD_FRAMES)
-            dip = max((d for _, _, d in sunk(pose_body(pose), fig.props)), default=0.0)
-            out.append(Sample(at, pose.moved(dy=dip) if dip > 0 else pose, side, 0.0))
+            out.append(Sample(at, passing(fig, a, b, i / LEAD_FRAMES), side, 0.0, lead=lead))
             at += LEAD_MOVE / LEAD_FRAMES
         return out
 
@@ -2044,7 +2068,7 @@ def with_lead_in_and_finish(fig: Figure, loop: list[Sample]) -> list[Sample]:
     at = 0.0
     # the first pose is the print's first moment whatever its time: it is not held longer
     for a, b in itertools.pairwise([*lead, loop[0].pose]):
-        out += moved(a, b, at, fig.hold_extra if out else 0.0)
+        out += moved(a, b, at, fig.hold_extra if out else 0.0, lead=True)
         at = out[-1].time + LEAD_MOVE / LEAD_FRAMES
     out += [replace(s, time=s.time + at) for s in loop]
     at = out[-1].time
@@ -2378,7 +2402,8 @@ FEET_SCALE = 190.0  # pixels per metre of the feet's close-up: the feet and most
 def feet_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
     """The feet close-up's frame: straight from the side (the feet's few centimetres then
     stand clear of the floor line, with no depth mixed into them), the near ankle of the end
-    pose left of the middle (the shins run off to the right), the floor low in the circle."""
+    pose left of the middle (the shins run off to the right), the floor low in the circle (0.6
+    of its radius below the middle: the arrow over the lifted shin stays inside)."""
     keys = fig.keyframes()
     b = pose_body(keys["end_right" if fig.sided else "end"])
     zoom = max(FEET_SCALE, 1.2 * scale)
@@ -2386,7 +2411,7 @@ def feet_frame(fig: Figure, scale: float = MAX_SCALE) -> Frame:
     x, _, z = b.landmarks["ankle_r"]
     px, py = Frame(cam, 1.0, 0.0, 0.0).xy((x, 0.0, z))
     return Frame(cam, zoom, FEET_C[0] + 0.15 * FEET_R - px * zoom,
-                 FEET_C[1] + 0.5 * FEET_R - py * zoom)  # fmt: skip
+                 FEET_C[1] + 0.6 * FEET_R - py * zoom)  # fmt: skip
 
 
 def lift_feet_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
@@ -2411,7 +2436,11 @@ def turn_closeup_arrow(fig: Figure, scale: float = MAX_SCALE, side: str = "right
     turned = (angle(b) - angle(a) + math.pi) % (2 * math.pi) - math.pi
     cx, cy = frame.xy(a.landmarks["neck_base"])
     r = 0.2 * frame.scale
-    s0, s1 = math.radians(-35.0), math.radians(35.0)  # in front: the figure faces right
+    # in front of the chest, the way the hips (which stay) face on the close-up
+    neck, ahead = a.landmarks["neck_base"], a.segments["pelvis"].forward
+    fx, fy = frame.xy((neck[0] + ahead[0], neck[1] + ahead[1], neck[2] + ahead[2]))
+    facing = math.atan2(fy - cy, fx - cx)
+    s0, s1 = facing - math.radians(35.0), facing + math.radians(35.0)
     if turned < 0:
         s0, s1 = s1, s0
     shaft = _arc((cx, cy), r, r, s0, s1)
@@ -2645,10 +2674,13 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
         zoom = max(SWAY_SCALE, 0.6 * scale)
         px, py = Frame(SWAY_CAMERA, 1.0, 0.0, 0.0).xy(_mid(hips, knees))
         return Frame(SWAY_CAMERA, zoom, sx - px * zoom, sy + 0.2 * SWAY_R - py * zoom)
-    if fig.inset == "turn":  # from straight above, the neck at the middle
+    if fig.inset == "turn":  # from straight above, between the neck and the hips
         zoom = max(TURN_SCALE, 1.6 * scale)
-        nx, _, nz = b.landmarks["neck_base"]
-        return Frame(CAMERAS[View.TOP], zoom, cx - nx * zoom, cy - nz * zoom)
+        cam = above_facing(CAMERAS[fig.view])
+        # (a trunk leaning back had its hips cut by the circle's edge, in front of the neck)
+        px, py = Frame(cam, 1.0, 0.0, 0.0).xy(_mid(b.landmarks["neck_base"],
+                                                   b.landmarks["hip_centre"]))  # fmt: skip
+        return Frame(cam, zoom, cx - px * zoom, cy - py * zoom)
     if fig.inset == "belly":  # from the side, the front of the lower tummy below the middle
         zoom = max(BELLY_SCALE, 1.3 * scale)
         fx, fy_, _ = belly_front(b)
@@ -2788,6 +2820,46 @@ def _badge_width(label: str) -> float:
     return 11 + 9.2 * len(label)
 
 
+def badge_box(label: str, x: float, y: float) -> tuple[float, float, float, float]:
+    """The badge's rectangle (left, top, right, bottom) drawn by `_badge(label, x, y)`."""
+    return (x - 13, y - 13, x - 13 + _badge_width(label), y + 13)
+
+
+BADGE_CLEAR = 6.0  # pixels kept between a motion arrow (its stroke) and a key pose's badge
+
+
+def arrow_points(arrow: Arrow) -> list[Point]:
+    """Points along a motion arrow as drawn: its shaft and its head's corners."""
+    heads = [d for d in re.findall(r'd="([^"]*)"', arrow.svg) if "A" not in d]
+    return [*arrow.shaft, *((float(x), float(y)) for d in heads for x, y in _PAIR.findall(d))]
+
+
+def _box_gap(p: Point, box: tuple[float, float, float, float]) -> float:
+    dx = max(box[0] - p[0], 0.0, p[0] - box[2])
+    dy = max(box[1] - p[1], 0.0, p[1] - box[3])
+    return math.hypot(dx, dy)
+
+
+def badge_shift(arrow: Arrow | None, box: tuple[float, float, float, float]) -> float:
+    """Pixels to move a motion arrow to the right so that it stays BADGE_CLEAR off the badge
+    at the picture's top left (review 11a: the chair rotation's arc over the head touched
+    its 'step 3' badge); 0 when it is clear already. To the right: the badge is at the left
+    edge, and an arc over a head moved a little sideways still shows the turn."""
+    if arrow is None:
+        return 0.0
+    need = BADGE_CLEAR + 1.5  # half the arrow's stroke
+    near = [p for p in arrow_points(arrow) if _box_gap(p, box) < need]
+    if not near:
+        return 0.0
+    # each point near it moved right until it clears the badge's right edge, or its rows
+    shifts = []
+    for x, y in near:
+        below = y - box[3]  # a point below the badge clears it by this much
+        reach = math.sqrt(max(need**2 - below**2, 0.0)) if below > 0 else need
+        shifts.append(box[2] + reach - x)
+    return max(0.0, *shifts)
+
+
 def _badge(label: str, x: float, y: float) -> str:
     """The label of a key pose at its top left corner: the steps it shows ("step 3")."""
     w = _badge_width(label)
@@ -2850,7 +2922,12 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     height = bottom - top
     extra = ""
     if len(row) == 2:
+        # a white margin between the two pictures, so that a pool's water, a mat or a floor
+        # line reaching both edges does not run the two into one (review 11a: the pool's
+        # steps 2 and 3 read as one strip, the arrow between them in the water)
         extra += (
+            f'<rect x="{WIDTH - PANEL_GAP / 2:g}" y="{top:g}" width="{PANEL_GAP:g}" '
+            f'height="{height:g}" fill="white"/>'
             f'<path d="M{WIDTH - 6:g},{top + height / 2:g}h12l-5,-6m5,6l-5,6" fill="none" '
             f'stroke="{INK}" stroke-width="2.5" stroke-linecap="round" '
             'stroke-linejoin="round"/>'
@@ -2858,8 +2935,9 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     body = ""
     for k, (picture, motion, panel) in enumerate(zip(pictures, motions, row, strict=True)):
         body += _nest(picture, k * WIDTH, 0, "se"[k])
-        extra += f'<g transform="translate({k * WIDTH:g},0)">{motion}</g>'
         label = panel.label
+        shift = round(badge_shift(shapes[k], badge_box(label, 20, top + 20)), 1)
+        extra += f'<g transform="translate({k * WIDTH + shift:g},0)">{motion}</g>'
         extra += _badge(label, k * WIDTH + 20, top + 20)
         if panel.pose == "end" and panel.figure.parts[panel.part].optional:
             # the steps make this movement optional: not the default
@@ -2880,6 +2958,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     )
 
 
+PANEL_GAP = 20.0  # pixels of white between two key poses side by side
 CUE = "then repeat on the other side ↺"
 OTHER_SIDE = "now the other side ↺"
 SIDE_WORDS_WIDTH = 175.0  # its width in pixels at CUE_SIZE, bold, a little generous

@@ -300,6 +300,33 @@ def test_the_supermans_lifted_feet_stand_off_their_shadow():
         assert gap(fig.end, part) - gap(fig.start, part) >= 6, part
 
 
+def test_the_supermans_hands_and_feet_lift_clear_of_their_shadows_on_the_main_figure():
+    """Review 10: the lift showed only in the close-ups; on the main figure the arms, chest and
+    legs hardly left the floor (hands and feet 12-13 px further off their shadows, about 8 cm).
+    They now lift about 11-12 cm (a real superman's 10-15 cm): on the main figure each hand and
+    foot moves at least 15 px further off its shadow on the mat, and the lifted shins and
+    forearms stand clear of the mat by at least 8 px (their drawn lowest point above their
+    shadow's)."""
+    fig = figure_for("superman")
+    t = default_catalogue().technique("superman")
+    d = S.drawing(fig, t, "end")
+
+    def gap(pose: object, part: str) -> float:
+        body = pose_body(pose)  # type: ignore[arg-type]
+        shadow = S.shadow_segments(body, d.frame, 0.0)[part]
+        return math.dist(d.frame.xy(body.segments[part].a), d.frame.xy(shadow.a))
+
+    for part in ("foot_r", "foot_l", "hand_r", "hand_l"):
+        assert gap(fig.end, part) - gap(fig.start, part) >= 15, part
+    lifted = pose_body(fig.end)
+    shadows = S.shadow_segments(lifted, d.frame, 0.0)
+    for part in ("shin_r", "forearm_r"):
+        seg, shade = lifted.segments[part], shadows[part]
+        low = max(d.frame.xy(p)[1] for p in (seg.a, seg.b))
+        low_shadow = max(d.frame.xy(p)[1] for p in (shade.a, shade.b))
+        assert low_shadow - low >= 8, part
+
+
 def test_the_lying_twists_review_strip_shows_one_knee_up():
     """Review 6: the 8-moment strip of the supine twist showed only both knees up, so "one at a
     time" (step 2) did not show. The animation rests on one knee up on the way in, long enough

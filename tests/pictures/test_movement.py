@@ -288,7 +288,8 @@ def test_the_supermans_lift_shows_on_the_figure_and_its_close_up_keeps_the_head_
 def test_the_superman_lifts_the_legs_a_few_centimetres_too():
     """Reviews 4 and 5: the steps lift arms, chest AND legs, but the legs read as never
     leaving the floor (the shins rose 2 cm, the feet 5). On the drawing the feet rise at least
-    7 cm and the shins 3, within the steps' 'a few centimetres' (the figure's motion limit)."""
+    7 cm and the shins 3, within the steps' 'a few centimetres' (the figure's motion limit;
+    round 12, review 10: up to 15 cm at the hands and feet, the lift a real superman makes)."""
     from easeback.pictures.svg import drawn_outline
 
     fig = figure_for("superman")
@@ -301,7 +302,7 @@ def test_the_superman_lifts_the_legs_a_few_centimetres_too():
         assert low(b, f"foot_{side}") - low(a, f"foot_{side}") >= 0.07
         assert low(b, f"shin_{side}") - low(a, f"shin_{side}") >= 0.03
         assert low(b, f"hand_{side}") - low(a, f"hand_{side}") >= 0.05
-    assert fig.motion["ankle_r"][1] <= 0.08
+    assert fig.motion["ankle_r"][1] <= 0.15 and fig.motion["palm_r"][1] <= 0.15
 
 
 def test_the_supine_knee_drop_keeps_the_feet_together():

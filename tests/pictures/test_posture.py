@@ -138,10 +138,13 @@ def test_front_view_twists_turn_the_drawn_chest():
 def test_knee_to_chest_brings_the_knee_in_held_behind_the_thigh():
     """Review 5: the knee stopped at about a 100 degree hip angle and the hands sat on top of
     the knee. The thigh now comes within about 50 degrees of the trunk, both hands holding
-    behind the thigh (below the knee, as the steps' first choice says)."""
-    for tid in ("knee-to-chest-single", "in-bed-knee-to-chest"):
+    behind the thigh (below the knee, as the steps' first choice says); in bed, behind the
+    thigh at the knee, where the hands show on the drawn-in leg (review 10)."""
+    held = {"knee-to-chest-single": "hands behind right thigh",
+            "in-bed-knee-to-chest": "hands behind right knee"}  # fmt: skip
+    for tid, phrase in held.items():
         fig = figure_for(tid).parts[-1]  # the in-bed hug follows the foot's slide (round 10)
-        assert "hands behind right thigh" in {t.phrase for t in fig.touches["end"]}, tid
+        assert phrase in {t.phrase for t in fig.touches["end"]}, tid
         marks = pose_body(fig.end).landmarks
         hip, neck, knee = marks["hip_r"], marks["neck_base"], marks["knee_r"]
         trunk, thigh = (neck[0] - hip[0], neck[1] - hip[1]), (knee[0] - hip[0], knee[1] - hip[1])
@@ -453,3 +456,49 @@ def test_the_spinal_twists_turned_head_shows_its_nose_in_profile():
     assert dist + rn > 1.15 * r, (dist, r, rn)  # the nose's tip stands past the outline
     dist, r, _ = head_and_nose(S.drawing(fig, t, "end", part=0))  # face up: nose on the face
     assert dist < 0.8 * r, dist
+
+
+def _drawn_lean(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Degrees a drawn line from a up to b leans back from upright (the figure faces right)."""
+    return math.degrees(math.atan2(a[0] - b[0], a[1] - b[1]))
+
+
+def test_the_backbends_bend_in_the_low_back_with_the_hips_forward():
+    """Review 10: the standing and the kneeling backbend still read as a stoop or a lean: the
+    trunk leant back almost as one block from hips that stayed over or behind the knees. On the
+    drawn end pose the hips now lie in front of the knees (and the standing hips at least 10 cm
+    in front of the ankles, was 7), and the curve is in the low back: the drawn lumbar part
+    tips back at least 20 degrees from the pelvis (the small of the back concave), at least
+    four times what the chest tips back from it (was 18 against 10 standing, 23 against 7
+    kneeling)."""
+    for tid in ("standing-backbend", "kneeling-back-extension"):
+        t = default_catalogue().technique(tid)
+        d = drawing(figure_for(tid), t, "end")
+        m, xy = d.body(0).landmarks, d.frame.xy
+        hip, base, waist, neck = (xy(m[k]) for k in ("hip_centre", "lumbar_base", "waist",
+                                                     "neck_base"))  # fmt: skip
+        for s in "lr":
+            assert hip[0] - xy(m[f"knee_{s}"])[0] >= 2.0, (tid, s)  # pixels, in front
+        if tid == "standing-backbend":
+            assert (m["hip_centre"][0] - m["ankle_r"][0]) * 100 >= 10.0
+        pelvis, lumbar, chest = (_drawn_lean(hip, base), _drawn_lean(base, waist),
+                                 _drawn_lean(waist, neck))  # fmt: skip
+        low, high = lumbar - pelvis, chest - lumbar
+        assert low >= 20.0, (tid, low)
+        assert low >= 4.0 * high, (tid, low, high)
+
+
+def test_the_cobra_palms_stay_where_they_lay_as_the_chest_lifts():
+    """Review 10: the cobra's near arm read as a stub. Placed under the lifted ribs, the palms
+    slid 5 cm back towards the waist as the chest rose, folding the bent arm along the chest
+    (the palm 8 cm behind the shoulder). The palms now stay where they lay on the floor
+    (within 2 cm of the start) and so lift the chest from nearly under the shoulders (within
+    5 cm behind them), the elbows still bent back by the sides."""
+    fig = figure_for("cobra")
+    flat, lifted = pose_body(fig.start), pose_body(fig.end)
+    for s in "lr":
+        slid = flat.landmarks[f"palm_{s}"][0] - lifted.landmarks[f"palm_{s}"][0]
+        assert abs(slid) <= 0.02, (s, slid)
+        behind = lifted.landmarks[f"shoulder_{s}"][0] - lifted.landmarks[f"palm_{s}"][0]
+        assert 0.0 <= behind <= 0.05, (s, behind)
+        assert fig.end.angle(f"elbow_flexion_{s}") >= 90, s  # bent, never straight

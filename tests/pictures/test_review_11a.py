@@ -1,0 +1,131 @@
+"""Review 11a, pictures seen cold: the towel extension drawn draped over the towel, the turn
+close-up from above facing as the figure does, motion arrows clear of the step badges, and no
+shaded wedge under the low back of the main figure that reads as an object."""
+
+from __future__ import annotations
+
+import math
+
+from easeback.content.loader import default_catalogue
+from easeback.domain.body import pose_body
+from easeback.pictures.figures import figure_for
+
+
+def test_the_towel_extension_drapes_the_upper_back_over_the_towel_then_lifts_a_little():
+    """Review 11a: head and shoulders held off the floor in every frame, like a crunch; step 3
+    ('let your upper back relax over the towel') looked as steps 1-2 and step 4 ('lift your
+    head and shoulders a little') hard to tell from it. In step 3 the chest now slopes down
+    from the towel to the neck, the head in the hands near the floor, clearly lower than in
+    steps 1-2; step 4 lifts the head clearly off it again."""
+    fig = figure_for("thoracic-extension-towel")
+    start, end = pose_body(fig.start), pose_body(fig.end)
+    lift = pose_body(fig.finish[0])
+    thorax = end.segments["thorax"]
+    assert thorax.b[1] < thorax.a[1] - 0.01  # the upper back goes down beyond the towel
+    head = end.segments["head"]
+    assert head.a[1] - head.hw < 0.1  # the head's underside near the floor
+    assert start.segments["head"].a[1] - head.a[1] >= 0.08  # steps 1-2 -> 3: visibly lower
+    assert lift.segments["head"].a[1] - head.a[1] >= 0.15  # step 3 -> 4: visibly lifted
+    assert lift.landmarks["neck_base"][1] - end.landmarks["neck_base"][1] >= 0.08  # shoulders
+    assert fig.steps["end"] == (3,) and fig.steps["finish.0"] == (4,)
+
+
+def _outside_the_close_up(drawn: str) -> str:
+    """The drawing without its close-up circle(s)."""
+    out, rest = [], drawn
+    while 'class="inset"' in rest:
+        i = rest.index('<g class="inset"')
+        out.append(rest[:i])
+        depth, j = 0, i
+        while True:  # to the close of the inset's group
+            o, c = rest.find("<g", j), rest.find("</g>", j)
+            if o != -1 and o < c:
+                depth, j = depth + 1, o + 2
+            else:
+                depth, j = depth - 1, c + 4
+                if depth == 0:
+                    break
+        rest = rest[j:]
+    return "".join(out) + rest
+
+
+def test_no_shaded_wedge_under_the_low_back_of_the_main_figure():
+    """Review 11a: in step 1 of the pelvic tilt and the draw-in 'a grey wedge under the low
+    back looks like an object placed under the back'. On the whole figure the small of the
+    back is the trunk's own curve over the floor, unshaded; the close-up, where its words
+    explain it, keeps the shaded gap."""
+    from easeback.pictures import svg
+
+    for tid in ("pelvic-tilt", "supine-abdominal-draw-in"):
+        t = default_catalogue().technique(tid)
+        for drawn in (svg.technique_svg(t, "animated"), svg.key_poses_svg(t)):
+            assert f'fill="{svg.GAP_SHADE}"' not in _outside_the_close_up(drawn), tid
+            assert f'fill="{svg.GAP_SHADE}"' in drawn, tid  # in the close-up
+
+
+def test_the_turn_close_up_from_above_faces_as_the_figure_and_turns_its_way():
+    """Review 11a: the chair rotation's and the floor twist's close-up from above 'faces a
+    different way from the figure: at the start its nose points sideways while the figure
+    faces the viewer'. Seen from above with the viewer at the bottom of the circle, the nose
+    of a figure facing the viewer points down the circle at the start; as it turns, the nose
+    moves across the circle the way it moves across the figure, and the arrow with it."""
+    from easeback.pictures import svg
+
+    for tid in ("seated-chair-rotation", "seated-floor-twist"):
+        t = default_catalogue().technique(tid)
+        fig = figure_for(tid)
+        main = svg.drawing(fig, t, "end").frame
+        close = svg.inset_frame(fig, main.scale)
+        keys = fig.keyframes()
+        a, b = pose_body(keys["start_right"]), pose_body(keys["end_right"])
+        (hx, hy), (nx, ny) = (close.xy(a.landmarks[m]) for m in ("head", "nose"))
+        assert ny - hy > 0.8 * abs(nx - hx), tid  # the nose down the circle, to the viewer
+        on_figure = main.xy(b.landmarks["nose"])[0] - main.xy(a.landmarks["nose"])[0]
+        close_up = close.xy(b.landmarks["nose"])[0] - nx
+        assert on_figure * close_up > 0, (tid, on_figure, close_up)
+        arrow = svg.turn_closeup_arrow(fig, main.scale, "right")
+        across = arrow.shaft[-1][0] - arrow.shaft[0][0]
+        assert across * close_up > 0, (tid, across, close_up)
+        assert max(y for _, y in arrow.shaft) > close.xy(a.landmarks["neck_base"])[1]  # in front
+        # the hips that stay drawn whole in the circle (the floor twist's were cut by its edge)
+        for hip in ("hip_l", "hip_r"):
+            gap = math.dist(close.xy(a.landmarks[hip]), svg.INSET_C) + 0.1 * close.scale
+            assert gap <= svg.INSET_R, (tid, hip, gap)
+
+
+def _arrow_badge_gaps(technique, crop: bool) -> list[tuple[str, float]]:
+    """(badge, pixels) from each key pose's motion arrow as printed to its badge."""
+    import re
+
+    from easeback.pictures import svg
+    from easeback.pictures.figures import key_rows
+
+    out = []
+    for part in range(key_rows(figure_for(technique.id))):
+        drawn = svg.key_poses_svg(technique, crop, part)
+        top = float(re.search(r'viewBox="0 (-?[\d.]+) ', drawn).group(1))
+        shifts = [float(x) for x in re.findall(r'<g transform="translate\(([-\d.]+),0\)">', drawn)]
+        for k, panel in enumerate(svg.key_row(technique, part)):
+            arrow = svg.motion_arrow_shape(panel.figure, technique, panel.part)
+            if panel.pose != "end" or arrow is None:
+                continue
+            box = svg.badge_box(panel.label, 20, top + 20)
+            dx = shifts[k] - k * svg.WIDTH
+            gap = min(svg._box_gap((x + dx, y), box) for x, y in svg.arrow_points(arrow))
+            out.append((f"{technique.id} {panel.label}", gap - 1.5))  # less half the stroke
+    return out
+
+
+def test_motion_arrows_keep_clear_of_the_step_badges():
+    """Review 11a: 'the curved arrow over the head touches the step 3 badge' (the chair
+    rotation, in its key poses and the handout). Every printed motion arrow (the handout's
+    cropped rows; the chair rotation's uncropped too) keeps BADGE_CLEAR pixels off its badge."""
+    from easeback.pictures import svg
+
+    gaps = []
+    for t in default_catalogue().techniques:
+        gaps += _arrow_badge_gaps(t, crop=True)
+    gaps += _arrow_badge_gaps(default_catalogue().technique("seated-chair-rotation"), False)
+    assert any(label.startswith("seated-chair-rotation") for label, _ in gaps)
+    near = [(label, round(g, 1)) for label, g in gaps if g < svg.BADGE_CLEAR - 0.1]
+    assert near == []
