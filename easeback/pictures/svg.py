@@ -1301,7 +1301,9 @@ class Drawing:
         one = len(self.samples) == 1 and not self.moment
         later = self.samples[0].part and self.fig.inset != "detail"  # a detail shows each
         if self.fig.inset == "sway":  # the knees' close-up: only on their movement's key pose
-            later = self.samples[0].part != len(self.fig.parts) - 1
+            # (not on a key stage of an earlier movement, framed as the whole figure)
+            whole = self.fig.framed_by or self.fig
+            later = self.fig.parts[self.samples[0].part] != whole.parts[-1]
         if one and (self.samples[0].depth < 1.0 or later):
             return None
         part = self.samples[0].part if one and self.fig.inset == "detail" else 0

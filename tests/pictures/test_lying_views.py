@@ -579,7 +579,7 @@ def test_the_reclined_pigeons_figure_four_is_drawn_as_a_four():
 
 # the knee drops seen low from the side (round 12): the knees drawn standing up, a close-up of
 # their tip from the feet, arms out on the mat
-LOW_KNEE_DROPS = ["supine-knee-drop"]
+LOW_KNEE_DROPS = ["supine-knee-drop", "in-bed-knee-drop"]
 
 
 @pytest.mark.parametrize("tid", LOW_KNEE_DROPS)
@@ -648,7 +648,7 @@ def test_the_knee_drops_close_up_shows_the_knees_tip_one_way_on_each_side(tid):
     assert "from the feet" in S.technique_svg(t, "animated")
 
 
-@pytest.mark.parametrize("tid", LOW_KNEE_DROPS)
+@pytest.mark.parametrize("tid", ["supine-knee-drop"])  # in bed: see test_in_bed.py
 def test_the_knee_drops_arms_rest_out_to_the_sides_on_the_floor(tid):
     """Review 11a: 'one arm lies along the side, not out to the sides as the steps say' (45
     degrees, the hands 6 cm over the floor). In the start and the end pose each hand rests
@@ -664,3 +664,13 @@ def test_the_knee_drops_arms_rest_out_to_the_sides_on_the_floor(tid):
             out = abs(m[f"palm_{s}"][2] - m[f"shoulder_{s}"][2])
             along = abs(m[f"palm_{s}"][0] - m[f"shoulder_{s}"][0])
             assert low <= 0.025 and out >= 0.5 and along <= 0.15, (name, s, low, out, along)
+
+
+@pytest.mark.parametrize("tid", ["knees-to-chest-rock", *LOW_KNEE_DROPS])
+def test_the_knees_close_up_is_printed_once_on_its_movements_key_pose(tid):
+    """Round 12: with the close-up shown on its own movement's key pose (the knee drop has one
+    movement), the knee rock's key stages of its first movement (steps 2a and 2b, each framed
+    as the whole figure) drew it too, one cut by the panel's edge. The printed key poses draw
+    the knees' close-up once: on the sway's key pose (the rock's steps 3-4), the tip's end."""
+    t = default_catalogue().technique(tid)
+    assert S.all_key_poses_svg(t).count(S.INSET_WORDS["sway"]) == 1

@@ -302,7 +302,7 @@ def test_rotations_are_drawn_from_a_view_that_shows_them():
     # with a sideways kink): low from the side, a little from the feet, as the knee rock, the
     # knees standing up, their tip shown close up from the feet
     assert figure_for("supine-knee-drop").view is View.LOW_THREE_QUARTER
-    assert figure_for("in-bed-knee-drop").view in (View.FEET_LEFT, View.LOW_THREE_QUARTER)
+    assert figure_for("in-bed-knee-drop").view is View.LOW_THREE_QUARTER
     # round 10: the knee hug low from the side, a little from the feet, as an exercise sheet
     # draws it (review 8 scored the round-8 view from beyond the feet and high 2: the start's
     # bent knees read as straight legs and the hug as sitting hunched); the sway rolls the
