@@ -290,7 +290,9 @@ class FigureSpec(Frozen):
     # (`detail`: the picture itself, larger, around the ball, roller or towel the body
     # lies on, or the point the arrow follows)
     # `belly`: the lower trunk from the side, the lower tummy drawing in (see draw_in)
-    # `sway`: the knees held in, seen from beyond the feet, swaying to either side (the rock)
+    # `sway`: the knees seen from beyond the feet, swaying to either side (the rock's, held
+    # in; a two-headed arrow) or, for a movement done per side, tipping one way (the knee
+    # drop's, feet on the floor: seen lower, the start dashed, an arrow the way of each side)
     inset: Literal["pelvis", "turn", "lift", "detail", "belly", "sway"] | None = None
     # metres the front of the lower tummy draws in towards the spine at the end pose ("tighten
     # the muscles low down in your tummy"), drawn on the trunk's outline

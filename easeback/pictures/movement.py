@@ -221,6 +221,8 @@ def arrow_problems(fig: Figure, technique: Technique) -> list[str]:
                    "sway": svg.sway_arrow}[fig.inset](fig, scale)]  # fmt: skip
         if fig.inset == "turn" and fig.sided:
             arrows.append(svg.turn_closeup_arrow(fig, scale, "left"))
+        if fig.inset == "sway" and fig.sided:  # a tip to one side: each side's arrow
+            arrows.append(svg.sway_arrow(fig, scale, "left"))
         if fig.inset == "lift":  # and the feet's close-up
             arrows.append(svg.lift_feet_arrow(fig, scale))
         for arrow in arrows:

@@ -50,6 +50,7 @@ FAR = "#9cc0d6"
 HEAD = "#f1c7a6"
 HIGHLIGHT = "#ff6a3d"
 PROP_FILL = "#d9cdb8"
+BED_TOP, BED_INK = "#e8eef5", "#9aa9b8"  # a bed's sheet and its outline
 PROP_INK = "#8a7a60"
 FLOOR = "#c9bda9"  # a light floor line, not a band
 MAT = "#8fc9a9"
@@ -861,7 +862,8 @@ def _side_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         return [
             _rect(frame, x0 - 0.04, 0.0, x0, base + h + 0.35, solid, 2),
             _rect(frame, x0, base + h - 0.2, x1, base + h - 0.12, solid, 2),
-            _rect(frame, x0, base + h - 0.13, x1, base + h, 'fill="#e8eef5" stroke="#9aa9b8"', 6),
+            _rect(frame, x0, base + h - 0.13, x1, base + h,
+                  f'fill="{BED_TOP}" stroke="{BED_INK}"', 6),
             _rect(frame, x1 - 0.05, 0.0, x1, base + h - 0.12, solid, 1),
             _rect(frame, x0, 0.0, x0 + 0.05, base + h - 0.12, solid, 1),
         ], []
@@ -1066,7 +1068,7 @@ def _oblique_prop(frame: Frame, prop: PropSpec) -> list[str]:
     if k is PropKind.BED:
         half = bed_half(prop)
         return [_box(frame, (x0, 0.0, -half), (x1, base + h, half),
-                     'fill="#e8eef5" stroke="#9aa9b8" stroke-width="1.2"')]  # fmt: skip
+                     f'fill="{BED_TOP}" stroke="{BED_INK}" stroke-width="1.2"')]  # fmt: skip
     if k in (PropKind.CHAIR, PropKind.OTTOMAN):
         top = base + h
         if k is PropKind.OTTOMAN:
@@ -1099,7 +1101,7 @@ def _top_prop(frame: Frame, prop: PropSpec) -> tuple[list[str], list[str]]:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -half, half, f'fill="{MAT}"')], []
     if prop.kind is PropKind.BED:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -bed_half(prop), bed_half(prop),
-                        'fill="#e8eef5" stroke="#9aa9b8"', 8)], []  # fmt: skip
+                        f'fill="{BED_TOP}" stroke="{BED_INK}"', 8)], []  # fmt: skip
     if prop.kind is PropKind.PILLOW:
         return [rect_xz(prop.x - w / 2, prop.x + w / 2, -0.3, 0.3,
                         'fill="#f4f1ea" stroke="#a59f92"', 10)], []  # fmt: skip
@@ -1193,6 +1195,7 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
         xs_ = [reach[0], reach[1]] + [p.x + k * p.size[0] / 2 for p in fig.props for k in (-1, 1)]
         extent += [(x, 0.0, z) for x in (min(xs_) - MAT_SPARE, max(xs_) + MAT_SPARE)
                    for z in (-0.42, 0.42)]  # fmt: skip
+    drawn = list(zip(xs, ys, strict=True))  # the body's points, before the props'
     for v in extent:
         x, y = unit.xy(v)
         xs.append(x)
@@ -1202,6 +1205,17 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
     left, right = MARGIN, WIDTH - MARGIN
     if fig.sided:
         hi -= CUE_BOX[1]  # room under the figure for 'then repeat on the other side'
+    if fig.inset == "sway" and fig.own_side_view:  # the small close-up stays top right while
+        # the figure, mirrored for its other side, has its head there: the body keeps clear of
+        # it and its words on both sides, moved down (and smaller) only as far as that takes;
+        # the mat or bed may pass under them
+        lo_ = lo
+        while lo_ < SWAY_C[1] + SWAY_R + 4:
+            frame = _framed(cam, (xs, ys), (left, right, lo_, hi), fig.zoom)
+            if not _under_sway(frame, drawn):
+                break
+            lo_ += 4
+        return replace(_framed(cam, (xs, ys), (left, right, lo_, hi), fig.zoom), reach=reach)
     if fig.inset and fig.inset != "sway":  # a figure with a close-up keeps below it, or left
         # of it if that is larger (the sway's small close-up sits in the corner above the feet)
         below = INSET_C[1] + INSET_R + 8
@@ -1213,12 +1227,36 @@ def fit(fig: Figure, poses: Sequence[Pose]) -> Frame:
             lo = below
         else:
             right = beside
-    scale = min(MAX_SCALE * fig.zoom, (right - left) / w, (hi - lo) / h)
+    return replace(_framed(cam, (xs, ys), (left, right, lo, hi), fig.zoom), reach=reach)
+
+
+def _framed(
+    cam: Camera, pts: tuple[list[float], list[float]], box: tuple[float, float, float, float],
+    zoom: float,
+) -> Frame:  # fmt: skip
+    """The frame that fits points (seen from `cam`, at unit scale) in the middle of a box
+    (left, right, top, bottom), at most MAX_SCALE times `zoom`."""
+    (xs, ys), (left, right, lo, hi) = pts, box
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    scale = min(MAX_SCALE * zoom, (right - left) / w, (hi - lo) / h)
     ox = (left + right) / 2 - scale * (min(xs) + max(xs)) / 2
     mid = (lo + hi) / 2
     oy = mid - scale * (min(ys) + max(ys)) / 2
     top = mid - scale * h / 2
-    return Frame(cam, scale, ox, oy, (top, top + scale * h), reach)
+    return Frame(cam, scale, ox, oy, (top, top + scale * h))
+
+
+def _under_sway(frame: Frame, drawn: Sequence[Point]) -> bool:
+    """Whether a point of the body (at unit scale), as drawn or mirrored about the picture's
+    middle (its other side), falls in the knees' small close-up or its words at the top."""
+    (cx, cy), r = SWAY_C, SWAY_R + 4
+    words = cx - r - 0.62 * INSET_LABEL * len(INSET_WORDS["sway"])
+    for ux, uy in drawn:
+        x, y = frame.ox + frame.scale * ux, frame.oy + frame.scale * uy
+        for px in (x, WIDTH - x):
+            if math.dist((px, y), (cx, cy)) <= r or (words <= px <= cx and y <= cy - r / 2 + 8):
+                return True
+    return False
 
 
 # ---- the SVG ----
@@ -1262,8 +1300,10 @@ class Drawing:
             return None
         one = len(self.samples) == 1 and not self.moment
         later = self.samples[0].part and self.fig.inset != "detail"  # a detail shows each
-        if self.fig.inset == "sway":  # the sway's close-up: only on the sway's own key pose
-            later = not self.samples[0].part
+        if self.fig.inset == "sway":  # the knees' close-up: only on their movement's key pose
+            # (not on a key stage of an earlier movement, framed as the whole figure)
+            whole = self.fig.framed_by or self.fig
+            later = self.fig.parts[self.samples[0].part] != whole.parts[-1]
         if one and (self.samples[0].depth < 1.0 or later):
             return None
         part = self.samples[0].part if one and self.fig.inset == "detail" else 0
@@ -1566,33 +1606,68 @@ class Drawing:
 
     def _sway_closeup(self, bodies: list[Body]) -> str:
         """Seen from beyond the feet, close: the pelvis on the floor line, the thighs and shins
-        of the knees held in, swaying to either side, and a two-headed arrow over the knees."""
+        of the knees swaying to either side (the rock: a two-headed arrow over the knees) or
+        tipping to one side (the knee drop: an arrow the way they tip, on each side while it
+        tips). The body as it is, not mirrored for its own side's view: the close-up is not."""
         frame = self.closeup
         assert frame is not None
+        if self.fig.own_side_view:
+            bodies = [self.body(i) for i in range(len(self.samples))]
         digits = 1 if len(bodies) == 1 else 0
+        legs: tuple[str, ...] = ("thigh_l", "thigh_r", "shin_l", "shin_r")
+        if one_way_tip(self.fig):  # the feet flat on the floor
+            legs = (*legs, "foot_l", "foot_r")
         (x0, y0), (x1, y1) = (frame.xy((bodies[0].landmarks["hip_centre"][0], 0.0, z))
                               for z in (-0.6, 0.6))  # fmt: skip
         floor = (f'<path d="M{x0:.1f},{y0:.1f}L{x1:.1f},{y1:.1f}" stroke="{INK}" '
                  'stroke-width="2"/>')  # fmt: skip
+        was = ""
+        if one_way_tip(self.fig):  # the floor the feet stand on, and where the knees stood
+            start = pose_body(self.fig.parts[-1].start)
+            xs = [p[0] for seg in start.segments.values() for p in (seg.a, seg.b)]
+            top = support_top(self.fig)  # the floor, or the mattress in bed
+            look = (f'fill="{BED_TOP}" stroke="{BED_INK}"' if top
+                    else f'fill="{MAT}" fill-opacity="0.5"')  # fmt: skip
+            floor = _box(frame, (min(xs), top - 0.01, -0.8), (max(xs), top, 0.8), look)
+            was = "".join(_path(_outline(start.segments[n], frame)) for n in ("shin_l", "shin_r"))
+            was = (f'<path d="{was}" fill="none" stroke="{INK}" stroke-width="1.5" '
+                   'stroke-dasharray="4 3"/>')  # fmt: skip
         style = f'fill="{{}}" stroke="{INK}" stroke-width="1.5"'
         shapes = []
-        for n in ("head", "thorax", "pelvis", "thigh_l", "thigh_r", "shin_l", "shin_r"):
+        for n in ("head", "thorax", "pelvis", *legs):
             values = [_path(_outline(b.segments[n], frame), digits) for b in bodies]
-            fill = {"head": HEAD, "thorax": FAR, "pelvis": FAR}.get(n, NEAR)
+            fill = {"head": HEAD, "thorax": FAR, "pelvis": FAR}.get(n, INK if "foot" in n else NEAR)
             # every SWAY_EVERY-th moment: a small picture, and the animation under its size limit
             anim = self._anim("d", values, every=SWAY_EVERY)
             shapes.append(f'<path d="{values[0]}" {style.format(fill)}>{anim}</path>')
-        arrow = sway_arrow(self.fig, self.frame.scale).svg
+        arrow = self._sway_arrows()
         (cx, cy), r = SWAY_C, SWAY_R
         return (
             f'<g class="inset"><clipPath id="inset-clip"><circle cx="{cx:g}" cy="{cy:g}" '
             f'r="{r:g}"/></clipPath>'
             f'<circle cx="{cx:g}" cy="{cy:g}" r="{r:g}" fill="white" stroke="{INK}" '
-            f'stroke-width="2"/><g clip-path="url(#inset-clip)">{floor}{"".join(shapes)}{arrow}</g>'
-            f'<text x="{cx - r - 6:g}" y="{cy - r / 2 + 2:g}" text-anchor="end" '
+            f'stroke-width="2"/><g clip-path="url(#inset-clip)">{floor}{"".join(shapes)}'
+            f'{was}{arrow}</g><text x="{cx - r - 6:g}" y="{cy - r / 2 + 2:g}" text-anchor="end" '
             f'font-family="sans-serif" font-size="{INSET_LABEL:g}" font-weight="bold" '
             f'fill="{INK}">{INSET_WORDS["sway"]}</text></g>'
         )
+
+    def _sway_arrows(self) -> str:
+        """The knees' close-up arrow: the sway's, both ways, always; a tip's, one way, for
+        the side shown, while the knees go over and are held (not at rest, nor on the way
+        back: it would say a movement not made)."""
+        if not one_way_tip(self.fig):
+            return sway_arrow(self.fig, self.frame.scale).svg
+        out = []
+        for side in ("right", "left"):
+            ops = ["1" if s.side == side and s.depth > 0.0 and not s.back else "0"
+                   for s in self.samples]  # fmt: skip
+            if "1" not in ops:
+                continue
+            anim = self._anim("opacity", ops, discrete=True)
+            svg_ = sway_arrow(self.fig, self.frame.scale, side).svg
+            out.append(f'<g opacity="{ops[0]}">{anim}{svg_}</g>' if anim else svg_)
+        return "".join(out)
 
     def body(self, i: int) -> Body:
         return pose_body(self.samples[i].pose)
@@ -2278,6 +2353,10 @@ INSET_WORDS = {"lift": "a few centimetres up", "belly": "tummy draws in",
                "turn": "chest turns, hips stay", "pelvis": "low back flattens",
                "sway": "from the feet"}  # fmt: skip
 SWAY_CAMERA = _looking((1.0, 0.45, 0.0))  # from beyond the feet, 24 degrees up
+# a tip to one side with the feet on the floor, seen lower (12 degrees up): the standing knees
+# and their tip rise off the floor, the near feet not hanging below the far hips
+TIP_CAMERA = _looking((1.0, 0.21, 0.0))
+TIP_SCALE = 80.0  # pixels per metre of the tip's close-up: the feet and the tipped knees in view
 SWAY_EVERY = 4  # the sway close-up's shapes move on every fourth moment of the animation
 SWAY_R = 54.0  # the sway's close-up is smaller, in the top right corner above the feet
 SWAY_C = (WIDTH - SWAY_R - 8, SWAY_R + 6)
@@ -2585,11 +2664,17 @@ def inset_frame(fig: Figure, scale: float = MAX_SCALE, part: int = 0) -> Frame:
         px, py = Frame(CAMERAS[fig.view], 1.0, 0.0, 0.0).xy(detail_point(fig, part))
         frame = Frame(CAMERAS[fig.view], zoom, cx - px * zoom, cy - py * zoom)
         return _head_whole(fig, frame, part, detail_point(fig, part))
-    if fig.inset == "sway":  # from beyond the feet, between the hips and the knees held in
-        zoom = max(SWAY_SCALE, 0.6 * scale)
-        hips, knees = b.landmarks["hip_centre"], _mid(b.landmarks["knee_l"], b.landmarks["knee_r"])
-        px, py = Frame(SWAY_CAMERA, 1.0, 0.0, 0.0).xy(_mid(hips, knees))
+    if fig.inset == "sway":  # from beyond the feet, between the hips and the knees before
+        # they sway or tip (held in: the rock's end pose; standing up: the knee drop's start)
+        m = pose_body(fig.parts[-1].start).landmarks
+        hips, knees = m["hip_centre"], _mid(m["knee_l"], m["knee_r"])
         sx, sy = SWAY_C
+        if one_way_tip(fig):  # the hips (the tip's pivot) low, the knees' arc above them
+            px, py = Frame(TIP_CAMERA, 1.0, 0.0, 0.0).xy(hips)
+            return Frame(TIP_CAMERA, TIP_SCALE, sx - px * TIP_SCALE,
+                         sy + 0.35 * SWAY_R - py * TIP_SCALE)  # fmt: skip
+        zoom = max(SWAY_SCALE, 0.6 * scale)
+        px, py = Frame(SWAY_CAMERA, 1.0, 0.0, 0.0).xy(_mid(hips, knees))
         return Frame(SWAY_CAMERA, zoom, sx - px * zoom, sy + 0.2 * SWAY_R - py * zoom)
     if fig.inset == "turn":  # from straight above, between the neck and the hips
         zoom = max(TURN_SCALE, 1.6 * scale)
@@ -2645,9 +2730,18 @@ def _mid(a: Vec, b: Vec) -> Vec:
     return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2)
 
 
-def sway_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
-    """The sway close-up's arrow: an arc over the knees, round the hips, from where they sway
-    to one side to where they sway to the other, with a head at each end."""
+def one_way_tip(fig: Figure) -> bool:
+    """Whether the knees' close-up shows a tip to one side, done per side (the knee drop),
+    rather than a sway to either side (the rock's)."""
+    moving = fig.parts[-1]
+    return moving.sided and not moving.both_ways
+
+
+def sway_arrow(fig: Figure, scale: float = MAX_SCALE, side: str = "right") -> Arrow:
+    """The knees' close-up arrow: an arc over the knees, round the hips. For a sway to either
+    side, from where they sway to one side to where they sway to the other, a head at each
+    end; for a tip to one side (done per side), from where they stand to where they tip on
+    `side`, one head, the way they go."""
     sway = fig.parts[-1]
     frame = inset_frame(fig, scale)
     held = pose_body(sway.start)
@@ -2657,15 +2751,20 @@ def sway_arrow(fig: Figure, scale: float = MAX_SCALE) -> Arrow:
         m = pose_body(pose).landmarks
         return frame.xy(_mid(m["knee_l"], m["knee_r"]))
 
-    ends = [knees(sway.end.mirrored()), knees(sway.end)]
+    both = not one_way_tip(fig)
+    if both:
+        ends = [knees(sway.end.mirrored()), knees(sway.end)]
+    else:
+        ends = [knees(sway.start), knees(sway.end.mirrored() if side == "left" else sway.end)]
     r = math.dist(pivot, knees(sway.start)) + 0.1 * frame.scale
     a0, a1 = (math.atan2(y - pivot[1], x - pivot[0]) for x, y in ends)
     shaft = _arc(pivot, r, r, a0, a1)
     (x0, y0), (xa, ya) = shaft[0], shaft[1]
     (x1, y1), (xb, yb) = shaft[-1], shaft[-2]
-    svg = (f'{ARROW_G}<path d="{_path_open(shaft)}"/>'
-           f'<path d="{_arrowhead(x1, y1, x1 - xb, y1 - yb)}"/>'
-           f'<path d="{_arrowhead(x0, y0, x0 - xa, y0 - ya)}"/></g>')  # fmt: skip
+    heads = f'<path d="{_arrowhead(x1, y1, x1 - xb, y1 - yb)}"/>'
+    if both:
+        heads += f'<path d="{_arrowhead(x0, y0, x0 - xa, y0 - ya)}"/>'
+    svg = f'{ARROW_G}<path d="{_path_open(shaft)}"/>{heads}</g>'
     moves = (ends[1][0] - ends[0][0], ends[1][1] - ends[0][1])
     return Arrow(shaft, svg, "knees", moves)
 

@@ -20,6 +20,9 @@ FILL = 0.7  # the figure spans at least this share of the panel's width or heigh
 # seen from beyond the feet (round 10) the mat or bed, a diamond, fills the panel and the body
 # lies along its diagonal
 FILL_FEET_LEFT = 0.5
+# seen low from the side with the arms out to the sides on the mat or bed (round 12, the knee
+# drops): the support, as wide as the arms, runs across most of the panel; the body less
+FILL_ARMS_OUT = 0.55
 
 
 def _loop(tid: str) -> tuple[object, S.Drawing]:
@@ -82,6 +85,11 @@ def test_the_lying_figure_fills_its_panel(tid):
     _, d = _loop(tid)
     x0, y0, x1, y1 = _bounds(d)
     fill = FILL_FEET_LEFT if figure_for(tid).view is View.FEET_LEFT else FILL
+    if tid in LOW_KNEE_DROPS:  # the mat or bed the arms rest out on spans most of the width
+        fill = FILL_ARMS_OUT
+        _, outline = _support(tid, d.frame)
+        xs = [x for x, _ in outline]
+        assert max(xs) - min(xs) >= 0.75 * S.WIDTH
     assert (x1 - x0) >= fill * S.WIDTH or (y1 - y0) >= fill * S.HEIGHT, (tid, x1 - x0, y1 - y0)
 
 
@@ -127,12 +135,35 @@ def test_the_knees_tip_across_the_body_line(tid):
     on the picture: at least 25 px to one side at the end of one side's tip and 25 px to the
     other at the end of the other's, and the thighs are not highlighted over it."""
     _, d = _loop(tid)
+    if figure_for(tid).view is View.LOW_THREE_QUARTER:  # round 12: low from the side
+        _drawn_tip_comes_towards_the_viewer(d)
+        return
     right = [_off_line(d, i) for i, s in enumerate(d.samples) if s.side == "right"]
     left = [_off_line(d, i) for i, s in enumerate(d.samples) if s.side == "left"]
     least = 20 if figure_for(tid).view is View.FEET_LEFT else 25  # round 10: the whole mat shows
     assert max(right) >= least and min(left) <= -least, (max(right), min(left))
     assert not [r for r in d.regions if r.startswith(("thigh", "shin"))]
     assert pose_body(figure_for(tid).start).landmarks["knee_r"][1] > 0.25  # the knees stand up
+
+
+def _drawn_tip_comes_towards_the_viewer(d: S.Drawing) -> None:
+    """Round 12: seen low from the side, each side from its own side (the left drawn as the
+    right's mirror image), the knees tip towards the viewer: in each side's held tip the drawn
+    knees' middle is at least 20 px from where it is at the start, at least 12 px down the
+    picture (it does not cross the body's line: standing up, the knees are drawn above it),
+    and the thighs are not highlighted over it."""
+    assert d.fig.own_side_view
+
+    def knees(i: int) -> S.Point:
+        m = d.drawn_body(i).landmarks
+        (ax, ay), (bx, by) = d.frame.xy(m["knee_l"]), d.frame.xy(m["knee_r"])
+        return (ax + bx) / 2, (ay + by) / 2
+
+    held = {s.side: (knees(i)[0] - knees(0)[0], knees(i)[1] - knees(0)[1])
+            for i, s in enumerate(d.samples) if s.depth == 1.0}  # fmt: skip
+    assert set(held) == {"right", "left"}, held
+    assert all(math.hypot(*v) >= 20 and v[1] >= 12 for v in held.values()), held
+    assert not [r for r in d.regions if r.startswith(("thigh", "shin"))]
 
 
 def _angle(a: S.Point, b: S.Point, c: S.Point) -> float:
@@ -166,8 +197,12 @@ def test_the_knee_drops_draw_bent_knees_that_tip_to_either_side(tid):
         ky = (xy(m["knee_l"])[1] + xy(m["knee_r"])[1]) / 2
         return (kx - hx) * -uy + (ky - hy) * ux
 
-    held = {s.side: off(i) - off(0) for i, s in enumerate(d.samples) if s.depth == 1.0}
-    assert held["right"] * held["left"] < 0 and min(map(abs, held.values())) >= 20, held
+    if d.fig.view is View.LOW_THREE_QUARTER:  # round 12: each side drawn from its own side,
+        # the knees come towards the viewer on both (their opposite ways: in the close-up)
+        _drawn_tip_comes_towards_the_viewer(d)
+    else:
+        held = {s.side: off(i) - off(0) for i, s in enumerate(d.samples) if s.depth == 1.0}
+        assert held["right"] * held["left"] < 0 and min(map(abs, held.values())) >= 20, held
     if tid == "in-bed-knee-drop":
         start = figure_for(tid).start
         assert min(start.joints["shoulder_abduction_l"], start.joints["shoulder_abduction_r"]) >= 80
@@ -524,3 +559,102 @@ def test_the_reclined_pigeons_figure_four_is_drawn_as_a_four():
         width = (body.segments["thigh_l"].hw + body.segments["shin_r"].hw) * fr.scale
         assert 0.5 <= u <= 1.05 and gap <= 1.2 * width, (label, u, gap, width)
     assert fig.view is View.HEAD_LEFT
+
+
+# the knee drops seen low from the side (round 12): the knees drawn standing up, a close-up of
+# their tip from the feet, arms out on the mat
+LOW_KNEE_DROPS = ["supine-knee-drop", "in-bed-knee-drop"]
+
+
+@pytest.mark.parametrize("tid", LOW_KNEE_DROPS)
+def test_the_knee_drops_bent_knees_stand_up_off_the_floor(tid):
+    """Review 11a (scored 2): from beyond the feet and high (feet-left) 'knees bent, feet flat'
+    looked like legs lying flat with a sideways kink (each knee drawn 3 to 9 px above its hip).
+    Seen low from the side, a little from the feet (low-three-quarter, as the knee rock), in
+    the start pose each knee is drawn at least 25 px above its hip, and the knees tip
+    towards the viewer on both sides (each side drawn from its own side)."""
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    assert fig.view is View.LOW_THREE_QUARTER and fig.own_side_view
+    d = S.drawing(fig, t, "start")
+    m = d.body(0).landmarks
+    for s in "lr":
+        rise = d.frame.xy(m[f"hip_{s}"])[1] - d.frame.xy(m[f"knee_{s}"])[1]
+        assert rise >= 25, (s, rise)
+
+
+def _knees_xy(frame: S.Frame, pose: object) -> S.Point:
+    m = pose_body(pose).landmarks  # type: ignore[arg-type]
+    return frame.xy(tuple((a + b) / 2 for a, b in zip(m["knee_l"], m["knee_r"], strict=True)))
+
+
+@pytest.mark.parametrize("tid", LOW_KNEE_DROPS)
+def test_the_knee_drops_close_up_shows_the_knees_tip_one_way_on_each_side(tid):
+    """Review 11a: the tip was hard to read; suggested a small 'from the feet' close-up, as
+    the knee rock has. A round close-up from beyond the feet (inset: sway, for a movement
+    done per side: one way) draws the knees tipping: between the start and each side's end
+    the knees' middle moves at least 15 px sideways inside the circle, the figure's right
+    to the close-up's left (seen from the feet) and the left to its right; each side's arrow
+    has one head and agrees with the way the knees go on that side; the end key pose and the
+    animation draw it, and the figure, on both sides (the left drawn mirrored), stays clear
+    of the circle, though its mat or bed may pass under it."""
+    from easeback.pictures.movement import arrow_agrees
+
+    t = default_catalogue().technique(tid)
+    fig = figure_for(tid)
+    assert fig.inset == "sway" and S.one_way_tip(fig)
+    scale = S.drawing(fig, t, "end").frame.scale
+    frame = S.inset_frame(fig, scale)
+    keys = fig.keyframes()
+    start = _knees_xy(frame, keys["start_right"])
+
+    def in_circle(p: S.Point, margin: float) -> bool:
+        return math.dist(p, S.SWAY_C) <= S.SWAY_R - margin
+
+    for side, way in (("right", -1), ("left", 1)):
+        end = _knees_xy(frame, keys[f"end_{side}"])
+        assert way * (end[0] - start[0]) >= 15, (side, start, end)
+        assert in_circle(end, 6) and in_circle(start, 6)
+        arrow = S.sway_arrow(fig, scale, side)
+        assert arrow.svg.count('<path d="M') == 2, side  # the arc and one head
+        assert way * arrow.moves[0] > 0 and arrow_agrees(arrow) > 0.9, side
+        assert all(in_circle(p, 3) for p in arrow.shaft)
+    assert S.drawing(fig, t, "end").closeup is not None
+    _, d = _loop(tid)
+    # only the body keeps clear of the close-up: the mat or bed may pass under it, so the
+    # picture is not pushed down below it all (in bed that drew the figure at 0.48 of the width)
+    assert d.frame.span[0] < S.SWAY_C[1] + S.SWAY_R, d.frame.span
+    for i in range(len(d.samples)):
+        flip = d.flipped(i)
+        for shape in S.picture_shapes(d.drawn_body(i), d.frame).values():
+            drawn = [(S.WIDTH - x, y) if flip else (x, y) for x, y in shape]
+            assert not any(in_circle(p, -2) for p in drawn), (d.samples[i].time, flip)
+    assert "from the feet" in S.technique_svg(t, "animated")
+
+
+@pytest.mark.parametrize("tid", ["supine-knee-drop"])  # in bed: see test_in_bed.py
+def test_the_knee_drops_arms_rest_out_to_the_sides_on_the_floor(tid):
+    """Review 11a: 'one arm lies along the side, not out to the sides as the steps say' (45
+    degrees, the hands 6 cm over the floor). In the start and the end pose each hand rests
+    on the support (its lowest point within 2.5 cm of it) out to the side: at least 0.5 m
+    out from its shoulder, and within 15 cm of level with it along the body."""
+    fig = figure_for(tid)
+    top = S.support_top(fig)
+    for name, pose in fig.keyframes().items():
+        b = pose_body(pose)
+        m = b.landmarks
+        for s in "lr":
+            low = b.segments[f"hand_{s}"].lowest() - top
+            out = abs(m[f"palm_{s}"][2] - m[f"shoulder_{s}"][2])
+            along = abs(m[f"palm_{s}"][0] - m[f"shoulder_{s}"][0])
+            assert low <= 0.025 and out >= 0.5 and along <= 0.15, (name, s, low, out, along)
+
+
+@pytest.mark.parametrize("tid", ["knees-to-chest-rock", *LOW_KNEE_DROPS])
+def test_the_knees_close_up_is_printed_once_on_its_movements_key_pose(tid):
+    """Round 12: with the close-up shown on its own movement's key pose (the knee drop has one
+    movement), the knee rock's key stages of its first movement (steps 2a and 2b, each framed
+    as the whole figure) drew it too, one cut by the panel's edge. The printed key poses draw
+    the knees' close-up once: on the sway's key pose (the rock's steps 3-4), the tip's end."""
+    t = default_catalogue().technique(tid)
+    assert S.all_key_poses_svg(t).count(S.INSET_WORDS["sway"]) == 1
