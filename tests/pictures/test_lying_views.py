@@ -287,10 +287,10 @@ def test_the_supermans_hands_and_feet_lift_clear_of_their_shadows_on_the_main_fi
     """Review 6: in the side-high view the superman's legs never visibly left the mat; their
     shadow shows the lift. Review 10: the lift showed only in the close-ups; on the main figure
     the arms, chest and legs hardly left the floor (hands and feet 12-13 px further off their
-    shadows, about 8 cm). They now lift about 11-12 cm (a real superman's 10-15 cm): on the main figure each hand and
-    foot moves at least 15 px further off its shadow on the mat, and the lifted shins and
-    forearms stand clear of the mat by at least 8 px (their drawn lowest point above their
-    shadow's)."""
+    shadows, about 8 cm). They now lift about 11-12 cm (a real superman's 10-15 cm): on the main
+    figure each hand and foot moves at least 15 px further off its shadow on the mat, and the
+    lifted shins and forearms stand clear of the mat by at least 8 px (their drawn lowest point
+    above their shadow's)."""
     fig = figure_for("superman")
     t = default_catalogue().technique("superman")
     d = S.drawing(fig, t, "end")
