@@ -2960,7 +2960,7 @@ def key_poses_svg(technique: Technique, crop: bool = False, part: int = 0) -> st
     )
 
 
-PANEL_GAP = 20.0  # pixels of white between two key poses side by side
+PANEL_GAP = 12.0  # pixels of white between two key poses side by side (clear of the close-ups)
 CUE = "then repeat on the other side ↺"
 OTHER_SIDE = "now the other side ↺"
 SIDE_WORDS_WIDTH = 175.0  # its width in pixels at CUE_SIZE, bold, a little generous

@@ -824,7 +824,26 @@ def test_two_key_poses_side_by_side_are_parted_by_a_white_margin():
     from PIL import Image
 
     from easeback.pictures import png_bytes
-    from easeback.pictures.svg import PANEL_GAP, dense, key_row, motion_arrow_shape, picture_shapes
+    from easeback.pictures.svg import (
+        FEET_C,
+        FEET_R,
+        INSET_C,
+        INSET_R,
+        PANEL_GAP,
+        SWAY_C,
+        SWAY_R,
+        dense,
+        key_row,
+        motion_arrow_shape,
+        picture_shapes,
+    )  # fmt: skip
+
+    # review 11: a 20 px margin cut the right edge off the close-ups of the left pictures (the
+    # piriformis release's steps 3-4, the roller's step 3): the close-ups, stroke and all, lie
+    # outside it, at the top right of a picture or (the superman's feet) at its top left
+    assert INSET_C[0] + INSET_R + 1 < WIDTH - PANEL_GAP / 2
+    assert SWAY_C[0] + SWAY_R + 1 < WIDTH - PANEL_GAP / 2
+    assert FEET_C[0] - FEET_R - 1 > PANEL_GAP / 2
 
     pool = default_catalogue().technique("pool-walking")
     img = Image.open(io.BytesIO(png_bytes(key_poses_svg(pool), 1.0))).convert("RGB")
