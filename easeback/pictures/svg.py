@@ -1944,7 +1944,31 @@ class Drawing:
             # crown and the back of the head turned up, the face hidden below
             hair = [_hair(c, n[0], r) for c, n in zip(centres, noses, strict=True)]
             return head + f'<path class="ey" d="{hair[0]}">{self._anim("d", hair)}</path>'
+        away = [self._face_away(b) for b in bodies]
+        if any(away):
+            # seen low from the side, a face turned away (the spinal twist's head turned the
+            # other way, round 13): the back of the head, its hair towards the viewer, no eye,
+            # at the moments it is turned; the eye again when it turns back
+            hair = [_hair(c, n[0], r) for c, n in zip(centres, noses, strict=True)]
+            on = ["1" if a else "0" for a in away]
+            off = ["0" if a else "1" for a in away]
+            back = (f'<path class="ey" d="{hair[0]}" opacity="{on[0]}">{self._anim("d", hair)}'
+                    f'{self._anim("opacity", on, discrete=True)}</path>')  # fmt: skip
+            if all(away):
+                return head + back
+            eye = (f'<g opacity="{off[0]}">{self._anim("opacity", off, discrete=True)}'
+                   f"{eye}</g>")  # fmt: skip
+            return nose + head + eye + back
         return nose + head + eye
+
+    def _face_away(self, body: Body) -> bool:
+        """Whether a lying face seen low from the side is turned away from the viewer."""
+        if self.fig.view is not View.LOW_THREE_QUARTER:
+            return False
+        out = tuple(n - h for n, h in zip(body.landmarks["nose"], body.segments["head"].a,
+                                          strict=True))  # fmt: skip
+        n = math.sqrt(dot(out, out)) or 1.0  # type: ignore[arg-type]
+        return dot(out, self.frame.camera.toward) / n < -0.3  # type: ignore[arg-type]
 
     def _profile(self, body: Body, centre: Point, nose: tuple[Point, float], r: float
                  ) -> tuple[Point, float]:  # fmt: skip
