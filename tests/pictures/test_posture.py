@@ -179,8 +179,10 @@ def test_the_side_bends_arms_keep_their_colour():
 
 def test_the_cow_hollows_the_back_and_the_cat_rounds_it():
     """Review 5: the cow's hollow was very shallow. The drawn back (its middle against the
-    line from the top of the pelvis to the middle of the chest) sinks at least 8 px in the
-    cow, more than in the level back, and bows up in the cat."""
+    line from the buttock's top to the middle of the chest) sinks at least 8 px in the
+    cow, more than in the level back, and bows up in the cat. (Review 11a: the hollow is a
+    soft U from the buttock to the chest now, not a notch just past the top of the pelvis,
+    so the line runs from the buttock's top, not the top of the pelvis.)"""
     t = default_catalogue().technique("cat-cow")
     fig = figure_for(t.id)
     assert fig.then is not None
@@ -191,7 +193,7 @@ def test_the_cow_hollows_the_back_and_the_cat_rounds_it():
         half = (len(ring) - 2) // 2
         left, right = ring[1 : 1 + half], ring[2 + half :][::-1]
         back = min((left, right), key=lambda side: side[2][1])  # the upper side
-        (x0, y0), (x1, y1), (mx, my) = back[1], back[4], back[2]
+        (x0, y0), (x1, y1), (mx, my) = back[0], back[4], back[2]
         return my - (y0 + (y1 - y0) * (mx - x0) / (x1 - x0))  # + : below the line
 
     level, cat, cow = sag(fig.start), sag(fig.end), sag(fig.then.end)
