@@ -189,3 +189,20 @@ def test_the_cows_back_is_a_smooth_hollow_not_a_notch():
     back, (x0, y0), (x1, y1) = _back_of_trunk(fig.then.end, frame)
     sink = max(y - (y0 + (y1 - y0) * (x - x0) / (x1 - x0)) for x, y in back if x0 < x < x1)
     assert sink >= 10.0  # pixels below the buttock-to-chest line (y runs down)
+
+
+def test_the_sphinx_places_the_elbows_before_it_raises_the_chest():
+    """Review 11a: 'The step 2 key is an in-between pose: the chest is already up and the
+    elbows are ahead of the shoulders' (27 cm up, the elbows 20 cm ahead). Step 2 now has the
+    elbows on the floor straight under the shoulders with the chest only just up and the head
+    down; step 3 raises the chest (the shoulders 10 cm more) over elbows still under them."""
+    fig = figure_for("sphinx")
+    assert fig.steps["start"] == (2,) and fig.steps["end"] == (3,)
+    place, raised = pose_body(fig.start), pose_body(fig.end)
+    for body in (place, raised):
+        for s in ("l", "r"):
+            assert abs(body.landmarks[f"elbow_{s}"][0] - body.landmarks[f"shoulder_{s}"][0]) <= 0.03
+            assert body.segments[f"forearm_{s}"].lowest() <= 0.02  # resting on the floor
+    shoulders = [b.landmarks["shoulder_r"][1] for b in (place, raised)]
+    assert shoulders[0] <= 0.22 and shoulders[1] >= shoulders[0] + 0.1, shoulders
+    assert raised.segments["head"].a[1] >= place.segments["head"].a[1] + 0.1
