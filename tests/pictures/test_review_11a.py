@@ -232,3 +232,24 @@ def test_the_cobra_is_low_curved_with_a_long_neck():
     (hx, hy), (nx, ny) = seg["head"].a[:2], body.landmarks["nose"][:2]
     gaze = math.degrees(math.atan2(hy - ny, nx - hx))  # degrees below the horizontal
     assert 20.0 <= gaze <= 70.0, gaze
+
+
+def test_the_cats_tailbone_tuck_shows():
+    """Review 11a: 'Step 2 (cat): the tailbone tuck is not visible.' The pelvis tips back 29
+    degrees and takes the tail end of the drawn trunk down past the hip, but the unlit
+    buttock behind the thigh read as part of the leg. The cat lights the back of the pelvis
+    with the low and middle back, so the rounded, lit line runs on down over the buttock to
+    the tucked tail end, which sits at least 6 px lower beside the hip than in the level back."""
+    from easeback.pictures import svg as S
+
+    t = default_catalogue().technique("cat-cow")
+    fig = figure_for(t.id)
+    assert "pelvis:back" in fig.highlight_for("end")
+    frame = S.drawing(fig, t, "end").frame
+
+    def tail_below_hip(pose) -> float:
+        body = pose_body(pose)
+        tail = S._torso(body, frame)[0]  # the ring starts at the pelvis's end
+        return tail[1] - frame.xy(body.landmarks["hip_centre"])[1]
+
+    assert tail_below_hip(fig.end) >= tail_below_hip(fig.start) + 6.0
