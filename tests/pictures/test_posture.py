@@ -495,12 +495,14 @@ def test_the_cobra_palms_stay_where_they_lay_as_the_chest_lifts():
     slid 5 cm back towards the waist as the chest rose, folding the bent arm along the chest
     (the palm 8 cm behind the shoulder). The palms now stay where they lay on the floor
     (within 2 cm of the start) and so lift the chest from nearly under the shoulders (within
-    5 cm behind them), the elbows still bent back by the sides."""
+    5 cm behind them), the elbows still bent back by the sides. (Review 11a asked for a low
+    cobra, the chest 30 degrees up, not 44: the shoulders travel back less over the palms
+    that stay put, so the palms end within 8 cm behind them, 7.6.)"""
     fig = figure_for("cobra")
     flat, lifted = pose_body(fig.start), pose_body(fig.end)
     for s in "lr":
         slid = flat.landmarks[f"palm_{s}"][0] - lifted.landmarks[f"palm_{s}"][0]
         assert abs(slid) <= 0.02, (s, slid)
         behind = lifted.landmarks[f"shoulder_{s}"][0] - lifted.landmarks[f"palm_{s}"][0]
-        assert 0.0 <= behind <= 0.05, (s, behind)
+        assert 0.0 <= behind <= 0.08, (s, behind)
         assert fig.end.angle(f"elbow_flexion_{s}") >= 90, s  # bent, never straight
