@@ -267,11 +267,43 @@ def _torso(body: Body, frame: Frame, draw_in: float = 0.0) -> list[Point]:
         mx = (-p0[0] + 9 * p1[0] + 9 * p2[0] - p3[0]) / 16
         my = (-p0[1] + 9 * p1[1] + 9 * p2[1] - p3[1]) / 16
         ring.insert(2, (mx - sign * nx * h * back, my - sign * ny * h * back))
+        if back > 0.5:
+            _ease_corners(ring, (1, 2, 3), sign)
     (bx, by), (bdx, bdy) = pts2[0], dirs[0]
     (tx, ty), (tdx, tdy) = pts2[-1], dirs[-1]
     bottom = (bx - 0.08 * bdx, by - 0.08 * bdy)
     top = (tx + 0.3 * tdx, ty + 0.3 * tdy)
     return [bottom, *left, top, *reversed(right)]
+
+
+def _turn(a: Point, b: Point, c: Point) -> float:
+    """Degrees a path turns at b, + to the left (as the picture shows it: y runs down)."""
+    t = math.atan2(c[1] - b[1], c[0] - b[0]) - math.atan2(b[1] - a[1], b[0] - a[0])
+    return math.degrees((t + math.pi) % (2 * math.pi) - math.pi)
+
+
+def _ease_corners(side: list[Point], at: Sequence[int], sign: float) -> None:
+    """Round the back's hollow where it would fold into a notch (review 11a: the cow's back
+    kinked into a spike): each point of `at` turning inwards by more than EASE_LIMIT moves
+    towards its neighbours' middle, and the neighbours take a share of the depth, so the
+    hollow keeps its depth but spreads into a soft U."""
+    for _ in range(EASE_ROUNDS):
+        for i in at:
+            a, b, c = side[i - 1], side[i], side[i + 1]
+            over = sign * _turn(a, b, c) - EASE_LIMIT
+            if over <= 0:
+                continue
+            k = min(0.5, over / 90.0)
+            mx, my = (a[0] + c[0]) / 2, (a[1] + c[1]) / 2
+            dx, dy = k * (mx - b[0]), k * (my - b[1])
+            side[i] = (b[0] + dx, b[1] + dy)
+            for j in (i - 1, i + 1):
+                if j in at:
+                    side[j] = (side[j][0] - dx / 2, side[j][1] - dy / 2)
+
+
+EASE_LIMIT = 25.0  # degrees: the sharpest inward turn of a point of the back's hollow
+EASE_ROUNDS = 6
 
 
 def _shoulders(thorax: Segment, across: Vec) -> float:

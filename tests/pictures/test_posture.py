@@ -179,8 +179,10 @@ def test_the_side_bends_arms_keep_their_colour():
 
 def test_the_cow_hollows_the_back_and_the_cat_rounds_it():
     """Review 5: the cow's hollow was very shallow. The drawn back (its middle against the
-    line from the top of the pelvis to the middle of the chest) sinks at least 8 px in the
-    cow, more than in the level back, and bows up in the cat."""
+    line from the buttock's top to the middle of the chest) sinks at least 8 px in the
+    cow, more than in the level back, and bows up in the cat. (Review 11a: the hollow is a
+    soft U from the buttock to the chest now, not a notch just past the top of the pelvis,
+    so the line runs from the buttock's top, not the top of the pelvis.)"""
     t = default_catalogue().technique("cat-cow")
     fig = figure_for(t.id)
     assert fig.then is not None
@@ -191,7 +193,7 @@ def test_the_cow_hollows_the_back_and_the_cat_rounds_it():
         half = (len(ring) - 2) // 2
         left, right = ring[1 : 1 + half], ring[2 + half :][::-1]
         back = min((left, right), key=lambda side: side[2][1])  # the upper side
-        (x0, y0), (x1, y1), (mx, my) = back[1], back[4], back[2]
+        (x0, y0), (x1, y1), (mx, my) = back[0], back[4], back[2]
         return my - (y0 + (y1 - y0) * (mx - x0) / (x1 - x0))  # + : below the line
 
     level, cat, cow = sag(fig.start), sag(fig.end), sag(fig.then.end)
@@ -500,12 +502,14 @@ def test_the_cobra_palms_stay_where_they_lay_as_the_chest_lifts():
     slid 5 cm back towards the waist as the chest rose, folding the bent arm along the chest
     (the palm 8 cm behind the shoulder). The palms now stay where they lay on the floor
     (within 2 cm of the start) and so lift the chest from nearly under the shoulders (within
-    5 cm behind them), the elbows still bent back by the sides."""
+    5 cm behind them), the elbows still bent back by the sides. (Review 11a asked for a low
+    cobra, the chest 30 degrees up, not 44: the shoulders travel back less over the palms
+    that stay put, so the palms end within 8 cm behind them, 7.6.)"""
     fig = figure_for("cobra")
     flat, lifted = pose_body(fig.start), pose_body(fig.end)
     for s in "lr":
         slid = flat.landmarks[f"palm_{s}"][0] - lifted.landmarks[f"palm_{s}"][0]
         assert abs(slid) <= 0.02, (s, slid)
         behind = lifted.landmarks[f"shoulder_{s}"][0] - lifted.landmarks[f"palm_{s}"][0]
-        assert 0.0 <= behind <= 0.05, (s, behind)
+        assert 0.0 <= behind <= 0.08, (s, behind)
         assert fig.end.angle(f"elbow_flexion_{s}") >= 90, s  # bent, never straight
