@@ -2,7 +2,8 @@
 
 A figure says where hands and feet go in the words of its steps, so a reader can check one
 against the other: "left hand holds right knee", "hands on hips", "hands on back of pelvis",
-"hands behind head", "right ankle on left thigh", "feet flat", "calves on seat". `solve` moves
+"hands behind head", "right ankle on left thigh", "feet flat", "calves on seat", "hands along
+legs" (as far down the legs as the relaxed arms reach). `solve` moves
 the arms and legs to meet them (two-bone inverse kinematics within the human joint ranges,
 choosing the elbow or knee direction closest to the angles the figure gives as hints) and
 `misses` measures, in metres, how far each contact is from holding.
@@ -40,8 +41,11 @@ ANKLE_ALONG: dict[str, float] = {"knee": 0.93, "thigh": 0.8}
 Kind = Literal["hand", "ankle", "foot", "calf"]
 Target = Literal[
     "knee", "thigh", "shin", "hip", "pelvis_back", "head", "chest", "flat", "stay", "seat",
-    "floor", "floor_chest",
+    "floor", "floor_chest", "leg", "thigh_back",
 ]
+# a hand sliding along the legs reaches as far as the arm goes with the elbow this bent: relaxed,
+# nearly straight (review 11a: held at mid shin, the folded trunk propped a right-angled arm)
+RELAXED_ELBOW = 20.0
 
 _WHO: dict[str, Kind] = {
     "hand": "hand", "hands": "hand", "ankle": "ankle", "ankles": "ankle",
@@ -49,7 +53,7 @@ _WHO: dict[str, Kind] = {
 }  # fmt: skip
 _PHRASE = re.compile(
     r"(?:(?P<side>left|right) )?(?P<who>hands?|ankles?|foot|feet|calf|calves)"
-    r"(?: (?:holds?|on|behind|across|rests? on))?"
+    r"(?: (?:holds?|on|behind|across|along|rests? on))?"
     r"(?: (?:the )?(?P<tside>left|right|opposite|own) )?(?: ?(?P<where>.*))"
 )
 _WHERE: dict[str, Target] = {
@@ -60,10 +64,13 @@ _WHERE: dict[str, Target] = {
     "head": "head", "flat": "flat", "seat": "seat", "floor": "floor",
     "floor under shoulders": "floor", "floor under shoulder": "floor",
     "floor beside chest": "floor_chest", "stay": "stay", "stays": "stay",
+    "leg": "leg", "legs": "leg",
+    "back of thigh": "thigh_back", "back of thighs": "thigh_back",
+    "back of the thigh": "thigh_back", "back of the thighs": "thigh_back",
 }  # fmt: skip
 _ALLOWED: dict[Kind, tuple[Target, ...]] = {
     "hand": ("knee", "thigh", "shin", "hip", "pelvis_back", "head", "chest", "floor",
-             "floor_chest", "seat"),
+             "floor_chest", "seat", "leg", "thigh_back"),
     "ankle": ("knee", "thigh"),
     "foot": ("flat", "stay"),
     "calf": ("seat",),
@@ -102,6 +109,8 @@ class Touch:
             "stay": "spot where it started, sole flat",
             "seat": "seat beside the hip" if self.kind == "hand" else "seat",
             "floor": "floor under the shoulder", "floor_chest": "floor beside the chest",
+            "leg": f"{names[self.target_side]} leg, as far as the relaxed arm reaches",
+            "thigh_back": f"back of the {names[self.target_side]} thigh",
         }[self.target]  # fmt: skip
         return f"{names[self.side]} {what} on the {where}"
 
@@ -232,9 +241,9 @@ def target_point(
         return (x, level, shoulder[2] + (0.06 if t.side == "r" else -0.06))
     s = 1.0 if t.side == "r" else -1.0
     r_eff = _effector_radius(t, d)
-    if t.target in ("knee", "thigh", "shin"):
+    if t.target in ("knee", "thigh", "shin", "thigh_back"):
         thigh = body.segments[f"{'shin' if t.target == 'shin' else 'thigh'}_{t.target_side}"]
-        along = {"knee": 0.85, "thigh": 0.6, "shin": 0.45}[t.target]
+        along = {"knee": 0.85, "thigh": 0.6, "shin": 0.45, "thigh_back": 0.6}[t.target]
         if t.kind == "ankle":  # "across the knee": on its top; "on the thigh": just above it
             along = ANKLE_ALONG[t.target]
         centre = _add(thigh.a, _mul(_sub(thigh.b, thigh.a), along))
@@ -243,6 +252,10 @@ def target_point(
             # across it (resting just past its outer side, the crossed knee could not fall
             # open further than 9 cm within the hip's 60° of external rotation)
             out = _unit(_across(thigh.forward, axis))
+        elif t.target == "thigh_back":  # on its back (review 11a: on the side facing the
+            # shoulder, a hug's hands lay on the front of the thighs by the knees)
+            out = _mul(_unit(_across(thigh.forward, axis)), -1.0)
+            centre = _add(centre, _mul(thigh.lateral, 0.35 * d.thigh_r * s))
         else:  # the hand reaches the side of the thigh that faces its shoulder
             root = body.landmarks[f"shoulder_{t.side}"]
             out = _unit(_across(_sub(root, centre), axis))
@@ -250,6 +263,8 @@ def target_point(
             centre = _add(centre, _mul(thigh.lateral, 0.35 * d.thigh_r * s))
         radius = d.shin_r if t.target == "shin" else d.thigh_r
         return _add(centre, _mul(out, (radius + r_eff) * 0.95))
+    if t.target == "leg":
+        return _along_leg(body, t, d)
     if t.target == "hip":
         rot = body.frames["pelvis"]
         ts = 1.0 if t.target_side == "r" else -1.0
@@ -269,6 +284,34 @@ def target_point(
         reach = d.head_r + r_eff * 0.6
         return _add(body.segments["head"].a, _mul(_from_local(rot, direction), reach))
     raise ValueError(f"{t.target} is not a point contact")
+
+
+def _along_leg(body: Body, t: Touch, d: Dims) -> Vec:
+    """The palm on the top of the leg (thigh, then shin) as far from the hip as the arm reaches
+    with the elbow RELAXED_ELBOW bent: the point of a forward fold where sliding hands stop."""
+    shoulder = body.landmarks[f"shoulder_{t.side}"]
+    a, b = d.upper_arm, d.forearm + d.hand / 2
+    bend = math.radians(RELAXED_ELBOW)
+    reach = math.sqrt(a * a + b * b + 2 * a * b * math.cos(bend))
+    r_eff = _effector_radius(t, d)
+    s = 1.0 if t.side == "r" else -1.0
+
+    def on(part: str, u: float) -> Vec:
+        seg = body.segments[f"{part}_{t.target_side}"]
+        axis = _unit(_sub(seg.b, seg.a))
+        centre = _add(seg.a, _mul(_sub(seg.b, seg.a), u))
+        centre = _add(centre, _mul(seg.lateral, 0.35 * seg.hw * s))
+        out = _unit(_across(_sub(shoulder, centre), axis))
+        radius = d.shin_r if part == "shin" else d.thigh_r
+        return _add(centre, _mul(out, (radius + r_eff) * 0.95))
+
+    # from the knee end of the thigh down to the ankle; the furthest point within reach
+    points = [on("thigh", 0.3 + 0.7 * i / 60) for i in range(61)]
+    points += [on("shin", 0.9 * i / 60) for i in range(1, 61)]
+    within = [p for p in points if math.dist(p, shoulder) <= reach]
+    if not within:  # the legs are out of reach: as near as they come
+        return min(points, key=lambda p: math.dist(p, shoulder))
+    return within[-1]
 
 
 # ---- two-bone inverse kinematics ----

@@ -2035,6 +2035,11 @@ class Drawing:
     def _face_up(self, body: Body) -> bool:
         """Whether the face points at the viewer (a lying figure seen from above). An upright
         head turned to the viewer keeps its eye: a nose on its face read as a stray circle."""
+        if self.fig.view is View.SIDE:
+            # seen level from the side (a figure rolled onto its side, facing the viewer),
+            # the eye is drawn as on every other head (review 11a: the nose on the face read
+            # as a ring)
+            return False
         head = body.segments["head"].a
         nose = body.landmarks["nose"]
         out = tuple(n - h for n, h in zip(nose, head, strict=True))

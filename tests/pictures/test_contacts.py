@@ -243,7 +243,7 @@ def test_figures_that_hold_hands_or_feet_say_so():
     """The review's figures: each declares the contacts its steps describe."""
     expected = {
         "knee-to-chest-single": "hands behind right thigh",
-        "knee-to-chest-double": "hands behind thighs",
+        "knee-to-chest-double": "hands on back of thighs",
         # the steps: 'both hands behind the thigh or below the knee'; held behind the knee,
         # the hands show on the drawn-in leg (review 10: under the mid thigh they showed on
         # the chest, holding nothing)
@@ -257,7 +257,7 @@ def test_figures_that_hold_hands_or_feet_say_so():
         "pelvic-tilt": "feet stay",
         "supine-abdominal-draw-in": "feet flat",
         "decompression-90-90": "calves on seat",
-        "seated-forward-flexion": "hands on shins",
+        "seated-forward-flexion": "hands along legs",
     }
     for tid, phrase in expected.items():
         fig = figure_for(tid).parts[-1]  # the in-bed hug follows the foot's slide (round 10)

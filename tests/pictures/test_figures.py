@@ -110,6 +110,8 @@ def test_hip_flexion_must_match_the_technique(tmp_path):
     folder, data = _copy(tmp_path, "knee-to-chest-double")
     for side in ("l", "r"):
         data["end"]["joints"][f"hip_flexion_{side}"] = 70
+    # thighs only at 70 degrees: hands behind them could not reach, a refusal not tested here
+    data["end"]["touch"] = []
     (folder / "knee-to-chest-double.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     with pytest.raises(ContentError, match="hip_flexion_deg"):
         load_figure(default_catalogue().technique("knee-to-chest-double"), folder)
