@@ -121,10 +121,11 @@ def write_handout(
             )
         # the pictures as wide as the column unless the exercise would then not fit on one
         # page: only as much narrower as it must be (review 11a: the foam rolling and the
-        # knee rock, three rows each, were printed at two thirds of the column by a fixed
-        # cap, the smallest pictures in the handout)
-        k = min(1.0, _room(page_height, width, [*head, *text])
-                / sum(width * h / w for w, h in sizes))  # fmt: skip
+        # knee rock, three rows each, were printed at 0.79 and 0.83 of the column by a fixed
+        # cap, the smallest pictures in the handout), and never under half of it (a text too
+        # long for one page runs on, its pictures still readable)
+        room = _room(page_height, width, [*head, *text])
+        k = min(1.0, max(MIN_WIDTH, room / sum(width * h / w for w, h in sizes)))
         for svg, (w, h) in zip(rows, sizes, strict=True):
             png = png_bytes(svg, scale=1.5)
             head.append(platypus.Image(io.BytesIO(png), width=k * width, height=k * width * h / w))
@@ -157,6 +158,7 @@ def write_handout(
 
 FRAME_PADDING = 12.0  # points: a page frame's padding, top and bottom together
 SLACK = 0.02  # of the page: room left over for what the measure above may miss
+MIN_WIDTH = 0.5  # of the column: the narrowest a row of key poses is printed
 
 
 def _room(page_height: float, width: float, flowables: Sequence[Any]) -> float:
