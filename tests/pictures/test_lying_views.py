@@ -152,7 +152,7 @@ def test_the_knees_tip_across_the_body_line(tid):
 def _drawn_tip_comes_towards_the_viewer(d: S.Drawing) -> None:
     """Round 12: seen low from the side, each side from its own side (the left drawn as the
     right's mirror image), the knees tip towards the viewer: in each side's held tip the drawn
-    knees' middle is at least 20 px from where it is at the start, at least 12 px down the
+    knees' middle is at least 15 px from where it is at the start, at least 10 px down the
     picture (it does not cross the body's line: standing up, the knees are drawn above it),
     and the thighs are not highlighted over it."""
     assert d.fig.own_side_view
@@ -165,7 +165,9 @@ def _drawn_tip_comes_towards_the_viewer(d: S.Drawing) -> None:
     held = {s.side: (knees(i)[0] - knees(0)[0], knees(i)[1] - knees(0)[1])
             for i, s in enumerate(d.samples) if s.depth == 1.0}  # fmt: skip
     assert set(held) == {"right", "left"}, held
-    assert all(math.hypot(*v) >= 20 and v[1] >= 12 for v in held.values()), held
+    # reviews 11 and 12: a tip of 45-54 degrees read as legs lying flat, further than the steps'
+    # "only a few inches at first": the drops tip 34-38 degrees, 16-17 px on the picture
+    assert all(math.hypot(*v) >= 15 and v[1] >= 10 for v in held.values()), held
     assert not [r for r in d.regions if r.startswith(("thigh", "shin"))]
 
 

@@ -212,7 +212,7 @@ def test_the_knee_drops_draw_the_bent_knees_bent_on_the_picture():
     little to the side (round 7: from the side the knees tipped at the camera), the knee is
     drawn well off the line from the hip to the ankle at the start, and moves visibly as the
     knees tip (tests/pictures/test_lying_views.py: across the body's line). Round 10: seen
-    from beyond the feet, the whole bed in the picture, the knee moves at least 20 px."""
+    from beyond the feet, the whole bed in the picture, the knee moves at least 15 px."""
     cat = default_catalogue()
     for tid in ("supine-knee-drop", "in-bed-knee-drop"):
         t = cat.technique(tid)
@@ -225,7 +225,9 @@ def test_the_knee_drops_draw_the_bent_knees_bent_on_the_picture():
             (hx, hy), (ax, ay)
         )
         assert off >= 12, (tid, off)  # the leg is drawn bent
-        assert math.dist(frame.xy(b.landmarks["knee_r"]), knee) >= 20, tid
+        # 15 px: the drops tip 34-38 degrees, a moderate tip (reviews 11 and 12 found 45-54
+        # degrees further than the steps' "only a few inches at first")
+        assert math.dist(frame.xy(b.landmarks["knee_r"]), knee) >= 15, tid
 
 
 def test_the_reclined_pigeon_crosses_the_ankle_before_the_foot_lifts():
